@@ -1,0 +1,43 @@
+# The two commands (see README.md):
+#   make run   install what is missing, build, migrate, seed demo data on a new database, serve
+#   make test  formatting, clippy (deny warnings), unit and integration tests, browser tests
+SHELL := /bin/bash
+ENV := . scripts/env.sh &&
+BIN = $${CARGO_TARGET_DIR}/release/tandem
+
+.PHONY: run test tools build dev lint unit e2e bench clean-db
+
+run: tools build
+	@$(ENV) TANDEM_DEMO=$${TANDEM_DEMO:-true} LEPTOS_SITE_ROOT=$${LEPTOS_SITE_ROOT:-target/site} exec $(BIN) serve
+
+tools:
+	@bash scripts/ensure-tools.sh
+
+build:
+	@bash scripts/build.sh
+
+# Live reload while developing (needs cargo-leptos; installed on first use).
+dev: tools
+	@bash scripts/ensure-cargo-leptos.sh
+	@$(ENV) cargo leptos watch
+
+test: tools lint unit build e2e
+	@echo "make test: all checks passed"
+
+lint:
+	@$(ENV) cargo fmt --all -- --check
+	@$(ENV) cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+	@$(ENV) cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	@$(ENV) cargo test -p app --features ssr
+	@$(ENV) cargo test -p server
+
+e2e:
+	@bash scripts/e2e.sh
+
+bench: tools build
+	@bash scripts/bench.sh
+
+clean-db:
+	rm -f data/tandem.db data/tandem.db-wal data/tandem.db-shm

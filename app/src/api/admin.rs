@@ -1,0 +1,83 @@
+//! A setting admin's tools: staff, roles and invite codes. Everything is scoped to the
+//! admin's own setting.
+
+use crate::error::AppError;
+use crate::model::{Invite, Member};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    model::Role,
+    server::{db, guard::{require, ADMIN}},
+    store::{invites, users},
+    validate::{self, Checks},
+};
+
+#[server(endpoint = "admin/staff")]
+pub async fn staff() -> Result<Vec<Member>, AppError> {
+    let me = require(ADMIN)?;
+    Ok(users::members(&db()?, me.setting_id).await?)
+}
+
+#[server(endpoint = "admin/invites")]
+pub async fn invite_codes() -> Result<Vec<Invite>, AppError> {
+    let me = require(ADMIN)?;
+    Ok(invites::list(&db()?, me.setting_id).await?)
+}
+
+#[server(endpoint = "admin/create_invite")]
+pub async fn create_invite(role: String, days: String) -> Result<Invite, AppError> {
+    let me = require(ADMIN)?;
+    let mut checks = Checks::new();
+    let role = checks.check("role", validate::role(&role));
+    let days = checks.check("days", validate::invite_days(&days));
+    checks.finish()?;
+    let (Some(role), Some(days)) = (role, days) else { return Err(AppError::Internal) };
+    let invite = invites::create(&db()?, me.setting_id, role, days, Some(me.id)).await?;
+    super::redirect_plain_form("/admin");
+    Ok(invite)
+}
+
+#[server(endpoint = "admin/revoke_invite")]
+pub async fn revoke_invite(code: String) -> Result<(), AppError> {
+    let me = require(ADMIN)?;
+    if !invites::revoke(&db()?, me.setting_id, code.trim()).await? {
+        return Err(AppError::NotFound("There is no such invite code in your setting.".into()));
+    }
+    super::redirect_plain_form("/admin");
+    Ok(())
+}
+
+/// The member, if they are in the admin's setting; refuses changes that would leave the
+/// setting without an active admin.
+#[cfg(feature = "ssr")]
+async fn member_to_change(me: &crate::model::Me, user_id: i64, keeps_admin: bool) -> Result<Member, AppError> {
+    let db = db()?;
+    let member = users::member(&db, me.setting_id, user_id).await?.ok_or_else(|| AppError::NotFound("That person is not in your setting.".into()))?;
+    if member.role == Role::Admin && member.active && !keeps_admin && users::active_admins(&db, me.setting_id).await? <= 1 {
+        return Err(AppError::invalid("role", "A setting needs at least one active admin. Make someone else an admin first."));
+    }
+    Ok(member)
+}
+
+#[server(endpoint = "admin/change_role")]
+pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
+    let me = require(ADMIN)?;
+    let role = validate::role(&role).map_err(|m| AppError::invalid("role", m))?;
+    let member = member_to_change(&me, user_id, role == Role::Admin).await?;
+    users::set_role(&db()?, member.id, role).await?;
+    super::redirect_plain_form("/admin");
+    Ok(())
+}
+
+#[server(endpoint = "admin/set_active")]
+pub async fn set_member_active(user_id: i64, active: bool) -> Result<(), AppError> {
+    let me = require(ADMIN)?;
+    if user_id == me.id && !active {
+        return Err(AppError::invalid("role", "You cannot deactivate your own account."));
+    }
+    let member = member_to_change(&me, user_id, active).await?;
+    users::set_active(&db()?, member.id, active).await?;
+    super::redirect_plain_form("/admin");
+    Ok(())
+}

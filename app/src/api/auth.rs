@@ -1,0 +1,127 @@
+//! Signing in and out, and joining a setting with an invite code.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    server::{client_address, cookies, db, guard, password},
+    store::{invites, rate_limit, sessions, users},
+    validate::{self, Checks},
+};
+
+/// The current person, for pages that want to re-check after a change.
+#[server(endpoint = "me")]
+pub async fn current_me() -> Result<Option<crate::model::Me>, AppError> {
+    Ok(guard::current_user())
+}
+
+/// Signs in and answers with the page to go to next.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<String, AppError> {
+    let mut checks = Checks::new();
+    let email = checks.check("email", validate::email(&email));
+    if password.is_empty() {
+        checks.check::<()>("password", Err("Enter your password".into()));
+    }
+    checks.finish()?;
+    let email = email.unwrap_or_default();
+    let db = db()?;
+
+    let too_many = "Too many attempts to sign in. Wait 15 minutes and try again, or ask your setting admin for help.";
+    let account_bucket = format!("sign_in:account:{email}");
+    if !rate_limit::hit(&db, &format!("sign_in:address:{}", client_address()), &rate_limit::PER_ADDRESS).await?
+        || !rate_limit::hit(&db, &account_bucket, &rate_limit::PER_ACCOUNT).await?
+    {
+        return Err(AppError::TooManyAttempts(too_many.into()));
+    }
+
+    let credentials = users::credentials_by_email(&db, &email).await?;
+    let matches = password::verify(password, credentials.as_ref().map(|c| c.password_hash.clone())).await;
+    let user_id = match credentials {
+        Some(c) if matches && c.active => c.id,
+        Some(_) if matches => {
+            return Err(AppError::invalid("email", "This account has been deactivated. Ask your setting admin to reactivate it."))
+        }
+        _ => {
+            return Err(AppError::invalid(
+                "password",
+                "The email address or password is not right. Check both and try again.",
+            ))
+        }
+    };
+
+    rate_limit::clear(&db, &account_bucket).await?;
+    start_session(&db, user_id).await?;
+    let next = super::safe_next(next.as_deref());
+    super::redirect_plain_form(&next);
+    Ok(next)
+}
+
+/// A new session id at every sign-in (and the old one ended), so a session id planted
+/// before sign-in is worthless afterwards.
+#[cfg(feature = "ssr")]
+async fn start_session(db: &crate::store::Db, user_id: i64) -> Result<(), AppError> {
+    if let Some(old) = guard::viewer().token {
+        sessions::delete(db, &old).await?;
+    }
+    let token = sessions::create(db, user_id).await?;
+    users::touch_last_seen(db, user_id).await?;
+    cookies::set_session(&token);
+    Ok(())
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    if let Some(token) = guard::viewer().token {
+        sessions::delete(&db()?, &token).await?;
+    }
+    cookies::clear_session();
+    super::redirect_plain_form("/sign-in?signed_out=1");
+    Ok(())
+}
+
+/// Creates an account in the setting an invite code belongs to, and signs the person in.
+#[server(endpoint = "join")]
+pub async fn join(code: String, display_name: String, email: String, password: String, sector: String) -> Result<String, AppError> {
+    let mut checks = Checks::new();
+    let code = checks.check("code", validate::invite_code(&code));
+    let display_name = checks.check("display_name", validate::display_name(&display_name));
+    let email = checks.check("email", validate::email(&email));
+    let password = checks.check("password", validate::new_password(&password));
+    let sector = checks.check("sector", validate::sector(&sector));
+    checks.finish()?;
+    let (Some(code), Some(display_name), Some(email), Some(password), Some(sector)) = (code, display_name, email, password, sector) else {
+        return Err(AppError::Internal);
+    };
+    let db = db()?;
+    if !rate_limit::hit(&db, &format!("join:address:{}", client_address()), &rate_limit::PER_ADDRESS).await?
+        || !rate_limit::hit(&db, &format!("join:code:{code}"), &rate_limit::PER_ADDRESS).await?
+    {
+        return Err(AppError::TooManyAttempts("Too many attempts with invite codes. Wait 15 minutes and try again.".into()));
+    }
+
+    let password_hash = password::hash(password).await?;
+    let mut tx = db.begin().await?;
+    let Some((setting_id, role)) = invites::redeem(&mut tx, &code).await? else {
+        return Err(AppError::invalid(
+            "code",
+            "That invite code is not recognised, or it has expired. Check it with the person who gave it to you.",
+        ));
+    };
+    let new_user = users::NewUser { email: &email, display_name: &display_name, password_hash: &password_hash, role, setting_id, sector };
+    let user_id = match users::create(&mut *tx, &new_user).await {
+        Ok(id) => id,
+        Err(users::CreateError::EmailTaken) => {
+            return Err(AppError::invalid("email", "There is already an account with this email address. Sign in instead."))
+        }
+        Err(users::CreateError::Db(error)) => {
+            tracing::error!(%error, "creating an account failed");
+            return Err(AppError::Internal);
+        }
+    };
+    tx.commit().await?;
+    start_session(&db, user_id).await?;
+    super::redirect_plain_form("/");
+    Ok("/".to_string())
+}

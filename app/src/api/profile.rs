@@ -1,0 +1,116 @@
+//! The signed-in person's own details, reading preferences and password.
+
+use crate::error::AppError;
+use crate::model::{LineSpacing, Preferences, TextSize};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    server::{db, guard::{self, require, Need}, password},
+    store::{sessions, users},
+    validate::{self, Checks},
+};
+
+#[server(endpoint = "update_profile")]
+pub async fn update_profile(display_name: String, sector: String) -> Result<(), AppError> {
+    let me = require(Need::SignedIn)?;
+    let mut checks = Checks::new();
+    let name = checks.check("display_name", validate::display_name(&display_name));
+    let sector = checks.check("sector", validate::sector(&sector));
+    checks.finish()?;
+    if let (Some(name), Some(sector)) = (name, sector) {
+        users::update_profile(&db()?, me.id, &name, sector).await?;
+    }
+    super::redirect_plain_form("/profile");
+    Ok(())
+}
+
+/// Form checkboxes arrive as "on" when ticked and not at all otherwise.
+fn ticked(value: &Option<String>) -> bool {
+    value.as_deref().is_some_and(|v| !v.is_empty() && v != "false")
+}
+
+pub fn preferences_from_form(
+    text_size: &str,
+    line_spacing: &str,
+    dyslexia_font: &Option<String>,
+    high_contrast: &Option<String>,
+    reduced_motion: &Option<String>,
+) -> Result<Preferences, AppError> {
+    let text_size = match text_size {
+        "standard" => TextSize::Standard,
+        "large" => TextSize::Large,
+        "largest" => TextSize::Largest,
+        _ => return Err(AppError::invalid("text_size", "Choose a text size")),
+    };
+    let line_spacing = match line_spacing {
+        "standard" => LineSpacing::Standard,
+        "wide" => LineSpacing::Wide,
+        "widest" => LineSpacing::Widest,
+        _ => return Err(AppError::invalid("line_spacing", "Choose a line spacing")),
+    };
+    Ok(Preferences {
+        text_size,
+        line_spacing,
+        dyslexia_font: ticked(dyslexia_font),
+        high_contrast: ticked(high_contrast),
+        reduced_motion: ticked(reduced_motion),
+    })
+}
+
+#[server(endpoint = "save_preferences")]
+pub async fn save_preferences(
+    text_size: String,
+    line_spacing: String,
+    dyslexia_font: Option<String>,
+    high_contrast: Option<String>,
+    reduced_motion: Option<String>,
+) -> Result<Preferences, AppError> {
+    let me = require(Need::SignedIn)?;
+    let preferences = preferences_from_form(&text_size, &line_spacing, &dyslexia_font, &high_contrast, &reduced_motion)?;
+    users::set_preferences(&db()?, me.id, &preferences).await?;
+    super::redirect_plain_form("/profile");
+    Ok(preferences)
+}
+
+#[server(endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String, confirm_password: String) -> Result<(), AppError> {
+    let me = require(Need::SignedIn)?;
+    let mut checks = Checks::new();
+    if current_password.is_empty() {
+        checks.check::<()>("current_password", Err("Enter your current password".into()));
+    }
+    let new_password = checks.check("new_password", validate::new_password(&new_password));
+    if new_password.as_deref().is_some_and(|p| p != confirm_password) {
+        checks.check::<()>("confirm_password", Err("The two new passwords do not match".into()));
+    }
+    checks.finish()?;
+    let db = db()?;
+    let stored = users::password_hash(&db, me.id).await?;
+    if !password::verify(current_password, stored).await {
+        return Err(AppError::invalid("current_password", "Your current password is not right"));
+    }
+    let hash = password::hash(new_password.unwrap_or_default()).await?;
+    users::set_password_hash(&db, me.id, &hash).await?;
+    // Anyone signed in as this person elsewhere is signed out.
+    if let Some(token) = guard::viewer().token {
+        sessions::delete_others(&db, me.id, &token).await?;
+    }
+    super::redirect_plain_form("/profile");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preference_forms_are_read_strictly() {
+        let p = preferences_from_form("large", "widest", &Some("on".into()), &None, &Some("on".into())).unwrap();
+        assert_eq!(p.text_size, TextSize::Large);
+        assert_eq!(p.line_spacing, LineSpacing::Widest);
+        assert!(p.dyslexia_font && !p.high_contrast && p.reduced_motion);
+        assert!(preferences_from_form("huge", "standard", &None, &None, &None).unwrap_err().field("text_size").is_some());
+        assert!(preferences_from_form("standard", "double", &None, &None, &None).unwrap_err().field("line_spacing").is_some());
+    }
+}

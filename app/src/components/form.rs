@@ -1,0 +1,167 @@
+use crate::error::AppError;
+use leptos::{html, prelude::*};
+
+/// The error of the last run of an action, if it failed.
+pub fn action_error<T, S>(value: S) -> Signal<Option<AppError>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(Result::err))
+}
+
+/// The message for one field out of an action's error.
+pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || error.get().and_then(|e| e.field(field)))
+}
+
+/// The box at the top of a form that lists every problem, each linking to its field. It
+/// takes focus when it appears so that screen-reader and keyboard users hear it first.
+#[component]
+pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let node = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        if error.get().is_some() {
+            if let Some(el) = node.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+    view! {
+        <Show when=move || error.get().is_some()>
+            <div node_ref=node class="error-summary" tabindex="-1" role="alert">
+                <h2 class="error-summary-title">"There is a problem"</h2>
+                <ul class="error-summary-list">
+                    {move || match error.get() {
+                        Some(AppError::Invalid(fields)) => fields
+                            .into_iter()
+                            .map(|f| view! { <li><a href=format!("#{}", f.field)>{f.message}</a></li> })
+                            .collect_view()
+                            .into_any(),
+                        Some(other) => view! { <li>{other.to_string()}</li> }.into_any(),
+                        None => ().into_any(),
+                    }}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+fn described_by(name: &str, has_hint: bool, has_error: bool) -> Option<String> {
+    let ids: Vec<String> = [(has_hint, "hint"), (has_error, "error")]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, kind)| format!("{name}-{kind}"))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// The hint and the inline error message of a field.
+#[component]
+fn HintAndError(name: &'static str, hint: Option<&'static str>, error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        {hint.map(|h| view! { <p id=format!("{name}-hint") class="field-hint">{h}</p> })}
+        {move || {
+            error
+                .get()
+                .map(|e| {
+                    view! {
+                        <p id=format!("{name}-error") class="field-error-message">
+                            <span class="sr-only">"Error: "</span>
+                            {e}
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
+/// A text input with its label, optional hint and inline error.
+#[component]
+pub fn TextField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+    #[prop(optional)] width_class: Option<&'static str>,
+    #[prop(optional)] spellcheck: Option<&'static str>,
+) -> impl IntoView {
+    let has_error = move || error.get().is_some();
+    view! {
+        <div class="field" class:field-has-error=has_error>
+            <label for=name class="field-label">{label}</label>
+            <HintAndError name hint error/>
+            <input
+                id=name
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                spellcheck=spellcheck
+                value=value
+                class=format!("input {}", width_class.unwrap_or("w-full"))
+                aria-describedby=move || described_by(name, hint.is_some(), has_error())
+                aria-invalid=move || has_error().then_some("true")
+            />
+        </div>
+    }
+}
+
+/// One choice among a few, as radio buttons in a fieldset (better than a select for
+/// three or four options: all are visible at once).
+#[component]
+pub fn Radios(
+    name: &'static str,
+    legend: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(into)] selected: String,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let has_error = move || error.get().is_some();
+    view! {
+        <fieldset
+            id=name
+            class="field fieldset"
+            class:field-has-error=has_error
+            aria-describedby=move || described_by(name, hint.is_some(), has_error())
+        >
+            <legend class="field-label">{legend}</legend>
+            <HintAndError name hint error/>
+            <div class="radios">
+                {options
+                    .into_iter()
+                    .map(|(value, label)| {
+                        let id = format!("{name}-{value}");
+                        view! {
+                            <div class="radio">
+                                <input type="radio" id=id.clone() name=name value=value checked=value == selected/>
+                                <label for=id>{label}</label>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </fieldset>
+    }
+}
+
+/// A single yes/no choice.
+#[component]
+pub fn Checkbox(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    checked: bool,
+) -> impl IntoView {
+    let hint_id = hint.map(|_| format!("{name}-hint"));
+    view! {
+        <div class="checkbox">
+            <input type="checkbox" id=name name=name checked=checked aria-describedby=hint_id.clone()/>
+            <label for=name>{label}</label>
+            {hint.map(|h| view! { <p id=hint_id.clone() class="field-hint checkbox-hint">{h}</p> })}
+        </div>
+    }
+}

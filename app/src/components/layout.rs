@@ -1,0 +1,110 @@
+use crate::api::auth::SignOut;
+use crate::model::{Me, Role};
+use crate::session::{hard_navigate, use_me};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn SkipLink() -> impl IntoView {
+    view! { <a href="#main-content" class="skip-link">"Skip to main content"</a> }
+}
+
+/// The main navigation for a role. Later features add their pages here.
+pub fn nav_items(me: &Me) -> Vec<(&'static str, &'static str)> {
+    let mut items = vec![("/", "Home")];
+    if me.role == Role::Admin {
+        items.push(("/admin", "Staff and invites"));
+    }
+    items.push(("/profile", "Profile and preferences"));
+    items
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let me = use_me();
+    let location = use_location();
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            hard_navigate("/sign-in?signed_out=1");
+        }
+    });
+    view! {
+        <header class="site-header">
+            <div class="site-header-inner">
+                <a href="/" class="site-name">
+                    <span aria-hidden="true" class="site-logo">"◆"</span>
+                    "Tandem"
+                    <span class="sr-only">" – home"</span>
+                </a>
+                {move || {
+                    me.get()
+                        .map(|me| {
+                            view! {
+                                <nav aria-label="Main" class="site-nav">
+                                    <ul>
+                                        {nav_items(&me)
+                                            .into_iter()
+                                            .map(|(href, label)| {
+                                                let current = move || {
+                                                    let path = location.pathname.get();
+                                                    let here = if href == "/" { path == "/" } else { path.starts_with(href) };
+                                                    here.then_some("page")
+                                                };
+                                                view! { <li><a href=href aria-current=current>{label}</a></li> }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                </nav>
+                                <div class="site-account">
+                                    <span class="site-person">
+                                        <span class="sr-only">"Signed in as "</span>
+                                        {me.display_name.clone()}
+                                        <span class="site-role">{format!(" · {}", me.role.label())}</span>
+                                    </span>
+                                    <ActionForm action=sign_out>
+                                        <button type="submit" class="btn-link">"Sign out"</button>
+                                    </ActionForm>
+                                </div>
+                            }
+                                .into_any()
+                        })
+                        .unwrap_or_else(|| {
+                            view! {
+                                <nav aria-label="Account" class="site-nav">
+                                    <ul>
+                                        <li><a href="/sign-in">"Sign in"</a></li>
+                                        <li><a href="/join">"Join with an invite code"</a></li>
+                                    </ul>
+                                </nav>
+                            }
+                                .into_any()
+                        })
+                }}
+            </div>
+        </header>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <p>
+                "Tandem: continuing professional development in special educational needs and disabilities, for every setting from early years to post-16."
+            </p>
+            <p>"Your learning log is private until you choose to share an entry with your SENCo."</p>
+        </footer>
+    }
+}
+
+/// Sets the HTTP status of a server-rendered page (404, 403) so that it is honest to
+/// browsers and tools, not only to people.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::from_u16(code).unwrap_or(http::StatusCode::OK));
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}

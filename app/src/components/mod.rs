@@ -1,0 +1,11 @@
+//! The small set of components every page is built from. Modelled on the GOV.UK Design
+//! System: a label, hint and inline error for each field, an error summary at the top that
+//! links to the fields, and plain words.
+
+mod form;
+mod layout;
+mod ui;
+
+pub use form::*;
+pub use layout::*;
+pub use ui::*;

@@ -1,0 +1,238 @@
+use super::Restricted;
+use crate::api::admin::{invite_codes, staff, ChangeRole, CreateInvite, RevokeInvite, SetMemberActive};
+use crate::components::*;
+use crate::model::{format_date, now_secs, Invite, Member, Role};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn role_options() -> Vec<(&'static str, &'static str)> {
+    Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect()
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    view! {
+        <Title text="Staff and invites"/>
+        <Restricted roles=&[Role::Admin]>
+            <Admin/>
+        </Restricted>
+    }
+}
+
+#[component]
+fn Admin() -> impl IntoView {
+    let create = ServerAction::<CreateInvite>::new();
+    let revoke = ServerAction::<RevokeInvite>::new();
+    let change_role = ServerAction::<ChangeRole>::new();
+    let set_active = ServerAction::<SetMemberActive>::new();
+    let members = Resource::new(move || (change_role.version().get(), set_active.version().get()), |_| staff());
+    let codes = Resource::new(move || (create.version().get(), revoke.version().get()), |_| invite_codes());
+
+    let create_error = action_error(create.value());
+    // Errors from the row actions (for example, demoting the last admin) are shown together.
+    let staff_error = Signal::derive(move || {
+        change_role.value().get().and_then(Result::err).or_else(|| set_active.value().get().and_then(Result::err))
+    });
+
+    view! {
+        <h1 class="page-title">"Staff and invites"</h1>
+
+        <section aria-labelledby="invite-heading" class="card">
+            <h2 id="invite-heading" class="card-heading">"Invite staff"</h2>
+            <p>"Give each person a code for their role. They use it once to create their own account at the Join page."</p>
+            {move || {
+                create
+                    .value()
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|invite| {
+                        view! {
+                            <Banner title="Invite code created" kind=BannerKind::Success>
+                                <p>
+                                    "Code "<strong class="invite-code">{invite.code.clone()}</strong>" for a "
+                                    {invite.role.label()}", valid until "{format_date(invite.expires_at)}"."
+                                </p>
+                            </Banner>
+                        }
+                    })
+            }}
+            <ErrorSummary error=create_error/>
+            <ActionForm action=create>
+                <Radios
+                    name="role"
+                    legend="Role"
+                    options=role_options()
+                    selected="practitioner"
+                    error=field_error(create_error, "role")
+                />
+                <TextField
+                    name="days"
+                    label="Days the code lasts"
+                    hint="From 1 to 90 days."
+                    input_type="number"
+                    value="14"
+                    width_class="w-24"
+                    error=field_error(create_error, "days")
+                />
+                <Button busy=create.pending()>"Create invite code"</Button>
+            </ActionForm>
+        </section>
+
+        <section aria-labelledby="codes-heading" class="card">
+            <h2 id="codes-heading" class="card-heading">"Invite codes"</h2>
+            <Transition fallback=|| view! { <p>"Loading invite codes…"</p> }>
+                {move || Suspend::new(async move {
+                    match codes.await {
+                        Ok(list) => view! { <InviteTable list revoke/> }.into_any(),
+                        Err(e) => view! { <p class="error-text">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+
+        <section aria-labelledby="staff-heading" class="card">
+            <h2 id="staff-heading" class="card-heading">"Staff"</h2>
+            <ErrorSummary error=staff_error/>
+            <Transition fallback=|| view! { <p>"Loading staff…"</p> }>
+                {move || Suspend::new(async move {
+                    match members.await {
+                        Ok(list) => view! { <StaffTable list change_role set_active/> }.into_any(),
+                        Err(e) => view! { <p class="error-text">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn InviteTable(list: Vec<Invite>, revoke: ServerAction<RevokeInvite>) -> impl IntoView {
+    if list.is_empty() {
+        return view! { <p>"No invite codes yet."</p> }.into_any();
+    }
+    let now = now_secs();
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <caption class="sr-only">"Invite codes, newest first"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Code"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Used"</th>
+                        <th scope="col"><span class="sr-only">"Action"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list
+                        .into_iter()
+                        .map(|invite| {
+                            let status = if invite.revoked {
+                                "Revoked".to_string()
+                            } else if invite.is_usable(now) {
+                                format!("Valid until {}", format_date(invite.expires_at))
+                            } else {
+                                format!("Expired on {}", format_date(invite.expires_at))
+                            };
+                            let usable = invite.is_usable(now);
+                            let code = invite.code.clone();
+                            view! {
+                                <tr>
+                                    <td class="invite-code">{invite.code.clone()}</td>
+                                    <td>{invite.role.label()}</td>
+                                    <td>{status}</td>
+                                    <td>{format!("{} time{}", invite.uses, if invite.uses == 1 { "" } else { "s" })}</td>
+                                    <td>
+                                        {usable
+                                            .then(|| {
+                                                view! {
+                                                    <ActionForm action=revoke>
+                                                        <input type="hidden" name="code" value=code.clone()/>
+                                                        <button type="submit" class="btn-link">
+                                                            "Revoke"<span class="sr-only">{format!(" code {code}")}</span>
+                                                        </button>
+                                                    </ActionForm>
+                                                }
+                                            })}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn StaffTable(list: Vec<Member>, change_role: ServerAction<ChangeRole>, set_active: ServerAction<SetMemberActive>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <caption class="sr-only">"Staff in your setting"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Sector"</th>
+                        <th scope="col">"Last signed in"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Account"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list.into_iter().map(|m| view! { <StaffRow m change_role set_active/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn StaffRow(m: Member, change_role: ServerAction<ChangeRole>, set_active: ServerAction<SetMemberActive>) -> impl IntoView {
+    let select_id = format!("role-{}", m.id);
+    let name = m.display_name.clone();
+    let (name1, name2, name3) = (name.clone(), name.clone(), name);
+    view! {
+        <tr class:inactive-row=!m.active>
+            <td>
+                <span class="font-semibold">{m.display_name.clone()}</span>
+                <br/>
+                <span class="muted">{m.email.clone()}</span>
+            </td>
+            <td>{m.sector.label()}</td>
+            <td>{m.last_seen_at.map(format_date).unwrap_or_else(|| "Never".into())}</td>
+            <td>
+                <ActionForm action=change_role>
+                    <input type="hidden" name="user_id" value=m.id/>
+                    <label for=select_id.clone() class="sr-only">{format!("Role for {name1}")}</label>
+                    <div class="inline-form">
+                        <select id=select_id name="role" class="select">
+                            {role_options()
+                                .into_iter()
+                                .map(|(value, label)| view! { <option value=value selected=value == m.role.as_str()>{label}</option> })
+                                .collect_view()}
+                        </select>
+                        <button type="submit" class="btn btn-secondary btn-small">
+                            "Change"<span class="sr-only">{format!(" role for {name2}")}</span>
+                        </button>
+                    </div>
+                </ActionForm>
+            </td>
+            <td>
+                <ActionForm action=set_active>
+                    <input type="hidden" name="user_id" value=m.id/>
+                    <input type="hidden" name="active" value=(!m.active).to_string()/>
+                    <span class="muted">{if m.active { "Active " } else { "Deactivated " }}</span>
+                    <button type="submit" class="btn-link">
+                        {if m.active { "Deactivate" } else { "Reactivate" }}
+                        <span class="sr-only">{format!(" {name3}")}</span>
+                    </button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
+

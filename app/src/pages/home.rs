@@ -1,0 +1,107 @@
+use crate::components::*;
+use crate::model::{Me, Role};
+use crate::session::use_me;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let me = use_me();
+    move || match me.get() {
+        Some(me) => view! { <Dashboard me/> }.into_any(),
+        None => view! { <Welcome/> }.into_any(),
+    }
+}
+
+/// What someone who is not signed in sees: what Tandem is and how to get in.
+#[component]
+fn Welcome() -> impl IntoView {
+    view! {
+        <Title text="Welcome"/>
+        <h1 class="page-title">"SEND professional development that fits around your day"</h1>
+        <p class="lead">
+            "Tandem is where practitioners in your setting work through short modules on special educational needs and disabilities, try ideas with the children and young people they teach, and keep a private learning log of what they notice."
+        </p>
+        <div class="grid-two">
+            <Card heading="Already have an account?">
+                <p>"Sign in with your work email address and password."</p>
+                <p><a href="/sign-in" class="btn btn-primary">"Sign in"</a></p>
+            </Card>
+            <Card heading="Been given an invite code?">
+                <p>"Your setting admin or SENCo gives each member of staff a code to join."</p>
+                <p><a href="/join" class="btn btn-secondary">"Join with an invite code"</a></p>
+            </Card>
+        </div>
+    }
+}
+
+#[component]
+fn Dashboard(me: Me) -> impl IntoView {
+    let greeting = format!("Hello, {}", me.first_name());
+    let role_view = match me.role {
+        Role::Practitioner => view! { <PractitionerNext me=me.clone()/> }.into_any(),
+        Role::Senco => view! { <SencoNext me=me.clone()/> }.into_any(),
+        Role::Admin => view! { <AdminNext me=me.clone()/> }.into_any(),
+    };
+    view! {
+        <Title text="Home"/>
+        <h1 class="page-title">{greeting}</h1>
+        <p class="lead">{format!("{} · {} · {}", me.setting_name, me.role.label(), me.sector.label())}</p>
+        {role_view}
+        <ReadingPreferencesPrompt me/>
+    }
+}
+
+#[component]
+fn PractitionerNext(me: Me) -> impl IntoView {
+    view! {
+        <Card heading="What to do next">
+            <p>
+                {format!(
+                    "Your course follows the SEND Code of Practice and shows examples from {} settings. Each module has three parts: what to know, something to try with the learners you work with, and a reflection for your learning log.",
+                    me.sector.label().to_lowercase(),
+                )}
+            </p>
+            <p>"Work in short sittings: Tandem remembers where you stopped."</p>
+        </Card>
+    }
+}
+
+#[component]
+fn SencoNext(me: Me) -> impl IntoView {
+    view! {
+        <Card heading="What to do next">
+            <p>
+                {format!(
+                    "As SENCo for {}, you will see how staff are getting on with their CPD and read the reflections they choose to share with you.",
+                    me.setting_name,
+                )}
+            </p>
+            <p>"Staff decide when an entry is ready: drafts stay private to them."</p>
+        </Card>
+    }
+}
+
+#[component]
+fn AdminNext(me: Me) -> impl IntoView {
+    view! {
+        <Card heading="What to do next">
+            <p>{format!("Invite the staff of {} with a code for each role.", me.setting_name)}</p>
+            <p><a href="/admin" class="btn btn-primary">"Manage staff and invites"</a></p>
+        </Card>
+    }
+}
+
+#[component]
+fn ReadingPreferencesPrompt(me: Me) -> impl IntoView {
+    (me.preferences == Default::default()).then(|| {
+        view! {
+            <Card heading="Make Tandem easier to read">
+                <p>
+                    "You can choose larger text, wider line spacing, a font designed for readers with dyslexia, high contrast colours and less movement. Your choices follow you to any device you sign in on."
+                </p>
+                <p><a href="/profile#preferences">"Set your reading preferences"</a></p>
+            </Card>
+        }
+    })
+}

@@ -1,0 +1,43 @@
+//! One module per page.
+
+pub mod admin;
+pub mod errors;
+pub mod home;
+pub mod join;
+pub mod profile;
+pub mod sign_in;
+
+use crate::model::{Me, Role};
+use crate::session::use_me;
+use leptos::prelude::*;
+use leptos_router::{components::Redirect, hooks::use_location};
+
+/// Shows `children` only to a signed-in person with one of `roles` (any role when empty):
+/// others are sent to sign in, or told plainly that the page is not for them.
+#[component]
+pub fn Restricted(#[prop(optional)] roles: &'static [Role], children: ChildrenFn) -> impl IntoView {
+    let me = use_me();
+    let location = use_location();
+    move || match me.get() {
+        None => {
+            let next = location.pathname.get_untracked();
+            view! { <Redirect path=format!("/sign-in?next={}", urlencode(&next))/> }.into_any()
+        }
+        Some(m) if allowed(&m, roles) => children().into_any(),
+        Some(_) => view! { <errors::Forbidden/> }.into_any(),
+    }
+}
+
+fn allowed(me: &Me, roles: &[Role]) -> bool {
+    roles.is_empty() || roles.contains(&me.role)
+}
+
+/// Percent-encodes a path for use in a query string.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,163 @@
+use super::join::sector_options;
+use super::Restricted;
+use crate::api::profile::{ChangePassword, SavePreferences, UpdateProfile};
+use crate::components::*;
+use crate::model::{LineSpacing, Me, TextSize};
+use crate::session::{apply_preferences, use_me};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let me = use_me();
+    view! {
+        <Title text="Profile and preferences"/>
+        <Restricted>
+            {move || me.get().map(|m| view! { <Profile me=m/> })}
+        </Restricted>
+    }
+}
+
+/// A success banner for an action that has just worked.
+fn saved_banner<T, S>(value: S, title: &'static str) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, crate::error::AppError>>> + Send + Sync + 'static,
+{
+    move || matches!(value.get(), Some(Ok(_))).then(|| view! { <Banner title kind=BannerKind::Success><p>"Your changes are saved."</p></Banner> })
+}
+
+#[component]
+fn Profile(me: Me) -> impl IntoView {
+    let me_signal = use_me();
+    let details = ServerAction::<UpdateProfile>::new();
+    let details_error = action_error(details.value());
+    let prefs = ServerAction::<SavePreferences>::new();
+    let prefs_error = action_error(prefs.value());
+    let password = ServerAction::<ChangePassword>::new();
+    let password_error = action_error(password.value());
+
+    // Reading preferences take effect on this page at once, and on every page after.
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = prefs.value().get() {
+            apply_preferences(&p);
+            me_signal.update(|m| if let Some(m) = m { m.preferences = p });
+        }
+    });
+    let p = me.preferences;
+    let text_size = match p.text_size {
+        TextSize::Standard => "standard",
+        TextSize::Large => "large",
+        TextSize::Largest => "largest",
+    };
+    let spacing = match p.line_spacing {
+        LineSpacing::Standard => "standard",
+        LineSpacing::Wide => "wide",
+        LineSpacing::Widest => "widest",
+    };
+
+    view! {
+        <h1 class="page-title">"Profile and preferences"</h1>
+        <p class="lead">{format!("Signed in as {} ({}).", me.email, me.setting_name)}</p>
+
+        <section aria-labelledby="details-heading" class="card">
+            <h2 id="details-heading" class="card-heading">"Your details"</h2>
+            {saved_banner(details.value(), "Details saved")}
+            <ErrorSummary error=details_error/>
+            <ActionForm action=details>
+                <TextField
+                    name="display_name"
+                    label="Your name"
+                    autocomplete="name"
+                    value=me.display_name.clone()
+                    error=field_error(details_error, "display_name")
+                />
+                <Radios
+                    name="sector"
+                    legend="Your sector"
+                    hint="The course shows examples from this sector first."
+                    options=sector_options()
+                    selected=me.sector.as_str()
+                    error=field_error(details_error, "sector")
+                />
+                <Button busy=details.pending()>"Save details"</Button>
+            </ActionForm>
+        </section>
+
+        <section id="preferences" aria-labelledby="preferences-heading" class="card">
+            <h2 id="preferences-heading" class="card-heading">"Reading preferences"</h2>
+            <p>"These change how every page looks for you, on any device you sign in on."</p>
+            {saved_banner(prefs.value(), "Preferences saved")}
+            <ErrorSummary error=prefs_error/>
+            <ActionForm action=prefs>
+                <Radios
+                    name="text_size"
+                    legend="Text size"
+                    options=vec![("standard", "Standard"), ("large", "Large"), ("largest", "Largest")]
+                    selected=text_size
+                    error=field_error(prefs_error, "text_size")
+                />
+                <Radios
+                    name="line_spacing"
+                    legend="Line spacing"
+                    options=vec![("standard", "Standard"), ("wide", "Wide"), ("widest", "Widest")]
+                    selected=spacing
+                    error=field_error(prefs_error, "line_spacing")
+                />
+                <fieldset class="field fieldset">
+                    <legend class="field-label">"Other options"</legend>
+                    <Checkbox
+                        name="dyslexia_font"
+                        label="Use a dyslexia-friendly font"
+                        hint="OpenDyslexic, with heavier letter bottoms to reduce letter swapping."
+                        checked=p.dyslexia_font
+                    />
+                    <Checkbox
+                        name="high_contrast"
+                        label="High contrast colours"
+                        hint="Black and white with yellow highlights."
+                        checked=p.high_contrast
+                    />
+                    <Checkbox
+                        name="reduced_motion"
+                        label="Reduce movement"
+                        hint="Turns off animations and smooth scrolling."
+                        checked=p.reduced_motion
+                    />
+                </fieldset>
+                <Button busy=prefs.pending()>"Save preferences"</Button>
+            </ActionForm>
+        </section>
+
+        <section aria-labelledby="password-heading" class="card">
+            <h2 id="password-heading" class="card-heading">"Change your password"</h2>
+            {saved_banner(password.value(), "Password changed")}
+            <ErrorSummary error=password_error/>
+            <ActionForm action=password>
+                <TextField
+                    name="current_password"
+                    label="Current password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    error=field_error(password_error, "current_password")
+                />
+                <TextField
+                    name="new_password"
+                    label="New password"
+                    hint="At least 10 characters. Signing in elsewhere will end when you change it."
+                    input_type="password"
+                    autocomplete="new-password"
+                    error=field_error(password_error, "new_password")
+                />
+                <TextField
+                    name="confirm_password"
+                    label="Type the new password again"
+                    input_type="password"
+                    autocomplete="new-password"
+                    error=field_error(password_error, "confirm_password")
+                />
+                <Button busy=password.pending()>"Change password"</Button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,65 @@
+use crate::api::auth::SignIn;
+use crate::components::*;
+use crate::session::{hard_navigate, use_me};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::Redirect, hooks::use_query_map};
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let query = use_query_map();
+    let next = query.with_untracked(|q| q.get("next")).unwrap_or_default();
+    let signed_out = query.with_untracked(|q| q.get("signed_out").is_some());
+    let action = ServerAction::<SignIn>::new();
+    let error = action_error(action.value());
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = action.value().get() {
+            hard_navigate(&next);
+        }
+    });
+    if use_me().get_untracked().is_some() {
+        return view! { <Redirect path="/"/> }.into_any();
+    }
+    view! {
+        <Title text="Sign in"/>
+        <div class="narrow">
+            {signed_out
+                .then(|| {
+                    view! {
+                        <Banner title="You have signed out" kind=BannerKind::Success>
+                            <p>"It is safe to hand this device to someone else."</p>
+                        </Banner>
+                    }
+                })}
+            <ErrorSummary error/>
+            <h1 class="page-title">"Sign in to Tandem"</h1>
+            <ActionForm action>
+                <input type="hidden" name="next" value=next/>
+                <TextField
+                    name="email"
+                    label="Email address"
+                    input_type="email"
+                    autocomplete="email"
+                    spellcheck="false"
+                    error=field_error(error, "email")
+                />
+                <TextField
+                    name="password"
+                    label="Password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    error=field_error(error, "password")
+                />
+                <Button busy=action.pending()>"Sign in"</Button>
+            </ActionForm>
+            <h2 class="section-title">"New to Tandem?"</h2>
+            <p>
+                "Your setting admin or SENCo will give you an invite code. "
+                <a href="/join">"Create your account with an invite code"</a>
+                "."
+            </p>
+            <p>"Forgotten your password? Ask your setting admin: they can set up a new account for you or help you sign in."</p>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,49 @@
+//! The session cookie: HttpOnly (no script can read it), SameSite=Lax, Secure over HTTPS.
+
+use super::state;
+use http::header::{HeaderValue, SET_COOKIE};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+pub const SESSION_COOKIE: &str = "tandem_session";
+
+fn set(value: &str, max_age: i64) {
+    let secure = state().map(|s| s.secure_cookies).unwrap_or(true);
+    let cookie = format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    );
+    if let (Some(response), Ok(header)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+        response.append_header(SET_COOKIE, header);
+    }
+}
+
+pub fn set_session(token: &str) {
+    set(token, crate::store::sessions::SESSION_TTL_SECS);
+}
+
+pub fn clear_session() {
+    set("", 0);
+}
+
+/// Reads the session token from a Cookie header.
+pub fn session_token(cookie_header: &str) -> Option<String> {
+    cookie_header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_session_among_other_cookies() {
+        assert_eq!(session_token("a=1; tandem_session=abc; b=2"), Some("abc".into()));
+        assert_eq!(session_token("tandem_session="), None);
+        assert_eq!(session_token("other=1"), None);
+    }
+}

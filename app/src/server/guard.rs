@@ -1,0 +1,100 @@
+//! Who is asking, and what they may touch. Every server function starts with
+//! `require(...)`: one line, and the refusal is the same everywhere.
+
+use crate::error::AppError;
+use crate::model::{Me, Role};
+use leptos::prelude::*;
+
+/// The person behind the request, resolved once per request by the server's session
+/// middleware and stored in the request's extensions.
+#[derive(Clone, Debug, Default)]
+pub struct Viewer {
+    pub me: Option<Me>,
+    /// The raw session token, kept so sign-out and password change can act on this session.
+    pub token: Option<String>,
+}
+
+/// What a server function needs of the person asking.
+#[derive(Clone, Copy, Debug)]
+pub enum Need {
+    /// Any signed-in, active account.
+    SignedIn,
+    /// One of these roles.
+    Role(&'static [Role]),
+}
+
+pub const ADMIN: Need = Need::Role(&[Role::Admin]);
+
+/// The viewer of the current request (nobody when there is no request context).
+pub fn viewer() -> Viewer {
+    use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Viewer>().cloned()).unwrap_or_default()
+}
+
+pub fn current_user() -> Option<Me> {
+    viewer().me
+}
+
+/// The signed-in person, if they meet `need`; otherwise the refusal to send back.
+pub fn require(need: Need) -> Result<Me, AppError> {
+    check(current_user(), need)
+}
+
+/// The rule itself, without the request: unit-tested below.
+pub fn check(me: Option<Me>, need: Need) -> Result<Me, AppError> {
+    let me = me.ok_or(AppError::Unauthenticated)?;
+    match need {
+        Need::SignedIn => Ok(me),
+        Need::Role(roles) if roles.contains(&me.role) => Ok(me),
+        Need::Role(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// Refuses unless `setting_id` is the setting of the person asking. Returns NotFound rather
+/// than Forbidden so that ids from other settings reveal nothing.
+pub fn same_setting(me: &Me, setting_id: i64) -> Result<(), AppError> {
+    if me.setting_id == setting_id {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("That person is not in your setting.".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Preferences, Sector};
+
+    fn person(role: Role) -> Me {
+        Me {
+            id: 1,
+            email: "a@b.org".into(),
+            display_name: "A B".into(),
+            role,
+            sector: Sector::SchoolAge,
+            setting_id: 7,
+            setting_name: "Oak".into(),
+            preferences: Preferences::default(),
+        }
+    }
+
+    #[test]
+    fn nobody_is_asked_to_sign_in() {
+        assert_eq!(check(None, Need::SignedIn), Err(AppError::Unauthenticated));
+        assert_eq!(check(None, ADMIN), Err(AppError::Unauthenticated));
+    }
+
+    #[test]
+    fn roles_are_enforced() {
+        assert!(check(Some(person(Role::Admin)), ADMIN).is_ok());
+        assert_eq!(check(Some(person(Role::Practitioner)), ADMIN), Err(AppError::Forbidden));
+        assert_eq!(check(Some(person(Role::Senco)), ADMIN), Err(AppError::Forbidden));
+        assert!(check(Some(person(Role::Practitioner)), Need::SignedIn).is_ok());
+    }
+
+    #[test]
+    fn other_settings_are_out_of_reach() {
+        let me = person(Role::Admin);
+        assert!(same_setting(&me, 7).is_ok());
+        assert!(matches!(same_setting(&me, 8), Err(AppError::NotFound(_))));
+    }
+}

@@ -1,0 +1,126 @@
+//! Invite codes: how staff join a setting with the right role.
+
+use super::{now, Db};
+use crate::model::{Invite, Role};
+use rand::Rng;
+
+/// Letters and digits that cannot be mistaken for one another when read aloud or typed
+/// from a printed sheet (no 0/O, 1/I/L).
+const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+fn new_code() -> String {
+    let mut rng = rand::rngs::OsRng;
+    let chars: String = (0..8).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    format!("{}-{}", &chars[..4], &chars[4..])
+}
+
+type InviteRow = (String, String, i64, i64, Option<i64>, i64);
+
+fn from_row((code, role, created_at, expires_at, revoked_at, uses): InviteRow) -> Invite {
+    Invite { code, role: Role::parse(&role).unwrap_or(Role::Practitioner), created_at, expires_at, revoked: revoked_at.is_some(), uses }
+}
+
+pub async fn create(db: &Db, setting_id: i64, role: Role, days: i64, created_by: Option<i64>) -> Result<Invite, sqlx::Error> {
+    let now = now();
+    loop {
+        let code = new_code();
+        let inserted = sqlx::query(
+            "INSERT INTO invites (code, setting_id, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&code)
+        .bind(setting_id)
+        .bind(role.as_str())
+        .bind(created_by)
+        .bind(now)
+        .bind(now + days * 24 * 60 * 60)
+        .execute(db)
+        .await;
+        match inserted {
+            Ok(_) => return Ok(Invite { code, role, created_at: now, expires_at: now + days * 86_400, revoked: false, uses: 0 }),
+            // A clash among 31^8 codes is vanishingly rare; draw again.
+            Err(e) if super::is_unique_violation(&e) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+pub async fn list(db: &Db, setting_id: i64) -> Result<Vec<Invite>, sqlx::Error> {
+    let rows: Vec<InviteRow> = sqlx::query_as(
+        "SELECT code, role, created_at, expires_at, revoked_at, uses FROM invites WHERE setting_id = ? ORDER BY created_at DESC, code",
+    )
+    .bind(setting_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+/// Revokes a code of this setting; false when the setting has no such code.
+pub async fn revoke(db: &Db, setting_id: i64, code: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE invites SET revoked_at = COALESCE(revoked_at, ?) WHERE setting_id = ? AND code = ?")
+        .bind(now())
+        .bind(setting_id)
+        .bind(code)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The setting and role a usable code grants, counting one use. Runs inside the caller's
+/// transaction so that a failed account creation does not use the code up.
+pub async fn redeem(tx: &mut sqlx::SqliteConnection, code: &str) -> Result<Option<(i64, Role)>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "UPDATE invites SET uses = uses + 1 WHERE code = ? AND revoked_at IS NULL AND expires_at > ? RETURNING setting_id, role",
+    )
+    .bind(code)
+    .bind(now())
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(row.map(|(setting, role)| (setting, Role::parse(&role).unwrap_or(Role::Practitioner))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Sector;
+    use crate::store::{settings, test_db};
+
+    #[tokio::test]
+    async fn codes_redeem_until_revoked_or_expired() {
+        let db = test_db::fresh().await;
+        let s = settings::create(&db, "Oak", Sector::SchoolAge).await.unwrap();
+        let invite = create(&db, s, Role::Senco, 7, None).await.unwrap();
+        assert_eq!(invite.code.len(), 9);
+        let mut conn = db.acquire().await.unwrap();
+        assert_eq!(redeem(&mut conn, &invite.code).await.unwrap(), Some((s, Role::Senco)));
+        assert_eq!(redeem(&mut conn, "ZZZZ-ZZZZ").await.unwrap(), None);
+        drop(conn);
+        assert!(revoke(&db, s, &invite.code).await.unwrap());
+        let mut conn = db.acquire().await.unwrap();
+        assert_eq!(redeem(&mut conn, &invite.code).await.unwrap(), None);
+        drop(conn);
+        let listed = list(&db, s).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].revoked);
+        assert_eq!(listed[0].uses, 1);
+    }
+
+    #[tokio::test]
+    async fn expired_codes_do_not_redeem() {
+        let db = test_db::fresh().await;
+        let s = settings::create(&db, "Oak", Sector::SchoolAge).await.unwrap();
+        let invite = create(&db, s, Role::Practitioner, 1, None).await.unwrap();
+        sqlx::query("UPDATE invites SET expires_at = ?").bind(now() - 1).execute(&db).await.unwrap();
+        let mut conn = db.acquire().await.unwrap();
+        assert_eq!(redeem(&mut conn, &invite.code).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_setting_cannot_revoke_another_settings_code() {
+        let db = test_db::fresh().await;
+        let a = settings::create(&db, "Oak", Sector::SchoolAge).await.unwrap();
+        let b = settings::create(&db, "Elm", Sector::SchoolAge).await.unwrap();
+        let invite = create(&db, a, Role::Practitioner, 7, None).await.unwrap();
+        assert!(!revoke(&db, b, &invite.code).await.unwrap());
+        assert!(!list(&db, a).await.unwrap()[0].revoked);
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds Tandem for release without cargo-leptos (see README, "Why the Makefile builds
+# directly"): the server binary, the hydration wasm (wasm-bindgen + wasm-opt), the
+# stylesheet (Tailwind) and static files into target/site. Each step is skipped by its
+# own tool when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+site=target/site
+pkg=$site/pkg
+mkdir -p "$pkg" "$site/fonts"
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+step "server (release)"
+cargo build --release -p server --bin tandem
+
+step "browser wasm (wasm-release)"
+cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release
+wasm_in="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
+if [ ! -f "$pkg/tandem_bg.wasm" ] || [ "$wasm_in" -nt "$pkg/tandem_bg.wasm" ]; then
+  wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name tandem "$wasm_in"
+  # npm binaryen's wasm-opt (Debian's 108 breaks hydration). The features are those rustc
+  # emits for wasm32-unknown-unknown.
+  wasm-opt -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-reference-types --enable-multivalue --enable-mutable-globals \
+    -o "$pkg/tandem_bg.wasm" "$pkg/tandem_bg.wasm"
+fi
+
+step "stylesheet"
+tailwindcss -i style/tailwind.css -o "$pkg/tandem.css" --minify 2>/dev/null
+
+step "static files"
+cp -r public/. "$site/"
+cp node_modules/@fontsource/opendyslexic/files/opendyslexic-latin-{400,700}-normal.woff2 "$site/fonts/"
+
+step "precompressing"
+node scripts/compress.mjs "$pkg"

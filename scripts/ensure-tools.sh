@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every tool the build and the tests need, skipping what is already present at the
+# right version. Nothing here downloads a prebuilt binary: Rust tools come from crates.io,
+# front-end tools from npm, the browser from Debian. Tools live outside the clone so that
+# fresh clones (and CI) reuse them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# 1. The wasm target of the machine's one toolchain.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen CLI, at exactly the version of the wasm-bindgen crate in Cargo.lock.
+wb_version=$(awk '$0=="name = \"wasm-bindgen\"" {getline; gsub(/"/,"",$3); print $3; exit}' Cargo.lock)
+if ! "$TANDEM_TOOLS/bin/wasm-bindgen" --version 2>/dev/null | grep -qx "wasm-bindgen $wb_version"; then
+  log "installing wasm-bindgen-cli $wb_version (one-time, a few minutes)"
+  if ! cargo install wasm-bindgen-cli --version "$wb_version" --locked --root "$TANDEM_TOOLS" 2>/tmp/tandem-wb-install.log; then
+    # Its lock file pins a webpki-roots release that the registry no longer serves: take the
+    # unpacked source, move that one pin back and install from the copy.
+    src=$(ls -d "$CARGO_HOME"/registry/src/*/wasm-bindgen-cli-"$wb_version" | head -n1)
+    work=$(mktemp -d)
+    cp -r "$src" "$work/cli"
+    (cd "$work/cli" && rm -f rust-toolchain.toml && cargo update -p webpki-roots --precise 1.0.10)
+    cargo install --path "$work/cli" --locked --root "$TANDEM_TOOLS"
+    rm -rf "$work"
+  fi
+fi
+
+# 3. npm packages (Tailwind, binaryen's wasm-opt, Playwright, axe-core), pinned by package-lock.json.
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.tandem-lock; then
+  log "installing npm packages"
+  # `npm install` rather than `npm ci`: npm 11 leaves the optional per-platform Tailwind
+  # packages out of the lock file and `npm ci` then refuses it. The lock still pins versions.
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.tandem-lock
+fi

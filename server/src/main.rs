@@ -1,0 +1,121 @@
+use anyhow::Context;
+use app::model::{Role, Sector};
+use app::store::{settings, users};
+use app::validate;
+use clap::Parser;
+use server::cli::{Cli, Command, ServeArgs, SettingCommand, UserCommand};
+use std::io::BufRead;
+use std::net::SocketAddr;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .with_target(false)
+        .init();
+    let cli = Cli::parse();
+    if let Err(error) = run(cli).await {
+        eprintln!("tandem: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let url = cli.database_url.clone();
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(&url, args).await,
+        Command::Migrate => {
+            server::prepare(&url, "target/site", false).await?;
+            println!("Migrations applied to {url}.");
+            Ok(())
+        }
+        Command::Demo => {
+            let state = server::prepare(&url, "target/site", false).await?;
+            if server::demo::seed_if_empty(&state.db).await? {
+                println!("{}", server::demo::sign_in_instructions("127.0.0.1:3000"));
+                Ok(())
+            } else {
+                anyhow::bail!("{url} already has data; demo data is only added to a new database")
+            }
+        }
+        Command::Setting(SettingCommand::Add { name, sector }) => {
+            let name = validate::setting_name(&name).map_err(anyhow::Error::msg)?;
+            let sector = validate::sector(&sector).map_err(anyhow::Error::msg)?;
+            let state = server::prepare(&url, "target/site", false).await?;
+            let id = settings::create(&state.db, &name, sector).await?;
+            println!("Added setting {id}: {name} ({}).", sector.label());
+            Ok(())
+        }
+        Command::Setting(SettingCommand::List) => {
+            let state = server::prepare(&url, "target/site", false).await?;
+            for s in settings::list(&state.db).await? {
+                println!("{:>4}  {}  ({})", s.id, s.name, s.default_sector.label());
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::Add { email, name, role, setting, sector }) => add_user(&url, &email, &name, &role, &setting, sector.as_deref()).await,
+    }
+}
+
+async fn serve(url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let state = server::prepare(url, &args.site_root, args.secure_cookies).await?;
+    if args.demo && server::demo::seed_if_empty(&state.db).await? {
+        println!("{}", server::demo::sign_in_instructions(&args.addr));
+    }
+    let addr: SocketAddr = args.addr.parse().with_context(|| format!("TANDEM_ADDR {:?} is not an address like 127.0.0.1:3000", args.addr))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let app = server::router::router(state);
+    tracing::info!(%addr, database = url, ready_in_ms = started.elapsed().as_millis() as u64, "Tandem is serving on http://{addr}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Finishes the requests in flight, then stops, on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}
+
+async fn add_user(url: &str, email: &str, name: &str, role: &str, setting: &str, sector: Option<&str>) -> anyhow::Result<()> {
+    let email = validate::email(email).map_err(anyhow::Error::msg)?;
+    let name = validate::display_name(name).map_err(anyhow::Error::msg)?;
+    let role: Role = validate::role(role).map_err(anyhow::Error::msg)?;
+    let state = server::prepare(url, "target/site", false).await?;
+    let setting = settings::find(&state.db, setting).await?.with_context(|| format!("no setting {setting:?}; see `tandem setting list`"))?;
+    let sector: Sector = match sector {
+        Some(s) => validate::sector(s).map_err(anyhow::Error::msg)?,
+        None => setting.default_sector,
+    };
+    eprintln!("Password for {email} (one line on standard input):");
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password)?;
+    let password = validate::new_password(password.trim_end_matches(['\r', '\n'])).map_err(anyhow::Error::msg)?;
+    let hash = app::server::password::hash(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let new_user = users::NewUser { email: &email, display_name: &name, password_hash: &hash, role, setting_id: setting.id, sector };
+    match users::create(&state.db, &new_user).await {
+        Ok(id) => {
+            println!("Added {} ({}) to {} as user {id}.", email, role.label(), setting.name);
+            Ok(())
+        }
+        Err(users::CreateError::EmailTaken) => anyhow::bail!("there is already an account for {email}"),
+        Err(users::CreateError::Db(e)) => anyhow::bail!("database error: {e}"),
+    }
+}
