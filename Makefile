@@ -11,7 +11,7 @@ run: tools build
 	@$(ENV) TANDEM_DEMO=$${TANDEM_DEMO:-true} LEPTOS_SITE_ROOT=$${LEPTOS_SITE_ROOT:-target/site} exec $(BIN) serve
 
 tools:
-	@bash scripts/ensure-tools.sh
+	@bash scripts/ensure-tools.sh $(if $(filter test e2e,$(MAKECMDGOALS)),--browser)
 
 build:
 	@bash scripts/build.sh
@@ -29,9 +29,10 @@ lint:
 	@$(ENV) cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
 	@$(ENV) cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+# Tests build in release mode so they reuse the dependencies `make build` compiled.
 unit:
-	@$(ENV) cargo test -p app --features ssr
-	@$(ENV) cargo test -p server
+	@$(ENV) cargo test --release -p app --features ssr
+	@$(ENV) cargo test --release -p server
 
 e2e:
 	@bash scripts/e2e.sh

@@ -39,3 +39,12 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.tandem-lock
 fi
+
+# 4. Chromium for the browser tests, from Debian (Playwright's own browser download cannot
+#    work here). Only `make test` needs it.
+if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null; then
+  log "installing Debian's chromium (one-time)"
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi

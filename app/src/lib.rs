@@ -3,9 +3,11 @@
 
 pub mod api;
 pub mod components;
+pub mod content;
 pub mod error;
 pub mod model;
 pub mod pages;
+pub mod progress;
 pub mod session;
 pub mod validate;
 
@@ -21,7 +23,15 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path,
 };
-use pages::{admin::AdminPage, errors::NotFound, home::HomePage, join::JoinPage, profile::ProfilePage, sign_in::SignInPage};
+use pages::{
+    admin::AdminPage,
+    course::{CataloguePage, ModulePage, SectionPage},
+    errors::NotFound,
+    home::HomePage,
+    join::JoinPage,
+    profile::ProfilePage,
+    sign_in::SignInPage,
+};
 use session::{initial_me, CurrentUser};
 
 /// The whole HTML document, rendered on the server for every page. Reading preferences
@@ -94,6 +104,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/join") view=JoinPage/>
                     <Route path=path!("/profile") view=ProfilePage/>
                     <Route path=path!("/admin") view=AdminPage/>
+                    <Route path=path!("/modules") view=CataloguePage/>
+                    <Route path=path!("/modules/:module") view=ModulePage/>
+                    <Route path=path!("/modules/:module/:section") view=SectionPage/>
                 </Routes>
             </main>
             <Footer/>

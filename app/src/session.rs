@@ -56,3 +56,9 @@ pub fn apply_preferences(prefs: &crate::model::Preferences) {
     #[cfg(not(feature = "hydrate"))]
     let _ = prefs;
 }
+
+/// A fresh id for one change the person makes (a progress event, a save), so the server
+/// can apply it once however often it is sent.
+pub fn new_op_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

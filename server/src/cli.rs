@@ -9,6 +9,10 @@ pub struct Cli {
     #[arg(long, env = "TANDEM_DATABASE_URL", default_value = "sqlite://data/tandem.db", global = true, value_parser = non_empty)]
     pub database_url: String,
 
+    /// The course content folder (see content/README.md).
+    #[arg(long, env = "TANDEM_CONTENT_DIR", default_value = "content", global = true)]
+    pub content_dir: std::path::PathBuf,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -21,6 +25,8 @@ pub enum Command {
     Migrate,
     /// Seed demo data (a setting and four accounts) into a new, empty database and print how to sign in.
     Demo,
+    /// Validate the course content and print each module's sections, minutes and words.
+    Content,
     /// Manage settings (schools, nurseries, colleges).
     #[command(subcommand)]
     Setting(SettingCommand),

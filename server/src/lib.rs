@@ -10,11 +10,34 @@ use app::server::AppState;
 use leptos::prelude::LeptosOptions;
 
 /// Opens and migrates the database and builds the shared state.
-pub async fn prepare(database_url: &str, site_root: &str, secure_cookies: bool) -> anyhow::Result<AppState> {
-    ensure_parent_dir(database_url)?;
-    let db = app::store::connect(database_url).await?;
+/// The course is loaded before the database is touched, so a content mistake stops
+/// startup with nothing changed.
+pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
+    let course = app::content::load::load_course(&config.content_dir)?;
+    ensure_parent_dir(&config.database_url)?;
+    let db = app::store::connect(&config.database_url).await?;
     app::store::migrate(&db).await?;
-    Ok(AppState { db, leptos_options: leptos_options(site_root), secure_cookies })
+    Ok(AppState {
+        db,
+        leptos_options: leptos_options(&config.site_root),
+        secure_cookies: config.secure_cookies,
+        course: std::sync::Arc::new(course),
+    })
+}
+
+/// Where things are; see `cli` for the environment variables and defaults.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub content_dir: std::path::PathBuf,
+    pub site_root: String,
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    pub fn new(database_url: &str, content_dir: impl Into<std::path::PathBuf>) -> Self {
+        Config { database_url: database_url.to_string(), content_dir: content_dir.into(), site_root: "target/site".into(), secure_cookies: false }
+    }
 }
 
 /// Leptos' options, set here rather than read from Cargo.toml, so the binary runs the same
@@ -34,4 +57,21 @@ fn ensure_parent_dir(database_url: &str) -> anyhow::Result<()> {
         std::fs::create_dir_all(parent)?;
     }
     Ok(())
+}
+
+/// Sections, minutes and words of each module (for `tandem content` and the closing notes
+/// of content changes). Words are those a School age reader reads.
+pub fn content_report(course: &app::content::Course) -> String {
+    use app::model::Sector;
+    let mut out = String::new();
+    for m in &course.modules {
+        let words: u32 = m.sections.iter().map(|s| s.words_for(Sector::SchoolAge)).sum();
+        out.push_str(&format!("Module {} {:<58} {:>3} min {:>6} words\n", m.number, m.title, m.minutes(), words));
+        for s in &m.sections {
+            out.push_str(&format!("    {:<18} {:<52} {:>3} min {:>6} words\n", s.key, s.title, s.minutes, s.words_for(Sector::SchoolAge)));
+        }
+    }
+    let words: u32 = course.sections().map(|(_, s)| s.words_for(Sector::SchoolAge)).sum();
+    out.push_str(&format!("Course: {} modules, {} sections, {} min ({:.1} hours), {} words\n", course.modules.len(), course.sections().count(), course.minutes(), course.minutes() as f64 / 60.0, words));
+    out
 }

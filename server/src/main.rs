@@ -24,15 +24,21 @@ async fn main() {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let url = cli.database_url.clone();
+    let config = server::Config::new(&url, cli.content_dir.clone());
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(args) => serve(&url, args).await,
+        Command::Serve(args) => serve(config, args).await,
+        Command::Content => {
+            let course = app::content::load::load_course(&cli.content_dir)?;
+            print!("{}", server::content_report(&course));
+            Ok(())
+        }
         Command::Migrate => {
-            server::prepare(&url, "target/site", false).await?;
+            server::prepare(&config).await?;
             println!("Migrations applied to {url}.");
             Ok(())
         }
         Command::Demo => {
-            let state = server::prepare(&url, "target/site", false).await?;
+            let state = server::prepare(&config).await?;
             if server::demo::seed_if_empty(&state.db).await? {
                 println!("{}", server::demo::sign_in_instructions("127.0.0.1:3000"));
                 Ok(())
@@ -43,32 +49,35 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Setting(SettingCommand::Add { name, sector }) => {
             let name = validate::setting_name(&name).map_err(anyhow::Error::msg)?;
             let sector = validate::sector(&sector).map_err(anyhow::Error::msg)?;
-            let state = server::prepare(&url, "target/site", false).await?;
+            let state = server::prepare(&config).await?;
             let id = settings::create(&state.db, &name, sector).await?;
             println!("Added setting {id}: {name} ({}).", sector.label());
             Ok(())
         }
         Command::Setting(SettingCommand::List) => {
-            let state = server::prepare(&url, "target/site", false).await?;
+            let state = server::prepare(&config).await?;
             for s in settings::list(&state.db).await? {
                 println!("{:>4}  {}  ({})", s.id, s.name, s.default_sector.label());
             }
             Ok(())
         }
-        Command::User(UserCommand::Add { email, name, role, setting, sector }) => add_user(&url, &email, &name, &role, &setting, sector.as_deref()).await,
+        Command::User(UserCommand::Add { email, name, role, setting, sector }) => {
+            add_user(&config, &email, &name, &role, &setting, sector.as_deref()).await
+        }
     }
 }
 
-async fn serve(url: &str, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let state = server::prepare(url, &args.site_root, args.secure_cookies).await?;
+    let config = server::Config { site_root: args.site_root.clone(), secure_cookies: args.secure_cookies, ..config };
+    let state = server::prepare(&config).await?;
     if args.demo && server::demo::seed_if_empty(&state.db).await? {
         println!("{}", server::demo::sign_in_instructions(&args.addr));
     }
     let addr: SocketAddr = args.addr.parse().with_context(|| format!("TANDEM_ADDR {:?} is not an address like 127.0.0.1:3000", args.addr))?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let app = server::router::router(state);
-    tracing::info!(%addr, database = url, ready_in_ms = started.elapsed().as_millis() as u64, "Tandem is serving on http://{addr}");
+    tracing::info!(%addr, database = config.database_url, ready_in_ms = started.elapsed().as_millis() as u64, "Tandem is serving on http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
@@ -94,11 +103,11 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-async fn add_user(url: &str, email: &str, name: &str, role: &str, setting: &str, sector: Option<&str>) -> anyhow::Result<()> {
+async fn add_user(config: &server::Config, email: &str, name: &str, role: &str, setting: &str, sector: Option<&str>) -> anyhow::Result<()> {
     let email = validate::email(email).map_err(anyhow::Error::msg)?;
     let name = validate::display_name(name).map_err(anyhow::Error::msg)?;
     let role: Role = validate::role(role).map_err(anyhow::Error::msg)?;
-    let state = server::prepare(url, "target/site", false).await?;
+    let state = server::prepare(config).await?;
     let setting = settings::find(&state.db, setting).await?.with_context(|| format!("no setting {setting:?}; see `tandem setting list`"))?;
     let sector: Sector = match sector {
         Some(s) => validate::sector(s).map_err(anyhow::Error::msg)?,

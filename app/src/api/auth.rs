@@ -28,12 +28,16 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     let email = email.unwrap_or_default();
     let db = db()?;
 
-    let too_many = "Too many attempts to sign in. Wait 15 minutes and try again, or ask your setting admin for help.";
-    let account_bucket = format!("sign_in:account:{email}");
-    if !rate_limit::hit(&db, &format!("sign_in:address:{}", client_address()), &rate_limit::PER_ADDRESS).await?
-        || !rate_limit::hit(&db, &account_bucket, &rate_limit::PER_ACCOUNT).await?
-    {
-        return Err(AppError::TooManyAttempts(too_many.into()));
+    let buckets = [
+        (format!("sign_in:address:{}", client_address()), &rate_limit::PER_ADDRESS),
+        (format!("sign_in:account:{email}"), &rate_limit::PER_ACCOUNT),
+    ];
+    for (bucket, limit) in &buckets {
+        if rate_limit::blocked(&db, bucket, limit).await? {
+            return Err(AppError::TooManyAttempts(
+                "Too many attempts to sign in. Wait 15 minutes and try again, or ask your setting admin for help.".into(),
+            ));
+        }
     }
 
     let credentials = users::credentials_by_email(&db, &email).await?;
@@ -44,14 +48,17 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
             return Err(AppError::invalid("email", "This account has been deactivated. Ask your setting admin to reactivate it."))
         }
         _ => {
+            for (bucket, limit) in &buckets {
+                rate_limit::hit(&db, bucket, limit).await?;
+            }
             return Err(AppError::invalid(
                 "password",
                 "The email address or password is not right. Check both and try again.",
-            ))
+            ));
         }
     };
 
-    rate_limit::clear(&db, &account_bucket).await?;
+    rate_limit::clear(&db, &buckets[1].0).await?;
     start_session(&db, user_id).await?;
     let next = super::safe_next(next.as_deref());
     super::redirect_plain_form(&next);
@@ -95,15 +102,16 @@ pub async fn join(code: String, display_name: String, email: String, password: S
         return Err(AppError::Internal);
     };
     let db = db()?;
-    if !rate_limit::hit(&db, &format!("join:address:{}", client_address()), &rate_limit::PER_ADDRESS).await?
-        || !rate_limit::hit(&db, &format!("join:code:{code}"), &rate_limit::PER_ADDRESS).await?
-    {
-        return Err(AppError::TooManyAttempts("Too many attempts with invite codes. Wait 15 minutes and try again.".into()));
+    let address_bucket = format!("join:address:{}", client_address());
+    if rate_limit::blocked(&db, &address_bucket, &rate_limit::INVITES_PER_ADDRESS).await? {
+        return Err(AppError::TooManyAttempts("Too many invite codes were not recognised. Wait 15 minutes and try again.".into()));
     }
 
     let password_hash = password::hash(password).await?;
     let mut tx = db.begin().await?;
     let Some((setting_id, role)) = invites::redeem(&mut tx, &code).await? else {
+        drop(tx); // roll back first: SQLite allows one writer at a time
+        rate_limit::hit(&db, &address_bucket, &rate_limit::INVITES_PER_ADDRESS).await?;
         return Err(AppError::invalid(
             "code",
             "That invite code is not recognised, or it has expired. Check it with the person who gave it to you.",

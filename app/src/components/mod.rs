@@ -4,8 +4,10 @@
 
 mod form;
 mod layout;
+mod reading;
 mod ui;
 
 pub use form::*;
 pub use layout::*;
+pub use reading::*;
 pub use ui::*;

@@ -1,4 +1,6 @@
+use crate::api::course::{course_overview, Overview};
 use crate::components::*;
+use crate::progress::describe_minutes;
 use crate::model::{Me, Role};
 use crate::session::use_me;
 use leptos::prelude::*;
@@ -55,11 +57,12 @@ fn Dashboard(me: Me) -> impl IntoView {
 #[component]
 fn PractitionerNext(me: Me) -> impl IntoView {
     view! {
-        <Card heading="What to do next">
+        <CourseProgress/>
+        <Card heading="How the course works">
             <p>
                 {format!(
-                    "Your course follows the SEND Code of Practice and shows examples from {} settings. Each module has three parts: what to know, something to try with the learners you work with, and a reflection for your learning log.",
-                    me.sector.label().to_lowercase(),
+                    "Six modules, each following the SEND Code of Practice, with examples from {} settings. Modules 1 to 5 have three parts: what to know, something to try with the learners you work with, and a reflection for your learning log. Module 6 is a small enquiry of your own.",
+                    me.sector.label(),
                 )}
             </p>
             <p>"Work in short sittings: Tandem remembers where you stopped."</p>
@@ -67,9 +70,70 @@ fn PractitionerNext(me: Me) -> impl IntoView {
     }
 }
 
+/// "Continue where you left off", overall progress and CPD time.
+#[component]
+fn CourseProgress() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| course_overview());
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading your progress…"</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(o) => view! { <ProgressSummary o/> }.into_any(),
+                    Err(e) => view! { <p class="error-text">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProgressSummary(o: Overview) -> impl IntoView {
+    let resume = o.resume.clone().map(|r| {
+        let heading = if r.started { "Continue where you left off" } else { "Start the course" };
+        view! {
+            <section class="card continue-card" aria-labelledby="continue-heading">
+                <h2 id="continue-heading" class="card-heading">{heading}</h2>
+                <p>
+                    <span class="caption block">{format!("Module {}: {}", r.module_number, r.module_title)}</span>
+                    <a href=r.href.clone() class="continue-link">{format!("{}: {}", r.section_kind.label(), r.section_title)}</a>
+                </p>
+                <p class="muted">{format!("About {} left in this module.", describe_minutes(r.minutes_left_in_module))}</p>
+                <p><a href=r.href class="btn btn-primary">{if r.started { "Continue" } else { "Start module 1" }}</a></p>
+            </section>
+        }
+    });
+    let finished = o.resume.is_none().then(|| {
+        view! {
+            <Banner title="Course complete" kind=BannerKind::Success>
+                <p>"You have completed every section of every module. Well done."</p>
+            </Banner>
+        }
+    });
+    view! {
+        {finished}
+        {resume}
+        <section class="card" aria-labelledby="progress-heading">
+            <h2 id="progress-heading" class="card-heading">"Your progress"</h2>
+            <ProgressBar label="Course progress" value=o.overall.complete max=o.overall.total explanation=o.overall.explain()/>
+            <div class="stats">
+                <p>
+                    <span class="stat-value">{describe_minutes(o.cpd_minutes)}</span>
+                    "of CPD so far: the estimated time of the sections you have completed."
+                </p>
+                <p>
+                    <span class="stat-value">{describe_minutes(o.active_minutes)}</span>
+                    "spent reading in Tandem (counted only while you are active on a page)."
+                </p>
+            </div>
+            <p><a href="/modules">"See all modules"</a></p>
+        </section>
+    }
+}
+
 #[component]
 fn SencoNext(me: Me) -> impl IntoView {
     view! {
+        <CourseProgress/>
         <Card heading="What to do next">
             <p>
                 {format!(

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod admin;
+pub mod course;
 pub mod errors;
 pub mod home;
 pub mod join;

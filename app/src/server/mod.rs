@@ -16,6 +16,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Mark cookies `Secure` (set when Tandem is served over HTTPS).
     pub secure_cookies: bool,
+    /// The course, loaded and validated once at startup.
+    pub course: std::sync::Arc<crate::content::Course>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -42,4 +44,8 @@ pub fn client_address() -> String {
             parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip().to_string())
         })
         .unwrap_or_else(|| "unknown".to_string())
+}
+
+pub fn course() -> Result<std::sync::Arc<crate::content::Course>, AppError> {
+    Ok(state()?.course)
 }

@@ -1,4 +1,4 @@
-//! Fixed-window counters kept in the database, so that they hold across restarts and
+//! Fixed-window counters of failed attempts kept in the database, so that they hold across restarts and
 //! across several server processes.
 
 use super::{now, Db};
@@ -11,8 +11,21 @@ pub struct Limit {
 /// Sign-in and invite attempts: per account (or code) and per network address.
 pub const PER_ACCOUNT: Limit = Limit { max_hits: 5, window_secs: 15 * 60 };
 pub const PER_ADDRESS: Limit = Limit { max_hits: 30, window_secs: 15 * 60 };
+/// Unrecognised invite codes from one address: enough for typing mistakes, too few to guess.
+pub const INVITES_PER_ADDRESS: Limit = Limit { max_hits: 10, window_secs: 15 * 60 };
 
-/// Counts one hit against `bucket`; returns false when the limit is already used up.
+/// True when `bucket` has used up its limit in the current window. Only failures are
+/// counted (see `hit`), so people who type their password right are never held up.
+pub async fn blocked(db: &Db, bucket: &str, limit: &Limit) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT hits FROM rate_limits WHERE bucket = ? AND window_start > ?")
+        .bind(bucket)
+        .bind(now() - limit.window_secs)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.is_some_and(|(hits,)| hits >= limit.max_hits))
+}
+
+/// Counts one failure against `bucket`; returns false when the limit is now used up.
 pub async fn hit(db: &Db, bucket: &str, limit: &Limit) -> Result<bool, sqlx::Error> {
     let now = now();
     let row: (i64,) = sqlx::query_as(
@@ -50,7 +63,10 @@ mod tests {
         }
         assert!(!hit(&db, "signin:a@b.org", &limit).await.unwrap());
         assert!(hit(&db, "signin:other@b.org", &limit).await.unwrap(), "buckets are separate");
+        assert!(blocked(&db, "signin:a@b.org", &limit).await.unwrap());
+        assert!(!blocked(&db, "signin:other@b.org", &limit).await.unwrap());
         clear(&db, "signin:a@b.org").await.unwrap();
+        assert!(!blocked(&db, "signin:a@b.org", &limit).await.unwrap());
         assert!(hit(&db, "signin:a@b.org", &limit).await.unwrap());
     }
 

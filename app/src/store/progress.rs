@@ -1,0 +1,122 @@
+//! Progress events and the per-section state they produce.
+
+use super::{now, Db};
+use crate::progress::{apply, EventKind, SectionState};
+use std::collections::HashMap;
+
+pub struct NewEvent<'a> {
+    pub op_id: &'a str,
+    pub user_id: i64,
+    pub section_key: &'a str,
+    pub kind: EventKind,
+    pub seconds: i64,
+    pub client_time: Option<i64>,
+}
+
+/// Records an event once: a second event with the same op id changes nothing and returns
+/// false. The event and the section state it changes are written in one transaction.
+pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> {
+    let at = now();
+    let mut tx = db.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING",
+    )
+    .bind(event.op_id)
+    .bind(event.user_id)
+    .bind(event.section_key)
+    .bind(event.kind.as_str())
+    .bind(event.seconds)
+    .bind(event.client_time)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !inserted {
+        return Ok(false);
+    }
+    let row: Option<StateRow> = sqlx::query_as(
+        "SELECT first_opened_at, last_opened_at, completed_at, active_seconds FROM section_progress WHERE user_id = ? AND section_key = ?",
+    )
+    .bind(event.user_id)
+    .bind(event.section_key)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let next = apply(row.map(state_from_row).unwrap_or_default(), event.kind, at, event.seconds);
+    sqlx::query(
+        "INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (user_id, section_key) DO UPDATE SET
+           first_opened_at = excluded.first_opened_at, last_opened_at = excluded.last_opened_at,
+           completed_at = excluded.completed_at, active_seconds = excluded.active_seconds",
+    )
+    .bind(event.user_id)
+    .bind(event.section_key)
+    .bind(next.first_opened_at)
+    .bind(next.last_opened_at)
+    .bind(next.completed_at)
+    .bind(next.active_seconds)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+type StateRow = (Option<i64>, Option<i64>, Option<i64>, i64);
+
+fn state_from_row((first_opened_at, last_opened_at, completed_at, active_seconds): StateRow) -> SectionState {
+    SectionState { first_opened_at, last_opened_at, completed_at, active_seconds }
+}
+
+/// Every section state of one person, by section key.
+pub async fn states(db: &Db, user_id: i64) -> Result<HashMap<String, SectionState>, sqlx::Error> {
+    let rows: Vec<(String, Option<i64>, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT section_key, first_opened_at, last_opened_at, completed_at, active_seconds FROM section_progress WHERE user_id = ?",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|(key, a, b, c, d)| (key, state_from_row((a, b, c, d)))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Role, Sector};
+    use crate::store::{settings, test_db, users};
+
+    async fn person(db: &Db) -> i64 {
+        let s = settings::create(db, "Oak", Sector::SchoolAge).await.unwrap();
+        let u = users::NewUser { email: "a@b.org", display_name: "A", password_hash: "h", role: Role::Practitioner, setting_id: s, sector: Sector::SchoolAge };
+        users::create(db, &u).await.unwrap()
+    }
+
+    fn event<'a>(op_id: &'a str, user_id: i64, kind: EventKind, seconds: i64) -> NewEvent<'a> {
+        NewEvent { op_id, user_id, section_key: "m1.knowledge", kind, seconds, client_time: None }
+    }
+
+    #[tokio::test]
+    async fn the_same_op_twice_counts_once() {
+        let db = test_db::fresh().await;
+        let id = person(&db).await;
+        assert!(record(&db, &event("op-1", id, EventKind::TimeSpent, 60)).await.unwrap());
+        assert!(!record(&db, &event("op-1", id, EventKind::TimeSpent, 60)).await.unwrap());
+        assert!(record(&db, &event("op-2", id, EventKind::TimeSpent, 30)).await.unwrap());
+        assert_eq!(states(&db, id).await.unwrap()["m1.knowledge"].active_seconds, 90);
+        let events: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM progress_events").fetch_one(&db).await.unwrap();
+        assert_eq!(events.0, 2);
+    }
+
+    #[tokio::test]
+    async fn completion_survives_later_events() {
+        let db = test_db::fresh().await;
+        let id = person(&db).await;
+        record(&db, &event("a", id, EventKind::Completed, 0)).await.unwrap();
+        record(&db, &event("b", id, EventKind::Opened, 0)).await.unwrap();
+        record(&db, &event("a", id, EventKind::Completed, 0)).await.unwrap();
+        let state = states(&db, id).await.unwrap()["m1.knowledge"];
+        assert!(state.is_complete());
+        assert!(state.first_opened_at.is_some());
+    }
+}

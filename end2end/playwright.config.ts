@@ -1,0 +1,45 @@
+import { defineConfig } from "@playwright/test";
+
+// The suite drives the real release server in Debian's Chromium. `scripts/e2e.sh` (run by
+// `make test`) starts the server on a fresh database with demo data; with
+// TANDEM_E2E_URL set (for example by `cargo leptos end-to-end`) it uses that server instead.
+const port = process.env.TANDEM_E2E_PORT ?? "3100";
+const baseURL = process.env.TANDEM_E2E_URL ?? `http://127.0.0.1:${port}`;
+const serverCommand = process.env.TANDEM_E2E_SERVER;
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: serverCommand
+    ? {
+        command: serverCommand,
+        url: `${baseURL}/healthz`,
+        timeout: 60_000,
+        reuseExistingServer: false,
+        stdout: "ignore",
+        stderr: "pipe",
+      }
+    : undefined,
+});

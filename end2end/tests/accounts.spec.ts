@@ -1,0 +1,194 @@
+import { test, expect } from "@playwright/test";
+import {
+  ADMIN, SAM, ELLA, open, signIn, signOut, expectAccessible, newPage, uniqueEmail, waitForHydration,
+} from "./helpers";
+
+test("the landing and sign-in pages render and pass an accessibility scan", async ({ page }) => {
+  await open(page, "/");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("SEND professional development");
+  await expectAccessible(page, "landing page");
+  await open(page, "/sign-in");
+  await expectAccessible(page, "sign-in page");
+  await open(page, "/join");
+  await expectAccessible(page, "join page");
+});
+
+test("a wrong password shows an error and keeps the email", async ({ page }) => {
+  await open(page, "/sign-in");
+  await page.getByLabel("Email address").fill(SAM);
+  await page.getByLabel("Password").fill("not my password at all");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const summary = page.getByRole("alert");
+  await expect(summary).toContainText("There is a problem");
+  await expect(summary).toContainText("The email address or password is not right");
+  await expect(summary).toBeFocused();
+  await expect(page.getByLabel("Email address")).toHaveValue(SAM);
+  await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page, "sign-in page with an error");
+});
+
+test("an admin creates an invite, a new person joins with it, signs out and back in", async ({ page, browser }) => {
+  await signIn(page, ADMIN);
+  await expectAccessible(page, "admin dashboard");
+  await page.getByRole("link", { name: "Staff and invites" }).first().click();
+  await expect(page.getByRole("heading", { level: 1, name: "Staff and invites" })).toBeVisible();
+  await expectAccessible(page, "staff and invites page");
+  await page.getByRole("radio", { name: "SENCo" }).check();
+  await page.getByLabel("Days the code lasts").fill("7");
+  await page.getByRole("button", { name: "Create invite code" }).click();
+  const banner = page.getByRole("status").filter({ hasText: "Invite code created" });
+  await expect(banner).toBeVisible();
+  const code = (await banner.locator(".invite-code").textContent())!.trim();
+  expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  await expect(page.getByRole("table").first()).toContainText(code);
+
+  const newcomer = await newPage(browser);
+  const email = uniqueEmail("jo");
+  await open(newcomer, "/join");
+  await newcomer.getByLabel("Invite code").fill(code.toLowerCase());
+  await newcomer.getByLabel("Your name").fill("Jo Newcomer");
+  await newcomer.getByLabel("Email address").fill(email);
+  await newcomer.getByLabel("Create a password").fill("harbour lantern violet");
+  await newcomer.getByRole("radio", { name: "Post-16" }).check();
+  await newcomer.getByRole("button", { name: "Create account" }).click();
+  await expect(newcomer.getByRole("heading", { level: 1, name: "Hello, Jo" })).toBeVisible();
+  await expect(newcomer.getByText("SENCo · Post-16")).toBeVisible();
+  await waitForHydration(newcomer);
+  await expectAccessible(newcomer, "SENCo dashboard");
+
+  await signOut(newcomer);
+  await signIn(newcomer, email, "harbour lantern violet");
+  await expect(newcomer.getByRole("heading", { level: 1, name: "Hello, Jo" })).toBeVisible();
+});
+
+test("joining with an unknown code says so and keeps what was typed", async ({ page }) => {
+  await open(page, "/join");
+  await page.getByLabel("Invite code").fill("ZZZZ-9999");
+  await page.getByLabel("Your name").fill("Kim Lee");
+  await page.getByLabel("Email address").fill("kim@oakfield.example");
+  await page.getByLabel("Create a password").fill("short");
+  await page.getByRole("radio", { name: "Early Years" }).check();
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("alert")).toContainText("at least 10 characters");
+  await page.getByLabel("Create a password").fill("meadow copper kite");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("alert")).toContainText("invite code is not recognised");
+  await expect(page.getByLabel("Your name")).toHaveValue("Kim Lee");
+  await expect(page.getByLabel("Email address")).toHaveValue("kim@oakfield.example");
+  await expect(page.getByRole("radio", { name: "Early Years" })).toBeChecked();
+  await expectAccessible(page, "join page with errors");
+});
+
+test("an admin changes a member's role", async ({ page }) => {
+  await signIn(page, ADMIN);
+  await open(page, "/admin");
+  const select = page.getByLabel("Role for Ella Hughes");
+  await expect(select).toHaveValue("practitioner");
+  await select.selectOption("senco");
+  await page.getByRole("button", { name: "Change role for Ella Hughes" }).click();
+  await expect(page.getByLabel("Role for Ella Hughes")).toHaveValue("senco");
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByLabel("Role for Ella Hughes")).toHaveValue("senco");
+  // Put it back so the other tests see the demo as seeded.
+  await page.getByLabel("Role for Ella Hughes").selectOption("practitioner");
+  await page.getByRole("button", { name: "Change role for Ella Hughes" }).click();
+  await expect(page.getByLabel("Role for Ella Hughes")).toHaveValue("practitioner");
+});
+
+test("a practitioner is refused the admin page", async ({ page }) => {
+  await signIn(page, SAM);
+  await expect(page.getByRole("link", { name: "Staff and invites" })).toHaveCount(0);
+  const response = await page.goto("/admin");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("You cannot see this page");
+  await expect(page.getByText("Invite staff")).toHaveCount(0);
+  await waitForHydration(page);
+  await expectAccessible(page, "refusal page");
+});
+
+test("unknown addresses get a 404 page", async ({ page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+  await waitForHydration(page);
+  await expectAccessible(page, "404 page");
+});
+
+test("reading preferences change the page and persist after reload", async ({ page }) => {
+  await signIn(page, ELLA);
+  await open(page, "/profile");
+  await expectAccessible(page, "profile page");
+  const html = page.locator("html");
+  await expect(html).not.toHaveClass(/pref-high-contrast/);
+  const before = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  await page.getByRole("radio", { name: "Largest" }).check();
+  await page.getByLabel("High contrast colours").check();
+  await page.getByLabel("Use a dyslexia-friendly font").check();
+  await page.getByRole("button", { name: "Save preferences" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Preferences saved" })).toBeVisible();
+  await expect(html).toHaveClass(/pref-text-largest/);
+  await expect(html).toHaveClass(/pref-high-contrast/);
+  const after = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  expect(after).toBeGreaterThan(before);
+  await expectAccessible(page, "profile page in high contrast");
+
+  // Server-rendered on reload: the class is in the HTML before any script runs.
+  const response = await page.reload();
+  expect(await response!.text()).toContain('class="pref-text-largest pref-dyslexia-font pref-high-contrast"');
+  await waitForHydration(page);
+  await expect(page.getByRole("radio", { name: "Largest" })).toBeChecked();
+  const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+  expect(font).toContain("OpenDyslexic");
+
+  // Back to the defaults for the other tests.
+  await page.getByRole("radio", { name: "Standard" }).first().check();
+  await page.getByLabel("High contrast colours").uncheck();
+  await page.getByLabel("Use a dyslexia-friendly font").uncheck();
+  await page.getByRole("button", { name: "Save preferences" }).click();
+  await expect(html).not.toHaveClass(/pref-high-contrast/);
+});
+
+test("the whole sign-in journey works by keyboard alone", async ({ page }) => {
+  await open(page, "/sign-in");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to main content" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("Email address")).toBeFocused();
+  await page.keyboard.type(SAM);
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("Password")).toBeFocused();
+  await page.keyboard.type("tandem-demo-2026");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: "Hello, Sam" })).toBeVisible();
+  await waitForHydration(page);
+  // Sign out by keyboard too: tab until the button has focus.
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.getByRole("button", { name: "Sign out" }).evaluate((el) => el === document.activeElement)) break;
+  }
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "You have signed out" })).toBeVisible();
+});
+
+for (const viewport of [
+  { name: "tablet portrait", width: 768, height: 1024 },
+  { name: "tablet landscape", width: 1024, height: 768 },
+  { name: "phone", width: 375, height: 667 },
+]) {
+  test(`the layout fits a ${viewport.name} without sideways scrolling`, async ({ browser }) => {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    await signIn(page, ADMIN);
+    for (const path of ["/", "/profile", "/admin"]) {
+      await open(page, path);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${path} at ${viewport.width}x${viewport.height}`).toBeLessThanOrEqual(0);
+    }
+    await context.close();
+  });
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The browser suite: the release server on a fresh database with demo data, driven by
+# Playwright in Debian's Chromium, with axe-core accessibility scans.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+port=${TANDEM_E2E_PORT:-3100}
+rm -rf target/e2e && mkdir -p target/e2e
+export TANDEM_E2E_PORT=$port
+export TANDEM_E2E_SERVER="env TANDEM_DATABASE_URL=sqlite://target/e2e/tandem.db TANDEM_ADDR=127.0.0.1:$port TANDEM_DEMO=true LEPTOS_SITE_ROOT=target/site RUST_LOG=warn $CARGO_TARGET_DIR/release/tandem serve"
+npx playwright test --config end2end/playwright.config.ts "$@"

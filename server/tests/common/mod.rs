@@ -1,0 +1,104 @@
+//! A real router over a temporary SQLite database, called the way a browser would.
+
+#![allow(dead_code)]
+
+use app::server::AppState;
+use axum::{body::Body, http::Request, Router};
+use http::{HeaderMap, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub const HOST: &str = "127.0.0.1:3000";
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    /// The session token the reply set, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(http::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("tandem_session="))
+            .map(|c| c.split(';').next().unwrap_or_default().to_string())
+    }
+}
+
+impl TestApp {
+    /// A migrated database with the demo setting and accounts.
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/test.db", dir.path().display());
+        let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        let state = server::prepare(&server::Config::new(&url, content)).await.unwrap();
+        server::demo::seed_if_empty(&state.db).await.unwrap();
+        TestApp { router: server::router::router(state.clone()), state, _dir: dir }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// Calls a server function as the hydrated app does (form-encoded, JSON back).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        let body = form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&");
+        let mut request = Request::post(format!("/api/{endpoint}"))
+            .header("host", HOST)
+            .header("origin", format!("http://{HOST}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::get(path).header("host", HOST).header("accept", "text/html");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// Signs in and returns the `tandem_session=…` cookie.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let reply = self.call("sign_in", &[("email", email), ("password", server::demo::DEMO_PASSWORD)], None).await;
+        assert_eq!(reply.status, StatusCode::OK, "sign-in failed: {}", reply.body);
+        reply.session_cookie().expect("a session cookie")
+    }
+
+    pub async fn user_id(&self, email: &str) -> i64 {
+        let row: (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?").bind(email).fetch_one(&self.state.db).await.unwrap();
+        row.0
+    }
+}
+
+pub const ADMIN: &str = "admin@oakfield.example";
+pub const SENCO: &str = "senco@oakfield.example";
+pub const SAM: &str = "sam@oakfield.example";
+pub const ELLA: &str = "ella@oakfield.example";
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
