@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import path from "node:path";
 
 // The suite drives the real release server in Debian's Chromium. `scripts/e2e.sh` (run by
 // `make test`) starts the server on a fresh database with demo data; with
@@ -35,6 +36,7 @@ export default defineConfig({
   webServer: serverCommand
     ? {
         command: serverCommand,
+        cwd: path.resolve(__dirname, ".."),
         url: `${baseURL}/healthz`,
         timeout: 60_000,
         reuseExistingServer: false,

@@ -4,9 +4,24 @@ use crate::session::{hard_navigate, use_me};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+/// Moves focus to the main content. Before hydration the browser does this itself; after
+/// it, the router would only scroll, so focus is moved here.
 #[component]
 pub fn SkipLink() -> impl IntoView {
-    view! { <a href="#main-content" class="skip-link">"Skip to main content"</a> }
+    let skip = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let Some(main) = document().get_element_by_id("main-content").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                ev.prevent_default();
+                let _ = main.focus();
+                main.scroll_into_view();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! { <a href="#main-content" class="skip-link" on:click=skip>"Skip to main content"</a> }
 }
 
 /// The main navigation for a role. Later features add their pages here.

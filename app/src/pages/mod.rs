@@ -8,7 +8,7 @@ pub mod join;
 pub mod profile;
 pub mod sign_in;
 
-use crate::model::{Me, Role};
+use crate::model::Role;
 use crate::session::use_me;
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_location};
@@ -19,18 +19,16 @@ use leptos_router::{components::Redirect, hooks::use_location};
 pub fn Restricted(#[prop(optional)] roles: &'static [Role], children: ChildrenFn) -> impl IntoView {
     let me = use_me();
     let location = use_location();
-    move || match me.get() {
+    // Only the role matters here: a change of name or preferences must not re-create the page.
+    let role = Memo::new(move |_| me.with(|m| m.as_ref().map(|m| m.role)));
+    move || match role.get() {
         None => {
             let next = location.pathname.get_untracked();
             view! { <Redirect path=format!("/sign-in?next={}", urlencode(&next))/> }.into_any()
         }
-        Some(m) if allowed(&m, roles) => children().into_any(),
+        Some(role) if roles.is_empty() || roles.contains(&role) => children().into_any(),
         Some(_) => view! { <errors::Forbidden/> }.into_any(),
     }
-}
-
-fn allowed(me: &Me, roles: &[Role]) -> bool {
-    roles.is_empty() || roles.contains(&me.role)
 }
 
 /// Percent-encodes a path for use in a query string.

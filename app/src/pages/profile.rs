@@ -13,7 +13,7 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <Title text="Profile and preferences"/>
         <Restricted>
-            {move || me.get().map(|m| view! { <Profile me=m/> })}
+            {move || me.get_untracked().map(|m| view! { <Profile me=m/> })}
         </Restricted>
     }
 }
