@@ -1,12 +1,12 @@
 //! The one error type of the app. What it says is safe to show to the person using Tandem:
 //! database and other internal details are logged on the server and never serialised.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     codec::JsonEncoding,
-    Encodes,
     error::{FromServerFnError, ServerFnErrorErr},
+    Encodes,
 };
+use serde::{Deserialize, Serialize};
 
 /// A problem with one field of a form, in words that tell the person how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,7 +18,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.to_string(), message: message.into() }
+        Self {
+            field: field.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -51,9 +54,10 @@ impl AppError {
     /// The message for one field, if this error has one.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {
-            AppError::Invalid(errors) => {
-                errors.iter().find(|e| e.field == name).map(|e| e.message.clone())
-            }
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.message.clone()),
             _ => None,
         }
     }
@@ -78,7 +82,10 @@ impl FromServerFnError for AppError {
         match value {
             ServerFnErrorErr::Request(e) | ServerFnErrorErr::Response(e) => AppError::Network(e),
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                AppError::Invalid(vec![FieldError::new("form", "Some of the form was missing. Please reload the page and try again.")])
+                AppError::Invalid(vec![FieldError::new(
+                    "form",
+                    "Some of the form was missing. Please reload the page and try again.",
+                )])
             }
             other => {
                 tracing::error!(error = %other, "server function failure");
@@ -92,7 +99,10 @@ impl FromServerFnError for AppError {
     fn ser(&self) -> bytes::Bytes {
         #[cfg(feature = "ssr")]
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+            response.set_status(
+                http::StatusCode::from_u16(self.status())
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
         }
         <JsonEncoding as Encodes<Self>>::encode(self).unwrap_or_default()
     }

@@ -40,7 +40,10 @@ use session::{initial_me, CurrentUser};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use leptos_meta::MetaTags;
     let me = server::guard::current_user();
-    let classes = me.as_ref().map(|m| m.preferences.html_classes()).unwrap_or_default();
+    let classes = me
+        .as_ref()
+        .map(|m| m.preferences.html_classes())
+        .unwrap_or_default();
     let me_json = session::me_json(&me);
     set_content_security_policy();
     view! {
@@ -68,13 +71,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[cfg(feature = "ssr")]
 fn set_content_security_policy() {
     use http::header::{HeaderName, HeaderValue};
-    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'"
     );
-    if let (Some(response), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&policy)) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&policy),
+    ) {
         response.insert_header(HeaderName::from_static("content-security-policy"), value);
     }
 }

@@ -22,7 +22,9 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s.trim().to_ascii_lowercase())
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
     }
 
     pub fn label(self) -> &'static str {
@@ -147,7 +149,10 @@ pub struct Me {
 
 impl Me {
     pub fn first_name(&self) -> &str {
-        self.display_name.split_whitespace().next().unwrap_or(&self.display_name)
+        self.display_name
+            .split_whitespace()
+            .next()
+            .unwrap_or(&self.display_name)
     }
 }
 
@@ -193,8 +198,11 @@ pub fn now_secs() -> i64 {
 
 /// Formats a unix time as a plain date, e.g. "22 November 2026".
 pub fn format_date(unix: i64) -> String {
-    use time::{format_description::BorrowedFormatItem, macros::format_description, OffsetDateTime};
-    const FORMAT: &[BorrowedFormatItem<'_>] = format_description!("[day padding:none] [month repr:long] [year]");
+    use time::{
+        format_description::BorrowedFormatItem, macros::format_description, OffsetDateTime,
+    };
+    const FORMAT: &[BorrowedFormatItem<'_>] =
+        format_description!("[day padding:none] [month repr:long] [year]");
     OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|t| t.format(FORMAT).ok())
@@ -228,7 +236,10 @@ mod tests {
             high_contrast: true,
             reduced_motion: false,
         };
-        assert_eq!(p.html_classes(), "pref-text-largest pref-spacing-wide pref-dyslexia-font pref-high-contrast");
+        assert_eq!(
+            p.html_classes(),
+            "pref-text-largest pref-spacing-wide pref-dyslexia-font pref-high-contrast"
+        );
     }
 
     #[test]
@@ -241,10 +252,21 @@ mod tests {
 
     #[test]
     fn invites_expire_and_can_be_revoked() {
-        let invite = Invite { code: "X".into(), role: Role::Practitioner, created_at: 0, expires_at: 100, revoked: false, uses: 0 };
+        let invite = Invite {
+            code: "X".into(),
+            role: Role::Practitioner,
+            created_at: 0,
+            expires_at: 100,
+            revoked: false,
+            uses: 0,
+        };
         assert!(invite.is_usable(99));
         assert!(!invite.is_usable(100));
-        assert!(!Invite { revoked: true, ..invite }.is_usable(0));
+        assert!(!Invite {
+            revoked: true,
+            ..invite
+        }
+        .is_usable(0));
     }
 
     #[test]

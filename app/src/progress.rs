@@ -21,7 +21,13 @@ impl EventKind {
     }
 
     pub fn parse(s: &str) -> Option<EventKind> {
-        [EventKind::Opened, EventKind::Completed, EventKind::TimeSpent].into_iter().find(|k| k.as_str() == s)
+        [
+            EventKind::Opened,
+            EventKind::Completed,
+            EventKind::TimeSpent,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -103,7 +109,10 @@ pub struct Tally {
 
 impl Tally {
     pub fn of(states: &[SectionState]) -> Tally {
-        Tally { complete: states.iter().filter(|s| s.is_complete()).count() as u32, total: states.len() as u32 }
+        Tally {
+            complete: states.iter().filter(|s| s.is_complete()).count() as u32,
+            total: states.len() as u32,
+        }
     }
 
     /// Whole percent, rounded down so 100% only ever means everything is done.
@@ -112,14 +121,23 @@ impl Tally {
     }
 
     pub fn explain(&self) -> String {
-        format!("{} of {} section{} complete", self.complete, self.total, if self.total == 1 { "" } else { "s" })
+        format!(
+            "{} of {} section{} complete",
+            self.complete,
+            self.total,
+            if self.total == 1 { "" } else { "s" }
+        )
     }
 }
 
 /// CPD time credited: the estimated minutes of every completed section (the practice
 /// activity happens away from the screen, so time on the page alone would undercount).
 pub fn cpd_minutes(sections: &[(u32, SectionState)]) -> u32 {
-    sections.iter().filter(|(_, s)| s.is_complete()).map(|(minutes, _)| minutes).sum()
+    sections
+        .iter()
+        .filter(|(_, s)| s.is_complete())
+        .map(|(minutes, _)| minutes)
+        .sum()
 }
 
 /// "3.5 hours", "45 minutes".
@@ -130,7 +148,11 @@ pub fn describe_minutes(minutes: u32) -> String {
     let hours = minutes as f64 / 60.0;
     let rounded = (hours * 2.0).round() / 2.0;
     if rounded.fract() == 0.0 {
-        format!("{} hour{}", rounded as u32, if rounded == 1.0 { "" } else { "s" })
+        format!(
+            "{} hour{}",
+            rounded as u32,
+            if rounded == 1.0 { "" } else { "s" }
+        )
     } else {
         format!("{rounded:.1} hours")
     }
@@ -146,7 +168,9 @@ pub fn resume_index(sections: &[SectionState]) -> Option<usize> {
         .filter(|(_, s)| !s.is_complete())
         .filter_map(|(i, s)| s.last_opened_at.map(|t| (t, i)))
         .max_by_key(|(t, i)| (*t, std::cmp::Reverse(*i)));
-    recent.map(|(_, i)| i).or_else(|| sections.iter().position(|s| !s.is_complete()))
+    recent
+        .map(|(_, i)| i)
+        .or_else(|| sections.iter().position(|s| !s.is_complete()))
 }
 
 #[cfg(test)]
@@ -163,7 +187,11 @@ mod tests {
         let s = apply(s, EventKind::Opened, 50, 0); // a late "opened" from an offline device
         assert_eq!(s.completed_at, Some(100));
         let s = apply(s, EventKind::Completed, 200, 0); // completed again elsewhere
-        assert_eq!(s.completed_at, Some(100), "the first completion time is kept");
+        assert_eq!(
+            s.completed_at,
+            Some(100),
+            "the first completion time is kept"
+        );
         let s = apply(s, EventKind::Completed, 20, 0); // an older completion arriving late
         assert_eq!(s.completed_at, Some(20));
         assert!(s.is_complete());
@@ -174,7 +202,10 @@ mod tests {
         let s = apply(SectionState::default(), EventKind::Opened, 300, 0);
         let s = apply(s, EventKind::Opened, 100, 0);
         let s = apply(s, EventKind::Opened, 200, 0);
-        assert_eq!((s.first_opened_at, s.last_opened_at), (Some(100), Some(300)));
+        assert_eq!(
+            (s.first_opened_at, s.last_opened_at),
+            (Some(100), Some(300))
+        );
     }
 
     #[test]
@@ -187,27 +218,63 @@ mod tests {
 
     #[test]
     fn tallies_explain_their_percentages() {
-        let states = [done(1), done(2), SectionState::default(), SectionState::default()];
+        let states = [
+            done(1),
+            done(2),
+            SectionState::default(),
+            SectionState::default(),
+        ];
         let tally = Tally::of(&states);
         assert_eq!(tally.percent(), 50);
         assert_eq!(tally.explain(), "2 of 4 sections complete");
-        assert_eq!(Tally { complete: 2, total: 3 }.percent(), 66, "rounded down");
-        assert_eq!(Tally { complete: 0, total: 0 }.percent(), 0);
-        assert_eq!(Tally { complete: 1, total: 1 }.explain(), "1 of 1 section complete");
+        assert_eq!(
+            Tally {
+                complete: 2,
+                total: 3
+            }
+            .percent(),
+            66,
+            "rounded down"
+        );
+        assert_eq!(
+            Tally {
+                complete: 0,
+                total: 0
+            }
+            .percent(),
+            0
+        );
+        assert_eq!(
+            Tally {
+                complete: 1,
+                total: 1
+            }
+            .explain(),
+            "1 of 1 section complete"
+        );
     }
 
     #[test]
     fn module_status_follows_its_sections() {
         let opened = apply(SectionState::default(), EventKind::Opened, 1, 0);
-        assert_eq!(Status::of(&[SectionState::default(); 3]), Status::NotStarted);
-        assert_eq!(Status::of(&[opened, SectionState::default()]), Status::InProgress);
+        assert_eq!(
+            Status::of(&[SectionState::default(); 3]),
+            Status::NotStarted
+        );
+        assert_eq!(
+            Status::of(&[opened, SectionState::default()]),
+            Status::InProgress
+        );
         assert_eq!(Status::of(&[done(1), done(2)]), Status::Complete);
         assert_eq!(Status::of(&[]), Status::NotStarted);
     }
 
     #[test]
     fn cpd_time_credits_completed_sections_only() {
-        assert_eq!(cpd_minutes(&[(45, done(1)), (30, SectionState::default()), (15, done(2))]), 60);
+        assert_eq!(
+            cpd_minutes(&[(45, done(1)), (30, SectionState::default()), (15, done(2))]),
+            60
+        );
         assert_eq!(describe_minutes(45), "45 minutes");
         assert_eq!(describe_minutes(60), "1 hour");
         assert_eq!(describe_minutes(90), "1.5 hours");
@@ -218,10 +285,17 @@ mod tests {
     fn resuming_picks_the_latest_unfinished_section() {
         let opened = |t| apply(SectionState::default(), EventKind::Opened, t, 0);
         // Opened 0 and 2, completed 0: resume at 2.
-        let states = [apply(opened(10), EventKind::Completed, 11, 0), SectionState::default(), opened(5)];
+        let states = [
+            apply(opened(10), EventKind::Completed, 11, 0),
+            SectionState::default(),
+            opened(5),
+        ];
         assert_eq!(resume_index(&states), Some(2));
         // Nothing opened yet: the first incomplete section.
-        assert_eq!(resume_index(&[done(1), SectionState::default(), SectionState::default()]), Some(1));
+        assert_eq!(
+            resume_index(&[done(1), SectionState::default(), SectionState::default()]),
+            Some(1)
+        );
         // Everything complete.
         assert_eq!(resume_index(&[done(1), done(2)]), None);
     }

@@ -12,7 +12,9 @@ pub const ME_SCRIPT_ID: &str = "tandem-me";
 pub struct CurrentUser(pub RwSignal<Option<Me>>);
 
 pub fn use_me() -> RwSignal<Option<Me>> {
-    use_context::<CurrentUser>().map(|c| c.0).unwrap_or_else(|| RwSignal::new(None))
+    use_context::<CurrentUser>()
+        .map(|c| c.0)
+        .unwrap_or_else(|| RwSignal::new(None))
 }
 
 /// The person the page was rendered for.
@@ -33,7 +35,9 @@ pub fn initial_me() -> Option<Me> {
 
 /// JSON for the page, safe inside a `<script>` element.
 pub fn me_json(me: &Option<Me>) -> String {
-    serde_json::to_string(me).unwrap_or_else(|_| "null".into()).replace('<', "\\u003c")
+    serde_json::to_string(me)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
 }
 
 /// A full page load: used after signing in or out so that everything (header, reading

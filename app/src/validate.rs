@@ -44,7 +44,9 @@ pub fn email(raw: &str) -> Result<String, String> {
         return Err("Enter your email address".into());
     }
     if email.len() > MAX_EMAIL_LEN {
-        return Err(format!("Email address must be {MAX_EMAIL_LEN} characters or fewer"));
+        return Err(format!(
+            "Email address must be {MAX_EMAIL_LEN} characters or fewer"
+        ));
     }
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
@@ -83,7 +85,14 @@ pub fn setting_name(raw: &str) -> Result<String, String> {
 /// list of the passwords people try first is refused outright.
 pub fn new_password(raw: &str) -> Result<String, String> {
     const COMMON: [&str; 8] = [
-        "password", "123456789", "qwertyuiop", "iloveyou", "letmein", "welcome", "tandem", "school",
+        "password",
+        "123456789",
+        "qwertyuiop",
+        "iloveyou",
+        "letmein",
+        "welcome",
+        "tandem",
+        "school",
     ];
     let length = raw.chars().count();
     if length < MIN_PASSWORD_LEN {
@@ -92,12 +101,24 @@ pub fn new_password(raw: &str) -> Result<String, String> {
         ));
     }
     if length > MAX_PASSWORD_LEN {
-        return Err(format!("Password must be {MAX_PASSWORD_LEN} characters or fewer"));
+        return Err(format!(
+            "Password must be {MAX_PASSWORD_LEN} characters or fewer"
+        ));
     }
     let lower = raw.to_lowercase();
-    let distinct = lower.chars().collect::<std::collections::HashSet<_>>().len();
-    if distinct < 4 || COMMON.iter().any(|c| lower.starts_with(c) && lower.len() < c.len() + 4) {
-        return Err("Choose a password that is harder to guess; three or four random words work well".into());
+    let distinct = lower
+        .chars()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    if distinct < 4
+        || COMMON
+            .iter()
+            .any(|c| lower.starts_with(c) && lower.len() < c.len() + 4)
+    {
+        return Err(
+            "Choose a password that is harder to guess; three or four random words work well"
+                .into(),
+        );
     }
     Ok(raw.to_string())
 }
@@ -113,7 +134,11 @@ pub fn sector(raw: &str) -> Result<Sector, String> {
 /// Invite codes are shown in groups (`ABCD-EFGH`); people type them in any case, with or
 /// without the dash and spaces.
 pub fn invite_code(raw: &str) -> Result<String, String> {
-    let code: String = raw.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_uppercase();
+    let code: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_uppercase();
     if code.is_empty() {
         Err("Enter the invite code you were given".into())
     } else if code.len() != 8 {
@@ -136,9 +161,20 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(email("  Sam.Jones@School.ORG.uk "), Ok("sam.jones@school.org.uk".into()));
+        assert_eq!(
+            email("  Sam.Jones@School.ORG.uk "),
+            Ok("sam.jones@school.org.uk".into())
+        );
         assert!(email("").unwrap_err().contains("Enter your email"));
-        for bad in ["sam", "sam@", "@school.org", "sam@school", "sam @school.org", "a@b@c.org", "sam@.org"] {
+        for bad in [
+            "sam",
+            "sam@",
+            "@school.org",
+            "sam@school",
+            "sam @school.org",
+            "a@b@c.org",
+            "sam@.org",
+        ] {
             assert!(email(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -146,8 +182,12 @@ mod tests {
     #[test]
     fn weak_passwords_are_refused_with_a_reason() {
         assert!(new_password("short").unwrap_err().contains("at least 10"));
-        assert!(new_password("aaaaaaaaaaaa").unwrap_err().contains("harder to guess"));
-        assert!(new_password("password123").unwrap_err().contains("harder to guess"));
+        assert!(new_password("aaaaaaaaaaaa")
+            .unwrap_err()
+            .contains("harder to guess"));
+        assert!(new_password("password123")
+            .unwrap_err()
+            .contains("harder to guess"));
         assert!(new_password("kettle orbit window plum").is_ok());
         assert!(new_password(&"x1".repeat(101)).unwrap_err().contains("200"));
     }
@@ -163,7 +203,9 @@ mod tests {
     fn invite_codes_accept_any_case_and_spacing() {
         assert_eq!(invite_code("abcd 2345"), Ok("ABCD-2345".into()));
         assert_eq!(invite_code("ABCD-2345"), Ok("ABCD-2345".into()));
-        assert!(invite_code("").unwrap_err().contains("Enter the invite code"));
+        assert!(invite_code("")
+            .unwrap_err()
+            .contains("Enter the invite code"));
         assert!(invite_code("ABC").unwrap_err().contains("8 letters"));
     }
 
@@ -171,7 +213,10 @@ mod tests {
     fn checks_collect_every_problem() {
         let mut checks = Checks::new();
         assert_eq!(checks.check("email", email("nope")), None);
-        assert_eq!(checks.check("name", display_name("Ann")), Some("Ann".to_string()));
+        assert_eq!(
+            checks.check("name", display_name("Ann")),
+            Some("Ann".to_string())
+        );
         assert_eq!(checks.check("password", new_password("x")), None);
         let error = checks.finish().unwrap_err();
         assert!(error.field("email").is_some());

@@ -3,14 +3,23 @@
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "tandem", version, about = "Tandem: SEND continuing professional development for schools, nurseries and colleges.")]
+#[command(
+    name = "tandem",
+    version,
+    about = "Tandem: SEND continuing professional development for schools, nurseries and colleges."
+)]
 pub struct Cli {
     /// The SQLite database. Created, with its folder, if it does not exist.
     #[arg(long, env = "TANDEM_DATABASE_URL", default_value = "sqlite://data/tandem.db", global = true, value_parser = non_empty)]
     pub database_url: String,
 
     /// The course content folder (see content/README.md).
-    #[arg(long, env = "TANDEM_CONTENT_DIR", default_value = "content", global = true)]
+    #[arg(
+        long,
+        env = "TANDEM_CONTENT_DIR",
+        default_value = "content",
+        global = true
+    )]
     pub content_dir: std::path::PathBuf,
 
     #[command(subcommand)]

@@ -16,10 +16,30 @@ pub struct DemoAccount {
 }
 
 pub const ACCOUNTS: [DemoAccount; 4] = [
-    DemoAccount { email: "admin@oakfield.example", name: "Alex Morgan", role: Role::Admin, sector: Sector::SchoolAge },
-    DemoAccount { email: "senco@oakfield.example", name: "Priya Shah", role: Role::Senco, sector: Sector::SchoolAge },
-    DemoAccount { email: "sam@oakfield.example", name: "Sam Taylor", role: Role::Practitioner, sector: Sector::SchoolAge },
-    DemoAccount { email: "ella@oakfield.example", name: "Ella Hughes", role: Role::Practitioner, sector: Sector::EarlyYears },
+    DemoAccount {
+        email: "admin@oakfield.example",
+        name: "Alex Morgan",
+        role: Role::Admin,
+        sector: Sector::SchoolAge,
+    },
+    DemoAccount {
+        email: "senco@oakfield.example",
+        name: "Priya Shah",
+        role: Role::Senco,
+        sector: Sector::SchoolAge,
+    },
+    DemoAccount {
+        email: "sam@oakfield.example",
+        name: "Sam Taylor",
+        role: Role::Practitioner,
+        sector: Sector::SchoolAge,
+    },
+    DemoAccount {
+        email: "ella@oakfield.example",
+        name: "Ella Hughes",
+        role: Role::Practitioner,
+        sector: Sector::EarlyYears,
+    },
 ];
 
 /// Seeds the demo when the database has no settings; returns false (and changes nothing)
@@ -29,7 +49,9 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
         return Ok(false);
     }
     let setting_id = settings::create(db, SETTING_NAME, Sector::SchoolAge).await?;
-    let hash = password::hash(DEMO_PASSWORD.to_string()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = password::hash(DEMO_PASSWORD.to_string())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     for account in &ACCOUNTS {
         let user = users::NewUser {
             email: account.email,
@@ -39,7 +61,9 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
             setting_id,
             sector: account.sector,
         };
-        users::create(db, &user).await.map_err(|e| anyhow::anyhow!("creating {}: {e:?}", account.email))?;
+        users::create(db, &user)
+            .await
+            .map_err(|e| anyhow::anyhow!("creating {}: {e:?}", account.email))?;
     }
     Ok(true)
 }
@@ -47,7 +71,13 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
 pub fn sign_in_instructions(addr: &str) -> String {
     let mut text = format!("\nDemo data is ready. Open http://{addr} and sign in with any of these (password: {DEMO_PASSWORD}):\n");
     for a in &ACCOUNTS {
-        text.push_str(&format!("  {:<24} {} ({}, {})\n", a.email, a.name, a.role.label(), a.sector.label()));
+        text.push_str(&format!(
+            "  {:<24} {} ({}, {})\n",
+            a.email,
+            a.name,
+            a.role.label(),
+            a.sector.label()
+        ));
     }
     text
 }

@@ -36,24 +36,38 @@ pub struct Config {
 
 impl Config {
     pub fn new(database_url: &str, content_dir: impl Into<std::path::PathBuf>) -> Self {
-        Config { database_url: database_url.to_string(), content_dir: content_dir.into(), site_root: "target/site".into(), secure_cookies: false }
+        Config {
+            database_url: database_url.to_string(),
+            content_dir: content_dir.into(),
+            site_root: "target/site".into(),
+            secure_cookies: false,
+        }
     }
 }
 
 /// Leptos' options, set here rather than read from Cargo.toml, so the binary runs the same
 /// whether built by cargo-leptos or by the Makefile.
 pub fn leptos_options(site_root: &str) -> LeptosOptions {
-    LeptosOptions::builder().output_name("tandem").site_root(site_root).site_pkg_dir("pkg").build()
+    LeptosOptions::builder()
+        .output_name("tandem")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .build()
 }
 
 /// `sqlite://data/tandem.db` needs `data/` to exist before SQLite can create the file.
 fn ensure_parent_dir(database_url: &str) -> anyhow::Result<()> {
-    let path = database_url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = database_url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
     if path.is_empty() || path.starts_with(':') {
         return Ok(());
     }
-    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent)?;
     }
     Ok(())
@@ -65,13 +79,39 @@ pub fn content_report(course: &app::content::Course) -> String {
     use app::model::Sector;
     let mut out = String::new();
     for m in &course.modules {
-        let words: u32 = m.sections.iter().map(|s| s.words_for(Sector::SchoolAge)).sum();
-        out.push_str(&format!("Module {} {:<58} {:>3} min {:>6} words\n", m.number, m.title, m.minutes(), words));
+        let words: u32 = m
+            .sections
+            .iter()
+            .map(|s| s.words_for(Sector::SchoolAge))
+            .sum();
+        out.push_str(&format!(
+            "Module {} {:<58} {:>3} min {:>6} words\n",
+            m.number,
+            m.title,
+            m.minutes(),
+            words
+        ));
         for s in &m.sections {
-            out.push_str(&format!("    {:<18} {:<52} {:>3} min {:>6} words\n", s.key, s.title, s.minutes, s.words_for(Sector::SchoolAge)));
+            out.push_str(&format!(
+                "    {:<18} {:<52} {:>3} min {:>6} words\n",
+                s.key,
+                s.title,
+                s.minutes,
+                s.words_for(Sector::SchoolAge)
+            ));
         }
     }
-    let words: u32 = course.sections().map(|(_, s)| s.words_for(Sector::SchoolAge)).sum();
-    out.push_str(&format!("Course: {} modules, {} sections, {} min ({:.1} hours), {} words\n", course.modules.len(), course.sections().count(), course.minutes(), course.minutes() as f64 / 60.0, words));
+    let words: u32 = course
+        .sections()
+        .map(|(_, s)| s.words_for(Sector::SchoolAge))
+        .sum();
+    out.push_str(&format!(
+        "Course: {} modules, {} sections, {} min ({:.1} hours), {} words\n",
+        course.modules.len(),
+        course.sections().count(),
+        course.minutes(),
+        course.minutes() as f64 / 60.0,
+        words
+    ));
     out
 }

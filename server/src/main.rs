@@ -11,7 +11,8 @@ use std::net::SocketAddr;
 async fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
         )
         .with_target(false)
         .init();
@@ -61,24 +62,44 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::User(UserCommand::Add { email, name, role, setting, sector }) => {
-            add_user(&config, &email, &name, &role, &setting, sector.as_deref()).await
-        }
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            role,
+            setting,
+            sector,
+        }) => add_user(&config, &email, &name, &role, &setting, sector.as_deref()).await,
     }
 }
 
 async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let config = server::Config { site_root: args.site_root.clone(), secure_cookies: args.secure_cookies, ..config };
+    let config = server::Config {
+        site_root: args.site_root.clone(),
+        secure_cookies: args.secure_cookies,
+        ..config
+    };
     let state = server::prepare(&config).await?;
     if args.demo && server::demo::seed_if_empty(&state.db).await? {
         println!("{}", server::demo::sign_in_instructions(&args.addr));
     }
-    let addr: SocketAddr = args.addr.parse().with_context(|| format!("TANDEM_ADDR {:?} is not an address like 127.0.0.1:3000", args.addr))?;
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let addr: SocketAddr = args.addr.parse().with_context(|| {
+        format!(
+            "TANDEM_ADDR {:?} is not an address like 127.0.0.1:3000",
+            args.addr
+        )
+    })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
     let app = server::router::router(state);
     tracing::info!(%addr, database = config.database_url, ready_in_ms = started.elapsed().as_millis() as u64, "Tandem is serving on http://{addr}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -103,12 +124,21 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-async fn add_user(config: &server::Config, email: &str, name: &str, role: &str, setting: &str, sector: Option<&str>) -> anyhow::Result<()> {
+async fn add_user(
+    config: &server::Config,
+    email: &str,
+    name: &str,
+    role: &str,
+    setting: &str,
+    sector: Option<&str>,
+) -> anyhow::Result<()> {
     let email = validate::email(email).map_err(anyhow::Error::msg)?;
     let name = validate::display_name(name).map_err(anyhow::Error::msg)?;
     let role: Role = validate::role(role).map_err(anyhow::Error::msg)?;
     let state = server::prepare(config).await?;
-    let setting = settings::find(&state.db, setting).await?.with_context(|| format!("no setting {setting:?}; see `tandem setting list`"))?;
+    let setting = settings::find(&state.db, setting)
+        .await?
+        .with_context(|| format!("no setting {setting:?}; see `tandem setting list`"))?;
     let sector: Sector = match sector {
         Some(s) => validate::sector(s).map_err(anyhow::Error::msg)?,
         None => setting.default_sector,
@@ -116,15 +146,32 @@ async fn add_user(config: &server::Config, email: &str, name: &str, role: &str, 
     eprintln!("Password for {email} (one line on standard input):");
     let mut password = String::new();
     std::io::stdin().lock().read_line(&mut password)?;
-    let password = validate::new_password(password.trim_end_matches(['\r', '\n'])).map_err(anyhow::Error::msg)?;
-    let hash = app::server::password::hash(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let new_user = users::NewUser { email: &email, display_name: &name, password_hash: &hash, role, setting_id: setting.id, sector };
+    let password = validate::new_password(password.trim_end_matches(['\r', '\n']))
+        .map_err(anyhow::Error::msg)?;
+    let hash = app::server::password::hash(password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let new_user = users::NewUser {
+        email: &email,
+        display_name: &name,
+        password_hash: &hash,
+        role,
+        setting_id: setting.id,
+        sector,
+    };
     match users::create(&state.db, &new_user).await {
         Ok(id) => {
-            println!("Added {} ({}) to {} as user {id}.", email, role.label(), setting.name);
+            println!(
+                "Added {} ({}) to {} as user {id}.",
+                email,
+                role.label(),
+                setting.name
+            );
             Ok(())
         }
-        Err(users::CreateError::EmailTaken) => anyhow::bail!("there is already an account for {email}"),
+        Err(users::CreateError::EmailTaken) => {
+            anyhow::bail!("there is already an account for {email}")
+        }
         Err(users::CreateError::Db(e)) => anyhow::bail!("database error: {e}"),
     }
 }

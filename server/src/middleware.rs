@@ -12,17 +12,34 @@ use axum::{
 
 /// Resolves the session cookie once per request and stores the viewer in the request's
 /// extensions, where `app::server::guard` reads it.
-pub async fn resolve_session(State(state): State<AppState>, mut request: Request<Body>, next: Next) -> Response {
+pub async fn resolve_session(
+    State(state): State<AppState>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     let wants_viewer = !path.starts_with("/pkg/") && path != "/healthz";
-    let token = request.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(session_token);
+    let token = request
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(session_token);
     let mut viewer = Viewer::default();
     if let (true, Some(token)) = (wants_viewer, token) {
         match app::store::sessions::resolve(&state.db, &token).await {
-            Ok(me) => viewer = Viewer { me, token: Some(token) },
+            Ok(me) => {
+                viewer = Viewer {
+                    me,
+                    token: Some(token),
+                }
+            }
             Err(error) => {
                 tracing::error!(%error, "resolving a session failed");
-                return (StatusCode::SERVICE_UNAVAILABLE, "Tandem cannot reach its database just now. Please try again in a moment.").into_response();
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Tandem cannot reach its database just now. Please try again in a moment.",
+                )
+                    .into_response();
             }
         }
     }
@@ -34,7 +51,10 @@ pub async fn resolve_session(State(state): State<AppState>, mut request: Request
 /// (cross-site request forgery). Browsers always send Origin on such requests; when it is
 /// missing, Referer is checked instead.
 pub async fn reject_foreign_origin(request: Request<Body>, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         return next.run(request).await;
     }
     let headers = request.headers();
@@ -47,7 +67,11 @@ pub async fn reject_foreign_origin(request: Request<Body>, next: Next) -> Respon
     match (source, host) {
         (Some(source), Some(host)) if host_of(source) != Some(host) => {
             tracing::warn!(source, host, "refused a cross-site request");
-            (StatusCode::FORBIDDEN, "This request came from another website, so Tandem refused it.").into_response()
+            (
+                StatusCode::FORBIDDEN,
+                "This request came from another website, so Tandem refused it.",
+            )
+                .into_response()
         }
         _ => next.run(request).await,
     }
@@ -67,14 +91,24 @@ pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
-        headers.entry(name).or_insert(HeaderValue::from_static(value));
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
     };
-    set(headers, "content-security-policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+    set(
+        headers,
+        "content-security-policy",
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    );
     set(headers, "x-content-type-options", "nosniff");
     set(headers, "referrer-policy", "same-origin");
     set(headers, "x-frame-options", "DENY");
     set(headers, "cross-origin-opener-policy", "same-origin");
-    set(headers, "permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
+    set(
+        headers,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), payment=()",
+    );
     if is_pkg {
         // Asset names do not change between builds: revalidate, then use the cached copy.
         set(headers, "cache-control", "no-cache");
@@ -92,7 +126,10 @@ mod tests {
     #[test]
     fn hosts_are_read_from_origins_and_referers() {
         assert_eq!(host_of("http://127.0.0.1:3000"), Some("127.0.0.1:3000"));
-        assert_eq!(host_of("https://tandem.school.uk/profile?x=1"), Some("tandem.school.uk"));
+        assert_eq!(
+            host_of("https://tandem.school.uk/profile?x=1"),
+            Some("tandem.school.uk")
+        );
         assert_eq!(host_of("nonsense"), None);
     }
 }

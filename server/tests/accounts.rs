@@ -15,31 +15,69 @@ async fn healthz_answers_when_the_database_does() {
 #[tokio::test]
 async fn signing_in_sets_a_safe_session_cookie() {
     let app = TestApp::new().await;
-    let reply = app.call("sign_in", &[("email", "SAM@oakfield.example"), ("password", server::demo::DEMO_PASSWORD), ("next", "/profile")], None).await;
+    let reply = app
+        .call(
+            "sign_in",
+            &[
+                ("email", "SAM@oakfield.example"),
+                ("password", server::demo::DEMO_PASSWORD),
+                ("next", "/profile"),
+            ],
+            None,
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body, "\"/profile\"");
     let set_cookie = reply.headers.get("set-cookie").unwrap().to_str().unwrap();
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
     assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
-    let me = app.call("me", &[], Some(&reply.session_cookie().unwrap())).await;
+    let me = app
+        .call("me", &[], Some(&reply.session_cookie().unwrap()))
+        .await;
     assert!(me.body.contains("Sam Taylor"), "{}", me.body);
 }
 
 #[tokio::test]
 async fn a_wrong_password_is_refused_with_a_clear_message() {
     let app = TestApp::new().await;
-    let reply = app.call("sign_in", &[("email", SAM), ("password", "not the password")], None).await;
+    let reply = app
+        .call(
+            "sign_in",
+            &[("email", SAM), ("password", "not the password")],
+            None,
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.body.contains("email address or password is not right"), "{}", reply.body);
+    assert!(
+        reply
+            .body
+            .contains("email address or password is not right"),
+        "{}",
+        reply.body
+    );
     assert!(reply.session_cookie().is_none());
-    let unknown = app.call("sign_in", &[("email", "nobody@oakfield.example"), ("password", "whatever it is")], None).await;
-    assert_eq!(unknown.body, reply.body, "unknown accounts look the same as wrong passwords");
+    let unknown = app
+        .call(
+            "sign_in",
+            &[
+                ("email", "nobody@oakfield.example"),
+                ("password", "whatever it is"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(
+        unknown.body, reply.body,
+        "unknown accounts look the same as wrong passwords"
+    );
 }
 
 #[tokio::test]
 async fn empty_fields_are_each_named() {
     let app = TestApp::new().await;
-    let reply = app.call("sign_in", &[("email", ""), ("password", "")], None).await;
+    let reply = app
+        .call("sign_in", &[("email", ""), ("password", "")], None)
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("Enter your email address"));
     assert!(reply.body.contains("Enter your password"));
@@ -49,10 +87,22 @@ async fn empty_fields_are_each_named() {
 async fn sign_in_is_rate_limited_per_account() {
     let app = TestApp::new().await;
     for _ in 0..5 {
-        let reply = app.call("sign_in", &[("email", SAM), ("password", "wrong wrong wrong")], None).await;
+        let reply = app
+            .call(
+                "sign_in",
+                &[("email", SAM), ("password", "wrong wrong wrong")],
+                None,
+            )
+            .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let blocked = app.call("sign_in", &[("email", SAM), ("password", server::demo::DEMO_PASSWORD)], None).await;
+    let blocked = app
+        .call(
+            "sign_in",
+            &[("email", SAM), ("password", server::demo::DEMO_PASSWORD)],
+            None,
+        )
+        .await;
     assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(blocked.body.contains("Too many attempts"));
     // Another account from the same address is not blocked by Sam's failures.
@@ -63,11 +113,27 @@ async fn sign_in_is_rate_limited_per_account() {
 async fn signing_in_again_rotates_the_session() {
     let app = TestApp::new().await;
     let first = app.sign_in(SAM).await;
-    let reply = app.call("sign_in", &[("email", SAM), ("password", server::demo::DEMO_PASSWORD)], Some(&first)).await;
+    let reply = app
+        .call(
+            "sign_in",
+            &[("email", SAM), ("password", server::demo::DEMO_PASSWORD)],
+            Some(&first),
+        )
+        .await;
     let second = reply.session_cookie().unwrap();
     assert_ne!(first, second);
-    assert!(app.call("me", &[], Some(&first)).await.body.contains("null"), "the old session is ended");
-    assert!(app.call("me", &[], Some(&second)).await.body.contains("Sam Taylor"));
+    assert!(
+        app.call("me", &[], Some(&first))
+            .await
+            .body
+            .contains("null"),
+        "the old session is ended"
+    );
+    assert!(app
+        .call("me", &[], Some(&second))
+        .await
+        .body
+        .contains("Sam Taylor"));
 }
 
 #[tokio::test]
@@ -76,13 +142,25 @@ async fn signing_out_ends_the_session() {
     let cookie = app.sign_in(SAM).await;
     let reply = app.call("sign_out", &[], Some(&cookie)).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert!(reply.headers.get("set-cookie").unwrap().to_str().unwrap().contains("Max-Age=0"));
+    assert!(reply
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
     assert_eq!(app.call("me", &[], Some(&cookie)).await.body, "null");
 }
 
 async fn invite(app: &TestApp, role: &str) -> String {
     let admin = app.sign_in(ADMIN).await;
-    let reply = app.call("admin/create_invite", &[("role", role), ("days", "14")], Some(&admin)).await;
+    let reply = app
+        .call(
+            "admin/create_invite",
+            &[("role", role), ("days", "14")],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let invite: app::model::Invite = serde_json::from_str(&reply.body).unwrap();
     invite.code
@@ -96,12 +174,20 @@ async fn joining_with_an_invite_creates_an_account_with_its_role() {
     let reply = app
         .call(
             "join",
-            &[("code", &lower), ("display_name", "Jo Bloggs"), ("email", "jo@oakfield.example"), ("password", "kettle orbit window plum"), ("sector", "post_16")],
+            &[
+                ("code", &lower),
+                ("display_name", "Jo Bloggs"),
+                ("email", "jo@oakfield.example"),
+                ("password", "kettle orbit window plum"),
+                ("sector", "post_16"),
+            ],
             None,
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let me = app.call("me", &[], Some(&reply.session_cookie().unwrap())).await;
+    let me = app
+        .call("me", &[], Some(&reply.session_cookie().unwrap()))
+        .await;
     let me: Option<app::model::Me> = serde_json::from_str(&me.body).unwrap();
     let me = me.unwrap();
     assert_eq!(me.role, app::model::Role::Senco);
@@ -113,21 +199,67 @@ async fn joining_with_an_invite_creates_an_account_with_its_role() {
 async fn joining_refuses_unknown_codes_weak_passwords_and_taken_emails() {
     let app = TestApp::new().await;
     let unknown = app
-        .call("join", &[("code", "ZZZZ-ZZZZ"), ("display_name", "Jo"), ("email", "jo@x.org"), ("password", "kettle orbit window"), ("sector", "school_age")], None)
+        .call(
+            "join",
+            &[
+                ("code", "ZZZZ-ZZZZ"),
+                ("display_name", "Jo"),
+                ("email", "jo@x.org"),
+                ("password", "kettle orbit window"),
+                ("sector", "school_age"),
+            ],
+            None,
+        )
         .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(unknown.body.contains("invite code is not recognised"), "{}", unknown.body);
+    assert!(
+        unknown.body.contains("invite code is not recognised"),
+        "{}",
+        unknown.body
+    );
 
     let code = invite(&app, "practitioner").await;
-    let weak = app.call("join", &[("code", &code), ("display_name", "Jo"), ("email", "jo@x.org"), ("password", "short"), ("sector", "school_age")], None).await;
+    let weak = app
+        .call(
+            "join",
+            &[
+                ("code", &code),
+                ("display_name", "Jo"),
+                ("email", "jo@x.org"),
+                ("password", "short"),
+                ("sector", "school_age"),
+            ],
+            None,
+        )
+        .await;
     assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(weak.body.contains("at least 10 characters"), "{}", weak.body);
+    assert!(
+        weak.body.contains("at least 10 characters"),
+        "{}",
+        weak.body
+    );
 
-    let taken = app.call("join", &[("code", &code), ("display_name", "Jo"), ("email", SAM), ("password", "kettle orbit window"), ("sector", "school_age")], None).await;
+    let taken = app
+        .call(
+            "join",
+            &[
+                ("code", &code),
+                ("display_name", "Jo"),
+                ("email", SAM),
+                ("password", "kettle orbit window"),
+                ("sector", "school_age"),
+            ],
+            None,
+        )
+        .await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(taken.body.contains("already an account"), "{}", taken.body);
     // The failed attempts did not use the code up.
-    let uses: (i64,) = sqlx::query_as("SELECT uses FROM invites WHERE code = ?").bind(&code).fetch_one(&app.state.db).await.unwrap();
+    let uses: (i64,) = sqlx::query_as("SELECT uses FROM invites WHERE code = ?")
+        .bind(&code)
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
     assert_eq!(uses.0, 0);
 }
 
@@ -136,8 +268,25 @@ async fn a_revoked_code_no_longer_works() {
     let app = TestApp::new().await;
     let code = invite(&app, "practitioner").await;
     let admin = app.sign_in(ADMIN).await;
-    assert_eq!(app.call("admin/revoke_invite", &[("code", &code)], Some(&admin)).await.status, StatusCode::OK);
-    let reply = app.call("join", &[("code", &code), ("display_name", "Jo"), ("email", "jo@x.org"), ("password", "kettle orbit window"), ("sector", "school_age")], None).await;
+    assert_eq!(
+        app.call("admin/revoke_invite", &[("code", &code)], Some(&admin))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let reply = app
+        .call(
+            "join",
+            &[
+                ("code", &code),
+                ("display_name", "Jo"),
+                ("email", "jo@x.org"),
+                ("password", "kettle orbit window"),
+                ("sector", "school_age"),
+            ],
+            None,
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -145,13 +294,30 @@ async fn a_revoked_code_no_longer_works() {
 async fn profile_changes_need_a_signed_in_person() {
     let app = TestApp::new().await;
     for (endpoint, form) in [
-        ("update_profile", vec![("display_name", "X"), ("sector", "school_age")]),
-        ("save_preferences", vec![("text_size", "large"), ("line_spacing", "wide")]),
-        ("change_password", vec![("current_password", "a"), ("new_password", "b"), ("confirm_password", "b")]),
+        (
+            "update_profile",
+            vec![("display_name", "X"), ("sector", "school_age")],
+        ),
+        (
+            "save_preferences",
+            vec![("text_size", "large"), ("line_spacing", "wide")],
+        ),
+        (
+            "change_password",
+            vec![
+                ("current_password", "a"),
+                ("new_password", "b"),
+                ("confirm_password", "b"),
+            ],
+        ),
     ] {
         let reply = app.call(endpoint, &form, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{endpoint}");
-        assert!(reply.body.contains("Unauthenticated"), "{endpoint}: {}", reply.body);
+        assert!(
+            reply.body.contains("Unauthenticated"),
+            "{endpoint}: {}",
+            reply.body
+        );
     }
 }
 
@@ -159,13 +325,29 @@ async fn profile_changes_need_a_signed_in_person() {
 async fn profile_details_change() {
     let app = TestApp::new().await;
     let cookie = app.sign_in(SAM).await;
-    let reply = app.call("update_profile", &[("display_name", "  Samuel   Taylor "), ("sector", "post_16")], Some(&cookie)).await;
+    let reply = app
+        .call(
+            "update_profile",
+            &[
+                ("display_name", "  Samuel   Taylor "),
+                ("sector", "post_16"),
+            ],
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let me: Option<app::model::Me> = serde_json::from_str(&app.call("me", &[], Some(&cookie)).await.body).unwrap();
+    let me: Option<app::model::Me> =
+        serde_json::from_str(&app.call("me", &[], Some(&cookie)).await.body).unwrap();
     let me = me.unwrap();
     assert_eq!(me.display_name, "Samuel Taylor");
     assert_eq!(me.sector, app::model::Sector::Post16);
-    let bad = app.call("update_profile", &[("display_name", ""), ("sector", "space")], Some(&cookie)).await;
+    let bad = app
+        .call(
+            "update_profile",
+            &[("display_name", ""), ("sector", "space")],
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Enter your name") && bad.body.contains("Choose a sector"));
 }
@@ -174,12 +356,28 @@ async fn profile_details_change() {
 async fn preferences_are_rendered_into_the_page_and_follow_the_account() {
     let app = TestApp::new().await;
     let cookie = app.sign_in(SAM).await;
-    let reply = app.call("save_preferences", &[("text_size", "largest"), ("line_spacing", "wide"), ("high_contrast", "on")], Some(&cookie)).await;
+    let reply = app
+        .call(
+            "save_preferences",
+            &[
+                ("text_size", "largest"),
+                ("line_spacing", "wide"),
+                ("high_contrast", "on"),
+            ],
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     // Another device: a new session for the same person.
     let elsewhere = app.sign_in(SAM).await;
     let page = app.get("/", Some(&elsewhere)).await;
-    assert!(page.body.contains(r#"<html lang="en-GB" class="pref-text-largest pref-spacing-wide pref-high-contrast""#), "{}", &page.body[..300.min(page.body.len())]);
+    assert!(
+        page.body.contains(
+            r#"<html lang="en-GB" class="pref-text-largest pref-spacing-wide pref-high-contrast""#
+        ),
+        "{}",
+        &page.body[..300.min(page.body.len())]
+    );
 }
 
 #[tokio::test]
@@ -187,19 +385,51 @@ async fn changing_the_password_checks_the_current_one_and_ends_other_sessions() 
     let app = TestApp::new().await;
     let here = app.sign_in(SAM).await;
     let elsewhere = app.sign_in(SAM).await;
-    let wrong = app.call("change_password", &[("current_password", "nope"), ("new_password", "kettle orbit window"), ("confirm_password", "kettle orbit window")], Some(&here)).await;
+    let wrong = app
+        .call(
+            "change_password",
+            &[
+                ("current_password", "nope"),
+                ("new_password", "kettle orbit window"),
+                ("confirm_password", "kettle orbit window"),
+            ],
+            Some(&here),
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("current password is not right"));
     let mismatch = app
-        .call("change_password", &[("current_password", server::demo::DEMO_PASSWORD), ("new_password", "kettle orbit window"), ("confirm_password", "kettle orbit door")], Some(&here))
+        .call(
+            "change_password",
+            &[
+                ("current_password", server::demo::DEMO_PASSWORD),
+                ("new_password", "kettle orbit window"),
+                ("confirm_password", "kettle orbit door"),
+            ],
+            Some(&here),
+        )
         .await;
     assert!(mismatch.body.contains("do not match"));
     let ok = app
-        .call("change_password", &[("current_password", server::demo::DEMO_PASSWORD), ("new_password", "kettle orbit window"), ("confirm_password", "kettle orbit window")], Some(&here))
+        .call(
+            "change_password",
+            &[
+                ("current_password", server::demo::DEMO_PASSWORD),
+                ("new_password", "kettle orbit window"),
+                ("confirm_password", "kettle orbit window"),
+            ],
+            Some(&here),
+        )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     assert!(app.call("me", &[], Some(&here)).await.body.contains("Sam"));
     assert_eq!(app.call("me", &[], Some(&elsewhere)).await.body, "null");
-    let new_sign_in = app.call("sign_in", &[("email", SAM), ("password", "kettle orbit window")], None).await;
+    let new_sign_in = app
+        .call(
+            "sign_in",
+            &[("email", SAM), ("password", "kettle orbit window")],
+            None,
+        )
+        .await;
     assert_eq!(new_sign_in.status, StatusCode::OK);
 }

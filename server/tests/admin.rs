@@ -8,7 +8,10 @@ use http::StatusCode;
 const ADMIN_CALLS: [(&str, &[(&str, &str)]); 4] = [
     ("admin/staff", &[]),
     ("admin/invites", &[]),
-    ("admin/create_invite", &[("role", "practitioner"), ("days", "7")]),
+    (
+        "admin/create_invite",
+        &[("role", "practitioner"), ("days", "7")],
+    ),
     ("admin/revoke_invite", &[("code", "ABCD-EFGH")]),
 ];
 
@@ -16,7 +19,11 @@ const ADMIN_CALLS: [(&str, &[(&str, &str)]); 4] = [
 async fn admin_functions_refuse_anonymous_people_practitioners_and_sencos() {
     let app = TestApp::new().await;
     for (endpoint, form) in ADMIN_CALLS {
-        assert_eq!(app.call(endpoint, form, None).await.status, StatusCode::UNAUTHORIZED, "{endpoint}");
+        assert_eq!(
+            app.call(endpoint, form, None).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{endpoint}"
+        );
     }
     for who in [SAM, SENCO] {
         let cookie = app.sign_in(who).await;
@@ -25,8 +32,26 @@ async fn admin_functions_refuse_anonymous_people_practitioners_and_sencos() {
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{who} {endpoint}");
         }
         let sam = app.user_id(SAM).await.to_string();
-        assert_eq!(app.call("admin/change_role", &[("user_id", &sam), ("role", "admin")], Some(&cookie)).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(app.call("admin/set_active", &[("user_id", &sam), ("active", "false")], Some(&cookie)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.call(
+                "admin/change_role",
+                &[("user_id", &sam), ("role", "admin")],
+                Some(&cookie)
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.call(
+                "admin/set_active",
+                &[("user_id", &sam), ("active", "false")],
+                Some(&cookie)
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
     }
 }
 
@@ -34,27 +59,63 @@ async fn admin_functions_refuse_anonymous_people_practitioners_and_sencos() {
 async fn an_admin_lists_staff_and_changes_a_role() {
     let app = TestApp::new().await;
     let admin = app.sign_in(ADMIN).await;
-    let staff: Vec<Member> = serde_json::from_str(&app.call("admin/staff", &[], Some(&admin)).await.body).unwrap();
+    let staff: Vec<Member> =
+        serde_json::from_str(&app.call("admin/staff", &[], Some(&admin)).await.body).unwrap();
     assert_eq!(staff.len(), 4);
     let sam = app.user_id(SAM).await.to_string();
-    let reply = app.call("admin/change_role", &[("user_id", &sam), ("role", "senco")], Some(&admin)).await;
+    let reply = app
+        .call(
+            "admin/change_role",
+            &[("user_id", &sam), ("role", "senco")],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let staff: Vec<Member> = serde_json::from_str(&app.call("admin/staff", &[], Some(&admin)).await.body).unwrap();
-    assert_eq!(staff.iter().find(|m| m.email == SAM).unwrap().role, Role::Senco);
+    let staff: Vec<Member> =
+        serde_json::from_str(&app.call("admin/staff", &[], Some(&admin)).await.body).unwrap();
+    assert_eq!(
+        staff.iter().find(|m| m.email == SAM).unwrap().role,
+        Role::Senco
+    );
 }
 
 #[tokio::test]
 async fn an_admin_cannot_touch_another_settings_staff() {
     let app = TestApp::new().await;
-    let other = app::store::settings::create(&app.state.db, "Riverside College", Sector::Post16).await.unwrap();
-    let stranger = app::store::users::NewUser { email: "t@riverside.example", display_name: "T", password_hash: "x", role: Role::Practitioner, setting_id: other, sector: Sector::Post16 };
-    let stranger = app::store::users::create(&app.state.db, &stranger).await.unwrap().to_string();
+    let other = app::store::settings::create(&app.state.db, "Riverside College", Sector::Post16)
+        .await
+        .unwrap();
+    let stranger = app::store::users::NewUser {
+        email: "t@riverside.example",
+        display_name: "T",
+        password_hash: "x",
+        role: Role::Practitioner,
+        setting_id: other,
+        sector: Sector::Post16,
+    };
+    let stranger = app::store::users::create(&app.state.db, &stranger)
+        .await
+        .unwrap()
+        .to_string();
     let admin = app.sign_in(ADMIN).await;
-    let reply = app.call("admin/change_role", &[("user_id", &stranger), ("role", "admin")], Some(&admin)).await;
+    let reply = app
+        .call(
+            "admin/change_role",
+            &[("user_id", &stranger), ("role", "admin")],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    let reply = app.call("admin/set_active", &[("user_id", &stranger), ("active", "false")], Some(&admin)).await;
+    let reply = app
+        .call(
+            "admin/set_active",
+            &[("user_id", &stranger), ("active", "false")],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    let staff: Vec<Member> = serde_json::from_str(&app.call("admin/staff", &[], Some(&admin)).await.body).unwrap();
+    let staff: Vec<Member> =
+        serde_json::from_str(&app.call("admin/staff", &[], Some(&admin)).await.body).unwrap();
     assert!(staff.iter().all(|m| m.email != "t@riverside.example"));
 }
 
@@ -63,10 +124,22 @@ async fn the_last_admin_cannot_be_demoted_or_deactivated() {
     let app = TestApp::new().await;
     let admin = app.sign_in(ADMIN).await;
     let me = app.user_id(ADMIN).await.to_string();
-    let reply = app.call("admin/change_role", &[("user_id", &me), ("role", "practitioner")], Some(&admin)).await;
+    let reply = app
+        .call(
+            "admin/change_role",
+            &[("user_id", &me), ("role", "practitioner")],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("at least one active admin"));
-    let reply = app.call("admin/set_active", &[("user_id", &me), ("active", "false")], Some(&admin)).await;
+    let reply = app
+        .call(
+            "admin/set_active",
+            &[("user_id", &me), ("active", "false")],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -76,13 +149,34 @@ async fn deactivating_a_member_signs_them_out_and_blocks_sign_in() {
     let admin = app.sign_in(ADMIN).await;
     let sam_session = app.sign_in(SAM).await;
     let sam = app.user_id(SAM).await.to_string();
-    let reply = app.call("admin/set_active", &[("user_id", &sam), ("active", "false")], Some(&admin)).await;
+    let reply = app
+        .call(
+            "admin/set_active",
+            &[("user_id", &sam), ("active", "false")],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(app.call("me", &[], Some(&sam_session)).await.body, "null");
-    let again = app.call("sign_in", &[("email", SAM), ("password", server::demo::DEMO_PASSWORD)], None).await;
+    let again = app
+        .call(
+            "sign_in",
+            &[("email", SAM), ("password", server::demo::DEMO_PASSWORD)],
+            None,
+        )
+        .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("deactivated"));
-    assert_eq!(app.call("admin/set_active", &[("user_id", &sam), ("active", "true")], Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(
+        app.call(
+            "admin/set_active",
+            &[("user_id", &sam), ("active", "true")],
+            Some(&admin)
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
     app.sign_in(SAM).await;
 }
 
@@ -90,7 +184,13 @@ async fn deactivating_a_member_signs_them_out_and_blocks_sign_in() {
 async fn invite_lifetimes_are_validated() {
     let app = TestApp::new().await;
     let admin = app.sign_in(ADMIN).await;
-    let reply = app.call("admin/create_invite", &[("role", "janitor"), ("days", "400")], Some(&admin)).await;
+    let reply = app
+        .call(
+            "admin/create_invite",
+            &[("role", "janitor"), ("days", "400")],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("Choose a role") && reply.body.contains("from 1 to 90"));
 }

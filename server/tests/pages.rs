@@ -9,23 +9,50 @@ async fn pages_carry_a_nonce_based_content_security_policy() {
     let app = TestApp::new().await;
     let page = app.get("/sign-in", None).await;
     assert_eq!(page.status, StatusCode::OK);
-    let csp = page.headers.get("content-security-policy").unwrap().to_str().unwrap().to_string();
+    let csp = page
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce");
-    assert!(page.body.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("a nonce");
+    assert!(
+        page.body.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
     assert!(!csp.contains("unsafe-inline"));
-    assert_eq!(page.headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(
+        page.headers.get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
     assert_eq!(page.headers.get("referrer-policy").unwrap(), "same-origin");
     // Each response has its own nonce.
     let again = app.get("/sign-in", None).await;
-    assert_ne!(again.headers.get("content-security-policy").unwrap().to_str().unwrap(), csp);
+    assert_ne!(
+        again
+            .headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        csp
+    );
 }
 
 #[tokio::test]
 async fn the_sign_in_page_is_usable_without_javascript() {
     let app = TestApp::new().await;
     let page = app.get("/sign-in", None).await;
-    assert!(page.body.contains(r#"action="/api/sign_in""#), "a plain form posts to the server");
+    assert!(
+        page.body.contains(r#"action="/api/sign_in""#),
+        "a plain form posts to the server"
+    );
     assert!(page.body.contains(r#"<label for="email""#));
     assert!(page.body.contains("Skip to main content"));
 }
@@ -43,7 +70,10 @@ async fn restricted_pages_send_anonymous_people_to_sign_in() {
     let app = TestApp::new().await;
     let page = app.get("/admin", None).await;
     assert_eq!(page.status, StatusCode::FOUND);
-    assert_eq!(page.headers.get("location").unwrap(), "/sign-in?next=/admin");
+    assert_eq!(
+        page.headers.get("location").unwrap(),
+        "/sign-in?next=/admin"
+    );
 }
 
 #[tokio::test]
@@ -72,7 +102,13 @@ async fn cross_site_posts_are_refused() {
         .unwrap();
     let reply = app.send(request).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
-    assert!(app.call("me", &[], Some(&cookie)).await.body.contains("Sam"), "the session survived");
+    assert!(
+        app.call("me", &[], Some(&cookie))
+            .await
+            .body
+            .contains("Sam"),
+        "the session survived"
+    );
 }
 
 #[tokio::test]
@@ -82,5 +118,8 @@ async fn a_signed_in_dashboard_greets_the_person() {
     let page = app.get("/", Some(&cookie)).await;
     assert!(page.body.contains("Hello, Ella"));
     assert!(page.body.contains("Early Years"));
-    assert!(!page.body.contains("Staff and invites"), "practitioners have no admin link");
+    assert!(
+        !page.body.contains("Staff and invites"),
+        "practitioners have no admin link"
+    );
 }

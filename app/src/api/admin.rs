@@ -8,7 +8,10 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{
     model::Role,
-    server::{db, guard::{require, ADMIN}},
+    server::{
+        db,
+        guard::{require, ADMIN},
+    },
     store::{invites, users},
     validate::{self, Checks},
 };
@@ -32,7 +35,9 @@ pub async fn create_invite(role: String, days: String) -> Result<Invite, AppErro
     let role = checks.check("role", validate::role(&role));
     let days = checks.check("days", validate::invite_days(&days));
     checks.finish()?;
-    let (Some(role), Some(days)) = (role, days) else { return Err(AppError::Internal) };
+    let (Some(role), Some(days)) = (role, days) else {
+        return Err(AppError::Internal);
+    };
     let invite = invites::create(&db()?, me.setting_id, role, days, Some(me.id)).await?;
     super::redirect_plain_form("/admin");
     Ok(invite)
@@ -42,7 +47,9 @@ pub async fn create_invite(role: String, days: String) -> Result<Invite, AppErro
 pub async fn revoke_invite(code: String) -> Result<(), AppError> {
     let me = require(ADMIN)?;
     if !invites::revoke(&db()?, me.setting_id, code.trim()).await? {
-        return Err(AppError::NotFound("There is no such invite code in your setting.".into()));
+        return Err(AppError::NotFound(
+            "There is no such invite code in your setting.".into(),
+        ));
     }
     super::redirect_plain_form("/admin");
     Ok(())
@@ -51,11 +58,24 @@ pub async fn revoke_invite(code: String) -> Result<(), AppError> {
 /// The member, if they are in the admin's setting; refuses changes that would leave the
 /// setting without an active admin.
 #[cfg(feature = "ssr")]
-async fn member_to_change(me: &crate::model::Me, user_id: i64, keeps_admin: bool) -> Result<Member, AppError> {
+async fn member_to_change(
+    me: &crate::model::Me,
+    user_id: i64,
+    keeps_admin: bool,
+) -> Result<Member, AppError> {
     let db = db()?;
-    let member = users::member(&db, me.setting_id, user_id).await?.ok_or_else(|| AppError::NotFound("That person is not in your setting.".into()))?;
-    if member.role == Role::Admin && member.active && !keeps_admin && users::active_admins(&db, me.setting_id).await? <= 1 {
-        return Err(AppError::invalid("role", "A setting needs at least one active admin. Make someone else an admin first."));
+    let member = users::member(&db, me.setting_id, user_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That person is not in your setting.".into()))?;
+    if member.role == Role::Admin
+        && member.active
+        && !keeps_admin
+        && users::active_admins(&db, me.setting_id).await? <= 1
+    {
+        return Err(AppError::invalid(
+            "role",
+            "A setting needs at least one active admin. Make someone else an admin first.",
+        ));
     }
     Ok(member)
 }
@@ -74,7 +94,10 @@ pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
 pub async fn set_member_active(user_id: i64, active: bool) -> Result<(), AppError> {
     let me = require(ADMIN)?;
     if user_id == me.id && !active {
-        return Err(AppError::invalid("role", "You cannot deactivate your own account."));
+        return Err(AppError::invalid(
+            "role",
+            "You cannot deactivate your own account.",
+        ));
     }
     let member = member_to_change(&me, user_id, active).await?;
     users::set_active(&db()?, member.id, active).await?;

@@ -18,7 +18,11 @@ pub async fn current_me() -> Result<Option<crate::model::Me>, AppError> {
 
 /// Signs in and answers with the page to go to next.
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<String, AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
     let mut checks = Checks::new();
     let email = checks.check("email", validate::email(&email));
     if password.is_empty() {
@@ -29,7 +33,10 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     let db = db()?;
 
     let buckets = [
-        (format!("sign_in:address:{}", client_address()), &rate_limit::PER_ADDRESS),
+        (
+            format!("sign_in:address:{}", client_address()),
+            &rate_limit::PER_ADDRESS,
+        ),
         (format!("sign_in:account:{email}"), &rate_limit::PER_ACCOUNT),
     ];
     for (bucket, limit) in &buckets {
@@ -41,11 +48,18 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     }
 
     let credentials = users::credentials_by_email(&db, &email).await?;
-    let matches = password::verify(password, credentials.as_ref().map(|c| c.password_hash.clone())).await;
+    let matches = password::verify(
+        password,
+        credentials.as_ref().map(|c| c.password_hash.clone()),
+    )
+    .await;
     let user_id = match credentials {
         Some(c) if matches && c.active => c.id,
         Some(_) if matches => {
-            return Err(AppError::invalid("email", "This account has been deactivated. Ask your setting admin to reactivate it."))
+            return Err(AppError::invalid(
+                "email",
+                "This account has been deactivated. Ask your setting admin to reactivate it.",
+            ))
         }
         _ => {
             for (bucket, limit) in &buckets {
@@ -90,7 +104,13 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 /// Creates an account in the setting an invite code belongs to, and signs the person in.
 #[server(endpoint = "join")]
-pub async fn join(code: String, display_name: String, email: String, password: String, sector: String) -> Result<String, AppError> {
+pub async fn join(
+    code: String,
+    display_name: String,
+    email: String,
+    password: String,
+    sector: String,
+) -> Result<String, AppError> {
     let mut checks = Checks::new();
     let code = checks.check("code", validate::invite_code(&code));
     let display_name = checks.check("display_name", validate::display_name(&display_name));
@@ -98,13 +118,17 @@ pub async fn join(code: String, display_name: String, email: String, password: S
     let password = checks.check("password", validate::new_password(&password));
     let sector = checks.check("sector", validate::sector(&sector));
     checks.finish()?;
-    let (Some(code), Some(display_name), Some(email), Some(password), Some(sector)) = (code, display_name, email, password, sector) else {
+    let (Some(code), Some(display_name), Some(email), Some(password), Some(sector)) =
+        (code, display_name, email, password, sector)
+    else {
         return Err(AppError::Internal);
     };
     let db = db()?;
     let address_bucket = format!("join:address:{}", client_address());
     if rate_limit::blocked(&db, &address_bucket, &rate_limit::INVITES_PER_ADDRESS).await? {
-        return Err(AppError::TooManyAttempts("Too many invite codes were not recognised. Wait 15 minutes and try again.".into()));
+        return Err(AppError::TooManyAttempts(
+            "Too many invite codes were not recognised. Wait 15 minutes and try again.".into(),
+        ));
     }
 
     let password_hash = password::hash(password).await?;
@@ -117,11 +141,21 @@ pub async fn join(code: String, display_name: String, email: String, password: S
             "That invite code is not recognised, or it has expired. Check it with the person who gave it to you.",
         ));
     };
-    let new_user = users::NewUser { email: &email, display_name: &display_name, password_hash: &password_hash, role, setting_id, sector };
+    let new_user = users::NewUser {
+        email: &email,
+        display_name: &display_name,
+        password_hash: &password_hash,
+        role,
+        setting_id,
+        sector,
+    };
     let user_id = match users::create(&mut *tx, &new_user).await {
         Ok(id) => id,
         Err(users::CreateError::EmailTaken) => {
-            return Err(AppError::invalid("email", "There is already an account with this email address. Sign in instead."))
+            return Err(AppError::invalid(
+                "email",
+                "There is already an account with this email address. Sign in instead.",
+            ))
         }
         Err(users::CreateError::Db(error)) => {
             tracing::error!(%error, "creating an account failed");

@@ -104,13 +104,25 @@ pub struct SectionData {
 #[cfg(feature = "ssr")]
 mod server {
     pub use crate::content::{section_href, Course, Segment};
-    pub use crate::progress::{cpd_minutes, resume_index, EventKind, SectionState, MAX_SECONDS_PER_EVENT};
-    pub use crate::server::{course, db, guard::{require, Need}};
+    pub use crate::progress::{
+        cpd_minutes, resume_index, EventKind, SectionState, MAX_SECONDS_PER_EVENT,
+    };
+    pub use crate::server::{
+        course, db,
+        guard::{require, Need},
+    };
     pub use crate::store::progress;
     pub use std::collections::HashMap;
 
-    pub fn card(module: &crate::content::Module, states: &HashMap<String, SectionState>) -> super::ModuleCard {
-        let list: Vec<SectionState> = module.sections.iter().map(|s| states.get(&s.key).copied().unwrap_or_default()).collect();
+    pub fn card(
+        module: &crate::content::Module,
+        states: &HashMap<String, SectionState>,
+    ) -> super::ModuleCard {
+        let list: Vec<SectionState> = module
+            .sections
+            .iter()
+            .map(|s| states.get(&s.key).copied().unwrap_or_default())
+            .collect();
         super::ModuleCard {
             key: module.key.clone(),
             number: module.number,
@@ -135,13 +147,23 @@ pub async fn course_overview() -> Result<Overview, AppError> {
 
 #[cfg(feature = "ssr")]
 pub fn overview(course: &Course, states: &HashMap<String, SectionState>) -> Overview {
-    let all: Vec<(&crate::content::Module, &crate::content::Section, SectionState)> =
-        course.sections().map(|(m, s)| (m, s, states.get(&s.key).copied().unwrap_or_default())).collect();
+    let all: Vec<(
+        &crate::content::Module,
+        &crate::content::Section,
+        SectionState,
+    )> = course
+        .sections()
+        .map(|(m, s)| (m, s, states.get(&s.key).copied().unwrap_or_default()))
+        .collect();
     let list: Vec<SectionState> = all.iter().map(|(_, _, st)| *st).collect();
     let resume = resume_index(&list).map(|i| {
         let (module, section, _) = all[i];
-        let minutes_left_in_module =
-            module.sections.iter().filter(|s| !states.get(&s.key).is_some_and(SectionState::is_complete)).map(|s| s.minutes).sum();
+        let minutes_left_in_module = module
+            .sections
+            .iter()
+            .filter(|s| !states.get(&s.key).is_some_and(SectionState::is_complete))
+            .map(|s| s.minutes)
+            .sum();
         Resume {
             module_number: module.number,
             module_title: module.title.clone(),
@@ -156,7 +178,11 @@ pub fn overview(course: &Course, states: &HashMap<String, SectionState>) -> Over
         modules: course.modules.iter().map(|m| card(m, states)).collect(),
         overall: Tally::of(&list),
         total_minutes: course.minutes(),
-        cpd_minutes: cpd_minutes(&all.iter().map(|(_, s, st)| (s.minutes, *st)).collect::<Vec<_>>()),
+        cpd_minutes: cpd_minutes(
+            &all.iter()
+                .map(|(_, s, st)| (s.minutes, *st))
+                .collect::<Vec<_>>(),
+        ),
         active_minutes: (list.iter().map(|s| s.active_seconds).sum::<i64>() / 60) as u32,
         resume,
     }
@@ -166,7 +192,9 @@ pub fn overview(course: &Course, states: &HashMap<String, SectionState>) -> Over
 pub async fn module_view(key: String) -> Result<ModuleData, AppError> {
     let me = require(Need::SignedIn)?;
     let course = course()?;
-    let module = course.module(&key).ok_or_else(|| AppError::NotFound("There is no such module.".into()))?;
+    let module = course
+        .module(&key)
+        .ok_or_else(|| AppError::NotFound("There is no such module.".into()))?;
     let states = progress::states(&db()?, me.id).await?;
     let sections = module
         .sections
@@ -182,16 +210,30 @@ pub async fn module_view(key: String) -> Result<ModuleData, AppError> {
             }
         })
         .collect();
-    Ok(ModuleData { card: card(module, &states), outcomes: module.outcomes.clone(), reading: module.reading.clone(), sections })
+    Ok(ModuleData {
+        card: card(module, &states),
+        outcomes: module.outcomes.clone(),
+        reading: module.reading.clone(),
+        sections,
+    })
 }
 
 #[server(endpoint = "course/section")]
-pub async fn section_view(module: String, section: String, sector: Option<String>) -> Result<SectionData, AppError> {
+pub async fn section_view(
+    module: String,
+    section: String,
+    sector: Option<String>,
+) -> Result<SectionData, AppError> {
     let me = require(Need::SignedIn)?;
     let course = course()?;
     let key = format!("{module}.{section}");
-    let (m, s) = course.section(&key).ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
-    let shown = sector.as_deref().and_then(Sector::parse).unwrap_or(me.sector);
+    let (m, s) = course
+        .section(&key)
+        .ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
+    let shown = sector
+        .as_deref()
+        .and_then(Sector::parse)
+        .unwrap_or(me.sector);
     let states = progress::states(&db()?, me.id).await?;
     let index = m.sections.iter().position(|x| x.key == s.key).unwrap_or(0);
     let flat: Vec<_> = course.sections().collect();
@@ -199,7 +241,11 @@ pub async fn section_view(module: String, section: String, sector: Option<String
     let neighbour = |i: Option<usize>| {
         i.and_then(|i| flat.get(i)).map(|(nm, ns)| Neighbour {
             href: section_href(&nm.key, &ns.slug),
-            title: if nm.key == m.key { ns.title.clone() } else { format!("Module {}: {}", nm.number, nm.title) },
+            title: if nm.key == m.key {
+                ns.title.clone()
+            } else {
+                format!("Module {}: {}", nm.number, nm.title)
+            },
         })
     };
     let segments = s
@@ -207,7 +253,10 @@ pub async fn section_view(module: String, section: String, sector: Option<String
         .iter()
         .filter_map(|segment| match segment {
             Segment::Shared(html) => Some(ViewSegment::Shared(html.clone())),
-            Segment::Sectors(passages) => passages.iter().find(|(x, _)| *x == shown).map(|(x, html)| ViewSegment::Sector(*x, html.clone())),
+            Segment::Sectors(passages) => passages
+                .iter()
+                .find(|(x, _)| *x == shown)
+                .map(|(x, html)| ViewSegment::Sector(*x, html.clone())),
         })
         .collect();
     Ok(SectionData {
@@ -240,21 +289,40 @@ pub fn valid_op_id(op_id: &str) -> bool {
 /// Records one progress event. Idempotent: the same op id twice counts once. The endpoint
 /// is fixed because pages queue these and may send them after an update.
 #[server(endpoint = "progress/record")]
-pub async fn record_progress(op_id: String, section_key: String, kind: String, seconds: Option<i64>) -> Result<(), AppError> {
+pub async fn record_progress(
+    op_id: String,
+    section_key: String,
+    kind: String,
+    seconds: Option<i64>,
+) -> Result<(), AppError> {
     let me = require(Need::SignedIn)?;
     if !valid_op_id(&op_id) {
-        return Err(AppError::invalid("op_id", "The change could not be recorded: its id is not valid."));
+        return Err(AppError::invalid(
+            "op_id",
+            "The change could not be recorded: its id is not valid.",
+        ));
     }
-    let kind = EventKind::parse(&kind).ok_or_else(|| AppError::invalid("kind", "Unknown kind of progress."))?;
+    let kind = EventKind::parse(&kind)
+        .ok_or_else(|| AppError::invalid("kind", "Unknown kind of progress."))?;
     let seconds = seconds.unwrap_or(0);
     if kind == EventKind::TimeSpent && !(1..=MAX_SECONDS_PER_EVENT).contains(&seconds) {
-        return Err(AppError::invalid("seconds", format!("Time on task must be from 1 to {MAX_SECONDS_PER_EVENT} seconds.")));
+        return Err(AppError::invalid(
+            "seconds",
+            format!("Time on task must be from 1 to {MAX_SECONDS_PER_EVENT} seconds."),
+        ));
     }
     let course = course()?;
     let Some((module, section)) = course.section(&section_key) else {
         return Err(AppError::NotFound("There is no such section.".into()));
     };
-    let event = progress::NewEvent { op_id: &op_id, user_id: me.id, section_key: &section.key, kind, seconds, client_time: None };
+    let event = progress::NewEvent {
+        op_id: &op_id,
+        user_id: me.id,
+        section_key: &section.key,
+        kind,
+        seconds,
+        client_time: None,
+    };
     progress::record(&db()?, &event).await?;
     if kind == EventKind::Completed {
         crate::api::redirect_plain_form(&section_href(&module.key, &section.slug));

@@ -10,7 +10,9 @@ pub mod profile;
 /// Where to go after signing in: only paths on this site, never another host.
 pub fn safe_next(next: Option<&str>) -> String {
     match next.map(str::trim) {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -21,7 +23,12 @@ pub fn safe_next(next: Option<&str>) -> String {
 pub(crate) fn redirect_plain_form(path: &str) {
     use leptos::prelude::use_context;
     let plain = use_context::<http::request::Parts>()
-        .and_then(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
         .unwrap_or(false);
     if plain {
         leptos_axum::redirect(path);

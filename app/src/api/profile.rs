@@ -6,7 +6,11 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    server::{db, guard::{self, require, Need}, password},
+    server::{
+        db,
+        guard::{self, require, Need},
+        password,
+    },
     store::{sessions, users},
     validate::{self, Checks},
 };
@@ -27,7 +31,9 @@ pub async fn update_profile(display_name: String, sector: String) -> Result<(), 
 
 /// Form checkboxes arrive as "on" when ticked and not at all otherwise.
 fn ticked(value: &Option<String>) -> bool {
-    value.as_deref().is_some_and(|v| !v.is_empty() && v != "false")
+    value
+        .as_deref()
+        .is_some_and(|v| !v.is_empty() && v != "false")
 }
 
 pub fn preferences_from_form(
@@ -67,28 +73,50 @@ pub async fn save_preferences(
     reduced_motion: Option<String>,
 ) -> Result<Preferences, AppError> {
     let me = require(Need::SignedIn)?;
-    let preferences = preferences_from_form(&text_size, &line_spacing, &dyslexia_font, &high_contrast, &reduced_motion)?;
+    let preferences = preferences_from_form(
+        &text_size,
+        &line_spacing,
+        &dyslexia_font,
+        &high_contrast,
+        &reduced_motion,
+    )?;
     users::set_preferences(&db()?, me.id, &preferences).await?;
     super::redirect_plain_form("/profile");
     Ok(preferences)
 }
 
 #[server(endpoint = "change_password")]
-pub async fn change_password(current_password: String, new_password: String, confirm_password: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
     let me = require(Need::SignedIn)?;
     let mut checks = Checks::new();
     if current_password.is_empty() {
-        checks.check::<()>("current_password", Err("Enter your current password".into()));
+        checks.check::<()>(
+            "current_password",
+            Err("Enter your current password".into()),
+        );
     }
     let new_password = checks.check("new_password", validate::new_password(&new_password));
-    if new_password.as_deref().is_some_and(|p| p != confirm_password) {
-        checks.check::<()>("confirm_password", Err("The two new passwords do not match".into()));
+    if new_password
+        .as_deref()
+        .is_some_and(|p| p != confirm_password)
+    {
+        checks.check::<()>(
+            "confirm_password",
+            Err("The two new passwords do not match".into()),
+        );
     }
     checks.finish()?;
     let db = db()?;
     let stored = users::password_hash(&db, me.id).await?;
     if !password::verify(current_password, stored).await {
-        return Err(AppError::invalid("current_password", "Your current password is not right"));
+        return Err(AppError::invalid(
+            "current_password",
+            "Your current password is not right",
+        ));
     }
     let hash = password::hash(new_password.unwrap_or_default()).await?;
     users::set_password_hash(&db, me.id, &hash).await?;
@@ -106,11 +134,28 @@ mod tests {
 
     #[test]
     fn preference_forms_are_read_strictly() {
-        let p = preferences_from_form("large", "widest", &Some("on".into()), &None, &Some("on".into())).unwrap();
+        let p = preferences_from_form(
+            "large",
+            "widest",
+            &Some("on".into()),
+            &None,
+            &Some("on".into()),
+        )
+        .unwrap();
         assert_eq!(p.text_size, TextSize::Large);
         assert_eq!(p.line_spacing, LineSpacing::Widest);
         assert!(p.dyslexia_font && !p.high_contrast && p.reduced_motion);
-        assert!(preferences_from_form("huge", "standard", &None, &None, &None).unwrap_err().field("text_size").is_some());
-        assert!(preferences_from_form("standard", "double", &None, &None, &None).unwrap_err().field("line_spacing").is_some());
+        assert!(
+            preferences_from_form("huge", "standard", &None, &None, &None)
+                .unwrap_err()
+                .field("text_size")
+                .is_some()
+        );
+        assert!(
+            preferences_from_form("standard", "double", &None, &None, &None)
+                .unwrap_err()
+                .field("line_spacing")
+                .is_some()
+        );
     }
 }

@@ -58,7 +58,11 @@ fn described_by(name: &str, has_hint: bool, has_error: bool) -> Option<String> {
 
 /// The hint and the inline error message of a field.
 #[component]
-fn HintAndError(name: &'static str, hint: Option<&'static str>, error: Signal<Option<String>>) -> impl IntoView {
+fn HintAndError(
+    name: &'static str,
+    hint: Option<&'static str>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
     view! {
         {hint.map(|h| view! { <p id=format!("{name}-hint") class="field-hint">{h}</p> })}
         {move || {

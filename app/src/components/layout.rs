@@ -12,7 +12,10 @@ pub fn SkipLink() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
-            if let Some(main) = document().get_element_by_id("main-content").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            if let Some(main) = document()
+                .get_element_by_id("main-content")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
                 ev.prevent_default();
                 let _ = main.focus();
                 main.scroll_into_view();

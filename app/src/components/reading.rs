@@ -73,7 +73,9 @@ mod synth {
     }
 
     pub fn speak(target: &str, on_end: impl Fn() + 'static) {
-        let (Some(synth), Some(el)) = (synth(), document().get_element_by_id(target)) else { return };
+        let (Some(synth), Some(el)) = (synth(), document().get_element_by_id(target)) else {
+            return;
+        };
         let text = el.text_content().unwrap_or_default();
         synth.cancel();
         if let Ok(utterance) = web_sys::SpeechSynthesisUtterance::new_with_text(&text) {
@@ -142,7 +144,8 @@ mod activity {
     fn send(key: &str, kind: &'static str, seconds: Option<i64>) {
         let key = key.to_string();
         spawn_local(async move {
-            let _ = record_progress(crate::session::new_op_id(), key, kind.to_string(), seconds).await;
+            let _ =
+                record_progress(crate::session::new_op_id(), key, kind.to_string(), seconds).await;
         });
     }
 
@@ -152,9 +155,17 @@ mod activity {
         let pending = Arc::new(AtomicI64::new(0));
 
         let mut listeners = vec![];
-        for kind in ["keydown", "pointerdown", "pointermove", "scroll", "touchstart"] {
+        for kind in [
+            "keydown",
+            "pointerdown",
+            "pointermove",
+            "scroll",
+            "touchstart",
+        ] {
             let last_active = last_active.clone();
-            listeners.push(window_event_listener_untyped(kind, move |_| last_active.store(js_sys_now(), Ordering::Relaxed)));
+            listeners.push(window_event_listener_untyped(kind, move |_| {
+                last_active.store(js_sys_now(), Ordering::Relaxed)
+            }));
         }
         let flush = {
             let (key, pending) = (key.clone(), pending.clone());
@@ -174,11 +185,18 @@ mod activity {
                 let flush = flush.clone();
                 let pending = pending.clone();
                 move || {
-                    let visible = document().visibility_state() == web_sys::VisibilityState::Visible;
-                    let active = js_sys_now() as f64 - (last_active.load(Ordering::Relaxed) as f64) < IDLE_AFTER_MS;
-                    if visible && active && pending.fetch_add(TICK_SECS, Ordering::Relaxed) + TICK_SECS >= SEND_EVERY_SECS {
-                        flush();
-                    } else if !visible {
+                    let visible =
+                        document().visibility_state() == web_sys::VisibilityState::Visible;
+                    let active = js_sys_now() as f64 - (last_active.load(Ordering::Relaxed) as f64)
+                        < IDLE_AFTER_MS;
+                    // Count this tick while the person is here and active; send a minute at
+                    // a time, and whatever is counted as soon as the page is hidden.
+                    let counted = if visible && active {
+                        pending.fetch_add(TICK_SECS, Ordering::Relaxed) + TICK_SECS
+                    } else {
+                        pending.load(Ordering::Relaxed)
+                    };
+                    if !visible || counted >= SEND_EVERY_SECS {
                         flush();
                     }
                 }

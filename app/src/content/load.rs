@@ -1,7 +1,9 @@
 //! Loading and validating the course files. Any mistake stops startup with a message that
 //! names the file and line, so a broken module never reaches a practitioner.
 
-use super::{markdown, sector_index, Course, EnquiryStep, Module, Reading, Section, SectionKind, Segment};
+use super::{
+    markdown, sector_index, Course, EnquiryStep, Module, Reading, Section, SectionKind, Segment,
+};
 use crate::model::Sector;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -24,7 +26,11 @@ impl fmt::Display for ContentError {
 impl std::error::Error for ContentError {}
 
 fn error(file: &Path, line: usize, message: impl Into<String>) -> ContentError {
-    ContentError { file: file.to_path_buf(), line, message: message.into() }
+    ContentError {
+        file: file.to_path_buf(),
+        line,
+        message: message.into(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -58,7 +64,11 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-fn parse_toml<T: serde::de::DeserializeOwned>(file: &Path, text: &str, first_line: usize) -> Result<T, ContentError> {
+fn parse_toml<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    text: &str,
+    first_line: usize,
+) -> Result<T, ContentError> {
     toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1) + first_line - 1;
         error(file, line, e.message().trim().to_string())
@@ -82,14 +92,22 @@ pub fn load_course(dir: &Path) -> Result<Course, ContentError> {
     for folder in folders {
         let module = load_module(&folder, &mut keys, &mut links)?;
         if course.modules.iter().any(|m| m.number == module.number) {
-            return Err(error(&folder.join("module.toml"), 1, format!("module number {} is used twice", module.number)));
+            return Err(error(
+                &folder.join("module.toml"),
+                1,
+                format!("module number {} is used twice", module.number),
+            ));
         }
         course.modules.push(module);
     }
     course.modules.sort_by_key(|m| m.number);
     for (file, line, target) in links {
         if course.section(&target).is_none() {
-            return Err(error(&file, line, format!("link to @{target}, but there is no section with that key")));
+            return Err(error(
+                &file,
+                line,
+                format!("link to @{target}, but there is no section with that key"),
+            ));
         }
     }
     Ok(course)
@@ -97,28 +115,69 @@ pub fn load_course(dir: &Path) -> Result<Course, ContentError> {
 
 type Links = Vec<(PathBuf, usize, String)>;
 
-fn load_module(folder: &Path, keys: &mut HashSet<String>, links: &mut Links) -> Result<Module, ContentError> {
+fn load_module(
+    folder: &Path,
+    keys: &mut HashSet<String>,
+    links: &mut Links,
+) -> Result<Module, ContentError> {
     let manifest_path = folder.join("module.toml");
-    let text = std::fs::read_to_string(&manifest_path).map_err(|e| error(&manifest_path, 0, format!("cannot read: {e}")))?;
+    let text = std::fs::read_to_string(&manifest_path)
+        .map_err(|e| error(&manifest_path, 0, format!("cannot read: {e}")))?;
     let manifest: Manifest = parse_toml(&manifest_path, &text, 1)?;
-    let key_line = text.lines().position(|l| l.trim_start().starts_with("key")).map_or(1, |i| i + 1);
+    let key_line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("key"))
+        .map_or(1, |i| i + 1);
     if !is_key_part(&manifest.key) {
-        return Err(error(&manifest_path, key_line, format!("module key {:?} must be lower-case letters and digits, like m2", manifest.key)));
+        return Err(error(
+            &manifest_path,
+            key_line,
+            format!(
+                "module key {:?} must be lower-case letters and digits, like m2",
+                manifest.key
+            ),
+        ));
     }
     if !keys.insert(manifest.key.clone()) {
-        return Err(error(&manifest_path, key_line, format!("duplicate key {:?}: another module already uses it", manifest.key)));
+        return Err(error(
+            &manifest_path,
+            key_line,
+            format!(
+                "duplicate key {:?}: another module already uses it",
+                manifest.key
+            ),
+        ));
     }
-    for (field, empty) in [("title", manifest.title.trim().is_empty()), ("summary", manifest.summary.trim().is_empty()), ("outcomes", manifest.outcomes.is_empty()), ("sections", manifest.sections.is_empty())] {
+    for (field, empty) in [
+        ("title", manifest.title.trim().is_empty()),
+        ("summary", manifest.summary.trim().is_empty()),
+        ("outcomes", manifest.outcomes.is_empty()),
+        ("sections", manifest.sections.is_empty()),
+    ] {
         if empty {
-            return Err(error(&manifest_path, 1, format!("`{field}` must not be empty")));
+            return Err(error(
+                &manifest_path,
+                1,
+                format!("`{field}` must not be empty"),
+            ));
         }
     }
     let mut sections = vec![];
     for stem in &manifest.sections {
         let path = folder.join(format!("{stem}.md"));
         if !path.is_file() {
-            let line = text.lines().position(|l| l.contains(&format!("\"{stem}\""))).map_or(1, |i| i + 1);
-            return Err(error(&manifest_path, line, format!("missing section: `sections` lists {stem:?} but {} does not exist", path.display())));
+            let line = text
+                .lines()
+                .position(|l| l.contains(&format!("\"{stem}\"")))
+                .map_or(1, |i| i + 1);
+            return Err(error(
+                &manifest_path,
+                line,
+                format!(
+                    "missing section: `sections` lists {stem:?} but {} does not exist",
+                    path.display()
+                ),
+            ));
         }
         let section = load_section(&path, &manifest.key, stem, links)?;
         if !keys.insert(section.key.clone()) {
@@ -138,16 +197,31 @@ fn load_module(folder: &Path, keys: &mut HashSet<String>, links: &mut Links) -> 
 }
 
 fn is_key_part(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-fn load_section(path: &Path, module_key: &str, stem: &str, links: &mut Links) -> Result<Section, ContentError> {
-    let text = std::fs::read_to_string(path).map_err(|e| error(path, 0, format!("cannot read: {e}")))?;
+fn load_section(
+    path: &Path,
+    module_key: &str,
+    stem: &str,
+    links: &mut Links,
+) -> Result<Section, ContentError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| error(path, 0, format!("cannot read: {e}")))?;
     let (front, body, body_first_line) = split_front_matter(path, &text)?;
     let fm: FrontMatter = parse_toml(path, front, 2)?;
     let expected = format!("{module_key}.{stem}");
     if fm.key != expected {
-        return Err(error(path, 2, format!("key is {:?} but this file should have key {expected:?}", fm.key)));
+        return Err(error(
+            path,
+            2,
+            format!(
+                "key is {:?} but this file should have key {expected:?}",
+                fm.key
+            ),
+        ));
     }
     if fm.title.trim().is_empty() {
         return Err(error(path, 2, "`title` must not be empty"));
@@ -157,14 +231,30 @@ fn load_section(path: &Path, module_key: &str, stem: &str, links: &mut Links) ->
     }
     match fm.kind {
         SectionKind::Reflection if !(3..=5).contains(&fm.prompts.len()) => {
-            return Err(error(path, 2, format!("a reflection needs 3 to 5 prompts, this has {}", fm.prompts.len())))
+            return Err(error(
+                path,
+                2,
+                format!(
+                    "a reflection needs 3 to 5 prompts, this has {}",
+                    fm.prompts.len()
+                ),
+            ))
         }
-        SectionKind::Enquiry if fm.steps.is_empty() => return Err(error(path, 2, "an enquiry section must list the `steps` it records")),
+        SectionKind::Enquiry if fm.steps.is_empty() => {
+            return Err(error(
+                path,
+                2,
+                "an enquiry section must list the `steps` it records",
+            ))
+        }
         _ => {}
     }
     let blocks = split_sector_blocks(path, body, body_first_line)?;
     collect_links(path, body, body_first_line, links);
-    if blocks.iter().all(|b| matches!(b, Block::Shared(s) if s.trim().is_empty())) {
+    if blocks
+        .iter()
+        .all(|b| matches!(b, Block::Shared(s) if s.trim().is_empty()))
+    {
         return Err(error(path, body_first_line, "the section has no text"));
     }
     let mut words = [0u32; 3];
@@ -182,7 +272,12 @@ fn load_section(path: &Path, module_key: &str, stem: &str, links: &mut Links) ->
                 for (sector, md) in &passages {
                     words[sector_index(*sector)] += markdown::count_words(md);
                 }
-                segments.push(Segment::Sectors(passages.into_iter().map(|(s, md)| (s, markdown::render(&md))).collect()));
+                segments.push(Segment::Sectors(
+                    passages
+                        .into_iter()
+                        .map(|(s, md)| (s, markdown::render(&md)))
+                        .collect(),
+                ));
             }
         }
     }
@@ -200,17 +295,34 @@ fn load_section(path: &Path, module_key: &str, stem: &str, links: &mut Links) ->
 }
 
 /// Splits `+++` front matter from the body; returns (front matter, body, body's first line).
-fn split_front_matter<'a>(path: &Path, text: &'a str) -> Result<(&'a str, &'a str, usize), ContentError> {
+fn split_front_matter<'a>(
+    path: &Path,
+    text: &'a str,
+) -> Result<(&'a str, &'a str, usize), ContentError> {
     let text_start = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = text_start.strip_prefix("+++\n").or_else(|| text_start.strip_prefix("+++\r\n")) else {
-        return Err(error(path, 1, "front matter missing: the file must start with a line of +++"));
+    let Some(rest) = text_start
+        .strip_prefix("+++\n")
+        .or_else(|| text_start.strip_prefix("+++\r\n"))
+    else {
+        return Err(error(
+            path,
+            1,
+            "front matter missing: the file must start with a line of +++",
+        ));
     };
     let Some(end) = rest.find("\n+++") else {
-        return Err(error(path, 1, "front matter is not closed: add a line of +++ after it"));
+        return Err(error(
+            path,
+            1,
+            "front matter is not closed: add a line of +++ after it",
+        ));
     };
     let front = &rest[..end + 1];
     let after = &rest[end + 4..];
-    let body = after.strip_prefix("\r\n").or_else(|| after.strip_prefix('\n')).unwrap_or(after);
+    let body = after
+        .strip_prefix("\r\n")
+        .or_else(|| after.strip_prefix('\n'))
+        .unwrap_or(after);
     let body_first_line = front.matches('\n').count() + 3;
     Ok((front, body, body_first_line))
 }
@@ -222,22 +334,41 @@ enum Block {
 
 /// Splits a body into shared text and groups of `::: sector …` passages. Passages separated
 /// only by blank lines form one group, which must give each sector exactly once.
-fn split_sector_blocks(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>, ContentError> {
+fn split_sector_blocks(
+    path: &Path,
+    body: &str,
+    first_line: usize,
+) -> Result<Vec<Block>, ContentError> {
     let mut blocks: Vec<Block> = vec![];
     let mut shared = String::new();
     let mut group: Vec<(Sector, String)> = vec![];
     let mut group_line = 0;
     let mut open: Option<(Sector, String, usize)> = None;
 
-    let close_group = |group: &mut Vec<(Sector, String)>, blocks: &mut Vec<Block>, line: usize| -> Result<(), ContentError> {
+    let close_group = |group: &mut Vec<(Sector, String)>,
+                       blocks: &mut Vec<Block>,
+                       line: usize|
+     -> Result<(), ContentError> {
         if group.is_empty() {
             return Ok(());
         }
         let given: HashSet<Sector> = group.iter().map(|(s, _)| *s).collect();
         if given.len() != group.len() || given.len() != 3 {
-            let missing: Vec<&str> = Sector::ALL.iter().filter(|s| !given.contains(s)).map(|s| s.label()).collect();
-            let detail = if missing.is_empty() { "a sector appears twice".to_string() } else { format!("missing {}", missing.join(", ")) };
-            return Err(error(path, line, format!("sector passages must come in a group of all three sectors ({detail})")));
+            let missing: Vec<&str> = Sector::ALL
+                .iter()
+                .filter(|s| !given.contains(s))
+                .map(|s| s.label())
+                .collect();
+            let detail = if missing.is_empty() {
+                "a sector appears twice".to_string()
+            } else {
+                format!("missing {}", missing.join(", "))
+            };
+            return Err(error(
+                path,
+                line,
+                format!("sector passages must come in a group of all three sectors ({detail})"),
+            ));
         }
         blocks.push(Block::Sectors(std::mem::take(group)));
         Ok(())
@@ -251,7 +382,13 @@ fn split_sector_blocks(path: &Path, body: &str, first_line: usize) -> Result<Vec
                 group.push((*sector, std::mem::take(text)));
                 open = None;
             } else if trimmed.starts_with(":::") {
-                return Err(error(path, n, format!("a sector passage opened on line {start} is not closed before this line")));
+                return Err(error(
+                    path,
+                    n,
+                    format!(
+                        "a sector passage opened on line {start} is not closed before this line"
+                    ),
+                ));
             } else {
                 text.push_str(line);
                 text.push('\n');
@@ -261,11 +398,19 @@ fn split_sector_blocks(path: &Path, body: &str, first_line: usize) -> Result<Vec
         if let Some(rest) = trimmed.strip_prefix(":::") {
             let rest = rest.trim();
             let Some(name) = rest.strip_prefix("sector") else {
-                return Err(error(path, n, format!("unknown block {rest:?}: only `::: sector <name>` blocks are allowed")));
+                return Err(error(
+                    path,
+                    n,
+                    format!("unknown block {rest:?}: only `::: sector <name>` blocks are allowed"),
+                ));
             };
             let name = name.trim();
             let Some(sector) = Sector::parse(name) else {
-                return Err(error(path, n, format!("unknown sector {name:?}: use early-years, school-age or post-16")));
+                return Err(error(
+                    path,
+                    n,
+                    format!("unknown sector {name:?}: use early-years, school-age or post-16"),
+                ));
             };
             if group.is_empty() {
                 blocks.push(Block::Shared(std::mem::take(&mut shared)));
@@ -282,7 +427,11 @@ fn split_sector_blocks(path: &Path, body: &str, first_line: usize) -> Result<Vec
         shared.push('\n');
     }
     if let Some((_, _, start)) = open {
-        return Err(error(path, start, "this sector passage is never closed with a line of :::"));
+        return Err(error(
+            path,
+            start,
+            "this sector passage is never closed with a line of :::",
+        ));
     }
     close_group(&mut group, &mut blocks, group_line)?;
     blocks.push(Block::Shared(shared));
@@ -296,7 +445,11 @@ fn collect_links(path: &Path, body: &str, first_line: usize, links: &mut Links) 
         while let Some(at) = rest.find("](@") {
             let after = &rest[at + 3..];
             let end = after.find(')').unwrap_or(after.len());
-            links.push((path.to_path_buf(), first_line + i, after[..end].trim().to_string()));
+            links.push((
+                path.to_path_buf(),
+                first_line + i,
+                after[..end].trim().to_string(),
+            ));
             rest = &after[end..];
         }
     }
@@ -347,10 +500,17 @@ mod tests {
         let course = result.unwrap();
         let (_, section) = course.section("m1.knowledge").unwrap();
         assert_eq!(section.segments.len(), 3);
-        let Segment::Sectors(passages) = &section.segments[1] else { panic!("expected sector passages") };
-        assert_eq!(passages.iter().map(|(s, _)| *s).collect::<Vec<_>>(), Sector::ALL.to_vec());
+        let Segment::Sectors(passages) = &section.segments[1] else {
+            panic!("expected sector passages")
+        };
+        assert_eq!(
+            passages.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+            Sector::ALL.to_vec()
+        );
         assert!(passages[0].1.contains("Nursery example"));
-        let Segment::Shared(intro) = &section.segments[0] else { panic!() };
+        let Segment::Shared(intro) = &section.segments[0] else {
+            panic!()
+        };
         assert!(intro.contains(r#"href="/modules/m1/reflection""#));
         assert!(section.words_for(Sector::Post16) > section.words_for(Sector::EarlyYears));
         assert_eq!(course.minutes(), 15);
@@ -358,41 +518,132 @@ mod tests {
 
     #[test]
     fn a_missing_section_file_is_named() {
-        expect_error(|m| std::fs::remove_file(m.join("reflection.md")).unwrap(), "module.toml", 6, "missing section");
+        expect_error(
+            |m| std::fs::remove_file(m.join("reflection.md")).unwrap(),
+            "module.toml",
+            6,
+            "missing section",
+        );
     }
 
     #[test]
     fn an_unknown_sector_is_named_with_its_line() {
-        expect_error(|m| replace(&m.join("knowledge.md"), "::: sector post-16", "::: sector secondary"), "knowledge.md", 20, "unknown sector \"secondary\"");
+        expect_error(
+            |m| {
+                replace(
+                    &m.join("knowledge.md"),
+                    "::: sector post-16",
+                    "::: sector secondary",
+                )
+            },
+            "knowledge.md",
+            20,
+            "unknown sector \"secondary\"",
+        );
     }
 
     #[test]
     fn a_duplicate_key_is_refused() {
-        expect_error(|m| replace(&m.join("module.toml"), "sections = [\"knowledge\", \"reflection\"]", "sections = [\"knowledge\", \"reflection\", \"reflection\"]"), "reflection.md", 2, "duplicate key");
+        expect_error(
+            |m| {
+                replace(
+                    &m.join("module.toml"),
+                    "sections = [\"knowledge\", \"reflection\"]",
+                    "sections = [\"knowledge\", \"reflection\", \"reflection\"]",
+                )
+            },
+            "reflection.md",
+            2,
+            "duplicate key",
+        );
     }
 
     #[test]
     fn a_broken_internal_link_is_named_with_its_line() {
-        expect_error(|m| replace(&m.join("knowledge.md"), "(@m1.reflection)", "(@m9.nowhere)"), "knowledge.md", 10, "@m9.nowhere");
+        expect_error(
+            |m| replace(&m.join("knowledge.md"), "(@m1.reflection)", "(@m9.nowhere)"),
+            "knowledge.md",
+            10,
+            "@m9.nowhere",
+        );
     }
 
     #[test]
     fn malformed_front_matter_is_named() {
-        expect_error(|m| replace(&m.join("knowledge.md"), "minutes = 10", "minutes = ten"), "knowledge.md", 5, "");
-        expect_error(|m| replace(&m.join("knowledge.md"), "+++\n\n## Intro", "\n## Intro"), "knowledge.md", 1, "not closed");
-        expect_error(|m| replace(&m.join("reflection.md"), "+++\nkey", "key"), "reflection.md", 1, "front matter missing");
-        expect_error(|m| replace(&m.join("knowledge.md"), "kind = \"knowledge\"", "kind = \"lecture\""), "knowledge.md", 3, "unknown variant");
+        expect_error(
+            |m| replace(&m.join("knowledge.md"), "minutes = 10", "minutes = ten"),
+            "knowledge.md",
+            5,
+            "",
+        );
+        expect_error(
+            |m| replace(&m.join("knowledge.md"), "+++\n\n## Intro", "\n## Intro"),
+            "knowledge.md",
+            1,
+            "not closed",
+        );
+        expect_error(
+            |m| replace(&m.join("reflection.md"), "+++\nkey", "key"),
+            "reflection.md",
+            1,
+            "front matter missing",
+        );
+        expect_error(
+            |m| {
+                replace(
+                    &m.join("knowledge.md"),
+                    "kind = \"knowledge\"",
+                    "kind = \"lecture\"",
+                )
+            },
+            "knowledge.md",
+            3,
+            "unknown variant",
+        );
     }
 
     #[test]
     fn an_incomplete_sector_group_or_unclosed_passage_is_refused() {
-        expect_error(|m| replace(&m.join("knowledge.md"), "::: sector post-16\nCollege example words.\n:::\n", ""), "knowledge.md", 12, "missing Post-16");
-        expect_error(|m| replace(&m.join("knowledge.md"), "College example words.\n:::", "College example words."), "knowledge.md", 20, "never closed");
+        expect_error(
+            |m| {
+                replace(
+                    &m.join("knowledge.md"),
+                    "::: sector post-16\nCollege example words.\n:::\n",
+                    "",
+                )
+            },
+            "knowledge.md",
+            12,
+            "missing Post-16",
+        );
+        expect_error(
+            |m| {
+                replace(
+                    &m.join("knowledge.md"),
+                    "College example words.\n:::",
+                    "College example words.",
+                )
+            },
+            "knowledge.md",
+            20,
+            "never closed",
+        );
     }
 
     #[test]
     fn a_reflection_needs_three_to_five_prompts() {
-        expect_error(|m| replace(&m.join("reflection.md"), "prompts = [\"a\", \"b\", \"c\"]", "prompts = [\"a\"]"), "reflection.md", 2, "3 to 5 prompts");
+        expect_error(
+            |m| {
+                replace(
+                    &m.join("reflection.md"),
+                    "prompts = [\"a\", \"b\", \"c\"]",
+                    "prompts = [\"a\"]",
+                )
+            },
+            "reflection.md",
+            2,
+            "3 to 5 prompts",
+        );
     }
 
     #[test]
@@ -400,22 +651,57 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
         let course = load_course(&dir).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(course.modules.len(), 6);
-        assert_eq!(course.modules.iter().map(|m| m.number).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(
+            course.modules.iter().map(|m| m.number).collect::<Vec<_>>(),
+            vec![1, 2, 3, 4, 5, 6]
+        );
         for module in &course.modules[..5] {
             let kinds: Vec<_> = module.sections.iter().map(|s| s.kind).collect();
-            assert_eq!(kinds, vec![SectionKind::Knowledge, SectionKind::Practice, SectionKind::Reflection], "{}", module.key);
-            assert!(module.sections[0].has_sector_passages(), "{} knowledge has sector examples", module.key);
-            assert!(!module.reading.is_empty(), "{} has further reading", module.key);
+            assert_eq!(
+                kinds,
+                vec![
+                    SectionKind::Knowledge,
+                    SectionKind::Practice,
+                    SectionKind::Reflection
+                ],
+                "{}",
+                module.key
+            );
+            assert!(
+                module.sections[0].has_sector_passages(),
+                "{} knowledge has sector examples",
+                module.key
+            );
+            assert!(
+                !module.reading.is_empty(),
+                "{} has further reading",
+                module.key
+            );
         }
-        assert!(course.modules[5].sections.iter().all(|s| s.kind == SectionKind::Enquiry));
+        assert!(course.modules[5]
+            .sections
+            .iter()
+            .all(|s| s.kind == SectionKind::Enquiry));
         let hours = course.minutes() as f64 / 60.0;
-        assert!((8.0..=10.0).contains(&hours), "about nine hours, got {hours}");
+        assert!(
+            (8.0..=10.0).contains(&hours),
+            "about nine hours, got {hours}"
+        );
         for (_, section) in course.sections() {
-            let text = section.segments.iter().map(|s| format!("{s:?}")).collect::<String>().to_lowercase();
+            let text = section
+                .segments
+                .iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<String>()
+                .to_lowercase();
             for banned in ["lorem ipsum", "todo", "tbd"] {
                 assert!(!text.contains(banned), "{} contains {banned}", section.key);
             }
-            assert!(section.words_for(Sector::SchoolAge) >= 120, "{} is too short", section.key);
+            assert!(
+                section.words_for(Sector::SchoolAge) >= 120,
+                "{} is too short",
+                section.key
+            );
         }
     }
 }
@@ -431,7 +717,11 @@ mod tempfile_lite {
         pub fn new() -> Self {
             use std::sync::atomic::{AtomicU32, Ordering};
             static N: AtomicU32 = AtomicU32::new(0);
-            let path = std::env::temp_dir().join(format!("tandem-content-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+            let path = std::env::temp_dir().join(format!(
+                "tandem-content-{}-{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::SeqCst)
+            ));
             std::fs::create_dir_all(&path).unwrap();
             Dir(path)
         }

@@ -101,7 +101,9 @@ impl Section {
     }
 
     pub fn has_sector_passages(&self) -> bool {
-        self.segments.iter().any(|s| matches!(s, Segment::Sectors(_)))
+        self.segments
+            .iter()
+            .any(|s| matches!(s, Segment::Sectors(_)))
     }
 }
 
@@ -142,12 +144,16 @@ impl Course {
     }
 
     pub fn section(&self, key: &str) -> Option<(&Module, &Section)> {
-        self.modules.iter().find_map(|m| m.sections.iter().find(|s| s.key == key).map(|s| (m, s)))
+        self.modules
+            .iter()
+            .find_map(|m| m.sections.iter().find(|s| s.key == key).map(|s| (m, s)))
     }
 
     /// Every section in reading order.
     pub fn sections(&self) -> impl Iterator<Item = (&Module, &Section)> {
-        self.modules.iter().flat_map(|m| m.sections.iter().map(move |s| (m, s)))
+        self.modules
+            .iter()
+            .flat_map(|m| m.sections.iter().map(move |s| (m, s)))
     }
 
     pub fn minutes(&self) -> u32 {

@@ -1,5 +1,7 @@
 use super::Restricted;
-use crate::api::admin::{invite_codes, staff, ChangeRole, CreateInvite, RevokeInvite, SetMemberActive};
+use crate::api::admin::{
+    invite_codes, staff, ChangeRole, CreateInvite, RevokeInvite, SetMemberActive,
+};
 use crate::components::*;
 use crate::model::{format_date, now_secs, Invite, Member, Role};
 use leptos::prelude::*;
@@ -25,13 +27,23 @@ fn Admin() -> impl IntoView {
     let revoke = ServerAction::<RevokeInvite>::new();
     let change_role = ServerAction::<ChangeRole>::new();
     let set_active = ServerAction::<SetMemberActive>::new();
-    let members = Resource::new(move || (change_role.version().get(), set_active.version().get()), |_| staff());
-    let codes = Resource::new(move || (create.version().get(), revoke.version().get()), |_| invite_codes());
+    let members = Resource::new(
+        move || (change_role.version().get(), set_active.version().get()),
+        |_| staff(),
+    );
+    let codes = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| invite_codes(),
+    );
 
     let create_error = action_error(create.value());
     // Errors from the row actions (for example, demoting the last admin) are shown together.
     let staff_error = Signal::derive(move || {
-        change_role.value().get().and_then(Result::err).or_else(|| set_active.value().get().and_then(Result::err))
+        change_role
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| set_active.value().get().and_then(Result::err))
     });
 
     view! {
@@ -168,7 +180,11 @@ fn InviteTable(list: Vec<Invite>, revoke: ServerAction<RevokeInvite>) -> impl In
 }
 
 #[component]
-fn StaffTable(list: Vec<Member>, change_role: ServerAction<ChangeRole>, set_active: ServerAction<SetMemberActive>) -> impl IntoView {
+fn StaffTable(
+    list: Vec<Member>,
+    change_role: ServerAction<ChangeRole>,
+    set_active: ServerAction<SetMemberActive>,
+) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="table">
@@ -191,7 +207,11 @@ fn StaffTable(list: Vec<Member>, change_role: ServerAction<ChangeRole>, set_acti
 }
 
 #[component]
-fn StaffRow(m: Member, change_role: ServerAction<ChangeRole>, set_active: ServerAction<SetMemberActive>) -> impl IntoView {
+fn StaffRow(
+    m: Member,
+    change_role: ServerAction<ChangeRole>,
+    set_active: ServerAction<SetMemberActive>,
+) -> impl IntoView {
     let select_id = format!("role-{}", m.id);
     let name = m.display_name.clone();
     let (name1, name2, name3) = (name.clone(), name.clone(), name);
@@ -235,4 +255,3 @@ fn StaffRow(m: Member, change_role: ServerAction<ChangeRole>, set_active: Server
         </tr>
     }
 }
-

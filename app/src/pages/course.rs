@@ -1,7 +1,10 @@
 //! The catalogue, a module's page and a section's page.
 
 use super::{errors::ProblemPage, Restricted};
-use crate::api::course::{course_overview, module_view, section_view, ModuleCard, ModuleData, RecordProgress, SectionData, ViewSegment};
+use crate::api::course::{
+    course_overview, module_view, section_view, ModuleCard, ModuleData, RecordProgress,
+    SectionData, ViewSegment,
+};
 use crate::components::*;
 use crate::content::SectionKind;
 use crate::error::AppError;
@@ -105,7 +108,10 @@ fn ModuleSummary(card: ModuleCard) -> impl IntoView {
 #[component]
 pub fn ModulePage() -> impl IntoView {
     let params = use_params_map();
-    let module = Resource::new(move || params.with(|p| p.get("module").unwrap_or_default()), module_view);
+    let module = Resource::new(
+        move || params.with(|p| p.get("module").unwrap_or_default()),
+        module_view,
+    );
     view! {
         <Restricted>
             <Suspense fallback=|| view! { <p>"Loading the module…"</p> }>
@@ -123,7 +129,11 @@ pub fn ModulePage() -> impl IntoView {
 #[component]
 fn ModuleDetail(view: ModuleData) -> impl IntoView {
     let card = view.card;
-    let next = view.sections.iter().find(|s| s.status != Status::Complete).map(|s| (s.href.clone(), s.status));
+    let next = view
+        .sections
+        .iter()
+        .find(|s| s.status != Status::Complete)
+        .map(|s| (s.href.clone(), s.status));
     view! {
         <Title text=card.title.clone()/>
         <nav aria-label="Breadcrumb" class="breadcrumbs">
@@ -195,7 +205,11 @@ pub fn SectionPage() -> impl IntoView {
     let section = Resource::new(
         move || {
             let p = params.get();
-            (p.get("module").unwrap_or_default(), p.get("section").unwrap_or_default(), query.with(|q| q.get("sector")))
+            (
+                p.get("module").unwrap_or_default(),
+                p.get("section").unwrap_or_default(),
+                query.with(|q| q.get("sector")),
+            )
         },
         |(module, section, sector)| section_view(module, section, sector),
     );
@@ -222,7 +236,10 @@ fn SectionDetail(view: SectionData) -> impl IntoView {
     });
     let complete_error = action_error(complete.value());
     let module_href = format!("/modules/{}", view.module_key);
-    let section_href = crate::content::section_href(&view.module_key, view.key.split('.').nth(1).unwrap_or_default());
+    let section_href = crate::content::section_href(
+        &view.module_key,
+        view.key.split('.').nth(1).unwrap_or_default(),
+    );
     let kind_hint = match view.kind {
         SectionKind::Knowledge => "Read, pausing at the questions to think about the learners you work with.",
         SectionKind::Practice => "Plan the activity here, carry it out during your normal work, then come back to record what happened.",
@@ -311,7 +328,7 @@ fn SectorSwitch(shown: Sector, own: Sector, base: String) -> impl IntoView {
         <div class="sector-switch">
             <p>
                 {format!("Showing examples from {}", shown.label())}
-                {(shown != own).then(|| " (not your own sector)")}
+                {(shown != own).then_some(" (not your own sector)")}
                 "."
             </p>
             <p>

@@ -1,7 +1,7 @@
 use crate::api::course::{course_overview, Overview};
 use crate::components::*;
-use crate::progress::describe_minutes;
 use crate::model::{Me, Role};
+use crate::progress::describe_minutes;
 use crate::session::use_me;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -7,12 +7,17 @@ use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
 pub fn sector_options() -> Vec<(&'static str, &'static str)> {
-    Sector::ALL.iter().map(|s| (s.as_str(), s.label())).collect()
+    Sector::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label()))
+        .collect()
 }
 
 #[component]
 pub fn JoinPage() -> impl IntoView {
-    let code = use_query_map().with_untracked(|q| q.get("code")).unwrap_or_default();
+    let code = use_query_map()
+        .with_untracked(|q| q.get("code"))
+        .unwrap_or_default();
     let action = ServerAction::<Join>::new();
     let error = action_error(action.value());
     Effect::new(move |_| {

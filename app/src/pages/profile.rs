@@ -24,7 +24,9 @@ where
     T: Clone + Send + Sync + 'static,
     S: Get<Value = Option<Result<T, crate::error::AppError>>> + Send + Sync + 'static,
 {
-    move || matches!(value.get(), Some(Ok(_))).then(|| view! { <Banner title kind=BannerKind::Success><p>"Your changes are saved."</p></Banner> })
+    move || {
+        matches!(value.get(), Some(Ok(_))).then(|| view! { <Banner title kind=BannerKind::Success><p>"Your changes are saved."</p></Banner> })
+    }
 }
 
 #[component]
@@ -41,7 +43,11 @@ fn Profile(me: Me) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(p)) = prefs.value().get() {
             apply_preferences(&p);
-            me_signal.update(|m| if let Some(m) = m { m.preferences = p });
+            me_signal.update(|m| {
+                if let Some(m) = m {
+                    m.preferences = p
+                }
+            });
         }
     });
     let p = me.preferences;

@@ -13,7 +13,10 @@ fn set(value: &str, max_age: i64) {
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
         if secure { "; Secure" } else { "" }
     );
-    if let (Some(response), Ok(header)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+    if let (Some(response), Ok(header)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&cookie),
+    ) {
         response.append_header(SET_COOKIE, header);
     }
 }
@@ -42,7 +45,10 @@ mod tests {
 
     #[test]
     fn finds_the_session_among_other_cookies() {
-        assert_eq!(session_token("a=1; tandem_session=abc; b=2"), Some("abc".into()));
+        assert_eq!(
+            session_token("a=1; tandem_session=abc; b=2"),
+            Some("abc".into())
+        );
         assert_eq!(session_token("tandem_session="), None);
         assert_eq!(session_token("other=1"), None);
     }

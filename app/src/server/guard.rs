@@ -27,7 +27,9 @@ pub const ADMIN: Need = Need::Role(&[Role::Admin]);
 
 /// The viewer of the current request (nobody when there is no request context).
 pub fn viewer() -> Viewer {
-    use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Viewer>().cloned()).unwrap_or_default()
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
+        .unwrap_or_default()
 }
 
 pub fn current_user() -> Option<Me> {
@@ -55,7 +57,9 @@ pub fn same_setting(me: &Me, setting_id: i64) -> Result<(), AppError> {
     if me.setting_id == setting_id {
         Ok(())
     } else {
-        Err(AppError::NotFound("That person is not in your setting.".into()))
+        Err(AppError::NotFound(
+            "That person is not in your setting.".into(),
+        ))
     }
 }
 
@@ -86,8 +90,14 @@ mod tests {
     #[test]
     fn roles_are_enforced() {
         assert!(check(Some(person(Role::Admin)), ADMIN).is_ok());
-        assert_eq!(check(Some(person(Role::Practitioner)), ADMIN), Err(AppError::Forbidden));
-        assert_eq!(check(Some(person(Role::Senco)), ADMIN), Err(AppError::Forbidden));
+        assert_eq!(
+            check(Some(person(Role::Practitioner)), ADMIN),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            check(Some(person(Role::Senco)), ADMIN),
+            Err(AppError::Forbidden)
+        );
         assert!(check(Some(person(Role::Practitioner)), Need::SignedIn).is_ok());
     }
 

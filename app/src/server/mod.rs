@@ -41,7 +41,10 @@ pub fn db() -> Result<Db, AppError> {
 pub fn client_address() -> String {
     use_context::<http::request::Parts>()
         .and_then(|parts| {
-            parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip().to_string())
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip().to_string())
         })
         .unwrap_or_else(|| "unknown".to_string())
 }

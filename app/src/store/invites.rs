@@ -10,17 +10,32 @@ const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
 fn new_code() -> String {
     let mut rng = rand::rngs::OsRng;
-    let chars: String = (0..8).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    let chars: String = (0..8)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
     format!("{}-{}", &chars[..4], &chars[4..])
 }
 
 type InviteRow = (String, String, i64, i64, Option<i64>, i64);
 
 fn from_row((code, role, created_at, expires_at, revoked_at, uses): InviteRow) -> Invite {
-    Invite { code, role: Role::parse(&role).unwrap_or(Role::Practitioner), created_at, expires_at, revoked: revoked_at.is_some(), uses }
+    Invite {
+        code,
+        role: Role::parse(&role).unwrap_or(Role::Practitioner),
+        created_at,
+        expires_at,
+        revoked: revoked_at.is_some(),
+        uses,
+    }
 }
 
-pub async fn create(db: &Db, setting_id: i64, role: Role, days: i64, created_by: Option<i64>) -> Result<Invite, sqlx::Error> {
+pub async fn create(
+    db: &Db,
+    setting_id: i64,
+    role: Role,
+    days: i64,
+    created_by: Option<i64>,
+) -> Result<Invite, sqlx::Error> {
     let now = now();
     loop {
         let code = new_code();
@@ -36,7 +51,16 @@ pub async fn create(db: &Db, setting_id: i64, role: Role, days: i64, created_by:
         .execute(db)
         .await;
         match inserted {
-            Ok(_) => return Ok(Invite { code, role, created_at: now, expires_at: now + days * 86_400, revoked: false, uses: 0 }),
+            Ok(_) => {
+                return Ok(Invite {
+                    code,
+                    role,
+                    created_at: now,
+                    expires_at: now + days * 86_400,
+                    revoked: false,
+                    uses: 0,
+                })
+            }
             // A clash among 31^8 codes is vanishingly rare; draw again.
             Err(e) if super::is_unique_violation(&e) => continue,
             Err(e) => return Err(e),
@@ -56,18 +80,23 @@ pub async fn list(db: &Db, setting_id: i64) -> Result<Vec<Invite>, sqlx::Error> 
 
 /// Revokes a code of this setting; false when the setting has no such code.
 pub async fn revoke(db: &Db, setting_id: i64, code: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE invites SET revoked_at = COALESCE(revoked_at, ?) WHERE setting_id = ? AND code = ?")
-        .bind(now())
-        .bind(setting_id)
-        .bind(code)
-        .execute(db)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE invites SET revoked_at = COALESCE(revoked_at, ?) WHERE setting_id = ? AND code = ?",
+    )
+    .bind(now())
+    .bind(setting_id)
+    .bind(code)
+    .execute(db)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// The setting and role a usable code grants, counting one use. Runs inside the caller's
 /// transaction so that a failed account creation does not use the code up.
-pub async fn redeem(tx: &mut sqlx::SqliteConnection, code: &str) -> Result<Option<(i64, Role)>, sqlx::Error> {
+pub async fn redeem(
+    tx: &mut sqlx::SqliteConnection,
+    code: &str,
+) -> Result<Option<(i64, Role)>, sqlx::Error> {
     let row: Option<(i64, String)> = sqlx::query_as(
         "UPDATE invites SET uses = uses + 1 WHERE code = ? AND revoked_at IS NULL AND expires_at > ? RETURNING setting_id, role",
     )
@@ -87,11 +116,16 @@ mod tests {
     #[tokio::test]
     async fn codes_redeem_until_revoked_or_expired() {
         let db = test_db::fresh().await;
-        let s = settings::create(&db, "Oak", Sector::SchoolAge).await.unwrap();
+        let s = settings::create(&db, "Oak", Sector::SchoolAge)
+            .await
+            .unwrap();
         let invite = create(&db, s, Role::Senco, 7, None).await.unwrap();
         assert_eq!(invite.code.len(), 9);
         let mut conn = db.acquire().await.unwrap();
-        assert_eq!(redeem(&mut conn, &invite.code).await.unwrap(), Some((s, Role::Senco)));
+        assert_eq!(
+            redeem(&mut conn, &invite.code).await.unwrap(),
+            Some((s, Role::Senco))
+        );
         assert_eq!(redeem(&mut conn, "ZZZZ-ZZZZ").await.unwrap(), None);
         drop(conn);
         assert!(revoke(&db, s, &invite.code).await.unwrap());
@@ -107,9 +141,15 @@ mod tests {
     #[tokio::test]
     async fn expired_codes_do_not_redeem() {
         let db = test_db::fresh().await;
-        let s = settings::create(&db, "Oak", Sector::SchoolAge).await.unwrap();
+        let s = settings::create(&db, "Oak", Sector::SchoolAge)
+            .await
+            .unwrap();
         let invite = create(&db, s, Role::Practitioner, 1, None).await.unwrap();
-        sqlx::query("UPDATE invites SET expires_at = ?").bind(now() - 1).execute(&db).await.unwrap();
+        sqlx::query("UPDATE invites SET expires_at = ?")
+            .bind(now() - 1)
+            .execute(&db)
+            .await
+            .unwrap();
         let mut conn = db.acquire().await.unwrap();
         assert_eq!(redeem(&mut conn, &invite.code).await.unwrap(), None);
     }
@@ -117,8 +157,12 @@ mod tests {
     #[tokio::test]
     async fn a_setting_cannot_revoke_another_settings_code() {
         let db = test_db::fresh().await;
-        let a = settings::create(&db, "Oak", Sector::SchoolAge).await.unwrap();
-        let b = settings::create(&db, "Elm", Sector::SchoolAge).await.unwrap();
+        let a = settings::create(&db, "Oak", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let b = settings::create(&db, "Elm", Sector::SchoolAge)
+            .await
+            .unwrap();
         let invite = create(&db, a, Role::Practitioner, 7, None).await.unwrap();
         assert!(!revoke(&db, b, &invite.code).await.unwrap());
         assert!(!list(&db, a).await.unwrap()[0].revoked);

@@ -25,7 +25,10 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(5))
         .foreign_keys(true);
-    SqlitePoolOptions::new().max_connections(8).connect_with(options).await
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
 }
 
 pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
@@ -48,9 +51,15 @@ pub(crate) mod test_db {
 
     /// A fresh, migrated in-memory database for one test.
     pub async fn fresh() -> Db {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:").unwrap().foreign_keys(true);
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")
+            .unwrap()
+            .foreign_keys(true);
         // One connection: every connection to `:memory:` would be a different database.
-        let db = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+        let db = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
         migrate(&db).await.unwrap();
         db
     }

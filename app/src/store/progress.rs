@@ -43,7 +43,12 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
     .bind(event.section_key)
     .fetch_optional(&mut *tx)
     .await?;
-    let next = apply(row.map(state_from_row).unwrap_or_default(), event.kind, at, event.seconds);
+    let next = apply(
+        row.map(state_from_row).unwrap_or_default(),
+        event.kind,
+        at,
+        event.seconds,
+    );
     sqlx::query(
         "INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)
          VALUES (?, ?, ?, ?, ?, ?)
@@ -64,20 +69,31 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
 }
 
 type StateRow = (Option<i64>, Option<i64>, Option<i64>, i64);
+type KeyedStateRow = (String, Option<i64>, Option<i64>, Option<i64>, i64);
 
-fn state_from_row((first_opened_at, last_opened_at, completed_at, active_seconds): StateRow) -> SectionState {
-    SectionState { first_opened_at, last_opened_at, completed_at, active_seconds }
+fn state_from_row(
+    (first_opened_at, last_opened_at, completed_at, active_seconds): StateRow,
+) -> SectionState {
+    SectionState {
+        first_opened_at,
+        last_opened_at,
+        completed_at,
+        active_seconds,
+    }
 }
 
 /// Every section state of one person, by section key.
 pub async fn states(db: &Db, user_id: i64) -> Result<HashMap<String, SectionState>, sqlx::Error> {
-    let rows: Vec<(String, Option<i64>, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
+    let rows: Vec<KeyedStateRow> = sqlx::query_as(
         "SELECT section_key, first_opened_at, last_opened_at, completed_at, active_seconds FROM section_progress WHERE user_id = ?",
     )
     .bind(user_id)
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|(key, a, b, c, d)| (key, state_from_row((a, b, c, d)))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(key, a, b, c, d)| (key, state_from_row((a, b, c, d))))
+        .collect())
 }
 
 #[cfg(test)]
@@ -87,24 +103,52 @@ mod tests {
     use crate::store::{settings, test_db, users};
 
     async fn person(db: &Db) -> i64 {
-        let s = settings::create(db, "Oak", Sector::SchoolAge).await.unwrap();
-        let u = users::NewUser { email: "a@b.org", display_name: "A", password_hash: "h", role: Role::Practitioner, setting_id: s, sector: Sector::SchoolAge };
+        let s = settings::create(db, "Oak", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let u = users::NewUser {
+            email: "a@b.org",
+            display_name: "A",
+            password_hash: "h",
+            role: Role::Practitioner,
+            setting_id: s,
+            sector: Sector::SchoolAge,
+        };
         users::create(db, &u).await.unwrap()
     }
 
     fn event<'a>(op_id: &'a str, user_id: i64, kind: EventKind, seconds: i64) -> NewEvent<'a> {
-        NewEvent { op_id, user_id, section_key: "m1.knowledge", kind, seconds, client_time: None }
+        NewEvent {
+            op_id,
+            user_id,
+            section_key: "m1.knowledge",
+            kind,
+            seconds,
+            client_time: None,
+        }
     }
 
     #[tokio::test]
     async fn the_same_op_twice_counts_once() {
         let db = test_db::fresh().await;
         let id = person(&db).await;
-        assert!(record(&db, &event("op-1", id, EventKind::TimeSpent, 60)).await.unwrap());
-        assert!(!record(&db, &event("op-1", id, EventKind::TimeSpent, 60)).await.unwrap());
-        assert!(record(&db, &event("op-2", id, EventKind::TimeSpent, 30)).await.unwrap());
-        assert_eq!(states(&db, id).await.unwrap()["m1.knowledge"].active_seconds, 90);
-        let events: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM progress_events").fetch_one(&db).await.unwrap();
+        assert!(record(&db, &event("op-1", id, EventKind::TimeSpent, 60))
+            .await
+            .unwrap());
+        assert!(!record(&db, &event("op-1", id, EventKind::TimeSpent, 60))
+            .await
+            .unwrap());
+        assert!(record(&db, &event("op-2", id, EventKind::TimeSpent, 30))
+            .await
+            .unwrap());
+        assert_eq!(
+            states(&db, id).await.unwrap()["m1.knowledge"].active_seconds,
+            90
+        );
+        let events: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM progress_events")
+            .fetch_one(&db)
+            .await
+            .unwrap();
         assert_eq!(events.0, 2);
     }
 
@@ -112,9 +156,15 @@ mod tests {
     async fn completion_survives_later_events() {
         let db = test_db::fresh().await;
         let id = person(&db).await;
-        record(&db, &event("a", id, EventKind::Completed, 0)).await.unwrap();
-        record(&db, &event("b", id, EventKind::Opened, 0)).await.unwrap();
-        record(&db, &event("a", id, EventKind::Completed, 0)).await.unwrap();
+        record(&db, &event("a", id, EventKind::Completed, 0))
+            .await
+            .unwrap();
+        record(&db, &event("b", id, EventKind::Opened, 0))
+            .await
+            .unwrap();
+        record(&db, &event("a", id, EventKind::Completed, 0))
+            .await
+            .unwrap();
         let state = states(&db, id).await.unwrap()["m1.knowledge"];
         assert!(state.is_complete());
         assert!(state.first_opened_at.is_some());

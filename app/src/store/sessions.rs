@@ -24,15 +24,20 @@ fn new_token() -> String {
 pub async fn create(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
     let token = new_token();
     let now = now();
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-        .bind(hash_token(&token))
-        .bind(user_id)
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(hash_token(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now + SESSION_TTL_SECS)
+    .execute(db)
+    .await?;
+    // Expired sessions are swept here, at sign-in, rather than by a timer.
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
         .bind(now)
-        .bind(now + SESSION_TTL_SECS)
         .execute(db)
         .await?;
-    // Expired sessions are swept here, at sign-in, rather than by a timer.
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?").bind(now).execute(db).await?;
     Ok(token)
 }
 
@@ -51,7 +56,10 @@ pub async fn resolve(db: &Db, token: &str) -> Result<Option<Me>, sqlx::Error> {
 }
 
 pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(hash_token(token)).execute(db).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(hash_token(token))
+        .execute(db)
+        .await?;
     Ok(())
 }
 
@@ -72,8 +80,17 @@ mod tests {
     use crate::store::{settings, test_db, users};
 
     async fn user(db: &Db) -> i64 {
-        let s = settings::create(db, "Acorn Nursery", Sector::EarlyYears).await.unwrap();
-        let new = users::NewUser { email: "a@acorn.org", display_name: "Ade", password_hash: "h", role: Role::Practitioner, setting_id: s, sector: Sector::EarlyYears };
+        let s = settings::create(db, "Acorn Nursery", Sector::EarlyYears)
+            .await
+            .unwrap();
+        let new = users::NewUser {
+            email: "a@acorn.org",
+            display_name: "Ade",
+            password_hash: "h",
+            role: Role::Practitioner,
+            setting_id: s,
+            sector: Sector::EarlyYears,
+        };
         users::create(db, &new).await.unwrap()
     }
 
@@ -93,7 +110,11 @@ mod tests {
         let db = test_db::fresh().await;
         let id = user(&db).await;
         let token = create(&db, id).await.unwrap();
-        sqlx::query("UPDATE sessions SET expires_at = ?").bind(now() - 1).execute(&db).await.unwrap();
+        sqlx::query("UPDATE sessions SET expires_at = ?")
+            .bind(now() - 1)
+            .execute(&db)
+            .await
+            .unwrap();
         assert!(resolve(&db, &token).await.unwrap().is_none());
     }
 
@@ -102,7 +123,10 @@ mod tests {
         let db = test_db::fresh().await;
         let id = user(&db).await;
         let token = create(&db, id).await.unwrap();
-        let stored: (String,) = sqlx::query_as("SELECT token_hash FROM sessions").fetch_one(&db).await.unwrap();
+        let stored: (String,) = sqlx::query_as("SELECT token_hash FROM sessions")
+            .fetch_one(&db)
+            .await
+            .unwrap();
         assert_ne!(stored.0, token);
         assert_eq!(stored.0, hash_token(&token));
     }

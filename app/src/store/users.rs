@@ -53,22 +53,34 @@ pub struct Credentials {
     pub active: bool,
 }
 
-pub async fn credentials_by_email(db: &Db, email: &str) -> Result<Option<Credentials>, sqlx::Error> {
-    let row: Option<(i64, String, bool)> = sqlx::query_as("SELECT id, password_hash, active FROM users WHERE email = ?")
-        .bind(email)
-        .fetch_optional(db)
-        .await?;
-    Ok(row.map(|(id, password_hash, active)| Credentials { id, password_hash, active }))
+pub async fn credentials_by_email(
+    db: &Db,
+    email: &str,
+) -> Result<Option<Credentials>, sqlx::Error> {
+    let row: Option<(i64, String, bool)> =
+        sqlx::query_as("SELECT id, password_hash, active FROM users WHERE email = ?")
+            .bind(email)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(id, password_hash, active)| Credentials {
+        id,
+        password_hash,
+        active,
+    }))
 }
 
 pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT password_hash FROM users WHERE id = ?").bind(user_id).fetch_optional(db).await?;
+    let row: Option<(String,)> = sqlx::query_as("SELECT password_hash FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?;
     Ok(row.map(|r| r.0))
 }
 
 type MeRow = (i64, String, String, String, String, i64, String, String);
 
-pub(crate) const ME_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.sector, u.setting_id, s.name, u.preferences";
+pub(crate) const ME_COLUMNS: &str =
+    "u.id, u.email, u.display_name, u.role, u.sector, u.setting_id, s.name, u.preferences";
 
 pub(crate) fn me_from_row(row: MeRow) -> Me {
     let (id, email, display_name, role, sector, setting_id, setting_name, preferences) = row;
@@ -96,7 +108,9 @@ pub async fn me(db: &Db, user_id: i64) -> Result<Option<Me>, sqlx::Error> {
 
 type MemberRow = (i64, String, String, String, String, bool, Option<i64>);
 
-fn member_from_row((id, email, display_name, role, sector, active, last_seen_at): MemberRow) -> Member {
+fn member_from_row(
+    (id, email, display_name, role, sector, active, last_seen_at): MemberRow,
+) -> Member {
     Member {
         id,
         email,
@@ -121,38 +135,58 @@ pub async fn members(db: &Db, setting_id: i64) -> Result<Vec<Member>, sqlx::Erro
 }
 
 pub async fn member(db: &Db, setting_id: i64, user_id: i64) -> Result<Option<Member>, sqlx::Error> {
-    let row: Option<MemberRow> = sqlx::query_as(&format!("SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = ? AND id = ?"))
-        .bind(setting_id)
-        .bind(user_id)
-        .fetch_optional(db)
-        .await?;
+    let row: Option<MemberRow> = sqlx::query_as(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = ? AND id = ?"
+    ))
+    .bind(setting_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(member_from_row))
 }
 
 pub async fn active_admins(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
-    let row: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE setting_id = ? AND role = 'admin' AND active = 1")
-        .bind(setting_id)
-        .fetch_one(db)
-        .await?;
+    let row: (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM users WHERE setting_id = ? AND role = 'admin' AND active = 1",
+    )
+    .bind(setting_id)
+    .fetch_one(db)
+    .await?;
     Ok(row.0)
 }
 
 pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET role = ? WHERE id = ?").bind(role.as_str()).bind(user_id).execute(db).await?;
+    sqlx::query("UPDATE users SET role = ? WHERE id = ?")
+        .bind(role.as_str())
+        .bind(user_id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
 /// Deactivating also ends every session, so the person is signed out everywhere at once.
 pub async fn set_active(db: &Db, user_id: i64, active: bool) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE users SET active = ? WHERE id = ?").bind(active).bind(user_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE users SET active = ? WHERE id = ?")
+        .bind(active)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     if !active {
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await
 }
 
-pub async fn update_profile(db: &Db, user_id: i64, display_name: &str, sector: Sector) -> Result<(), sqlx::Error> {
+pub async fn update_profile(
+    db: &Db,
+    user_id: i64,
+    display_name: &str,
+    sector: Sector,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET display_name = ?, sector = ? WHERE id = ?")
         .bind(display_name)
         .bind(sector.as_str())
@@ -162,19 +196,35 @@ pub async fn update_profile(db: &Db, user_id: i64, display_name: &str, sector: S
     Ok(())
 }
 
-pub async fn set_preferences(db: &Db, user_id: i64, preferences: &Preferences) -> Result<(), sqlx::Error> {
+pub async fn set_preferences(
+    db: &Db,
+    user_id: i64,
+    preferences: &Preferences,
+) -> Result<(), sqlx::Error> {
     let json = serde_json::to_string(preferences).unwrap_or_else(|_| "{}".into());
-    sqlx::query("UPDATE users SET preferences = ? WHERE id = ?").bind(json).bind(user_id).execute(db).await?;
+    sqlx::query("UPDATE users SET preferences = ? WHERE id = ?")
+        .bind(json)
+        .bind(user_id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
 pub async fn set_password_hash(db: &Db, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(user_id).execute(db).await?;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(hash)
+        .bind(user_id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
 pub async fn touch_last_seen(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET last_seen_at = ? WHERE id = ?").bind(now()).bind(user_id).execute(db).await?;
+    sqlx::query("UPDATE users SET last_seen_at = ? WHERE id = ?")
+        .bind(now())
+        .bind(user_id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
@@ -184,11 +234,20 @@ mod tests {
     use crate::store::{settings, test_db};
 
     async fn setting(db: &Db) -> i64 {
-        settings::create(db, "Oak Tree Primary", Sector::SchoolAge).await.unwrap()
+        settings::create(db, "Oak Tree Primary", Sector::SchoolAge)
+            .await
+            .unwrap()
     }
 
     fn new_user<'a>(email: &'a str, setting_id: i64) -> NewUser<'a> {
-        NewUser { email, display_name: "Sam Jones", password_hash: "hash", role: Role::Practitioner, setting_id, sector: Sector::SchoolAge }
+        NewUser {
+            email,
+            display_name: "Sam Jones",
+            password_hash: "hash",
+            role: Role::Practitioner,
+            setting_id,
+            sector: Sector::SchoolAge,
+        }
     }
 
     #[tokio::test]
@@ -196,8 +255,14 @@ mod tests {
         let db = test_db::fresh().await;
         let s = setting(&db).await;
         create(&db, &new_user("sam@oak.sch.uk", s)).await.unwrap();
-        assert_eq!(create(&db, &new_user("SAM@oak.sch.uk", s)).await, Err(CreateError::EmailTaken));
-        assert!(credentials_by_email(&db, "Sam@Oak.sch.uk").await.unwrap().is_some());
+        assert_eq!(
+            create(&db, &new_user("SAM@oak.sch.uk", s)).await,
+            Err(CreateError::EmailTaken)
+        );
+        assert!(credentials_by_email(&db, "Sam@Oak.sch.uk")
+            .await
+            .unwrap()
+            .is_some());
     }
 
     #[tokio::test]
@@ -205,7 +270,10 @@ mod tests {
         let db = test_db::fresh().await;
         let s = setting(&db).await;
         let id = create(&db, &new_user("sam@oak.sch.uk", s)).await.unwrap();
-        let prefs = Preferences { high_contrast: true, ..Default::default() };
+        let prefs = Preferences {
+            high_contrast: true,
+            ..Default::default()
+        };
         set_preferences(&db, id, &prefs).await.unwrap();
         let me = me(&db, id).await.unwrap().unwrap();
         assert_eq!(me.setting_name, "Oak Tree Primary");
@@ -220,7 +288,10 @@ mod tests {
         let token = crate::store::sessions::create(&db, id).await.unwrap();
         set_active(&db, id, false).await.unwrap();
         assert!(me(&db, id).await.unwrap().is_none());
-        assert!(crate::store::sessions::resolve(&db, &token).await.unwrap().is_none());
+        assert!(crate::store::sessions::resolve(&db, &token)
+            .await
+            .unwrap()
+            .is_none());
         assert!(!member(&db, s, id).await.unwrap().unwrap().active);
     }
 
@@ -228,7 +299,9 @@ mod tests {
     async fn members_are_only_found_in_their_own_setting() {
         let db = test_db::fresh().await;
         let a = setting(&db).await;
-        let b = settings::create(&db, "Riverside College", Sector::Post16).await.unwrap();
+        let b = settings::create(&db, "Riverside College", Sector::Post16)
+            .await
+            .unwrap();
         let id = create(&db, &new_user("sam@oak.sch.uk", a)).await.unwrap();
         assert!(member(&db, a, id).await.unwrap().is_some());
         assert!(member(&db, b, id).await.unwrap().is_none());

@@ -40,9 +40,15 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/test.db", dir.path().display());
         let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-        let state = server::prepare(&server::Config::new(&url, content)).await.unwrap();
+        let state = server::prepare(&server::Config::new(&url, content))
+            .await
+            .unwrap();
         server::demo::seed_if_empty(&state.db).await.unwrap();
-        TestApp { router: server::router::router(state.clone()), state, _dir: dir }
+        TestApp {
+            router: server::router::router(state.clone()),
+            state,
+            _dir: dir,
+        }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
@@ -50,12 +56,20 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     /// Calls a server function as the hydrated app does (form-encoded, JSON back).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
-        let body = form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&");
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
         let mut request = Request::post(format!("/api/{endpoint}"))
             .header("host", HOST)
             .header("origin", format!("http://{HOST}"))
@@ -68,7 +82,9 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
-        let mut request = Request::get(path).header("host", HOST).header("accept", "text/html");
+        let mut request = Request::get(path)
+            .header("host", HOST)
+            .header("accept", "text/html");
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
@@ -77,13 +93,28 @@ impl TestApp {
 
     /// Signs in and returns the `tandem_session=…` cookie.
     pub async fn sign_in(&self, email: &str) -> String {
-        let reply = self.call("sign_in", &[("email", email), ("password", server::demo::DEMO_PASSWORD)], None).await;
-        assert_eq!(reply.status, StatusCode::OK, "sign-in failed: {}", reply.body);
+        let reply = self
+            .call(
+                "sign_in",
+                &[("email", email), ("password", server::demo::DEMO_PASSWORD)],
+                None,
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "sign-in failed: {}",
+            reply.body
+        );
         reply.session_cookie().expect("a session cookie")
     }
 
     pub async fn user_id(&self, email: &str) -> i64 {
-        let row: (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?").bind(email).fetch_one(&self.state.db).await.unwrap();
+        let row: (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
+            .bind(email)
+            .fetch_one(&self.state.db)
+            .await
+            .unwrap();
         row.0
     }
 }
@@ -96,7 +127,9 @@ pub const ELLA: &str = "ella@oakfield.example";
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             b' ' => "+".to_string(),
             _ => format!("%{b:02X}"),
         })

@@ -1,0 +1,85 @@
+import { test, expect, type Locator } from "@playwright/test";
+import { SAM, ELLA, open, signIn, signOut, expectAccessible, waitForHydration } from "./helpers";
+
+test("complete two sections, sign out and back in, and land at the right place", async ({ page }) => {
+  await signIn(page, SAM);
+  await expect(page.getByRole("heading", { name: "Start the course" })).toBeVisible();
+  await page.getByRole("link", { name: "Start module 1" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.getByText("Module 1: High-quality teaching for SEND · Knowledge")).toBeVisible();
+  await expectAccessible(page, "section page");
+  await page.getByRole("button", { name: "Mark as complete" }).click();
+  await expect(page.getByText("You have completed this section.")).toBeVisible();
+
+  await page.getByRole("link", { name: /^Next/ }).click();
+  await expect(page.getByText("Module 1: High-quality teaching for SEND · Practice")).toBeVisible();
+  await page.getByRole("button", { name: "Mark as complete" }).click();
+  await expect(page.getByText("You have completed this section.")).toBeVisible();
+
+  await signOut(page);
+  await signIn(page, SAM);
+  const resume = page.getByRole("region", { name: "Continue where you left off" });
+  await expect(resume).toContainText("Reflection:");
+  await expect(resume).toContainText("About 15 minutes left in this module.");
+  await expect(page.getByText("2 of 18 sections complete")).toBeVisible();
+  await resume.getByRole("link", { name: "Continue" }).click();
+  await expect(page.getByText("Module 1: High-quality teaching for SEND · Reflection")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Questions to reflect on" })).toBeVisible();
+
+  await open(page, "/modules");
+  const card = page.getByRole("article").filter({ hasText: "High-quality teaching for SEND" });
+  await expect(card).toContainText("2 of 3 sections complete");
+  await expect(card).toContainText("In progress");
+  await expect(page.getByRole("article").filter({ hasText: "Research in practice" })).toContainText("Not started");
+  await expectAccessible(page, "module catalogue");
+  await card.getByRole("link").first().click();
+  await expect(page.getByRole("heading", { name: "Further reading" })).toBeVisible();
+  await expect(page.getByText("2 of 3 sections complete")).toBeVisible();
+  await expectAccessible(page, "module page");
+});
+
+test("another sector's examples are one link away", async ({ page }) => {
+  await signIn(page, ELLA);
+  await open(page, "/modules/m2/knowledge");
+  await expect(page.getByText("Showing examples from Early Years.")).toBeVisible();
+  await expect(page.getByRole("complementary", { name: "Example from Early Years" }).first()).toBeVisible();
+  await page.getByRole("link", { name: "Post-16", exact: true }).click();
+  await expect(page.getByText("Showing examples from Post-16 (not your own sector).")).toBeVisible();
+  await expect(page.getByRole("complementary", { name: "Example from Post-16" }).first()).toBeVisible();
+  await expect(page.getByRole("complementary", { name: "Example from Early Years" })).toHaveCount(0);
+  await expectAccessible(page, "section page in another sector");
+});
+
+test("the section journey works by keyboard alone", async ({ page }) => {
+  await signIn(page, ELLA);
+  await open(page, "/modules/m4");
+  const tabTo = async (target: Locator) => {
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press("Tab");
+      if (await target.evaluate((el) => el === document.activeElement)) return;
+    }
+    throw new Error("could not reach the element with Tab");
+  };
+  await tabTo(page.locator(".section-list a").first());
+  await page.keyboard.press("Enter");
+  await expect(page.getByText(/Module 4: .* · Knowledge/)).toBeVisible();
+  await waitForHydration(page);
+  await tabTo(page.getByRole("button", { name: "Mark as complete" }));
+  await page.keyboard.press("Enter");
+  await expect(page.getByText("You have completed this section.")).toBeVisible();
+  await tabTo(page.getByRole("link", { name: /^Next/ }));
+  await page.keyboard.press("Enter");
+  await expect(page.getByText(/Module 4: .* · Practice/)).toBeVisible();
+});
+
+test("read-aloud controls appear once the page is interactive", async ({ page }) => {
+  await signIn(page, ELLA);
+  await open(page, "/modules/m1/knowledge");
+  const group = page.getByRole("group", { name: "Read aloud" });
+  await group.getByRole("button", { name: "Listen to this section" }).click();
+  await expect(group.getByRole("button", { name: "Pause" })).toBeVisible();
+  await group.getByRole("button", { name: "Pause" }).click();
+  await expect(group.getByRole("button", { name: "Resume" })).toBeVisible();
+  await group.getByRole("button", { name: "Stop" }).click();
+  await expect(group.getByRole("button", { name: "Listen to this section" })).toBeVisible();
+});
