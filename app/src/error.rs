@@ -88,7 +88,10 @@ impl FromServerFnError for AppError {
                 )])
             }
             other => {
+                #[cfg(feature = "ssr")]
                 tracing::error!(error = %other, "server function failure");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
                 AppError::Internal
             }
         }
