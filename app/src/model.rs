@@ -192,7 +192,9 @@ pub fn now_secs() -> i64 {
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
     }
 }
 
@@ -200,8 +202,18 @@ pub fn now_secs() -> i64 {
 /// rather than with a date library, which would add tens of kilobytes to the wasm.
 pub fn format_date(unix: i64) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-        "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let (year, month, day) = civil_from_days(unix.div_euclid(86_400));
     format!("{day} {} {year}", MONTHS[(month - 1) as usize])
