@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 version=0.3.11
 if cargo leptos --version 2>/dev/null | grep -q "$version"; then exit 0; fi
 echo "==> installing cargo-leptos $version (one-time, 10-20 minutes)"
+# Its own build folder: the shared one would be locked for the whole install.
+export CARGO_TARGET_DIR="$HOME/.cache/tandem/cargo-leptos-build"
 if ! cargo install cargo-leptos --version "$version" --locked --features no_downloads --root "$TANDEM_TOOLS" 2>/dev/null; then
   src=$(ls -d "$CARGO_HOME"/registry/src/*/cargo-leptos-"$version" | head -n1)
   work=$(mktemp -d)
@@ -16,3 +18,4 @@ if ! cargo install cargo-leptos --version "$version" --locked --features no_down
     cargo install --path "$work/cl" --locked --features no_downloads --root "$TANDEM_TOOLS"
   rm -rf "$work"
 fi
+rm -rf "$CARGO_TARGET_DIR"
