@@ -5,6 +5,7 @@ pub mod api;
 pub mod components;
 pub mod content;
 pub mod error;
+pub mod log;
 pub mod model;
 pub mod pages;
 pub mod progress;
@@ -29,6 +30,8 @@ use pages::{
     errors::NotFound,
     home::HomePage,
     join::JoinPage,
+    log::{EntryPage, LogPage},
+    log_print::LogPrintPage,
     profile::ProfilePage,
     sign_in::SignInPage,
 };
@@ -112,6 +115,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/join") view=JoinPage/>
                     <Route path=path!("/profile") view=ProfilePage/>
                     <Route path=path!("/admin") view=AdminPage/>
+                    <Route path=path!("/log") view=LogPage/>
+                    <Route path=path!("/log/print") view=LogPrintPage/>
+                    <Route path=path!("/log/:id") view=EntryPage/>
                     <Route path=path!("/modules") view=CataloguePage/>
                     <Route path=path!("/modules/:module") view=ModulePage/>
                     <Route path=path!("/modules/:module/:section") view=SectionPage/>

@@ -3,7 +3,9 @@
 
 pub mod cli;
 pub mod demo;
+pub mod export;
 pub mod middleware;
+pub mod pdf;
 pub mod router;
 
 use app::server::AppState;

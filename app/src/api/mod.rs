@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod course;
+pub mod log;
 pub mod profile;
 
 /// Where to go after signing in: only paths on this site, never another host.

@@ -2,11 +2,13 @@
 //! System: a label, hint and inline error for each field, an error summary at the top that
 //! links to the fields, and plain words.
 
+mod answer;
 mod form;
 mod layout;
 mod reading;
 mod ui;
 
+pub use answer::*;
 pub use form::*;
 pub use layout::*;
 pub use reading::*;

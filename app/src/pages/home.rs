@@ -1,4 +1,5 @@
 use crate::api::course::{course_overview, Overview};
+use crate::api::log::due_follow_ups;
 use crate::components::*;
 use crate::model::{Me, Role};
 use crate::progress::describe_minutes;
@@ -57,6 +58,7 @@ fn Dashboard(me: Me) -> impl IntoView {
 #[component]
 fn PractitionerNext(me: Me) -> impl IntoView {
     view! {
+        <FollowUpsDue/>
         <CourseProgress/>
         <Card heading="How the course works">
             <p>
@@ -67,6 +69,29 @@ fn PractitionerNext(me: Me) -> impl IntoView {
             </p>
             <p>"Work in short sittings: Tandem remembers where you stopped."</p>
         </Card>
+    }
+}
+
+/// Practice activities tried a few weeks ago, waiting for "what has changed?".
+#[component]
+fn FollowUpsDue() -> impl IntoView {
+    let due = Resource::new(|| (), |_| due_follow_ups());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                due.await.ok().filter(|list| !list.is_empty()).map(|list| view! {
+                    <section class="card continue-card" aria-labelledby="follow-ups-heading">
+                        <h2 id="follow-ups-heading" class="card-heading">"Follow-ups due"</h2>
+                        <p>"A few weeks ago you tried these activities. What has changed since?"</p>
+                        <ul class="bullets">
+                            {list.into_iter().map(|f| view! {
+                                <li><a href=f.href>{format!("Module {}: {}", f.module_number, f.section_title)}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
     }
 }
 

@@ -5,6 +5,8 @@ pub mod course;
 pub mod errors;
 pub mod home;
 pub mod join;
+pub mod log;
+pub mod log_print;
 pub mod profile;
 pub mod sign_in;
 

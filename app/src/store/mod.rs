@@ -2,6 +2,7 @@
 //! server functions stay short and a different database would be a contained change.
 
 pub mod invites;
+pub mod log;
 pub mod progress;
 pub mod rate_limit;
 pub mod sessions;

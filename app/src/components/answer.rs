@@ -1,0 +1,278 @@
+//! An answer box for the learning log, with autosave. What the person types is written to
+//! this device at once and sent to the server shortly after they pause; if that fails
+//! (offline, signed out, a conflict) the text stays on the page and on the device until it
+//! is saved. Nothing is ever cut or thrown away.
+
+use crate::api::log::{save_answer, Answer};
+use crate::error::AppError;
+use crate::log::{check_length, group, MAX_BODY_CHARS, WARN_AT_CHARS};
+use crate::session::new_op_id;
+use leptos::prelude::*;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum SaveState {
+    Saved,
+    Unsaved,
+    Saving,
+    Retrying,
+    SignedOut,
+    Problem(String),
+    Conflict(String),
+}
+
+const DEBOUNCE: Duration = Duration::from_millis(1200);
+
+#[component]
+pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl IntoView {
+    let id = format!("answer-{}", answer.prompt_key);
+    let body = RwSignal::new(answer.body.clone());
+    let state = RwSignal::new(SaveState::Saved);
+    let entry_id = StoredValue::new(answer.entry_id.clone().unwrap_or_else(new_op_id));
+    let rev = StoredValue::new(answer.rev);
+    let generation = StoredValue::new(0u64);
+    let attempts = StoredValue::new(0u32);
+    let draft_key = format!("tandem:{user_id}:draft:{section_key}:{}", answer.prompt_key);
+    let prompt_key = answer.prompt_key.clone();
+
+    // One save at a time: a second one sent before the first returns would be based on a
+    // revision the first has already moved past, and look like a conflict.
+    let in_flight = StoredValue::new(false);
+    let again = StoredValue::new(false);
+    let saver: StoredValue<Option<Arc<dyn Fn() + Send + Sync>>> = StoredValue::new(None);
+    let run_save = move || {
+        if let Some(save) = saver.get_value() {
+            save();
+        }
+    };
+    let save = {
+        let (section_key, prompt_key, draft_key) = (section_key.clone(), prompt_key.clone(), draft_key.clone());
+        move || {
+            if in_flight.get_value() {
+                again.set_value(true);
+                return;
+            }
+            let text = body.get_untracked();
+            if let Err(message) = check_length(&text) {
+                state.set(SaveState::Problem(message));
+                return;
+            }
+            state.set(SaveState::Saving);
+            in_flight.set_value(true);
+            let (section_key, prompt_key, draft_key) = (section_key.clone(), prompt_key.clone(), draft_key.clone());
+            let sent_generation = generation.get_value();
+            leptos::task::spawn_local(async move {
+                let reply = save_answer(new_op_id(), entry_id.get_value(), section_key, prompt_key, rev.get_value(), text.clone()).await;
+                in_flight.set_value(false);
+                let wanted_again = again.get_value();
+                again.set_value(false);
+                match reply {
+                    Ok(reply) => {
+                        entry_id.set_value(reply.entry_id);
+                        attempts.set_value(0);
+                        if let Some(theirs) = reply.conflict {
+                            // Saving again will be based on the newer text once they have chosen.
+                            rev.set_value(reply.rev);
+                            state.set(SaveState::Conflict(theirs));
+                        } else {
+                            rev.set_value(reply.rev);
+                            if generation.get_value() == sent_generation && !wanted_again {
+                                local::remove(&draft_key);
+                                state.set(SaveState::Saved);
+                            } else {
+                                run_save();
+                            }
+                        }
+                    }
+                    Err(AppError::Unauthenticated) => state.set(SaveState::SignedOut),
+                    Err(AppError::Invalid(errors)) => {
+                        state.set(SaveState::Problem(errors.first().map(|e| e.message.clone()).unwrap_or_default()))
+                    }
+                    Err(AppError::NotFound(message)) | Err(AppError::TooManyAttempts(message)) => state.set(SaveState::Problem(message)),
+                    Err(_) => {
+                        state.set(SaveState::Retrying);
+                        let n = attempts.get_value().min(5);
+                        attempts.set_value(n + 1);
+                        // Back off: 2, 4, 8, 16, 32, 60 seconds.
+                        let wait = Duration::from_secs((2u64 << n).min(60));
+                        set_timeout(run_save, wait);
+                    }
+                }
+            });
+        }
+    };
+    saver.set_value(Some(Arc::new(save)));
+
+    // Save once the person pauses typing.
+    let schedule = move || {
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        set_timeout(
+            move || {
+                if generation.get_value() == mine {
+                    run_save();
+                }
+            },
+            DEBOUNCE,
+        );
+    };
+
+    let on_input = {
+        let draft_key = draft_key.clone();
+        move |ev: leptos::ev::Event| {
+            let text = event_target_value(&ev);
+            body.set(text.clone());
+            local::write(&draft_key, &entry_id.get_value(), rev.get_value(), &text);
+            if !matches!(state.get_untracked(), SaveState::Conflict(_)) {
+                state.set(SaveState::Unsaved);
+                schedule();
+            }
+        }
+    };
+
+    // Back on the page after a reload, a sign-in or a crash: an unsent draft on this device
+    // wins over the server's copy and is sent now.
+    Effect::new({
+        let draft_key = draft_key.clone();
+        let server_body = answer.body.clone();
+        move |_| {
+            if let Some((draft_entry, draft_rev, text)) = local::read(&draft_key) {
+                if text != server_body {
+                    entry_id.set_value(draft_entry);
+                    rev.set_value(draft_rev);
+                    body.set(text);
+                    state.set(SaveState::Unsaved);
+                    schedule();
+                } else {
+                    local::remove(&draft_key);
+                }
+            }
+        }
+    });
+    // Leaving the page: send what is waiting rather than wait for the pause.
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::pagehide, move |_| {
+            if matches!(state.get_untracked(), SaveState::Unsaved) {
+                run_save();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+
+    let keep_mine = move |_| {
+        state.set(SaveState::Unsaved);
+        run_save();
+    };
+    let keep_theirs = move |_| {
+        if let SaveState::Conflict(theirs) = state.get_untracked() {
+            body.set(theirs);
+            state.set(SaveState::Unsaved);
+            run_save();
+        }
+    };
+
+    let count = move || body.with(|b| b.chars().count());
+    let status_id = format!("{id}-status");
+    let count_id = format!("{id}-count");
+    let described = format!("{status_id} {count_id}");
+    let status_text = move || match state.get() {
+        SaveState::Saved if body.with(String::is_empty) => String::new(),
+        SaveState::Saved => "Saved".into(),
+        SaveState::Unsaved => "Not saved yet".into(),
+        SaveState::Saving => "Saving…".into(),
+        SaveState::Retrying => "Not saved yet — will retry. Your text is kept on this device.".into(),
+        SaveState::SignedOut => "Not saved: you have been signed out. Your text is kept on this device and will be saved when you sign in again.".into(),
+        SaveState::Problem(message) => format!("Not saved: {message}"),
+        SaveState::Conflict(_) => "This answer was changed on another device. Choose which version to keep.".into(),
+    };
+    let next = leptos_router::hooks::use_location();
+    view! {
+        <div class="field answer" id=format!("{id}-field") class:field-has-error=move || matches!(state.get(), SaveState::Problem(_))>
+            <label for=id.clone() class="field-label">{answer.question.clone()}</label>
+            {answer.status.map(|s| view! { <p class="field-hint">{format!("Status: {}", s.label())}</p> })}
+            <textarea id=id.clone() name=answer.prompt_key.clone() class="textarea answer-text" rows="6" aria-describedby=described on:input=on_input prop:value=move || body.get()>
+                {answer.body.clone()}
+            </textarea>
+            <p id=count_id class="muted" aria-live="polite">
+                {move || {
+                    let n = count();
+                    if n > MAX_BODY_CHARS {
+                        format!("{} characters too many", group(n - MAX_BODY_CHARS))
+                    } else if n >= WARN_AT_CHARS {
+                        format!("You have {} characters left", group(MAX_BODY_CHARS - n))
+                    } else {
+                        String::new()
+                    }
+                }}
+            </p>
+            <p id=status_id class="save-status" role="status" data-state=move || format!("{:?}", state.get()).split('(').next().unwrap_or_default().to_lowercase()>
+                {status_text}
+            </p>
+            {move || matches!(state.get(), SaveState::SignedOut).then(|| {
+                let path = next.pathname.get_untracked();
+                view! { <p><a href=format!("/sign-in?next={}", crate::pages::urlencode(&path))>"Sign in again"</a></p> }
+            })}
+            {move || match state.get() {
+                SaveState::Conflict(theirs) => Some(view! {
+                    <div class="conflict" role="group" aria-label="Two versions of this answer">
+                        <div class="conflict-version">
+                            <h3>"The version saved from another device"</h3>
+                            <p class="pre">{theirs}</p>
+                            <button type="button" class="btn btn-secondary" on:click=keep_theirs>"Keep the other version"</button>
+                        </div>
+                        <div class="conflict-version">
+                            <h3>"The version on this page"</h3>
+                            <p class="pre">{body.get_untracked()}</p>
+                            <button type="button" class="btn btn-secondary" on:click=keep_mine>"Keep this version"</button>
+                        </div>
+                        <p class="muted">"Or combine them: edit the answer above, then choose “Keep this version”."</p>
+                    </div>
+                }),
+                _ => None,
+            }}
+        </div>
+    }
+}
+
+/// Unsent drafts, in the browser's localStorage, keyed by person, section and question.
+mod local {
+    #[cfg(feature = "hydrate")]
+    fn storage() -> Option<web_sys::Storage> {
+        leptos::prelude::window().local_storage().ok().flatten()
+    }
+
+    pub fn write(key: &str, entry_id: &str, rev: i64, body: &str) {
+        #[cfg(feature = "hydrate")]
+        if let Some(s) = storage() {
+            let value = serde_json::json!({ "entry_id": entry_id, "rev": rev, "body": body }).to_string();
+            let _ = s.set_item(key, &value);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (key, entry_id, rev, body);
+    }
+
+    pub fn read(key: &str) -> Option<(String, i64, String)> {
+        #[cfg(feature = "hydrate")]
+        {
+            let text = storage()?.get_item(key).ok()??;
+            let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+            Some((v["entry_id"].as_str()?.to_string(), v["rev"].as_i64()?, v["body"].as_str()?.to_string()))
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = key;
+            None
+        }
+    }
+
+    pub fn remove(key: &str) {
+        #[cfg(feature = "hydrate")]
+        if let Some(s) = storage() {
+            let _ = s.remove_item(key);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = key;
+    }
+}

@@ -1,0 +1,219 @@
+//! The learning log: every entry, filters and search, one entry with its history, exports.
+
+use super::{errors::ProblemPage, Restricted};
+use crate::api::log::{log_entry, log_list, EntryDetail, EntrySummary, SubmitEntries};
+use crate::components::*;
+use crate::log::{EntryKind, EntryStatus};
+use crate::model::format_date;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn EntryStatusTag(status: EntryStatus) -> impl IntoView {
+    let class = match status {
+        EntryStatus::Draft => "tag tag-grey",
+        EntryStatus::Submitted => "tag tag-blue",
+        EntryStatus::Reviewed => "tag tag-green",
+        EntryStatus::NeedsRevision => "tag tag-orange",
+    };
+    view! { <strong class=class>{status.label()}</strong> }
+}
+
+#[component]
+pub fn LogPage() -> impl IntoView {
+    view! {
+        <Title text="Learning log"/>
+        <Restricted>
+            <Log/>
+        </Restricted>
+    }
+}
+
+#[component]
+fn Log() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
+    let submit = ServerAction::<SubmitEntries>::new();
+    let entries = Resource::new(
+        move || (get("module"), get("kind"), get("status"), get("q"), submit.version().get()),
+        |(module, kind, status, q, _)| log_list(module, kind, status, q),
+    );
+    let module = get("module");
+    let (kind, status, q) = (get("kind").unwrap_or_default(), get("status").unwrap_or_default(), get("q").unwrap_or_default());
+    let submit_error = action_error(submit.value());
+    view! {
+        <h1 class="page-title">"Learning log"</h1>
+        <p class="lead">"Everything you have written in Tandem. Entries are private until you submit them to your SENCo."</p>
+        <p class="export-links">
+            <a href="/log/print">"Printable log"</a>
+            <a href="/log/learning-log.pdf">"Download as PDF"</a>
+            <a href="/log/certificate.pdf">"Completion certificate (PDF)"</a>
+            <a href="/log/export.json">"Download my data (JSON)"</a>
+            <a href="/log/export.csv">"Download my data (CSV)"</a>
+        </p>
+        <form method="get" action="/log" class="filters" role="search" aria-label="Filter your learning log">
+            <div class="field">
+                <label for="q" class="field-label">"Search"</label>
+                <input id="q" name="q" type="search" class="input" value=q/>
+            </div>
+            <div class="field">
+                <label for="module" class="field-label">"Module"</label>
+                <select id="module" name="module" class="select">
+                    <option value="">"All modules"</option>
+                    {(1..=6).map(|n| {
+                        let key = format!("m{n}");
+                        let selected = module.as_deref() == Some(key.as_str());
+                        view! { <option value=key selected=selected>{format!("Module {n}")}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="kind" class="field-label">"Kind"</label>
+                <select id="kind" name="kind" class="select">
+                    <option value="">"All kinds"</option>
+                    {EntryKind::ALL.into_iter().map(|k| view! { <option value=k.as_str() selected=k.as_str() == kind>{k.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="status" class="field-label">"Status"</label>
+                <select id="status" name="status" class="select">
+                    <option value="">"Any status"</option>
+                    {EntryStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str() selected=s.as_str() == status>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="btn btn-secondary">"Show entries"</button>
+        </form>
+        <ErrorSummary error=submit_error/>
+        {move || submit.value().get().and_then(Result::ok).map(|n| view! {
+            <Banner title="Submitted" kind=BannerKind::Success>
+                <p>{format!("{n} {} sent to your SENCo.", if n == 1 { "entry" } else { "entries" })}</p>
+            </Banner>
+        })}
+        {module.clone().map(|m| view! {
+            <ActionForm action=submit>
+                <input type="hidden" name="module" value=m.clone()/>
+                <Button kind=ButtonKind::Secondary>{format!("Submit every draft in module {}", m.trim_start_matches('m'))}</Button>
+            </ActionForm>
+        })}
+        <Transition fallback=|| view! { <p>"Loading your entries…"</p> }>
+            {move || Suspend::new(async move {
+                match entries.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <p>"No entries match. Answers you write on reflection, practice and enquiry pages appear here."</p>
+                    }.into_any(),
+                    Ok(list) => view! { <EntryTable list/> }.into_any(),
+                    Err(e) => view! { <p class="error-text">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn EntryTable(list: Vec<EntrySummary>) -> impl IntoView {
+    let count = list.len();
+    view! {
+        <p class="muted" role="status">{format!("{count} {}", if count == 1 { "entry" } else { "entries" })}</p>
+        <div class="table-wrap">
+            <table class="table">
+                <caption class="sr-only">"Your learning log entries, most recently changed first"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Entry"</th>
+                        <th scope="col">"Module"</th>
+                        <th scope="col">"Kind"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Last changed"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list.into_iter().map(|e| view! {
+                        <tr>
+                            <td>
+                                <a href=format!("/log/{}", e.id)>{e.question.clone()}</a>
+                                <span class="muted block">{e.excerpt.clone()}</span>
+                            </td>
+                            <td>{format!("{}: {}", e.module_number, e.section_title)}</td>
+                            <td>{e.kind.label()}</td>
+                            <td><EntryStatusTag status=e.status/></td>
+                            <td>{format_date(e.updated_at)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn EntryPage() -> impl IntoView {
+    let params = use_params_map();
+    let submit = ServerAction::<SubmitEntries>::new();
+    let entry = Resource::new(move || (params.with(|p| p.get("id").unwrap_or_default()), submit.version().get()), |(id, _)| log_entry(id));
+    view! {
+        <Restricted>
+            <Transition fallback=|| view! { <p>"Loading the entry…"</p> }>
+                {move || Suspend::new(async move {
+                    match entry.await {
+                        Ok(detail) => view! { <Entry detail submit/> }.into_any(),
+                        Err(crate::error::AppError::NotFound(_)) => view! { <super::errors::NotFound/> }.into_any(),
+                        Err(e) => view! { <ProblemPage message=e.to_string()/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Restricted>
+    }
+}
+
+#[component]
+fn Entry(detail: EntryDetail, submit: ServerAction<SubmitEntries>) -> impl IntoView {
+    let s = detail.summary.clone();
+    let submit_error = action_error(submit.value());
+    view! {
+        <Title text=s.question.clone()/>
+        <nav aria-label="Breadcrumb" class="breadcrumbs">
+            <ol>
+                <li><a href="/log">"Learning log"</a></li>
+                <li aria-current="page">{s.kind.label()}</li>
+            </ol>
+        </nav>
+        <p class="caption">{format!("Module {}: {} · {}", s.module_number, s.module_title, s.section_title)}</p>
+        <h1 class="page-title">{s.question.clone()}</h1>
+        <p class="meta"><EntryStatusTag status=s.status/><span>{format!("Last changed {}", format_date(s.updated_at))}</span></p>
+        <ErrorSummary error=submit_error/>
+        <div class="card entry-body"><p class="pre">{detail.body.clone()}</p></div>
+        <p>
+            <a href=format!("{}#log-heading", s.section_href) class="btn btn-secondary">"Edit on the section page"</a>
+        </p>
+        {s.status.can_submit().then(|| view! {
+            <ActionForm action=submit>
+                <input type="hidden" name="id" value=s.id.clone()/>
+                <Button>"Submit to your SENCo"</Button>
+            </ActionForm>
+        })}
+        <section aria-labelledby="feedback-heading">
+            <h2 id="feedback-heading" class="section-title">"Feedback"</h2>
+            {if detail.feedback.is_empty() {
+                view! { <p>"No feedback yet. Your SENCo can reply once you have submitted this entry."</p> }.into_any()
+            } else {
+                view! { <ul class="feedback-list">{detail.feedback.into_iter().map(|f| view! {
+                    <li class="card"><p class="caption">{format!("{} · {}", f.author, format_date(f.created_at))}</p><p class="pre">{f.body}</p></li>
+                }).collect_view()}</ul> }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="history-heading">
+            <h2 id="history-heading" class="section-title">"History"</h2>
+            <ol class="history">
+                {detail.revisions.into_iter().map(|r| {
+                    let label = match (r.rev, r.conflict) {
+                        (_, true) => format!("Conflicting version from another device, {}", format_date(r.created_at)),
+                        (Some(n), _) => format!("Version {n}, {} ({})", format_date(r.created_at), r.status.label()),
+                        (None, _) => format_date(r.created_at),
+                    };
+                    view! { <li><details><summary>{label}</summary><p class="pre">{r.body}</p></details></li> }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
