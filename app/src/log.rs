@@ -17,7 +17,12 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 4] = [EntryKind::Reflection, EntryKind::PracticeNote, EntryKind::Enquiry, EntryKind::FollowUp];
+    pub const ALL: [EntryKind; 4] = [
+        EntryKind::Reflection,
+        EntryKind::PracticeNote,
+        EntryKind::Enquiry,
+        EntryKind::FollowUp,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,7 +57,12 @@ pub enum EntryStatus {
 }
 
 impl EntryStatus {
-    pub const ALL: [EntryStatus; 4] = [EntryStatus::Draft, EntryStatus::Submitted, EntryStatus::Reviewed, EntryStatus::NeedsRevision];
+    pub const ALL: [EntryStatus; 4] = [
+        EntryStatus::Draft,
+        EntryStatus::Submitted,
+        EntryStatus::Reviewed,
+        EntryStatus::NeedsRevision,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -133,7 +143,7 @@ pub fn group(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -163,7 +173,13 @@ pub fn prompts_for(section: &crate::content::Section) -> Vec<(String, String, En
         SectionKind::Enquiry => section
             .steps
             .iter()
-            .map(|s| (format!("{s:?}").to_lowercase(), s.label().to_string(), EntryKind::Enquiry))
+            .map(|s| {
+                (
+                    format!("{s:?}").to_lowercase(),
+                    s.label().to_string(),
+                    EntryKind::Enquiry,
+                )
+            })
             .collect(),
     }
 }
@@ -177,10 +193,23 @@ mod tests {
     #[test]
     fn saves_create_accept_or_conflict() {
         assert_eq!(decide_save(None, 0, "a"), SaveDecision::Create);
-        assert_eq!(decide_save(Some((3, "old")), 3, "new"), SaveDecision::Accept { rev: 4 });
-        assert_eq!(decide_save(Some((3, "same")), 1, "same"), SaveDecision::Unchanged);
-        assert_eq!(decide_save(Some((3, "theirs")), 2, "mine"), SaveDecision::Conflict);
-        assert_eq!(decide_save(Some((1, "theirs")), 0, "mine"), SaveDecision::Conflict, "a second device's first save");
+        assert_eq!(
+            decide_save(Some((3, "old")), 3, "new"),
+            SaveDecision::Accept { rev: 4 }
+        );
+        assert_eq!(
+            decide_save(Some((3, "same")), 1, "same"),
+            SaveDecision::Unchanged
+        );
+        assert_eq!(
+            decide_save(Some((3, "theirs")), 2, "mine"),
+            SaveDecision::Conflict
+        );
+        assert_eq!(
+            decide_save(Some((1, "theirs")), 0, "mine"),
+            SaveDecision::Conflict,
+            "a second device's first save"
+        );
     }
 
     #[test]

@@ -9,10 +9,22 @@ pub struct Style {
     pub size: f32,
 }
 
-pub const TITLE: Style = Style { bold: true, size: 20.0 };
-pub const HEADING: Style = Style { bold: true, size: 13.0 };
-pub const BODY: Style = Style { bold: false, size: 11.0 };
-pub const SMALL: Style = Style { bold: false, size: 9.5 };
+pub const TITLE: Style = Style {
+    bold: true,
+    size: 20.0,
+};
+pub const HEADING: Style = Style {
+    bold: true,
+    size: 13.0,
+};
+pub const BODY: Style = Style {
+    bold: false,
+    size: 11.0,
+};
+pub const SMALL: Style = Style {
+    bold: false,
+    size: 9.5,
+};
 
 const WIDTH: f32 = 595.0;
 const HEIGHT: f32 = 842.0;
@@ -27,7 +39,12 @@ pub struct Document {
 
 impl Document {
     pub fn new(title: &str) -> Self {
-        Document { title: title.to_string(), pages: vec![], current: String::new(), y: HEIGHT - MARGIN }
+        Document {
+            title: title.to_string(),
+            pages: vec![],
+            current: String::new(),
+            y: HEIGHT - MARGIN,
+        }
     }
 
     /// Adds a paragraph, wrapped to the page width, starting a new page when needed.
@@ -40,7 +57,12 @@ impl Document {
                 }
                 self.y -= leading;
                 let font = if style.bold { "F2" } else { "F1" };
-                self.current.push_str(&format!("BT /{font} {} Tf {MARGIN} {:.1} Td ({}) Tj ET\n", style.size, self.y, escape(&line)));
+                self.current.push_str(&format!(
+                    "BT /{font} {} Tf {MARGIN} {:.1} Td ({}) Tj ET\n",
+                    style.size,
+                    self.y,
+                    escape(&line)
+                ));
             }
         }
         self.y -= style.size * 0.5;
@@ -76,7 +98,10 @@ impl Document {
             ));
             let footer = format!("BT /F1 9 Tf {MARGIN} 30 Td (Page {} of {n}) Tj ET\n", i + 1);
             let stream = format!("{content}{footer}");
-            objects.push(format!("<< /Length {} >>\nstream\n{stream}endstream", latin1(&stream).len()));
+            objects.push(format!(
+                "<< /Length {} >>\nstream\n{stream}endstream",
+                latin1(&stream).len()
+            ));
         }
         let mut out: Vec<u8> = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
         let mut offsets = vec![];
@@ -87,11 +112,19 @@ impl Document {
             out.extend_from_slice(b"\nendobj\n");
         }
         let xref = out.len();
-        out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+        );
         for offset in offsets {
             out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
         }
-        out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
         out
     }
 }
@@ -119,7 +152,11 @@ pub fn wrap(text: &str, style: Style) -> Vec<String> {
     let mut lines = vec![];
     let mut line = String::new();
     for word in text.split(' ') {
-        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
         if width(&candidate) <= max || line.is_empty() {
             line = candidate;
         } else {
@@ -158,7 +195,9 @@ fn escape(text: &str) -> String {
 
 /// Every char here is below 256 after `escape`: write each as one byte.
 fn latin1(text: &str) -> Vec<u8> {
-    text.chars().map(|c| if (c as u32) <= 0xff { c as u8 } else { b'?' }).collect()
+    text.chars()
+        .map(|c| if (c as u32) <= 0xff { c as u8 } else { b'?' })
+        .collect()
 }
 
 #[cfg(test)]
@@ -176,10 +215,21 @@ mod tests {
         let text = String::from_utf8_lossy(&bytes);
         assert!(text.starts_with("%PDF-1.4"));
         assert!(text.contains(r"(Visual timetables \(with photos\) helped "));
-        assert!(text.contains("/Count 3") || text.contains("/Count 4"), "several pages");
+        assert!(
+            text.contains("/Count 3") || text.contains("/Count 4"),
+            "several pages"
+        );
         // The xref offset points at the xref table.
-        let start: usize = text.rsplit("startxref\n").next().unwrap().lines().next().unwrap().parse().unwrap();
-        assert!(text[start..].starts_with("xref"));
+        let start: usize = text
+            .rsplit("startxref\n")
+            .next()
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(bytes[start..].starts_with(b"xref"));
     }
 
     #[test]

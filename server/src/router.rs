@@ -30,7 +30,10 @@ pub fn router(state: AppState) -> Router {
         .route("/log/export.json", get(crate::export::json))
         .route("/log/export.csv", get(crate::export::csv_download))
         .route("/log/learning-log.pdf", get(crate::export::pdf_download))
-        .route("/log/certificate.pdf", get(crate::export::certificate_download))
+        .route(
+            "/log/certificate.pdf",
+            get(crate::export::certificate_download),
+        )
         .route("/api/{*name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();

@@ -15,7 +15,14 @@ fn op(n: u32) -> String {
 async fn save(app: &TestApp, cookie: &str, n: u32, base: i64, body: &str) -> common::Reply {
     app.call(
         "log/save",
-        &[("op_id", &op(n)), ("entry_id", ENTRY), ("section_key", "m1.reflection"), ("prompt_key", "p1"), ("base_rev", &base.to_string()), ("body", body)],
+        &[
+            ("op_id", &op(n)),
+            ("entry_id", ENTRY),
+            ("section_key", "m1.reflection"),
+            ("prompt_key", "p1"),
+            ("base_rev", &base.to_string()),
+            ("body", body),
+        ],
         Some(cookie),
     )
     .await
@@ -31,16 +38,35 @@ async fn log_functions_need_a_signed_in_person() {
     let app = TestApp::new().await;
     for (endpoint, form) in [
         ("log/section", vec![("section_key", "m1.reflection")]),
-        ("log/save", vec![("op_id", op(1).leak() as &str), ("entry_id", ENTRY), ("section_key", "m1.reflection"), ("prompt_key", "p1"), ("base_rev", "0"), ("body", "x")]),
+        (
+            "log/save",
+            vec![
+                ("op_id", op(1).leak() as &str),
+                ("entry_id", ENTRY),
+                ("section_key", "m1.reflection"),
+                ("prompt_key", "p1"),
+                ("base_rev", "0"),
+                ("body", "x"),
+            ],
+        ),
         ("log/list", vec![]),
         ("log/entry", vec![("id", ENTRY)]),
         ("log/submit", vec![("id", ENTRY)]),
         ("log/follow_ups", vec![]),
         ("log/export", vec![]),
     ] {
-        assert_eq!(app.call(endpoint, &form, None).await.status, StatusCode::UNAUTHORIZED, "{endpoint}");
+        assert_eq!(
+            app.call(endpoint, &form, None).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{endpoint}"
+        );
     }
-    for path in ["/log/export.json", "/log/export.csv", "/log/learning-log.pdf", "/log/certificate.pdf"] {
+    for path in [
+        "/log/export.json",
+        "/log/export.csv",
+        "/log/learning-log.pdf",
+        "/log/certificate.pdf",
+    ] {
         let r = app.get(path, None).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
     }
@@ -50,20 +76,55 @@ async fn log_functions_need_a_signed_in_person() {
 async fn answers_save_as_revisions_and_a_stale_save_keeps_both_texts() {
     let app = TestApp::new().await;
     let sam = app.sign_in(SAM).await;
-    let first = reply(&save(&app, &sam, 1, 0, "Jay settled faster with a visual timetable.").await);
+    let first = reply(
+        &save(
+            &app,
+            &sam,
+            1,
+            0,
+            "Jay settled faster with a visual timetable.",
+        )
+        .await,
+    );
     assert_eq!((first.rev, first.conflict.clone()), (1, None));
-    let again = reply(&save(&app, &sam, 1, 0, "Jay settled faster with a visual timetable.").await);
+    let again = reply(
+        &save(
+            &app,
+            &sam,
+            1,
+            0,
+            "Jay settled faster with a visual timetable.",
+        )
+        .await,
+    );
     assert_eq!(again.rev, 1, "a replayed save changes nothing");
     let second = reply(&save(&app, &sam, 2, 1, "Edited on the laptop.").await);
     assert_eq!(second.rev, 2);
     let stale = reply(&save(&app, &sam, 3, 1, "Edited on the tablet, offline.").await);
     assert_eq!(stale.conflict.as_deref(), Some("Edited on the laptop."));
-    let detail: EntryDetail = serde_json::from_str(&app.call("log/entry", &[("id", ENTRY)], Some(&sam)).await.body).unwrap();
+    let detail: EntryDetail = serde_json::from_str(
+        &app.call("log/entry", &[("id", ENTRY)], Some(&sam))
+            .await
+            .body,
+    )
+    .unwrap();
     assert_eq!(detail.body, "Edited on the laptop.");
-    assert!(detail.revisions.iter().any(|r| r.conflict && r.body == "Edited on the tablet, offline."));
+    assert!(detail
+        .revisions
+        .iter()
+        .any(|r| r.conflict && r.body == "Edited on the tablet, offline."));
     assert_eq!(detail.revisions.len(), 3);
 
-    let answers: Vec<Answer> = serde_json::from_str(&app.call("log/section", &[("section_key", "m1.reflection")], Some(&sam)).await.body).unwrap();
+    let answers: Vec<Answer> = serde_json::from_str(
+        &app.call(
+            "log/section",
+            &[("section_key", "m1.reflection")],
+            Some(&sam),
+        )
+        .await
+        .body,
+    )
+    .unwrap();
     assert_eq!(answers.len(), 5);
     assert_eq!(answers[0].body, "Edited on the laptop.");
 }
@@ -76,8 +137,20 @@ async fn over_long_answers_are_refused_with_a_message_and_not_cut() {
     let r = save(&app, &sam, 1, 0, &long).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("limit is 20,000"), "{}", r.body);
-    let answers: Vec<Answer> = serde_json::from_str(&app.call("log/section", &[("section_key", "m1.reflection")], Some(&sam)).await.body).unwrap();
-    assert!(answers[0].body.is_empty(), "nothing was stored, not even a cut version");
+    let answers: Vec<Answer> = serde_json::from_str(
+        &app.call(
+            "log/section",
+            &[("section_key", "m1.reflection")],
+            Some(&sam),
+        )
+        .await
+        .body,
+    )
+    .unwrap();
+    assert!(
+        answers[0].body.is_empty(),
+        "nothing was stored, not even a cut version"
+    );
 }
 
 #[tokio::test]
@@ -87,15 +160,40 @@ async fn nobody_reads_edits_or_submits_another_persons_entry() {
     reply(&save(&app, &sam, 1, 0, "Sam's private draft").await);
     for who in [ELLA, SENCO, ADMIN] {
         let other = app.sign_in(who).await;
-        assert_eq!(app.call("log/entry", &[("id", ENTRY)], Some(&other)).await.status, StatusCode::NOT_FOUND, "{who} reads");
-        assert_eq!(app.call("log/submit", &[("id", ENTRY)], Some(&other)).await.status, StatusCode::NOT_FOUND, "{who} submits");
-        assert_eq!(save(&app, &other, 50, 1, "overwritten").await.status, StatusCode::NOT_FOUND, "{who} edits");
-        let list: Vec<EntrySummary> = serde_json::from_str(&app.call("log/list", &[], Some(&other)).await.body).unwrap();
+        assert_eq!(
+            app.call("log/entry", &[("id", ENTRY)], Some(&other))
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "{who} reads"
+        );
+        assert_eq!(
+            app.call("log/submit", &[("id", ENTRY)], Some(&other))
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "{who} submits"
+        );
+        assert_eq!(
+            save(&app, &other, 50, 1, "overwritten").await.status,
+            StatusCode::NOT_FOUND,
+            "{who} edits"
+        );
+        let list: Vec<EntrySummary> =
+            serde_json::from_str(&app.call("log/list", &[], Some(&other)).await.body).unwrap();
         assert!(list.is_empty(), "{who} lists nothing of Sam's");
         let json = app.get("/log/export.json", Some(&other)).await;
-        assert!(!json.body.contains("Sam's private draft"), "{who} exports nothing of Sam's");
+        assert!(
+            !json.body.contains("Sam's private draft"),
+            "{who} exports nothing of Sam's"
+        );
     }
-    let detail: EntryDetail = serde_json::from_str(&app.call("log/entry", &[("id", ENTRY)], Some(&sam)).await.body).unwrap();
+    let detail: EntryDetail = serde_json::from_str(
+        &app.call("log/entry", &[("id", ENTRY)], Some(&sam))
+            .await
+            .body,
+    )
+    .unwrap();
     assert_eq!(detail.body, "Sam's private draft");
 }
 
@@ -110,13 +208,30 @@ async fn submitting_moves_a_draft_on_and_editing_makes_a_new_draft() {
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     let edited = reply(&save(&app, &sam, 2, 1, "Ready to share, with more").await);
     assert_eq!(edited.status, EntryStatus::Draft);
-    let module = app.call("log/submit", &[("module", "m1")], Some(&sam)).await;
+    let module = app
+        .call("log/submit", &[("module", "m1")], Some(&sam))
+        .await;
     assert_eq!(module.body, "1");
-    let list: Vec<EntrySummary> = serde_json::from_str(&app.call("log/list", &[("status", "submitted")], Some(&sam)).await.body).unwrap();
+    let list: Vec<EntrySummary> = serde_json::from_str(
+        &app.call("log/list", &[("status", "submitted")], Some(&sam))
+            .await
+            .body,
+    )
+    .unwrap();
     assert_eq!(list.len(), 1);
-    let search: Vec<EntrySummary> = serde_json::from_str(&app.call("log/list", &[("q", "share")], Some(&sam)).await.body).unwrap();
+    let search: Vec<EntrySummary> = serde_json::from_str(
+        &app.call("log/list", &[("q", "share")], Some(&sam))
+            .await
+            .body,
+    )
+    .unwrap();
     assert_eq!(search.len(), 1);
-    let nothing: Vec<EntrySummary> = serde_json::from_str(&app.call("log/list", &[("q", "phonics")], Some(&sam)).await.body).unwrap();
+    let nothing: Vec<EntrySummary> = serde_json::from_str(
+        &app.call("log/list", &[("q", "phonics")], Some(&sam))
+            .await
+            .body,
+    )
+    .unwrap();
     assert!(nothing.is_empty());
 }
 
@@ -124,31 +239,82 @@ async fn submitting_moves_a_draft_on_and_editing_makes_a_new_draft() {
 async fn completing_a_practice_section_schedules_a_follow_up() {
     let app = TestApp::new().await;
     let sam = app.sign_in(SAM).await;
-    app.call("progress/record", &[("op_id", &op(9)), ("section_key", "m2.practice"), ("kind", "completed")], Some(&sam)).await;
-    let due: (i64,) = sqlx::query_as("SELECT due_at FROM follow_ups").fetch_one(&app.state.db).await.unwrap();
+    app.call(
+        "progress/record",
+        &[
+            ("op_id", &op(9)),
+            ("section_key", "m2.practice"),
+            ("kind", "completed"),
+        ],
+        Some(&sam),
+    )
+    .await;
+    let due: (i64,) = sqlx::query_as("SELECT due_at FROM follow_ups")
+        .fetch_one(&app.state.db)
+        .await
+        .unwrap();
     let days = (due.0 - app::store::now()) as f64 / 86_400.0;
-    assert!((20.9..=21.0).contains(&days), "three weeks by default, got {days}");
-    let answers: Vec<Answer> = serde_json::from_str(&app.call("log/section", &[("section_key", "m2.practice")], Some(&sam)).await.body).unwrap();
+    assert!(
+        (20.9..=21.0).contains(&days),
+        "three weeks by default, got {days}"
+    );
+    let answers: Vec<Answer> = serde_json::from_str(
+        &app.call("log/section", &[("section_key", "m2.practice")], Some(&sam))
+            .await
+            .body,
+    )
+    .unwrap();
     assert!(answers.iter().any(|a| a.prompt_key == "follow_up"));
-    assert_eq!(app.call("log/follow_ups", &[], Some(&sam)).await.body, "[]", "not due yet");
-    sqlx::query("UPDATE follow_ups SET due_at = 0").execute(&app.state.db).await.unwrap();
-    assert!(app.call("log/follow_ups", &[], Some(&sam)).await.body.contains("m2/practice#follow-up"));
+    assert_eq!(
+        app.call("log/follow_ups", &[], Some(&sam)).await.body,
+        "[]",
+        "not due yet"
+    );
+    sqlx::query("UPDATE follow_ups SET due_at = 0")
+        .execute(&app.state.db)
+        .await
+        .unwrap();
+    assert!(app
+        .call("log/follow_ups", &[], Some(&sam))
+        .await
+        .body
+        .contains("m2/practice#follow-up"));
 }
 
 #[tokio::test]
 async fn exports_contain_the_persons_entries() {
     let app = TestApp::new().await;
     let sam = app.sign_in(SAM).await;
-    reply(&save(&app, &sam, 1, 0, "=SUM(A1) \"quoted\" and visual timetables").await);
+    reply(
+        &save(
+            &app,
+            &sam,
+            1,
+            0,
+            "=SUM(A1) \"quoted\" and visual timetables",
+        )
+        .await,
+    );
     let json = app.get("/log/export.json", Some(&sam)).await;
     assert_eq!(json.status, StatusCode::OK);
-    assert!(json.headers.get("content-disposition").unwrap().to_str().unwrap().contains("attachment"));
+    assert!(json
+        .headers
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
     let data: app::api::log::ExportData = serde_json::from_str(&json.body).unwrap();
     assert_eq!(data.entries.len(), 1);
     assert_eq!(data.name, "Sam Taylor");
     let csv = app.get("/log/export.csv", Some(&sam)).await;
     assert!(csv.body.starts_with("module,section,kind,question,answer"));
-    assert!(csv.body.contains("\"'=SUM(A1) \"\"quoted\"\" and visual timetables\""), "{}", csv.body);
+    assert!(
+        csv.body
+            .contains("\"'=SUM(A1) \"\"quoted\"\" and visual timetables\""),
+        "{}",
+        csv.body
+    );
     let pdf = app.get("/log/learning-log.pdf", Some(&sam)).await;
     assert_eq!(pdf.headers.get("content-type").unwrap(), "application/pdf");
     assert!(pdf.body.starts_with("%PDF-1.4"));
@@ -163,9 +329,24 @@ async fn exports_contain_the_persons_entries() {
 async fn the_certificate_is_issued_once_every_section_is_complete() {
     let app = TestApp::new().await;
     let sam = app.sign_in(SAM).await;
-    let keys: Vec<String> = app.state.course.sections().map(|(_, s)| s.key.clone()).collect();
+    let keys: Vec<String> = app
+        .state
+        .course
+        .sections()
+        .map(|(_, s)| s.key.clone())
+        .collect();
     for (i, key) in keys.iter().enumerate() {
-        let r = app.call("progress/record", &[("op_id", &op(100 + i as u32)), ("section_key", key), ("kind", "completed")], Some(&sam)).await;
+        let r = app
+            .call(
+                "progress/record",
+                &[
+                    ("op_id", &op(100 + i as u32)),
+                    ("section_key", key),
+                    ("kind", "completed"),
+                ],
+                Some(&sam),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK);
     }
     let certificate = app.get("/log/certificate.pdf", Some(&sam)).await;

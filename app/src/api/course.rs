@@ -95,8 +95,6 @@ pub struct SectionData {
     pub prompts: Vec<String>,
     pub steps: Vec<EnquiryStep>,
     pub completed: bool,
-    /// A follow-up question has been scheduled for this section.
-    pub has_follow_up: bool,
     /// 1-based position in the module, and the module's section count.
     pub position: (usize, usize),
     pub previous: Option<Neighbour>,
@@ -277,7 +275,6 @@ pub async fn section_view(
         prompts: s.prompts.clone(),
         steps: s.steps.clone(),
         completed: states.get(&s.key).is_some_and(SectionState::is_complete),
-        has_follow_up: false,
         position: (index + 1, m.sections.len()),
         previous: neighbour(flat_index.checked_sub(1)),
         next: neighbour(Some(flat_index + 1)),
@@ -328,10 +325,17 @@ pub async fn record_progress(
     };
     let db = db()?;
     let new = progress::record(&db, &event).await?;
-    if new && kind == EventKind::Completed && section.kind == crate::content::SectionKind::Practice {
+    if new && kind == EventKind::Completed && section.kind == crate::content::SectionKind::Practice
+    {
         // Effective CPD is rhythmic: ask "what has changed?" a few weeks after trying it.
         let days = crate::store::log::follow_up_days(&db, me.setting_id).await?;
-        crate::store::log::schedule_follow_up(&db, me.id, &section.key, crate::store::now() + days * 86_400).await?;
+        crate::store::log::schedule_follow_up(
+            &db,
+            me.id,
+            &section.key,
+            crate::store::now() + days * 86_400,
+        )
+        .await?;
     }
     if kind == EventKind::Completed {
         crate::api::redirect_plain_form(&section_href(&module.key, &section.slug));

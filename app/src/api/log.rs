@@ -95,7 +95,14 @@ pub(crate) mod server {
     pub fn summary(course: &Course, row: &EntryRow) -> EntrySummary {
         let (module_number, module_title, section_title, href) = course
             .section(&row.section_key)
-            .map(|(m, s)| (m.number, m.title.clone(), s.title.clone(), section_href(&m.key, &s.slug)))
+            .map(|(m, s)| {
+                (
+                    m.number,
+                    m.title.clone(),
+                    s.title.clone(),
+                    section_href(&m.key, &s.slug),
+                )
+            })
             .unwrap_or((0, String::new(), row.section_key.clone(), "/modules".into()));
         let excerpt: String = row.body.chars().take(160).collect();
         EntrySummary {
@@ -108,7 +115,11 @@ pub(crate) mod server {
             question: question(course, &row.section_key, &row.prompt_key),
             status: EntryStatus::parse(&row.status).unwrap_or(EntryStatus::Draft),
             updated_at: row.updated_at,
-            excerpt: if excerpt.len() < row.body.len() { format!("{excerpt}…") } else { excerpt },
+            excerpt: if excerpt.len() < row.body.len() {
+                format!("{excerpt}…")
+            } else {
+                excerpt
+            },
         }
     }
 }
@@ -116,7 +127,10 @@ pub(crate) mod server {
 #[cfg(feature = "ssr")]
 use crate::{
     log::{check_length, prompts_for, EntryKind as Kind, FOLLOW_UP_PROMPT},
-    server::{course, db, guard::{require, Need}},
+    server::{
+        course, db,
+        guard::{require, Need},
+    },
     store::log as store,
 };
 
@@ -125,15 +139,18 @@ use crate::{
 pub async fn section_answers(section_key: String) -> Result<Vec<Answer>, AppError> {
     let me = require(Need::SignedIn)?;
     let course = course()?;
-    let (_, section) = course.section(&section_key).ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
+    let (_, section) = course
+        .section(&section_key)
+        .ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
     let db = db()?;
     let rows = store::for_section(&db, me.id, &section.key).await?;
     let mut questions = prompts_for(section);
-    let follow_up_scheduled: Option<(i64,)> = sqlx::query_as("SELECT due_at FROM follow_ups WHERE user_id = ? AND section_key = ?")
-        .bind(me.id)
-        .bind(&section.key)
-        .fetch_optional(&db)
-        .await?;
+    let follow_up_scheduled: Option<(i64,)> =
+        sqlx::query_as("SELECT due_at FROM follow_ups WHERE user_id = ? AND section_key = ?")
+            .bind(me.id)
+            .bind(&section.key)
+            .fetch_optional(&db)
+            .await?;
     if follow_up_scheduled.is_some() || rows.iter().any(|r| r.prompt_key == "follow_up") {
         questions.push(("follow_up".into(), FOLLOW_UP_PROMPT.into(), Kind::FollowUp));
     }
@@ -157,25 +174,48 @@ pub async fn section_answers(section_key: String) -> Result<Vec<Answer>, AppErro
 /// Saves one answer (autosave). `base_rev` is the revision the text was written on.
 /// Idempotent by `op_id`; a text written on an older revision is kept as a conflict.
 #[server(endpoint = "log/save")]
-pub async fn save_answer(op_id: String, entry_id: String, section_key: String, prompt_key: String, base_rev: i64, body: String) -> Result<SaveReply, AppError> {
+pub async fn save_answer(
+    op_id: String,
+    entry_id: String,
+    section_key: String,
+    prompt_key: String,
+    base_rev: i64,
+    body: String,
+) -> Result<SaveReply, AppError> {
     let me = require(Need::SignedIn)?;
     if !crate::api::course::valid_op_id(&op_id) || !crate::api::course::valid_op_id(&entry_id) {
         return Err(AppError::invalid("body", "This answer could not be saved: reload the page and try again. Your text is kept on this device."));
     }
     check_length(&body).map_err(|m| AppError::invalid("body", m))?;
     let course = course()?;
-    let (_, section) = course.section(&section_key).ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
-    let kind = if prompt_key == "follow_up" && section.kind == crate::content::SectionKind::Practice {
+    let (_, section) = course
+        .section(&section_key)
+        .ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
+    let kind = if prompt_key == "follow_up" && section.kind == crate::content::SectionKind::Practice
+    {
         Kind::FollowUp
     } else {
         prompts_for(section)
             .into_iter()
             .find(|(k, ..)| *k == prompt_key)
             .map(|(_, _, kind)| kind)
-            .ok_or_else(|| AppError::NotFound("That question is not part of this section.".into()))?
+            .ok_or_else(|| {
+                AppError::NotFound("That question is not part of this section.".into())
+            })?
     };
-    let input = store::SaveInput { op_id: &op_id, entry_id: &entry_id, user_id: me.id, section_key: &section.key, prompt_key: &prompt_key, kind, base_rev, body: &body };
-    let result = store::save(&db()?, &input).await?.ok_or_else(|| AppError::NotFound("There is no such entry in your log.".into()))?;
+    let input = store::SaveInput {
+        op_id: &op_id,
+        entry_id: &entry_id,
+        user_id: me.id,
+        section_key: &section.key,
+        prompt_key: &prompt_key,
+        kind,
+        base_rev,
+        body: &body,
+    };
+    let result = store::save(&db()?, &input)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such entry in your log.".into()))?;
     Ok(SaveReply {
         entry_id: result.entry_id,
         rev: result.rev,
@@ -188,7 +228,12 @@ pub async fn save_answer(op_id: String, entry_id: String, section_key: String, p
 }
 
 #[server(endpoint = "log/list")]
-pub async fn log_list(module: Option<String>, kind: Option<String>, status: Option<String>, q: Option<String>) -> Result<Vec<EntrySummary>, AppError> {
+pub async fn log_list(
+    module: Option<String>,
+    kind: Option<String>,
+    status: Option<String>,
+    q: Option<String>,
+) -> Result<Vec<EntrySummary>, AppError> {
     let me = require(Need::SignedIn)?;
     let course = course()?;
     let filters = store::Filters {
@@ -205,15 +250,36 @@ pub async fn log_list(module: Option<String>, kind: Option<String>, status: Opti
 pub async fn log_entry(id: String) -> Result<EntryDetail, AppError> {
     let me = require(Need::SignedIn)?;
     let db = db()?;
-    let row = store::get(&db, me.id, &id).await?.ok_or_else(|| AppError::NotFound("There is no such entry in your log.".into()))?;
+    let row = store::get(&db, me.id, &id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such entry in your log.".into()))?;
     let course = course()?;
     let revisions = store::revisions(&db, &row.id)
         .await?
         .into_iter()
-        .map(|r| Revision { rev: r.rev, body: r.body, status: EntryStatus::parse(&r.status).unwrap_or(EntryStatus::Draft), conflict: r.conflict, created_at: r.created_at })
+        .map(|r| Revision {
+            rev: r.rev,
+            body: r.body,
+            status: EntryStatus::parse(&r.status).unwrap_or(EntryStatus::Draft),
+            conflict: r.conflict,
+            created_at: r.created_at,
+        })
         .collect();
-    let feedback = store::feedback(&db, &row.id).await?.into_iter().map(|f| Feedback { author: f.author, body: f.body, created_at: f.created_at }).collect();
-    Ok(EntryDetail { summary: server::summary(&course, &row), body: row.body, revisions, feedback })
+    let feedback = store::feedback(&db, &row.id)
+        .await?
+        .into_iter()
+        .map(|f| Feedback {
+            author: f.author,
+            body: f.body,
+            created_at: f.created_at,
+        })
+        .collect();
+    Ok(EntryDetail {
+        summary: server::summary(&course, &row),
+        body: row.body,
+        revisions,
+        feedback,
+    })
 }
 
 /// Submits one entry, or every draft of a module, to the setting's SENCo.
@@ -223,25 +289,41 @@ pub async fn submit_entries(id: Option<String>, module: Option<String>) -> Resul
     let db = db()?;
     let ids: Vec<String> = match (id, module) {
         (Some(id), _) => {
-            let row = store::get(&db, me.id, &id).await?.ok_or_else(|| AppError::NotFound("There is no such entry in your log.".into()))?;
+            let row = store::get(&db, me.id, &id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("There is no such entry in your log.".into()))?;
             if !EntryStatus::parse(&row.status).is_some_and(EntryStatus::can_submit) {
                 return Err(AppError::invalid("submit", "This entry has already been submitted. Edit it to make a new version to submit."));
             }
             if row.body.trim().is_empty() {
-                return Err(AppError::invalid("submit", "This entry is empty. Write your answer before submitting it."));
+                return Err(AppError::invalid(
+                    "submit",
+                    "This entry is empty. Write your answer before submitting it.",
+                ));
             }
             vec![id]
         }
         (None, Some(module)) => {
-            let filters = store::Filters { module: Some(&module), ..Default::default() };
+            let filters = store::Filters {
+                module: Some(&module),
+                ..Default::default()
+            };
             store::list(&db, me.id, &filters)
                 .await?
                 .into_iter()
-                .filter(|r| EntryStatus::parse(&r.status).is_some_and(EntryStatus::can_submit) && !r.body.trim().is_empty())
+                .filter(|r| {
+                    EntryStatus::parse(&r.status).is_some_and(EntryStatus::can_submit)
+                        && !r.body.trim().is_empty()
+                })
                 .map(|r| r.id)
                 .collect()
         }
-        (None, None) => return Err(AppError::invalid("submit", "Choose an entry or a module to submit.")),
+        (None, None) => {
+            return Err(AppError::invalid(
+                "submit",
+                "Choose an entry or a module to submit.",
+            ))
+        }
     };
     let count = store::submit(&db, me.id, &ids).await?;
     Ok(count)
@@ -258,7 +340,10 @@ pub async fn due_follow_ups() -> Result<Vec<FollowUp>, AppError> {
             course.section(&key).map(|(m, s)| FollowUp {
                 section_title: s.title.clone(),
                 module_number: m.number,
-                href: format!("{}#follow-up", crate::content::section_href(&m.key, &s.slug)),
+                href: format!(
+                    "{}#follow-up",
+                    crate::content::section_href(&m.key, &s.slug)
+                ),
                 due_at,
             })
         })
@@ -311,14 +396,26 @@ impl ExportData {
 }
 
 #[cfg(feature = "ssr")]
-pub async fn export_data(db: &crate::store::Db, course: &crate::content::Course, me: &crate::model::Me) -> Result<ExportData, AppError> {
+pub async fn export_data(
+    db: &crate::store::Db,
+    course: &crate::content::Course,
+    me: &crate::model::Me,
+) -> Result<ExportData, AppError> {
     use crate::progress::{cpd_minutes, SectionState};
     let states = crate::store::progress::states(db, me.id).await?;
     let rows = store::list(db, me.id, &store::Filters::default()).await?;
     let mut entries = vec![];
     for row in rows.iter().rev() {
         let summary = server::summary(course, row);
-        let feedback = store::feedback(db, &row.id).await?.into_iter().map(|f| Feedback { author: f.author, body: f.body, created_at: f.created_at }).collect();
+        let feedback = store::feedback(db, &row.id)
+            .await?
+            .into_iter()
+            .map(|f| Feedback {
+                author: f.author,
+                body: f.body,
+                created_at: f.created_at,
+            })
+            .collect();
         entries.push(ExportEntry {
             id: row.id.clone(),
             module: format!("Module {}: {}", summary.module_number, summary.module_title),
@@ -338,11 +435,23 @@ pub async fn export_data(db: &crate::store::Db, course: &crate::content::Course,
         .modules
         .iter()
         .filter_map(|m| {
-            let done: Option<Vec<i64>> = m.sections.iter().map(|s| state(&s.key).completed_at).collect();
-            done.and_then(|d| d.into_iter().max()).map(|at| ModuleCompletion { number: m.number, title: m.title.clone(), completed_at: at })
+            let done: Option<Vec<i64>> = m
+                .sections
+                .iter()
+                .map(|s| state(&s.key).completed_at)
+                .collect();
+            done.and_then(|d| d.into_iter().max())
+                .map(|at| ModuleCompletion {
+                    number: m.number,
+                    title: m.title.clone(),
+                    completed_at: at,
+                })
         })
         .collect();
-    let all: Vec<(u32, SectionState)> = course.sections().map(|(_, s)| (s.minutes, state(&s.key))).collect();
+    let all: Vec<(u32, SectionState)> = course
+        .sections()
+        .map(|(_, s)| (s.minutes, state(&s.key)))
+        .collect();
     let times: Vec<i64> = states
         .values()
         .flat_map(|s| [s.first_opened_at, s.last_opened_at, s.completed_at])
@@ -355,7 +464,11 @@ pub async fn export_data(db: &crate::store::Db, course: &crate::content::Course,
         setting: me.setting_name.clone(),
         sector: me.sector.label().to_string(),
         generated_at: crate::store::now(),
-        period: times.iter().min().zip(times.iter().max()).map(|(a, b)| (*a, *b)),
+        period: times
+            .iter()
+            .min()
+            .zip(times.iter().max())
+            .map(|(a, b)| (*a, *b)),
         cpd_minutes: cpd_minutes(&all),
         sections_complete: all.iter().filter(|(_, s)| s.is_complete()).count() as u32,
         sections_total: all.len() as u32,

@@ -47,7 +47,8 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
         }
     };
     let save = {
-        let (section_key, prompt_key, draft_key) = (section_key.clone(), prompt_key.clone(), draft_key.clone());
+        let (section_key, prompt_key, draft_key) =
+            (section_key.clone(), prompt_key.clone(), draft_key.clone());
         move || {
             if in_flight.get_value() {
                 again.set_value(true);
@@ -60,10 +61,19 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
             }
             state.set(SaveState::Saving);
             in_flight.set_value(true);
-            let (section_key, prompt_key, draft_key) = (section_key.clone(), prompt_key.clone(), draft_key.clone());
+            let (section_key, prompt_key, draft_key) =
+                (section_key.clone(), prompt_key.clone(), draft_key.clone());
             let sent_generation = generation.get_value();
             leptos::task::spawn_local(async move {
-                let reply = save_answer(new_op_id(), entry_id.get_value(), section_key, prompt_key, rev.get_value(), text.clone()).await;
+                let reply = save_answer(
+                    new_op_id(),
+                    entry_id.get_value(),
+                    section_key,
+                    prompt_key,
+                    rev.get_value(),
+                    text.clone(),
+                )
+                .await;
                 in_flight.set_value(false);
                 let wanted_again = again.get_value();
                 again.set_value(false);
@@ -86,10 +96,15 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
                         }
                     }
                     Err(AppError::Unauthenticated) => state.set(SaveState::SignedOut),
-                    Err(AppError::Invalid(errors)) => {
-                        state.set(SaveState::Problem(errors.first().map(|e| e.message.clone()).unwrap_or_default()))
+                    Err(AppError::Invalid(errors)) => state.set(SaveState::Problem(
+                        errors
+                            .first()
+                            .map(|e| e.message.clone())
+                            .unwrap_or_default(),
+                    )),
+                    Err(AppError::NotFound(message)) | Err(AppError::TooManyAttempts(message)) => {
+                        state.set(SaveState::Problem(message))
                     }
-                    Err(AppError::NotFound(message)) | Err(AppError::TooManyAttempts(message)) => state.set(SaveState::Problem(message)),
                     Err(_) => {
                         state.set(SaveState::Retrying);
                         let n = attempts.get_value().min(5);
@@ -177,7 +192,8 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
     let status_id = format!("{id}-status");
     let count_id = format!("{id}-count");
     let described = format!("{status_id} {count_id}");
-    let status_text = move || match state.get() {
+    let status_text = move || {
+        match state.get() {
         SaveState::Saved if body.with(String::is_empty) => String::new(),
         SaveState::Saved => "Saved".into(),
         SaveState::Unsaved => "Not saved yet".into(),
@@ -186,15 +202,25 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
         SaveState::SignedOut => "Not saved: you have been signed out. Your text is kept on this device and will be saved when you sign in again.".into(),
         SaveState::Problem(message) => format!("Not saved: {message}"),
         SaveState::Conflict(_) => "This answer was changed on another device. Choose which version to keep.".into(),
+    }
     };
     let next = leptos_router::hooks::use_location();
     view! {
         <div class="field answer" id=format!("{id}-field") class:field-has-error=move || matches!(state.get(), SaveState::Problem(_))>
             <label for=id.clone() class="field-label">{answer.question.clone()}</label>
             {answer.status.map(|s| view! { <p class="field-hint">{format!("Status: {}", s.label())}</p> })}
-            <textarea id=id.clone() name=answer.prompt_key.clone() class="textarea answer-text" rows="6" aria-describedby=described on:input=on_input prop:value=move || body.get()>
-                {answer.body.clone()}
-            </textarea>
+            // The first text goes in as escaped inner HTML: a text child inside a <textarea>
+            // would carry hydration markers that the browser turns into literal text.
+            <textarea
+                id=id.clone()
+                name=answer.prompt_key.clone()
+                class="textarea answer-text"
+                rows="6"
+                aria-describedby=described
+                on:input=on_input
+                inner_html=escape_html(&answer.body)
+                prop:value=move || body.get()
+            ></textarea>
             <p id=count_id class="muted" aria-live="polite">
                 {move || {
                     let n = count();
@@ -236,6 +262,12 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
     }
 }
 
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// Unsent drafts, in the browser's localStorage, keyed by person, section and question.
 mod local {
     #[cfg(feature = "hydrate")]
@@ -246,7 +278,8 @@ mod local {
     pub fn write(key: &str, entry_id: &str, rev: i64, body: &str) {
         #[cfg(feature = "hydrate")]
         if let Some(s) = storage() {
-            let value = serde_json::json!({ "entry_id": entry_id, "rev": rev, "body": body }).to_string();
+            let value =
+                serde_json::json!({ "entry_id": entry_id, "rev": rev, "body": body }).to_string();
             let _ = s.set_item(key, &value);
         }
         #[cfg(not(feature = "hydrate"))]
@@ -258,7 +291,11 @@ mod local {
         {
             let text = storage()?.get_item(key).ok()??;
             let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-            Some((v["entry_id"].as_str()?.to_string(), v["rev"].as_i64()?, v["body"].as_str()?.to_string()))
+            Some((
+                v["entry_id"].as_str()?.to_string(),
+                v["rev"].as_i64()?,
+                v["body"].as_str()?.to_string(),
+            ))
         }
         #[cfg(not(feature = "hydrate"))]
         {

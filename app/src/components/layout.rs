@@ -29,7 +29,11 @@ pub fn SkipLink() -> impl IntoView {
 
 /// The main navigation for a role. Later features add their pages here.
 pub fn nav_items(me: &Me) -> Vec<(&'static str, &'static str)> {
-    let mut items = vec![("/", "Home"), ("/modules", "Modules"), ("/log", "Learning log")];
+    let mut items = vec![
+        ("/", "Home"),
+        ("/modules", "Modules"),
+        ("/log", "Learning log"),
+    ];
     if me.role == Role::Admin {
         items.push(("/admin", "Staff and invites"));
     }

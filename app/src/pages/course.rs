@@ -1,7 +1,6 @@
 //! The catalogue, a module's page and a section's page.
 
 use super::{errors::ProblemPage, Restricted};
-use crate::api::log::section_answers;
 use crate::api::course::{
     course_overview, module_view, section_view, ModuleCard, ModuleData, RecordProgress,
     SectionData, ViewSegment,
@@ -293,8 +292,6 @@ fn SectionDetail(view: SectionData) -> impl IntoView {
             })}
         </article>
 
-        {(view.kind != SectionKind::Knowledge || view.has_follow_up).then(|| view! { <SectionAnswers section_key=view.key.clone()/> })}
-
         <section aria-labelledby="complete-heading" class="card complete-card">
             <h2 id="complete-heading" class="card-heading">"Finished this section?"</h2>
             <ErrorSummary error=complete_error/>
@@ -321,39 +318,6 @@ fn SectionDetail(view: SectionData) -> impl IntoView {
             {view.previous.map(|p| view! { <a href=p.href class="pager-previous" rel="prev"><span class="pager-label">"Previous"</span>{p.title}</a> })}
             {view.next.map(|n| view! { <a href=n.href class="pager-next" rel="next"><span class="pager-label">"Next"</span>{n.title}</a> })}
         </nav>
-    }
-}
-
-/// The learning-log questions of a section, each with an autosaving answer box.
-#[component]
-fn SectionAnswers(section_key: String) -> impl IntoView {
-    let me = crate::session::use_me();
-    let key = section_key.clone();
-    let answers = Resource::new(move || key.clone(), section_answers);
-    view! {
-        <section aria-labelledby="log-heading" class="card answers" id="follow-up">
-            <h2 id="log-heading" class="card-heading">"Your learning log"</h2>
-            <p class="muted">
-                "Your answers save as you type and stay private until you submit them to your SENCo from your "
-                <a href="/log">"learning log"</a>"."
-            </p>
-            <Suspense fallback=|| view! { <p>"Loading your answers…"</p> }>
-                {move || {
-                    let section_key = section_key.clone();
-                    Suspend::new(async move {
-                        let user_id = me.get_untracked().map_or(0, |m| m.id);
-                        match answers.await {
-                            Ok(list) => list
-                                .into_iter()
-                                .map(|answer| view! { <AnswerBox answer section_key=section_key.clone() user_id/> })
-                                .collect_view()
-                                .into_any(),
-                            Err(e) => view! { <p class="error-text">{e.to_string()}</p> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
-        </section>
     }
 }
 

@@ -36,11 +36,23 @@ fn Log() -> impl IntoView {
     let get = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
     let submit = ServerAction::<SubmitEntries>::new();
     let entries = Resource::new(
-        move || (get("module"), get("kind"), get("status"), get("q"), submit.version().get()),
+        move || {
+            (
+                get("module"),
+                get("kind"),
+                get("status"),
+                get("q"),
+                submit.version().get(),
+            )
+        },
         |(module, kind, status, q, _)| log_list(module, kind, status, q),
     );
     let module = get("module");
-    let (kind, status, q) = (get("kind").unwrap_or_default(), get("status").unwrap_or_default(), get("q").unwrap_or_default());
+    let (kind, status, q) = (
+        get("kind").unwrap_or_default(),
+        get("status").unwrap_or_default(),
+        get("q").unwrap_or_default(),
+    );
     let submit_error = action_error(submit.value());
     view! {
         <h1 class="page-title">"Learning log"</h1>
@@ -150,7 +162,15 @@ fn EntryTable(list: Vec<EntrySummary>) -> impl IntoView {
 pub fn EntryPage() -> impl IntoView {
     let params = use_params_map();
     let submit = ServerAction::<SubmitEntries>::new();
-    let entry = Resource::new(move || (params.with(|p| p.get("id").unwrap_or_default()), submit.version().get()), |(id, _)| log_entry(id));
+    let entry = Resource::new(
+        move || {
+            (
+                params.with(|p| p.get("id").unwrap_or_default()),
+                submit.version().get(),
+            )
+        },
+        |(id, _)| log_entry(id),
+    );
     view! {
         <Restricted>
             <Transition fallback=|| view! { <p>"Loading the entry…"</p> }>

@@ -27,7 +27,10 @@ pub fn LogPrintPage() -> impl IntoView {
 
 #[component]
 fn Printable(d: ExportData) -> impl IntoView {
-    let period = d.period.map(|(a, b)| format!("{} to {}", format_date(a), format_date(b))).unwrap_or_else(|| "No activity yet".into());
+    let period = d
+        .period
+        .map(|(a, b)| format!("{} to {}", format_date(a), format_date(b)))
+        .unwrap_or_else(|| "No activity yet".into());
     view! {
         <p class="no-print"><a href="/log">"Back to your learning log"</a>" · Use your browser's Print command to print or save as PDF."</p>
         <article class="printable">

@@ -20,7 +20,9 @@ pub enum SaveOutcome {
     Saved,
     /// The stored text differs from the one sent and was not its base: both are kept; the
     /// stored one is returned for the person to compare.
-    Conflict { theirs: String },
+    Conflict {
+        theirs: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,12 +58,27 @@ pub async fn save(db: &Db, input: &SaveInput<'_>) -> Result<Option<SaveResult>, 
             return Ok(None);
         }
     }
-    let replayed: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM log_entry_revisions WHERE op_id = ?").bind(input.op_id).fetch_optional(&mut *tx).await?;
+    let replayed: Option<(i64,)> =
+        sqlx::query_as("SELECT 1 FROM log_entry_revisions WHERE op_id = ?")
+            .bind(input.op_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     if let (Some(_), Some((id, _, rev, _, status))) = (replayed, &current) {
         let status = EntryStatus::parse(status).unwrap_or(EntryStatus::Draft);
-        return Ok(Some(SaveResult { entry_id: id.clone(), rev: *rev, status, outcome: SaveOutcome::Saved }));
+        return Ok(Some(SaveResult {
+            entry_id: id.clone(),
+            rev: *rev,
+            status,
+            outcome: SaveOutcome::Saved,
+        }));
     }
-    let decision = decide_save(current.as_ref().map(|(_, _, rev, body, _)| (*rev, body.as_str())), input.base_rev, input.body);
+    let decision = decide_save(
+        current
+            .as_ref()
+            .map(|(_, _, rev, body, _)| (*rev, body.as_str())),
+        input.base_rev,
+        input.body,
+    );
     let result = match (decision, current) {
         (SaveDecision::Create, _) => {
             let status = EntryStatus::Draft;
@@ -80,29 +97,81 @@ pub async fn save(db: &Db, input: &SaveInput<'_>) -> Result<Option<SaveResult>, 
             .bind(at)
             .execute(&mut *tx)
             .await?;
-            revision(&mut tx, input.entry_id, Some(1), input.body, status, false, input.op_id, at).await?;
-            SaveResult { entry_id: input.entry_id.to_string(), rev: 1, status, outcome: SaveOutcome::Saved }
+            revision(
+                &mut tx,
+                input.entry_id,
+                Some(1),
+                input.body,
+                status,
+                false,
+                input.op_id,
+                at,
+            )
+            .await?;
+            SaveResult {
+                entry_id: input.entry_id.to_string(),
+                rev: 1,
+                status,
+                outcome: SaveOutcome::Saved,
+            }
         }
         (SaveDecision::Accept { rev }, Some((id, _, _, _, old_status))) => {
-            let status = EntryStatus::parse(&old_status).unwrap_or(EntryStatus::Draft).after_edit();
-            sqlx::query("UPDATE log_entries SET body = ?, rev = ?, status = ?, updated_at = ? WHERE id = ?")
-                .bind(input.body)
-                .bind(rev)
-                .bind(status.as_str())
-                .bind(at)
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
-            revision(&mut tx, &id, Some(rev), input.body, status, false, input.op_id, at).await?;
-            SaveResult { entry_id: id, rev, status, outcome: SaveOutcome::Saved }
+            let status = EntryStatus::parse(&old_status)
+                .unwrap_or(EntryStatus::Draft)
+                .after_edit();
+            sqlx::query(
+                "UPDATE log_entries SET body = ?, rev = ?, status = ?, updated_at = ? WHERE id = ?",
+            )
+            .bind(input.body)
+            .bind(rev)
+            .bind(status.as_str())
+            .bind(at)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+            revision(
+                &mut tx,
+                &id,
+                Some(rev),
+                input.body,
+                status,
+                false,
+                input.op_id,
+                at,
+            )
+            .await?;
+            SaveResult {
+                entry_id: id,
+                rev,
+                status,
+                outcome: SaveOutcome::Saved,
+            }
         }
-        (SaveDecision::Unchanged, Some((id, _, rev, _, status))) => {
-            SaveResult { entry_id: id, rev, status: EntryStatus::parse(&status).unwrap_or(EntryStatus::Draft), outcome: SaveOutcome::Saved }
-        }
+        (SaveDecision::Unchanged, Some((id, _, rev, _, status))) => SaveResult {
+            entry_id: id,
+            rev,
+            status: EntryStatus::parse(&status).unwrap_or(EntryStatus::Draft),
+            outcome: SaveOutcome::Saved,
+        },
         (SaveDecision::Conflict, Some((id, _, rev, body, status))) => {
             let status = EntryStatus::parse(&status).unwrap_or(EntryStatus::Draft);
-            revision(&mut tx, &id, None, input.body, status, true, input.op_id, at).await?;
-            SaveResult { entry_id: id, rev, status, outcome: SaveOutcome::Conflict { theirs: body } }
+            revision(
+                &mut tx,
+                &id,
+                None,
+                input.body,
+                status,
+                true,
+                input.op_id,
+                at,
+            )
+            .await?;
+            SaveResult {
+                entry_id: id,
+                rev,
+                status,
+                outcome: SaveOutcome::Conflict { theirs: body },
+            }
         }
         (_, None) => unreachable!("decide_save only creates when there is no entry"),
     };
@@ -151,12 +220,18 @@ pub struct EntryRow {
 const ENTRY_COLUMNS: &str = "e.id, e.section_key, e.prompt_key, e.kind, e.body, e.status, e.rev, e.created_at, e.updated_at, e.submitted_at";
 
 /// One person's entries for one section.
-pub async fn for_section(db: &Db, user_id: i64, section_key: &str) -> Result<Vec<EntryRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = ? AND e.section_key = ?"))
-        .bind(user_id)
-        .bind(section_key)
-        .fetch_all(db)
-        .await
+pub async fn for_section(
+    db: &Db,
+    user_id: i64,
+    section_key: &str,
+) -> Result<Vec<EntryRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = ? AND e.section_key = ?"
+    ))
+    .bind(user_id)
+    .bind(section_key)
+    .fetch_all(db)
+    .await
 }
 
 #[derive(Default)]
@@ -172,18 +247,28 @@ pub struct Filters<'a> {
 pub fn fts_query(text: &str) -> Option<String> {
     let words: Vec<String> = text
         .split_whitespace()
-        .map(|w| w.chars().filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '-').collect::<String>())
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '-')
+                .collect::<String>()
+        })
         .filter(|w| !w.is_empty())
         .map(|w| format!("\"{}\"*", w.replace('"', "")))
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-pub async fn list(db: &Db, user_id: i64, filters: &Filters<'_>) -> Result<Vec<EntryRow>, sqlx::Error> {
+pub async fn list(
+    db: &Db,
+    user_id: i64,
+    filters: &Filters<'_>,
+) -> Result<Vec<EntryRow>, sqlx::Error> {
     let mut sql = format!("SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = ?");
     let fts = filters.query.and_then(fts_query);
     if fts.is_some() {
-        sql.push_str(" AND e.rowid IN (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ?)");
+        sql.push_str(
+            " AND e.rowid IN (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ?)",
+        );
     }
     if filters.module.is_some() {
         sql.push_str(" AND e.section_key LIKE ? || '.%'");
@@ -213,11 +298,13 @@ pub async fn list(db: &Db, user_id: i64, filters: &Filters<'_>) -> Result<Vec<En
 
 /// An entry of this person's (None for anyone else's).
 pub async fn get(db: &Db, user_id: i64, id: &str) -> Result<Option<EntryRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = ? AND e.id = ?"))
-        .bind(user_id)
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = ? AND e.id = ?"
+    ))
+    .bind(user_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -275,7 +362,12 @@ pub async fn submit(db: &Db, user_id: i64, ids: &[String]) -> Result<u64, sqlx::
 
 /// Schedules the follow-up prompt for a practice section (once; a later completion does
 /// not move it).
-pub async fn schedule_follow_up(db: &Db, user_id: i64, section_key: &str, due_at: i64) -> Result<(), sqlx::Error> {
+pub async fn schedule_follow_up(
+    db: &Db,
+    user_id: i64,
+    section_key: &str,
+    due_at: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO follow_ups (user_id, section_key, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         .bind(user_id)
         .bind(section_key)
@@ -286,7 +378,11 @@ pub async fn schedule_follow_up(db: &Db, user_id: i64, section_key: &str, due_at
 }
 
 /// Follow-ups that are due and not yet answered.
-pub async fn due_follow_ups(db: &Db, user_id: i64, at: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn due_follow_ups(
+    db: &Db,
+    user_id: i64,
+    at: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT f.section_key, f.due_at FROM follow_ups f WHERE f.user_id = ? AND f.due_at <= ? AND f.done_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM log_entries e WHERE e.user_id = f.user_id AND e.section_key = f.section_key AND e.prompt_key = 'follow_up')
@@ -299,7 +395,10 @@ pub async fn due_follow_ups(db: &Db, user_id: i64, at: i64) -> Result<Vec<(Strin
 }
 
 pub async fn follow_up_days(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
-    let row: (i64,) = sqlx::query_as("SELECT follow_up_days FROM settings WHERE id = ?").bind(setting_id).fetch_one(db).await?;
+    let row: (i64,) = sqlx::query_as("SELECT follow_up_days FROM settings WHERE id = ?")
+        .bind(setting_id)
+        .fetch_one(db)
+        .await?;
     Ok(row.0)
 }
 
@@ -310,24 +409,51 @@ mod tests {
     use crate::store::{settings, test_db, users};
 
     async fn person(db: &Db, email: &str) -> i64 {
-        let s = settings::create(db, "Oak", Sector::SchoolAge).await.unwrap();
-        let u = users::NewUser { email, display_name: "A", password_hash: "h", role: Role::Practitioner, setting_id: s, sector: Sector::SchoolAge };
+        let s = settings::create(db, "Oak", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let u = users::NewUser {
+            email,
+            display_name: "A",
+            password_hash: "h",
+            role: Role::Practitioner,
+            setting_id: s,
+            sector: Sector::SchoolAge,
+        };
         users::create(db, &u).await.unwrap()
     }
 
     fn input<'a>(op: &'a str, id: &'a str, user: i64, base: i64, body: &'a str) -> SaveInput<'a> {
-        SaveInput { op_id: op, entry_id: id, user_id: user, section_key: "m1.reflection", prompt_key: "p1", kind: EntryKind::Reflection, base_rev: base, body }
+        SaveInput {
+            op_id: op,
+            entry_id: id,
+            user_id: user,
+            section_key: "m1.reflection",
+            prompt_key: "p1",
+            kind: EntryKind::Reflection,
+            base_rev: base,
+            body,
+        }
     }
 
     #[tokio::test]
     async fn saves_make_revisions_and_replays_change_nothing() {
         let db = test_db::fresh().await;
         let me = person(&db, "a@b.org").await;
-        let first = save(&db, &input("op1", "e1", me, 0, "first")).await.unwrap().unwrap();
+        let first = save(&db, &input("op1", "e1", me, 0, "first"))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((first.rev, first.outcome), (1, SaveOutcome::Saved));
-        let second = save(&db, &input("op2", "e1", me, 1, "second")).await.unwrap().unwrap();
+        let second = save(&db, &input("op2", "e1", me, 1, "second"))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(second.rev, 2);
-        let replay = save(&db, &input("op2", "e1", me, 1, "second")).await.unwrap().unwrap();
+        let replay = save(&db, &input("op2", "e1", me, 1, "second"))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(replay.rev, 2);
         assert_eq!(revisions(&db, "e1").await.unwrap().len(), 2);
     }
@@ -336,14 +462,31 @@ mod tests {
     async fn a_stale_save_keeps_both_texts() {
         let db = test_db::fresh().await;
         let me = person(&db, "a@b.org").await;
-        save(&db, &input("op1", "e1", me, 0, "first")).await.unwrap();
-        save(&db, &input("op2", "e1", me, 1, "from the laptop")).await.unwrap();
-        let stale = save(&db, &input("op3", "e1", me, 1, "from the tablet")).await.unwrap().unwrap();
-        assert_eq!(stale.outcome, SaveOutcome::Conflict { theirs: "from the laptop".into() });
+        save(&db, &input("op1", "e1", me, 0, "first"))
+            .await
+            .unwrap();
+        save(&db, &input("op2", "e1", me, 1, "from the laptop"))
+            .await
+            .unwrap();
+        let stale = save(&db, &input("op3", "e1", me, 1, "from the tablet"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            stale.outcome,
+            SaveOutcome::Conflict {
+                theirs: "from the laptop".into()
+            }
+        );
         let revs = revisions(&db, "e1").await.unwrap();
-        assert!(revs.iter().any(|r| r.conflict && r.body == "from the tablet"));
+        assert!(revs
+            .iter()
+            .any(|r| r.conflict && r.body == "from the tablet"));
         // A second device that started the same answer under its own id meets the same entry.
-        let other_device = save(&db, &input("op4", "e2", me, 0, "tablet's own start")).await.unwrap().unwrap();
+        let other_device = save(&db, &input("op4", "e2", me, 0, "tablet's own start"))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(other_device.entry_id, "e1");
         assert!(matches!(other_device.outcome, SaveOutcome::Conflict { .. }));
     }
@@ -354,7 +497,12 @@ mod tests {
         let me = person(&db, "a@b.org").await;
         let other = person(&db, "c@d.org").await;
         save(&db, &input("op1", "e1", me, 0, "mine")).await.unwrap();
-        assert_eq!(save(&db, &input("op2", "e1", other, 1, "theirs")).await.unwrap(), None);
+        assert_eq!(
+            save(&db, &input("op2", "e1", other, 1, "theirs"))
+                .await
+                .unwrap(),
+            None
+        );
         assert_eq!(get(&db, me, "e1").await.unwrap().unwrap().body, "mine");
         assert!(get(&db, other, "e1").await.unwrap().is_none());
     }
@@ -363,16 +511,63 @@ mod tests {
     async fn editing_a_submitted_entry_makes_a_draft_and_search_finds_words() {
         let db = test_db::fresh().await;
         let me = person(&db, "a@b.org").await;
-        save(&db, &input("op1", "e1", me, 0, "Visual timetables helped Jay settle")).await.unwrap();
+        save(
+            &db,
+            &input("op1", "e1", me, 0, "Visual timetables helped Jay settle"),
+        )
+        .await
+        .unwrap();
         assert_eq!(submit(&db, me, &["e1".into()]).await.unwrap(), 1);
-        assert_eq!(submit(&db, me, &["e1".into()]).await.unwrap(), 0, "already submitted");
-        let edited = save(&db, &input("op2", "e1", me, 1, "Visual timetables helped Jay settle quickly")).await.unwrap().unwrap();
+        assert_eq!(
+            submit(&db, me, &["e1".into()]).await.unwrap(),
+            0,
+            "already submitted"
+        );
+        let edited = save(
+            &db,
+            &input(
+                "op2",
+                "e1",
+                me,
+                1,
+                "Visual timetables helped Jay settle quickly",
+            ),
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(edited.status, EntryStatus::Draft);
-        let found = list(&db, me, &Filters { query: Some("timetable"), ..Default::default() }).await.unwrap();
+        let found = list(
+            &db,
+            me,
+            &Filters {
+                query: Some("timetable"),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(found.len(), 1);
-        let none = list(&db, me, &Filters { query: Some("phonics"), ..Default::default() }).await.unwrap();
+        let none = list(
+            &db,
+            me,
+            &Filters {
+                query: Some("phonics"),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         assert!(none.is_empty());
-        let hostile = list(&db, me, &Filters { query: Some("\" OR * NEAR("), ..Default::default() }).await;
+        let hostile = list(
+            &db,
+            me,
+            &Filters {
+                query: Some("\" OR * NEAR("),
+                ..Default::default()
+            },
+        )
+        .await;
         assert!(hostile.is_ok(), "search text can never break the query");
     }
 }
