@@ -238,7 +238,8 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
             </p>
             {move || matches!(state.get(), SaveState::SignedOut).then(|| {
                 let path = next.pathname.get_untracked();
-                view! { <p><a href=format!("/sign-in?next={}", crate::pages::urlencode(&path))>"Sign in again"</a></p> }
+                // A full page load: the page still believes the person is signed in.
+                view! { <p><a href=format!("/sign-in?next={}", crate::pages::urlencode(&path)) rel="external">"Sign in again"</a></p> }
             })}
             {move || match state.get() {
                 SaveState::Conflict(theirs) => Some(view! {

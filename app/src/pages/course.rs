@@ -5,6 +5,7 @@ use crate::api::course::{
     course_overview, module_view, section_view, ModuleCard, ModuleData, RecordProgress,
     SectionData, ViewSegment,
 };
+use crate::api::log::{section_answers, Answer};
 use crate::components::*;
 use crate::content::SectionKind;
 use crate::error::AppError;
@@ -211,14 +212,24 @@ pub fn SectionPage() -> impl IntoView {
                 query.with(|q| q.get("sector")),
             )
         },
-        |(module, section, sector)| section_view(module, section, sector),
+        // The answers load with the section: one resource for the page.
+        |(module, section, sector)| async move {
+            let key = format!("{module}.{section}");
+            let view = section_view(module, section, sector).await?;
+            let answers = if view.kind == SectionKind::Knowledge {
+                vec![]
+            } else {
+                section_answers(key).await?
+            };
+            Ok::<_, AppError>((view, answers))
+        },
     );
     view! {
         <Restricted>
             <Suspense fallback=|| view! { <p>"Loading the section…"</p> }>
                 {move || Suspend::new(async move {
                     match section.await {
-                        Ok(view) => view! { <SectionDetail view/> }.into_any(),
+                        Ok((view, answers)) => view! { <SectionDetail view answers/> }.into_any(),
                         Err(e) => load_error(e),
                     }
                 })}
@@ -228,7 +239,7 @@ pub fn SectionPage() -> impl IntoView {
 }
 
 #[component]
-fn SectionDetail(view: SectionData) -> impl IntoView {
+fn SectionDetail(view: SectionData, answers: Vec<Answer>) -> impl IntoView {
     let complete = ServerAction::<RecordProgress>::new();
     let completed = Signal::derive({
         let already = view.completed;
@@ -292,6 +303,8 @@ fn SectionDetail(view: SectionData) -> impl IntoView {
             })}
         </article>
 
+        {(!answers.is_empty()).then(|| view! { <SectionAnswers section_key=view.key.clone() answers/> })}
+
         <section aria-labelledby="complete-heading" class="card complete-card">
             <h2 id="complete-heading" class="card-heading">"Finished this section?"</h2>
             <ErrorSummary error=complete_error/>
@@ -318,6 +331,22 @@ fn SectionDetail(view: SectionData) -> impl IntoView {
             {view.previous.map(|p| view! { <a href=p.href class="pager-previous" rel="prev"><span class="pager-label">"Previous"</span>{p.title}</a> })}
             {view.next.map(|n| view! { <a href=n.href class="pager-next" rel="next"><span class="pager-label">"Next"</span>{n.title}</a> })}
         </nav>
+    }
+}
+
+/// The learning-log questions of a section, each with an autosaving answer box.
+#[component]
+fn SectionAnswers(section_key: String, answers: Vec<Answer>) -> impl IntoView {
+    let user_id = crate::session::use_me().get_untracked().map_or(0, |m| m.id);
+    view! {
+        <section aria-labelledby="log-heading" class="card answers" id="follow-up">
+            <h2 id="log-heading" class="card-heading">"Your learning log"</h2>
+            <p class="muted">
+                "Your answers save as you type and stay private until you submit them to your SENCo from your "
+                <a href="/log">"learning log"</a>"."
+            </p>
+            {answers.into_iter().map(|answer| view! { <AnswerBox answer section_key=section_key.clone() user_id/> }).collect_view()}
+        </section>
     }
 }
 

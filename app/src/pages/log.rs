@@ -57,12 +57,13 @@ fn Log() -> impl IntoView {
     view! {
         <h1 class="page-title">"Learning log"</h1>
         <p class="lead">"Everything you have written in Tandem. Entries are private until you submit them to your SENCo."</p>
+        // Downloads are files, not pages: `rel="external"` keeps the router out of the way.
         <p class="export-links">
             <a href="/log/print">"Printable log"</a>
-            <a href="/log/learning-log.pdf">"Download as PDF"</a>
-            <a href="/log/certificate.pdf">"Completion certificate (PDF)"</a>
-            <a href="/log/export.json">"Download my data (JSON)"</a>
-            <a href="/log/export.csv">"Download my data (CSV)"</a>
+            <a href="/log/learning-log.pdf" rel="external" download>"Download as PDF"</a>
+            <a href="/log/certificate.pdf" rel="external" download>"Completion certificate (PDF)"</a>
+            <a href="/log/export.json" rel="external" download>"Download my data (JSON)"</a>
+            <a href="/log/export.csv" rel="external" download>"Download my data (CSV)"</a>
         </p>
         <form method="get" action="/log" class="filters" role="search" aria-label="Filter your learning log">
             <div class="field">
