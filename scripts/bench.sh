@@ -51,4 +51,23 @@ run() { # label, connections, threads, url
 }
 run "section page, 1 client" 1 1 "$page"
 run "section page, 32 clients (budget p99 15 ms)" 32 2 "$page"
+
+# Log-entry saves: every request is a new save (new op id) of one answer, so each is a
+# write transaction; once the entry exists they are stale saves, kept as conflict revisions.
+cat > "$dir/save.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Accept"] = "application/json"
+wrk.headers["Origin"] = "$base"
+local function hex(n) local t = {} for i = 1, n do t[i] = string.format("%x", math.random(0, 15)) end return table.concat(t) end
+request = function()
+  local op = hex(8) .. "-" .. hex(4) .. "-4" .. hex(3) .. "-8" .. hex(3) .. "-" .. hex(12)
+  wrk.body = "op_id=" .. op .. "&entry_id=aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee&section_key=m1.reflection&prompt_key=p1&base_rev=0&body=Benchmark+reflection+text+" .. op
+  return wrk.format()
+end
+LUA
+save_out=$(wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $cookie" -s "$dir/save.lua" "$base/api/log/save")
+printf '%-44s %10s req/s   p50 %8s   p99 %8s\n' "log-entry saves, 32 writers (budget 1000/s, p99 10 ms)" \
+  "$(awk '/Requests\/sec/ {print $2}' <<<"$save_out")" "$(awk '$1=="50%" {print $2}' <<<"$save_out")" "$(awk '$1=="99%" {print $2}' <<<"$save_out")"
+errors=$(awk '/Non-2xx/ {print $NF}' <<<"$save_out"); [ -z "$errors" ] || echo "  non-2xx answers: $errors"
 echo "memory after load: $(rss)  (budget 150 MB)"
