@@ -7,8 +7,10 @@ pub mod content;
 pub mod error;
 pub mod log;
 pub mod model;
+pub mod oversight;
 pub mod pages;
 pub mod progress;
+pub mod review;
 pub mod session;
 pub mod validate;
 
@@ -33,7 +35,9 @@ use pages::{
     log::{EntryPage, LogPage},
     log_print::LogPrintPage,
     profile::ProfilePage,
+    review::{ReviewEntryPage, ReviewQueuePage},
     sign_in::SignInPage,
+    staff::{StaffDashboardPage, StaffMemberPage},
 };
 use session::{initial_me, CurrentUser};
 
@@ -118,6 +122,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/log") view=LogPage/>
                     <Route path=path!("/log/print") view=LogPrintPage/>
                     <Route path=path!("/log/:id") view=EntryPage/>
+                    <Route path=path!("/review") view=ReviewQueuePage/>
+                    <Route path=path!("/review/:id") view=ReviewEntryPage/>
+                    <Route path=path!("/staff") view=StaffDashboardPage/>
+                    <Route path=path!("/staff/:id") view=StaffMemberPage/>
                     <Route path=path!("/modules") view=CataloguePage/>
                     <Route path=path!("/modules/:module") view=ModulePage/>
                     <Route path=path!("/modules/:module/:section") view=SectionPage/>

@@ -34,6 +34,12 @@ pub enum Command {
     Migrate,
     /// Seed demo data (a setting and four accounts) into a new, empty database and print how to sign in.
     Demo,
+    /// Add a large generated setting (for benchmarks): N staff with realistic progress and
+    /// a SENCo, senco@large.example, who signs in with the demo password.
+    Generate {
+        #[arg(long, default_value_t = 500)]
+        staff: usize,
+    },
     /// Validate the course content and print each module's sections, minutes and words.
     Content,
     /// Manage settings (schools, nurseries, colleges).
@@ -58,6 +64,27 @@ pub struct ServeArgs {
     /// Seed demo data when the database has no settings yet (for trying Tandem out).
     #[arg(long, env = "TANDEM_DEMO", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
     pub demo: bool,
+    /// SMTP server for email digests, e.g. `smtp://user:pass@mail.example:587?tls=required`.
+    /// Without it, Tandem sends no email (counts in the navigation still work).
+    #[arg(long, env = "TANDEM_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of digests, e.g. `Tandem <tandem@school.example>`.
+    #[arg(
+        long,
+        env = "TANDEM_MAIL_FROM",
+        default_value = "Tandem <tandem@localhost>"
+    )]
+    pub mail_from: String,
+    /// The address people use to reach Tandem, for links in emails.
+    #[arg(
+        long,
+        env = "TANDEM_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000"
+    )]
+    pub public_url: String,
+    /// Minutes between email digests.
+    #[arg(long, env = "TANDEM_DIGEST_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub digest_minutes: u64,
 }
 
 impl Default for ServeArgs {

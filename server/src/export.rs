@@ -28,7 +28,7 @@ async fn data(state: &AppState, viewer: &Viewer) -> Result<ExportData, Response>
         })
 }
 
-fn download(content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {
+pub(crate) fn download(content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
@@ -54,17 +54,19 @@ pub async fn json(State(state): State<AppState>, Extension(viewer): Extension<Vi
     }
 }
 
-/// One row per entry; quotes doubled, and cells that a spreadsheet would run as a formula
-/// are prefixed with an apostrophe.
-pub fn csv(d: &ExportData) -> String {
-    let cell = |s: &str| {
-        let s = if s.starts_with(['=', '+', '-', '@']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        format!("\"{}\"", s.replace('"', "\"\""))
+/// One CSV cell: quotes doubled, and text a spreadsheet would run as a formula prefixed
+/// with an apostrophe.
+pub(crate) fn cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
     };
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// One row per entry.
+pub fn csv(d: &ExportData) -> String {
     let mut out = String::from(
         "module,section,kind,question,answer,status,created,last_changed,submitted,feedback\r\n",
     );

@@ -4,9 +4,12 @@
 pub mod cli;
 pub mod demo;
 pub mod export;
+pub mod generate;
+pub mod mail;
 pub mod middleware;
 pub mod pdf;
 pub mod router;
+pub mod staff_export;
 
 use app::server::AppState;
 use leptos::prelude::LeptosOptions;

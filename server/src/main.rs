@@ -48,6 +48,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("{url} already has data; demo data is only added to a new database")
             }
         }
+        Command::Generate { staff } => {
+            let state = server::prepare(&config).await?;
+            server::generate::large_setting(&state.db, &state.course, staff).await?;
+            println!(
+                "Generated a setting with {staff} staff. Sign in as {} with the demo password.",
+                server::generate::SENCO_EMAIL
+            );
+            Ok(())
+        }
         Command::Setting(SettingCommand::Add { name, sector }) => {
             let name = validate::setting_name(&name).map_err(anyhow::Error::msg)?;
             let sector = validate::sector(&sector).map_err(anyhow::Error::msg)?;
@@ -98,6 +107,12 @@ async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
         .tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
+    if let Some(url) = &args.smtp_url {
+        let mailer = server::mail::Mailer::new(url, &args.mail_from, &args.public_url)?;
+        let every = std::time::Duration::from_secs(args.digest_minutes * 60);
+        server::mail::spawn(state.db.clone(), state.course.clone(), mailer, every);
+        tracing::info!(minutes = args.digest_minutes, "email digests on");
+    }
     let app = server::router::router(state);
     tracing::info!(%addr, database = config.database_url, ready_in_ms = started.elapsed().as_millis() as u64, "Tandem is serving on http://{addr}");
     axum::serve(

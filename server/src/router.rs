@@ -34,6 +34,14 @@ pub fn router(state: AppState) -> Router {
             "/log/certificate.pdf",
             get(crate::export::certificate_download),
         )
+        .route(
+            "/staff/progress.csv",
+            get(crate::staff_export::progress_download),
+        )
+        .route(
+            "/staff/{id}/evidence.pdf",
+            get(crate::staff_export::evidence_download),
+        )
         .route("/api/{*name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();

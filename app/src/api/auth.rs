@@ -132,7 +132,7 @@ pub async fn join(
     }
 
     let password_hash = password::hash(password).await?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::store::write(&db).await?;
     let Some((setting_id, role)) = invites::redeem(&mut tx, &code).await? else {
         drop(tx); // roll back first: SQLite allows one writer at a time
         rate_limit::hit(&db, &address_bucket, &rate_limit::INVITES_PER_ADDRESS).await?;

@@ -39,6 +39,8 @@ pub struct EntrySummary {
     pub status: EntryStatus,
     pub updated_at: i64,
     pub excerpt: String,
+    /// Feedback the author has not opened yet.
+    pub new_feedback: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +57,26 @@ pub struct Feedback {
     pub author: String,
     pub body: String,
     pub created_at: i64,
+    pub action: crate::review::ReviewAction,
+    /// The submitted version it was about.
+    pub rev: Option<i64>,
+    /// Not yet seen by the entry's author.
+    pub unread: bool,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::store::log::FeedbackRow> for Feedback {
+    fn from(f: crate::store::log::FeedbackRow) -> Self {
+        Feedback {
+            author: f.author,
+            body: f.body,
+            created_at: f.created_at,
+            action: crate::review::ReviewAction::parse(&f.action)
+                .unwrap_or(crate::review::ReviewAction::Comment),
+            rev: f.rev,
+            unread: f.read_at.is_none(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +85,36 @@ pub struct EntryDetail {
     pub body: String,
     pub revisions: Vec<Revision>,
     pub feedback: Vec<Feedback>,
+    /// Who else has read or acted on this entry, newest first.
+    pub viewed_by: Vec<Access>,
+}
+
+/// One line of the audit trail, as the entry's author sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Access {
+    pub who: String,
+    pub what: String,
+    pub at: i64,
+    pub entry_id: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::store::review::AccessRow> for Access {
+    fn from(a: crate::store::review::AccessRow) -> Self {
+        let what = match a.action.as_str() {
+            "viewed" => "Read",
+            "exported" => "Included in an evidence pack",
+            other => crate::review::ReviewAction::parse(other)
+                .map(|r| r.label())
+                .unwrap_or("Opened"),
+        };
+        Access {
+            who: a.who,
+            what: what.to_string(),
+            at: a.at,
+            entry_id: a.entry_id,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,7 +126,7 @@ pub struct FollowUp {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod server {
+pub mod server {
     use super::*;
     use crate::content::{section_href, Course};
     use crate::log::{prompts_for, FOLLOW_UP_PROMPT};
@@ -120,6 +172,7 @@ pub(crate) mod server {
             } else {
                 excerpt
             },
+            new_feedback: false,
         }
     }
 }
@@ -242,8 +295,16 @@ pub async fn log_list(
         status: status.as_deref().and_then(EntryStatus::parse),
         query: q.as_deref().filter(|q| !q.trim().is_empty()),
     };
-    let rows = store::list(&db()?, me.id, &filters).await?;
-    Ok(rows.iter().map(|r| server::summary(&course, r)).collect())
+    let db = db()?;
+    let rows = store::list(&db, me.id, &filters).await?;
+    let unread = crate::store::review::entries_with_unread_feedback(&db, me.id).await?;
+    Ok(rows
+        .iter()
+        .map(|r| EntrySummary {
+            new_feedback: unread.contains(&r.id),
+            ..server::summary(&course, r)
+        })
+        .collect())
 }
 
 #[server(endpoint = "log/entry")]
@@ -268,17 +329,21 @@ pub async fn log_entry(id: String) -> Result<EntryDetail, AppError> {
     let feedback = store::feedback(&db, &row.id)
         .await?
         .into_iter()
-        .map(|f| Feedback {
-            author: f.author,
-            body: f.body,
-            created_at: f.created_at,
-        })
+        .map(Feedback::from)
+        .collect();
+    // Opening the entry is reading its feedback: the unread badge goes once it is seen.
+    crate::store::review::mark_feedback_read(&db, me.id, &row.id).await?;
+    let viewed_by = crate::store::review::accesses(&db, me.id, Some(&row.id), 50)
+        .await?
+        .into_iter()
+        .map(Access::from)
         .collect();
     Ok(EntryDetail {
         summary: server::summary(&course, &row),
         body: row.body,
         revisions,
         feedback,
+        viewed_by,
     })
 }
 
@@ -410,11 +475,7 @@ pub async fn export_data(
         let feedback = store::feedback(db, &row.id)
             .await?
             .into_iter()
-            .map(|f| Feedback {
-                author: f.author,
-                body: f.body,
-                created_at: f.created_at,
-            })
+            .map(Feedback::from)
             .collect();
         entries.push(ExportEntry {
             id: row.id.clone(),

@@ -7,6 +7,8 @@ pub mod auth;
 pub mod course;
 pub mod log;
 pub mod profile;
+pub mod review;
+pub mod staff;
 
 /// Where to go after signing in: only paths on this site, never another host.
 pub fn safe_next(next: Option<&str>) -> String {

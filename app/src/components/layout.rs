@@ -34,6 +34,10 @@ pub fn nav_items(me: &Me) -> Vec<(&'static str, &'static str)> {
         ("/modules", "Modules"),
         ("/log", "Learning log"),
     ];
+    if me.role == Role::Senco {
+        items.push(("/review", "Review queue"));
+        items.push(("/staff", "Staff progress"));
+    }
     if me.role == Role::Admin {
         items.push(("/admin", "Staff and invites"));
     }
@@ -41,11 +45,36 @@ pub fn nav_items(me: &Me) -> Vec<(&'static str, &'static str)> {
     items
 }
 
+/// The count shown beside a navigation link, if it has one and it is not zero.
+fn badge(href: &str, notices: crate::api::review::NavCounts) -> Option<impl IntoView> {
+    let (count, meaning) = match href {
+        "/review" => (notices.awaiting_review, "waiting for review"),
+        "/log" => (notices.unread_feedback, "new replies"),
+        _ => return None,
+    };
+    (count > 0).then(|| {
+        view! {
+            <span class="badge">{count}<span class="sr-only">{format!(" {meaning}")}</span></span>
+        }
+    })
+}
+
 #[component]
 pub fn Header() -> impl IntoView {
     let me = use_me();
     let location = use_location();
     let sign_out = ServerAction::<SignOut>::new();
+    // The badge numbers, fetched again on every navigation so they stay current.
+    let notices = Resource::new(
+        move || (me.with(Option::is_some), location.pathname.get()),
+        |(signed_in, _)| async move {
+            if signed_in {
+                crate::api::review::notices().await.unwrap_or_default()
+            } else {
+                Default::default()
+            }
+        },
+    );
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out.value().get() {
             hard_navigate("/sign-in?signed_out=1");
@@ -73,7 +102,16 @@ pub fn Header() -> impl IntoView {
                                                     let here = if href == "/" { path == "/" } else { path.starts_with(href) };
                                                     here.then_some("page")
                                                 };
-                                                view! { <li><a href=href aria-current=current>{label}</a></li> }
+                                                view! {
+                                                    <li>
+                                                        <a href=href aria-current=current>
+                                                            {label}
+                                                            <Suspense fallback=|| ()>
+                                                                {move || Suspend::new(async move { badge(href, notices.await) })}
+                                                            </Suspense>
+                                                        </a>
+                                                    </li>
+                                                }
                                             })
                                             .collect_view()}
                                     </ul>

@@ -120,6 +120,35 @@ fn Log() -> impl IntoView {
                 }
             })}
         </Transition>
+        <AccessList/>
+    }
+}
+
+/// Who has read or acted on this person's submitted entries (the audit trail, theirs to see).
+#[component]
+fn AccessList() -> impl IntoView {
+    let views = Resource::new(|| (), |_| crate::api::review::my_entry_views());
+    view! {
+        <section aria-labelledby="access-heading">
+            <h2 id="access-heading" class="section-title">"Who has read your entries"</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match views.await {
+                        Ok(list) if list.is_empty() => view! { <p>"Nobody else has opened your entries. Your SENCo can read an entry once you submit it, and each time they do it is listed here."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="plain-list">{list.into_iter().map(|a| {
+                                let text = format!("{}: {}, {}", a.who, a.what, format_date(a.at));
+                                match a.entry_id {
+                                    Some(id) => view! { <li><a href=format!("/log/{id}")>{text}</a></li> }.into_any(),
+                                    None => view! { <li>{text}</li> }.into_any(),
+                                }
+                            }).collect_view()}</ul>
+                        }.into_any(),
+                        Err(e) => view! { <p class="error-text">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 
@@ -145,6 +174,7 @@ fn EntryTable(list: Vec<EntrySummary>) -> impl IntoView {
                         <tr>
                             <td>
                                 <a href=format!("/log/{}", e.id)>{e.question.clone()}</a>
+                                {e.new_feedback.then(|| view! { " " <strong class="tag tag-blue">"New feedback"</strong> })}
                                 <span class="muted block">{e.excerpt.clone()}</span>
                             </td>
                             <td>{format!("{}: {}", e.module_number, e.section_title)}</td>
@@ -213,13 +243,14 @@ fn Entry(detail: EntryDetail, submit: ServerAction<SubmitEntries>) -> impl IntoV
                 <Button>"Submit to your SENCo"</Button>
             </ActionForm>
         })}
-        <section aria-labelledby="feedback-heading">
-            <h2 id="feedback-heading" class="section-title">"Feedback"</h2>
-            {if detail.feedback.is_empty() {
-                view! { <p>"No feedback yet. Your SENCo can reply once you have submitted this entry."</p> }.into_any()
+        <super::review::FeedbackThread feedback=detail.feedback empty="No feedback yet. Your SENCo can reply once you have submitted this entry."/>
+        <section aria-labelledby="views-heading">
+            <h2 id="views-heading" class="section-title">"Who has read this entry"</h2>
+            {if detail.viewed_by.is_empty() {
+                view! { <p>"Nobody else has opened this entry."</p> }.into_any()
             } else {
-                view! { <ul class="feedback-list">{detail.feedback.into_iter().map(|f| view! {
-                    <li class="card"><p class="caption">{format!("{} · {}", f.author, format_date(f.created_at))}</p><p class="pre">{f.body}</p></li>
+                view! { <ul class="plain-list">{detail.viewed_by.into_iter().map(|a| view! {
+                    <li>{format!("{}: {}, {}", a.who, a.what, format_date(a.at))}</li>
                 }).collect_view()}</ul> }.into_any()
             }}
         </section>

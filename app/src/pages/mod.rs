@@ -8,7 +8,9 @@ pub mod join;
 pub mod log;
 pub mod log_print;
 pub mod profile;
+pub mod review;
 pub mod sign_in;
+pub mod staff;
 
 use crate::model::Role;
 use crate::session::use_me;

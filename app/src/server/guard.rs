@@ -24,6 +24,8 @@ pub enum Need {
 }
 
 pub const ADMIN: Need = Need::Role(&[Role::Admin]);
+/// Review and oversight of a setting's staff: their SENCo only.
+pub const SENCO: Need = Need::Role(&[Role::Senco]);
 
 /// The viewer of the current request (nobody when there is no request context).
 pub fn viewer() -> Viewer {

@@ -41,7 +41,7 @@ type Current = (String, i64, i64, String, String);
 /// writes nothing. Returns None when the entry id belongs to someone else.
 pub async fn save(db: &Db, input: &SaveInput<'_>) -> Result<Option<SaveResult>, sqlx::Error> {
     let at = now();
-    let mut tx = db.begin().await?;
+    let mut tx = super::write(db).await?;
     let current: Option<Current> = sqlx::query_as(
         "SELECT id, user_id, rev, body, status FROM log_entries WHERE id = ? OR (user_id = ? AND section_key = ? AND prompt_key = ?)
          ORDER BY id = ? DESC LIMIT 1",
@@ -328,12 +328,16 @@ pub struct FeedbackRow {
     pub author: String,
     pub body: String,
     pub created_at: i64,
+    pub action: String,
+    pub rev: Option<i64>,
+    pub read_at: Option<i64>,
 }
 
 pub async fn feedback(db: &Db, entry_id: &str) -> Result<Vec<FeedbackRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT u.display_name AS author, f.body, f.created_at FROM feedback f JOIN users u ON u.id = f.author_id
-         WHERE f.entry_id = ? ORDER BY f.created_at",
+        "SELECT u.display_name AS author, f.body, f.created_at, f.action, f.rev, f.read_at
+         FROM feedback f JOIN users u ON u.id = f.author_id
+         WHERE f.entry_id = ? ORDER BY f.created_at, f.id",
     )
     .bind(entry_id)
     .fetch_all(db)
@@ -344,16 +348,29 @@ pub async fn feedback(db: &Db, entry_id: &str) -> Result<Vec<FeedbackRow>, sqlx:
 pub async fn submit(db: &Db, user_id: i64, ids: &[String]) -> Result<u64, sqlx::Error> {
     let at = now();
     let mut count = 0;
-    let mut tx = db.begin().await?;
+    let mut tx = super::write(db).await?;
     for id in ids {
         let done = sqlx::query(
-            "UPDATE log_entries SET status = 'submitted', submitted_at = ? WHERE id = ? AND user_id = ? AND status IN ('draft', 'needs_revision')",
+            "UPDATE log_entries SET status = 'submitted', submitted_at = ?, submitted_rev = rev
+             WHERE id = ? AND user_id = ? AND status IN ('draft', 'needs_revision')",
         )
         .bind(at)
         .bind(id)
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+        if done.rows_affected() == 1 {
+            // The same revision submitted again (after a revision request with no edit)
+            // keeps its first submission row.
+            sqlx::query(
+                "INSERT INTO submissions (entry_id, rev, submitted_at) SELECT id, rev, ? FROM log_entries WHERE id = ?
+                 ON CONFLICT (entry_id, rev) DO NOTHING",
+            )
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
         count += done.rows_affected();
     }
     tx.commit().await?;
@@ -405,22 +422,11 @@ pub async fn follow_up_days(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Role, Sector};
-    use crate::store::{settings, test_db, users};
+    use crate::model::Role;
+    use crate::store::test_db;
 
     async fn person(db: &Db, email: &str) -> i64 {
-        let s = settings::create(db, "Oak", Sector::SchoolAge)
-            .await
-            .unwrap();
-        let u = users::NewUser {
-            email,
-            display_name: "A",
-            password_hash: "h",
-            role: Role::Practitioner,
-            setting_id: s,
-            sector: Sector::SchoolAge,
-        };
-        users::create(db, &u).await.unwrap()
+        test_db::person(db, email, Role::Practitioner, None).await.1
     }
 
     fn input<'a>(op: &'a str, id: &'a str, user: i64, base: i64, body: &'a str) -> SaveInput<'a> {

@@ -1,10 +1,13 @@
 //! Everything that touches SQLite lives here (server only), one module per aggregate, so the
 //! server functions stay short and a different database would be a contained change.
 
+pub mod digest;
 pub mod invites;
 pub mod log;
+pub mod oversight;
 pub mod progress;
 pub mod rate_limit;
+pub mod review;
 pub mod sessions;
 pub mod settings;
 pub mod users;
@@ -41,6 +44,46 @@ pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// A write transaction, taken in turn. SQLite has one writer at a time; queueing writers
+/// here (fairly, without sleeping) instead of in SQLite's busy handler, which retries on
+/// a sleep schedule, keeps save latency flat under many concurrent writers. `BEGIN
+/// IMMEDIATE` takes the write lock up front, so a write never fails with SQLITE_BUSY while
+/// upgrading a read snapshot (another process sharing the file still waits on the busy
+/// timeout).
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    // Dropped after `tx` (fields drop in order), so a rollback finishes before the next
+    // writer's turn.
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+static WRITER_TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub async fn write(db: &Db) -> Result<WriteTx, sqlx::Error> {
+    let turn = WRITER_TURN.lock().await;
+    let tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    Ok(WriteTx { tx, _turn: turn })
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
 /// True when an insert failed only because a UNIQUE constraint already holds the value.
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
@@ -63,5 +106,31 @@ pub(crate) mod test_db {
             .unwrap();
         migrate(&db).await.unwrap();
         db
+    }
+
+    /// A person named by their email, in `setting` or in a new setting of their own.
+    /// Returns (setting id, user id).
+    pub async fn person(
+        db: &Db,
+        email: &str,
+        role: crate::model::Role,
+        setting: Option<i64>,
+    ) -> (i64, i64) {
+        use crate::model::Sector;
+        let setting_id = match setting {
+            Some(id) => id,
+            None => settings::create(db, "Oak", Sector::SchoolAge)
+                .await
+                .unwrap(),
+        };
+        let user = users::NewUser {
+            email,
+            display_name: email,
+            password_hash: "h",
+            role,
+            setting_id,
+            sector: Sector::SchoolAge,
+        };
+        (setting_id, users::create(db, &user).await.unwrap())
     }
 }

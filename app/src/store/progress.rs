@@ -17,7 +17,7 @@ pub struct NewEvent<'a> {
 /// false. The event and the section state it changes are written in one transaction.
 pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> {
     let at = now();
-    let mut tx = db.begin().await?;
+    let mut tx = super::write(db).await?;
     let inserted = sqlx::query(
         "INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING",
@@ -71,7 +71,7 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
 type StateRow = (Option<i64>, Option<i64>, Option<i64>, i64);
 type KeyedStateRow = (String, Option<i64>, Option<i64>, Option<i64>, i64);
 
-fn state_from_row(
+pub(crate) fn state_from_row(
     (first_opened_at, last_opened_at, completed_at, active_seconds): StateRow,
 ) -> SectionState {
     SectionState {
@@ -99,22 +99,13 @@ pub async fn states(db: &Db, user_id: i64) -> Result<HashMap<String, SectionStat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Role, Sector};
-    use crate::store::{settings, test_db, users};
+    use crate::model::Role;
+    use crate::store::test_db;
 
     async fn person(db: &Db) -> i64 {
-        let s = settings::create(db, "Oak", Sector::SchoolAge)
+        test_db::person(db, "a@b.org", Role::Practitioner, None)
             .await
-            .unwrap();
-        let u = users::NewUser {
-            email: "a@b.org",
-            display_name: "A",
-            password_hash: "h",
-            role: Role::Practitioner,
-            setting_id: s,
-            sector: Sector::SchoolAge,
-        };
-        users::create(db, &u).await.unwrap()
+            .1
     }
 
     fn event<'a>(op_id: &'a str, user_id: i64, kind: EventKind, seconds: i64) -> NewEvent<'a> {

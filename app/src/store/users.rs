@@ -166,7 +166,7 @@ pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<(), sqlx::Err
 
 /// Deactivating also ends every session, so the person is signed out everywhere at once.
 pub async fn set_active(db: &Db, user_id: i64, active: bool) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::write(db).await?;
     sqlx::query("UPDATE users SET active = ? WHERE id = ?")
         .bind(active)
         .bind(user_id)

@@ -119,6 +119,36 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Someone in a second setting ("Riverside College", created on first use) who can
+    /// sign in with the demo password. Returns their user id.
+    pub async fn person_elsewhere(&self, email: &str, role: app::model::Role) -> i64 {
+        use app::model::Sector;
+        use app::store::{settings, users};
+        let existing: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM settings WHERE name = 'Riverside College'")
+                .fetch_optional(&self.state.db)
+                .await
+                .unwrap();
+        let setting_id = match existing {
+            Some((id,)) => id,
+            None => settings::create(&self.state.db, "Riverside College", Sector::Post16)
+                .await
+                .unwrap(),
+        };
+        let hash = app::server::password::hash_blocking(server::demo::DEMO_PASSWORD).unwrap();
+        let user = users::NewUser {
+            email,
+            display_name: email,
+            password_hash: &hash,
+            role,
+            setting_id,
+            sector: Sector::Post16,
+        };
+        users::create(&self.state.db, &user).await.unwrap()
+    }
+}
+
 pub const ADMIN: &str = "admin@oakfield.example";
 pub const SENCO: &str = "senco@oakfield.example";
 pub const SAM: &str = "sam@oakfield.example";

@@ -1,0 +1,250 @@
+//! The SENCo's side of the learning log: the review queue, reading a submitted entry
+//! (audited), feedback and decisions, and the counts shown in the navigation.
+
+use crate::api::log::{Feedback, Revision};
+use crate::error::AppError;
+use crate::log::{EntryKind, EntryStatus};
+use crate::model::Sector;
+use crate::review::{Change, ReviewAction};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub id: String,
+    pub author: String,
+    pub sector: Sector,
+    pub module_number: u32,
+    pub section_title: String,
+    pub question: String,
+    pub kind: EntryKind,
+    pub submitted_at: i64,
+    pub resubmitted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueView {
+    pub items: Vec<QueueItem>,
+    /// Everyone in the setting, for the "practitioner" filter: (id, name).
+    pub staff: Vec<(i64, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewDetail {
+    pub id: String,
+    pub author: String,
+    pub author_id: i64,
+    pub sector: Sector,
+    pub module_number: u32,
+    pub module_title: String,
+    pub section_title: String,
+    pub section_href: String,
+    pub question: String,
+    pub kind: EntryKind,
+    pub status: EntryStatus,
+    /// The submitted revision shown (decisions are about this one).
+    pub rev: i64,
+    pub submitted_at: i64,
+    pub body: String,
+    /// What changed since the version submitted before this one, if any.
+    pub changes: Option<Vec<Change>>,
+    /// Every version the author submitted, newest first.
+    pub versions: Vec<Revision>,
+    pub feedback: Vec<Feedback>,
+}
+
+/// What the navigation badges show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NavCounts {
+    /// Entries in the setting waiting for this SENCo's review.
+    pub awaiting_review: u32,
+    /// Feedback on this person's entries that they have not opened.
+    pub unread_feedback: u32,
+}
+
+#[cfg(feature = "ssr")]
+use crate::{
+    api::log::server::question,
+    server::{
+        course, db,
+        guard::{require, Need, SENCO},
+    },
+    store::review as store,
+};
+
+#[server(endpoint = "review/queue")]
+pub async fn review_queue(
+    practitioner: Option<String>,
+    module: Option<String>,
+    sector: Option<String>,
+) -> Result<QueueView, AppError> {
+    let me = require(SENCO)?;
+    let (db, course) = (db()?, course()?);
+    let filters = store::QueueFilters {
+        author_id: practitioner.as_deref().and_then(|p| p.parse().ok()),
+        module: module.as_deref().filter(|m| course.module(m).is_some()),
+        sector: sector.as_deref().and_then(Sector::parse),
+    };
+    let items = store::queue(&db, me.setting_id, &filters)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let (module_number, section_title) = course
+                .section(&r.section_key)
+                .map(|(m, s)| (m.number, s.title.clone()))
+                .unwrap_or((0, r.section_key.clone()));
+            QueueItem {
+                question: question(&course, &r.section_key, &r.prompt_key),
+                id: r.id,
+                author: r.author,
+                sector: Sector::parse(&r.sector).unwrap_or(Sector::SchoolAge),
+                module_number,
+                section_title,
+                kind: EntryKind::parse(&r.kind).unwrap_or(EntryKind::Reflection),
+                submitted_at: r.submitted_at,
+                resubmitted: r.times_submitted > 1,
+            }
+        })
+        .collect();
+    let staff = crate::store::users::members(&db, me.setting_id)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.display_name))
+        .collect();
+    Ok(QueueView { items, staff })
+}
+
+/// A submitted entry for its SENCo. Reading it is written to the audit log.
+#[server(endpoint = "review/entry")]
+pub async fn review_entry(id: String) -> Result<ReviewDetail, AppError> {
+    let me = require(SENCO)?;
+    let (db, course) = (db()?, course()?);
+    let entry = store::submitted_entry(&db, me.setting_id, &id)
+        .await?
+        .ok_or_else(not_found)?;
+    store::audit(
+        &db,
+        me.id,
+        &[(entry.author_id, &entry.id)],
+        store::Access::Viewed,
+    )
+    .await?;
+    let versions = store::submitted_versions(&db, &entry.id).await?;
+    let changes = versions
+        .get(1)
+        .map(|before| crate::review::compare(&before.body, &entry.body));
+    let (module_number, module_title, section_title, section_href) = course
+        .section(&entry.section_key)
+        .map(|(m, s)| {
+            (
+                m.number,
+                m.title.clone(),
+                s.title.clone(),
+                crate::content::section_href(&m.key, &s.slug),
+            )
+        })
+        .unwrap_or_default();
+    let feedback = crate::store::log::feedback(&db, &entry.id)
+        .await?
+        .into_iter()
+        .map(Feedback::from)
+        .collect();
+    Ok(ReviewDetail {
+        question: question(&course, &entry.section_key, &entry.prompt_key),
+        id: entry.id,
+        author: entry.author,
+        author_id: entry.author_id,
+        sector: Sector::parse(&entry.sector).unwrap_or(Sector::SchoolAge),
+        module_number,
+        module_title,
+        section_title,
+        section_href,
+        kind: EntryKind::parse(&entry.kind).unwrap_or(EntryKind::Reflection),
+        status: EntryStatus::parse(&entry.status).unwrap_or(EntryStatus::Draft),
+        rev: entry.submitted_rev,
+        submitted_at: entry.submitted_at,
+        body: entry.body,
+        changes,
+        versions: versions
+            .into_iter()
+            .map(|v| Revision {
+                rev: Some(v.rev),
+                body: v.body,
+                status: EntryStatus::Submitted,
+                conflict: false,
+                created_at: v.submitted_at,
+            })
+            .collect(),
+        feedback,
+    })
+}
+
+/// Feedback, "reviewed" or "needs revision" on a submitted entry. `rev` is the version
+/// the SENCo read: if the author has since changed it, nothing is recorded.
+#[server(endpoint = "review/act")]
+pub async fn review_act(
+    id: String,
+    rev: i64,
+    action: String,
+    comment: String,
+) -> Result<EntryStatus, AppError> {
+    let me = require(SENCO)?;
+    let db = db()?;
+    let action = ReviewAction::parse(&action)
+        .ok_or_else(|| AppError::invalid("action", "Choose what to do with this entry."))?;
+    let entry = store::submitted_entry(&db, me.setting_id, &id)
+        .await?
+        .ok_or_else(not_found)?;
+    let from = EntryStatus::parse(&entry.status).unwrap_or(EntryStatus::Draft);
+    let to = crate::review::decide(from, action, &comment)
+        .map_err(|message| AppError::invalid("comment", message))?;
+    let decision = store::Decision {
+        entry_id: &entry.id,
+        reviewer_id: me.id,
+        author_id: entry.author_id,
+        rev,
+        action,
+        comment: &comment,
+        from,
+        to,
+    };
+    if !store::decide(&db, &decision).await? {
+        return Err(AppError::invalid(
+            "comment",
+            "This entry changed while you were reading it. Your comment is still in the box: reload the page to see the new version, then send it again.",
+        ));
+    }
+    Ok(to)
+}
+
+/// The numbers on the navigation badges.
+#[server(endpoint = "notices")]
+pub async fn notices() -> Result<NavCounts, AppError> {
+    let me = require(Need::SignedIn)?;
+    let db = db()?;
+    let awaiting_review = if me.role == crate::model::Role::Senco {
+        store::awaiting_count(&db, me.setting_id).await?
+    } else {
+        0
+    };
+    Ok(NavCounts {
+        awaiting_review: awaiting_review as u32,
+        unread_feedback: store::unread_feedback(&db, me.id).await? as u32,
+    })
+}
+
+/// Who has read or acted on the signed-in person's entries, newest first.
+#[server(endpoint = "log/views")]
+pub async fn my_entry_views() -> Result<Vec<crate::api::log::Access>, AppError> {
+    let me = require(Need::SignedIn)?;
+    Ok(store::accesses(&db()?, me.id, None, 50)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+fn not_found() -> AppError {
+    AppError::NotFound("There is no submitted entry with that id in your setting.".into())
+}

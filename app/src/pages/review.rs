@@ -1,0 +1,320 @@
+//! The SENCo's review queue and the review page of one submitted entry.
+
+use super::{errors::ProblemPage, log::EntryStatusTag, Restricted};
+use crate::api::log::Feedback;
+use crate::api::review::{review_entry, review_queue, QueueView, ReviewAct, ReviewDetail};
+use crate::components::*;
+use crate::model::{format_date, Role, Sector};
+use crate::review::{Change, ReviewAction};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn ReviewQueuePage() -> impl IntoView {
+    view! {
+        <Title text="Review queue"/>
+        <Restricted roles=&[Role::Senco]>
+            <Queue/>
+        </Restricted>
+    }
+}
+
+#[component]
+fn Queue() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
+    let queue = Resource::new(
+        move || (get("practitioner"), get("module"), get("sector")),
+        |(p, m, s)| review_queue(p, m, s),
+    );
+    view! {
+        <h1 class="page-title">"Review queue"</h1>
+        <p class="lead">"Entries your staff have submitted, oldest first. Each one is waiting for your feedback."</p>
+        <Transition fallback=|| view! { <p>"Loading the queue…"</p> }>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Ok(q) => view! { <QueueFilters q=q.clone() get/> <QueueTable q/> }.into_any(),
+                    Err(e) => view! { <ProblemPage message=e.to_string()/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn QueueFilters(
+    q: QueueView,
+    get: impl Fn(&str) -> Option<String> + Copy + 'static,
+) -> impl IntoView {
+    let (who, module, sector) = (
+        get("practitioner").unwrap_or_default(),
+        get("module").unwrap_or_default(),
+        get("sector").unwrap_or_default(),
+    );
+    view! {
+        <form method="get" action="/review" class="filters" aria-label="Filter the review queue">
+            <div class="field">
+                <label for="practitioner" class="field-label">"Practitioner"</label>
+                <select id="practitioner" name="practitioner" class="select">
+                    <option value="">"Everyone"</option>
+                    {q.staff.into_iter().map(|(id, name)| {
+                        let selected = id.to_string() == who;
+                        view! { <option value=id.to_string() selected=selected>{name}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="module" class="field-label">"Module"</label>
+                <select id="module" name="module" class="select">
+                    <option value="">"All modules"</option>
+                    {(1..=6).map(|n| {
+                        let key = format!("m{n}");
+                        let selected = key == module;
+                        view! { <option value=key selected=selected>{format!("Module {n}")}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="sector" class="field-label">"Sector"</label>
+                <select id="sector" name="sector" class="select">
+                    <option value="">"All sectors"</option>
+                    {Sector::ALL.into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=s.as_str() == sector>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="btn btn-secondary">"Show entries"</button>
+        </form>
+    }
+}
+
+#[component]
+fn QueueTable(q: QueueView) -> impl IntoView {
+    let count = q.items.len();
+    if count == 0 {
+        return view! { <p role="status">"Nothing is waiting for review. Entries appear here when your staff submit them."</p> }.into_any();
+    }
+    view! {
+        <p class="muted" role="status">{format!("{count} {} waiting", if count == 1 { "entry" } else { "entries" })}</p>
+        <div class="table-wrap">
+            <table class="table">
+                <caption class="sr-only">"Submitted entries waiting for review, oldest first"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Entry"</th>
+                        <th scope="col">"Practitioner"</th>
+                        <th scope="col">"Module and section"</th>
+                        <th scope="col">"Submitted"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {q.items.into_iter().map(|i| view! {
+                        <tr>
+                            <td>
+                                <a href=format!("/review/{}", i.id)>{i.question.clone()}</a>
+                                <span class="muted block">
+                                    {i.kind.label()}
+                                    {i.resubmitted.then_some(" · Resubmitted after a revision")}
+                                </span>
+                            </td>
+                            <td>{i.author.clone()}<span class="muted block">{i.sector.label()}</span></td>
+                            <td>{format!("Module {}: {}", i.module_number, i.section_title)}</td>
+                            <td>{format_date(i.submitted_at)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ReviewEntryPage() -> impl IntoView {
+    let params = use_params_map();
+    let act = ServerAction::<ReviewAct>::new();
+    // Kept here, above the part that reloads after each send, so that a refused reply
+    // stays in the box; it clears only once a reply is sent.
+    let typed = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = act.value().get() {
+            typed.set(String::new());
+        }
+    });
+    let entry = Resource::new(
+        move || {
+            (
+                params.with(|p| p.get("id").unwrap_or_default()),
+                act.version().get(),
+            )
+        },
+        |(id, _)| review_entry(id),
+    );
+    view! {
+        <Restricted roles=&[Role::Senco]>
+            <Transition fallback=|| view! { <p>"Loading the entry…"</p> }>
+                {move || Suspend::new(async move {
+                    match entry.await {
+                        Ok(detail) => view! { <Review detail act typed/> }.into_any(),
+                        Err(crate::error::AppError::NotFound(_)) => view! { <super::errors::NotFound/> }.into_any(),
+                        Err(e) => view! { <ProblemPage message=e.to_string()/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Restricted>
+    }
+}
+
+#[component]
+fn Review(
+    detail: ReviewDetail,
+    act: ServerAction<ReviewAct>,
+    typed: RwSignal<String>,
+) -> impl IntoView {
+    let d = detail;
+    let error = action_error(act.value());
+    let comment_error = field_error(error, "comment");
+    let author = d.author.clone();
+    let done = move || {
+        let author = author.clone();
+        act.value().get().and_then(Result::ok).map(move |status| view! {
+            <Banner title="Reply sent" kind=BannerKind::Success>
+                <p>{format!("{author} will see your reply beside their entry. Status: {}.", status.label())}</p>
+            </Banner>
+        })
+    };
+    let decidable = d.status == crate::log::EntryStatus::Submitted;
+    view! {
+        <Title text=format!("Review: {}", d.question)/>
+        <nav aria-label="Breadcrumb" class="breadcrumbs">
+            <ol>
+                <li><a href="/review">"Review queue"</a></li>
+                <li><a href=format!("/staff/{}", d.author_id)>{d.author.clone()}</a></li>
+                <li aria-current="page">{d.kind.label()}</li>
+            </ol>
+        </nav>
+        <p class="caption">{format!("Module {}: {} · {} · {}", d.module_number, d.module_title, d.section_title, d.sector.label())}</p>
+        <h1 class="page-title">{d.question.clone()}</h1>
+        <p class="meta">
+            <EntryStatusTag status=d.status/>
+            <span>{format!("{} submitted version {} on {}", d.author, d.rev, format_date(d.submitted_at))}</span>
+        </p>
+        <p><a href=d.section_href.clone()>"Read the section this answers"</a></p>
+        {done}
+        {match d.changes.clone() {
+            Some(changes) => view! {
+                <section aria-labelledby="changes-heading" class="card">
+                    <h2 id="changes-heading" class="card-heading">"What changed since the last version you saw"</h2>
+                    <p class="muted">"Added words are underlined and marked “added”; removed words are struck through and marked “removed”."</p>
+                    <p class="pre compare"><Changes changes/></p>
+                </section>
+            }.into_any(),
+            None => ().into_any(),
+        }}
+        <section aria-labelledby="entry-heading">
+            <h2 id="entry-heading" class="section-title">{format!("{}'s answer", d.author)}</h2>
+            <div class="card entry-body"><p class="pre">{d.body.clone()}</p></div>
+        </section>
+        <section aria-labelledby="reply-heading" class="card">
+            <h2 id="reply-heading" class="card-heading">"Your reply"</h2>
+            <ErrorSummary error/>
+            <ActionForm action=act>
+                <input type="hidden" name="id" value=d.id.clone()/>
+                <input type="hidden" name="rev" value=d.rev.to_string()/>
+                <div class="field" class:field-has-error=move || comment_error.get().is_some()>
+                    <label for="comment" class="field-label">"Feedback"</label>
+                    <p id="comment-hint" class="field-hint">"Your feedback is shown to the author beside their entry. A revision request needs a comment saying what to change."</p>
+                    {move || comment_error.get().map(|m| view! { <p id="comment-error" class="field-error-message"><span class="sr-only">"Error: "</span>{m}</p> })}
+                    <textarea id="comment" name="comment" rows="6" class="input w-full"
+                        aria-describedby=move || if comment_error.get().is_some() { "comment-hint comment-error" } else { "comment-hint" }
+                        aria-invalid=move || comment_error.get().is_some().then_some("true")
+                        prop:value=move || typed.get()
+                        on:input=move |ev| typed.set(event_target_value(&ev))
+                    ></textarea>
+                </div>
+                <div class="button-row">
+                    <button type="submit" name="action" value="comment" class="btn btn-secondary">"Send feedback"</button>
+                    {decidable.then(|| view! {
+                        <button type="submit" name="action" value="reviewed" class="btn btn-primary">"Mark reviewed"</button>
+                        <button type="submit" name="action" value="needs_revision" class="btn btn-warning">"Ask for a revision"</button>
+                    })}
+                </div>
+            </ActionForm>
+            {(!decidable).then(|| view! {
+                <p class="muted">{match d.status {
+                    crate::log::EntryStatus::Reviewed => "You have marked this entry reviewed. You can still send feedback.",
+                    _ => "You have asked for a revision. The entry comes back to your queue when it is resubmitted.",
+                }}</p>
+            })}
+        </section>
+        <FeedbackThread feedback=d.feedback.clone() empty="No replies yet."/>
+        {(d.versions.len() > 1).then(|| view! {
+            <section aria-labelledby="versions-heading">
+                <h2 id="versions-heading" class="section-title">"Submitted versions"</h2>
+                <ol class="history">
+                    {d.versions.iter().map(|v| view! {
+                        <li><details>
+                            <summary>{format!("Version {}, submitted {}", v.rev.unwrap_or_default(), format_date(v.created_at))}</summary>
+                            <p class="pre">{v.body.clone()}</p>
+                        </details></li>
+                    }).collect_view()}
+                </ol>
+            </section>
+        })}
+    }
+}
+
+/// A comparison of two texts: added words are inserted (`<ins>`), removed ones deleted
+/// (`<del>`); both also say so to screen readers, which often ignore the elements.
+#[component]
+pub fn Changes(changes: Vec<Change>) -> impl IntoView {
+    changes
+        .into_iter()
+        .map(|c| match c {
+            Change::Same(t) => view! { <span>{t}</span> }.into_any(),
+            Change::Added(t) => view! { <ins><span class="sr-only">"[added: "</span>{t}<span class="sr-only">"]"</span></ins> }.into_any(),
+            Change::Removed(t) => view! { <del><span class="sr-only">"[removed: "</span>{t}<span class="sr-only">"]"</span></del> }.into_any(),
+        })
+        .collect_view()
+}
+
+/// Replies on an entry, oldest first, each with what it did to the entry. `nested` leaves
+/// out the heading (for a thread inside a disclosure that already names it).
+#[component]
+pub fn FeedbackThread(
+    feedback: Vec<Feedback>,
+    empty: &'static str,
+    #[prop(optional)] nested: bool,
+) -> impl IntoView {
+    let list = if feedback.is_empty() {
+        view! { <p>{empty}</p> }.into_any()
+    } else {
+        view! { <ol class="feedback-list">{feedback.into_iter().map(|f| {
+            let heading = match f.action {
+                ReviewAction::Comment => f.author.clone(),
+                action => format!("{} · {}", f.author, action.label()),
+            };
+            view! {
+                <li class="card" class:feedback-new=f.unread>
+                    <p class="caption">
+                        {heading}" · "{format_date(f.created_at)}
+                        {f.rev.map(|r| format!(" · about version {r}"))}
+                        {f.unread.then(|| view! { " " <strong class="tag tag-blue">"New"</strong> })}
+                    </p>
+                    {(!f.body.is_empty()).then(|| view! { <p class="pre">{f.body}</p> })}
+                </li>
+            }
+        }).collect_view()}</ol> }.into_any()
+    };
+    if nested {
+        return list;
+    }
+    view! {
+        <section aria-labelledby="feedback-heading">
+            <h2 id="feedback-heading" class="section-title">"Feedback"</h2>
+            {list}
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,304 @@
+//! Setting oversight for the SENCo: the staff dashboard and one staff member's page.
+
+use super::{errors::ProblemPage, log::EntryStatusTag, review::FeedbackThread, Restricted};
+use crate::api::staff::{staff_dashboard, staff_member, status_key, Dashboard, MemberView};
+use crate::components::*;
+use crate::model::{format_date, Role, Sector};
+use crate::oversight::{ModuleCount, SortBy, StaffRow};
+use crate::progress::{describe_minutes, Status};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+const STATUSES: [Status; 3] = [Status::NotStarted, Status::InProgress, Status::Complete];
+
+#[component]
+pub fn StaffDashboardPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
+    let data = Resource::new(
+        move || (get("sector"), get("status"), get("sort"), get("dir")),
+        |(sector, status, sort, dir)| staff_dashboard(sector, status, sort, dir),
+    );
+    view! {
+        <Title text="Staff progress"/>
+        <Restricted roles=&[Role::Senco]>
+            <Transition fallback=|| view! { <p>"Loading staff progress…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! {
+                            <DashboardView d sector=get("sector").unwrap_or_default() status=get("status").unwrap_or_default()/>
+                        }.into_any(),
+                        Err(e) => view! { <ProblemPage message=e.to_string()/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Restricted>
+    }
+}
+
+#[component]
+fn DashboardView(d: Dashboard, sector: String, status: String) -> impl IntoView {
+    let shown = d.rows.len();
+    let filters = {
+        let mut q = vec![];
+        if !sector.is_empty() {
+            q.push(format!("sector={sector}"));
+        }
+        if !status.is_empty() {
+            q.push(format!("status={status}"));
+        }
+        q
+    };
+    let titles: Vec<String> = d.modules.iter().map(|m| m.title.clone()).collect();
+    view! {
+        <h1 class="page-title">"Staff progress"</h1>
+        <p class="lead">{format!("How CPD is going across {}: {} active staff.", d.setting, d.staff_total)}</p>
+        <p class="export-links">
+            <a href="/staff/progress.csv" rel="external" download>"Download progress (CSV)"</a>
+            <a href="/review">"Review queue"</a>
+        </p>
+        <ModuleChart modules=d.modules.clone() staff=d.staff_total/>
+        <h2 class="section-title" id="staff-heading">"Staff"</h2>
+        <form method="get" action="/staff" class="filters" aria-label="Filter staff">
+            <div class="field">
+                <label for="sector" class="field-label">"Sector"</label>
+                <select id="sector" name="sector" class="select">
+                    <option value="">"All sectors"</option>
+                    {Sector::ALL.into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=s.as_str() == sector>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="status" class="field-label">"Progress"</label>
+                <select id="status" name="status" class="select">
+                    <option value="">"Anyone"</option>
+                    {STATUSES.into_iter().map(|s| view! {
+                        <option value=status_key(s) selected=status_key(s) == status>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <input type="hidden" name="sort" value=d.sort.as_str()/>
+            <button type="submit" class="btn btn-secondary">"Show staff"</button>
+        </form>
+        <p class="muted" role="status">{format!("Showing {shown} of {} staff", d.staff_total)}</p>
+        <div class="table-wrap">
+            <table class="table staff-table" aria-labelledby="staff-heading">
+                <thead>
+                    <tr>
+                        <SortHeader label="Name" by=SortBy::Name sort=d.sort descending=d.descending filters=filters.clone()/>
+                        <th scope="col">"Modules"</th>
+                        <SortHeader label="Sections complete" by=SortBy::Progress sort=d.sort descending=d.descending filters=filters.clone()/>
+                        <SortHeader label="CPD time" by=SortBy::Cpd sort=d.sort descending=d.descending filters=filters.clone()/>
+                        <SortHeader label="Last active" by=SortBy::LastActive sort=d.sort descending=d.descending filters=filters.clone()/>
+                        <SortHeader label="Awaiting review" by=SortBy::Awaiting sort=d.sort descending=d.descending filters=filters.clone()/>
+                    </tr>
+                </thead>
+                <tbody>
+                    {d.rows.into_iter().map(|r| view! { <Row r titles=titles.clone()/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A column header that sorts by its column: a link (so it works before the wasm loads and
+/// by keyboard), with `aria-sort` saying how the table is sorted now.
+#[component]
+fn SortHeader(
+    label: &'static str,
+    by: SortBy,
+    sort: SortBy,
+    descending: bool,
+    filters: Vec<String>,
+) -> impl IntoView {
+    let current = sort == by;
+    let next_descending = if current {
+        !descending
+    } else {
+        by.default_descending()
+    };
+    let mut query = filters;
+    query.push(format!("sort={}", by.as_str()));
+    query.push(format!(
+        "dir={}",
+        if next_descending { "desc" } else { "asc" }
+    ));
+    let sorted = current.then_some(if descending {
+        "descending"
+    } else {
+        "ascending"
+    });
+    let arrow = match sorted {
+        Some("descending") => " ▼",
+        Some(_) => " ▲",
+        None => "",
+    };
+    view! {
+        <th scope="col" aria-sort=sorted>
+            <a href=format!("/staff?{}", query.join("&"))>
+                {label}<span aria-hidden="true">{arrow}</span>
+                <span class="sr-only">{format!(", sort {}", if next_descending { "highest first" } else { "lowest first" })}</span>
+            </a>
+        </th>
+    }
+}
+
+#[component]
+fn Row(r: StaffRow, titles: Vec<String>) -> impl IntoView {
+    view! {
+        <tr>
+            <th scope="row">
+                <a href=format!("/staff/{}", r.id)>{r.name.clone()}</a>
+                <span class="muted block">{format!("{} · {}", r.role.label(), r.sector.label())}</span>
+            </th>
+            <td>
+                <ul class="module-bars" aria-label=format!("{}'s modules", r.name)>
+                    {r.modules.iter().zip(titles).enumerate().map(|(i, (t, title))| {
+                        let label = format!("Module {}: {}", i + 1, title);
+                        view! {
+                            <li>
+                                <span class="sr-only">{format!("{label}: {} of {} sections", t.complete, t.total)}</span>
+                                <progress value=t.complete max=t.total.max(1) aria-hidden="true" title=label></progress>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </td>
+            <td>{format!("{} of {}", r.overall.complete, r.overall.total)}<span class="muted block">{r.status.label()}</span></td>
+            <td>{describe_minutes(r.cpd_minutes)}</td>
+            <td>{r.last_active.map(format_date).unwrap_or_else(|| "Not yet".into())}</td>
+            <td>{r.awaiting_review}</td>
+        </tr>
+    }
+}
+
+/// Module completion across staff as a bar chart drawn on the server (SVG), with the same
+/// numbers in a table: the picture is for sighted readers, the table for everyone.
+#[component]
+pub fn ModuleChart(modules: Vec<ModuleCount>, staff: u32) -> impl IntoView {
+    let staff_max = staff.max(1) as f32;
+    let (label_w, bar_w, row_h) = (110.0_f32, 420.0_f32, 34.0_f32);
+    let height = row_h * modules.len() as f32 + 30.0;
+    view! {
+        <section aria-labelledby="chart-heading" class="card">
+            <h2 id="chart-heading" class="card-heading">"Module completion across staff"</h2>
+            <svg class="chart" viewBox=format!("0 0 {} {height}", label_w + bar_w + 60.0) aria-hidden="true" focusable="false">
+                {modules.iter().enumerate().map(|(i, m)| {
+                    let y = i as f32 * row_h + 4.0;
+                    let done = bar_w * m.complete as f32 / staff_max;
+                    let going = bar_w * m.in_progress as f32 / staff_max;
+                    view! {
+                        <g>
+                            <text x="0" y=y + 17.0 class="chart-label">{format!("Module {}", m.number)}</text>
+                            <rect x=label_w y=y width=bar_w height="22" class="chart-track"></rect>
+                            <rect x=label_w y=y width=done height="22" class="chart-complete"></rect>
+                            <rect x=label_w + done y=y width=going height="22" class="chart-progress"></rect>
+                            <text x=label_w + bar_w + 8.0 y=y + 17.0 class="chart-label">{format!("{}/{}", m.complete, staff)}</text>
+                        </g>
+                    }
+                }).collect_view()}
+                <g transform=format!("translate({label_w} {})", height - 12.0)>
+                    <rect x="0" y="-9" width="12" height="12" class="chart-complete"></rect>
+                    <text x="18" y="1" class="chart-label">"Complete"</text>
+                    <rect x="110" y="-9" width="12" height="12" class="chart-progress"></rect>
+                    <text x="128" y="1" class="chart-label">"In progress"</text>
+                </g>
+            </svg>
+            <table class="table">
+                <caption>"Staff who have completed or started each module"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Module"</th>
+                        <th scope="col">"Complete"</th>
+                        <th scope="col">"In progress"</th>
+                        <th scope="col">"Not started"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {modules.into_iter().map(|m| view! {
+                        <tr>
+                            <th scope="row">{format!("Module {}: {}", m.number, m.title)}</th>
+                            <td>{m.complete}</td>
+                            <td>{m.in_progress}</td>
+                            <td>{staff.saturating_sub(m.complete + m.in_progress)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+pub fn StaffMemberPage() -> impl IntoView {
+    let params = use_params_map();
+    let member = Resource::new(
+        move || {
+            params.with(|p| {
+                p.get("id")
+                    .and_then(|id| id.parse::<i64>().ok())
+                    .unwrap_or(0)
+            })
+        },
+        staff_member,
+    );
+    view! {
+        <Restricted roles=&[Role::Senco]>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match member.await {
+                        Ok(m) => view! { <Member m/> }.into_any(),
+                        Err(crate::error::AppError::NotFound(_)) => view! { <super::errors::NotFound/> }.into_any(),
+                        Err(e) => view! { <ProblemPage message=e.to_string()/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Restricted>
+    }
+}
+
+#[component]
+fn Member(m: MemberView) -> impl IntoView {
+    let r = m.row;
+    view! {
+        <Title text=r.name.clone()/>
+        <nav aria-label="Breadcrumb" class="breadcrumbs">
+            <ol>
+                <li><a href="/staff">"Staff progress"</a></li>
+                <li aria-current="page">{r.name.clone()}</li>
+            </ol>
+        </nav>
+        <h1 class="page-title">{r.name.clone()}</h1>
+        <p class="meta">{format!("{} · {} · last active {}", r.role.label(), r.sector.label(), r.last_active.map(format_date).unwrap_or_else(|| "not yet".into()))}</p>
+        <p class="export-links">
+            <a href=format!("/staff/{}/evidence.pdf", r.id) rel="external" download>"Download evidence pack (PDF)"</a>
+        </p>
+        <section aria-labelledby="progress-heading" class="card">
+            <h2 id="progress-heading" class="card-heading">"Progress"</h2>
+            <p>{format!("{} · CPD time {}", r.overall.explain(), describe_minutes(r.cpd_minutes))}</p>
+            {r.modules.iter().zip(m.module_titles).enumerate().map(|(i, (t, title))| view! {
+                <ProgressBar label=format!("Module {}: {title}", i + 1) value=t.complete max=t.total explanation=t.explain()/>
+            }).collect_view()}
+        </section>
+        <h2 class="section-title">"Submitted entries"</h2>
+        <p class="muted">"Only what this person has submitted to you. Their drafts are private."</p>
+        {if m.submitted.is_empty() {
+            view! { <p>"Nothing submitted yet."</p> }.into_any()
+        } else {
+            m.submitted.into_iter().map(|e| view! {
+                <article class="card">
+                    <p class="caption">{format!("Module {}: {} · {} · {}", e.module_number, e.module_title, e.section_title, e.kind.label())}</p>
+                    <h3 class="card-heading"><a href=format!("/review/{}", e.id)>{e.question.clone()}</a></h3>
+                    <p class="meta"><EntryStatusTag status=e.status/><span>{format!("Submitted {}", format_date(e.submitted_at))}</span></p>
+                    <p class="pre">{e.body.clone()}</p>
+                    <details>
+                        <summary>{format!("Feedback ({})", e.feedback.len())}</summary>
+                        <FeedbackThread feedback=e.feedback.clone() empty="No feedback yet." nested=true/>
+                    </details>
+                </article>
+            }).collect_view().into_any()
+        }}
+    }
+}

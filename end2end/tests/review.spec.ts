@@ -1,0 +1,118 @@
+import { test, expect, type Page } from "@playwright/test";
+
+import { SAM, SENCO, ELLA, open, signIn, newPage, expectAccessible } from "./helpers";
+
+const firstAnswer = (page: Page) => page.locator("textarea").first();
+const firstStatus = (page: Page) => page.locator(".save-status").first();
+
+test("a submission goes round the review loop between two people", async ({ browser }) => {
+  const sam = await newPage(browser);
+  const senco = await newPage(browser);
+  const marker = `lunchtime-${Date.now()}`;
+
+  // Sam writes and submits.
+  await signIn(sam, SAM);
+  await open(sam, "/modules/m2/reflection");
+  const first = `Watching Ruby at ${marker} showed me the noise was the trigger.`;
+  await firstAnswer(sam).fill(first);
+  await expect(firstStatus(sam)).toHaveText("Saved");
+  await open(sam, `/log?q=${marker}`);
+  await sam.getByRole("table").getByRole("link").first().click();
+  await expect(sam.locator(".entry-body")).toHaveText(first);
+  const entryUrl = sam.url();
+  await sam.getByRole("button", { name: "Submit to your SENCo" }).click();
+  await expect(sam.locator(".meta .tag")).toHaveText("Submitted");
+
+  // The SENCo finds it in the queue and asks for a revision.
+  await signIn(senco, SENCO);
+  await expect(senco.getByRole("link", { name: /Review queue \d+ waiting for review/ })).toBeVisible();
+  await open(senco, "/review?module=m2");
+  await expectAccessible(senco, "review queue");
+  const row = senco.getByRole("row").filter({ hasText: "Sam Taylor" }).first();
+  await row.getByRole("link").click();
+  await expect(senco.locator(".entry-body")).toHaveText(first);
+  await expectAccessible(senco, "review page");
+  const reviewUrl = senco.url();
+  await senco.getByRole("button", { name: "Ask for a revision" }).click();
+  await expect(senco.getByText("a revision request needs a comment")).toBeVisible();
+  await senco.getByLabel("Feedback").fill("Lovely detail. What will you change at lunchtime next week?");
+  await senco.getByRole("button", { name: "Ask for a revision" }).click();
+  await expect(senco.getByRole("heading", { name: "Reply sent" })).toBeVisible();
+  await expect(senco.locator(".meta .tag")).toHaveText("Revision requested");
+
+  // Sam sees the badge and the comment, revises and resubmits.
+  await open(sam, "/log");
+  await expect(sam.getByRole("link", { name: /Learning log 1 new replies/ })).toBeVisible();
+  await expect(sam.getByRole("row").filter({ hasText: marker })).toContainText("New feedback");
+  await expectAccessible(sam, "learning log with feedback");
+  await open(sam, new URL(entryUrl).pathname);
+  await expect(sam.getByText("What will you change at lunchtime next week?")).toBeVisible();
+  await expect(sam.locator(".meta .tag")).toHaveText("Revision requested");
+  await expect(sam.getByText(/Priya Shah: Read/)).toBeVisible();
+  await expectAccessible(sam, "entry with feedback");
+  await sam.getByRole("link", { name: "Edit on the section page" }).click();
+  const revised = `${first} Next week I will move her lunch to the quieter hall.`;
+  await firstAnswer(sam).fill(revised);
+  await expect(firstStatus(sam)).toHaveText("Saved");
+  await open(sam, new URL(entryUrl).pathname);
+  await sam.getByRole("button", { name: "Submit to your SENCo" }).click();
+  await expect(sam.locator(".meta .tag")).toHaveText("Submitted");
+
+  // The SENCo sees the new version against the old one, and marks it reviewed.
+  await open(senco, "/review?module=m2");
+  await expect(senco.getByRole("row").filter({ hasText: "Sam Taylor" }).first()).toContainText("Resubmitted");
+  await open(senco, new URL(reviewUrl).pathname);
+  await expect(senco.locator(".compare ins")).toContainText("quieter hall");
+  await expectAccessible(senco, "review page with changes");
+  await senco.getByRole("button", { name: "Mark reviewed" }).click();
+  await expect(senco.locator(".meta .tag")).toHaveText("Reviewed");
+
+  // Sam sees "reviewed".
+  await open(sam, new URL(entryUrl).pathname);
+  await expect(sam.locator(".meta .tag")).toHaveText("Reviewed");
+  await expect(sam.getByText(/Marked reviewed/).first()).toBeVisible();
+});
+
+test("the staff dashboard works by keyboard and passes axe", async ({ page }) => {
+  await signIn(page, SENCO);
+  await open(page, "/staff");
+  await expect(page.getByRole("heading", { level: 1, name: "Staff progress" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Staff" })).toContainText("Sam Taylor");
+  await expect(page.getByRole("table", { name: /completed or started each module/ })).toBeVisible();
+  await expectAccessible(page, "staff dashboard");
+
+  // Sort by keyboard: focus a column header's link and press Enter.
+  await page.getByRole("link", { name: /Sections complete/ }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/sort=progress/);
+  await expect(page.getByRole("columnheader", { name: /Sections complete/ })).toHaveAttribute("aria-sort", /descending/);
+
+  // Filter by keyboard: choose a status, tab to the button, press Enter.
+  await page.getByLabel("Progress").focus();
+  await page.getByLabel("Progress").selectOption("not_started");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Show staff" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/status=not_started/);
+
+  await open(page, "/staff");
+  await page.getByRole("link", { name: "Sam Taylor" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Sam Taylor" })).toBeVisible();
+  await expect(page.getByText("Their drafts are private.")).toBeVisible();
+  await expectAccessible(page, "staff member page");
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download evidence pack (PDF)" }).click();
+  const bytes = require("node:fs").readFileSync(await (await download).path()).toString("latin1");
+  expect(bytes.startsWith("%PDF-")).toBe(true);
+  expect(bytes).toContain("CPD evidence pack: Sam Taylor");
+});
+
+test("practitioners cannot open SENCo pages", async ({ page }) => {
+  await signIn(page, ELLA);
+  for (const path of ["/review", "/staff"]) {
+    await open(page, path);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("You cannot see this page");
+  }
+  await expect(page.getByRole("link", { name: /Review queue/ })).toHaveCount(0);
+});

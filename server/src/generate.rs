@@ -1,0 +1,102 @@
+//! A large, realistic setting for benchmarks: N staff part-way through the course, with
+//! submitted entries waiting for review. Deterministic (a fixed seed), so figures compare
+//! across runs.
+
+use app::content::Course;
+use app::model::{Role, Sector};
+use app::server::password;
+use app::store::{now, settings, Db};
+use rand::{rngs::StdRng, Rng, SeedableRng};
+
+pub const SENCO_EMAIL: &str = "senco@large.example";
+
+/// Creates "Large Academy" with one SENCo (SENCO_EMAIL, demo password) and `staff`
+/// practitioners. Returns the setting id.
+pub async fn large_setting(db: &Db, course: &Course, staff: usize) -> anyhow::Result<i64> {
+    let mut rng = StdRng::seed_from_u64(2026);
+    let setting = settings::create(db, "Large Academy", Sector::SchoolAge).await?;
+    let hash = password::hash(crate::demo::DEMO_PASSWORD.to_string())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let sections: Vec<(&str, bool)> = course
+        .sections()
+        .map(|(_, s)| {
+            (
+                s.key.as_str(),
+                s.kind == app::content::SectionKind::Reflection,
+            )
+        })
+        .collect();
+    let t0 = now() - 120 * 86_400;
+    let mut tx = app::store::write(db).await?;
+    let insert_user = "INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    sqlx::query(insert_user)
+        .bind(SENCO_EMAIL)
+        .bind("Jordan Ellis")
+        .bind(&hash)
+        .bind(Role::Senco.as_str())
+        .bind(setting)
+        .bind(Sector::SchoolAge.as_str())
+        .bind(t0)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    for i in 0..staff {
+        let sector = Sector::ALL[rng.gen_range(0..3)];
+        let last_seen = now() - rng.gen_range(0..60) * 86_400;
+        let user_id = sqlx::query(insert_user)
+            .bind(format!("staff{i:04}@large.example"))
+            .bind(format!("Staff Member {i:04}"))
+            .bind(&hash)
+            .bind(Role::Practitioner.as_str())
+            .bind(setting)
+            .bind(sector.as_str())
+            .bind(t0)
+            .bind(last_seen)
+            .execute(&mut *tx)
+            .await?
+            .last_insert_rowid();
+        // Most people are part-way: a few have not started, a few have finished.
+        let done = match rng.gen_range(0..10) {
+            0 => 0,
+            9 => sections.len(),
+            _ => rng.gen_range(1..sections.len()),
+        };
+        for (n, (key, reflection)) in sections.iter().enumerate().take(done + 1) {
+            let at = t0 + (n as i64 + 1) * 3 * 86_400 + rng.gen_range(0..86_400);
+            let completed = (n < done).then_some(at + 1_800);
+            sqlx::query("INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(user_id)
+                .bind(key)
+                .bind(at)
+                .bind(at)
+                .bind(completed)
+                .bind(rng.gen_range(300..2_400))
+                .execute(&mut *tx)
+                .await?;
+            if *reflection && n < done {
+                let id = format!("{:08x}-0000-4000-8000-{:012x}", user_id, n);
+                let status = if rng.gen_bool(0.3) {
+                    "submitted"
+                } else {
+                    "draft"
+                };
+                let submitted = (status == "submitted").then_some(at + 3_600);
+                sqlx::query("INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at, submitted_at, submitted_rev) VALUES (?, ?, ?, 'p1', 'reflection', ?, ?, 1, ?, ?, ?, ?)")
+                    .bind(&id)
+                    .bind(user_id)
+                    .bind(key)
+                    .bind("A reflection written for the benchmark: what I tried, what happened, and what I will do next.")
+                    .bind(status)
+                    .bind(at)
+                    .bind(at)
+                    .bind(submitted)
+                    .bind(submitted.map(|_| 1))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(setting)
+}
