@@ -5,7 +5,7 @@ use crate::api::log::{Feedback, Revision};
 use crate::error::AppError;
 use crate::log::{EntryKind, EntryStatus};
 use crate::model::Sector;
-use crate::review::{Change, ReviewAction};
+use crate::review::Change;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +62,8 @@ pub struct NavCounts {
     pub unread_feedback: u32,
 }
 
+#[cfg(feature = "ssr")]
+use crate::review::ReviewAction;
 #[cfg(feature = "ssr")]
 use crate::{
     api::log::server::question,

@@ -5,7 +5,6 @@
 use crate::api::log::Feedback;
 use crate::error::AppError;
 use crate::log::{EntryKind, EntryStatus};
-use crate::model::Sector;
 use crate::oversight::{ModuleCount, SortBy, StaffRow};
 use crate::progress::Status;
 use leptos::prelude::*;
@@ -141,7 +140,7 @@ pub async fn staff_dashboard(
     let (db, course) = (db()?, course()?);
     let (all, modules) = dashboard_rows(&db, &course, me.setting_id).await?;
     let staff_total = all.len() as u32;
-    let sector = sector.as_deref().and_then(Sector::parse);
+    let sector = sector.as_deref().and_then(crate::model::Sector::parse);
     let status = status.as_deref().and_then(|s| {
         [Status::NotStarted, Status::InProgress, Status::Complete]
             .into_iter()
