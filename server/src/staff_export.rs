@@ -18,12 +18,16 @@ use axum::{
     Extension,
 };
 
-fn senco(viewer: &Viewer, back: &str) -> Result<Me, Response> {
-    check(viewer.me.clone(), SENCO).map_err(|e| match e {
-        app::error::AppError::Unauthenticated => {
-            Redirect::to(&format!("/sign-in?next={back}")).into_response()
-        }
-        e => (StatusCode::FORBIDDEN, e.to_string()).into_response(),
+/// The SENCo asking, or the refusal to send back (sign in first, or not for this role).
+/// Boxed: a response is large, and the refusal is the rare path.
+fn senco(viewer: &Viewer, back: &str) -> Result<Me, Box<Response>> {
+    check(viewer.me.clone(), SENCO).map_err(|e| {
+        Box::new(match e {
+            app::error::AppError::Unauthenticated => {
+                Redirect::to(&format!("/sign-in?next={back}")).into_response()
+            }
+            e => (StatusCode::FORBIDDEN, e.to_string()).into_response(),
+        })
     })
 }
 
@@ -84,7 +88,7 @@ pub async fn progress_download(
 ) -> Response {
     let me = match senco(&viewer, "/staff") {
         Ok(me) => me,
-        Err(r) => return r,
+        Err(refusal) => return *refusal,
     };
     match dashboard_rows(&state.db, &state.course, me.setting_id).await {
         Ok((mut rows, _)) => {
@@ -169,7 +173,7 @@ pub async fn evidence_download(
 ) -> Response {
     let me = match senco(&viewer, &format!("/staff/{id}")) {
         Ok(me) => me,
-        Err(r) => return r,
+        Err(refusal) => return *refusal,
     };
     let result = async {
         let (rows, _) = dashboard_rows(&state.db, &state.course, me.setting_id).await?;
