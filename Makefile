@@ -33,6 +33,7 @@ lint:
 unit:
 	@$(ENV) cargo test --release -p app --features ssr
 	@$(ENV) cargo test --release -p server
+	@node --test end2end/unit/
 
 e2e:
 	@bash scripts/e2e.sh

@@ -7,6 +7,7 @@ pub mod content;
 pub mod error;
 pub mod log;
 pub mod model;
+pub mod offline;
 pub mod oversight;
 pub mod pages;
 pub mod progress;
@@ -61,8 +62,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#1d4e5f"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="stylesheet" href="/pkg/tandem.css"/>
                 <script type="application/json" id=session::ME_SCRIPT_ID inner_html=me_json></script>
+                // The outbox and service worker registration: before the app, so that the
+                // app's first writes already have somewhere to go.
+                <script type="module" src="/offline.js"></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -112,6 +118,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <SkipLink/>
             <Header/>
+            <components::SyncStatusBar/>
             <main id="main-content" tabindex="-1" class="site-main">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage/>

@@ -51,3 +51,32 @@ export async function newPage(browser: Browser) {
 export function uniqueEmail(prefix: string) {
   return `${prefix}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@oakfield.example`;
 }
+
+/** A new practitioner, made through the real invite and join functions (the admin invites,
+ *  the person joins). Returns their email; the password is the demo password. */
+export async function newPractitioner(baseURL: string, name = "Robin Lane") {
+  const { request } = await import("@playwright/test");
+  const headers = { Origin: baseURL, Accept: "application/json" };
+  const admin = await request.newContext({ baseURL });
+  const signedIn = await admin.post("/api/sign_in", { form: { email: ADMIN, password: DEMO_PASSWORD }, headers });
+  expect(signedIn.ok(), await signedIn.text()).toBe(true);
+  const invite = await admin.post("/api/admin/create_invite", { form: { role: "practitioner", days: "7" }, headers });
+  expect(invite.ok(), await invite.text()).toBe(true);
+  const { code } = await invite.json();
+  const email = uniqueEmail("robin");
+  const joining = await request.newContext({ baseURL });
+  const joined = await joining.post("/api/join", {
+    form: { code, display_name: name, email, password: DEMO_PASSWORD, sector: "school_age" },
+    headers,
+  });
+  expect(joined.ok(), await joined.text()).toBe(true);
+  await admin.dispose();
+  return { email, api: joining, headers };
+}
+
+/** Everything the server holds for the person behind `api` ("download my data"). */
+export async function serverData(api: import("@playwright/test").APIRequestContext, baseURL: string) {
+  const reply = await api.post("/api/log/export", { headers: { Origin: baseURL, Accept: "application/json" } });
+  expect(reply.ok(), await reply.text()).toBe(true);
+  return reply.json();
+}

@@ -88,6 +88,7 @@ fn host_of(url: &str) -> Option<&str> {
 /// to run.
 pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
     let is_pkg = request.uri().path().starts_with("/pkg/");
+    let is_worker = request.uri().path() == "/sw.js";
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
@@ -98,7 +99,13 @@ pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
     set(
         headers,
         "content-security-policy",
-        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+        // A service worker runs under its script's policy: it must be able to fetch (and
+        // precache) this site's files, and nothing else.
+        if is_worker {
+            "default-src 'none'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+        } else {
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+        },
     );
     set(headers, "x-content-type-options", "nosniff");
     set(headers, "referrer-policy", "same-origin");

@@ -123,3 +123,33 @@ async fn a_signed_in_dashboard_greets_the_person() {
         "practitioners have no admin link"
     );
 }
+
+#[tokio::test]
+async fn pages_link_the_manifest_and_offline_script_and_the_worker_may_fetch() {
+    let app = TestApp::new().await;
+    let page = app.get("/sign-in", None).await;
+    assert!(page
+        .body
+        .contains(r#"<link rel="manifest" href="/manifest.webmanifest""#));
+    assert!(page
+        .body
+        .contains(r#"<script type="module" src="/offline.js"></script>"#));
+    let csp = |r: &Reply| {
+        r.headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    // The service worker runs under its own script's policy: it may fetch this site only.
+    let worker = app.get("/sw.js", None).await;
+    assert!(
+        csp(&worker).contains("connect-src 'self'"),
+        "{}",
+        csp(&worker)
+    );
+    assert!(!csp(&worker).contains("script-src"));
+    // Any other non-page response still allows nothing.
+    let other = app.get("/favicon.svg", None).await;
+    assert!(!csp(&other).contains("connect-src"), "{}", csp(&other));
+}

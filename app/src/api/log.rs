@@ -430,6 +430,16 @@ pub struct ExportData {
     pub sections_total: u32,
     pub modules_completed: Vec<ModuleCompletion>,
     pub entries: Vec<ExportEntry>,
+    /// Every progress event recorded (sections opened and completed, time on task).
+    pub activity: Vec<Activity>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub section_key: String,
+    pub kind: String,
+    pub seconds: i64,
+    pub at: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -535,6 +545,16 @@ pub async fn export_data(
         sections_total: all.len() as u32,
         modules_completed,
         entries,
+        activity: crate::store::progress::events(db, me.id)
+            .await?
+            .into_iter()
+            .map(|e| Activity {
+                section_key: e.section_key,
+                kind: e.kind,
+                seconds: e.seconds,
+                at: e.server_time,
+            })
+            .collect(),
     })
 }
 

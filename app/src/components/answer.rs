@@ -59,6 +59,25 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
                 state.set(SaveState::Problem(message));
                 return;
             }
+            // Through the outbox when there is one: it keeps the write on this device and
+            // sends it in order, now or when the connection returns.
+            if crate::offline::enqueue_save(
+                &entry_id.get_value(),
+                &section_key,
+                &prompt_key,
+                rev.get_value(),
+                &text,
+            ) {
+                let status = crate::offline::current_status();
+                state.set(if status.online && !status.signed_out {
+                    SaveState::Saving
+                } else if status.signed_out {
+                    SaveState::SignedOut
+                } else {
+                    SaveState::Retrying
+                });
+                return;
+            }
             state.set(SaveState::Saving);
             in_flight.set_value(true);
             let (section_key, prompt_key, draft_key) =
@@ -145,6 +164,52 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
             }
         }
     };
+
+    // What the outbox reports about this answer's writes.
+    {
+        let (section_key, prompt_key, draft_key) =
+            (section_key.clone(), prompt_key.clone(), draft_key.clone());
+        let mine = move |op: &crate::offline::Op| {
+            op.kind == "save" && op.section_key == section_key && op.prompt_key == prompt_key
+        };
+        let mine_sent = mine.clone();
+        crate::offline::on_event("tandem:sent", move |sent: crate::offline::Sent| {
+            if !mine_sent(&sent.op) {
+                return;
+            }
+            let Some(reply) = sent.reply else { return };
+            entry_id.set_value(reply.entry_id);
+            rev.set_value(reply.rev);
+            if let Some(theirs) = reply.conflict {
+                state.set(SaveState::Conflict(theirs));
+            } else if sent.op.body == body.get_untracked()
+                && crate::offline::waiting_text(&sent.op.section_key, &sent.op.prompt_key).is_none()
+            {
+                local::remove(&draft_key);
+                state.set(SaveState::Saved);
+            }
+        });
+        crate::offline::on_event("tandem:refused", move |refused: crate::offline::Refused| {
+            if mine(&refused.op) {
+                state.set(SaveState::Problem(refused.message));
+            }
+        });
+        crate::offline::on_event(
+            "tandem:outbox",
+            move |status: crate::offline::SyncStatus| {
+                if matches!(
+                    state.get_untracked(),
+                    SaveState::Saving | SaveState::Retrying | SaveState::SignedOut
+                ) {
+                    if status.signed_out {
+                        state.set(SaveState::SignedOut);
+                    } else if !status.online || status.retrying {
+                        state.set(SaveState::Retrying);
+                    }
+                }
+            },
+        );
+    }
 
     // Back on the page after a reload, a sign-in or a crash: an unsent draft on this device
     // wins over the server's copy and is sent now.

@@ -122,9 +122,7 @@ pub fn Header() -> impl IntoView {
                                         {me.display_name.clone()}
                                         <span class="site-role">{format!(" · {}", me.role.label())}</span>
                                     </span>
-                                    <ActionForm action=sign_out>
-                                        <button type="submit" class="btn-link">"Sign out"</button>
-                                    </ActionForm>
+                                    <SignOutButton sign_out/>
                                 </div>
                             }
                                 .into_any()
@@ -143,6 +141,103 @@ pub fn Header() -> impl IntoView {
                 }}
             </div>
         </header>
+    }
+}
+
+/// Signing out: a shared tablet must not keep one person's pages or notes for the next.
+/// Unsent changes are warned about first, with the choice to send them.
+#[component]
+fn SignOutButton(sign_out: ServerAction<SignOut>) -> impl IntoView {
+    let warning = RwSignal::new(0u32);
+    let go = move || {
+        leptos::task::spawn_local(async move {
+            crate::offline::forget_this_person().await;
+            sign_out.dispatch(SignOut {});
+        });
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let pending = crate::offline::current_status().pending;
+        if pending > 0 && warning.get_untracked() == 0 {
+            warning.set(pending);
+        } else {
+            go();
+        }
+    };
+    // "Send them now": once everything has gone, carry on signing out.
+    let sending = RwSignal::new(false);
+    crate::offline::on_event("tandem:outbox", move |s: crate::offline::SyncStatus| {
+        if warning.get_untracked() > 0 {
+            if s.pending == 0 && sending.get_untracked() {
+                go();
+            } else if s.pending > 0 {
+                warning.set(s.pending);
+            }
+        }
+    });
+    let send_now = move |_| {
+        sending.set(true);
+        crate::offline::flush();
+    };
+    view! {
+        <form method="post" action="/api/sign_out" on:submit=submit>
+            <button type="submit" class="btn-link">"Sign out"</button>
+        </form>
+        {move || (warning.get() > 0).then(|| view! {
+            <div class="signout-warning" role="alert">
+                <p>
+                    <strong>{move || format!("{} of your changes {} not been sent yet.", warning.get(), if warning.get() == 1 { "has" } else { "have" })}</strong>
+                    " If you sign out now they are removed from this device and lost."
+                </p>
+                <div class="button-row">
+                    <button type="button" class="btn btn-primary" on:click=send_now>"Send them now, then sign out"</button>
+                    <button type="button" class="btn btn-warning" on:click=move |_| go()>"Sign out anyway"</button>
+                    <button type="button" class="btn btn-secondary" on:click=move |_| { sending.set(false); warning.set(0); }>"Stay signed in"</button>
+                </div>
+            </div>
+        })}
+    }
+}
+
+/// Always visible while signed in: online or offline, changes waiting to be sent, when
+/// this device last synced, and a way to sync now.
+#[component]
+pub fn SyncStatusBar() -> impl IntoView {
+    // Filled in after hydration: the server cannot know the state of this device.
+    let status = RwSignal::new(None::<crate::offline::SyncStatus>);
+    Effect::new(move |_| {
+        if crate::offline::available() {
+            status.set(Some(crate::offline::current_status()));
+        }
+    });
+    crate::offline::on_event("tandem:outbox", move |s| status.set(Some(s)));
+    let me = use_me();
+    move || {
+        status.get().filter(|_| me.with(Option::is_some)).map(|s| {
+            let connection = if s.online { "Online" } else { "Offline" };
+            let waiting = match s.pending {
+                0 => "all changes saved".to_string(),
+                1 => "1 change waiting to be sent".to_string(),
+                n => format!("{n} changes waiting to be sent"),
+            };
+            let synced = s
+                .last_synced
+                .map(|ms| format!("last synced at {}", crate::offline::clock(ms)))
+                .unwrap_or_else(|| "not synced yet on this device".into());
+            let waiting_class = s.pending > 0;
+            view! {
+                <div class="sync-status" class:sync-offline=!s.online class:sync-waiting=waiting_class>
+                    <p role="status" aria-live="polite">
+                        <span class="sync-dot" aria-hidden="true"></span>
+                        <strong>{connection}</strong>{format!(" · {waiting} · {synced}")}
+                        {s.signed_out.then(|| view! {
+                            " · "<a href="/sign-in" rel="external">"Sign in again to send them"</a>
+                        })}
+                    </p>
+                    <button type="button" class="btn-link" on:click=move |_| crate::offline::flush()>"Sync now"</button>
+                </div>
+            }
+        })
     }
 }
 

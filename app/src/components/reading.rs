@@ -141,7 +141,12 @@ mod activity {
     const IDLE_AFTER_MS: f64 = 60_000.0;
     const SEND_EVERY_SECS: i64 = 60;
 
-    fn send(key: &str, kind: &'static str, seconds: Option<i64>) {
+    /// Through the outbox (kept on this device until the server has it), or straight to
+    /// the server when the outbox is missing.
+    pub fn send(key: &str, kind: &'static str, seconds: Option<i64>) {
+        if crate::offline::enqueue_progress(key, kind, seconds) {
+            return;
+        }
         let key = key.to_string();
         spawn_local(async move {
             let _ =

@@ -83,6 +83,10 @@ fn Catalogue() -> impl IntoView {
 
 #[component]
 fn ModuleSummary(card: ModuleCard) -> impl IntoView {
+    // Known only on this device, so filled in after hydration.
+    let saved = RwSignal::new(false);
+    let key = card.key.clone();
+    Effect::new(move |_| saved.set(crate::offline::saved_modules().contains(&key)));
     let heading_id = format!("{}-title", card.key);
     let labelled_by = heading_id.clone();
     view! {
@@ -95,6 +99,7 @@ fn ModuleSummary(card: ModuleCard) -> impl IntoView {
             <p class="meta">
                 <StatusTag status=card.status/>
                 <span>{format!("About {}", describe_minutes(card.minutes))}</span>
+                {move || saved.get().then(|| view! { <strong class="tag tag-blue">"Saved on this device"</strong> })}
             </p>
             <ProgressBar
                 label=format!("Progress in module {}", card.number)
@@ -156,6 +161,11 @@ fn ModuleDetail(view: ModuleData) -> impl IntoView {
             let label = if status == Status::NotStarted && card.status == Status::NotStarted { "Start this module" } else { "Continue this module" };
             view! { <p><a href=href class="btn btn-primary">{label}</a></p> }
         })}
+        <OfflineSave module_key=card.key.clone() urls={
+            let mut urls = vec![card.href()];
+            urls.extend(view.sections.iter().map(|s| s.href.clone()));
+            urls
+        }/>
         <section aria-labelledby="outcomes-heading">
             <h2 id="outcomes-heading" class="section-title">"By the end of this module you will be able to"</h2>
             <ul class="bullets">{view.outcomes.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
@@ -241,10 +251,28 @@ pub fn SectionPage() -> impl IntoView {
 #[component]
 fn SectionDetail(view: SectionData, answers: Vec<Answer>) -> impl IntoView {
     let complete = ServerAction::<RecordProgress>::new();
+    // Marked complete on this page through the outbox (sent now, or once back online).
+    let queued = RwSignal::new(false);
     let completed = Signal::derive({
         let already = view.completed;
-        move || already || matches!(complete.value().get(), Some(Ok(())))
+        move || already || queued.get() || matches!(complete.value().get(), Some(Ok(())))
     });
+    let queue_completion = {
+        let key = view.key.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if crate::offline::enqueue_progress(&key, "completed", None) {
+                queued.set(true);
+            } else {
+                complete.dispatch(RecordProgress {
+                    op_id: crate::session::new_op_id(),
+                    section_key: key.clone(),
+                    kind: "completed".into(),
+                    seconds: None,
+                });
+            }
+        }
+    };
     let complete_error = action_error(complete.value());
     let module_href = format!("/modules/{}", view.module_key);
     let section_href = crate::content::section_href(
@@ -314,16 +342,21 @@ fn SectionDetail(view: SectionData, answers: Vec<Answer>) -> impl IntoView {
                     let key = view.key.clone();
                     let op_id = op_id.clone();
                     view! {
-                        <ActionForm action=complete>
+                        // A plain form before the page's code has loaded; after, the
+                        // completion goes through the outbox.
+                        <form method="post" action="/api/progress/record" on:submit=queue_completion.clone()>
                             <input type="hidden" name="op_id" value=op_id/>
                             <input type="hidden" name="section_key" value=key/>
                             <input type="hidden" name="kind" value="completed"/>
                             <Button busy=complete.pending()>"Mark as complete"</Button>
-                        </ActionForm>
+                        </form>
                     }
                 }
             >
-                <p role="status" class="complete-note">"You have completed this section."</p>
+                <p role="status" class="complete-note">
+                    "You have completed this section."
+                    {move || (queued.get() && !crate::offline::current_status().online).then_some(" It will be recorded when you are back online.")}
+                </p>
             </Show>
         </section>
 
@@ -372,5 +405,77 @@ fn SectorSwitch(shown: Sector, own: Sector, base: String) -> impl IntoView {
                     .collect_view()}
             </p>
         </div>
+    }
+}
+
+/// "Save for offline use": fetches the module's pages into this device's cache so they
+/// open without a connection, with progress as it goes. "Remove from this device" undoes it.
+#[component]
+fn OfflineSave(module_key: String, urls: Vec<String>) -> impl IntoView {
+    #[derive(Clone, PartialEq)]
+    enum State {
+        Unknown,
+        NotSaved,
+        Saving(u32, u32),
+        Saved,
+        Failed(String),
+    }
+    let state = RwSignal::new(State::Unknown);
+    {
+        let key = module_key.clone();
+        Effect::new(move |_| {
+            if crate::offline::available() {
+                let saved = crate::offline::saved_modules().contains(&key);
+                state.set(if saved { State::Saved } else { State::NotSaved });
+            }
+        });
+    }
+    let total = urls.len() as u32;
+    let save = {
+        let (key, urls) = (module_key.clone(), urls.clone());
+        move |_| {
+            let (key, urls) = (key.clone(), urls.clone());
+            state.set(State::Saving(0, total));
+            leptos::task::spawn_local(async move {
+                let progress = move |done, total| state.set(State::Saving(done, total));
+                match crate::offline::save_module(key, urls, progress).await {
+                    Ok(_) => state.set(State::Saved),
+                    Err(message) => state.set(State::Failed(message)),
+                }
+            });
+        }
+    };
+    let remove = {
+        let key = module_key.clone();
+        move |_| {
+            let key = key.clone();
+            leptos::task::spawn_local(async move {
+                let _ = crate::offline::remove_module(key).await;
+                state.set(State::NotSaved);
+            });
+        }
+    };
+    view! {
+        <section aria-labelledby="offline-heading" class="card offline-card">
+            <h2 id="offline-heading" class="card-heading">"Use this module offline"</h2>
+            <p role="status" class="offline-state">
+                {move || match state.get() {
+                    State::Unknown => "Saving for offline use is available once the page has finished loading.".to_string(),
+                    State::NotSaved => format!("Save this module's {total} pages on this device, so they open without a connection. What you write offline is sent when you reconnect."),
+                    State::Saving(done, of) => format!("Saving page {done} of {of}…"),
+                    State::Saved => "Saved on this device: this module opens without a connection.".to_string(),
+                    State::Failed(message) => format!("Not saved: {message} Check your connection and try again."),
+                }}
+            </p>
+            {move || match state.get() {
+                State::Saved => view! {
+                    <button type="button" class="btn btn-secondary" on:click=remove.clone()>"Remove from this device"</button>
+                }.into_any(),
+                State::NotSaved | State::Failed(_) => view! {
+                    <button type="button" class="btn btn-primary" on:click=save.clone()>"Save for offline use"</button>
+                }.into_any(),
+                State::Saving(..) | State::Unknown => ().into_any(),
+            }}
+        </section>
     }
 }

@@ -82,6 +82,25 @@ pub(crate) fn state_from_row(
     }
 }
 
+/// One recorded event, as "download my data" lists it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct EventRow {
+    pub section_key: String,
+    pub kind: String,
+    pub seconds: i64,
+    pub server_time: i64,
+}
+
+/// Every event one person has recorded, oldest first.
+pub async fn events(db: &Db, user_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT section_key, kind, seconds, server_time FROM progress_events WHERE user_id = ? ORDER BY server_time, rowid",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}
+
 /// Every section state of one person, by section key.
 pub async fn states(db: &Db, user_id: i64) -> Result<HashMap<String, SectionState>, sqlx::Error> {
     let rows: Vec<KeyedStateRow> = sqlx::query_as(

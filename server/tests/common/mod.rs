@@ -40,9 +40,13 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/test.db", dir.path().display());
         let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-        let state = server::prepare(&server::Config::new(&url, content))
-            .await
-            .unwrap();
+        // Static files come straight from public/ (the build copies them to the site root).
+        let public = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+        let config = server::Config {
+            site_root: public.display().to_string(),
+            ..server::Config::new(&url, content)
+        };
+        let state = server::prepare(&config).await.unwrap();
         server::demo::seed_if_empty(&state.db).await.unwrap();
         TestApp {
             router: server::router::router(state.clone()),
