@@ -67,7 +67,7 @@ test("a session that ends while typing loses nothing", async ({ page, context })
   const text = "Before the session ended. And this was typed after it ended.";
   await firstAnswer(page).fill(text);
   await expect(firstStatus(page)).toContainText("you have been signed out");
-  await page.getByRole("link", { name: "Sign in again" }).click();
+  await page.getByRole("link", { name: "Sign in again", exact: true }).click();
   await waitForHydration(page);
   await page.getByLabel("Email address").fill(ELLA);
   await page.getByLabel("Password").fill(DEMO_PASSWORD);

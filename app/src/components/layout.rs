@@ -212,6 +212,7 @@ pub fn SyncStatusBar() -> impl IntoView {
     });
     crate::offline::on_event("tandem:outbox", move |s| status.set(Some(s)));
     let me = use_me();
+    let location = use_location();
     move || {
         status.get().filter(|_| me.with(Option::is_some)).map(|s| {
             let connection = if s.online { "Online" } else { "Offline" };
@@ -230,8 +231,9 @@ pub fn SyncStatusBar() -> impl IntoView {
                     <p role="status" aria-live="polite">
                         <span class="sync-dot" aria-hidden="true"></span>
                         <strong>{connection}</strong>{format!(" · {waiting} · {synced}")}
-                        {s.signed_out.then(|| view! {
-                            " · "<a href="/sign-in" rel="external">"Sign in again to send them"</a>
+                        {s.signed_out.then(|| {
+                            let next = crate::pages::urlencode(&location.pathname.get_untracked());
+                            view! { " · "<a href=format!("/sign-in?next={next}") rel="external">"Sign in again to send them"</a> }
                         })}
                     </p>
                     <button type="button" class="btn-link" on:click=move |_| crate::offline::flush()>"Sync now"</button>
