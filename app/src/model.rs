@@ -145,6 +145,18 @@ pub struct Me {
     pub setting_id: i64,
     pub setting_name: String,
     pub preferences: Preferences,
+    /// The navigation badges, read with the person on every request.
+    #[serde(default)]
+    pub counts: NavCounts,
+}
+
+/// What the navigation badges show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NavCounts {
+    /// Entries in the setting waiting for review (SENCos only).
+    pub awaiting_review: u32,
+    /// Feedback on this person's entries that they have not opened.
+    pub unread_feedback: u32,
 }
 
 impl Me {

@@ -53,14 +53,7 @@ pub struct ReviewDetail {
     pub feedback: Vec<Feedback>,
 }
 
-/// What the navigation badges show.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NavCounts {
-    /// Entries in the setting waiting for this SENCo's review.
-    pub awaiting_review: u32,
-    /// Feedback on this person's entries that they have not opened.
-    pub unread_feedback: u32,
-}
+pub use crate::model::NavCounts;
 
 #[cfg(feature = "ssr")]
 use crate::review::ReviewAction;

@@ -46,7 +46,7 @@ pub fn nav_items(me: &Me) -> Vec<(&'static str, &'static str)> {
 }
 
 /// The count shown beside a navigation link, if it has one and it is not zero.
-fn badge(href: &str, notices: crate::api::review::NavCounts) -> Option<impl IntoView> {
+fn badge(href: &str, notices: crate::model::NavCounts) -> Option<impl IntoView> {
     let (count, meaning) = match href {
         "/review" => (notices.awaiting_review, "waiting for review"),
         "/log" => (notices.unread_feedback, "new replies"),
@@ -64,17 +64,21 @@ pub fn Header() -> impl IntoView {
     let me = use_me();
     let location = use_location();
     let sign_out = ServerAction::<SignOut>::new();
-    // The badge numbers, fetched again on every navigation so they stay current.
-    let notices = Resource::new(
-        move || (me.with(Option::is_some), location.pathname.get()),
-        |(signed_in, _)| async move {
-            if signed_in {
-                crate::api::review::notices().await.unwrap_or_default()
-            } else {
-                Default::default()
-            }
-        },
-    );
+    // The badge numbers come with the person on every full page load; after a move within
+    // the app they are asked for again, so they stay current.
+    let counts =
+        RwSignal::new(me.with_untracked(|m| m.as_ref().map(|m| m.counts).unwrap_or_default()));
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) && me.with_untracked(Option::is_some) {
+            leptos::task::spawn_local(async move {
+                if let Ok(fresh) = crate::api::review::notices().await {
+                    counts.set(fresh);
+                }
+            });
+        }
+        path
+    });
     Effect::new(move |_| {
         if let Some(Ok(())) = sign_out.value().get() {
             hard_navigate("/sign-in?signed_out=1");
@@ -106,9 +110,7 @@ pub fn Header() -> impl IntoView {
                                                     <li>
                                                         <a href=href aria-current=current>
                                                             {label}
-                                                            <Suspense fallback=|| ()>
-                                                                {move || Suspend::new(async move { badge(href, notices.await) })}
-                                                            </Suspense>
+                                                            {move || badge(href, counts.get())}
                                                         </a>
                                                     </li>
                                                 }

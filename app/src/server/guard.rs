@@ -80,6 +80,7 @@ mod tests {
             setting_id: 7,
             setting_name: "Oak".into(),
             preferences: Preferences::default(),
+            counts: Default::default(),
         }
     }
 

@@ -77,13 +77,41 @@ pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, sqlx
     Ok(row.map(|r| r.0))
 }
 
-type MeRow = (i64, String, String, String, String, i64, String, String);
+type MeRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+);
 
+/// The person, and the counts on their navigation badges, in one query (it runs on every
+/// request, so the badges cost no extra round trip).
 pub(crate) const ME_COLUMNS: &str =
-    "u.id, u.email, u.display_name, u.role, u.sector, u.setting_id, s.name, u.preferences";
+    "u.id, u.email, u.display_name, u.role, u.sector, u.setting_id, s.name, u.preferences,
+     CASE WHEN u.role = 'senco' THEN (SELECT COUNT(*) FROM log_entries e JOIN users a ON a.id = e.user_id
+                                      WHERE a.setting_id = u.setting_id AND e.status = 'submitted') ELSE 0 END,
+     (SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id
+      WHERE e.user_id = u.id AND f.read_at IS NULL AND f.author_id <> u.id)";
 
 pub(crate) fn me_from_row(row: MeRow) -> Me {
-    let (id, email, display_name, role, sector, setting_id, setting_name, preferences) = row;
+    let (
+        id,
+        email,
+        display_name,
+        role,
+        sector,
+        setting_id,
+        setting_name,
+        preferences,
+        awaiting,
+        unread,
+    ) = row;
     Me {
         id,
         email,
@@ -93,6 +121,10 @@ pub(crate) fn me_from_row(row: MeRow) -> Me {
         setting_id,
         setting_name,
         preferences: Preferences::from_json(&preferences),
+        counts: crate::model::NavCounts {
+            awaiting_review: awaiting as u32,
+            unread_feedback: unread as u32,
+        },
     }
 }
 
