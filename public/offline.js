@@ -294,6 +294,19 @@ try {
   // storage blocked
 }
 
+// After an update the new build's worker starts with an empty page cache: modules saved
+// for offline use are fetched again (or, while offline, no longer claimed as saved).
+async function keepSavedModules() {
+  if (!userId || !("caches" in window)) return;
+  const cache = await caches.open(PAGES);
+  for (const [moduleKey, entry] of Object.entries(store.get("saved-modules", {}))) {
+    if (await cache.match(entry.urls[0])) continue;
+    if (navigator.onLine) await saveModule(moduleKey, entry.urls).catch(() => removeModule(moduleKey));
+    else await removeModule(moduleKey);
+  }
+}
+keepSavedModules();
+
 if ("serviceWorker" in navigator && BUILD.indexOf("__") !== 0) {
   navigator.serviceWorker.register(`/sw.js?v=${BUILD}`).catch(() => {});
 }

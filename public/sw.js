@@ -87,7 +87,9 @@ async function page(request) {
     }
     return response;
   } catch {
-    const kept = (await cache.match(request.url)) || (await cache.match(request.url, { ignoreSearch: true }));
+    // Any page cache: a page that saved a module just before an update may have written
+    // into its own build's cache.
+    const kept = (await caches.match(request.url)) || (await cache.match(request.url, { ignoreSearch: true }));
     if (kept) return kept;
     const offline = await caches.match(`/offline.html?v=${VERSION}`, { cacheName: SHELL });
     return offline || new Response("You are offline.", { status: 503, headers: { "Content-Type": "text/plain" } });

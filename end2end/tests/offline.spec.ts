@@ -216,6 +216,7 @@ test("an app update replaces the old caches and keeps unsent work", async ({ bro
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page, person.email);
+  await saveModuleForOffline(page, "m5");
   await open(page, "/modules/m5/reflection");
   await serviceWorkerReady(page);
   const before = await page.evaluate(() => caches.keys());
@@ -263,5 +264,12 @@ test("an app update replaces the old caches and keeps unsent work", async ({ bro
   await page.reload();
   await waitForHydration(page);
   await expect(answer(page)).toHaveValue(text);
+  // The module saved before the update is fetched again, and still opens offline.
+  await expect
+    .poll(() => page.evaluate(async () => Boolean(await caches.match("/modules/m5/practice"))), { timeout: 30_000 })
+    .toBe(true);
+  await context.setOffline(true);
+  await page.goto("/modules/m5/practice");
+  await expect(page.locator(".breadcrumbs")).toContainText("Module 5");
   await context.close();
 });
