@@ -19,13 +19,16 @@ async fn data(state: &AppState, viewer: &Viewer) -> Result<ExportData, Response>
     };
     export_data(&state.db, &state.course, me)
         .await
-        .map_err(|e| {
-            (
-                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                e.to_string(),
-            )
-                .into_response()
-        })
+        .map_err(refused)
+}
+
+/// An error as a download's answer: its status and its words, never internals.
+pub(crate) fn refused(e: app::error::AppError) -> Response {
+    (
+        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        e.to_string(),
+    )
+        .into_response()
 }
 
 pub(crate) fn download(content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {

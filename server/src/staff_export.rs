@@ -2,7 +2,7 @@
 //! member's evidence pack (PDF) with only what they submitted. Both check the role with
 //! the same guard as the server functions, and the evidence pack is audited.
 
-use crate::export::{cell, download};
+use crate::export::{cell, download, refused};
 use crate::pdf::{self, Document};
 use app::api::staff::{dashboard_rows, evidence, SubmittedItem};
 use app::model::{format_date, Me};
@@ -29,14 +29,6 @@ fn senco(viewer: &Viewer, back: &str) -> Result<Me, Box<Response>> {
             e => (StatusCode::FORBIDDEN, e.to_string()).into_response(),
         })
     })
-}
-
-fn failed(e: app::error::AppError) -> Response {
-    (
-        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        e.to_string(),
-    )
-        .into_response()
 }
 
 /// One row per staff member: totals, then sections complete in each module.
@@ -105,7 +97,7 @@ pub async fn progress_download(
                 progress_csv(&rows, &titles).into_bytes(),
             )
         }
-        Err(e) => failed(e),
+        Err(e) => refused(e),
     }
 }
 
@@ -194,6 +186,6 @@ pub async fn evidence_download(
             &format!("tandem-evidence-{}.pdf", row.id),
             evidence_pdf(&row, &me.setting_name, &items, app::store::now()),
         ),
-        Err(e) => failed(e),
+        Err(e) => refused(e),
     }
 }

@@ -169,3 +169,46 @@ pub fn Checkbox(
         </div>
     }
 }
+
+/// A select in a filter form (a GET form, so it works before the page's code loads): the
+/// first option means "no filter", then `options` as (value, label); `selected` is the
+/// value in the address now.
+#[component]
+pub fn FilterSelect(
+    name: &'static str,
+    label: &'static str,
+    any: &'static str,
+    options: Vec<(String, String)>,
+    #[prop(into)] selected: String,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=name class="field-label">{label}</label>
+            <select id=name name=name class="select">
+                <option value="">{any}</option>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let chosen = value == selected;
+                        view! { <option value=value selected=chosen>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The six modules as filter options ("m1", "Module 1").
+pub fn module_options() -> Vec<(String, String)> {
+    (1..=6)
+        .map(|n| (format!("m{n}"), format!("Module {n}")))
+        .collect()
+}
+
+/// The three sectors as filter options.
+pub fn sector_options() -> Vec<(String, String)> {
+    crate::model::Sector::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), s.label().to_string()))
+        .collect()
+}

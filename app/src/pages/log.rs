@@ -70,31 +70,11 @@ fn Log() -> impl IntoView {
                 <label for="q" class="field-label">"Search"</label>
                 <input id="q" name="q" type="search" class="input" value=q/>
             </div>
-            <div class="field">
-                <label for="module" class="field-label">"Module"</label>
-                <select id="module" name="module" class="select">
-                    <option value="">"All modules"</option>
-                    {(1..=6).map(|n| {
-                        let key = format!("m{n}");
-                        let selected = module.as_deref() == Some(key.as_str());
-                        view! { <option value=key selected=selected>{format!("Module {n}")}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="kind" class="field-label">"Kind"</label>
-                <select id="kind" name="kind" class="select">
-                    <option value="">"All kinds"</option>
-                    {EntryKind::ALL.into_iter().map(|k| view! { <option value=k.as_str() selected=k.as_str() == kind>{k.label()}</option> }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="status" class="field-label">"Status"</label>
-                <select id="status" name="status" class="select">
-                    <option value="">"Any status"</option>
-                    {EntryStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str() selected=s.as_str() == status>{s.label()}</option> }).collect_view()}
-                </select>
-            </div>
+            <FilterSelect name="module" label="Module" any="All modules" options=module_options() selected=module.clone().unwrap_or_default()/>
+            <FilterSelect name="kind" label="Kind" any="All kinds" selected=kind
+                options=EntryKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect()/>
+            <FilterSelect name="status" label="Status" any="Any status" selected=status
+                options=EntryStatus::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect()/>
             <button type="submit" class="btn btn-secondary">"Show entries"</button>
         </form>
         <ErrorSummary error=submit_error/>

@@ -4,7 +4,7 @@ use super::{errors::ProblemPage, log::EntryStatusTag, Restricted};
 use crate::api::log::Feedback;
 use crate::api::review::{review_entry, review_queue, QueueView, ReviewAct, ReviewDetail};
 use crate::components::*;
-use crate::model::{format_date, Role, Sector};
+use crate::model::{format_date, Role};
 use crate::review::{Change, ReviewAction};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -54,36 +54,10 @@ fn QueueFilters(
     );
     view! {
         <form method="get" action="/review" class="filters" aria-label="Filter the review queue">
-            <div class="field">
-                <label for="practitioner" class="field-label">"Practitioner"</label>
-                <select id="practitioner" name="practitioner" class="select">
-                    <option value="">"Everyone"</option>
-                    {q.staff.into_iter().map(|(id, name)| {
-                        let selected = id.to_string() == who;
-                        view! { <option value=id.to_string() selected=selected>{name}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="module" class="field-label">"Module"</label>
-                <select id="module" name="module" class="select">
-                    <option value="">"All modules"</option>
-                    {(1..=6).map(|n| {
-                        let key = format!("m{n}");
-                        let selected = key == module;
-                        view! { <option value=key selected=selected>{format!("Module {n}")}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="sector" class="field-label">"Sector"</label>
-                <select id="sector" name="sector" class="select">
-                    <option value="">"All sectors"</option>
-                    {Sector::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_str() selected=s.as_str() == sector>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <FilterSelect name="practitioner" label="Practitioner" any="Everyone" selected=who
+                options=q.staff.into_iter().map(|(id, name)| (id.to_string(), name)).collect()/>
+            <FilterSelect name="module" label="Module" any="All modules" options=module_options() selected=module/>
+            <FilterSelect name="sector" label="Sector" any="All sectors" options=sector_options() selected=sector/>
             <button type="submit" class="btn btn-secondary">"Show entries"</button>
         </form>
     }

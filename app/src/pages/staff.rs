@@ -3,7 +3,7 @@
 use super::{errors::ProblemPage, log::EntryStatusTag, review::FeedbackThread, Restricted};
 use crate::api::staff::{staff_dashboard, staff_member, status_key, Dashboard, MemberView};
 use crate::components::*;
-use crate::model::{format_date, Role, Sector};
+use crate::model::{format_date, Role};
 use crate::oversight::{ModuleCount, SortBy, StaffRow};
 use crate::progress::{describe_minutes, Status};
 use leptos::prelude::*;
@@ -60,24 +60,9 @@ fn DashboardView(d: Dashboard, sector: String, status: String) -> impl IntoView 
         <ModuleChart modules=d.modules.clone() staff=d.staff_total/>
         <h2 class="section-title" id="staff-heading">"Staff"</h2>
         <form method="get" action="/staff" class="filters" aria-label="Filter staff">
-            <div class="field">
-                <label for="sector" class="field-label">"Sector"</label>
-                <select id="sector" name="sector" class="select">
-                    <option value="">"All sectors"</option>
-                    {Sector::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_str() selected=s.as_str() == sector>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="status" class="field-label">"Progress"</label>
-                <select id="status" name="status" class="select">
-                    <option value="">"Anyone"</option>
-                    {STATUSES.into_iter().map(|s| view! {
-                        <option value=status_key(s) selected=status_key(s) == status>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <FilterSelect name="sector" label="Sector" any="All sectors" options=sector_options() selected=sector.clone()/>
+            <FilterSelect name="status" label="Progress" any="Anyone" selected=status.clone()
+                options=STATUSES.iter().map(|s| (status_key(*s).to_string(), s.label().to_string())).collect()/>
             <input type="hidden" name="sort" value=d.sort.as_str()/>
             <button type="submit" class="btn btn-secondary">"Show staff"</button>
         </form>

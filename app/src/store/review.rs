@@ -66,18 +66,6 @@ pub async fn queue(
     query.fetch_all(db).await
 }
 
-/// How many entries of a setting wait for review (the number in the SENCo's navigation).
-pub async fn awaiting_count(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM log_entries e JOIN users u ON u.id = e.user_id
-         WHERE u.setting_id = ? AND e.status = 'submitted'",
-    )
-    .bind(setting_id)
-    .fetch_one(db)
-    .await?;
-    Ok(n)
-}
-
 /// A submitted entry as its SENCo may see it: the latest submitted text, not the draft.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct SubmittedEntry {
@@ -283,18 +271,6 @@ pub async fn accesses(
     .await
 }
 
-/// Feedback on a person's entries they have not opened yet.
-pub async fn unread_feedback(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id
-         WHERE e.user_id = ? AND f.read_at IS NULL AND f.author_id <> e.user_id",
-    )
-    .bind(user_id)
-    .fetch_one(db)
-    .await?;
-    Ok(n)
-}
-
 /// Marks the feedback on one of the person's entries read; true if any was unread.
 pub async fn mark_feedback_read(
     db: &Db,
@@ -376,7 +352,7 @@ mod tests {
         let db = test_db::fresh().await;
         let (setting, sam) = person(&db, "sam@a.org", Role::Practitioner, None).await;
         let (_, senco) = person(&db, "senco@a.org", Role::Senco, Some(setting)).await;
-        let (elsewhere, _) = person(&db, "senco@b.org", Role::Senco, None).await;
+        let (elsewhere, senco_elsewhere) = person(&db, "senco@b.org", Role::Senco, None).await;
 
         write(&db, sam, "op1", 0, "first thoughts").await;
         assert!(
@@ -403,7 +379,19 @@ mod tests {
         submit(&db, sam, &["e1".into()]).await.unwrap();
         let queued = queue(&db, setting, &QueueFilters::default()).await.unwrap();
         assert_eq!((queued.len(), queued[0].times_submitted), (1, 2));
-        assert_eq!(awaiting_count(&db, elsewhere).await.unwrap(), 0);
+        // The badge counts, read with the person on every request.
+        let counts = |id| {
+            let db = db.clone();
+            async move {
+                crate::store::users::me(&db, id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .counts
+            }
+        };
+        assert_eq!(counts(senco).await.awaiting_review, 1);
+        assert_eq!(counts(senco_elsewhere).await.awaiting_review, 0);
         let versions = submitted_versions(&db, "e1").await.unwrap();
         assert_eq!(
             versions.iter().map(|v| v.rev).collect::<Vec<_>>(),
@@ -429,9 +417,9 @@ mod tests {
             EntryStatus::NeedsRevision,
         );
         assert!(decide(&db, &ask).await.unwrap());
-        assert_eq!(unread_feedback(&db, sam).await.unwrap(), 1);
+        assert_eq!(counts(sam).await.unread_feedback, 1);
         assert!(mark_feedback_read(&db, sam, "e1").await.unwrap());
-        assert_eq!(unread_feedback(&db, sam).await.unwrap(), 0);
+        assert_eq!(counts(sam).await.unread_feedback, 0);
         let trail = accesses(&db, sam, Some("e1"), 10).await.unwrap();
         assert_eq!(trail[0].action, "needs_revision");
     }
