@@ -1,35 +1,49 @@
-// Tandem's offline layer, loaded on every page before the app hydrates.
+// Tandem's offline layer in the page, loaded before the app hydrates. The Rust app talks to
+// it through `window.tandemOffline` and the `tandem:*` window events.
 //
 // - The outbox: every write (answer saves, section completions, time on task) is kept in
-//   localStorage for the signed-in person, then sent in order. Each write carries an op id
-//   made here; the server applies it once however often it arrives. The outbox flushes on
-//   reconnect, when a page is shown, and on a timer with backoff, and survives reloads.
-// - The service worker's partner: registers /sw.js for this build, saves modules for
-//   offline use, and clears a person's cached pages and local data when they sign out.
-// - Offline navigation: links become full page loads (served from the cache) instead of
-//   client-side navigations that would need the server.
+//   IndexedDB first, one record per write, under the person who made it, then sent in order
+//   under that person's session only. The server applies each op id once and answers a
+//   repeat with its first answer. One tab sends at a time (a Web Lock); the others follow
+//   through a BroadcastChannel. Writes the server refuses, and answers that met another
+//   device's text, stay until the person deals with them.
+// - Signing out on a shared tablet: a lock is kept on the device at once (so no page and no
+//   service worker shows this person's pages again), their pages and saved modules go,
+//   and the server session is ended now or, with no connection, as soon as the device is
+//   back online, before anything else is sent.
+// - The service worker's partner: registers /sw.js, saves modules for offline use, and
+//   makes links full page loads while offline (so the worker can answer them).
 //
-// The Rust app talks to this through `window.tandemOffline` and the `tandem:*` events.
+// The page says who it was rendered for on <html>: data-person, data-session (a tag of
+// the session, not the session itself) and data-build.
 
-import * as rules from "/outbox-core.js";
+import * as rules from "/outbox-core.js?v=__TANDEM_BUILD__";
+import "/device-db.js?v=__TANDEM_BUILD__";
 
 const BUILD = "__TANDEM_BUILD__";
 const SEND_DELAY_MS = 300; // the answer box already waits for a pause in typing
+const db = self.TandemDB;
+const html = document.documentElement;
+const me = { id: Number(html.dataset.person) || null, session: html.dataset.session || null };
+const channel = "BroadcastChannel" in self ? new BroadcastChannel("tandem") : null;
 
-const me = (() => {
-  try {
-    return JSON.parse(document.getElementById("tandem-me")?.textContent || "null");
-  } catch {
-    return null;
-  }
-})();
-const userId = me ? me.id : null;
-const key = (name) => `tandem:${userId}:${name}`;
+let ops = []; // this person's ops, as last read
+let others = 0; // ops kept on this device for other people
+let saved = []; // this person's saved modules
+let attempts = 0;
+let retryAt = 0;
+let timer = null;
+let signedOut = false; // the server answered that nobody is signed in
+let elsewhere = false; // someone else has signed in on this device since this page loaded
+let locked = false; // this page's session was signed out on this device
+let storageError = null;
+let lastError = null;
+const enqueuing = new Set();
 
-const store = {
+const local = {
   get(name, fallback) {
     try {
-      const text = localStorage.getItem(key(name));
+      const text = localStorage.getItem(name);
       return text === null ? fallback : JSON.parse(text);
     } catch {
       return fallback;
@@ -37,236 +51,443 @@ const store = {
   },
   set(name, value) {
     try {
-      localStorage.setItem(key(name), JSON.stringify(value));
+      if (value === null) localStorage.removeItem(name);
+      else localStorage.setItem(name, JSON.stringify(value));
     } catch {
-      // Storage full or blocked: the write stays in memory for this page.
+      // full or blocked: IndexedDB holds what matters
     }
   },
 };
-
-let ops = userId ? store.get("outbox", []) : [];
-let inFlight = null;
-let attempts = 0;
-let retryAt = 0;
-let timer = null;
-let signedOut = false;
-let lastError = null;
+const mine = (name) => `tandem:${me.id}:${name}`;
 
 function status() {
+  const c = rules.counts(ops);
   return {
     online: navigator.onLine,
-    pending: ops.length,
-    lastSynced: store.get("last-synced", null),
+    pending: c.pending,
+    attention: c.attention,
+    others,
+    lastSynced: me.id ? local.get(mine("last-synced"), null) : null,
     signedOut,
+    elsewhere,
     retrying: attempts > 0,
     error: lastError,
+    storageError,
   };
 }
 
-function announce() {
-  window.dispatchEvent(new CustomEvent("tandem:outbox", { detail: status() }));
+const emit = (name, detail) => window.dispatchEvent(new CustomEvent(name, { detail }));
+const announce = () => emit("tandem:outbox", status());
+
+function describe(error) {
+  if (error && error.name === "QuotaExceededError") {
+    return "This device has run out of storage space, so the change could not be kept on it.";
+  }
+  return "This device could not keep the change (its storage is blocked or unavailable).";
 }
 
-function persist() {
-  store.set("outbox", ops);
+/** Re-reads this person's ops (another tab, or the worker, may have changed them). */
+async function reload() {
+  if (!me.id) return announce();
+  try {
+    ops = await db.ops.all(me.id);
+    others = await db.ops.others(me.id);
+  } catch (e) {
+    storageError = describe(e);
+  }
   announce();
 }
 
-function newOpId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+/** Changes this person's ops with a pure rule, in one transaction, and tells other tabs. */
+async function change(rule) {
+  await db.ops.update(me.id, rule);
+  ops = await db.ops.all(me.id);
+  channel?.postMessage({ type: "ops" });
+  announce();
 }
 
-/** Adds a write (see rules.enqueue for how a waiting save of the same answer is replaced). */
+// ---- The outbox ------------------------------------------------------------------------
+
+/** Keeps a write on this device, then sends it. `op` is made by the Rust app:
+ *  { op_id, path, args, merge, label, href }. Rejects when the device cannot keep it. */
 function enqueue(op) {
-  if (!userId) return null;
-  op = { ...op, op_id: newOpId(), queued_at: Date.now() };
-  ops = rules.enqueue(ops, op, inFlight?.op_id);
-  persist();
-  schedule(op.type === "save" ? SEND_DELAY_MS : 0);
-  return op.op_id;
+  const work = (async () => {
+    if (!me.id) throw new Error("Nobody is signed in on this page.");
+    await change((list) => rules.enqueue(list, { ...op, person: me.id, queued_at: Date.now() }));
+    storageError = null;
+    askToPersist();
+    schedule(op.merge ? SEND_DELAY_MS : 0);
+    return op.op_id;
+  })().catch((e) => {
+    storageError = e.message === "Nobody is signed in on this page." ? e.message : describe(e);
+    announce();
+    throw new Error(storageError);
+  });
+  enqueuing.add(work);
+  work.catch(() => {}).finally(() => enqueuing.delete(work));
+  return work;
+}
+
+/** Storage the browser may clear under pressure unless asked not to: ask once. */
+async function askToPersist() {
+  if (!navigator.storage?.persist || local.get("tandem:persist-asked", false)) return;
+  local.set("tandem:persist-asked", true);
+  await navigator.storage.persist().catch(() => false);
 }
 
 function schedule(delay) {
   clearTimeout(timer);
-  const wait = Math.max(delay, retryAt - Date.now(), 0);
-  timer = setTimeout(flush, wait);
+  timer = setTimeout(flush, Math.max(delay, retryAt - Date.now(), 0));
 }
 
-function form(op) {
-  const fields =
-    op.type === "save"
-      ? {
-          op_id: op.op_id,
-          entry_id: op.entry_id,
-          section_key: op.section_key,
-          prompt_key: op.prompt_key,
-          base_rev: op.base_rev,
-          body: op.body,
-        }
-      : { op_id: op.op_id, section_key: op.section_key, kind: op.kind, ...(op.seconds ? { seconds: op.seconds } : {}) };
-  return new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)]));
-}
-
-function errorMessage(text) {
-  try {
-    const e = JSON.parse(text);
-    if (e?.Invalid?.[0]?.message) return e.Invalid[0].message;
-    for (const k of ["NotFound", "TooManyAttempts"]) if (typeof e?.[k] === "string") return e[k];
-  } catch {
-    // not JSON
-  }
-  return "The server could not accept this change.";
-}
-
-/** Sends waiting writes, oldest first, one at a time. */
+/** Sends this person's waiting writes, oldest first, one tab at a time. */
 async function flush() {
   clearTimeout(timer);
-  if (!userId || inFlight || ops.length === 0 || signedOut) return announce();
-  if (!navigator.onLine) return announce();
-  const op = ops[0];
-  inFlight = op;
-  let response;
-  try {
-    response = await fetch(op.type === "save" ? "/api/log/save" : "/api/progress/record", {
-      method: "POST",
-      headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
-      body: form(op),
-      credentials: "same-origin",
+  if (!me.id || locked || elsewhere || signedOut || !navigator.onLine) return announce();
+  if (navigator.locks) {
+    await navigator.locks.request("tandem-outbox", { ifAvailable: true }, async (held) => {
+      if (held) await sendAll();
     });
-  } catch {
-    response = null;
+  } else {
+    await sendAll();
   }
-  inFlight = null;
-  const outcome = rules.classify(response ? response.status : null);
-  if (outcome === "sent") {
-    const reply = op.type === "save" ? await response.json().catch(() => null) : null;
-    ops = rules.afterSent(ops, op, reply);
-    attempts = 0;
-    retryAt = 0;
-    lastError = null;
-    store.set("last-synced", Date.now());
-    persist();
-    window.dispatchEvent(new CustomEvent("tandem:sent", { detail: { op, reply } }));
-    return flush();
-  }
-  if (outcome === "signed-out") {
-    signedOut = true;
-    return announce();
-  }
-  if (outcome === "refused") {
-    // This write can never be accepted as it is: keep it aside (nothing is thrown away),
-    // tell the page, and carry on with the rest.
-    const message = errorMessage(await response.text().catch(() => ""));
-    ops = ops.filter((o) => o.op_id !== op.op_id);
-    store.set("refused", [...store.get("refused", []), { op, message }].slice(-50));
-    persist();
-    window.dispatchEvent(new CustomEvent("tandem:refused", { detail: { op, message } }));
-    return flush();
-  }
-  // Offline, or the server is unwell: try again later, waiting longer each time.
-  attempts += 1;
-  lastError = response ? `The server answered ${response.status}.` : "No connection.";
-  const wait = rules.backoff(attempts);
-  retryAt = Date.now() + wait;
   announce();
-  schedule(wait);
 }
 
-const waitingText = (sectionKey, promptKey) => rules.waitingText(ops, sectionKey, promptKey);
+async function sendAll() {
+  for (;;) {
+    try {
+      ops = await db.ops.all(me.id);
+    } catch (e) {
+      storageError = describe(e);
+      return;
+    }
+    const op = rules.nextToSend(ops);
+    if (!op || locked || elsewhere || signedOut || !navigator.onLine) return;
+    await change((list) => rules.markSending(list, op.op_id));
+    let status = null;
+    let text = "";
+    try {
+      const response = await fetch(op.path, {
+        method: "POST",
+        headers: {
+          Accept: "application/json",
+          "Content-Type": "application/x-www-form-urlencoded",
+          "Tandem-Person": String(op.person),
+        },
+        body: rules.encode(op.args),
+        credentials: "same-origin",
+      });
+      status = response.status;
+      text = await response.text();
+    } catch {
+      status = null; // no answer, or an answer cut off: the same op goes again
+    }
+    const { outcome, reply } = rules.classify(status, text);
+    if (outcome === "sent") {
+      await change((list) => rules.afterSent(list, op, reply));
+      attempts = 0;
+      retryAt = 0;
+      lastError = null;
+      local.set(mine("last-synced"), Date.now());
+      emit("tandem:sent", { op, reply });
+      continue;
+    }
+    if (outcome === "refused") {
+      await change((list) => rules.afterRefused(list, op, status, text));
+      emit("tandem:refused", { op, status, body: text });
+      continue;
+    }
+    await change((list) => rules.markWaiting(list, op.op_id));
+    if (outcome === "signed-out") {
+      signedOut = true;
+      return;
+    }
+    if (outcome === "wrong-person") {
+      becomeElsewhere();
+      return;
+    }
+    attempts += 1;
+    lastError = status ? `The server answered ${status}.` : "No connection.";
+    const wait = rules.backoff(attempts);
+    retryAt = Date.now() + wait;
+    schedule(wait);
+    return;
+  }
+}
 
-// ---- Offline pages -------------------------------------------------------------------
+/** Someone else is signed in on this device now: this page stops sending and stops
+ *  showing this person's pages; their writes stay here until they sign in again. */
+function becomeElsewhere() {
+  if (elsewhere) return;
+  elsewhere = true;
+  html.classList.add("tandem-elsewhere");
+  announce();
+}
 
-const PAGES = `tandem-pages-${BUILD}`;
+// ---- Signing out -----------------------------------------------------------------------
 
-/** Fetches every page of a module into the cache, reporting progress. */
+function readLock() {
+  return local.get("tandem:lock", null);
+}
+
+async function writeLock(lock) {
+  local.set("tandem:lock", lock);
+  await db.device.set("lock", lock).catch(() => {});
+}
+
+/** Tells the server to end the session `lock` names (and no other). True once it has. */
+async function endSession(lock) {
+  const abort = new AbortController();
+  const timeout = setTimeout(() => abort.abort(), 8000);
+  try {
+    const response = await fetch("/api/sign_out", {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ session: lock.session || "" }).toString(),
+      credentials: "same-origin",
+      signal: abort.signal,
+    });
+    if (!response.ok) return false;
+    await writeLock({ ...lock, serverPending: false });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timeout);
+  }
+}
+
+function showSignedOut(finishing) {
+  html.classList.add("tandem-locked");
+  if (document.getElementById("tandem-lock-notice")) return;
+  const box = document.createElement("main");
+  box.id = "tandem-lock-notice";
+  box.className = "lock-notice site-main";
+  const h1 = document.createElement("h1");
+  h1.className = "page-title";
+  h1.textContent = "You have signed out on this device";
+  const p = document.createElement("p");
+  p.className = "lead";
+  p.textContent = finishing
+    ? "Tandem is finishing signing you out. Nothing of yours is shown on this device."
+    : "This device has no connection just now, so Tandem will finish signing you out on the server as soon as it is back online. Nothing of yours is shown on this device meanwhile.";
+  const a = document.createElement("a");
+  a.href = "/sign-in";
+  a.textContent = "Sign in";
+  const p2 = document.createElement("p");
+  p2.append(a);
+  box.append(h1, p, p2);
+  document.body.append(box);
+  h1.tabIndex = -1;
+  h1.focus();
+}
+
+/** Signs out on this device. Writes not yet sent are kept for their owner (sent when they
+ *  next sign in here) unless `discard`. Works with no connection. */
+async function signOut({ discard = false } = {}) {
+  // Answer boxes queue what was typed but not yet queued (their tasks start on the next
+  // turn of the event loop).
+  emit("tandem:before-sign-out", null);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await Promise.allSettled([...enqueuing]);
+  const lock = { person: me.id, session: me.session, at: Date.now(), serverPending: true };
+  await writeLock(lock);
+  locked = true;
+  clearTimeout(timer);
+  channel?.postMessage({ type: "signed-out", session: me.session });
+  if (discard && me.id) await change(() => []).catch(() => {});
+  if (me.id) {
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const k = localStorage.key(i);
+      if (k && k.startsWith(`tandem:${me.id}:`)) localStorage.removeItem(k);
+    }
+  }
+  await db.device.set("person", null).catch(() => {});
+  await db.forgetPagesExcept(null).catch(() => {});
+  await db.saved.clearExcept(null).catch(() => {});
+  navigator.serviceWorker?.controller?.postMessage({ type: "forget", keep: null });
+  const ended = await endSession(lock);
+  if (ended || navigator.serviceWorker?.controller) {
+    showSignedOut(true);
+    location.replace("/sign-in?signed_out=1"); // offline, the worker shows the signed-out page
+  } else {
+    showSignedOut(false);
+  }
+}
+
+/** On every page: does a sign-out on this device concern the session this page is for? */
+async function checkLock() {
+  let lock = readLock();
+  const stored = await db.device.get("lock").catch(() => undefined);
+  if (stored !== undefined) {
+    lock = stored; // the worker may have finished the sign-out meanwhile
+    local.set("tandem:lock", lock);
+  }
+  if (!lock) {
+    html.classList.remove("tandem-locked");
+    return;
+  }
+  if (!me.session) {
+    // Nobody is signed in for this page: the locked session has ended.
+    if (lock.serverPending) await writeLock({ ...lock, serverPending: false });
+    return;
+  }
+  if (me.session !== lock.session) {
+    await writeLock(null); // a new sign-in: the lock has done its job
+    html.classList.remove("tandem-locked");
+    return;
+  }
+  // A page of a session signed out here (it went before the server heard): end it now.
+  locked = true;
+  showSignedOut(true);
+  if (await endSession(lock)) location.replace("/sign-in?signed_out=1");
+}
+
+// ---- Offline pages ---------------------------------------------------------------------
+
+/** Fetches every page of a module into this person's cache, reporting progress. */
 async function saveModule(moduleKey, urls, onProgress) {
-  const cache = await caches.open(PAGES);
+  if (!me.id) throw new Error("Sign in to save modules on this device.");
+  const cache = await caches.open(db.pageCache(BUILD, me.id));
   let done = 0;
   let bytes = 0;
   for (const url of urls) {
-    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
-    if (!response.ok || response.redirected) throw new Error(`Could not fetch ${url} (${response.status}).`);
+    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" }, redirect: "manual" });
+    const person = Number((response.headers.get("tandem-person") || "").split(" ")[0]);
+    if (!response.ok || person !== me.id) throw new Error(`Could not fetch ${url} (${response.status || "signed out"}).`);
     bytes += (await response.clone().arrayBuffer()).byteLength;
     await cache.put(url, response);
     done += 1;
     onProgress?.(done, urls.length);
   }
-  const saved = store.get("saved-modules", {});
-  saved[moduleKey] = { urls, at: Date.now(), bytes };
-  store.set("saved-modules", saved);
-  window.dispatchEvent(new CustomEvent("tandem:saved-modules", { detail: Object.keys(saved) }));
+  try {
+    await db.saved.put({ person: me.id, module: moduleKey, urls, at: Date.now(), bytes });
+  } catch (e) {
+    throw new Error(describe(e));
+  }
+  await refreshSaved();
   return bytes;
 }
 
 async function removeModule(moduleKey) {
-  const saved = store.get("saved-modules", {});
-  const entry = saved[moduleKey];
+  const entry = saved.find((s) => s.module === moduleKey);
   if (entry) {
-    const cache = await caches.open(PAGES);
+    const cache = await caches.open(db.pageCache(BUILD, me.id));
     await Promise.all(entry.urls.map((u) => cache.delete(u)));
   }
-  delete saved[moduleKey];
-  store.set("saved-modules", saved);
-  window.dispatchEvent(new CustomEvent("tandem:saved-modules", { detail: Object.keys(saved) }));
+  await db.saved.remove(me.id, moduleKey);
+  await refreshSaved();
 }
 
-const savedModules = () => Object.keys(store.get("saved-modules", {}));
+async function refreshSaved() {
+  saved = me.id ? await db.saved.list(me.id).catch(() => []) : [];
+  emit("tandem:saved-modules", saved.map((s) => s.module));
+}
 
-/** Signing out on a shared tablet: this person's pages and local data go. */
-async function forgetThisPerson() {
-  if ("caches" in window) {
-    for (const name of await caches.keys()) if (name.startsWith("tandem-pages-")) await caches.delete(name);
+/** A saved module whose pages are not in this build's cache (a cache cleared by the
+ *  browser, or an update that could not fetch them) is fetched again, or unmarked. */
+async function keepSavedModules() {
+  if (!me.id || !("caches" in window)) return;
+  const cache = await caches.open(db.pageCache(BUILD, me.id));
+  for (const entry of saved) {
+    if (await cache.match(entry.urls[0])) continue;
+    if (navigator.onLine) await saveModule(entry.module, entry.urls).catch(() => removeModule(entry.module));
+    else await removeModule(entry.module);
   }
-  if (userId !== null) {
-    const prefix = `tandem:${userId}:`;
-    for (let i = localStorage.length - 1; i >= 0; i--) {
-      const k = localStorage.key(i);
-      if (k && k.startsWith(prefix)) localStorage.removeItem(k);
+}
+
+// ---- Writes from builds before this one -------------------------------------------------
+
+/** The outbox used to live in localStorage (`tandem:<person>:outbox`): move it here. */
+async function migrateLegacy() {
+  for (let i = localStorage.length - 1; i >= 0; i--) {
+    const key = localStorage.key(i);
+    const m = /^tandem:(\d+):(outbox|refused|saved-modules)$/.exec(key || "");
+    if (!m) continue;
+    const person = Number(m[1]);
+    const value = local.get(key, null);
+    if (m[2] === "outbox" || m[2] === "refused") {
+      const refused = m[2] === "refused";
+      const list = rules
+        .fromLegacy(person, refused ? (value || []).map((r) => r.op) : value, Date.now())
+        .map((o, j) => (refused ? { ...o, state: "refused", error: { status: 0, body: "", message: value[j].message } } : o));
+      await db.ops.update(person, (have) => [...have, ...list.filter((o) => !have.some((h) => h.op_id === o.op_id))]);
+    } else if (person === me.id && value) {
+      for (const [module, entry] of Object.entries(value)) {
+        await db.saved.put({ person, module, urls: entry.urls, at: entry.at, bytes: entry.bytes });
+      }
     }
+    localStorage.removeItem(key);
   }
-  ops = [];
-  navigator.serviceWorker?.controller?.postMessage({ type: "forget-pages" });
 }
 
-// ---- Wiring --------------------------------------------------------------------------
+// ---- Wiring ----------------------------------------------------------------------------
 
+function attention() {
+  return ops
+    .filter((o) => o.state === "refused" || o.state === "conflict")
+    .map((o) => ({
+      op_id: o.op_id,
+      label: o.label,
+      href: o.href,
+      state: o.state,
+      text: typeof o.args.body === "string" ? o.args.body : null,
+      message: o.error?.message ?? null,
+      error: o.error?.body ?? null,
+    }));
+}
+
+async function act(rule) {
+  await change(rule);
+  flush();
+}
+
+let ready;
 window.tandemOffline = {
   build: BUILD,
   enqueue,
   flush,
   status,
-  waitingText,
+  ready: () => ready,
+  latest: (merge) => rules.latest(ops, merge),
+  conflict: (merge) => rules.conflict(ops, merge),
+  attention,
+  retry: (opId) => act((list) => rules.retry(list, opId)),
+  discard: (opId) => act((list) => rules.discard(list, opId)),
   saveModule,
   removeModule,
-  savedModules,
-  forgetThisPerson,
-  pending: () => ops.map((o) => ({ ...o })),
+  savedModules: () => saved.map((s) => s.module),
+  signOut,
+  copy: (text) => navigator.clipboard?.writeText(text).catch(() => {}),
+  pending: () => ops.filter((o) => o.state === "waiting" || o.state === "sending").map((o) => ({ ...o })),
 };
 
-window.addEventListener("online", () => {
+channel?.addEventListener("message", ({ data }) => {
+  if (data?.type === "ops") reload();
+  if (data?.type === "person" && me.id && data.id !== me.id) becomeElsewhere();
+  if (data?.type === "signed-out" && me.session && data.session === me.session && !locked) {
+    locked = true;
+    showSignedOut(true);
+    location.replace("/sign-in?signed_out=1");
+  }
+});
+window.addEventListener("online", async () => {
   attempts = 0;
   retryAt = 0;
+  const lock = readLock();
+  if (locked && lock?.serverPending && (await endSession(lock))) location.replace("/sign-in?signed_out=1");
   flush();
 });
 window.addEventListener("offline", announce);
-window.addEventListener("pageshow", () => flush());
+window.addEventListener("pageshow", (e) => {
+  if (e.persisted) checkLock().then(flush);
+});
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") flush();
 });
-// Another tab of the same person changed the outbox: pick it up.
-window.addEventListener("storage", (e) => {
-  if (e.key === key("outbox")) {
-    ops = store.get("outbox", []);
-    announce();
-  }
-});
 setInterval(() => {
-  if (ops.length && Date.now() >= retryAt) flush();
+  if (rules.counts(ops).pending && Date.now() >= retryAt) flush();
 }, 15_000);
 
 // Offline, a click on a link is a full page load (the service worker answers it from the
@@ -282,33 +503,25 @@ document.addEventListener(
   true,
 );
 
-// A different person on this device since last time (a session that ran out on a shared
-// tablet): nothing of the previous person's may be shown from the cache.
-try {
-  const last = localStorage.getItem("tandem:last-person");
-  if (userId !== null && last !== null && last !== String(userId) && "caches" in window) {
-    caches.keys().then((names) => names.filter((n) => n.startsWith("tandem-pages-")).forEach((n) => caches.delete(n)));
-  }
-  if (userId !== null) localStorage.setItem("tandem:last-person", String(userId));
-} catch {
-  // storage blocked
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js", { updateViaCache: "none" }).catch(() => {});
 }
 
-// After an update the new build's worker starts with an empty page cache: modules saved
-// for offline use are fetched again (or, while offline, no longer claimed as saved).
-async function keepSavedModules() {
-  if (!userId || !("caches" in window)) return;
-  const cache = await caches.open(PAGES);
-  for (const [moduleKey, entry] of Object.entries(store.get("saved-modules", {}))) {
-    if (await cache.match(entry.urls[0])) continue;
-    if (navigator.onLine) await saveModule(moduleKey, entry.urls).catch(() => removeModule(moduleKey));
-    else await removeModule(moduleKey);
+ready = (async () => {
+  await checkLock();
+  if (me.id && !locked) {
+    channel?.postMessage({ type: "person", id: me.id, session: me.session });
+    const known = await db.device.get("person").catch(() => null);
+    if (known && known.id !== me.id) {
+      // A different person since the last page: nothing of the previous one stays readable.
+      await db.forgetPagesExcept(me.id).catch(() => {});
+      await db.saved.clearExcept(me.id).catch(() => {});
+    }
+    await db.device.set("person", { id: me.id, session: me.session }).catch(() => {});
   }
-}
-keepSavedModules();
-
-if ("serviceWorker" in navigator && BUILD.indexOf("__") !== 0) {
-  navigator.serviceWorker.register(`/sw.js?v=${BUILD}`).catch(() => {});
-}
-if (ops.length) flush();
-announce();
+  await migrateLegacy().catch(() => {});
+  await reload();
+  await refreshSaved();
+  keepSavedModules();
+  flush();
+})();

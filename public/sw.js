@@ -1,22 +1,38 @@
-// Tandem's service worker. Its version is the build it was registered for (`?v=` in its
-// URL): a new build registers a new worker, which precaches its own app shell and, once
-// active, deletes every cache of older builds. The outbox lives in localStorage, not here,
-// so an update never touches unsent work.
+// Tandem's service worker. The server writes the build id into this file, so every build
+// is a new worker: the browser notices the change on its next update check (every
+// navigation) and installs it; once active it deletes every older build's caches.
 //
-// - App shell (wasm, JS, CSS, fonts, offline page): precached, served cache-first.
-// - Pages (HTML): network-first; each page that loads is kept for offline use.
-// - Server functions, API calls, downloads and every non-GET request: never cached.
+// - App shell (wasm, JS, CSS, fonts, the offline pages): precached under this build's
+//   versioned URLs (`?v=<build>`) and served from the cache only for those exact URLs, so a
+//   page from another build never gets this build's code, nor this build's page old code.
+// - Pages: only the course (home, catalogue, modules, sections) is kept, per person
+//   (`tandem-v2-pages-<build>-p<person>`), network first with a timeout. The learning log,
+//   profile, admin, review and staff pages are never kept.
+// - Who is signed in comes from the `Tandem-Person` header of each page; a different person,
+//   a redirect to sign in (an ended session) or signing out deletes the kept pages.
+// - Signed out on this device (the `lock` in IndexedDB, see offline.js): no kept page is
+//   shown, and a sign-out the server has not heard of is finished before any page loads.
+// - Server functions, downloads and every non-GET request: never cached.
 
-const VERSION = new URL(self.location).searchParams.get("v") || "dev";
-const SHELL = `tandem-shell-${VERSION}`;
-const PAGES = `tandem-pages-${VERSION}`;
-const SHELL_FILES = [
+importScripts("/device-db.js?v=__TANDEM_BUILD__");
+
+const BUILD = "__TANDEM_BUILD__";
+const SHELL = `tandem-v2-shell-${BUILD}`;
+const v = (path) => `${path}?v=${BUILD}`;
+// Requested with this build's `?v=`: served from the precache.
+const VERSIONED = [
   "/pkg/tandem.js",
   "/pkg/tandem_bg.wasm",
   "/pkg/tandem.css",
   "/offline.js",
   "/outbox-core.js",
+  "/device-db.js",
+  "/lock.js",
   "/offline.html",
+  "/signed-out.html",
+];
+// Requested by plain URL (from the CSS, the manifest): their bytes are part of the build id.
+const STABLE = [
   "/manifest.webmanifest",
   "/favicon.svg",
   "/icons/icon-192.png",
@@ -24,74 +40,165 @@ const SHELL_FILES = [
   "/fonts/opendyslexic-latin-400-normal.woff2",
   "/fonts/opendyslexic-latin-700-normal.woff2",
 ];
+// How long a page may take before the kept copy is shown instead (flaky Wi-Fi).
+const NETWORK_TIMEOUT_MS = 4000;
+
+const db = self.TandemDB;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches
-      .open(SHELL)
-      .then((cache) => cache.addAll(SHELL_FILES.map((f) => `${f}?v=${VERSION}`)))
-      .then(() => self.skipWaiting()),
+    (async () => {
+      const cache = await caches.open(SHELL);
+      await cache.addAll([...VERSIONED, ...STABLE].map(v));
+      await refetchSavedModules();
+      await self.skipWaiting();
+    })(),
   );
 });
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
-    caches
-      .keys()
-      .then((names) =>
-        Promise.all(names.filter((n) => n.startsWith("tandem-") && n !== SHELL && n !== PAGES).map((n) => caches.delete(n))),
-      )
-      .then(() => self.clients.claim()),
+    (async () => {
+      const names = await caches.keys();
+      const legacy = names.some((n) => n.startsWith("tandem-") && !n.startsWith("tandem-v2-"));
+      for (const name of names) {
+        if (name.startsWith("tandem-") && name !== SHELL && !name.startsWith(db.pageCache(BUILD, ""))) {
+          await caches.delete(name);
+        }
+      }
+      await self.clients.claim();
+      // Pages opened under a worker from before versioned URLs may be running that build's
+      // code against this build's pages: load them again (typed text is kept as drafts).
+      if (legacy) for (const c of await self.clients.matchAll({ type: "window" })) c.navigate(c.url).catch(() => {});
+    })(),
   );
 });
 
-self.addEventListener("message", (event) => {
-  if (event.data?.type === "forget-pages") {
-    event.waitUntil(caches.delete(PAGES));
+/** A new build: the modules the signed-in person saved are fetched again into this
+ *  build's cache, so they still open offline after the update. A page that no longer
+ *  exists is dropped from the module; no connection fails the install (the old build
+ *  stays until the next try). */
+async function refetchSavedModules() {
+  const person = await db.device.get("person").catch(() => null);
+  const lock = await db.device.get("lock").catch(() => null);
+  if (!person || lock) return;
+  const cache = await caches.open(db.pageCache(BUILD, person.id));
+  for (const saved of await db.saved.list(person.id)) {
+    const urls = [];
+    for (const url of saved.urls) {
+      const response = await fetch(url, { credentials: "same-origin", redirect: "manual" });
+      if (response.ok && personOf(response)?.id === person.id) {
+        await cache.put(url, response);
+        urls.push(url);
+      } else if (response.type === "opaqueredirect" || response.status === 401) {
+        return; // signed out meanwhile: nothing is kept
+      }
+    }
+    await db.saved.put({ ...saved, urls });
   }
+}
+
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "forget") event.waitUntil(forget(event.data.keep ?? null));
 });
 
-// Server functions, health checks, the worker itself, and downloads (PDF, CSV, JSON).
+/** Deletes kept pages and saved modules of everyone but `keep`. */
+async function forget(keep) {
+  await db.forgetPagesExcept(keep);
+  await db.saved.clearExcept(keep).catch(() => {});
+}
+
 const neverCached = (path) => ["/api/", "/healthz", "/sw.js"].some((p) => path.startsWith(p)) || /\.(pdf|csv|json)$/.test(path);
+/** The pages kept for offline use: the course, and nothing personal beyond it. */
+const keepable = (path) => path === "/" || path === "/modules" || path.startsWith("/modules/");
+/** Pages that redirect to sign-in when nobody is signed in. */
+const personal = (path) => !["/sign-in", "/join", "/offline.html", "/signed-out.html"].includes(path);
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (neverCached(url.pathname)) return;
+  if (request.method !== "GET" || url.origin !== self.location.origin || neverCached(url.pathname)) return;
 
-  const shellFile = SHELL_FILES.includes(url.pathname);
-  if (shellFile) {
-    event.respondWith(
-      caches.match(`${url.pathname}?v=${VERSION}`, { cacheName: SHELL }).then((hit) => hit || fetch(request)),
-    );
+  const version = url.searchParams.get("v");
+  if ((VERSIONED.includes(url.pathname) && version === BUILD) || (STABLE.includes(url.pathname) && version === null)) {
+    event.respondWith(caches.match(v(url.pathname), { cacheName: SHELL }).then((hit) => hit || fetch(request)));
     return;
   }
-  if (request.mode === "navigate" || (request.headers.get("accept") || "").includes("text/html")) {
-    event.respondWith(page(request));
-  }
+  if (request.mode === "navigate") event.respondWith(page(event));
 });
 
-/** Network first; keep each good page; offline, the kept copy or the offline page. */
-async function page(request) {
-  const cache = await caches.open(PAGES);
-  try {
-    const response = await fetch(request);
-    const type = response.headers.get("content-type") || "";
-    if (response.ok && !response.redirected && type.includes("text/html")) {
-      cache.put(request.url, response.clone());
-    }
-    // Signed out (the page redirected to sign-in): nothing of anyone's stays readable.
-    if (response.redirected && new URL(response.url).pathname === "/sign-in") {
-      await caches.delete(PAGES);
-    }
+/** Network first (with a timeout when there is a kept copy to fall back on); keeps course
+ *  pages of the person signed in; offline, the kept copy or an offline page. */
+async function page(event) {
+  const request = event.request;
+  const path = new URL(request.url).pathname;
+  const lock = await db.device.get("lock").catch(() => null);
+  if (lock?.serverPending) await finishSignOut(lock);
+  const person = lock ? null : await db.device.get("person").catch(() => null);
+  const kept = person && keepable(path) ? await caches.match(request.url, { cacheName: db.pageCache(BUILD, person.id) }) : undefined;
+
+  const network = fetch(request).then((response) => {
+    event.waitUntil(learn(response.clone(), path, request.url).catch(() => {}));
     return response;
+  });
+  try {
+    return await (kept ? Promise.race([network, timeout(NETWORK_TIMEOUT_MS)]) : network);
   } catch {
-    // Any page cache: a page that saved a module just before an update may have written
-    // into its own build's cache.
-    const kept = (await caches.match(request.url)) || (await cache.match(request.url, { ignoreSearch: true }));
     if (kept) return kept;
-    const offline = await caches.match(`/offline.html?v=${VERSION}`, { cacheName: SHELL });
-    return offline || new Response("You are offline.", { status: 503, headers: { "Content-Type": "text/plain" } });
+    return (await caches.match(v(lock ? "/signed-out.html" : "/offline.html"), { cacheName: SHELL })) ||
+      new Response("You are offline.", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
+}
+
+const timeout = (ms) => new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), ms));
+
+/** The person a page was rendered for: `Tandem-Person: <id> <session tag>`. */
+function personOf(response) {
+  const [id, session] = (response.headers.get("tandem-person") || "").split(" ");
+  return Number(id) > 0 ? { id: Number(id), session: session || null } : null;
+}
+
+/** Nobody is signed in here any more: nothing of anyone's stays readable. */
+async function nobody() {
+  await db.device.set("person", null);
+  await forget(null);
+}
+
+/** What a page from the server tells about who is signed in here, and keeping it. */
+async function learn(response, path, url) {
+  if (response.type === "opaqueredirect") {
+    // Sent to sign in: the session has ended (expired, or signed out elsewhere).
+    if (personal(path)) await nobody();
+    return;
+  }
+  if (!response.ok || !(response.headers.get("content-type") || "").includes("text/html")) return;
+  const who = personOf(response);
+  if (!who) {
+    if (personal(path)) await nobody();
+    return;
+  }
+  const lock = await db.device.get("lock");
+  if (lock && lock.session === who.session) return; // signed out here: the page ends it
+  if (lock) await db.device.set("lock", null); // a new session: the lock has done its job
+  const known = await db.device.get("person");
+  if (!known || known.id !== who.id) await forget(who.id);
+  if (!known || known.id !== who.id || known.session !== who.session) await db.device.set("person", who);
+  if (keepable(path)) await (await caches.open(db.pageCache(BUILD, who.id))).put(url, response);
+}
+
+/** Someone signed out here while the server could not be told: tell it now, before this
+ *  navigation (or anything else) goes out under their session. */
+async function finishSignOut(lock) {
+  try {
+    const form = new URLSearchParams({ session: lock.session || "" });
+    const response = await fetch("/api/sign_out", {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+      body: form.toString(),
+      credentials: "same-origin",
+    });
+    if (response.ok) await db.device.set("lock", { ...lock, serverPending: false });
+  } catch {
+    // still offline: the page shown will be the signed-out page
   }
 }

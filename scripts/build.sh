@@ -34,12 +34,7 @@ tailwindcss -i style/tailwind.css -o "$pkg/tandem.css" --minify 2>/dev/null
 step "static files"
 cp -r public/. "$site/"
 cp node_modules/@fontsource/opendyslexic/files/opendyslexic-latin-{400,700}-normal.woff2 "$site/fonts/"
-# The build id names the service worker's caches: a new build replaces every cache of the
-# old one. It changes whenever any file the worker precaches changes.
-build_id=$( { cat "$pkg"/tandem.js "$pkg"/tandem_bg.wasm "$pkg"/tandem.css "$site"/fonts/*;
-  find public -type f | sort | xargs cat; } | sha256sum | cut -c1-12)
-sed -i "s/__TANDEM_BUILD__/$build_id/" "$site/offline.js"
-echo "build $build_id"
+# The server computes the build id from these files at startup (app/src/server/shell.rs).
 
 step "precompressing"
 node scripts/compress.mjs "$pkg"

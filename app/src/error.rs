@@ -39,6 +39,9 @@ pub enum AppError {
     /// Too many attempts in a short time (sign-in, invite codes).
     #[error("{0}")]
     TooManyAttempts(String),
+    /// A write queued on a shared device by one person arrived under another's session.
+    #[error("{0}")]
+    WrongPerson(String),
     #[error("Something went wrong on our side. Nothing you typed has been lost: please try again in a moment.")]
     Internal,
     /// The request never reached Tandem or its answer could not be read (often: offline).
@@ -69,6 +72,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Invalid(_) => 422,
             AppError::TooManyAttempts(_) => 429,
+            AppError::WrongPerson(_) => 409,
             AppError::Internal => 500,
             AppError::Network(_) => 503,
         }

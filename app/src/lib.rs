@@ -47,16 +47,27 @@ use session::{initial_me, CurrentUser};
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use leptos_meta::MetaTags;
-    let me = server::guard::current_user();
+    let viewer = server::guard::viewer();
+    let me = viewer.me.clone();
     let classes = me
         .as_ref()
         .map(|m| m.preferences.html_classes())
         .unwrap_or_default();
     let me_json = session::me_json(&me);
+    let shell = server::state().map(|s| s.shell).unwrap_or_default();
     set_content_security_policy();
+    let _ = options;
+    // Every shell URL names this build, so a device never mixes one build's page with
+    // another's code (see `server/shell.rs`).
     view! {
         <!DOCTYPE html>
-        <html lang="en-GB" class=classes>
+        <html
+            lang="en-GB"
+            class=classes
+            data-build=shell.build.clone()
+            data-person=me.as_ref().map(|m| m.id.to_string())
+            data-session=viewer.session_tag
+        >
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -64,18 +75,39 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
-                <link rel="stylesheet" href="/pkg/tandem.css"/>
+                <link rel="stylesheet" href=shell.url("/pkg/tandem.css")/>
+                // Before anything is shown: hides a page of a session signed out on this
+                // device while it was offline.
+                <script src=shell.url("/lock.js")></script>
                 <script type="application/json" id=session::ME_SCRIPT_ID inner_html=me_json></script>
                 // The outbox and service worker registration: before the app, so that the
                 // app's first writes already have somewhere to go.
-                <script type="module" src="/offline.js"></script>
-                <HydrationScripts options/>
+                <script type="module" src=shell.url("/offline.js")></script>
+                <HydrationScripts shell=shell.clone()/>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Loads this build's wasm and hydrates the page (Leptos' own `HydrationScripts`, with
+/// versioned URLs).
+#[cfg(feature = "ssr")]
+#[component]
+fn HydrationScripts(shell: std::sync::Arc<server::shell::Shell>) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    let js = shell.url("/pkg/tandem.js");
+    let wasm = shell.url("/pkg/tandem_bg.wasm");
+    let script = format!(
+        "import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => m.hydrate()));"
+    );
+    view! {
+        <link rel="modulepreload" href=js/>
+        <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <script type="module" nonce=nonce>{script}</script>
     }
 }
 

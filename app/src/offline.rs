@@ -1,51 +1,147 @@
 //! The app's side of the offline layer (`public/offline.js`): the outbox every write goes
-//! through, the sync status, saving modules for offline use, and forgetting a person on
-//! sign-out. In the browser these call `window.tandemOffline`; on the server they do
-//! nothing. Where the script is missing (blocked, or an old cached page), writes fall back
-//! to going straight to the server.
+//! through, the sync status, what needs the person's attention, saving modules for offline
+//! use, and signing out on a shared device. In the browser these call
+//! `window.tandemOffline`; on the server they do nothing. Where the script is missing
+//! (blocked, or an old cached page), writes go straight to the server.
+//!
+//! One write contract: a queued write is a server function's path and its arguments,
+//! serialised from the function's own argument type (`SaveAnswer`, `RecordProgress`). The
+//! script sends them as they are, so the Rust types are the only description of a write.
+//! Their wire names must not change while writes may be queued on devices: rename an
+//! argument with `#[server(rename = "old_name")]` (the tests below pin them).
 
+use crate::api::course::RecordProgress;
+use crate::error::AppError;
 #[cfg(feature = "hydrate")]
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
 
 /// What the sync status line shows.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct SyncStatus {
     pub online: bool,
+    /// Writes still to send.
     pub pending: u32,
+    /// Writes the person has to deal with: refused by the server, or a conflict to settle.
+    pub attention: u32,
+    /// Writes kept on this device for other people, until they sign in here again.
+    pub others: u32,
     /// Milliseconds since the epoch.
     pub last_synced: Option<f64>,
     pub signed_out: bool,
+    /// Someone else has signed in on this device since this page loaded.
+    pub elsewhere: bool,
     pub retrying: bool,
+    /// Why the last write could not be kept on this device (storage full or blocked).
+    pub storage_error: Option<String>,
 }
 
-/// A write the outbox finished: the server's reply to a save, if it was one.
+/// A write as the outbox reports it back.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Op {
+    pub op_id: String,
+    pub path: String,
+    #[serde(default)]
+    pub merge: Option<String>,
+    pub args: serde_json::Value,
+}
+
+impl Op {
+    /// The text of a save.
+    pub fn body(&self) -> Option<&str> {
+        self.args.get("body").and_then(|b| b.as_str())
+    }
+}
+
+/// A write the outbox finished, with the server's reply.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Sent {
     pub op: Op,
-    pub reply: Option<crate::api::log::SaveReply>,
+    pub reply: Option<serde_json::Value>,
 }
 
-/// A write the server refused for good, with its reason.
+/// A write the server refused, with its answer.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Refused {
     pub op: Op,
-    pub message: String,
+    pub body: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Op {
-    #[serde(rename = "type")]
-    pub kind: String,
-    #[serde(default)]
-    pub section_key: String,
-    #[serde(default)]
-    pub prompt_key: String,
-    #[serde(default)]
+/// One write that needs the person: shown with its text, to copy, retry or discard.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Attention {
+    pub op_id: String,
+    pub label: String,
+    pub href: Option<String>,
+    /// "refused" or "conflict".
+    pub state: String,
+    pub text: Option<String>,
+    /// A message kept from an earlier build.
+    pub message: Option<String>,
+    /// The server's answer.
+    pub error: Option<String>,
+}
+
+impl Attention {
+    pub fn reason(&self) -> String {
+        if self.state == "conflict" {
+            return "It was changed on another device too: open it to choose which version to keep.".into();
+        }
+        self.message
+            .clone()
+            .unwrap_or_else(|| refusal(self.error.as_deref().unwrap_or_default()))
+    }
+}
+
+/// The message of a refused write, from the server's error.
+pub fn refusal(body: &str) -> String {
+    match serde_json::from_str::<AppError>(body) {
+        Ok(AppError::Invalid(errors)) => errors
+            .first()
+            .map(|e| e.message.clone())
+            .unwrap_or_else(|| AppError::Invalid(vec![]).to_string()),
+        Ok(other) => other.to_string(),
+        Err(_) => "The server could not accept this change as it is.".into(),
+    }
+}
+
+/// An unsettled conflict of one answer.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Conflict {
+    pub mine: String,
+    pub theirs: String,
+    pub rev: i64,
     pub entry_id: String,
-    #[serde(default)]
+}
+
+/// Text of one answer still to be sent.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Waiting {
     pub body: String,
+    pub entry_id: String,
+    pub base_rev: i64,
+}
+
+/// Why a write could not be queued.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NotKept {
+    /// No outbox on this page: send it straight to the server.
+    Unavailable,
+    /// The device could not keep it (storage full or blocked): the message says so.
+    Storage(String),
+}
+
+/// The op as the outbox takes it.
+#[derive(Serialize)]
+struct Queued<'a, F> {
+    op_id: &'a str,
+    path: &'static str,
+    args: &'a F,
+    merge: Option<&'a str>,
+    label: &'a str,
+    href: &'a str,
 }
 
 #[cfg(feature = "hydrate")]
@@ -90,7 +186,7 @@ mod js {
                 Reflect::get(&e, &"message".into())
                     .ok()
                     .and_then(|m| m.as_string())
-                    .unwrap_or_else(|| "It could not be saved on this device.".into())
+                    .unwrap_or_else(|| "This device could not keep the change.".into())
             })
     }
 }
@@ -107,64 +203,137 @@ pub fn available() -> bool {
     }
 }
 
-/// Queues an answer save. False when there is no outbox (the caller sends it directly).
-pub fn enqueue_save(
-    entry_id: &str,
-    section_key: &str,
-    prompt_key: &str,
-    base_rev: i64,
-    body: &str,
-) -> bool {
+/// Keeps a write on this device and sends it when it can, under the person who made it.
+/// `merge` names what it writes (a newer write of the same thing replaces a waiting one);
+/// `label` and `href` say what it was and where, should it need the person's attention.
+pub async fn enqueue<F: ServerFn + Serialize>(
+    op_id: &str,
+    args: &F,
+    merge: Option<&str>,
+    label: &str,
+    href: &str,
+) -> Result<(), NotKept> {
+    let op = Queued {
+        op_id,
+        path: F::PATH,
+        args,
+        merge,
+        label,
+        href,
+    };
     #[cfg(feature = "hydrate")]
     {
-        let op = serde_json::json!({
-            "type": "save", "entry_id": entry_id, "section_key": section_key,
-            "prompt_key": prompt_key, "base_rev": base_rev, "body": body,
-        });
-        js::call("enqueue", &[js::to_js(&op)]).is_some()
+        let promise = js::call("enqueue", &[js::to_js(&op)]).ok_or(NotKept::Unavailable)?;
+        js::wait(promise).await.map(|_| ()).map_err(NotKept::Storage)
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (entry_id, section_key, prompt_key, base_rev, body);
-        false
+        let _ = op;
+        Err(NotKept::Unavailable)
     }
 }
 
-/// Queues a progress event (opened, completed, time spent). False when there is no outbox.
-pub fn enqueue_progress(section_key: &str, kind: &str, seconds: Option<i64>) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        let op = serde_json::json!({
-            "type": "progress", "section_key": section_key, "kind": kind, "seconds": seconds,
-        });
-        js::call("enqueue", &[js::to_js(&op)]).is_some()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (section_key, kind, seconds);
-        false
-    }
-}
-
-/// Text for one answer still waiting in the outbox: (body, entry id, base revision).
-pub fn waiting_text(section_key: &str, prompt_key: &str) -> Option<(String, String, i64)> {
-    #[cfg(feature = "hydrate")]
-    {
-        #[derive(Deserialize)]
-        struct Waiting {
-            body: String,
-            entry_id: String,
-            base_rev: i64,
+/// Records a progress event (section opened, completed, time spent): through the outbox,
+/// or straight to the server when there is none. `label` says what it was, in words.
+pub fn record_progress(section_key: &str, kind: &'static str, seconds: Option<i64>, label: String) {
+    let op_id = crate::session::new_op_id();
+    let args = RecordProgress {
+        op_id: op_id.clone(),
+        section_key: section_key.to_string(),
+        kind: kind.to_string(),
+        seconds,
+        client_time: Some(now_secs()),
+    };
+    let href = format!("/modules/{}", section_key.replacen('.', "/", 1));
+    leptos::task::spawn_local(async move {
+        if enqueue(&op_id, &args, None, &label, &href).await.is_err() {
+            let _ = crate::api::course::record_progress(
+                args.op_id,
+                args.section_key,
+                args.kind,
+                args.seconds,
+                args.client_time,
+            )
+            .await;
         }
-        let value = js::call("waitingText", &[section_key.into(), prompt_key.into()])?;
-        let w: Waiting = js::from_js(&value)?;
-        Some((w.body, w.entry_id, w.base_rev))
+    });
+}
+
+/// Seconds since the epoch on this device's clock.
+pub fn now_secs() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        (web_sys::js_sys::Date::now() / 1000.0) as i64
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = (section_key, prompt_key);
+        0
+    }
+}
+
+/// Resolves once the outbox has read what this device keeps.
+pub async fn ready() {
+    #[cfg(feature = "hydrate")]
+    if let Some(promise) = js::call("ready", &[]) {
+        let _ = js::wait(promise).await;
+    }
+}
+
+fn query<T: serde::de::DeserializeOwned>(name: &str, merge: &str) -> Option<T> {
+    #[cfg(feature = "hydrate")]
+    {
+        js::from_js(&js::call(name, &[merge.into()])?)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (name, merge);
         None
     }
+}
+
+/// The newest text of one answer still to be sent.
+pub fn waiting(merge: &str) -> Option<Waiting> {
+    query("latest", merge)
+}
+
+/// An unsettled conflict of one answer.
+pub fn conflict(merge: &str) -> Option<Conflict> {
+    query("conflict", merge)
+}
+
+/// Everything that needs the person.
+pub fn attention() -> Vec<Attention> {
+    #[cfg(feature = "hydrate")]
+    {
+        js::call("attention", &[])
+            .and_then(|v| js::from_js(&v))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    Vec::new()
+}
+
+/// Sends a refused write again, or throws it away (the person chose to).
+pub fn retry(op_id: &str) {
+    #[cfg(feature = "hydrate")]
+    js::call("retry", &[op_id.into()]);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = op_id;
+}
+
+pub fn discard(op_id: &str) {
+    #[cfg(feature = "hydrate")]
+    js::call("discard", &[op_id.into()]);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = op_id;
+}
+
+/// Puts text on the clipboard (a refused change the person wants to keep elsewhere).
+pub fn copy(text: &str) {
+    #[cfg(feature = "hydrate")]
+    js::call("copy", &[text.into()]);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = text;
 }
 
 pub fn flush() {
@@ -181,6 +350,24 @@ pub fn current_status() -> SyncStatus {
     }
     #[cfg(not(feature = "hydrate"))]
     SyncStatus::default()
+}
+
+/// Signs out on this device (see `public/offline.js`): works with no connection. False
+/// when there is no offline layer (the caller signs out the plain way).
+pub fn sign_out(discard: bool) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        js::call(
+            "signOut",
+            &[js::to_js(&serde_json::json!({ "discard": discard }))],
+        )
+        .is_some()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = discard;
+        false
+    }
 }
 
 /// Calls `f` with the detail of each `name` event on the window, for as long as the
@@ -263,14 +450,6 @@ pub async fn remove_module(module_key: String) -> Result<(), String> {
     }
 }
 
-/// Removes this person's cached pages and local data (signing out on a shared tablet).
-pub async fn forget_this_person() {
-    #[cfg(feature = "hydrate")]
-    if let Some(promise) = js::call("forgetThisPerson", &[]) {
-        let _ = js::wait(promise).await;
-    }
-}
-
 /// A time of day on this device's clock, "14:05".
 pub fn clock(ms: f64) -> String {
     #[cfg(feature = "hydrate")]
@@ -282,5 +461,67 @@ pub fn clock(ms: f64) -> String {
     {
         let _ = ms;
         String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::log::{SaveAnswer, SaveReply};
+
+    /// Writes already queued on devices carry these names: the outbox rules
+    /// (`public/outbox-core.js`) chain saves by them, and the server must keep reading them.
+    #[test]
+    fn queued_writes_keep_their_wire_names() {
+        let save = serde_json::to_value(SaveAnswer {
+            op_id: "o".into(),
+            entry_id: "e".into(),
+            section_key: "m1.reflection".into(),
+            prompt_key: "p1".into(),
+            base_rev: 3,
+            body: "text".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            keys(&save),
+            ["base_rev", "body", "entry_id", "op_id", "prompt_key", "section_key"]
+        );
+        assert_eq!(<SaveAnswer as ServerFn>::PATH, "/api/log/save");
+        let progress = serde_json::to_value(RecordProgress {
+            op_id: "o".into(),
+            section_key: "m1.knowledge".into(),
+            kind: "opened".into(),
+            seconds: None,
+            client_time: Some(1),
+        })
+        .unwrap();
+        assert_eq!(
+            keys(&progress),
+            ["client_time", "kind", "op_id", "section_key", "seconds"]
+        );
+        assert_eq!(<RecordProgress as ServerFn>::PATH, "/api/progress/record");
+        let reply = serde_json::to_value(SaveReply {
+            entry_id: "e".into(),
+            rev: 2,
+            status: crate::log::EntryStatus::Draft,
+            conflict: None,
+        })
+        .unwrap();
+        assert_eq!(keys(&reply), ["conflict", "entry_id", "rev", "status"]);
+    }
+
+    fn keys(value: &serde_json::Value) -> Vec<String> {
+        let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn refusals_are_told_in_the_servers_words() {
+        let body = serde_json::to_string(&AppError::invalid("body", "Too long by 5 characters.")).unwrap();
+        assert_eq!(refusal(&body), "Too long by 5 characters.");
+        let body = serde_json::to_string(&AppError::NotFound("There is no such section.".into())).unwrap();
+        assert_eq!(refusal(&body), "There is no such section.");
+        assert_eq!(refusal("<html>"), "The server could not accept this change as it is.");
     }
 }

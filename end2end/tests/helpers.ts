@@ -80,3 +80,47 @@ export async function serverData(api: import("@playwright/test").APIRequestConte
   expect(reply.ok(), await reply.text()).toBe(true);
   return reply.json();
 }
+
+/** Waits until a service worker controls the page. */
+export async function serviceWorkerReady(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+    }
+  });
+}
+
+/** Writes still to send in this page's outbox. */
+export const pendingOps = (page: Page) => page.evaluate(() => (window as any).tandemOffline.pending().length as number);
+
+/** Every cached page path, with the cache it is in. */
+export const cachedPages = (page: Page) =>
+  page.evaluate(async () => {
+    const out: { cache: string; path: string }[] = [];
+    for (const cache of await caches.keys()) {
+      if (!cache.includes("-pages-")) continue;
+      for (const r of await (await caches.open(cache)).keys()) out.push({ cache, path: new URL(r.url).pathname });
+    }
+    return out;
+  });
+
+/** The session cookie of a browser context ("tandem_session=…"). */
+export async function sessionCookie(context: import("@playwright/test").BrowserContext) {
+  const cookie = (await context.cookies()).find((c) => c.name === "tandem_session");
+  return cookie ? `tandem_session=${cookie.value}` : null;
+}
+
+/** An API client that sends exactly this cookie, as another device holding it would. */
+export async function apiWithCookie(baseURL: string, cookie: string) {
+  const { request } = await import("@playwright/test");
+  return request.newContext({ baseURL, extraHTTPHeaders: { Cookie: cookie, Origin: baseURL, Accept: "application/json" } });
+}
+
+/** Saves a module for offline use from its page. */
+export async function saveModuleForOffline(page: Page, module: string) {
+  await open(page, `/modules/${module}`);
+  await serviceWorkerReady(page);
+  await page.getByRole("button", { name: "Save for offline use" }).click();
+  await expect(page.locator(".offline-state")).toHaveText(/Saved on this device/);
+}

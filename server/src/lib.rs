@@ -5,6 +5,7 @@ pub mod cli;
 pub mod demo;
 pub mod export;
 pub mod generate;
+pub mod housekeeping;
 pub mod mail;
 pub mod middleware;
 pub mod pdf;
@@ -20,6 +21,7 @@ use leptos::prelude::LeptosOptions;
 pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
     let course = app::content::load::load_course(&config.content_dir)?;
     ensure_parent_dir(&config.database_url)?;
+    let shell = app::server::shell::Shell::load(std::path::Path::new(&config.site_root))?;
     let db = app::store::connect(&config.database_url).await?;
     app::store::migrate(&db).await?;
     Ok(AppState {
@@ -27,6 +29,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         leptos_options: leptos_options(&config.site_root),
         secure_cookies: config.secure_cookies,
         course: std::sync::Arc::new(course),
+        shell: std::sync::Arc::new(shell),
     })
 }
 

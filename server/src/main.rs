@@ -113,6 +113,7 @@ async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
         server::mail::spawn(state.db.clone(), state.course.clone(), mailer, every);
         tracing::info!(minutes = args.digest_minutes, "email digests on");
     }
+    server::housekeeping::spawn(state.db.clone());
     let app = server::router::router(state);
     tracing::info!(%addr, database = config.database_url, ready_in_ms = started.elapsed().as_millis() as u64, "Tandem is serving on http://{addr}");
     axum::serve(

@@ -1,7 +1,11 @@
 //! Middleware on every request: who is asking, where the request came from, and the
 //! security headers on every answer.
 
-use app::server::{cookies::session_token, guard::Viewer, AppState};
+use app::server::{
+    cookies::session_token,
+    guard::{Viewer, PERSON_HEADER},
+    AppState,
+};
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -29,6 +33,7 @@ pub async fn resolve_session(
         match app::store::sessions::resolve(&state.db, &token).await {
             Ok(me) => {
                 viewer = Viewer {
+                    session_tag: me.as_ref().map(|_| app::store::sessions::tag(&token)),
                     me,
                     token: Some(token),
                 }
@@ -43,8 +48,24 @@ pub async fn resolve_session(
             }
         }
     }
+    // Pages say whom they were rendered for, so the service worker keeps a person's pages
+    // only for that person (see `public/sw.js`).
+    let person = viewer
+        .me
+        .as_ref()
+        .zip(viewer.session_tag.as_ref())
+        .and_then(|(me, tag)| HeaderValue::from_str(&format!("{} {tag}", me.id)).ok());
     request.extensions_mut().insert(viewer);
-    next.run(request).await
+    let mut response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if let (true, Some(person)) = (is_page, person) {
+        response.headers_mut().insert(PERSON_HEADER, person);
+    }
+    response
 }
 
 /// Refuses state-changing requests that a page on another site made the browser send
@@ -83,12 +104,45 @@ fn host_of(url: &str) -> Option<&str> {
     Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
 }
 
+/// Files of the site root that are part of the app shell (the rest of the site root is
+/// `/pkg/`, `/fonts/` and `/icons/`).
+const SHELL_FILES: [&str; 9] = [
+    "/sw.js",
+    "/offline.js",
+    "/outbox-core.js",
+    "/device-db.js",
+    "/lock.js",
+    "/offline.html",
+    "/signed-out.html",
+    "/manifest.webmanifest",
+    "/favicon.svg",
+];
+
+fn is_asset(path: &str) -> bool {
+    ["/pkg/", "/fonts/", "/icons/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+        || SHELL_FILES.contains(&path)
+}
+
 /// Headers for every response. Pages set their own Content-Security-Policy (with the
 /// nonce of their hydration script); everything else gets a policy that allows nothing
 /// to run.
-pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
-    let is_pkg = request.uri().path().starts_with("/pkg/");
-    let is_worker = request.uri().path() == "/sw.js";
+///
+/// Caching: an asset asked for under this build's `?v=` never changes, so browsers keep it;
+/// any other asset is checked each time. Everything else (pages, server functions,
+/// downloads) holds personal data and is never stored, so Back after signing out shows
+/// nothing.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_string();
+    let this_build = request
+        .uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p == format!("v={}", state.shell.build)));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
@@ -99,12 +153,13 @@ pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
     set(
         headers,
         "content-security-policy",
-        // A service worker runs under its script's policy: it must be able to fetch (and
-        // precache) this site's files, and nothing else.
-        if is_worker {
-            "default-src 'none'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
-        } else {
-            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+        match path.as_str() {
+            // A service worker runs under its script's policy: it loads its helper script
+            // and fetches (and precaches) this site's files, and nothing else.
+            "/sw.js" => "default-src 'none'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+            // The pages the worker shows offline: our stylesheet, fonts and icon only.
+            "/offline.html" | "/signed-out.html" => "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+            _ => "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
         },
     );
     set(headers, "x-content-type-options", "nosniff");
@@ -116,13 +171,12 @@ pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
         "permissions-policy",
         "camera=(), microphone=(), geolocation=(), payment=()",
     );
-    if is_pkg {
-        // Asset names do not change between builds: revalidate, then use the cached copy.
-        set(headers, "cache-control", "no-cache");
-    } else {
-        // Pages hold personal data: never keep them in shared caches.
-        set(headers, "cache-control", "private, no-cache");
-    }
+    let cache = match (is_asset(&path), this_build) {
+        (true, true) => "public, max-age=31536000, immutable",
+        (true, false) => "no-cache",
+        (false, _) => "no-store",
+    };
+    set(headers, "cache-control", cache);
     response
 }
 

@@ -30,6 +30,10 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/sw.js", get(shell_file))
+        .route("/offline.js", get(shell_file))
+        .route("/offline.html", get(shell_file))
+        .route("/signed-out.html", get(shell_file))
         .route("/log/export.json", get(crate::export::json))
         .route("/log/export.csv", get(crate::export::csv_download))
         .route("/log/learning-log.pdf", get(crate::export::pdf_download))
@@ -66,7 +70,10 @@ pub fn router(state: AppState) -> Router {
             middleware::resolve_session,
         ))
         .layer(axum::middleware::from_fn(middleware::reject_foreign_origin))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
         // Brotli's default (quality 11) costs tens of milliseconds on a large page; level 4
         // compresses nearly as well in a fraction of the time. Static assets are
         // precompressed at build time at full quality.
@@ -76,6 +83,17 @@ pub fn router(state: AppState) -> Router {
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+/// The files that carry the build id (the service worker, the offline layer, the offline
+/// pages), filled in at startup.
+async fn shell_file(State(state): State<AppState>, uri: axum::http::Uri) -> impl IntoResponse {
+    match state.shell.file(uri.path()) {
+        Some((content_type, bytes)) => {
+            ([(axum::http::header::CONTENT_TYPE, content_type)], bytes).into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// For load balancers and uptime checks: answers 200 only when the database answers.

@@ -92,12 +92,25 @@ async fn start_session(db: &crate::store::Db, user_id: i64) -> Result<(), AppErr
     Ok(())
 }
 
+/// Ends the session. `session` (a session tag) names the one to end: a device that
+/// signed out while offline sends it when it reconnects, and by then someone else may have
+/// signed in, whose session must stay.
 #[server(endpoint = "sign_out")]
-pub async fn sign_out() -> Result<(), AppError> {
-    if let Some(token) = guard::viewer().token {
+pub async fn sign_out(session: Option<String>) -> Result<(), AppError> {
+    let viewer = guard::viewer();
+    if let (Some(wanted), Some(current)) = (session.filter(|s| !s.is_empty()), &viewer.session_tag) {
+        if wanted != *current {
+            return Ok(());
+        }
+    }
+    if let Some(token) = viewer.token {
         sessions::delete(&db()?, &token).await?;
     }
     cookies::clear_session();
+    // The browser's HTTP cache goes too ("Back" shows nothing). Not "storage": it holds
+    // other people's unsent work on a shared device. Not "cookies": it would reach other
+    // sites of the school's domain; the session cookie is cleared above.
+    cookies::clear_site_cache();
     super::redirect_plain_form("/sign-in?signed_out=1");
     Ok(())
 }

@@ -287,13 +287,16 @@ pub fn valid_op_id(op_id: &str) -> bool {
 }
 
 /// Records one progress event. Idempotent: the same op id twice counts once. The endpoint
-/// is fixed because pages queue these and may send them after an update.
+/// is fixed because pages queue these and may send them after an update. `client_time`
+/// (seconds since the epoch) is when it happened on the device, which may be hours before
+/// it arrives.
 #[server(endpoint = "progress/record")]
 pub async fn record_progress(
     op_id: String,
     section_key: String,
     kind: String,
     seconds: Option<i64>,
+    client_time: Option<i64>,
 ) -> Result<(), AppError> {
     let me = require(Need::SignedIn)?;
     if !valid_op_id(&op_id) {
@@ -315,28 +318,24 @@ pub async fn record_progress(
     let Some((module, section)) = course.section(&section_key) else {
         return Err(AppError::NotFound("There is no such section.".into()));
     };
+    let db = db()?;
+    // Effective CPD is rhythmic: ask "what has changed?" a few weeks after trying it.
+    let follow_up_after =
+        if kind == EventKind::Completed && section.kind == crate::content::SectionKind::Practice {
+            Some(crate::store::log::follow_up_days(&db, me.setting_id).await? * 86_400)
+        } else {
+            None
+        };
     let event = progress::NewEvent {
         op_id: &op_id,
         user_id: me.id,
         section_key: &section.key,
         kind,
         seconds,
-        client_time: None,
+        client_time,
+        follow_up_after,
     };
-    let db = db()?;
-    let new = progress::record(&db, &event).await?;
-    if new && kind == EventKind::Completed && section.kind == crate::content::SectionKind::Practice
-    {
-        // Effective CPD is rhythmic: ask "what has changed?" a few weeks after trying it.
-        let days = crate::store::log::follow_up_days(&db, me.setting_id).await?;
-        crate::store::log::schedule_follow_up(
-            &db,
-            me.id,
-            &section.key,
-            crate::store::now() + days * 86_400,
-        )
-        .await?;
-    }
+    progress::record(&db, &event).await?;
     if kind == EventKind::Completed {
         crate::api::redirect_plain_form(&section_href(&module.key, &section.slug));
     }

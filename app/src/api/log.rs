@@ -552,7 +552,7 @@ pub async fn export_data(
                 section_key: e.section_key,
                 kind: e.kind,
                 seconds: e.seconds,
-                at: e.server_time,
+                at: e.happened_at,
             })
             .collect(),
     })

@@ -3,7 +3,8 @@
 //! (offline, signed out, a conflict) the text stays on the page and on the device until it
 //! is saved. Nothing is ever cut or thrown away.
 
-use crate::api::log::{save_answer, Answer};
+use crate::api::log::{save_answer, Answer, SaveAnswer, SaveReply};
+use crate::offline::NotKept;
 use crate::error::AppError;
 use crate::log::{check_length, group, MAX_BODY_CHARS, WARN_AT_CHARS};
 use crate::session::new_op_id;
@@ -25,7 +26,13 @@ enum SaveState {
 const DEBOUNCE: Duration = Duration::from_millis(1200);
 
 #[component]
-pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl IntoView {
+pub fn AnswerBox(
+    answer: Answer,
+    section_key: String,
+    /// Where the answer is, in words ("Module 2: Reflection").
+    place: String,
+    user_id: i64,
+) -> impl IntoView {
     let id = format!("answer-{}", answer.prompt_key);
     let body = RwSignal::new(answer.body.clone());
     let state = RwSignal::new(SaveState::Saved);
@@ -34,10 +41,18 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
     let generation = StoredValue::new(0u64);
     let attempts = StoredValue::new(0u32);
     let draft_key = format!("tandem:{user_id}:draft:{section_key}:{}", answer.prompt_key);
+    // What the outbox calls this answer: a newer text replaces a waiting one.
+    let merge = format!("answer:{section_key}:{}", answer.prompt_key);
+    let label = format!("Your answer to “{}” ({place})", answer.question);
+    let href = format!(
+        "/modules/{}#{id}-field",
+        section_key.replacen('.', "/", 1)
+    );
     let prompt_key = answer.prompt_key.clone();
 
-    // One save at a time: a second one sent before the first returns would be based on a
-    // revision the first has already moved past, and look like a conflict.
+    // Straight to the server (no outbox on this page, or the device could not keep the
+    // text): one save at a time, as a second one sent before the first returns would be
+    // based on a revision the first has already moved past, and look like a conflict.
     let in_flight = StoredValue::new(false);
     let again = StoredValue::new(false);
     let saver: StoredValue<Option<Arc<dyn Fn() + Send + Sync>>> = StoredValue::new(None);
@@ -46,36 +61,12 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
             save();
         }
     };
-    let save = {
+    let send_direct = {
         let (section_key, prompt_key, draft_key) =
             (section_key.clone(), prompt_key.clone(), draft_key.clone());
-        move || {
+        move |text: String, not_kept: Option<String>| {
             if in_flight.get_value() {
                 again.set_value(true);
-                return;
-            }
-            let text = body.get_untracked();
-            if let Err(message) = check_length(&text) {
-                state.set(SaveState::Problem(message));
-                return;
-            }
-            // Through the outbox when there is one: it keeps the write on this device and
-            // sends it in order, now or when the connection returns.
-            if crate::offline::enqueue_save(
-                &entry_id.get_value(),
-                &section_key,
-                &prompt_key,
-                rev.get_value(),
-                &text,
-            ) {
-                let status = crate::offline::current_status();
-                state.set(if status.online && !status.signed_out {
-                    SaveState::Saving
-                } else if status.signed_out {
-                    SaveState::SignedOut
-                } else {
-                    SaveState::Retrying
-                });
                 return;
             }
             state.set(SaveState::Saving);
@@ -100,20 +91,21 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
                     Ok(reply) => {
                         entry_id.set_value(reply.entry_id);
                         attempts.set_value(0);
+                        rev.set_value(reply.rev);
                         if let Some(theirs) = reply.conflict {
                             // Saving again will be based on the newer text once they have chosen.
-                            rev.set_value(reply.rev);
                             state.set(SaveState::Conflict(theirs));
+                        } else if generation.get_value() == sent_generation && !wanted_again {
+                            local::remove(&draft_key);
+                            state.set(SaveState::Saved);
                         } else {
-                            rev.set_value(reply.rev);
-                            if generation.get_value() == sent_generation && !wanted_again {
-                                local::remove(&draft_key);
-                                state.set(SaveState::Saved);
-                            } else {
-                                run_save();
-                            }
+                            run_save();
                         }
                     }
+                    Err(_) if not_kept.is_some() => state.set(SaveState::Problem(format!(
+                        "{} Tandem could not reach the server either, so copy your text somewhere safe before you leave this page.",
+                        not_kept.unwrap_or_default()
+                    ))),
                     Err(AppError::Unauthenticated) => state.set(SaveState::SignedOut),
                     Err(AppError::Invalid(errors)) => state.set(SaveState::Problem(
                         errors
@@ -121,9 +113,11 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
                             .map(|e| e.message.clone())
                             .unwrap_or_default(),
                     )),
-                    Err(AppError::NotFound(message)) | Err(AppError::TooManyAttempts(message)) => {
-                        state.set(SaveState::Problem(message))
-                    }
+                    Err(
+                        AppError::NotFound(message)
+                        | AppError::TooManyAttempts(message)
+                        | AppError::WrongPerson(message),
+                    ) => state.set(SaveState::Problem(message)),
                     Err(_) => {
                         state.set(SaveState::Retrying);
                         let n = attempts.get_value().min(5);
@@ -132,6 +126,53 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
                         let wait = Duration::from_secs((2u64 << n).min(60));
                         set_timeout(run_save, wait);
                     }
+                }
+            });
+        }
+    };
+    let save = {
+        let (section_key, prompt_key, merge, label, href) = (
+            section_key.clone(),
+            prompt_key.clone(),
+            merge.clone(),
+            label.clone(),
+            href.clone(),
+        );
+        move || {
+            let text = body.get_untracked();
+            if let Err(message) = check_length(&text) {
+                state.set(SaveState::Problem(message));
+                return;
+            }
+            // Through the outbox: it keeps the write on this device and sends it in
+            // order, now or when the connection returns.
+            let op_id = new_op_id();
+            let args = SaveAnswer {
+                op_id: op_id.clone(),
+                entry_id: entry_id.get_value(),
+                section_key: section_key.clone(),
+                prompt_key: prompt_key.clone(),
+                base_rev: rev.get_value(),
+                body: text.clone(),
+            };
+            let (merge, label, href, send_direct) =
+                (merge.clone(), label.clone(), href.clone(), send_direct.clone());
+            leptos::task::spawn_local(async move {
+                match crate::offline::enqueue(&op_id, &args, Some(&merge), &label, &href).await {
+                    Ok(()) => {
+                        let status = crate::offline::current_status();
+                        if matches!(state.get_untracked(), SaveState::Unsaved | SaveState::Problem(_) | SaveState::Saved) {
+                            state.set(if status.signed_out {
+                                SaveState::SignedOut
+                            } else if status.online && !status.retrying {
+                                SaveState::Saving
+                            } else {
+                                SaveState::Retrying
+                            });
+                        }
+                    }
+                    Err(NotKept::Unavailable) => send_direct(text, None),
+                    Err(NotKept::Storage(message)) => send_direct(text, Some(message)),
                 }
             });
         }
@@ -167,23 +208,23 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
 
     // What the outbox reports about this answer's writes.
     {
-        let (section_key, prompt_key, draft_key) =
-            (section_key.clone(), prompt_key.clone(), draft_key.clone());
-        let mine = move |op: &crate::offline::Op| {
-            op.kind == "save" && op.section_key == section_key && op.prompt_key == prompt_key
-        };
+        let (merge, draft_key) = (merge.clone(), draft_key.clone());
+        let mine = move |op: &crate::offline::Op| op.merge.as_deref() == Some(merge.as_str());
         let mine_sent = mine.clone();
         crate::offline::on_event("tandem:sent", move |sent: crate::offline::Sent| {
             if !mine_sent(&sent.op) {
                 return;
             }
-            let Some(reply) = sent.reply else { return };
+            let Some(reply) = sent.reply.and_then(|r| serde_json::from_value::<SaveReply>(r).ok())
+            else {
+                return;
+            };
             entry_id.set_value(reply.entry_id);
             rev.set_value(reply.rev);
             if let Some(theirs) = reply.conflict {
                 state.set(SaveState::Conflict(theirs));
-            } else if sent.op.body == body.get_untracked()
-                && crate::offline::waiting_text(&sent.op.section_key, &sent.op.prompt_key).is_none()
+            } else if sent.op.body() == Some(body.get_untracked().as_str())
+                && sent.op.merge.as_deref().and_then(crate::offline::waiting).is_none()
             {
                 local::remove(&draft_key);
                 state.set(SaveState::Saved);
@@ -191,7 +232,7 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
         });
         crate::offline::on_event("tandem:refused", move |refused: crate::offline::Refused| {
             if mine(&refused.op) {
-                state.set(SaveState::Problem(refused.message));
+                state.set(SaveState::Problem(crate::offline::refusal(&refused.body)));
             }
         });
         crate::offline::on_event(
@@ -209,25 +250,55 @@ pub fn AnswerBox(answer: Answer, section_key: String, user_id: i64) -> impl Into
                 }
             },
         );
+        // Signing out: what was typed but not yet queued is queued now.
+        crate::offline::on_event("tandem:before-sign-out", move |_: serde_json::Value| {
+            if matches!(state.get_untracked(), SaveState::Unsaved) {
+                run_save();
+            }
+        });
     }
 
-    // Back on the page after a reload, a sign-in or a crash: an unsent draft on this device
-    // wins over the server's copy and is sent now.
+    // Back on the page after a reload, a sign-in or a crash: an unsettled conflict is shown
+    // again; an unsent draft on this device (or text still in the outbox) wins over the
+    // server's copy.
     Effect::new({
-        let draft_key = draft_key.clone();
+        let (draft_key, merge) = (draft_key.clone(), merge.clone());
         let server_body = answer.body.clone();
         move |_| {
-            if let Some((draft_entry, draft_rev, text)) = local::read(&draft_key) {
-                if text != server_body {
-                    entry_id.set_value(draft_entry);
-                    rev.set_value(draft_rev);
-                    body.set(text);
-                    state.set(SaveState::Unsaved);
-                    schedule();
-                } else {
+            let (draft_key, merge, server_body) =
+                (draft_key.clone(), merge.clone(), server_body.clone());
+            leptos::task::spawn_local(async move {
+                crate::offline::ready().await;
+                if let Some(c) = crate::offline::conflict(&merge) {
+                    entry_id.set_value(c.entry_id);
+                    rev.set_value(c.rev);
+                    body.set(c.mine);
+                    state.set(SaveState::Conflict(c.theirs));
+                    return;
+                }
+                if let Some((draft_entry, draft_rev, text)) = local::read(&draft_key) {
+                    if text != server_body {
+                        entry_id.set_value(draft_entry);
+                        rev.set_value(draft_rev);
+                        body.set(text);
+                        state.set(SaveState::Unsaved);
+                        schedule();
+                        return;
+                    }
                     local::remove(&draft_key);
                 }
-            }
+                if let Some(w) = crate::offline::waiting(&merge) {
+                    entry_id.set_value(w.entry_id);
+                    rev.set_value(w.base_rev);
+                    body.set(w.body);
+                    let status = crate::offline::current_status();
+                    state.set(if status.online && !status.retrying {
+                        SaveState::Saving
+                    } else {
+                        SaveState::Retrying
+                    });
+                }
+            });
         }
     });
     // Leaving the page: send what is waiting rather than wait for the pause.

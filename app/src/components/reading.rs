@@ -122,17 +122,16 @@ mod synth {
 /// pointer in the last minute. Time is sent in whole-minute events (and whatever is left
 /// when they leave), each with its own op id.
 #[component]
-pub fn ActivityTracker(section_key: String) -> impl IntoView {
+pub fn ActivityTracker(section_key: String, title: String) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    activity::track(section_key);
+    activity::track(section_key, title);
     #[cfg(not(feature = "hydrate"))]
-    let _ = section_key;
+    let _ = (section_key, title);
 }
 
 #[cfg(feature = "hydrate")]
 mod activity {
-    use crate::api::course::record_progress;
-    use leptos::{ev, prelude::*, task::spawn_local};
+    use leptos::{ev, prelude::*};
     use std::sync::atomic::{AtomicI64, Ordering};
     use std::sync::Arc;
     use std::time::Duration;
@@ -141,20 +140,17 @@ mod activity {
     const IDLE_AFTER_MS: f64 = 60_000.0;
     const SEND_EVERY_SECS: i64 = 60;
 
-    /// Through the outbox (kept on this device until the server has it), or straight to
-    /// the server when the outbox is missing.
-    pub fn send(key: &str, kind: &'static str, seconds: Option<i64>) {
-        if crate::offline::enqueue_progress(key, kind, seconds) {
-            return;
-        }
-        let key = key.to_string();
-        spawn_local(async move {
-            let _ =
-                record_progress(crate::session::new_op_id(), key, kind.to_string(), seconds).await;
-        });
-    }
-
-    pub fn track(key: String) {
+    pub fn track(key: String, title: String) {
+        let send = {
+            let title = title.clone();
+            move |key: &str, kind: &'static str, seconds: Option<i64>| {
+                let label = match kind {
+                    "opened" => format!("Opening “{title}”"),
+                    _ => format!("Time spent on “{title}”"),
+                };
+                crate::offline::record_progress(key, kind, seconds, label);
+            }
+        };
         send(&key, "opened", None);
         let last_active = Arc::new(AtomicI64::new(js_sys_now()));
         let pending = Arc::new(AtomicI64::new(0));
@@ -173,7 +169,7 @@ mod activity {
             }));
         }
         let flush = {
-            let (key, pending) = (key.clone(), pending.clone());
+            let (key, pending, send) = (key.clone(), pending.clone(), send.clone());
             move || {
                 let seconds = pending.swap(0, Ordering::Relaxed);
                 if seconds > 0 {

@@ -2,8 +2,7 @@
 
 use super::{errors::ProblemPage, Restricted};
 use crate::api::course::{
-    course_overview, module_view, section_view, ModuleCard, ModuleData, RecordProgress,
-    SectionData, ViewSegment,
+    course_overview, module_view, section_view, ModuleCard, ModuleData, SectionData, ViewSegment,
 };
 use crate::api::log::{section_answers, Answer};
 use crate::components::*;
@@ -85,8 +84,14 @@ fn Catalogue() -> impl IntoView {
 fn ModuleSummary(card: ModuleCard) -> impl IntoView {
     // Known only on this device, so filled in after hydration.
     let saved = RwSignal::new(false);
-    let key = card.key.clone();
-    Effect::new(move |_| saved.set(crate::offline::saved_modules().contains(&key)));
+    {
+        let key = card.key.clone();
+        Effect::new(move |_| saved.set(crate::offline::saved_modules().contains(&key)));
+        let key = card.key.clone();
+        crate::offline::on_event("tandem:saved-modules", move |keys: Vec<String>| {
+            saved.set(keys.contains(&key))
+        });
+    }
     let heading_id = format!("{}-title", card.key);
     let labelled_by = heading_id.clone();
     view! {
@@ -250,30 +255,22 @@ pub fn SectionPage() -> impl IntoView {
 
 #[component]
 fn SectionDetail(view: SectionData, answers: Vec<Answer>) -> impl IntoView {
-    let complete = ServerAction::<RecordProgress>::new();
-    // Marked complete on this page through the outbox (sent now, or once back online).
+    // Marked complete on this page: through the outbox (sent now, or once back online), or
+    // straight to the server when there is none.
     let queued = RwSignal::new(false);
     let completed = Signal::derive({
         let already = view.completed;
-        move || already || queued.get() || matches!(complete.value().get(), Some(Ok(())))
+        move || already || queued.get()
     });
     let queue_completion = {
         let key = view.key.clone();
+        let label = format!("Marking “{}” as complete", view.title);
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            if crate::offline::enqueue_progress(&key, "completed", None) {
-                queued.set(true);
-            } else {
-                complete.dispatch(RecordProgress {
-                    op_id: crate::session::new_op_id(),
-                    section_key: key.clone(),
-                    kind: "completed".into(),
-                    seconds: None,
-                });
-            }
+            crate::offline::record_progress(&key, "completed", None, label.clone());
+            queued.set(true);
         }
     };
-    let complete_error = action_error(complete.value());
     let module_href = format!("/modules/{}", view.module_key);
     let section_href = crate::content::section_href(
         &view.module_key,
@@ -288,7 +285,7 @@ fn SectionDetail(view: SectionData, answers: Vec<Answer>) -> impl IntoView {
     let op_id = crate::session::new_op_id();
     view! {
         <Title text=view.title.clone()/>
-        <ActivityTracker section_key=view.key.clone()/>
+        <ActivityTracker section_key=view.key.clone() title=view.title.clone()/>
         <nav aria-label="Breadcrumb" class="breadcrumbs">
             <ol>
                 <li><a href="/modules">"Modules"</a></li>
@@ -331,11 +328,13 @@ fn SectionDetail(view: SectionData, answers: Vec<Answer>) -> impl IntoView {
             })}
         </article>
 
-        {(!answers.is_empty()).then(|| view! { <SectionAnswers section_key=view.key.clone() answers/> })}
+        {(!answers.is_empty()).then(|| {
+            let place = format!("{}, {}", module_label(view.module_number), view.title);
+            view! { <SectionAnswers section_key=view.key.clone() place answers/> }
+        })}
 
         <section aria-labelledby="complete-heading" class="card complete-card">
             <h2 id="complete-heading" class="card-heading">"Finished this section?"</h2>
-            <ErrorSummary error=complete_error/>
             <Show
                 when=move || completed.get()
                 fallback=move || {
@@ -348,7 +347,7 @@ fn SectionDetail(view: SectionData, answers: Vec<Answer>) -> impl IntoView {
                             <input type="hidden" name="op_id" value=op_id/>
                             <input type="hidden" name="section_key" value=key/>
                             <input type="hidden" name="kind" value="completed"/>
-                            <Button busy=complete.pending()>"Mark as complete"</Button>
+                            <Button>"Mark as complete"</Button>
                         </form>
                     }
                 }
@@ -369,7 +368,7 @@ fn SectionDetail(view: SectionData, answers: Vec<Answer>) -> impl IntoView {
 
 /// The learning-log questions of a section, each with an autosaving answer box.
 #[component]
-fn SectionAnswers(section_key: String, answers: Vec<Answer>) -> impl IntoView {
+fn SectionAnswers(section_key: String, place: String, answers: Vec<Answer>) -> impl IntoView {
     let user_id = crate::session::use_me().get_untracked().map_or(0, |m| m.id);
     view! {
         <section aria-labelledby="log-heading" class="card answers" id="follow-up">
@@ -378,7 +377,7 @@ fn SectionAnswers(section_key: String, answers: Vec<Answer>) -> impl IntoView {
                 "Your answers save as you type and stay private until you submit them to your SENCo from your "
                 <a href="/log">"learning log"</a>"."
             </p>
-            {answers.into_iter().map(|answer| view! { <AnswerBox answer section_key=section_key.clone() user_id/> }).collect_view()}
+            {answers.into_iter().map(|answer| view! { <AnswerBox answer section_key=section_key.clone() place=place.clone() user_id/> }).collect_view()}
         </section>
     }
 }
@@ -424,10 +423,14 @@ fn OfflineSave(module_key: String, urls: Vec<String>) -> impl IntoView {
     {
         let key = module_key.clone();
         Effect::new(move |_| {
-            if crate::offline::available() {
-                let saved = crate::offline::saved_modules().contains(&key);
-                state.set(if saved { State::Saved } else { State::NotSaved });
-            }
+            let key = key.clone();
+            leptos::task::spawn_local(async move {
+                crate::offline::ready().await;
+                if crate::offline::available() {
+                    let saved = crate::offline::saved_modules().contains(&key);
+                    state.set(if saved { State::Saved } else { State::NotSaved });
+                }
+            });
         });
     }
     let total = urls.len() as u32;

@@ -29,6 +29,16 @@ pub fn clear_session() {
     set("", 0);
 }
 
+/// Asks the browser to drop what it cached from this site.
+pub fn clear_site_cache() {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.insert_header(
+            http::header::HeaderName::from_static("clear-site-data"),
+            HeaderValue::from_static("\"cache\""),
+        );
+    }
+}
+
 /// Reads the session token from a Cookie header.
 pub fn session_token(cookie_header: &str) -> Option<String> {
     cookie_header

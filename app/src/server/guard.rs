@@ -12,6 +12,9 @@ pub struct Viewer {
     pub me: Option<Me>,
     /// The raw session token, kept so sign-out and password change can act on this session.
     pub token: Option<String>,
+    /// A tag naming the session (not the session itself), which pages carry so a device
+    /// can tell one sign-in from the next (see `public/offline.js`).
+    pub session_tag: Option<String>,
 }
 
 /// What a server function needs of the person asking.
@@ -39,8 +42,31 @@ pub fn current_user() -> Option<Me> {
 }
 
 /// The signed-in person, if they meet `need`; otherwise the refusal to send back.
+///
+/// A write queued on a shared device names the person who made it (`Tandem-Person`): when
+/// someone else's session holds the device now, it is refused, so nobody's work is ever
+/// saved into another person's account.
 pub fn require(need: Need) -> Result<Me, AppError> {
-    check(current_user(), need)
+    let me = check(current_user(), need)?;
+    match claimed_person() {
+        Some(claimed) if claimed != me.id.to_string() => Err(AppError::WrongPerson(
+            "This change was made by someone else who used this device. It stays on the device until they sign in again."
+                .into(),
+        )),
+        _ => Ok(me),
+    }
+}
+
+/// Header on queued writes naming whose they are.
+pub const PERSON_HEADER: &str = "tandem-person";
+
+fn claimed_person() -> Option<String> {
+    use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get(PERSON_HEADER)
+            .map(|v| v.to_str().unwrap_or("?").trim().to_string())
+    })
 }
 
 /// The rule itself, without the request: unit-tested below.

@@ -4,6 +4,7 @@
 pub mod cookies;
 pub mod guard;
 pub mod password;
+pub mod shell;
 
 use crate::error::AppError;
 use crate::store::Db;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The course, loaded and validated once at startup.
     pub course: std::sync::Arc<crate::content::Course>,
+    /// The built app shell and its build id.
+    pub shell: std::sync::Arc<shell::Shell>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

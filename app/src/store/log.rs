@@ -37,11 +37,24 @@ pub struct SaveResult {
 
 type Current = (String, i64, i64, String, String);
 
-/// Saves one answer. Idempotent by op id: a replayed save returns the current state and
-/// writes nothing. Returns None when the entry id belongs to someone else.
+/// Saves one answer. Idempotent by op id: a repeated save gets exactly the answer the
+/// first one got (its revision, or the conflict and the other text) and writes nothing.
+/// Returns None when the entry, or the op id, belongs to someone else.
 pub async fn save(db: &Db, input: &SaveInput<'_>) -> Result<Option<SaveResult>, sqlx::Error> {
     let at = now();
     let mut tx = super::write(db).await?;
+    let first: Option<(i64, String)> =
+        sqlx::query_as("SELECT user_id, reply FROM op_outcomes WHERE op_id = ?")
+            .bind(input.op_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((owner, reply)) = first {
+        if owner != input.user_id {
+            return Ok(None);
+        }
+        let result = serde_json::from_str(&reply).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        return Ok(Some(result));
+    }
     let current: Option<Current> = sqlx::query_as(
         "SELECT id, user_id, rev, body, status FROM log_entries WHERE id = ? OR (user_id = ? AND section_key = ? AND prompt_key = ?)
          ORDER BY id = ? DESC LIMIT 1",
@@ -57,20 +70,6 @@ pub async fn save(db: &Db, input: &SaveInput<'_>) -> Result<Option<SaveResult>, 
         if *owner != input.user_id {
             return Ok(None);
         }
-    }
-    let replayed: Option<(i64,)> =
-        sqlx::query_as("SELECT 1 FROM log_entry_revisions WHERE op_id = ?")
-            .bind(input.op_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let (Some(_), Some((id, _, rev, _, status))) = (replayed, &current) {
-        let status = EntryStatus::parse(status).unwrap_or(EntryStatus::Draft);
-        return Ok(Some(SaveResult {
-            entry_id: id.clone(),
-            rev: *rev,
-            status,
-            outcome: SaveOutcome::Saved,
-        }));
     }
     let decision = decide_save(
         current
@@ -175,6 +174,14 @@ pub async fn save(db: &Db, input: &SaveInput<'_>) -> Result<Option<SaveResult>, 
         }
         (_, None) => unreachable!("decide_save only creates when there is no entry"),
     };
+    let reply = serde_json::to_string(&result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query("INSERT INTO op_outcomes (op_id, user_id, reply, created_at) VALUES (?, ?, ?, ?)")
+        .bind(input.op_id)
+        .bind(input.user_id)
+        .bind(reply)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(Some(result))
 }
@@ -378,9 +385,9 @@ pub async fn submit(db: &Db, user_id: i64, ids: &[String]) -> Result<u64, sqlx::
 }
 
 /// Schedules the follow-up prompt for a practice section (once; a later completion does
-/// not move it).
+/// not move it). Part of the write that records the completion.
 pub async fn schedule_follow_up(
-    db: &Db,
+    tx: &mut sqlx::SqliteConnection,
     user_id: i64,
     section_key: &str,
     due_at: i64,
@@ -389,7 +396,7 @@ pub async fn schedule_follow_up(
         .bind(user_id)
         .bind(section_key)
         .bind(due_at)
-        .execute(db)
+        .execute(tx)
         .await?;
     Ok(())
 }

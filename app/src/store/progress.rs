@@ -10,13 +10,30 @@ pub struct NewEvent<'a> {
     pub section_key: &'a str,
     pub kind: EventKind,
     pub seconds: i64,
+    /// When it happened on the device (a tablet may send it hours later); see `event_time`.
     pub client_time: Option<i64>,
+    /// Seconds after the event at which to ask "what has changed?" (a practice section
+    /// completed): scheduled in the same transaction, so it is never lost.
+    pub follow_up_after: Option<i64>,
+}
+
+/// How far back a device's clock is believed: a tablet can be offline for a term, but not
+/// for years, and never ahead of the server.
+const OLDEST_CLIENT_TIME_SECS: i64 = 366 * 24 * 60 * 60;
+
+/// The time an event counts from: when it happened on the device, within reason.
+pub fn event_time(client_time: Option<i64>, server_time: i64) -> i64 {
+    client_time.map_or(server_time, |t| {
+        t.clamp(server_time - OLDEST_CLIENT_TIME_SECS, server_time)
+    })
 }
 
 /// Records an event once: a second event with the same op id changes nothing and returns
-/// false. The event and the section state it changes are written in one transaction.
+/// false. The event, the section state it changes and any follow-up it schedules are
+/// written in one transaction.
 pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> {
-    let at = now();
+    let server_time = now();
+    let at = event_time(event.client_time, server_time);
     let mut tx = super::write(db).await?;
     let inserted = sqlx::query(
         "INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
@@ -27,8 +44,8 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
     .bind(event.section_key)
     .bind(event.kind.as_str())
     .bind(event.seconds)
-    .bind(event.client_time)
-    .bind(at)
+    .bind(event.client_time.map(|_| at))
+    .bind(server_time)
     .execute(&mut *tx)
     .await?
     .rows_affected()
@@ -64,6 +81,10 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
     .bind(next.active_seconds)
     .execute(&mut *tx)
     .await?;
+    if let Some(after) = event.follow_up_after {
+        super::log::schedule_follow_up(&mut tx, event.user_id, event.section_key, at + after)
+            .await?;
+    }
     tx.commit().await?;
     Ok(true)
 }
@@ -88,13 +109,14 @@ pub struct EventRow {
     pub section_key: String,
     pub kind: String,
     pub seconds: i64,
-    pub server_time: i64,
+    /// When it happened: on the device, if it said (within reason), else when it arrived.
+    pub happened_at: i64,
 }
 
 /// Every event one person has recorded, oldest first.
 pub async fn events(db: &Db, user_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT section_key, kind, seconds, server_time FROM progress_events WHERE user_id = ? ORDER BY server_time, rowid",
+        "SELECT section_key, kind, seconds, COALESCE(client_time, server_time) AS happened_at FROM progress_events WHERE user_id = ? ORDER BY happened_at, rowid",
     )
     .bind(user_id)
     .fetch_all(db)
@@ -135,6 +157,7 @@ mod tests {
             kind,
             seconds,
             client_time: None,
+            follow_up_after: None,
         }
     }
 
@@ -160,6 +183,33 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(events.0, 2);
+    }
+
+    #[test]
+    fn device_times_are_believed_within_reason() {
+        let now = 1_800_000_000;
+        assert_eq!(event_time(None, now), now);
+        assert_eq!(event_time(Some(now - 3600), now), now - 3600);
+        assert_eq!(event_time(Some(now + 3600), now), now, "never in the future");
+        assert_eq!(event_time(Some(0), now), now - OLDEST_CLIENT_TIME_SECS);
+    }
+
+    #[tokio::test]
+    async fn an_event_and_its_follow_up_are_one_write() {
+        let db = test_db::fresh().await;
+        let id = person(&db).await;
+        // The follow-up cannot be written: the event must not be half-recorded either,
+        // or its retry would count as a repeat and the follow-up would be lost for good.
+        sqlx::query("DROP TABLE follow_ups").execute(&db).await.unwrap();
+        let mut completed = event("done", id, EventKind::Completed, 0);
+        completed.follow_up_after = Some(86_400);
+        assert!(record(&db, &completed).await.is_err());
+        let events: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM progress_events")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        assert_eq!(events.0, 0);
+        assert!(states(&db, id).await.unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -14,6 +14,13 @@ pub fn hash_token(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A name for a session that pages may carry (to tell one sign-in on a device from the
+/// next) without carrying anything that could be used as the session.
+pub fn tag(token: &str) -> String {
+    let digest = Sha256::digest(format!("tandem-session-tag:{token}").as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);

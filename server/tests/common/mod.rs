@@ -69,6 +69,17 @@ impl TestApp {
 
     /// Calls a server function as the hydrated app does (form-encoded, JSON back).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        self.call_with(endpoint, form, cookie, &[]).await
+    }
+
+    /// `call`, with more headers (the outbox's `Tandem-Person`, say).
+    pub async fn call_with(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let body = form
             .iter()
             .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
@@ -81,6 +92,9 @@ impl TestApp {
             .header("accept", "application/json");
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         self.send(request.body(Body::from(body)).unwrap()).await
     }

@@ -1,0 +1,111 @@
+// An app update reaching a tablet that already has the service worker: a second, genuinely
+// different build served by the same server restarted, as an IT lead deploys one.
+import { test, expect } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
+import { cpSync, rmSync, appendFileSync, existsSync } from "node:fs";
+import path from "node:path";
+
+import { signIn, open, waitForHydration, newPractitioner, serverData, serviceWorkerReady, pendingOps, saveModuleForOffline } from "./helpers";
+
+const root = path.resolve(__dirname, "../..");
+const port = Number(process.env.TANDEM_E2E_PORT ?? 3100) + 1;
+const origin = `http://127.0.0.1:${port}`;
+const database = path.join(root, "target/e2e/update.db");
+
+/** The Tandem server on its own port, serving the built site in `site`. */
+async function startServer(site: string): Promise<ChildProcess> {
+  const binary = process.env.TANDEM_BIN;
+  if (!binary) throw new Error("TANDEM_BIN is not set: run the suite with `make e2e` (scripts/e2e.sh)");
+  const server = spawn(binary, ["serve"], {
+    cwd: root,
+    env: { ...process.env, TANDEM_DATABASE_URL: `sqlite://${database}`, TANDEM_ADDR: `127.0.0.1:${port}`, TANDEM_DEMO: "true", LEPTOS_SITE_ROOT: site, RUST_LOG: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await expect
+    .poll(async () => (await fetch(`${origin}/healthz`).catch(() => null))?.status ?? 0, { timeout: 30_000, intervals: [50] })
+    .toBe(200);
+  return server;
+}
+
+async function stopServer(server: ChildProcess) {
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  server.kill("SIGTERM");
+  await exited;
+}
+
+/** A second build: the first one with a changed stylesheet (as a restyled release would
+ *  have), so every file the worker precaches hashes to a new build id. */
+function nextBuild(): string {
+  const site = path.join(root, "target/e2e/site-next");
+  rmSync(site, { recursive: true, force: true });
+  cpSync(path.join(root, "target/site"), site, { recursive: true });
+  appendFileSync(path.join(site, "pkg/tandem.css"), '\n:root{--tandem-release:"next"}\n');
+  for (const ext of [".br", ".gz"]) if (existsSync(path.join(site, `pkg/tandem.css${ext}`))) rmSync(path.join(site, `pkg/tandem.css${ext}`));
+  return site;
+}
+
+test("an update reaches a device that already has the worker, keeps its unsent work and its saved module", async ({ browser }) => {
+  rmSync(database, { force: true });
+  let server = await startServer(path.join(root, "target/site"));
+  try {
+    const person = await newPractitioner(origin);
+    const context = await browser.newContext({ baseURL: origin });
+    const page = await context.newPage();
+    await signIn(page, person.email);
+    await saveModuleForOffline(page, "m5");
+    await open(page, "/modules/m5/reflection");
+    await serviceWorkerReady(page);
+    const first = await page.evaluate(() => document.documentElement.dataset.build);
+    expect(await page.evaluate(() => (window as any).tandemOffline.build)).toBe(first);
+
+    // Written offline under the first build, still unsent when the update comes.
+    await context.setOffline(true);
+    const text = `Written before the update ${Date.now()}`;
+    await page.locator("textarea.answer-text").first().fill(text);
+    await expect(page.locator(".save-status").first()).toContainText("will retry");
+    expect(await pendingOps(page)).toBe(1);
+
+    // The IT lead deploys the next build and restarts the server.
+    await stopServer(server);
+    server = await startServer(nextBuild());
+    await context.setOffline(false);
+    await page.reload();
+    await waitForHydration(page);
+    const second = await page.evaluate(() => document.documentElement.dataset.build);
+    expect(second).not.toBe(first);
+    // The page runs the new build's code and styles, not the old worker's copies.
+    expect(await page.evaluate(() => (window as any).tandemOffline.build)).toBe(second);
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--tandem-release").trim())).toBe('"next"');
+    // The new worker takes over and the old build's caches go.
+    await expect
+      .poll(() => page.evaluate(() => caches.keys()), { timeout: 30_000 })
+      .toEqual(expect.arrayContaining([`tandem-v2-shell-${second}`]));
+    await expect
+      .poll(async () => (await page.evaluate(() => caches.keys())).filter((n) => n.includes(first!)), { timeout: 30_000 })
+      .toEqual([]);
+    // What was written under the first build reaches the server under the second.
+    await expect
+      .poll(async () => (await serverData(person.api, origin)).entries.map((e: any) => e.body), { timeout: 30_000 })
+      .toEqual([text]);
+    await expect(page.locator("textarea.answer-text").first()).toHaveValue(text);
+    // The module saved before the update still opens offline, from the new build's cache.
+    await expect
+      .poll(
+        () =>
+          page.evaluate(async (build) => {
+            const name = (await caches.keys()).find((n) => n.startsWith(`tandem-v2-pages-${build}-`));
+            return name ? Boolean(await (await caches.open(name)).match("/modules/m5/practice")) : false;
+          }, second),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    await context.setOffline(true);
+    await page.goto("/modules/m5/practice");
+    await expect(page.locator(".breadcrumbs")).toContainText("Module 5");
+    await waitForHydration(page);
+    expect(await page.evaluate(() => document.documentElement.dataset.build)).toBe(second);
+    await context.close();
+  } finally {
+    await stopServer(server);
+  }
+});
