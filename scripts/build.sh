@@ -19,13 +19,19 @@ step "browser wasm (wasm-release)"
 cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release
 wasm_in="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
 if [ ! -f "$pkg/tandem_bg.wasm" ] || [ "$wasm_in" -nt "$pkg/tandem_bg.wasm" ]; then
-  wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name tandem "$wasm_in"
+  # Into a scratch folder first, so that a failed step never leaves an unoptimised or
+  # half-written wasm behind that a later run would take as done.
+  out=$(mktemp -d)
+  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name tandem "$wasm_in"
   # npm binaryen's wasm-opt (Debian's 108 breaks hydration). The features are those rustc
   # emits for wasm32-unknown-unknown.
   wasm-opt -Oz --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-reference-types --enable-multivalue --enable-mutable-globals \
-    -o "$pkg/tandem_bg.wasm" "$pkg/tandem_bg.wasm"
+    -o "$out/tandem_bg.opt.wasm" "$out/tandem_bg.wasm"
+  mv "$out/tandem_bg.opt.wasm" "$out/tandem_bg.wasm"
+  cp -r "$out"/. "$pkg/"
+  rm -rf "$out"
 fi
 
 step "stylesheet"

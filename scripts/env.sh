@@ -8,7 +8,11 @@ export SQLX_OFFLINE="${SQLX_OFFLINE:-true}"
 # Leptos' type erasure: a smaller wasm (about a fifth) and quicker builds. It changes the
 # markers in the server's HTML too, so server and browser must both be built with it or
 # hydration fails on every page.
-export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
+# Added once, so that sourcing this twice does not change the flags (which rebuilds everything).
+case " ${RUSTFLAGS:-} " in
+  *" --cfg erase_components "*) ;;
+  *) export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components" ;;
+esac
 _root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$_root/node_modules/.bin:$TANDEM_TOOLS/bin:$CARGO_HOME/bin:$PATH"
 unset _root

@@ -67,6 +67,10 @@ test("a tab left open by one person never sends their work into the next person'
   const text = `Robin's reflection ${Date.now()}`;
   await answer(robinsTab).fill(text);
   await expect(saveStatus(robinsTab)).toContainText("will retry");
+  // Robin's session ends (it expired; Robin walked away), the tab still open.
+  const robinsSession = await apiWithCookie(baseURL!, (await sessionCookie(context))!);
+  expect((await robinsSession.post("/api/sign_out")).ok()).toBe(true);
+  await robinsSession.dispose();
 
   // Alex signs in on the same tablet in another tab, with Robin's tab still open.
   const alexsTab = await context.newPage();
@@ -184,7 +188,33 @@ test("a session that ends elsewhere, or a different person, clears what the devi
   await context.close();
 });
 
-test("signing out warns about unsent work, can send it first, and leaves nothing readable", async ({ browser, baseURL }) => {
+test("signing out offline can keep unsent work on the device for its owner", async ({ browser, baseURL }) => {
+  const person = await newPractitioner(baseURL!);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, person.email);
+  await open(page, "/modules/m3/practice");
+  await serviceWorkerReady(page);
+  await context.setOffline(true);
+  const text = `Kept for later ${Date.now()}`;
+  await answer(page).fill(text);
+  await expect(saveStatus(page)).toContainText("will retry");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  const warning = page.getByRole("alert").filter({ hasText: "1 of your changes has not been sent yet" });
+  await expect(warning).toBeVisible();
+  await expect(warning.getByRole("button", { name: "Send them now, then sign out" })).toHaveCount(0);
+  await warning.getByRole("button", { name: "Keep them here and sign out" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "You have signed out on this device" })).toBeVisible();
+  await expect(page.getByText(text)).toHaveCount(0);
+  await context.setOffline(false);
+  await signIn(page, person.email);
+  await expect
+    .poll(async () => (await serverData(person.api, baseURL!)).entries.map((e: any) => e.body), { timeout: 30_000 })
+    .toEqual([text]);
+  await context.close();
+});
+
+test("signing out warns about unsent work, sends it when it can, and leaves nothing readable", async ({ browser, baseURL }) => {
   const person = await newPractitioner(baseURL!);
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -200,9 +230,8 @@ test("signing out warns about unsent work, can send it first, and leaves nothing
   const warning = page.getByRole("alert").filter({ hasText: "not been sent yet" });
   await expect(warning).toBeVisible();
   await expectAccessible(page, "sign-out warning");
+  // Back online, the change goes by itself, and signing out carries on.
   await context.setOffline(false);
-  await expect(warning.getByRole("button", { name: "Send them now, then sign out" })).toBeVisible();
-  await warning.getByRole("button", { name: "Send them now, then sign out" }).click();
   await expect(page.getByRole("heading", { name: "You have signed out" })).toBeVisible({ timeout: 30_000 });
   const data = await serverData(person.api, baseURL!);
   expect(data.entries.map((e: any) => e.body)).toEqual([text]);

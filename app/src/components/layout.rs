@@ -166,11 +166,13 @@ fn SignOutButton(sign_out: ServerAction<SignOut>) -> impl IntoView {
             go(false);
         }
     };
-    // "Send them now": once everything that can go has gone, carry on signing out.
+    // Once everything has gone (sent by itself on reconnect, or "Send them now"), there
+    // is nothing left to warn about: carry on signing out.
     let sending = RwSignal::new(false);
     crate::offline::on_event("tandem:outbox", move |s: crate::offline::SyncStatus| {
         if warning.get_untracked().is_some() {
-            if s.pending == 0 && sending.get_untracked() {
+            if s.pending == 0 && (s.attention == 0 || sending.get_untracked()) {
+                warning.set(None);
                 go(false);
             } else {
                 warning.set(Some(s));
