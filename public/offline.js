@@ -140,18 +140,29 @@ function schedule(delay) {
   timer = setTimeout(flush, Math.max(delay, retryAt - Date.now(), 0));
 }
 
-/** Sends this person's waiting writes, oldest first, one tab at a time. */
-async function flush() {
+let flushing = null;
+let flushAgain = false;
+
+/** Sends this person's waiting writes, oldest first, one tab at a time (a tab waits its
+ *  turn; by then the tab before it may have sent everything). */
+function flush() {
   clearTimeout(timer);
-  if (!me.id || locked || elsewhere || signedOut || !navigator.onLine) return announce();
-  if (navigator.locks) {
-    await navigator.locks.request("tandem-outbox", { ifAvailable: true }, async (held) => {
-      if (held) await sendAll();
-    });
-  } else {
-    await sendAll();
+  if (!me.id || locked || elsewhere || signedOut || !navigator.onLine) return Promise.resolve(announce());
+  if (flushing) {
+    flushAgain = true; // a write queued while sending: go round once more
+    return flushing;
   }
-  announce();
+  flushing = (async () => {
+    do {
+      flushAgain = false;
+      if (navigator.locks) await navigator.locks.request("tandem-outbox", sendAll);
+      else await sendAll();
+    } while (flushAgain && !retryAt);
+  })().finally(() => {
+    flushing = null;
+    announce();
+  });
+  return flushing;
 }
 
 async function sendAll() {

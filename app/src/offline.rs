@@ -224,7 +224,10 @@ pub async fn enqueue<F: ServerFn + Serialize>(
     #[cfg(feature = "hydrate")]
     {
         let promise = js::call("enqueue", &[js::to_js(&op)]).ok_or(NotKept::Unavailable)?;
-        js::wait(promise).await.map(|_| ()).map_err(NotKept::Storage)
+        js::wait(promise)
+            .await
+            .map(|_| ())
+            .map_err(NotKept::Storage)
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -484,7 +487,14 @@ mod tests {
         .unwrap();
         assert_eq!(
             keys(&save),
-            ["base_rev", "body", "entry_id", "op_id", "prompt_key", "section_key"]
+            [
+                "base_rev",
+                "body",
+                "entry_id",
+                "op_id",
+                "prompt_key",
+                "section_key"
+            ]
         );
         assert_eq!(<SaveAnswer as ServerFn>::PATH, "/api/log/save");
         let progress = serde_json::to_value(RecordProgress {
@@ -497,7 +507,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             keys(&progress),
-            ["client_time", "kind", "op_id", "section_key", "seconds"]
+            ["client_time", "kind", "op_id", "seconds", "section_key"]
         );
         assert_eq!(<RecordProgress as ServerFn>::PATH, "/api/progress/record");
         let reply = serde_json::to_value(SaveReply {
@@ -518,10 +528,15 @@ mod tests {
 
     #[test]
     fn refusals_are_told_in_the_servers_words() {
-        let body = serde_json::to_string(&AppError::invalid("body", "Too long by 5 characters.")).unwrap();
+        let body =
+            serde_json::to_string(&AppError::invalid("body", "Too long by 5 characters.")).unwrap();
         assert_eq!(refusal(&body), "Too long by 5 characters.");
-        let body = serde_json::to_string(&AppError::NotFound("There is no such section.".into())).unwrap();
+        let body =
+            serde_json::to_string(&AppError::NotFound("There is no such section.".into())).unwrap();
         assert_eq!(refusal(&body), "There is no such section.");
-        assert_eq!(refusal("<html>"), "The server could not accept this change as it is.");
+        assert_eq!(
+            refusal("<html>"),
+            "The server could not accept this change as it is."
+        );
     }
 }

@@ -124,3 +124,40 @@ export async function saveModuleForOffline(page: Page, module: string) {
   await page.getByRole("button", { name: "Save for offline use" }).click();
   await expect(page.locator(".offline-state")).toHaveText(/Saved on this device/);
 }
+
+/** A TCP proxy in front of the server whose connections can be made to hang, as a school's
+ *  Wi-Fi does when it is connected but passing nothing. */
+export async function flakyProxy(targetPort: number) {
+  const net = await import("node:net");
+  let stalled = false;
+  const sockets = new Set<import("node:net").Socket>();
+  const server = net.createServer((client) => {
+    sockets.add(client);
+    client.on("close", () => sockets.delete(client));
+    client.on("error", () => {});
+    if (stalled) return; // accepted, never answered
+    const upstream = net.connect(targetPort, "127.0.0.1");
+    upstream.on("error", () => client.destroy());
+    sockets.add(upstream);
+    upstream.on("close", () => sockets.delete(upstream));
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as import("node:net").AddressInfo).port;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    /** From now on nothing gets through; open connections are cut. */
+    stall() {
+      stalled = true;
+      for (const s of sockets) s.destroy();
+    },
+    recover() {
+      stalled = false;
+      for (const s of sockets) s.destroy();
+    },
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}

@@ -4,7 +4,7 @@ import { test, expect, type Page } from "@playwright/test";
 
 import {
   open, signIn, waitForHydration, newPractitioner, serverData, expectAccessible, serviceWorkerReady,
-  pendingOps, saveModuleForOffline,
+  pendingOps, saveModuleForOffline, flakyProxy,
 } from "./helpers";
 
 const answer = (page: Page, n = 0) => page.locator("textarea.answer-text").nth(n);
@@ -371,4 +371,24 @@ test("a device whose storage is full says so, and the text is not claimed as kep
   await expect(answer(page)).toHaveValue(text);
   await cdp.send("Storage.overrideQuotaForOrigin", { origin: new URL(baseURL!).origin });
   await context.close();
+});
+
+test("on Wi-Fi that is connected but passing nothing, a saved page opens from the device", async ({ browser, baseURL }) => {
+  const proxy = await flakyProxy(Number(new URL(baseURL!).port));
+  try {
+    const person = await newPractitioner(proxy.origin);
+    const context = await browser.newContext({ baseURL: proxy.origin });
+    const page = await context.newPage();
+    await signIn(page, person.email);
+    await saveModuleForOffline(page, "m1");
+    proxy.stall();
+    const started = Date.now();
+    await page.goto("/modules/m1/practice", { timeout: 15_000 });
+    await expect(page.locator(".breadcrumbs")).toContainText("Module 1");
+    console.log(`figures: with the network hanging, the kept page showed after ${Date.now() - started} ms`);
+    proxy.recover();
+    await context.close();
+  } finally {
+    await proxy.close();
+  }
 });

@@ -195,6 +195,7 @@ test("signing out offline can keep unsent work on the device for its owner", asy
   await signIn(page, person.email);
   await open(page, "/modules/m3/practice");
   await serviceWorkerReady(page);
+  await expect.poll(() => pendingOps(page)).toBe(0);
   await context.setOffline(true);
   const text = `Kept for later ${Date.now()}`;
   await answer(page).fill(text);

@@ -33,8 +33,12 @@ pub fn spawn(db: Db) {
             every.tick().await;
             match sweep(&db).await {
                 Ok(0) => {}
-                Ok(rows) => tracing::info!(rows, "housekeeping: old sessions and write answers deleted"),
-                Err(error) => tracing::warn!(%error, "housekeeping failed; trying again in an hour"),
+                Ok(rows) => {
+                    tracing::info!(rows, "housekeeping: old sessions and write answers deleted")
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "housekeeping failed; trying again in an hour")
+                }
             }
         }
     });

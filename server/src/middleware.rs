@@ -139,10 +139,10 @@ pub async fn security_headers(
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_string();
-    let this_build = request
-        .uri()
-        .query()
-        .is_some_and(|q| q.split('&').any(|p| p == format!("v={}", state.shell.build)));
+    let this_build = request.uri().query().is_some_and(|q| {
+        q.split('&')
+            .any(|p| p == format!("v={}", state.shell.build))
+    });
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {

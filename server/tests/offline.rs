@@ -45,14 +45,22 @@ async fn a_repeated_save_gets_exactly_its_first_answer() {
     let conflict = reply(&save(&app, &sam, 3, 1, "Tablet text.").await);
     assert_eq!(conflict.conflict.as_deref(), Some("Laptop text."));
     // The entry moves on before the tablet's retry arrives.
-    assert_eq!(reply(&save(&app, &sam, 4, 2, "Laptop, later.").await).rev, 3);
+    assert_eq!(
+        reply(&save(&app, &sam, 4, 2, "Laptop, later.").await).rev,
+        3
+    );
     // The reply was lost: the same op again gets the same conflict, not "saved".
-    assert_eq!(reply(&save(&app, &sam, 3, 1, "Tablet text.").await), conflict);
+    assert_eq!(
+        reply(&save(&app, &sam, 3, 1, "Tablet text.").await),
+        conflict
+    );
     // And an accepted op repeated gets its own revision, not the entry's current one.
     let first = reply(&save(&app, &sam, 2, 1, "Laptop text.").await);
     assert_eq!((first.rev, first.conflict), (2, None));
     let detail: EntryDetail = serde_json::from_str(
-        &app.call("log/entry", &[("id", ENTRY)], Some(&sam)).await.body,
+        &app.call("log/entry", &[("id", ENTRY)], Some(&sam))
+            .await
+            .body,
     )
     .unwrap();
     assert_eq!(detail.body, "Laptop, later.");
@@ -79,15 +87,32 @@ async fn a_write_queued_by_one_person_is_refused_under_anothers_session() {
     let form = save_form(7, 0, "Sam's reflection, queued on the tablet.");
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let refused = app
-        .call_with("log/save", &form, Some(&ella), &[("tandem-person", &sam_id)])
+        .call_with(
+            "log/save",
+            &form,
+            Some(&ella),
+            &[("tandem-person", &sam_id)],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
     assert!(refused.body.contains("WrongPerson"), "{}", refused.body);
-    for record in [
-        ("progress/record", vec![("op_id", op(8)), ("section_key", "m1.knowledge".into()), ("kind", "opened".into())]),
-    ] {
+    for record in [(
+        "progress/record",
+        vec![
+            ("op_id", op(8)),
+            ("section_key", "m1.knowledge".into()),
+            ("kind", "opened".into()),
+        ],
+    )] {
         let fields: Vec<(&str, &str)> = record.1.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let r = app.call_with(record.0, &fields, Some(&ella), &[("tandem-person", &sam_id)]).await;
+        let r = app
+            .call_with(
+                record.0,
+                &fields,
+                Some(&ella),
+                &[("tandem-person", &sam_id)],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     }
     let rows: (i64, i64) = sqlx::query_as(
@@ -103,7 +128,9 @@ async fn a_write_queued_by_one_person_is_refused_under_anothers_session() {
         .await;
     assert_eq!(reply(&ok).rev, 1);
     // Nobody signed in: the outbox is told to sign in again, as before.
-    let r = app.call_with("log/save", &form, None, &[("tandem-person", &sam_id)]).await;
+    let r = app
+        .call_with("log/save", &form, None, &[("tandem-person", &sam_id)])
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -120,17 +147,25 @@ async fn signing_out_ends_only_the_session_it_names() {
     assert_eq!(page.status, StatusCode::OK);
     let sam_id = app.user_id(SAM).await;
     let tag = session_tag(&page);
-    assert_eq!(page.headers["tandem-person"], format!("{sam_id} {tag}").as_str());
+    assert_eq!(
+        page.headers["tandem-person"],
+        format!("{sam_id} {tag}").as_str()
+    );
     assert!(page.body.contains(&format!("data-session=\"{tag}\"")));
     assert!(page.body.contains(&format!("data-person=\"{sam_id}\"")));
 
     // A device that signed out offline reconnects after someone else has signed in: the
     // session it names is not the one its cookie now holds, which stays.
     let ella = app.sign_in(ELLA).await;
-    let r = app.call("sign_out", &[("session", &tag)], Some(&ella)).await;
+    let r = app
+        .call("sign_out", &[("session", &tag)], Some(&ella))
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.session_cookie().is_none(), "Ella's cookie is left alone");
-    assert_eq!(app.get("/profile", Some(&ella)).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/profile", Some(&ella)).await.status,
+        StatusCode::OK
+    );
 
     // The session it names ends, and the browser is told to drop what it cached.
     let r = app.call("sign_out", &[("session", &tag)], Some(&sam)).await;
@@ -173,15 +208,27 @@ async fn personal_pages_are_never_stored_and_shell_urls_name_the_build() {
     assert!(worker.body.contains(&format!("const BUILD = \"{build}\"")));
     assert!(!worker.body.contains("__TANDEM_BUILD__"));
     assert_eq!(worker.headers["cache-control"], "no-cache");
-    assert!(worker.headers["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+    assert!(worker.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("script-src 'self'"));
     let offline = app.get(&format!("/offline.js?v={build}"), None).await;
     assert!(offline.body.contains(&format!("/outbox-core.js?v={build}")));
-    assert_eq!(offline.headers["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(
+        offline.headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
     let stale = app.get("/offline.js?v=0000000000000000", None).await;
-    assert_eq!(stale.headers["cache-control"], "no-cache", "another build's URL is checked each time");
+    assert_eq!(
+        stale.headers["cache-control"], "no-cache",
+        "another build's URL is checked each time"
+    );
     let page = app.get("/signed-out.html", None).await;
     assert!(page.body.contains(&format!("/pkg/tandem.css?v={build}")));
-    assert!(page.headers["content-security-policy"].to_str().unwrap().contains("style-src 'self'"));
+    assert!(page.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("style-src 'self'"));
 }
 
 #[tokio::test]
@@ -189,25 +236,43 @@ async fn progress_counts_from_when_it_happened_and_schedules_its_follow_up_with_
     let app = TestApp::new().await;
     let sam = app.sign_in(SAM).await;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let (app, sam) = (&app, &sam);
     let record = |n: u32, key: &'static str, at: i64| {
         let op = op(n);
         let at = at.to_string();
         async move {
             app.call(
                 "progress/record",
-                &[("op_id", &op), ("section_key", key), ("kind", "completed"), ("client_time", &at)],
-                Some(&sam),
+                &[
+                    ("op_id", &op),
+                    ("section_key", key),
+                    ("kind", "completed"),
+                    ("client_time", &at),
+                ],
+                Some(sam),
             )
             .await
         }
     };
     // Completed offline three hours ago, arriving now.
-    assert_eq!(record(1, "m1.practice", now - 3 * 3600).await.status, StatusCode::OK);
+    assert_eq!(
+        record(1, "m1.practice", now - 3 * 3600).await.status,
+        StatusCode::OK
+    );
     // A device clock set in the future counts as now; one from years ago, as a year ago.
-    assert_eq!(record(2, "m2.knowledge", now + 86_400 * 30).await.status, StatusCode::OK);
-    assert_eq!(record(3, "m3.knowledge", 1_000_000).await.status, StatusCode::OK);
+    assert_eq!(
+        record(2, "m2.knowledge", now + 86_400 * 30).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        record(3, "m3.knowledge", 1_000_000).await.status,
+        StatusCode::OK
+    );
     // Repeated: counts once, schedules once.
-    assert_eq!(record(1, "m1.practice", now - 3 * 3600).await.status, StatusCode::OK);
+    assert_eq!(
+        record(1, "m1.practice", now - 3 * 3600).await.status,
+        StatusCode::OK
+    );
     let sam_id = app.user_id(SAM).await;
     let completed: Vec<(String, i64)> = sqlx::query_as(
         "SELECT section_key, completed_at FROM section_progress WHERE user_id = ? ORDER BY section_key",
@@ -217,9 +282,18 @@ async fn progress_counts_from_when_it_happened_and_schedules_its_follow_up_with_
     .await
     .unwrap();
     assert_eq!(completed[0].0, "m1.practice");
-    assert!((completed[0].1 - (now - 3 * 3600)).abs() < 60, "{completed:?}");
-    assert!((completed[1].1 - now).abs() < 60, "not in the future: {completed:?}");
-    assert!((completed[2].1 - (now - 366 * 86_400)).abs() < 60, "{completed:?}");
+    assert!(
+        (completed[0].1 - (now - 3 * 3600)).abs() < 60,
+        "{completed:?}"
+    );
+    assert!(
+        (completed[1].1 - now).abs() < 60,
+        "not in the future: {completed:?}"
+    );
+    assert!(
+        (completed[2].1 - (now - 366 * 86_400)).abs() < 60,
+        "{completed:?}"
+    );
     let follow_ups: Vec<(String, i64)> =
         sqlx::query_as("SELECT section_key, due_at FROM follow_ups WHERE user_id = ?")
             .bind(sam_id)
@@ -227,7 +301,11 @@ async fn progress_counts_from_when_it_happened_and_schedules_its_follow_up_with_
             .await
             .unwrap();
     assert_eq!(follow_ups.len(), 1);
-    assert_eq!(follow_ups[0].1, completed[0].1 + 21 * 86_400, "weeks after it was tried");
+    assert_eq!(
+        follow_ups[0].1,
+        completed[0].1 + 21 * 86_400,
+        "weeks after it was tried"
+    );
 }
 
 #[tokio::test]
@@ -236,7 +314,9 @@ async fn old_write_answers_and_sessions_are_swept() {
     let sam = app.sign_in(SAM).await;
     reply(&save(&app, &sam, 1, 0, "Kept text.").await);
     reply(&save(&app, &sam, 2, 1, "Newer text.").await);
-    let long_ago = time::OffsetDateTime::now_utc().unix_timestamp() - server::housekeeping::OUTCOMES_KEPT_SECS - 1;
+    let long_ago = time::OffsetDateTime::now_utc().unix_timestamp()
+        - server::housekeeping::OUTCOMES_KEPT_SECS
+        - 1;
     sqlx::query("UPDATE op_outcomes SET created_at = ? WHERE op_id = ?")
         .bind(long_ago)
         .bind(op(1))

@@ -131,9 +131,10 @@ async fn pages_link_the_manifest_and_offline_script_and_the_worker_may_fetch() {
     assert!(page
         .body
         .contains(r#"<link rel="manifest" href="/manifest.webmanifest""#));
-    assert!(page
-        .body
-        .contains(r#"<script type="module" src="/offline.js"></script>"#));
+    let build = &app.state.shell.build;
+    assert!(page.body.contains(&format!(
+        r#"<script type="module" src="/offline.js?v={build}"></script>"#
+    )));
     let csp = |r: &Reply| {
         r.headers
             .get("content-security-policy")
@@ -141,14 +142,14 @@ async fn pages_link_the_manifest_and_offline_script_and_the_worker_may_fetch() {
             .unwrap_or_default()
             .to_string()
     };
-    // The service worker runs under its own script's policy: it may fetch this site only.
+    // The service worker runs under its own script's policy: it may fetch this site and
+    // load its one helper script from it, nothing else.
     let worker = app.get("/sw.js", None).await;
     assert!(
-        csp(&worker).contains("connect-src 'self'"),
+        csp(&worker).contains("connect-src 'self'") && csp(&worker).contains("script-src 'self';"),
         "{}",
         csp(&worker)
     );
-    assert!(!csp(&worker).contains("script-src"));
     // Any other non-page response still allows nothing.
     let other = app.get("/favicon.svg", None).await;
     assert!(!csp(&other).contains("connect-src"), "{}", csp(&other));

@@ -98,7 +98,8 @@ async fn start_session(db: &crate::store::Db, user_id: i64) -> Result<(), AppErr
 #[server(endpoint = "sign_out")]
 pub async fn sign_out(session: Option<String>) -> Result<(), AppError> {
     let viewer = guard::viewer();
-    if let (Some(wanted), Some(current)) = (session.filter(|s| !s.is_empty()), &viewer.session_tag) {
+    if let (Some(wanted), Some(current)) = (session.filter(|s| !s.is_empty()), &viewer.session_tag)
+    {
         if wanted != *current {
             return Ok(());
         }

@@ -4,9 +4,9 @@
 //! is saved. Nothing is ever cut or thrown away.
 
 use crate::api::log::{save_answer, Answer, SaveAnswer, SaveReply};
-use crate::offline::NotKept;
 use crate::error::AppError;
 use crate::log::{check_length, group, MAX_BODY_CHARS, WARN_AT_CHARS};
+use crate::offline::NotKept;
 use crate::session::new_op_id;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -44,10 +44,7 @@ pub fn AnswerBox(
     // What the outbox calls this answer: a newer text replaces a waiting one.
     let merge = format!("answer:{section_key}:{}", answer.prompt_key);
     let label = format!("Your answer to “{}” ({place})", answer.question);
-    let href = format!(
-        "/modules/{}#{id}-field",
-        section_key.replacen('.', "/", 1)
-    );
+    let href = format!("/modules/{}#{id}-field", section_key.replacen('.', "/", 1));
     let prompt_key = answer.prompt_key.clone();
 
     // Straight to the server (no outbox on this page, or the device could not keep the
@@ -155,13 +152,20 @@ pub fn AnswerBox(
                 base_rev: rev.get_value(),
                 body: text.clone(),
             };
-            let (merge, label, href, send_direct) =
-                (merge.clone(), label.clone(), href.clone(), send_direct.clone());
+            let (merge, label, href, send_direct) = (
+                merge.clone(),
+                label.clone(),
+                href.clone(),
+                send_direct.clone(),
+            );
             leptos::task::spawn_local(async move {
                 match crate::offline::enqueue(&op_id, &args, Some(&merge), &label, &href).await {
                     Ok(()) => {
                         let status = crate::offline::current_status();
-                        if matches!(state.get_untracked(), SaveState::Unsaved | SaveState::Problem(_) | SaveState::Saved) {
+                        if matches!(
+                            state.get_untracked(),
+                            SaveState::Unsaved | SaveState::Problem(_) | SaveState::Saved
+                        ) {
                             state.set(if status.signed_out {
                                 SaveState::SignedOut
                             } else if status.online && !status.retrying {
@@ -215,7 +219,9 @@ pub fn AnswerBox(
             if !mine_sent(&sent.op) {
                 return;
             }
-            let Some(reply) = sent.reply.and_then(|r| serde_json::from_value::<SaveReply>(r).ok())
+            let Some(reply) = sent
+                .reply
+                .and_then(|r| serde_json::from_value::<SaveReply>(r).ok())
             else {
                 return;
             };
@@ -224,7 +230,12 @@ pub fn AnswerBox(
             if let Some(theirs) = reply.conflict {
                 state.set(SaveState::Conflict(theirs));
             } else if sent.op.body() == Some(body.get_untracked().as_str())
-                && sent.op.merge.as_deref().and_then(crate::offline::waiting).is_none()
+                && sent
+                    .op
+                    .merge
+                    .as_deref()
+                    .and_then(crate::offline::waiting)
+                    .is_none()
             {
                 local::remove(&draft_key);
                 state.set(SaveState::Saved);

@@ -192,7 +192,10 @@ fn SignOutButton(sign_out: ServerAction<SignOut>) -> impl IntoView {
         let need = if s.attention == 1 { "needs" } else { "need" };
         match (s.pending, s.attention) {
             (_, 0) => format!("{unsent}."),
-            (0, a) => format!("{}.", of_yours(a, "needs your attention", "need your attention")),
+            (0, a) => format!(
+                "{}.",
+                of_yours(a, "needs your attention", "need your attention")
+            ),
             (_, a) => format!("{unsent}, and {a} more {need} your attention."),
         }
     };
@@ -227,7 +230,11 @@ pub fn SyncStatusBar() -> impl IntoView {
     let status = RwSignal::new(None::<crate::offline::SyncStatus>);
     let attention = RwSignal::new(Vec::<crate::offline::Attention>::new());
     let refresh = move |s: crate::offline::SyncStatus| {
-        attention.set(if s.attention > 0 { crate::offline::attention() } else { vec![] });
+        attention.set(if s.attention > 0 {
+            crate::offline::attention()
+        } else {
+            vec![]
+        });
         status.set(Some(s));
     };
     Effect::new(move |_| {

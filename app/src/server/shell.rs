@@ -141,7 +141,10 @@ mod tests {
             std::str::from_utf8(&bytes).unwrap(),
             format!("const BUILD = \"{}\";", sa.build)
         );
-        assert!(sa.file("/pkg/tandem.css").is_none(), "only templates are served from memory");
+        assert!(
+            sa.file("/pkg/tandem.css").is_none(),
+            "only templates are served from memory"
+        );
         assert_eq!(sa.url("/offline.js"), format!("/offline.js?v={}", sa.build));
         std::fs::remove_dir_all(a).unwrap();
         std::fs::remove_dir_all(b).unwrap();

@@ -190,7 +190,11 @@ mod tests {
         let now = 1_800_000_000;
         assert_eq!(event_time(None, now), now);
         assert_eq!(event_time(Some(now - 3600), now), now - 3600);
-        assert_eq!(event_time(Some(now + 3600), now), now, "never in the future");
+        assert_eq!(
+            event_time(Some(now + 3600), now),
+            now,
+            "never in the future"
+        );
         assert_eq!(event_time(Some(0), now), now - OLDEST_CLIENT_TIME_SECS);
     }
 
@@ -200,7 +204,10 @@ mod tests {
         let id = person(&db).await;
         // The follow-up cannot be written: the event must not be half-recorded either,
         // or its retry would count as a repeat and the follow-up would be lost for good.
-        sqlx::query("DROP TABLE follow_ups").execute(&db).await.unwrap();
+        sqlx::query("DROP TABLE follow_ups")
+            .execute(&db)
+            .await
+            .unwrap();
         let mut completed = event("done", id, EventKind::Completed, 0);
         completed.follow_up_after = Some(86_400);
         assert!(record(&db, &completed).await.is_err());
