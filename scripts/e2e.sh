@@ -8,6 +8,7 @@ port=${TANDEM_E2E_PORT:-3100}
 rm -rf target/e2e && mkdir -p target/e2e
 export TANDEM_E2E_PORT=$port
 # The update test starts (and restarts) its own server with two different builds.
-export TANDEM_BIN="$CARGO_TARGET_DIR/release/tandem"
-export TANDEM_E2E_SERVER="env TANDEM_DATABASE_URL=sqlite://target/e2e/tandem.db TANDEM_ADDR=127.0.0.1:$port TANDEM_DEMO=true LEPTOS_SITE_ROOT=target/site RUST_LOG=warn $CARGO_TARGET_DIR/release/tandem serve"
+export TANDEM_BIN="${TANDEM_BIN:-$CARGO_TARGET_DIR/release/tandem}"
+export TANDEM_E2E_SITE="${TANDEM_E2E_SITE:-target/site}"
+export TANDEM_E2E_SERVER="env TANDEM_DATABASE_URL=sqlite://target/e2e/tandem.db TANDEM_ADDR=127.0.0.1:$port TANDEM_DEMO=true LEPTOS_SITE_ROOT=$TANDEM_E2E_SITE RUST_LOG=warn $TANDEM_BIN serve"
 npx playwright test --config end2end/playwright.config.ts "$@"

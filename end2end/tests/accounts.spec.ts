@@ -172,6 +172,7 @@ test("the whole sign-in journey works by keyboard alone", async ({ page }) => {
   }
   await expect(page.getByRole("button", { name: "Sign out" })).toBeFocused();
   await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/sign-in\?signed_out=1$/);
   await expect(page.getByRole("heading", { name: "You have signed out" })).toBeVisible();
 });
 

@@ -39,8 +39,10 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 
 export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page.getByRole("heading", { name: "You have signed out" })).toBeVisible();
+  // The page hides itself at once, then goes to the sign-in page.
+  await expect(page).toHaveURL(/\/sign-in\?signed_out=1$/);
   await waitForHydration(page);
+  await expect(page.getByRole("heading", { name: "You have signed out" })).toBeVisible();
 }
 
 export async function newPage(browser: Browser) {

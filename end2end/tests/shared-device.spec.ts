@@ -233,7 +233,9 @@ test("signing out warns about unsent work, sends it when it can, and leaves noth
   await expectAccessible(page, "sign-out warning");
   // Back online, the change goes by itself, and signing out carries on.
   await context.setOffline(false);
-  await expect(page.getByRole("heading", { name: "You have signed out" })).toBeVisible({ timeout: 30_000 });
+  await expect(page).toHaveURL(/\/sign-in\?signed_out=1$/, { timeout: 30_000 });
+  await waitForHydration(page);
+  await expect(page.getByRole("heading", { name: "You have signed out" })).toBeVisible();
   const data = await serverData(person.api, baseURL!);
   expect(data.entries.map((e: any) => e.body)).toEqual([text]);
   expect(await cachedPages(page)).toEqual([]);

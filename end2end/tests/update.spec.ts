@@ -11,6 +11,8 @@ const root = path.resolve(__dirname, "../..");
 const port = Number(process.env.TANDEM_E2E_PORT ?? 3100) + 1;
 const origin = `http://127.0.0.1:${port}`;
 const database = path.join(root, "target/e2e/update.db");
+// The built site the suite's server serves (scripts/e2e.sh).
+const site = path.resolve(root, process.env.TANDEM_E2E_SITE ?? "target/site");
 
 /** The Tandem server on its own port, serving the built site in `site`. */
 async function startServer(site: string): Promise<ChildProcess> {
@@ -36,17 +38,17 @@ async function stopServer(server: ChildProcess) {
 /** A second build: the first one with a changed stylesheet (as a restyled release would
  *  have), so every file the worker precaches hashes to a new build id. */
 function nextBuild(): string {
-  const site = path.join(root, "target/e2e/site-next");
-  rmSync(site, { recursive: true, force: true });
-  cpSync(path.join(root, "target/site"), site, { recursive: true });
-  appendFileSync(path.join(site, "pkg/tandem.css"), '\n:root{--tandem-release:"next"}\n');
-  for (const ext of [".br", ".gz"]) if (existsSync(path.join(site, `pkg/tandem.css${ext}`))) rmSync(path.join(site, `pkg/tandem.css${ext}`));
-  return site;
+  const next = path.join(root, "target/e2e/site-next");
+  rmSync(next, { recursive: true, force: true });
+  cpSync(site, next, { recursive: true });
+  appendFileSync(path.join(next, "pkg/tandem.css"), '\n:root{--tandem-release:"next"}\n');
+  for (const ext of [".br", ".gz"]) if (existsSync(path.join(next, `pkg/tandem.css${ext}`))) rmSync(path.join(next, `pkg/tandem.css${ext}`));
+  return next;
 }
 
 test("an update reaches a device that already has the worker, keeps its unsent work and its saved module", async ({ browser }) => {
   rmSync(database, { force: true });
-  let server = await startServer(path.join(root, "target/site"));
+  let server = await startServer(site);
   try {
     const person = await newPractitioner(origin);
     const context = await browser.newContext({ baseURL: origin });
