@@ -76,6 +76,19 @@ export async function newPractitioner(baseURL: string, name = "Robin Lane") {
   return { email, api: joining, headers };
 }
 
+/** A new practitioner signed in on a device of their own (a fresh browser context). */
+export async function practitionerOnDevice(
+  browser: Browser,
+  baseURL: string,
+  options: { name?: string; device?: import("@playwright/test").BrowserContextOptions } = {},
+) {
+  const person = await newPractitioner(baseURL, options.name);
+  const context = await browser.newContext(options.device);
+  const page = await context.newPage();
+  await signIn(page, person.email);
+  return { person, context, page };
+}
+
 /** Everything the server holds for the person behind `api` ("download my data"). */
 export async function serverData(api: import("@playwright/test").APIRequestContext, baseURL: string) {
   const reply = await api.post("/api/log/export", { headers: { Origin: baseURL, Accept: "application/json" } });

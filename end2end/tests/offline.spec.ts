@@ -1,22 +1,45 @@
 // Offline use on a tablet: modules saved for offline, writes kept on the device and sent
 // by themselves, conflicts between devices, and writes that go wrong on the way.
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect, type Page, type Browser, type BrowserContextOptions } from "@playwright/test";
 
 import {
   open, signIn, waitForHydration, newPractitioner, serverData, expectAccessible, serviceWorkerReady,
-  pendingOps, saveModuleForOffline, flakyProxy,
+  pendingOps, saveModuleForOffline, flakyProxy, practitionerOnDevice,
 } from "./helpers";
 
 const answer = (page: Page, n = 0) => page.locator("textarea.answer-text").nth(n);
 const saveStatus = (page: Page, n = 0) => page.locator(".save-status").nth(n);
+/** The same answer written on two devices: first on the laptop (saved), then on the tablet
+ *  offline while the laptop writes again. The tablet is still offline at the end. */
+async function sameAnswerOnTwoDevices(
+  browser: Browser,
+  baseURL: string,
+  path: string,
+  texts: { first: string; tablet: string; laptop: string },
+  tabletOptions: BrowserContextOptions = {},
+) {
+  const { person, context: laptopContext, page: laptop } = await practitionerOnDevice(browser, baseURL);
+  const tabletContext = await browser.newContext(tabletOptions);
+  const tablet = await tabletContext.newPage();
+  await signIn(tablet, person.email);
+  await open(laptop, path);
+  await answer(laptop).fill(texts.first);
+  await expect(saveStatus(laptop)).toHaveText("Saved");
+  await open(tablet, path);
+  await expect(answer(tablet)).toHaveValue(texts.first);
+  await tabletContext.setOffline(true);
+  await answer(tablet).fill(texts.tablet);
+  await expect(saveStatus(tablet)).toContainText("will retry");
+  await answer(laptop).fill(texts.laptop);
+  await expect(saveStatus(laptop)).toHaveText("Saved");
+  return { person, laptopContext, tabletContext, tablet };
+}
+
 const completions = (data: any, key: string) =>
   data.activity.filter((a: any) => a.section_key === key && a.kind === "completed").length;
 
 test("a module saved for offline works offline and syncs by itself on reconnect", async ({ browser, baseURL }) => {
-  const person = await newPractitioner(baseURL!);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, person.email);
+  const { person, context, page } = await practitionerOnDevice(browser, baseURL!);
   await saveModuleForOffline(page, "m1");
   await expectAccessible(page, "module page saved for offline");
   const figures = await page.evaluate(async () => {
@@ -105,10 +128,7 @@ test("a completion made offline counts from when it was made, not when it arrive
 });
 
 test("replaying the same outbox writes changes nothing on the server", async ({ browser, baseURL }) => {
-  const person = await newPractitioner(baseURL!);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, person.email);
+  const { person, context, page } = await practitionerOnDevice(browser, baseURL!);
   await open(page, "/modules/m2/reflection");
   await context.setOffline(true);
   const text = `Replayed note ${Date.now()}`;
@@ -154,26 +174,11 @@ test("replaying the same outbox writes changes nothing on the server", async ({ 
 });
 
 test("an answer edited on two devices keeps both and asks which to keep", async ({ browser, baseURL }) => {
-  const person = await newPractitioner(baseURL!);
-  const laptopContext = await browser.newContext();
-  const tabletContext = await browser.newContext();
-  const laptop = await laptopContext.newPage();
-  const tablet = await tabletContext.newPage();
-  await signIn(laptop, person.email);
-  await signIn(tablet, person.email);
-
-  await open(laptop, "/modules/m3/reflection");
-  await answer(laptop).fill("Started on the laptop.");
-  await expect(saveStatus(laptop)).toHaveText("Saved");
-  await open(tablet, "/modules/m3/reflection");
-  await expect(answer(tablet)).toHaveValue("Started on the laptop.");
-
-  await tabletContext.setOffline(true);
-  await answer(tablet).fill("Started on the laptop. Added on the tablet, offline.");
-  await expect(saveStatus(tablet)).toContainText("will retry");
-  await answer(laptop).fill("Started on the laptop. Changed on the laptop meanwhile.");
-  await expect(saveStatus(laptop)).toHaveText("Saved");
-
+  const { person, laptopContext, tabletContext, tablet } = await sameAnswerOnTwoDevices(browser, baseURL!, "/modules/m3/reflection", {
+    first: "Started on the laptop.",
+    tablet: "Started on the laptop. Added on the tablet, offline.",
+    laptop: "Started on the laptop. Changed on the laptop meanwhile.",
+  });
   await tabletContext.setOffline(false);
   const conflict = tablet.getByRole("group", { name: "Two versions of this answer" });
   await expect(conflict).toBeVisible({ timeout: 30_000 });
@@ -200,24 +205,14 @@ test("an answer edited on two devices keeps both and asks which to keep", async 
 });
 
 test("a save whose reply is lost is sent again and gets its first answer: a conflict stays a conflict", async ({ browser, baseURL }) => {
-  const person = await newPractitioner(baseURL!);
-  const laptopContext = await browser.newContext();
-  // Requests are intercepted below; the worker would hide them from the test.
-  const tabletContext = await browser.newContext({ serviceWorkers: "block" });
-  const laptop = await laptopContext.newPage();
-  const tablet = await tabletContext.newPage();
-  await signIn(laptop, person.email);
-  await signIn(tablet, person.email);
-  await open(laptop, "/modules/m5/reflection");
-  await answer(laptop).fill("First words, from the laptop.");
-  await expect(saveStatus(laptop)).toHaveText("Saved");
-  await open(tablet, "/modules/m5/reflection");
-  await expect(answer(tablet)).toHaveValue("First words, from the laptop.");
-  await tabletContext.setOffline(true);
-  await answer(tablet).fill("First words, then the tablet's own.");
-  await expect(saveStatus(tablet)).toContainText("will retry");
-  await answer(laptop).fill("First words, then the laptop's own.");
-  await expect(saveStatus(laptop)).toHaveText("Saved");
+  const { person, laptopContext, tabletContext, tablet } = await sameAnswerOnTwoDevices(
+    browser,
+    baseURL!,
+    "/modules/m5/reflection",
+    { first: "First words, from the laptop.", tablet: "First words, then the tablet's own.", laptop: "First words, then the laptop's own." },
+    // Requests are intercepted below; the worker would hide them from the test.
+    { serviceWorkers: "block" },
+  );
 
   // The tablet's save reaches the server, but the reply is lost on the way back.
   let sends = 0;
@@ -243,10 +238,7 @@ test("a save whose reply is lost is sent again and gets its first answer: a conf
 });
 
 test("a reply that cannot be read is not taken as sent", async ({ browser, baseURL }) => {
-  const person = await newPractitioner(baseURL!);
-  const context = await browser.newContext({ serviceWorkers: "block" });
-  const page = await context.newPage();
-  await signIn(page, person.email);
+  const { person, context, page } = await practitionerOnDevice(browser, baseURL!, { device: { serviceWorkers: "block" } });
   await open(page, "/modules/m2/practice");
   let sends = 0;
   // A proxy on the school network mangles the first reply (the server did save it).
@@ -306,10 +298,7 @@ test("two tabs writing at once lose nothing", async ({ browser, baseURL }) => {
 });
 
 test("writes the server refuses, and writes queued by an earlier build, are shown, not lost", async ({ browser, baseURL }) => {
-  const person = await newPractitioner(baseURL!);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, person.email);
+  const { person, context, page } = await practitionerOnDevice(browser, baseURL!);
   await open(page, "/modules/m1/reflection");
   const me = await page.evaluate(() => document.documentElement.dataset.person ?? JSON.parse(document.getElementById("tandem-me")!.textContent!).id);
   // What the build before this one kept in localStorage: one answer for a section that

@@ -5,16 +5,14 @@ import { test, expect, type Page } from "@playwright/test";
 import {
   SENCO, open, signIn, waitForHydration, newPractitioner, serverData, expectAccessible, serviceWorkerReady,
   pendingOps, cachedPages, sessionCookie, apiWithCookie, saveModuleForOffline, DEMO_PASSWORD,
+  practitionerOnDevice,
 } from "./helpers";
 
 const answer = (page: Page, n = 0) => page.locator("textarea.answer-text").nth(n);
 const saveStatus = (page: Page, n = 0) => page.locator(".save-status").nth(n);
 
 test("signing out as the connection drops signs out at once, and ends the session when it returns", async ({ browser, baseURL }) => {
-  const person = await newPractitioner(baseURL!, "Morgan Reyes");
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, person.email);
+  const { person, context, page } = await practitionerOnDevice(browser, baseURL!, { name: "Morgan Reyes" });
   await saveModuleForOffline(page, "m1");
   await open(page, "/modules/m1/reflection");
   const text = `Saved just before signing out ${Date.now()}`;
@@ -189,10 +187,7 @@ test("a session that ends elsewhere, or a different person, clears what the devi
 });
 
 test("signing out offline can keep unsent work on the device for its owner", async ({ browser, baseURL }) => {
-  const person = await newPractitioner(baseURL!);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, person.email);
+  const { person, context, page } = await practitionerOnDevice(browser, baseURL!);
   await open(page, "/modules/m3/practice");
   await serviceWorkerReady(page);
   await expect.poll(() => pendingOps(page)).toBe(0);
@@ -216,10 +211,7 @@ test("signing out offline can keep unsent work on the device for its owner", asy
 });
 
 test("signing out warns about unsent work, sends it when it can, and leaves nothing readable", async ({ browser, baseURL }) => {
-  const person = await newPractitioner(baseURL!);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, person.email);
+  const { person, context, page } = await practitionerOnDevice(browser, baseURL!);
   await saveModuleForOffline(page, "m4");
   await open(page, "/modules/m4/reflection");
   await context.setOffline(true);
