@@ -322,7 +322,7 @@ async fn exports_contain_the_persons_entries() {
     assert!(pdf.body.contains("Learning log: Sam Taylor"));
     let certificate = app.get("/log/certificate.pdf", Some(&sam)).await;
     assert_eq!(certificate.status, StatusCode::CONFLICT);
-    assert!(certificate.body.contains("0 of 18 sections"));
+    assert!(certificate.body.contains("0 of 19 sections"));
 }
 
 #[tokio::test]

@@ -1117,7 +1117,8 @@ mod tests {
         let (_dir, result) = fixture(|_| {});
         let course = result.unwrap();
         let (_, section) = course.section("m1.knowledge").unwrap();
-        assert_eq!(section.segments.len(), 3);
+        // Intro, the sector group, "After.", and the two activities.
+        assert_eq!(section.segments.len(), 5);
         let Segment::Sectors(passages) = &section.segments[1] else {
             panic!("expected sector passages")
         };
@@ -1153,7 +1154,7 @@ mod tests {
                 },
             ]
         );
-        let Segment::Shared(activity) = &section.segments[4] else {
+        let Segment::Shared(activity) = &section.segments[3] else {
             panic!("expected the first activity")
         };
         assert!(activity.contains(r#"id="m1-knowledge-activity-1""#), "{activity}");
@@ -1280,13 +1281,13 @@ mod tests {
                 )
             },
             "knowledge.md",
-            20,
-            "never closed",
+            25,
+            "opened on line 20 is not closed",
         );
     }
 
     #[test]
-    fn a_reflection_needs_three_to_five_prompts() {
+    fn a_reflection_needs_three_to_six_prompts() {
         expect_error(
             |m| {
                 replace(
@@ -1297,7 +1298,7 @@ mod tests {
             },
             "reflection.md",
             2,
-            "3 to 5 prompts",
+            "3 to 6 prompts",
         );
     }
 
