@@ -125,7 +125,8 @@ async fn answers_save_as_revisions_and_a_stale_save_keeps_both_texts() {
         .body,
     )
     .unwrap();
-    assert_eq!(answers.len(), 5);
+    // Five reflection prompts and the self-audit ratings appended as p6.
+    assert_eq!(answers.len(), 6);
     assert_eq!(answers[0].body, "Edited on the laptop.");
 }
 
