@@ -118,7 +118,10 @@ pub fn content_report(course: &app::content::Course) -> String {
             "module total",
             show(words(&mut m.sections.iter())),
             m.sections.iter().map(|s| s.activities.len()).sum::<usize>(),
-            m.sections.iter().map(Section::activity_minutes).sum::<u32>(),
+            m.sections
+                .iter()
+                .map(Section::activity_minutes)
+                .sum::<u32>(),
             m.minutes(),
             m.minutes() as f64 / 60.0
         ));

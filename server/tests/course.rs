@@ -292,7 +292,10 @@ async fn the_facilitator_guide_is_for_sencos_only() {
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{who}");
         assert!(page.body.contains("You cannot see this page"));
     }
-    assert_eq!(app.get("/facilitator", None).await.status, StatusCode::FOUND);
+    assert_eq!(
+        app.get("/facilitator", None).await.status,
+        StatusCode::FOUND
+    );
 }
 
 #[tokio::test]
@@ -311,9 +314,15 @@ async fn a_senco_reads_the_facilitator_guide_with_module_times() {
         guide.total_minutes
     );
     assert!(guide.modules.iter().all(|m| m.activities > 0));
-    assert!(guide.html.contains("<h2>"), "the guide is rendered Markdown");
+    assert!(
+        guide.html.contains("<h2>"),
+        "the guide is rendered Markdown"
+    );
     let page = app.get("/facilitator", Some(&senco)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("How long each module takes"));
-    assert!(page.body.contains(r#"href="/facilitator""#), "linked from the SENCo's navigation");
+    assert!(
+        page.body.contains(r#"href="/facilitator""#),
+        "linked from the SENCo's navigation"
+    );
 }

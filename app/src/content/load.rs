@@ -208,7 +208,9 @@ fn check_case_names(cases: &[CaseRef]) -> Result<(), ContentError> {
             return Err(error(
                 &case.file,
                 case.line,
-                format!("a continued case study lists {name:?}, but no case study introduces that name"),
+                format!(
+                    "a continued case study lists {name:?}, but no case study introduces that name"
+                ),
             ));
         }
     }
@@ -712,7 +714,9 @@ fn parse_case_header(path: &Path, line: usize, args: &str) -> Result<CaseStudy, 
         return Err(error(
             path,
             line,
-            format!("{bad:?} does not look like a name: list names with capitals, separated by commas"),
+            format!(
+                "{bad:?} does not look like a name: list names with capitals, separated by commas"
+            ),
         ));
     }
     Ok(CaseStudy {
@@ -742,10 +746,7 @@ fn parse_activity_header(
         return Err(error(
             path,
             line,
-            format!(
-                "unknown activity kind {kind:?}: use {}",
-                known.join(", ")
-            ),
+            format!("unknown activity kind {kind:?}: use {}", known.join(", ")),
         ));
     };
     let number = ["minutes", "minute", "mins", "min"]
@@ -772,7 +773,11 @@ fn parse_activity_header(
         ));
     }
     if title.is_empty() {
-        return Err(error(path, line, "the activity needs a title after the second |"));
+        return Err(error(
+            path,
+            line,
+            "the activity needs a title after the second |",
+        ));
     }
     Ok(ActivityBlock {
         kind,
@@ -1051,7 +1056,12 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>, 
 }
 
 /// Finds `](@key)` links with their line numbers, to check once every module is loaded.
-fn collect_links(path: &Path, body: &str, first_line: usize, links: &mut Vec<(PathBuf, usize, String)>) {
+fn collect_links(
+    path: &Path,
+    body: &str,
+    first_line: usize,
+    links: &mut Vec<(PathBuf, usize, String)>,
+) {
     for (i, line) in body.lines().enumerate() {
         let mut rest = line;
         while let Some(at) = rest.find("](@") {
@@ -1135,7 +1145,10 @@ mod tests {
         // Reading rounds up to a minute; the activities add 5 + 3; the reflection's three
         // log answers add 4 each.
         assert_eq!(section.minutes, 1 + 5 + 3);
-        assert_eq!(course.section("m1.reflection").unwrap().1.minutes, 1 + 3 * 4);
+        assert_eq!(
+            course.section("m1.reflection").unwrap().1.minutes,
+            1 + 3 * 4
+        );
         assert_eq!(course.minutes(), 22);
         assert_eq!(
             section.activities,
@@ -1157,7 +1170,10 @@ mod tests {
         let Segment::Shared(activity) = &section.segments[3] else {
             panic!("expected the first activity")
         };
-        assert!(activity.contains(r#"id="m1-knowledge-activity-1""#), "{activity}");
+        assert!(
+            activity.contains(r#"id="m1-knowledge-activity-1""#),
+            "{activity}"
+        );
         assert!(activity.contains("<details"), "{activity}");
         assert_eq!(course.facilitator.title, "Guide");
         assert!(course
@@ -1302,7 +1318,6 @@ mod tests {
         );
     }
 
-
     #[test]
     fn minutes_that_disagree_with_the_rule_are_refused() {
         expect_error(
@@ -1324,7 +1339,10 @@ mod tests {
                 "minutes = 9",
             )
         });
-        assert_eq!(result.unwrap().section("m1.knowledge").unwrap().1.minutes, 9);
+        assert_eq!(
+            result.unwrap().section("m1.knowledge").unwrap().1.minutes,
+            9
+        );
     }
 
     #[test]
@@ -1406,7 +1424,9 @@ mod tests {
         else {
             panic!()
         };
-        assert!(passages[0].1.contains(r#"<div class="case-study"><p>Ava, 3"#));
+        assert!(passages[0]
+            .1
+            .contains(r#"<div class="case-study"><p>Ava, 3"#));
 
         // The same name in two case studies (here a surname with a title) is refused.
         expect_error(
@@ -1519,7 +1539,13 @@ mod tests {
             "plain Markdown",
         );
         expect_error(
-            |m| replace(&m.parent().unwrap().join(FACILITATOR_FILE), "(@m1.knowledge)", "(@m1.nothing)"),
+            |m| {
+                replace(
+                    &m.parent().unwrap().join(FACILITATOR_FILE),
+                    "(@m1.knowledge)",
+                    "(@m1.nothing)",
+                )
+            },
             FACILITATOR_FILE,
             8,
             "@m1.nothing",

@@ -125,7 +125,9 @@ pub const ACTIVITY_MINUTES: std::ops::RangeInclusive<u32> = 3..=30;
 /// The one rule: minutes = ⌈longest sector's words ÷ 200⌉ + activity minutes + 4 × log answers.
 pub fn estimate_minutes(words: [u32; 3], activity_minutes: u32, log_answers: u32) -> u32 {
     let longest = words.into_iter().max().unwrap_or(0);
-    longest.div_ceil(WORDS_PER_MINUTE).max(1) + activity_minutes + MINUTES_PER_LOG_ANSWER * log_answers
+    longest.div_ceil(WORDS_PER_MINUTE).max(1)
+        + activity_minutes
+        + MINUTES_PER_LOG_ANSWER * log_answers
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
