@@ -31,6 +31,7 @@ use pages::{
     admin::AdminPage,
     course::{CataloguePage, ModulePage, SectionPage},
     errors::NotFound,
+    facilitator::FacilitatorPage,
     home::HomePage,
     join::JoinPage,
     log::{EntryPage, LogPage},
@@ -165,6 +166,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review/:id") view=ReviewEntryPage/>
                     <Route path=path!("/staff") view=StaffDashboardPage/>
                     <Route path=path!("/staff/:id") view=StaffMemberPage/>
+                    <Route path=path!("/facilitator") view=FacilitatorPage/>
                     <Route path=path!("/modules") view=CataloguePage/>
                     <Route path=path!("/modules/:module") view=ModulePage/>
                     <Route path=path!("/modules/:module/:section") view=SectionPage/>

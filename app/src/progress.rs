@@ -140,6 +140,11 @@ pub fn cpd_minutes(sections: &[(u32, SectionState)]) -> u32 {
         .sum()
 }
 
+/// What the CPD time counts, in the words shown wherever it is stated (the home page, the
+/// printable log, the PDFs and the facilitator guide). It follows the rule in
+/// `crate::content::estimate_minutes`; `content/README.md` explains it for authors.
+pub const CPD_BASIS: &str = "CPD time is the estimated time of the sections completed: reading at 200 words a minute, the structured activities, and 4 minutes for each answer written in the learning log. Time spent trying a practice task in the setting is not included: when it is logged in a practice note, with dates and minutes, the setting may count it as well.";
+
 /// "3.5 hours", "45 minutes".
 pub fn describe_minutes(minutes: u32) -> String {
     if minutes < 60 {
@@ -176,6 +181,13 @@ pub fn resume_index(sections: &[SectionState]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stated_basis_matches_the_rule() {
+        use crate::content::{MINUTES_PER_LOG_ANSWER, WORDS_PER_MINUTE};
+        assert!(CPD_BASIS.contains(&format!("{WORDS_PER_MINUTE} words a minute")));
+        assert!(CPD_BASIS.contains(&format!("{MINUTES_PER_LOG_ANSWER} minutes for each answer")));
+    }
 
     fn done(at: i64) -> SectionState {
         apply(SectionState::default(), EventKind::Completed, at, 0)

@@ -20,8 +20,8 @@ test("complete two sections, sign out and back in, and land at the right place",
   await signIn(page, SAM);
   const resume = page.getByRole("region", { name: "Continue where you left off" });
   await expect(resume).toContainText("Reflection:");
-  await expect(resume).toContainText("About 15 minutes left in this module.");
-  await expect(page.getByText("2 of 18 sections complete")).toBeVisible();
+  await expect(resume).toContainText("About 26 minutes left in this module.");
+  await expect(page.getByText("2 of 19 sections complete")).toBeVisible();
   await resume.getByRole("link", { name: "Continue" }).click();
   await expect(page.getByText("Module 1: High-quality teaching for SEND · Reflection")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Questions to reflect on" })).toBeVisible();
@@ -82,4 +82,16 @@ test("read-aloud controls appear once the page is interactive", async ({ page })
   await expect(group.getByRole("button", { name: "Resume" })).toBeVisible();
   await group.getByRole("button", { name: "Stop" }).click();
   await expect(group.getByRole("button", { name: "Listen to this section" })).toBeVisible();
+});
+
+test("an activity is a named region whose model answer stays folded until the reader opens it", async ({ page }) => {
+  await signIn(page, ELLA);
+  await open(page, "/modules/m1/knowledge");
+  const activity = page.getByRole("region", { name: /The laptop question/ });
+  await expect(activity.getByRole("heading", { level: 3 })).toContainText("Scenario, about 8 minutes");
+  const answer = activity.getByText(/access support, not a learning scaffold/);
+  await expect(answer).toBeHidden();
+  await activity.getByText("Compare with a model answer").click();
+  await expect(answer).toBeVisible();
+  await expectAccessible(page, "section page with an open model answer");
 });

@@ -115,3 +115,18 @@ test("practitioners cannot open SENCo pages", async ({ page }) => {
   }
   await expect(page.getByRole("link", { name: /Review queue/ })).toHaveCount(0);
 });
+
+test("a SENCo reaches the facilitator guide from the navigation, and a practitioner cannot", async ({ page, browser }) => {
+  await signIn(page, SENCO);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Facilitator guide" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: /Running the course with a group/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "How long each module takes" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "A two-term plan" })).toBeVisible();
+  await expectAccessible(page, "facilitator guide");
+
+  const sam = await newPage(browser);
+  await signIn(sam, SAM);
+  await expect(sam.getByRole("link", { name: "Facilitator guide" })).toHaveCount(0);
+  await open(sam, "/facilitator");
+  await expect(sam.getByRole("heading", { level: 1 })).toHaveText("You cannot see this page");
+});

@@ -84,42 +84,66 @@ fn ensure_parent_dir(database_url: &str) -> anyhow::Result<()> {
 /// Sections, minutes and words of each module (for `tandem content` and the closing notes
 /// of content changes). Words are those a School age reader reads.
 pub fn content_report(course: &app::content::Course) -> String {
+    use app::content::{Section, MINUTES_PER_LOG_ANSWER, WORDS_PER_MINUTE};
     use app::model::Sector;
-    let mut out = String::new();
+    let words = |sections: &mut dyn Iterator<Item = &Section>| {
+        sections.fold([0u32; 3], |mut sum, s| {
+            for (i, sector) in Sector::ALL.into_iter().enumerate() {
+                sum[i] += s.words_for(sector);
+            }
+            sum
+        })
+    };
+    let show = |w: [u32; 3]| format!("{:>6} {:>6} {:>6}", w[0], w[1], w[2]);
+    let mut out = format!(
+        "Minutes per section = ⌈words of its longest sector version ÷ {WORDS_PER_MINUTE}⌉ + its activities' minutes + {MINUTES_PER_LOG_ANSWER} × its learning-log answers.\n\
+         Words are as read by a practitioner of each sector (shared text, activities and prompts, plus that sector's passages).\n\n\
+         {:<58} {:>6} {:>6} {:>6} {:>10} {:>6} {:>4}\n",
+        "", "EY", "School", "Post16", "activities", "(min)", "min"
+    );
     for m in &course.modules {
-        let words: u32 = m
-            .sections
-            .iter()
-            .map(|s| s.words_for(Sector::SchoolAge))
-            .sum();
-        out.push_str(&format!(
-            "Module {} {:<58} {:>3} min {:>6} words\n",
-            m.number,
-            m.title,
-            m.minutes(),
-            words
-        ));
+        out.push_str(&format!("Module {}: {}\n", m.number, m.title));
         for s in &m.sections {
             out.push_str(&format!(
-                "    {:<18} {:<52} {:>3} min {:>6} words\n",
-                s.key,
-                s.title,
-                s.minutes,
-                s.words_for(Sector::SchoolAge)
+                "    {:<54} {} {:>10} {:>6} {:>4}\n",
+                format!("{} {}", s.key, s.title)
+                    .chars()
+                    .take(54)
+                    .collect::<String>(),
+                show(s.words),
+                s.activities.len(),
+                s.activity_minutes(),
+                s.minutes
             ));
         }
+        out.push_str(&format!(
+            "    {:<54} {} {:>10} {:>6} {:>4}  ({:.1} hours)\n",
+            "module total",
+            show(words(&mut m.sections.iter())),
+            m.sections.iter().map(|s| s.activities.len()).sum::<usize>(),
+            m.sections
+                .iter()
+                .map(Section::activity_minutes)
+                .sum::<u32>(),
+            m.minutes(),
+            m.minutes() as f64 / 60.0
+        ));
     }
-    let words: u32 = course
-        .sections()
-        .map(|(_, s)| s.words_for(Sector::SchoolAge))
-        .sum();
+    let total = words(&mut course.sections().map(|(_, s)| s));
     out.push_str(&format!(
-        "Course: {} modules, {} sections, {} min ({:.1} hours), {} words\n",
+        "\nCourse: {} modules, {} sections, {} activities, {} min ({:.1} hours); words read per sector: Early Years {}, School age {}, Post-16 {}\n",
         course.modules.len(),
         course.sections().count(),
+        course.sections().map(|(_, s)| s.activities.len()).sum::<usize>(),
         course.minutes(),
         course.minutes() as f64 / 60.0,
-        words
+        total[0],
+        total[1],
+        total[2]
+    ));
+    out.push_str(&format!(
+        "Facilitator guide: {} ({} words)\n",
+        course.facilitator.title, course.facilitator.words
     ));
     out
 }

@@ -60,7 +60,7 @@ async fn a_new_practitioner_starts_at_the_beginning() {
     let sam = app.sign_in(SAM).await;
     let o = overview(&app, &sam).await;
     assert_eq!(o.modules.len(), 6);
-    assert_eq!((o.overall.complete, o.overall.total), (0, 18));
+    assert_eq!((o.overall.complete, o.overall.total), (0, 19));
     assert_eq!(o.cpd_minutes, 0);
     let resume = o.resume.unwrap();
     assert_eq!(resume.href, "/modules/m1/knowledge");
@@ -84,7 +84,14 @@ async fn a_completion_sent_twice_counts_once_and_progress_is_per_person() {
     assert_eq!(o.overall.complete, 1);
     assert_eq!(o.modules[0].tally.explain(), "1 of 3 sections complete");
     assert_eq!(o.modules[0].status, Status::InProgress);
-    assert_eq!(o.cpd_minutes, 45);
+    // CPD time is the section's estimated minutes, from the one rule (content/README.md).
+    let (_, knowledge) = app.state.course.section("m1.knowledge").unwrap();
+    assert_eq!(o.cpd_minutes, knowledge.minutes);
+    assert!(
+        (30..=60).contains(&knowledge.minutes),
+        "{}",
+        knowledge.minutes
+    );
     assert_eq!(o.resume.unwrap().href, "/modules/m1/practice");
     let events: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM progress_events")
         .fetch_one(&app.state.db)
@@ -122,7 +129,8 @@ async fn resuming_follows_the_most_recently_opened_unfinished_section() {
     let resume = o.resume.unwrap();
     assert_eq!(resume.href, "/modules/m3/practice");
     assert!(resume.started);
-    assert_eq!(resume.minutes_left_in_module, 90);
+    let m3 = app.state.course.module("m3").unwrap();
+    assert_eq!(resume.minutes_left_in_module, m3.minutes());
 }
 
 #[tokio::test]
@@ -261,5 +269,60 @@ async fn the_section_page_is_server_rendered_with_the_readers_examples() {
     assert_eq!(
         app.get("/modules/m2/nowhere", Some(&sam)).await.status,
         StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_facilitator_guide_is_for_sencos_only() {
+    let app = TestApp::new().await;
+    assert_eq!(
+        app.call("facilitator/guide", &[], None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    for who in [SAM, ELLA, ADMIN] {
+        let cookie = app.sign_in(who).await;
+        assert_eq!(
+            app.call("facilitator/guide", &[], Some(&cookie))
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+        let page = app.get("/facilitator", Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{who}");
+        assert!(page.body.contains("You cannot see this page"));
+    }
+    assert_eq!(
+        app.get("/facilitator", None).await.status,
+        StatusCode::FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_senco_reads_the_facilitator_guide_with_module_times() {
+    use app::api::guide::GuideView;
+    let app = TestApp::new().await;
+    let senco = app.sign_in(SENCO).await;
+    let reply = app.call("facilitator/guide", &[], Some(&senco)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let guide: GuideView = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(guide.title, app.state.course.facilitator.title);
+    assert_eq!(guide.modules.len(), 6);
+    assert_eq!(guide.total_minutes, app.state.course.minutes());
+    assert_eq!(
+        guide.modules.iter().map(|m| m.minutes).sum::<u32>(),
+        guide.total_minutes
+    );
+    assert!(guide.modules.iter().all(|m| m.activities > 0));
+    assert!(
+        guide.html.contains("<h2>"),
+        "the guide is rendered Markdown"
+    );
+    let page = app.get("/facilitator", Some(&senco)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("How long each module takes"));
+    assert!(
+        page.body.contains(r#"href="/facilitator""#),
+        "linked from the SENCo's navigation"
     );
 }

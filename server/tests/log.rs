@@ -125,7 +125,8 @@ async fn answers_save_as_revisions_and_a_stale_save_keeps_both_texts() {
         .body,
     )
     .unwrap();
-    assert_eq!(answers.len(), 5);
+    // Five reflection prompts and the self-audit ratings appended as p6.
+    assert_eq!(answers.len(), 6);
     assert_eq!(answers[0].body, "Edited on the laptop.");
 }
 
@@ -322,7 +323,7 @@ async fn exports_contain_the_persons_entries() {
     assert!(pdf.body.contains("Learning log: Sam Taylor"));
     let certificate = app.get("/log/certificate.pdf", Some(&sam)).await;
     assert_eq!(certificate.status, StatusCode::CONFLICT);
-    assert!(certificate.body.contains("0 of 18 sections"));
+    assert!(certificate.body.contains("0 of 19 sections"));
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod course;
+pub mod guide;
 pub mod log;
 pub mod profile;
 pub mod review;

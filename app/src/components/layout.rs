@@ -37,6 +37,7 @@ pub fn nav_items(me: &Me) -> Vec<(&'static str, &'static str)> {
     if me.role == Role::Senco {
         items.push(("/review", "Review queue"));
         items.push(("/staff", "Staff progress"));
+        items.push(("/facilitator", "Facilitator guide"));
     }
     if me.role == Role::Admin {
         items.push(("/admin", "Staff and invites"));

@@ -377,6 +377,9 @@ fn SectionAnswers(section_key: String, place: String, answers: Vec<Answer>) -> i
                 "Your answers save as you type and stay private until you submit them to your SENCo from your "
                 <a href="/log">"learning log"</a>"."
             </p>
+            <p class="muted">
+                "Write about children, young people, families and colleagues by initials or a short description (\"a Year 4 learner with a hearing impairment\"), never by full name, so that an entry stays safe to submit or export. A learning log is not the place to report a worry about a child's safety: tell your setting's safeguarding lead straight away."
+            </p>
             {answers.into_iter().map(|answer| view! { <AnswerBox answer section_key=section_key.clone() place=place.clone() user_id/> }).collect_view()}
         </section>
     }

@@ -150,6 +150,7 @@ fn ProgressSummary(o: Overview) -> impl IntoView {
                     "spent reading in Tandem (counted only while you are active on a page)."
                 </p>
             </div>
+            <p class="muted">{crate::progress::CPD_BASIS}</p>
             <p><a href="/modules">"See all modules"</a></p>
         </section>
     }

@@ -41,6 +41,7 @@ fn Printable(d: ExportData) -> impl IntoView {
                 <dt>"Period"</dt><dd>{period}</dd>
                 <dt>"CPD time"</dt><dd>{format!("{} ({} of {} sections complete)", describe_minutes(d.cpd_minutes), d.sections_complete, d.sections_total)}</dd>
             </dl>
+            <p class="muted">{crate::progress::CPD_BASIS}</p>
             <h2 class="section-title">"Modules completed"</h2>
             {if d.modules_completed.is_empty() {
                 view! { <p>"None yet."</p> }.into_any()

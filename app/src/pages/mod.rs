@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod course;
 pub mod errors;
+pub mod facilitator;
 pub mod home;
 pub mod join;
 pub mod log;
