@@ -39,6 +39,9 @@ pub enum AppError {
     /// Too many attempts in a short time (sign-in, invite codes).
     #[error("{0}")]
     TooManyAttempts(String),
+    /// The server is too busy to do this now (password hashing is bounded): try again soon.
+    #[error("{0}")]
+    Busy(String),
     /// A write queued on a shared device by one person arrived under another's session.
     #[error("{0}")]
     WrongPerson(String),
@@ -73,6 +76,7 @@ impl AppError {
             AppError::Invalid(_) => 422,
             AppError::TooManyAttempts(_) => 429,
             AppError::WrongPerson(_) => 409,
+            AppError::Busy(_) => 503,
             AppError::Internal => 500,
             AppError::Network(_) => 503,
         }
@@ -91,6 +95,13 @@ impl FromServerFnError for AppError {
                     "Some of the form was missing. Please reload the page and try again.",
                 )])
             }
+            // On the server, a request that cannot be decoded at all (broken encoding) is
+            // the sender's mistake, not ours.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => AppError::Invalid(vec![FieldError::new(
+                "form",
+                "The form could not be read. Please reload the page and try again.",
+            )]),
             other => {
                 #[cfg(feature = "ssr")]
                 tracing::error!(error = %other, "server function failure");
@@ -110,6 +121,18 @@ impl FromServerFnError for AppError {
                 http::StatusCode::from_u16(self.status())
                     .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
             );
+            // When to ask again: soon when busy, at the end of the window when limited.
+            let retry_after = match self {
+                AppError::Busy(_) => Some("5"),
+                AppError::TooManyAttempts(_) => Some("900"),
+                _ => None,
+            };
+            if let Some(seconds) = retry_after {
+                response.insert_header(
+                    http::header::RETRY_AFTER,
+                    http::HeaderValue::from_static(seconds),
+                );
+            }
         }
         <JsonEncoding as Encodes<Self>>::encode(self).unwrap_or_default()
     }

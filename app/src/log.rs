@@ -123,6 +123,41 @@ pub fn decide_save(current: Option<(i64, &str)>, base_rev: i64, body: &str) -> S
     }
 }
 
+/// Search: what a person may type. Enough for any real search, and small enough that no
+/// search can keep the database busy.
+pub const MAX_SEARCH_CHARS: usize = 200;
+pub const MAX_SEARCH_WORDS: usize = 8;
+/// Shorter words match only whole words, not as prefixes.
+pub const MIN_PREFIX_CHARS: usize = 3;
+
+/// The words to search for, or a message saying what to change. Punctuation is dropped
+/// (it has no meaning in a search here), so nothing typed can change the query's shape.
+pub fn search_words(text: &str) -> Result<Vec<String>, String> {
+    let chars = text.chars().count();
+    if chars > MAX_SEARCH_CHARS {
+        return Err(format!(
+            "Search for at most {MAX_SEARCH_CHARS} characters (this is {}).",
+            group(chars)
+        ));
+    }
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '-')
+                .collect::<String>()
+        })
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    if words.len() > MAX_SEARCH_WORDS {
+        return Err(format!(
+            "Search for at most {MAX_SEARCH_WORDS} words at a time (this is {}).",
+            words.len()
+        ));
+    }
+    Ok(words)
+}
+
 /// A specific message when an answer is too long, saying by how much.
 pub fn check_length(body: &str) -> Result<(), String> {
     let chars = body.chars().count();
@@ -230,6 +265,31 @@ mod tests {
         assert!(message.contains("20,005 characters"), "{message}");
         assert!(message.contains("Shorten it by 5 characters"), "{message}");
         assert!(message.contains("Nothing has been cut"));
+    }
+
+    #[test]
+    fn searches_are_bounded_and_only_words_count() {
+        assert_eq!(
+            search_words("  visual   timetable "),
+            Ok(vec!["visual".into(), "timetable".into()])
+        );
+        // Search syntax is just words here (each is quoted in the query).
+        assert_eq!(
+            search_words("\" OR * NEAR( -- ''"),
+            Ok(vec!["OR".into(), "NEAR".into()])
+        );
+        assert_eq!(search_words("* ( ) : ^"), Ok(vec![]));
+        assert_eq!(
+            search_words("Jay's self-regulation"),
+            Ok(vec!["Jay's".into(), "self-regulation".into()])
+        );
+        let long = "a ".repeat(101);
+        assert!(search_words(&long)
+            .unwrap_err()
+            .contains("at most 200 characters"));
+        let many = "w ".repeat(9);
+        assert!(search_words(&many).unwrap_err().contains("at most 8 words"));
+        assert_eq!(search_words(&"w ".repeat(8)).unwrap().len(), 8);
     }
 
     #[test]

@@ -188,11 +188,13 @@ pub struct Invite {
     pub expires_at: i64,
     pub revoked: bool,
     pub uses: i64,
+    /// How many people can join with it (None: any number until it expires).
+    pub max_uses: Option<i64>,
 }
 
 impl Invite {
     pub fn is_usable(&self, now: i64) -> bool {
-        !self.revoked && now < self.expires_at
+        !self.revoked && now < self.expires_at && self.max_uses.is_none_or(|m| self.uses < m)
     }
 }
 
@@ -295,6 +297,7 @@ mod tests {
             expires_at: 100,
             revoked: false,
             uses: 0,
+            max_uses: None,
         };
         assert!(invite.is_usable(99));
         assert!(!invite.is_usable(100));

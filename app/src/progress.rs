@@ -35,6 +35,10 @@ impl EventKind {
 /// so anything longer is a client bug or tampering, and is capped rather than trusted.
 pub const MAX_SECONDS_PER_EVENT: i64 = 300;
 
+/// Progress events one person may record in a day. A full day's reading records one event a
+/// minute at most; this is ten times that, and stops a script from filling the database.
+pub const MAX_EVENTS_PER_DAY: i64 = 10_000;
+
 /// One person's state for one section.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SectionState {

@@ -155,9 +155,34 @@ pub fn invite_days(raw: &str) -> Result<i64, String> {
     }
 }
 
+/// How many people may join with a practitioner code: empty for any number.
+pub fn invite_uses(raw: &str) -> Result<Option<i64>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    match raw.parse::<i64>() {
+        Ok(uses) if (1..=500).contains(&uses) => Ok(Some(uses)),
+        _ => Err(
+            "Enter how many people can join with the code, from 1 to 500, or leave it empty".into(),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invite_uses_are_a_small_number_or_none() {
+        assert_eq!(invite_uses(" "), Ok(None));
+        assert_eq!(invite_uses("30"), Ok(Some(30)));
+        assert!(
+            invite_uses("0").is_err()
+                && invite_uses("501").is_err()
+                && invite_uses("lots").is_err()
+        );
+    }
 
     #[test]
     fn emails_are_normalised_and_checked() {

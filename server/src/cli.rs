@@ -39,6 +39,9 @@ pub enum Command {
     Generate {
         #[arg(long, default_value_t = 500)]
         staff: usize,
+        /// Extra learning-log entries per person, of varied text (for the search benchmark).
+        #[arg(long, default_value_t = 0)]
+        entries: usize,
     },
     /// Validate the course content and print each module's sections, minutes and words.
     Content,
@@ -58,9 +61,18 @@ pub struct ServeArgs {
     /// Folder of the built site (the wasm, JavaScript and CSS under pkg/).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
-    /// Mark session cookies Secure. Turn on whenever Tandem is served over HTTPS.
-    #[arg(long, env = "TANDEM_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
-    pub secure_cookies: bool,
+    /// Mark session cookies Secure (and name them `__Host-…`). Defaults to on when
+    /// TANDEM_PUBLIC_URL is https://.
+    #[arg(long, env = "TANDEM_SECURE_COOKIES", action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+    pub secure_cookies: Option<bool>,
+    /// Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names
+    /// the client. Only these are believed; without any, the connecting address is used.
+    #[arg(long, env = "TANDEM_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+    /// Serve plain http:// on an address other people can reach (no TLS in front). Only for
+    /// a closed network: passwords and sessions would cross it unencrypted.
+    #[arg(long, env = "TANDEM_ALLOW_INSECURE_HTTP", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+    pub allow_insecure_http: bool,
     /// Seed demo data when the database has no settings yet (for trying Tandem out).
     #[arg(long, env = "TANDEM_DEMO", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
     pub demo: bool,
@@ -75,13 +87,11 @@ pub struct ServeArgs {
         default_value = "Tandem <tandem@localhost>"
     )]
     pub mail_from: String,
-    /// The address people use to reach Tandem, for links in emails.
-    #[arg(
-        long,
-        env = "TANDEM_PUBLIC_URL",
-        default_value = "http://127.0.0.1:3000"
-    )]
-    pub public_url: String,
+    /// The address people use to reach Tandem (https://tandem.school.uk): for links in
+    /// emails, and the only origin allowed to change anything. Unset: http://<TANDEM_ADDR>,
+    /// and requests are checked against their Host.
+    #[arg(long, env = "TANDEM_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Minutes between email digests.
     #[arg(long, env = "TANDEM_DIGEST_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub digest_minutes: u64,
@@ -145,5 +155,101 @@ fn non_empty(s: &str) -> Result<String, String> {
         Err("the database URL must not be empty".into())
     } else {
         Ok(s.to_string())
+    }
+}
+
+impl ServeArgs {
+    /// The address people use: TANDEM_PUBLIC_URL, or this server's own address.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr))
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    pub fn secure(&self) -> bool {
+        self.secure_cookies
+            .unwrap_or_else(|| self.public_url().starts_with("https://"))
+    }
+
+    /// Refuses settings that would send passwords in the clear to anyone who can reach the
+    /// server: plain http on an address other than this machine's own.
+    pub fn check_transport(&self, addr: &std::net::SocketAddr) -> Result<(), String> {
+        let public = self.public_url();
+        if !public.starts_with("https://") && !addr.ip().is_loopback() && !self.allow_insecure_http
+        {
+            return Err(format!(
+                "Tandem would serve plain http on {addr}, which other machines can reach, so passwords and sessions would cross the network unencrypted. \
+                 Put it behind HTTPS and set TANDEM_PUBLIC_URL=https://…, listen on 127.0.0.1 only, or (on a closed network) set TANDEM_ALLOW_INSECURE_HTTP=true."
+            ));
+        }
+        if self.public_url.is_some() && app::server::network::origin_of(&public).is_none() {
+            return Err(format!(
+                "TANDEM_PUBLIC_URL {public:?} is not a URL like https://tandem.school.uk"
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ServeArgs;
+
+    fn args(addr: &str, public_url: Option<&str>, allow: bool) -> ServeArgs {
+        ServeArgs {
+            addr: addr.into(),
+            public_url: public_url.map(Into::into),
+            allow_insecure_http: allow,
+            ..ServeArgs::default()
+        }
+    }
+
+    #[test]
+    fn plain_http_is_refused_where_others_can_reach_it() {
+        let check = |a: &ServeArgs| a.check_transport(&a.addr.parse().unwrap());
+        assert!(
+            check(&args("127.0.0.1:3000", None, false)).is_ok(),
+            "this machine only"
+        );
+        assert!(check(&args("[::1]:3000", None, false)).is_ok());
+        let open = check(&args("0.0.0.0:3000", None, false)).unwrap_err();
+        assert!(open.contains("TANDEM_PUBLIC_URL=https://"), "{open}");
+        assert!(check(&args(
+            "0.0.0.0:3000",
+            Some("http://tandem.school.uk"),
+            false
+        ))
+        .is_err());
+        assert!(
+            check(&args(
+                "0.0.0.0:3000",
+                Some("https://tandem.school.uk"),
+                false
+            ))
+            .is_ok(),
+            "TLS in front"
+        );
+        assert!(
+            check(&args("0.0.0.0:3000", None, true)).is_ok(),
+            "explicitly allowed"
+        );
+        assert!(check(&args("127.0.0.1:3000", Some("not a url"), false)).is_err());
+    }
+
+    #[test]
+    fn secure_cookies_follow_an_https_public_url_unless_set() {
+        assert!(!args("127.0.0.1:3000", None, false).secure());
+        assert!(args("127.0.0.1:3000", Some("https://tandem.school.uk/"), false).secure());
+        let forced = ServeArgs {
+            secure_cookies: Some(false),
+            ..args("127.0.0.1:3000", Some("https://tandem.school.uk"), false)
+        };
+        assert!(!forced.secure());
+        assert_eq!(
+            args("127.0.0.1:3000", Some("https://tandem.school.uk/"), false).public_url(),
+            "https://tandem.school.uk"
+        );
     }
 }

@@ -58,9 +58,9 @@ pub async fn json(State(state): State<AppState>, Extension(viewer): Extension<Vi
 }
 
 /// One CSV cell: quotes doubled, and text a spreadsheet would run as a formula prefixed
-/// with an apostrophe.
+/// with an apostrophe (OWASP's list: a leading tab or carriage return counts too).
 pub(crate) fn cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -248,5 +248,18 @@ pub async fn certificate_download(
         )
             .into_response(),
         Err(r) => r,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_defused() {
+        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert!(cell(formula).starts_with("\"'"), "{formula:?}");
+        }
+        assert_eq!(cell("plain \"quoted\""), "\"plain \"\"quoted\"\"\"");
     }
 }

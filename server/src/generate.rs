@@ -12,7 +12,12 @@ pub const SENCO_EMAIL: &str = "senco@large.example";
 
 /// Creates "Large Academy" with one SENCo (SENCO_EMAIL, demo password) and `staff`
 /// practitioners. Returns the setting id.
-pub async fn large_setting(db: &Db, course: &Course, staff: usize) -> anyhow::Result<i64> {
+pub async fn large_setting(
+    db: &Db,
+    course: &Course,
+    staff: usize,
+    entries_each: usize,
+) -> anyhow::Result<i64> {
     let mut rng = StdRng::seed_from_u64(2026);
     let setting = settings::create(db, "Large Academy", Sector::SchoolAge).await?;
     let hash = password::hash(crate::demo::DEMO_PASSWORD.to_string())
@@ -96,7 +101,88 @@ pub async fn large_setting(db: &Db, course: &Course, staff: usize) -> anyhow::Re
                     .await?;
             }
         }
+        for n in 0..entries_each {
+            let (key, _) = sections[n % sections.len()];
+            let words: Vec<&str> = (0..rng.gen_range(30..120))
+                .map(|_| VOCABULARY[rng.gen_range(0..VOCABULARY.len())])
+                .collect();
+            let at = t0 + rng.gen_range(0..100) * 86_400;
+            sqlx::query("INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at) VALUES (?, ?, ?, ?, 'practice_note', ?, 'draft', 1, ?, ?)")
+                .bind(format!("{:08x}-0000-4000-9000-{:012x}", user_id, n))
+                .bind(user_id)
+                .bind(key)
+                .bind(format!("g{n}"))
+                .bind(words.join(" "))
+                .bind(at)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
     }
     tx.commit().await?;
     Ok(setting)
 }
+
+/// Words practitioners write, for generated entries (searching them is the benchmark).
+const VOCABULARY: [&str; 60] = [
+    "the",
+    "and",
+    "with",
+    "learner",
+    "learners",
+    "visual",
+    "timetable",
+    "transition",
+    "support",
+    "assistant",
+    "reading",
+    "phonics",
+    "maths",
+    "sensory",
+    "break",
+    "noise",
+    "calm",
+    "corner",
+    "parent",
+    "carer",
+    "meeting",
+    "plan",
+    "review",
+    "outcome",
+    "target",
+    "progress",
+    "evidence",
+    "observation",
+    "language",
+    "speech",
+    "communication",
+    "autism",
+    "dyslexia",
+    "anxiety",
+    "attention",
+    "behaviour",
+    "regulation",
+    "routine",
+    "morning",
+    "lunch",
+    "playground",
+    "writing",
+    "scaffold",
+    "fade",
+    "prompt",
+    "independence",
+    "group",
+    "pair",
+    "adult",
+    "feedback",
+    "question",
+    "strategy",
+    "tried",
+    "happened",
+    "next",
+    "changed",
+    "week",
+    "colleague",
+    "SENCo",
+    "graduated",
+];

@@ -8,7 +8,8 @@ use std::time::Duration;
 /// was put away for the holidays mid-send.
 pub const OUTCOMES_KEPT_SECS: i64 = 90 * 24 * 60 * 60;
 
-/// Deletes expired sessions and old write answers. Returns the rows deleted.
+/// Deletes expired sessions, old write answers and finished rate-limit counters. Returns
+/// the rows deleted.
 pub async fn sweep(db: &Db) -> Result<u64, sqlx::Error> {
     let at = now();
     let mut tx = app::store::write(db).await?;
@@ -22,8 +23,9 @@ pub async fn sweep(db: &Db) -> Result<u64, sqlx::Error> {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+    let counters = app::store::rate_limit::sweep(&mut tx, at).await?;
     tx.commit().await?;
-    Ok(sessions + outcomes)
+    Ok(sessions + outcomes + counters)
 }
 
 pub fn spawn(db: Db) {
@@ -34,7 +36,10 @@ pub fn spawn(db: Db) {
             match sweep(&db).await {
                 Ok(0) => {}
                 Ok(rows) => {
-                    tracing::info!(rows, "housekeeping: old sessions and write answers deleted")
+                    tracing::info!(
+                        rows,
+                        "housekeeping: old sessions, write answers and counters deleted"
+                    )
                 }
                 Err(error) => {
                     tracing::warn!(%error, "housekeeping failed; trying again in an hour")

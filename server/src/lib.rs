@@ -22,12 +22,17 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
     let course = app::content::load::load_course(&config.content_dir)?;
     ensure_parent_dir(&config.database_url)?;
     let shell = app::server::shell::Shell::load(std::path::Path::new(&config.site_root))?;
-    let db = app::store::connect(&config.database_url).await?;
-    app::store::migrate(&db).await?;
+    // Migrations may take a while on a large database; serving has a time limit per request.
+    let migrating = app::store::connect(&config.database_url, None).await?;
+    app::store::migrate(&migrating).await?;
+    migrating.close().await;
+    let db = app::store::connect(&config.database_url, config.statement_limit).await?;
     Ok(AppState {
         db,
         leptos_options: leptos_options(&config.site_root),
         secure_cookies: config.secure_cookies,
+        public_origin: config.public_origin.clone(),
+        trusted_proxies: config.trusted_proxies.clone().into(),
         course: std::sync::Arc::new(course),
         shell: std::sync::Arc::new(shell),
     })
@@ -40,6 +45,10 @@ pub struct Config {
     pub content_dir: std::path::PathBuf,
     pub site_root: String,
     pub secure_cookies: bool,
+    pub public_origin: Option<String>,
+    pub trusted_proxies: Vec<app::server::network::Cidr>,
+    /// How long one request may hold a database connection (None for command-line jobs).
+    pub statement_limit: Option<std::time::Duration>,
 }
 
 impl Config {
@@ -49,6 +58,9 @@ impl Config {
             content_dir: content_dir.into(),
             site_root: "target/site".into(),
             secure_cookies: false,
+            public_origin: None,
+            trusted_proxies: vec![],
+            statement_limit: None,
         }
     }
 }

@@ -93,6 +93,14 @@ pub fn compose(course: &Course, lines: &[DigestLine], public_url: &str) -> (Stri
     (format!("Tandem: {}", subject.join(", ")), body)
 }
 
+/// A recipient from a name and an address, each as itself: a display name with `<`, `,` or
+/// quotes in it can never add or change an address (it is quoted, not parsed).
+pub fn mailbox(name: &str, email: &str) -> Option<Mailbox> {
+    let address = email.parse().ok()?;
+    let name = name.chars().filter(|c| !c.is_control()).collect::<String>();
+    Some(Mailbox::new(Some(name), address))
+}
+
 /// Sends every pending digest once. Returns how many emails went out.
 pub async fn send_digests(db: &Db, course: &Course, mailer: &Mailer) -> anyhow::Result<usize> {
     let pending = digest::pending(db).await?;
@@ -100,17 +108,10 @@ pub async fn send_digests(db: &Db, course: &Course, mailer: &Mailer) -> anyhow::
     for lines in pending.chunk_by(|a, b| a.recipient_id == b.recipient_id) {
         let first = &lines[0];
         let (subject, body) = compose(course, lines, &mailer.public_url);
-        let to: Mailbox =
-            match format!("{} <{}>", first.recipient_name, first.recipient_email).parse() {
-                Ok(to) => to,
-                Err(e) => {
-                    tracing::warn!(
-                        user = first.recipient_id,
-                        "no digest: address not usable: {e}"
-                    );
-                    continue;
-                }
-            };
+        let Some(to) = mailbox(&first.recipient_name, &first.recipient_email) else {
+            tracing::warn!(user = first.recipient_id, "no digest: address not usable");
+            continue;
+        };
         let message = Message::builder()
             .from(mailer.from.clone())
             .to(to)
@@ -146,4 +147,23 @@ pub fn spawn(db: Db, course: std::sync::Arc<Course>, mailer: Mailer, every: Dura
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mailbox;
+
+    #[test]
+    fn a_display_name_cannot_add_an_address() {
+        let to = mailbox("Sam <evil@example.com>, Other", "sam@oakfield.example").unwrap();
+        assert_eq!(to.email.to_string(), "sam@oakfield.example");
+        let header = to.to_string();
+        assert!(header.ends_with("<sam@oakfield.example>"), "{header}");
+        assert_eq!(
+            header.matches('@').count(),
+            2,
+            "the name is quoted text: {header}"
+        );
+        assert!(mailbox("Sam", "not an address").is_none());
+    }
 }

@@ -48,9 +48,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("{url} already has data; demo data is only added to a new database")
             }
         }
-        Command::Generate { staff } => {
+        Command::Generate { staff, entries } => {
             let state = server::prepare(&config).await?;
-            server::generate::large_setting(&state.db, &state.course, staff).await?;
+            server::generate::large_setting(&state.db, &state.course, staff, entries).await?;
             println!(
                 "Generated a setting with {staff} staff. Sign in as {} with the demo password.",
                 server::generate::SENCO_EMAIL
@@ -84,21 +84,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let config = server::Config {
-        site_root: args.site_root.clone(),
-        secure_cookies: args.secure_cookies,
-        ..config
-    };
-    let state = server::prepare(&config).await?;
-    if args.demo && server::demo::seed_if_empty(&state.db).await? {
-        println!("{}", server::demo::sign_in_instructions(&args.addr));
-    }
     let addr: SocketAddr = args.addr.parse().with_context(|| {
         format!(
             "TANDEM_ADDR {:?} is not an address like 127.0.0.1:3000",
             args.addr
         )
     })?;
+    args.check_transport(&addr).map_err(anyhow::Error::msg)?;
+    let config = server::Config {
+        site_root: args.site_root.clone(),
+        secure_cookies: args.secure(),
+        public_origin: args
+            .public_url
+            .as_deref()
+            .and_then(app::server::network::origin_of),
+        trusted_proxies: app::server::network::parse_trusted(&args.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("TANDEM_TRUSTED_PROXIES: {e}"))?,
+        statement_limit: Some(app::store::REQUEST_LIMIT),
+        ..config
+    };
+    let state = server::prepare(&config).await?;
+    if args.demo && server::demo::seed_if_empty(&state.db).await? {
+        println!("{}", server::demo::sign_in_instructions(&args.addr));
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?
@@ -108,7 +116,7 @@ async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
             let _ = tcp.set_nodelay(true);
         });
     if let Some(url) = &args.smtp_url {
-        let mailer = server::mail::Mailer::new(url, &args.mail_from, &args.public_url)?;
+        let mailer = server::mail::Mailer::new(url, &args.mail_from, &args.public_url())?;
         let every = std::time::Duration::from_secs(args.digest_minutes * 60);
         server::mail::spawn(state.db.clone(), state.course.clone(), mailer, every);
         tracing::info!(minutes = args.digest_minutes, "email digests on");

@@ -4,6 +4,7 @@
 use app::server::{
     cookies::session_token,
     guard::{Viewer, PERSON_HEADER},
+    network::foreign_request,
     AppState,
 };
 use axum::{
@@ -27,7 +28,7 @@ pub async fn resolve_session(
         .headers()
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())
-        .and_then(session_token);
+        .and_then(|cookies| session_token(cookies, state.secure_cookies));
     let mut viewer = Viewer::default();
     if let (true, Some(token)) = (wants_viewer, token) {
         match app::store::sessions::resolve(&state.db, &token).await {
@@ -68,10 +69,14 @@ pub async fn resolve_session(
     response
 }
 
-/// Refuses state-changing requests that a page on another site made the browser send
-/// (cross-site request forgery). Browsers always send Origin on such requests; when it is
-/// missing, Referer is checked instead.
-pub async fn reject_foreign_origin(request: Request<Body>, next: Next) -> Response {
+/// Refuses state-changing requests that did not come from our own pages (cross-site
+/// request forgery, including login CSRF through a cross-site redirect). See
+/// `network::foreign_request` for the rule.
+pub async fn reject_foreign_origin(
+    State(state): State<AppState>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -79,29 +84,30 @@ pub async fn reject_foreign_origin(request: Request<Body>, next: Next) -> Respon
         return next.run(request).await;
     }
     let headers = request.headers();
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let source = headers
-        .get(header::ORIGIN)
-        .or_else(|| headers.get(header::REFERER))
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| *v != "null");
-    match (source, host) {
-        (Some(source), Some(host)) if host_of(source) != Some(host) => {
-            tracing::warn!(source, host, "refused a cross-site request");
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let refused = foreign_request(
+        text(header::ORIGIN),
+        text(header::REFERER),
+        text(header::HeaderName::from_static("sec-fetch-site")),
+        text(header::HOST),
+        state.public_origin.as_deref(),
+    );
+    match refused {
+        Some(why) => {
+            tracing::warn!(
+                why,
+                origin = text(header::ORIGIN),
+                host = text(header::HOST),
+                "refused a request from outside Tandem's pages"
+            );
             (
                 StatusCode::FORBIDDEN,
-                "This request came from another website, so Tandem refused it.",
+                "This request did not come from Tandem's own pages, so Tandem refused it.",
             )
                 .into_response()
         }
-        _ => next.run(request).await,
+        None => next.run(request).await,
     }
-}
-
-/// `https://host:port/path` → `host:port`.
-fn host_of(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
 }
 
 /// Files of the site root that are part of the app shell (the rest of the site root is
@@ -177,20 +183,13 @@ pub async fn security_headers(
         (false, _) => "no-store",
     };
     set(headers, "cache-control", cache);
-    response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::host_of;
-
-    #[test]
-    fn hosts_are_read_from_origins_and_referers() {
-        assert_eq!(host_of("http://127.0.0.1:3000"), Some("127.0.0.1:3000"));
-        assert_eq!(
-            host_of("https://tandem.school.uk/profile?x=1"),
-            Some("tandem.school.uk")
-        );
-        assert_eq!(host_of("nonsense"), None);
+    if state
+        .public_origin
+        .as_deref()
+        .is_some_and(|o| o.starts_with("https://"))
+    {
+        // Served over HTTPS: browsers never try plain http for this host again.
+        set(headers, "strict-transport-security", "max-age=31536000");
     }
+    response
 }

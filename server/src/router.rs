@@ -69,7 +69,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::resolve_session,
         ))
-        .layer(axum::middleware::from_fn(middleware::reject_foreign_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::reject_foreign_origin,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::security_headers,

@@ -29,16 +29,21 @@ pub async fn invite_codes() -> Result<Vec<Invite>, AppError> {
 }
 
 #[server(endpoint = "admin/create_invite")]
-pub async fn create_invite(role: String, days: String) -> Result<Invite, AppError> {
+pub async fn create_invite(
+    role: String,
+    days: String,
+    #[server(default)] uses: String,
+) -> Result<Invite, AppError> {
     let me = require(ADMIN)?;
     let mut checks = Checks::new();
     let role = checks.check("role", validate::role(&role));
     let days = checks.check("days", validate::invite_days(&days));
+    let uses = checks.check("uses", validate::invite_uses(&uses));
     checks.finish()?;
-    let (Some(role), Some(days)) = (role, days) else {
+    let (Some(role), Some(days), Some(uses)) = (role, days, uses) else {
         return Err(AppError::Internal);
     };
-    let invite = invites::create(&db()?, me.setting_id, role, days, Some(me.id)).await?;
+    let invite = invites::create(&db()?, me.setting_id, role, days, Some(me.id), uses).await?;
     super::redirect_plain_form("/admin");
     Ok(invite)
 }

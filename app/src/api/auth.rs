@@ -32,6 +32,8 @@ pub async fn sign_in(
     let email = email.unwrap_or_default();
     let db = db()?;
 
+    // Counted before the password is checked, so a burst of parallel guesses all count;
+    // a right password gives its count back.
     let buckets = [
         (
             format!("sign_in:address:{}", client_address()),
@@ -39,39 +41,41 @@ pub async fn sign_in(
         ),
         (format!("sign_in:account:{email}"), &rate_limit::PER_ACCOUNT),
     ];
-    for (bucket, limit) in &buckets {
-        if rate_limit::blocked(&db, bucket, limit).await? {
-            return Err(AppError::TooManyAttempts(
-                "Too many attempts to sign in. Wait 15 minutes and try again, or ask your setting admin for help.".into(),
-            ));
-        }
+    if !rate_limit::attempt(&db, &buckets).await? {
+        return Err(AppError::TooManyAttempts(
+            "Too many attempts to sign in. Wait 15 minutes and try again, or ask your setting admin for help.".into(),
+        ));
     }
-
     let credentials = users::credentials_by_email(&db, &email).await?;
-    let matches = password::verify(
-        password,
-        credentials.as_ref().map(|c| c.password_hash.clone()),
-    )
-    .await;
+    let hash = credentials.as_ref().map(|c| c.password_hash.clone());
+    let matches = match password::verify(password, hash).await {
+        Ok(matches) => matches,
+        Err(busy) => {
+            // Not tried, so not counted.
+            for (bucket, _) in &buckets {
+                rate_limit::refund(&db, bucket).await?;
+            }
+            return Err(busy);
+        }
+    };
     let user_id = match credentials {
         Some(c) if matches && c.active => c.id,
         Some(_) if matches => {
+            rate_limit::refund(&db, &buckets[0].0).await?;
             return Err(AppError::invalid(
                 "email",
                 "This account has been deactivated. Ask your setting admin to reactivate it.",
-            ))
+            ));
         }
         _ => {
-            for (bucket, limit) in &buckets {
-                rate_limit::hit(&db, bucket, limit).await?;
-            }
             return Err(AppError::invalid(
                 "password",
                 "The email address or password is not right. Check both and try again.",
-            ));
+            ))
         }
     };
 
+    rate_limit::refund(&db, &buckets[0].0).await?;
     rate_limit::clear(&db, &buckets[1].0).await?;
     start_session(&db, user_id).await?;
     let next = super::safe_next(next.as_deref());
@@ -138,22 +142,30 @@ pub async fn join(
         return Err(AppError::Internal);
     };
     let db = db()?;
+    // The code is checked (and a wrong one counted) before any password is hashed, so
+    // guessing codes costs the server nothing much.
     let address_bucket = format!("join:address:{}", client_address());
-    if rate_limit::blocked(&db, &address_bucket, &rate_limit::INVITES_PER_ADDRESS).await? {
+    let buckets = [(address_bucket.clone(), &rate_limit::INVITES_PER_ADDRESS)];
+    if !rate_limit::attempt(&db, &buckets).await? {
         return Err(AppError::TooManyAttempts(
             "Too many invite codes were not recognised. Wait 15 minutes and try again.".into(),
         ));
     }
-
+    let unrecognised = || {
+        AppError::invalid(
+            "code",
+            "That invite code is not recognised, or it has expired or been used up. Check it with the person who gave it to you.",
+        )
+    };
+    if invites::usable(&db, &code).await?.is_none() {
+        return Err(unrecognised());
+    }
+    rate_limit::refund(&db, &address_bucket).await?;
     let password_hash = password::hash(password).await?;
     let mut tx = crate::store::write(&db).await?;
     let Some((setting_id, role)) = invites::redeem(&mut tx, &code).await? else {
-        drop(tx); // roll back first: SQLite allows one writer at a time
-        rate_limit::hit(&db, &address_bucket, &rate_limit::INVITES_PER_ADDRESS).await?;
-        return Err(AppError::invalid(
-            "code",
-            "That invite code is not recognised, or it has expired. Check it with the person who gave it to you.",
-        ));
+        // Used up or revoked in the moment since it was checked.
+        return Err(unrecognised());
     };
     let new_user = users::NewUser {
         email: &email,

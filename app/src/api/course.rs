@@ -109,7 +109,7 @@ mod server {
     };
     pub use crate::server::{
         course, db,
-        guard::{require, Need},
+        guard::{require, require_writer, Need},
     };
     pub use crate::store::progress;
     pub use std::collections::HashMap;
@@ -298,7 +298,7 @@ pub async fn record_progress(
     seconds: Option<i64>,
     client_time: Option<i64>,
 ) -> Result<(), AppError> {
-    let me = require(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn)?;
     if !valid_op_id(&op_id) {
         return Err(AppError::invalid(
             "op_id",
@@ -319,6 +319,12 @@ pub async fn record_progress(
         return Err(AppError::NotFound("There is no such section.".into()));
     };
     let db = db()?;
+    let day_ago = crate::store::now() - 86_400;
+    if progress::count_since(&db, me.id, day_ago).await? >= crate::progress::MAX_EVENTS_PER_DAY {
+        return Err(AppError::TooManyAttempts(
+            "Tandem has recorded a great deal of activity from you today. It will record more tomorrow.".into(),
+        ));
+    }
     // Effective CPD is rhythmic: ask "what has changed?" a few weeks after trying it.
     let follow_up_after =
         if kind == EventKind::Completed && section.kind == crate::content::SectionKind::Practice {

@@ -83,7 +83,11 @@ impl From<crate::store::log::FeedbackRow> for Feedback {
 pub struct EntryDetail {
     pub summary: EntrySummary,
     pub body: String,
+    /// One page of the history, newest first (`REVISIONS_PER_PAGE`).
     pub revisions: Vec<Revision>,
+    /// The page shown (1 is the newest) and how many versions there are in all.
+    pub history_page: u32,
+    pub revision_count: u32,
     pub feedback: Vec<Feedback>,
     /// Who else has read or acted on this entry, newest first.
     pub viewed_by: Vec<Access>,
@@ -182,7 +186,7 @@ use crate::{
     log::{check_length, prompts_for, EntryKind as Kind, FOLLOW_UP_PROMPT},
     server::{
         course, db,
-        guard::{require, Need},
+        guard::{require, require_writer, Need},
     },
     store::log as store,
 };
@@ -235,7 +239,7 @@ pub async fn save_answer(
     base_rev: i64,
     body: String,
 ) -> Result<SaveReply, AppError> {
-    let me = require(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn)?;
     if !crate::api::course::valid_op_id(&op_id) || !crate::api::course::valid_op_id(&entry_id) {
         return Err(AppError::invalid("body", "This answer could not be saved: reload the page and try again. Your text is kept on this device."));
     }
@@ -266,9 +270,16 @@ pub async fn save_answer(
         base_rev,
         body: &body,
     };
-    let result = store::save(&db()?, &input)
-        .await?
-        .ok_or_else(|| AppError::NotFound("There is no such entry in your log.".into()))?;
+    let result = match store::save(&db()?, &input).await? {
+        Ok(result) => result,
+        Err(store::Refusal::NotYours) => {
+            return Err(AppError::NotFound("There is no such entry in your log.".into()))
+        }
+        Err(store::Refusal::TooManyConflicts) => return Err(AppError::invalid(
+            "body",
+            "This answer has many versions from other devices waiting. Open it, choose which version to keep, then save again. Your text is kept on this device.",
+        )),
+    };
     Ok(SaveReply {
         entry_id: result.entry_id,
         rev: result.rev,
@@ -289,11 +300,13 @@ pub async fn log_list(
 ) -> Result<Vec<EntrySummary>, AppError> {
     let me = require(Need::SignedIn)?;
     let course = course()?;
+    let words = crate::log::search_words(q.as_deref().unwrap_or_default())
+        .map_err(|m| AppError::invalid("q", m))?;
     let filters = store::Filters {
         module: module.as_deref().filter(|m| course.module(m).is_some()),
         kind: kind.as_deref().and_then(EntryKind::parse),
         status: status.as_deref().and_then(EntryStatus::parse),
-        query: q.as_deref().filter(|q| !q.trim().is_empty()),
+        words: &words,
     };
     let db = db()?;
     let rows = store::list(&db, me.id, &filters).await?;
@@ -307,25 +320,38 @@ pub async fn log_list(
         .collect())
 }
 
+/// Versions shown per page of an entry's history.
+pub const REVISIONS_PER_PAGE: u32 = 20;
+
+/// One entry with its feedback, who has read it, and one page of its history (`history`,
+/// 1 for the newest versions).
 #[server(endpoint = "log/entry")]
-pub async fn log_entry(id: String) -> Result<EntryDetail, AppError> {
+pub async fn log_entry(id: String, history: Option<u32>) -> Result<EntryDetail, AppError> {
     let me = require(Need::SignedIn)?;
     let db = db()?;
     let row = store::get(&db, me.id, &id)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such entry in your log.".into()))?;
     let course = course()?;
-    let revisions = store::revisions(&db, &row.id)
-        .await?
-        .into_iter()
-        .map(|r| Revision {
-            rev: r.rev,
-            body: r.body,
-            status: EntryStatus::parse(&r.status).unwrap_or(EntryStatus::Draft),
-            conflict: r.conflict,
-            created_at: r.created_at,
-        })
-        .collect();
+    let revision_count = store::revision_count(&db, &row.id).await?;
+    let pages = revision_count.div_ceil(REVISIONS_PER_PAGE).max(1);
+    let history_page = history.unwrap_or(1).clamp(1, pages);
+    let revisions = store::revisions(
+        &db,
+        &row.id,
+        REVISIONS_PER_PAGE,
+        (history_page - 1) * REVISIONS_PER_PAGE,
+    )
+    .await?
+    .into_iter()
+    .map(|r| Revision {
+        rev: r.rev,
+        body: r.body,
+        status: EntryStatus::parse(&r.status).unwrap_or(EntryStatus::Draft),
+        conflict: r.conflict,
+        created_at: r.created_at,
+    })
+    .collect();
     let feedback = store::feedback(&db, &row.id)
         .await?
         .into_iter()
@@ -342,6 +368,8 @@ pub async fn log_entry(id: String) -> Result<EntryDetail, AppError> {
         summary: server::summary(&course, &row),
         body: row.body,
         revisions,
+        history_page,
+        revision_count,
         feedback,
         viewed_by,
     })
@@ -369,6 +397,10 @@ pub async fn submit_entries(id: Option<String>, module: Option<String>) -> Resul
             vec![id]
         }
         (None, Some(module)) => {
+            let module = course()?
+                .module(&module)
+                .map(|m| m.key.clone())
+                .ok_or_else(|| AppError::NotFound("There is no such module.".into()))?;
             let filters = store::Filters {
                 module: Some(&module),
                 ..Default::default()

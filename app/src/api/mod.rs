@@ -11,14 +11,50 @@ pub mod profile;
 pub mod review;
 pub mod staff;
 
-/// Where to go after signing in: only paths on this site, never another host.
+/// Where to go after signing in: a path on this site, never another host. Browsers strip
+/// tabs and newlines from URLs and read `\\` as `/`, and the path is decoded before it is
+/// followed, so the decoded form is checked too (`/%09/evil.example` is `//evil.example`).
 pub fn safe_next(next: Option<&str>) -> String {
-    match next.map(str::trim) {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_string()
-        }
-        _ => "/".to_string(),
+    let Some(path) = next.map(str::trim) else {
+        return "/".into();
+    };
+    let decoded = percent_decode(path);
+    let plain = |p: &str| {
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && !p.contains('\\')
+            && !p.chars().any(|c| c.is_control() || c.is_whitespace())
+    };
+    if plain(path) && decoded.as_deref().is_some_and(plain) && path.len() <= 2000 {
+        path.to_string()
+    } else {
+        "/".into()
     }
+}
+
+/// `%2F` → `/`; None when the escapes are not valid UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, ..) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// A plain HTML form post (the page's wasm had not loaded yet) wants a redirect; the
@@ -50,5 +86,19 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/modules/m1?x=%2Fy")), "/modules/m1?x=%2Fy");
+        // Tabs, newlines and encoded slashes that turn into another host once decoded.
+        for hostile in [
+            "/%09/evil.example",
+            "/\t/evil.example",
+            "/%0a/evil.example",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            "/%2f%2fevil",
+            "/%ff",
+            "/a\u{7f}b",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?}");
+        }
     }
 }

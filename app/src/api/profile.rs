@@ -11,7 +11,7 @@ use crate::{
         guard::{self, require, Need},
         password,
     },
-    store::{sessions, users},
+    store::{rate_limit, sessions, users},
     validate::{self, Checks},
 };
 
@@ -111,12 +111,27 @@ pub async fn change_password(
     }
     checks.finish()?;
     let db = db()?;
-    let stored = users::password_hash(&db, me.id).await?;
-    if !password::verify(current_password, stored).await {
-        return Err(AppError::invalid(
-            "current_password",
-            "Your current password is not right",
+    // The same limit as signing in: someone at an unlocked screen cannot guess the
+    // password to take the account over.
+    let bucket = format!("password:account:{}", me.id);
+    if !rate_limit::attempt(&db, &[(bucket.clone(), &rate_limit::PER_ACCOUNT)]).await? {
+        return Err(AppError::TooManyAttempts(
+            "Too many wrong passwords. Wait 15 minutes and try again.".into(),
         ));
+    }
+    let stored = users::password_hash(&db, me.id).await?;
+    match password::verify(current_password, stored).await {
+        Ok(true) => rate_limit::clear(&db, &bucket).await?,
+        Ok(false) => {
+            return Err(AppError::invalid(
+                "current_password",
+                "Your current password is not right",
+            ))
+        }
+        Err(busy) => {
+            rate_limit::refund(&db, &bucket).await?;
+            return Err(busy);
+        }
     }
     let hash = password::hash(new_password.unwrap_or_default()).await?;
     users::set_password_hash(&db, me.id, &hash).await?;

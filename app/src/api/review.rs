@@ -190,6 +190,10 @@ pub async fn review_act(
     let entry = store::submitted_entry(&db, me.setting_id, &id)
         .await?
         .ok_or_else(not_found)?;
+    if entry.author_id == me.id {
+        // A SENCo doing the course submits to a colleague or their head, not to themselves.
+        return Err(AppError::Forbidden);
+    }
     let from = EntryStatus::parse(&entry.status).unwrap_or(EntryStatus::Draft);
     let to = crate::review::decide(from, action, &comment)
         .map_err(|message| AppError::invalid("comment", message))?;

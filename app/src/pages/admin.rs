@@ -86,6 +86,14 @@ fn Admin() -> impl IntoView {
                     width_class="w-24"
                     error=field_error(create_error, "days")
                 />
+                <TextField
+                    name="uses"
+                    label="How many people can join with it (optional)"
+                    hint="For practitioner codes: leave empty for any number. SENCo and admin codes work once."
+                    input_type="number"
+                    width_class="w-24"
+                    error=field_error(create_error, "uses")
+                />
                 <Button busy=create.pending()>"Create invite code"</Button>
             </ActionForm>
         </section>
@@ -154,7 +162,10 @@ fn InviteTable(list: Vec<Invite>, revoke: ServerAction<RevokeInvite>) -> impl In
                                     <td class="invite-code">{invite.code.clone()}</td>
                                     <td>{invite.role.label()}</td>
                                     <td>{status}</td>
-                                    <td>{format!("{} time{}", invite.uses, if invite.uses == 1 { "" } else { "s" })}</td>
+                                    <td>{match invite.max_uses {
+                                        Some(max) => format!("{} of {max}", invite.uses),
+                                        None => format!("{} time{}", invite.uses, if invite.uses == 1 { "" } else { "s" }),
+                                    }}</td>
                                     <td>
                                         {usable
                                             .then(|| {

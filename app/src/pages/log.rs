@@ -68,7 +68,7 @@ fn Log() -> impl IntoView {
         <form method="get" action="/log" class="filters" role="search" aria-label="Filter your learning log">
             <div class="field">
                 <label for="q" class="field-label">"Search"</label>
-                <input id="q" name="q" type="search" class="input" value=q/>
+                <input id="q" name="q" type="search" class="input" value=q maxlength=crate::log::MAX_SEARCH_CHARS.to_string()/>
             </div>
             <FilterSelect name="module" label="Module" any="All modules" options=module_options() selected=module.clone().unwrap_or_default()/>
             <FilterSelect name="kind" label="Kind" any="All kinds" selected=kind
@@ -96,7 +96,7 @@ fn Log() -> impl IntoView {
                         <p>"No entries match. Answers you write on reflection, practice and enquiry pages appear here."</p>
                     }.into_any(),
                     Ok(list) => view! { <EntryTable list/> }.into_any(),
-                    Err(e) => view! { <p class="error-text">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error-text" role="alert">{e.field("q").unwrap_or_else(|| e.to_string())}</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -172,15 +172,17 @@ fn EntryTable(list: Vec<EntrySummary>) -> impl IntoView {
 #[component]
 pub fn EntryPage() -> impl IntoView {
     let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
     let submit = ServerAction::<SubmitEntries>::new();
     let entry = Resource::new(
         move || {
             (
                 params.with(|p| p.get("id").unwrap_or_default()),
+                query.with(|q| q.get("history").and_then(|h| h.parse::<u32>().ok())),
                 submit.version().get(),
             )
         },
-        |(id, _)| log_entry(id),
+        |(id, history, _)| log_entry(id, history),
     );
     view! {
         <Restricted>
@@ -234,8 +236,22 @@ fn Entry(detail: EntryDetail, submit: ServerAction<SubmitEntries>) -> impl IntoV
                 }).collect_view()}</ul> }.into_any()
             }}
         </section>
-        <section aria-labelledby="history-heading">
+        <section aria-labelledby="history-heading" id="history">
             <h2 id="history-heading" class="section-title">"History"</h2>
+            {(detail.revision_count > crate::api::log::REVISIONS_PER_PAGE).then(|| {
+                let per = crate::api::log::REVISIONS_PER_PAGE;
+                let (page, count) = (detail.history_page, detail.revision_count);
+                let first = (page - 1) * per + 1;
+                let last = (page * per).min(count);
+                let href = |p: u32| format!("/log/{}?history={p}#history", detail.summary.id);
+                view! {
+                    <p>{format!("Versions {first} to {last} of {count}, newest first.")}</p>
+                    <nav aria-label="History pages" class="pager">
+                        {(page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"Newer versions"</a> })}
+                        {(last < count).then(|| view! { <a href=href(page + 1) rel="next">"Older versions"</a> })}
+                    </nav>
+                }
+            })}
             <ol class="history">
                 {detail.revisions.into_iter().map(|r| {
                     let label = match (r.rev, r.conflict) {

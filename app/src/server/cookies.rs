@@ -1,4 +1,5 @@
-//! The session cookie: HttpOnly (no script can read it), SameSite=Lax, Secure over HTTPS.
+//! The session cookie: HttpOnly (no script can read it), SameSite=Lax, and over HTTPS Secure
+//! and named `__Host-…` (so no other site of the domain can set or widen it).
 
 use super::state;
 use http::header::{HeaderValue, SET_COOKIE};
@@ -6,11 +7,22 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
 pub const SESSION_COOKIE: &str = "tandem_session";
+/// Over HTTPS: browsers only accept it Secure, for the whole site, from this host alone.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-tandem_session";
+
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 fn set(value: &str, max_age: i64) {
     let secure = state().map(|s| s.secure_cookies).unwrap_or(true);
     let cookie = format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        cookie_name(secure),
         if secure { "; Secure" } else { "" }
     );
     if let (Some(response), Ok(header)) = (
@@ -40,11 +52,11 @@ pub fn clear_site_cache() {
 }
 
 /// Reads the session token from a Cookie header.
-pub fn session_token(cookie_header: &str) -> Option<String> {
+pub fn session_token(cookie_header: &str, secure: bool) -> Option<String> {
     cookie_header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == cookie_name(secure))
         .map(|(_, value)| value.to_string())
         .filter(|v| !v.is_empty())
 }
@@ -56,10 +68,17 @@ mod tests {
     #[test]
     fn finds_the_session_among_other_cookies() {
         assert_eq!(
-            session_token("a=1; tandem_session=abc; b=2"),
+            session_token("a=1; tandem_session=abc; b=2", false),
             Some("abc".into())
         );
-        assert_eq!(session_token("tandem_session="), None);
-        assert_eq!(session_token("other=1"), None);
+        assert_eq!(session_token("tandem_session=", false), None);
+        assert_eq!(session_token("other=1", false), None);
+        // Over HTTPS only the __Host- cookie counts: a plain one may have been planted by
+        // another site of the domain.
+        assert_eq!(session_token("tandem_session=abc", true), None);
+        assert_eq!(
+            session_token("tandem_session=x; __Host-tandem_session=abc", true),
+            Some("abc".into())
+        );
     }
 }

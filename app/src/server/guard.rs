@@ -57,6 +57,20 @@ pub fn require(need: Need) -> Result<Me, AppError> {
     }
 }
 
+/// `require`, for functions that write: also refuses (429) a person writing far faster than
+/// anyone types or any outbox sends (`throttle::WRITES`).
+pub fn require_writer(need: Need) -> Result<Me, AppError> {
+    let me = require(need)?;
+    if super::throttle::WRITES.allow(me.id) {
+        Ok(me)
+    } else {
+        Err(AppError::TooManyAttempts(
+            "Too many changes in a short time. They are kept and will be sent again shortly."
+                .into(),
+        ))
+    }
+}
+
 /// Header on queued writes naming whose they are.
 pub const PERSON_HEADER: &str = "tandem-person";
 

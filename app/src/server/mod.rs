@@ -3,8 +3,10 @@
 
 pub mod cookies;
 pub mod guard;
+pub mod network;
 pub mod password;
 pub mod shell;
+pub mod throttle;
 
 use crate::error::AppError;
 use crate::store::Db;
@@ -15,8 +17,14 @@ use leptos::prelude::*;
 pub struct AppState {
     pub db: Db,
     pub leptos_options: LeptosOptions,
-    /// Mark cookies `Secure` (set when Tandem is served over HTTPS).
+    /// Mark cookies `Secure` and name the session cookie `__Host-…` (Tandem is served over
+    /// HTTPS).
     pub secure_cookies: bool,
+    /// `TANDEM_PUBLIC_URL`'s origin (`https://tandem.school.uk`), when it is set: requests
+    /// that change anything must come from it.
+    pub public_origin: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`TANDEM_TRUSTED_PROXIES`).
+    pub trusted_proxies: std::sync::Arc<[network::Cidr]>,
     /// The course, loaded and validated once at startup.
     pub course: std::sync::Arc<crate::content::Course>,
     /// The built app shell and its build id.
@@ -40,14 +48,24 @@ pub fn db() -> Result<Db, AppError> {
     Ok(state()?.db)
 }
 
-/// The address the request came from, for rate limiting.
+/// The address the request came from, for rate limiting: the peer's, or behind a trusted
+/// proxy the client's (see `network::client_ip`).
 pub fn client_address() -> String {
+    let trusted = state()
+        .map(|s| s.trusted_proxies)
+        .unwrap_or_else(|_| [].into());
     use_context::<http::request::Parts>()
         .and_then(|parts| {
-            parts
+            let peer = parts
                 .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|info| info.0.ip().to_string())
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?
+                .0
+                .ip();
+            let forwarded = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok());
+            Some(network::client_ip(peer, forwarded, &trusted).to_string())
         })
         .unwrap_or_else(|| "unknown".to_string())
 }

@@ -40,7 +40,10 @@ type Current = (String, i64, i64, String, String);
 /// Saves one answer. Idempotent by op id: a repeated save gets exactly the answer the
 /// first one got (its revision, or the conflict and the other text) and writes nothing.
 /// Returns None when the entry, or the op id, belongs to someone else.
-pub async fn save(db: &Db, input: &SaveInput<'_>) -> Result<Option<SaveResult>, sqlx::Error> {
+pub async fn save(
+    db: &Db,
+    input: &SaveInput<'_>,
+) -> Result<Result<SaveResult, Refusal>, sqlx::Error> {
     let at = now();
     let mut tx = super::write(db).await?;
     let first: Option<(i64, String)> =
@@ -50,10 +53,10 @@ pub async fn save(db: &Db, input: &SaveInput<'_>) -> Result<Option<SaveResult>, 
             .await?;
     if let Some((owner, reply)) = first {
         if owner != input.user_id {
-            return Ok(None);
+            return Ok(Err(Refusal::NotYours));
         }
         let result = serde_json::from_str(&reply).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        return Ok(Some(result));
+        return Ok(Ok(result));
     }
     let current: Option<Current> = sqlx::query_as(
         "SELECT id, user_id, rev, body, status FROM log_entries WHERE id = ? OR (user_id = ? AND section_key = ? AND prompt_key = ?)
@@ -68,7 +71,7 @@ pub async fn save(db: &Db, input: &SaveInput<'_>) -> Result<Option<SaveResult>, 
     .await?;
     if let Some((_, owner, ..)) = &current {
         if *owner != input.user_id {
-            return Ok(None);
+            return Ok(Err(Refusal::NotYours));
         }
     }
     let decision = decide_save(
@@ -154,17 +157,31 @@ pub async fn save(db: &Db, input: &SaveInput<'_>) -> Result<Option<SaveResult>, 
         },
         (SaveDecision::Conflict, Some((id, _, rev, body, status))) => {
             let status = EntryStatus::parse(&status).unwrap_or(EntryStatus::Draft);
-            revision(
-                &mut tx,
-                &id,
-                None,
-                input.body,
-                status,
-                true,
-                input.op_id,
-                at,
+            // The same conflicting text again (another tab, a retry with a new op id) is
+            // kept once; past a cap, the person settles what is there before adding more.
+            let (kept, same): (i64, i64) = sqlx::query_as(
+                "SELECT COUNT(*), COALESCE(SUM(body = ?), 0) FROM log_entry_revisions WHERE entry_id = ? AND conflict = 1",
             )
+            .bind(input.body)
+            .bind(&id)
+            .fetch_one(&mut *tx)
             .await?;
+            if same == 0 {
+                if kept >= MAX_CONFLICTS_PER_ENTRY {
+                    return Ok(Err(Refusal::TooManyConflicts));
+                }
+                revision(
+                    &mut tx,
+                    &id,
+                    None,
+                    input.body,
+                    status,
+                    true,
+                    input.op_id,
+                    at,
+                )
+                .await?;
+            }
             SaveResult {
                 entry_id: id,
                 rev,
@@ -183,7 +200,19 @@ pub async fn save(db: &Db, input: &SaveInput<'_>) -> Result<Option<SaveResult>, 
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(Some(result))
+    Ok(Ok(result))
+}
+
+/// Conflicting texts kept per entry before the person must settle them.
+pub const MAX_CONFLICTS_PER_ENTRY: i64 = 50;
+
+/// A save that is not applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The entry, or the op id, is someone else's.
+    NotYours,
+    /// The entry already holds `MAX_CONFLICTS_PER_ENTRY` unsettled texts.
+    TooManyConflicts,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -246,23 +275,27 @@ pub struct Filters<'a> {
     pub module: Option<&'a str>,
     pub kind: Option<EntryKind>,
     pub status: Option<EntryStatus>,
-    /// Full-text search words.
-    pub query: Option<&'a str>,
+    /// Full-text search words, already bounded (`crate::log::search_words`).
+    pub words: &'a [String],
 }
 
-/// Turns what someone typed into a safe FTS5 query: each word quoted, all must match.
-pub fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split_whitespace()
+/// Turns validated search words (see `crate::log::search_words`) into an FTS5 query over
+/// one person's entries: the owner's token and every word must match. Words of three
+/// letters or more match as prefixes ("reflect" finds "reflection"); shorter ones only as
+/// whole words, since a one-letter prefix would expand to most of the index.
+pub fn fts_query(user_id: i64, words: &[String]) -> Option<String> {
+    let terms: Vec<String> = words
+        .iter()
         .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '-')
-                .collect::<String>()
+            let w = w.replace('"', "");
+            if w.chars().count() >= crate::log::MIN_PREFIX_CHARS {
+                format!("\"{w}\"*")
+            } else {
+                format!("\"{w}\"")
+            }
         })
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"*", w.replace('"', "")))
         .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+    (!terms.is_empty()).then(|| format!("owner : \"u{user_id}\" AND body : ({})", terms.join(" ")))
 }
 
 pub async fn list(
@@ -271,14 +304,14 @@ pub async fn list(
     filters: &Filters<'_>,
 ) -> Result<Vec<EntryRow>, sqlx::Error> {
     let mut sql = format!("SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = ?");
-    let fts = filters.query.and_then(fts_query);
+    let fts = fts_query(user_id, filters.words);
     if fts.is_some() {
         sql.push_str(
             " AND e.rowid IN (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ?)",
         );
     }
     if filters.module.is_some() {
-        sql.push_str(" AND e.section_key LIKE ? || '.%'");
+        sql.push_str(" AND instr(e.section_key, ? || '.') = 1");
     }
     if filters.kind.is_some() {
         sql.push_str(" AND e.kind = ?");
@@ -314,6 +347,15 @@ pub async fn get(db: &Db, user_id: i64, id: &str) -> Result<Option<EntryRow>, sq
     .await
 }
 
+pub async fn revision_count(db: &Db, entry_id: &str) -> Result<u32, sqlx::Error> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM log_entry_revisions WHERE entry_id = ?")
+            .bind(entry_id)
+            .fetch_one(db)
+            .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct RevisionRow {
     pub rev: Option<i64>,
@@ -323,9 +365,17 @@ pub struct RevisionRow {
     pub created_at: i64,
 }
 
-pub async fn revisions(db: &Db, entry_id: &str) -> Result<Vec<RevisionRow>, sqlx::Error> {
-    sqlx::query_as("SELECT rev, body, status, conflict, created_at FROM log_entry_revisions WHERE entry_id = ? ORDER BY id DESC")
+/// One page of an entry's versions, newest first.
+pub async fn revisions(
+    db: &Db,
+    entry_id: &str,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<RevisionRow>, sqlx::Error> {
+    sqlx::query_as("SELECT rev, body, status, conflict, created_at FROM log_entry_revisions WHERE entry_id = ? ORDER BY id DESC LIMIT ? OFFSET ?")
         .bind(entry_id)
+        .bind(limit)
+        .bind(offset)
         .fetch_all(db)
         .await
 }
@@ -468,7 +518,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(replay.rev, 2);
-        assert_eq!(revisions(&db, "e1").await.unwrap().len(), 2);
+        assert_eq!(revisions(&db, "e1", 100, 0).await.unwrap().len(), 2);
     }
 
     #[tokio::test]
@@ -477,9 +527,11 @@ mod tests {
         let me = person(&db, "a@b.org").await;
         save(&db, &input("op1", "e1", me, 0, "first"))
             .await
+            .unwrap()
             .unwrap();
         save(&db, &input("op2", "e1", me, 1, "from the laptop"))
             .await
+            .unwrap()
             .unwrap();
         let stale = save(&db, &input("op3", "e1", me, 1, "from the tablet"))
             .await
@@ -491,7 +543,7 @@ mod tests {
                 theirs: "from the laptop".into()
             }
         );
-        let revs = revisions(&db, "e1").await.unwrap();
+        let revs = revisions(&db, "e1", 100, 0).await.unwrap();
         assert!(revs
             .iter()
             .any(|r| r.conflict && r.body == "from the tablet"));
@@ -505,16 +557,71 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn conflicting_texts_are_kept_once_each_and_capped() {
+        let db = test_db::fresh().await;
+        let me = person(&db, "a@b.org").await;
+        save(&db, &input("op0", "e1", me, 0, "first"))
+            .await
+            .unwrap()
+            .unwrap();
+        save(&db, &input("op1", "e1", me, 1, "current"))
+            .await
+            .unwrap()
+            .unwrap();
+        let conflicts = |db: Db| async move {
+            let n: (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM log_entry_revisions WHERE conflict = 1")
+                    .fetch_one(&db)
+                    .await
+                    .unwrap();
+            n.0
+        };
+        for n in 0..3 {
+            let r = save(&db, &input(&format!("same{n}"), "e1", me, 1, "stale"))
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(matches!(r.outcome, SaveOutcome::Conflict { .. }));
+        }
+        assert_eq!(conflicts(db.clone()).await, 1, "the same text is kept once");
+        for n in 1..MAX_CONFLICTS_PER_ENTRY {
+            save(
+                &db,
+                &input(&format!("c{n}"), "e1", me, 1, &format!("stale {n}")),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        }
+        assert_eq!(conflicts(db.clone()).await, MAX_CONFLICTS_PER_ENTRY);
+        assert_eq!(
+            save(&db, &input("one-more", "e1", me, 1, "yet another"))
+                .await
+                .unwrap(),
+            Err(Refusal::TooManyConflicts)
+        );
+        // Settling it (a save on the current revision) still works.
+        let settled = save(&db, &input("settle", "e1", me, 2, "settled"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(settled.rev, 3);
+    }
+
+    #[tokio::test]
     async fn nobody_saves_over_someone_elses_entry() {
         let db = test_db::fresh().await;
         let me = person(&db, "a@b.org").await;
         let other = person(&db, "c@d.org").await;
-        save(&db, &input("op1", "e1", me, 0, "mine")).await.unwrap();
+        save(&db, &input("op1", "e1", me, 0, "mine"))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(
             save(&db, &input("op2", "e1", other, 1, "theirs"))
                 .await
                 .unwrap(),
-            None
+            Err(Refusal::NotYours)
         );
         assert_eq!(get(&db, me, "e1").await.unwrap().unwrap().body, "mine");
         assert!(get(&db, other, "e1").await.unwrap().is_none());
@@ -529,6 +636,7 @@ mod tests {
             &input("op1", "e1", me, 0, "Visual timetables helped Jay settle"),
         )
         .await
+        .unwrap()
         .unwrap();
         assert_eq!(submit(&db, me, &["e1".into()]).await.unwrap(), 1);
         assert_eq!(
@@ -554,7 +662,7 @@ mod tests {
             &db,
             me,
             &Filters {
-                query: Some("timetable"),
+                words: &["timetable".to_string()],
                 ..Default::default()
             },
         )
@@ -565,7 +673,7 @@ mod tests {
             &db,
             me,
             &Filters {
-                query: Some("phonics"),
+                words: &["phonics".to_string()],
                 ..Default::default()
             },
         )
@@ -576,11 +684,24 @@ mod tests {
             &db,
             me,
             &Filters {
-                query: Some("\" OR * NEAR("),
+                words: &["\" OR * NEAR(".to_string(), "j".to_string()],
                 ..Default::default()
             },
         )
         .await;
         assert!(hostile.is_ok(), "search text can never break the query");
+        // Only the person's own entries are searched.
+        let other = person(&db, "c@d.org").await;
+        let theirs = list(
+            &db,
+            other,
+            &Filters {
+                words: &["timetable".to_string()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(theirs.is_empty());
     }
 }

@@ -22,18 +22,44 @@ pub type Db = SqlitePool;
 /// Opens (creating if needed) the database with the settings every connection needs:
 /// WAL so readers never wait for a writer, a busy timeout instead of "database is locked"
 /// errors, and foreign keys enforced.
-pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+///
+/// `limit` bounds how long a request may hold a connection: SQLite interrupts whatever is
+/// running on it once the time is up (an error, logged, and a plain "try again" for the
+/// person), so no request can starve the pool. The server uses it; command-line jobs and
+/// migrations run without.
+pub async fn connect(url: &str, limit: Option<Duration>) -> Result<Db, sqlx::Error> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(5))
         .foreign_keys(true);
-    SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await
+    let pool = SqlitePoolOptions::new().max_connections(8);
+    let pool = match limit {
+        // A fresh deadline each time a connection is handed out (new or idle).
+        Some(limit) => pool
+            .after_connect(move |conn, _| Box::pin(start_clock(conn, limit)))
+            .before_acquire(move |conn, _| {
+                Box::pin(async move { start_clock(conn, limit).await.map(|_| true) })
+            }),
+        None => pool,
+    };
+    pool.connect_with(options).await
 }
+
+async fn start_clock(
+    conn: &mut sqlx::SqliteConnection,
+    limit: Duration,
+) -> Result<(), sqlx::Error> {
+    let deadline = std::time::Instant::now() + limit;
+    conn.lock_handle()
+        .await?
+        .set_progress_handler(1000, move || std::time::Instant::now() < deadline);
+    Ok(())
+}
+
+/// How long one request may hold a database connection when serving.
+pub const REQUEST_LIMIT: Duration = Duration::from_secs(3);
 
 pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
     sqlx::migrate!("../migrations").run(db).await
@@ -87,6 +113,36 @@ impl std::ops::DerefMut for WriteTx {
 /// True when an insert failed only because a UNIQUE constraint already holds the value.
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_runaway_statement_is_interrupted_and_the_connection_comes_back() {
+        let dir = std::env::temp_dir().join(format!("tandem-limit-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/t.db", dir.display());
+        let db = connect(&url, Some(Duration::from_millis(200)))
+            .await
+            .unwrap();
+        let forever = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+        let started = std::time::Instant::now();
+        let error = sqlx::query(forever)
+            .fetch_one(&db)
+            .await
+            .err()
+            .expect("the statement is interrupted");
+        assert!(error.to_string().contains("interrupt"), "{error}");
+        assert!(started.elapsed() < Duration::from_secs(30));
+        for _ in 0..10 {
+            let one: (i64,) = sqlx::query_as("SELECT 1").fetch_one(&db).await.unwrap();
+            assert_eq!(one.0, 1, "every connection works again");
+        }
+        db.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }
 
 #[cfg(test)]

@@ -103,6 +103,18 @@ pub(crate) fn state_from_row(
     }
 }
 
+/// How many events a person recorded since `since` (for the daily cap).
+pub async fn count_since(db: &Db, user_id: i64, since: i64) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM progress_events WHERE user_id = ? AND server_time > ?",
+    )
+    .bind(user_id)
+    .bind(since)
+    .fetch_one(db)
+    .await?;
+    Ok(n)
+}
+
 /// One recorded event, as "download my data" lists it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct EventRow {

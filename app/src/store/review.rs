@@ -47,7 +47,7 @@ pub async fn queue(
         sql.push_str(" AND u.id = ?");
     }
     if filters.module.is_some() {
-        sql.push_str(" AND e.section_key LIKE ? || '.%'");
+        sql.push_str(" AND instr(e.section_key, ? || '.') = 1");
     }
     if filters.sector.is_some() {
         sql.push_str(" AND u.sector = ?");

@@ -209,6 +209,14 @@ pub async fn set_active(db: &Db, user_id: i64, active: bool) -> Result<(), sqlx:
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        // Codes they handed out stop working with them.
+        sqlx::query(
+            "UPDATE invites SET revoked_at = ? WHERE created_by = ? AND revoked_at IS NULL",
+        )
+        .bind(super::now())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await
 }

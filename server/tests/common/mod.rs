@@ -37,15 +37,22 @@ impl Reply {
 impl TestApp {
     /// A migrated database with the demo setting and accounts.
     pub async fn new() -> Self {
+        Self::with(|_| {}).await
+    }
+
+    /// `new`, with the server configured differently (a public URL, trusted proxies).
+    pub async fn with(configure: impl FnOnce(&mut server::Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/test.db", dir.path().display());
         let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
         // Static files come straight from public/ (the build copies them to the site root).
         let public = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
-        let config = server::Config {
+        let mut config = server::Config {
+            statement_limit: Some(app::store::REQUEST_LIMIT),
             site_root: public.display().to_string(),
             ..server::Config::new(&url, content)
         };
+        configure(&mut config);
         let state = server::prepare(&config).await.unwrap();
         server::demo::seed_if_empty(&state.db).await.unwrap();
         TestApp {
@@ -80,6 +87,18 @@ impl TestApp {
         cookie: Option<&str>,
         headers: &[(&str, &str)],
     ) -> Reply {
+        self.call_from(None, endpoint, form, cookie, headers).await
+    }
+
+    /// `call_with`, as if from the network address `peer`.
+    pub async fn call_from(
+        &self,
+        peer: Option<std::net::SocketAddr>,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let body = form
             .iter()
             .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
@@ -95,6 +114,22 @@ impl TestApp {
         }
         for (name, value) in headers {
             request = request.header(*name, *value);
+        }
+        if let Some(peer) = peer {
+            request = request.extension(axum::extract::ConnectInfo(peer));
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
+    /// A form post of exactly these bytes (broken encodings and all).
+    pub async fn post_raw(&self, path: &str, body: Vec<u8>, cookie: Option<&str>) -> Reply {
+        let mut request = Request::post(path)
+            .header("host", HOST)
+            .header("origin", format!("http://{HOST}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
         }
         self.send(request.body(Body::from(body)).unwrap()).await
     }
