@@ -16,10 +16,9 @@ tools:
 build:
 	@bash scripts/build.sh
 
-# Live reload while developing (needs cargo-leptos; installed on first use).
+# Rebuild and restart the server whenever a file changes.
 dev: tools
-	@bash scripts/ensure-cargo-leptos.sh
-	@$(ENV) cargo leptos watch
+	@bash scripts/dev.sh
 
 test: tools lint unit build e2e
 	@echo "make test: all checks passed"

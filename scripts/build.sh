@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# Builds Tandem for release without cargo-leptos (see README, "Why the Makefile builds
-# directly"): the server binary, the hydration wasm (wasm-bindgen + wasm-opt), the
+# Builds Tandem for release (see README, "One build"): the server binary, the hydration wasm (wasm-bindgen + wasm-opt), the
 # stylesheet (Tailwind) and static files into target/site. Each step is skipped by its
 # own tool when nothing changed.
 set -euo pipefail
@@ -35,7 +34,11 @@ if [ ! -f "$pkg/tandem_bg.wasm" ] || [ "$wasm_in" -nt "$pkg/tandem_bg.wasm" ]; t
 fi
 
 step "stylesheet"
-tailwindcss -i style/tailwind.css -o "$pkg/tandem.css" --minify 2>/dev/null
+# Tailwind prints its banner on stderr: shown only when it fails, with the error.
+if ! tw_log=$(tailwindcss -i style/tailwind.css -o "$pkg/tandem.css" --minify 2>&1); then
+  printf '%s\n' "$tw_log" >&2
+  exit 1
+fi
 
 step "static files"
 cp -r public/. "$site/"

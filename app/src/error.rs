@@ -68,6 +68,15 @@ impl AppError {
         }
     }
 
+    /// When to ask again, in seconds: soon when busy, at the end of the window when limited.
+    pub fn retry_after(&self) -> Option<&'static str> {
+        match self {
+            AppError::Busy(_) => Some("5"),
+            AppError::TooManyAttempts(_) => Some("900"),
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated => 401,
@@ -121,13 +130,7 @@ impl FromServerFnError for AppError {
                 http::StatusCode::from_u16(self.status())
                     .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
             );
-            // When to ask again: soon when busy, at the end of the window when limited.
-            let retry_after = match self {
-                AppError::Busy(_) => Some("5"),
-                AppError::TooManyAttempts(_) => Some("900"),
-                _ => None,
-            };
-            if let Some(seconds) = retry_after {
+            if let Some(seconds) = self.retry_after() {
                 response.insert_header(
                     http::header::RETRY_AFTER,
                     http::HeaderValue::from_static(seconds),
@@ -143,5 +146,28 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         tracing::error!(%error, "database error");
         AppError::Internal
+    }
+}
+
+/// An error as the answer of a plain axum handler (the downloads): its status, `Retry-After`
+/// when there is one, and its words, never internals.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (
+            status,
+            [(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            self.to_string(),
+        )
+            .into_response();
+        if let Some(seconds) = self.retry_after() {
+            response.headers_mut().insert(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from_static(seconds),
+            );
+        }
+        response
     }
 }

@@ -14,6 +14,7 @@ pub mod progress;
 pub mod review;
 pub mod session;
 pub mod validate;
+pub mod zone;
 
 #[cfg(feature = "ssr")]
 pub mod server;

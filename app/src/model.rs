@@ -148,6 +148,9 @@ pub struct Me {
     /// The navigation badges, read with the person on every request.
     #[serde(default)]
     pub counts: NavCounts,
+    /// Their setting's time zone: every date they see is a day in it.
+    #[serde(default)]
+    pub zone: crate::zone::Zone,
 }
 
 /// What the navigation badges show.
@@ -212,41 +215,6 @@ pub fn now_secs() -> i64 {
     }
 }
 
-/// Formats a unix time as a plain date, e.g. "22 November 2026" (UTC). Written out here
-/// rather than with a date library, which would add tens of kilobytes to the wasm.
-pub fn format_date(unix: i64) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let (year, month, day) = civil_from_days(unix.div_euclid(86_400));
-    format!("{day} {} {year}", MONTHS[(month - 1) as usize])
-}
-
-/// Days since 1970-01-01 to (year, month, day), after Howard Hinnant's algorithm.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,14 +274,5 @@ mod tests {
             ..invite
         }
         .is_usable(0));
-    }
-
-    #[test]
-    fn dates_are_written_out_in_full() {
-        assert_eq!(format_date(0), "1 January 1970");
-        assert_eq!(format_date(1_795_305_600), "22 November 2026");
-        assert_eq!(format_date(951_782_400), "29 February 2000");
-        assert_eq!(format_date(1_709_251_199), "29 February 2024");
-        assert_eq!(format_date(-86_400), "31 December 1969");
     }
 }

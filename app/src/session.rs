@@ -17,6 +17,14 @@ pub fn use_me() -> RwSignal<Option<Me>> {
         .unwrap_or_else(|| RwSignal::new(None))
 }
 
+/// A day as the person reading sees it, in their setting's time zone: "22 November 2026".
+pub fn local_date(unix: i64) -> String {
+    use_me().with_untracked(|me| match me {
+        Some(me) => me.zone.date(unix),
+        None => crate::zone::Zone::default().date(unix),
+    })
+}
+
 /// The person the page was rendered for.
 pub fn initial_me() -> Option<Me> {
     #[cfg(feature = "ssr")]

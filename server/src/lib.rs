@@ -65,8 +65,8 @@ impl Config {
     }
 }
 
-/// Leptos' options, set here rather than read from Cargo.toml, so the binary runs the same
-/// whether built by cargo-leptos or by the Makefile.
+/// Leptos' options, set here rather than read from Cargo.toml or the environment, so the
+/// binary serves the site layout `scripts/build.sh` makes wherever it is started.
 pub fn leptos_options(site_root: &str) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("tandem")

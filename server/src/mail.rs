@@ -46,16 +46,14 @@ pub fn compose(course: &Course, lines: &[DigestLine], public_url: &str) -> (Stri
         .unwrap_or("there");
     let submissions: Vec<&DigestLine> = lines.iter().filter(|l| l.event == "submitted").collect();
     let replies: Vec<&DigestLine> = lines.iter().filter(|l| l.event != "submitted").collect();
+    let zone = app::zone::Zone::stored(&lines[0].time_zone);
     let describe = |l: &DigestLine| {
         let place = course
             .section(&l.section_key)
             .map(|(m, s)| format!("Module {}, {}", m.number, s.title))
             .unwrap_or_else(|| l.section_key.clone());
         let question = app::api::log::server::question(course, &l.section_key, &l.prompt_key);
-        format!(
-            "{place}: \"{question}\" ({})",
-            app::model::format_date(l.at)
-        )
+        format!("{place}: \"{question}\" ({})", zone.date(l.at))
     };
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });

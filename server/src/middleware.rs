@@ -23,7 +23,8 @@ pub async fn resolve_session(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
-    let wants_viewer = !path.starts_with("/pkg/") && path != "/healthz";
+    // Static files and the health check are the same for everyone: no session lookup.
+    let wants_viewer = !is_asset(path) && path != "/healthz";
     let token = request
         .headers()
         .get(header::COOKIE)

@@ -16,8 +16,11 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use tower_http::{
     compression::{CompressionLayer, CompressionLevel},
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     services::ServeDir,
+    trace::{DefaultOnResponse, TraceLayer},
 };
+use tracing::Level;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -34,21 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/offline.js", get(shell_file))
         .route("/offline.html", get(shell_file))
         .route("/signed-out.html", get(shell_file))
-        .route("/log/export.json", get(crate::export::json))
-        .route("/log/export.csv", get(crate::export::csv_download))
-        .route("/log/learning-log.pdf", get(crate::export::pdf_download))
-        .route(
-            "/log/certificate.pdf",
-            get(crate::export::certificate_download),
-        )
-        .route(
-            "/staff/progress.csv",
-            get(crate::staff_export::progress_download),
-        )
-        .route(
-            "/staff/{id}/evidence.pdf",
-            get(crate::staff_export::evidence_download),
-        )
+        .merge(downloads())
         .route("/api/{*name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
@@ -81,7 +70,41 @@ pub fn router(state: AppState) -> Router {
         // compresses nearly as well in a fraction of the time. Static assets are
         // precompressed at build time at full quality.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        // One log line per request at info, under an id the answer carries too
+        // (`x-request-id`, or the one a proxy in front already set), so a person's report
+        // of a failure can be found in the log. The path only: queries can hold searches.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<Body>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+                })
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// Files made for the person asking: their own data, and a SENCo's downloads.
+fn downloads() -> Router<AppState> {
+    use crate::{export, staff_export};
+    Router::new()
+        .route("/log/export.json", get(export::json))
+        .route("/log/export.csv", get(export::csv_download))
+        .route("/log/learning-log.pdf", get(export::pdf_download))
+        .route("/log/certificate.pdf", get(export::certificate_download))
+        .route("/staff/progress.csv", get(staff_export::progress_download))
+        .route(
+            "/staff/{id}/evidence.pdf",
+            get(staff_export::evidence_download),
+        )
+        .route_layer(axum::middleware::from_fn(export::sign_in_first))
 }
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {

@@ -154,3 +154,84 @@ async fn pages_link_the_manifest_and_offline_script_and_the_worker_may_fetch() {
     let other = app.get("/favicon.svg", None).await;
     assert!(!csp(&other).contains("connect-src"), "{}", csp(&other));
 }
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_keeps_one_from_a_proxy() {
+    let app = TestApp::new().await;
+    let id = |r: &Reply| {
+        r.headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (a, b) = (
+        app.get("/sign-in", None).await,
+        app.get("/healthz", None).await,
+    );
+    assert!(!id(&a).is_empty() && !id(&b).is_empty());
+    assert_ne!(id(&a), id(&b), "each request has its own id");
+    let proxied = app
+        .send(
+            http::Request::get("/sign-in")
+                .header("host", HOST)
+                .header("x-request-id", "proxy-7f3a")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(id(&proxied), "proxy-7f3a");
+}
+
+#[tokio::test]
+async fn static_files_are_served_without_the_database() {
+    // Files are the same for everyone, so a session cookie does not send them to the
+    // database: a tablet still gets the app shell while the database is unavailable.
+    let app = TestApp::new().await;
+    let sam = app.sign_in(SAM).await;
+    app.state.db.close().await;
+    for path in [
+        "/sw.js",
+        "/offline.js",
+        "/favicon.svg",
+        "/manifest.webmanifest",
+    ] {
+        assert_eq!(
+            app.get(path, Some(&sam)).await.status,
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        app.get("/log", Some(&sam)).await.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "pages need the session, so they say the database is unavailable"
+    );
+}
+
+#[tokio::test]
+async fn a_download_asked_for_signed_out_leads_back_to_its_page_after_sign_in() {
+    let app = TestApp::new().await;
+    let sam_id = app.user_id(SAM).await;
+    for (path, back) in [
+        ("/log/learning-log.pdf".to_string(), "/log".to_string()),
+        ("/staff/progress.csv".into(), "/staff".into()),
+        (
+            format!("/staff/{sam_id}/evidence.pdf"),
+            format!("/staff/{sam_id}"),
+        ),
+    ] {
+        let r = app.get(&path, None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(
+            r.headers.get("location").unwrap(),
+            &format!("/sign-in?next={back}"),
+            "{path}"
+        );
+    }
+    // Refusals other than "sign in first" keep their status, in words.
+    let sam = app.sign_in(SAM).await;
+    let r = app.get("/staff/progress.csv", Some(&sam)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("permission"), "{}", r.body);
+}

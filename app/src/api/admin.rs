@@ -12,7 +12,7 @@ use crate::{
         db,
         guard::{require, ADMIN},
     },
-    store::{invites, users},
+    store::{invites, settings, users},
     validate::{self, Checks},
 };
 
@@ -46,6 +46,22 @@ pub async fn create_invite(
     let invite = invites::create(&db()?, me.setting_id, role, days, Some(me.id), uses).await?;
     super::redirect_plain_form("/admin");
     Ok(invite)
+}
+
+/// The time zone everyone in the admin's setting sees dates in.
+#[server(endpoint = "admin/time_zone")]
+pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
+    let me = require(ADMIN)?;
+    let name = time_zone.trim();
+    if name.len() > 64 || crate::zone::Zone::named(name).is_none() {
+        return Err(AppError::invalid(
+            "time_zone",
+            "Choose a time zone from the list (or its name in the time zone database, such as Europe/London).",
+        ));
+    }
+    settings::set_time_zone(&db()?, me.setting_id, name).await?;
+    super::redirect_plain_form("/admin");
+    Ok(())
 }
 
 #[server(endpoint = "admin/revoke_invite")]

@@ -450,6 +450,9 @@ pub async fn due_follow_ups() -> Result<Vec<FollowUp>, AppError> {
 /// Everything a person has in Tandem, for the printable log, the PDF and "download my data".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportData {
+    /// The person's setting's time zone, for the dates in files made on the server.
+    #[serde(skip)]
+    pub zone: crate::zone::Zone,
     pub name: String,
     pub email: String,
     pub setting: String,
@@ -511,11 +514,14 @@ pub async fn export_data(
     use crate::progress::{cpd_minutes, SectionState};
     let states = crate::store::progress::states(db, me.id).await?;
     let rows = store::list(db, me.id, &store::Filters::default()).await?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut feedback = store::feedback_for(db, &ids).await?;
     let mut entries = vec![];
     for row in rows.iter().rev() {
         let summary = server::summary(course, row);
-        let feedback = store::feedback(db, &row.id)
-            .await?
+        let feedback = feedback
+            .remove(&row.id)
+            .unwrap_or_default()
             .into_iter()
             .map(Feedback::from)
             .collect();
@@ -562,6 +568,7 @@ pub async fn export_data(
         .chain(rows.iter().flat_map(|r| [r.created_at, r.updated_at]))
         .collect();
     Ok(ExportData {
+        zone: me.zone.clone(),
         name: me.display_name.clone(),
         email: me.email.clone(),
         setting: me.setting_name.clone(),

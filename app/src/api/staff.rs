@@ -44,12 +44,13 @@ pub struct MemberView {
 }
 
 #[cfg(feature = "ssr")]
-pub use server::{dashboard_rows, evidence};
+pub use server::{dashboard_rows, member_view};
 
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
     use crate::content::Course;
+    use crate::model::Me;
     use crate::oversight::{module_counts, rows, Shape};
     use crate::store::{oversight, review, Db};
 
@@ -74,52 +75,85 @@ mod server {
         course: &Course,
         setting_id: i64,
     ) -> Result<(Vec<StaffRow>, Vec<ModuleCount>), AppError> {
-        let people = oversight::people(db, setting_id).await?;
-        let states = oversight::states(db, setting_id).await?;
-        let shape = shape(course);
-        let all = rows(people, &shape, |id, section| {
+        let all = staff_rows(db, course, setting_id, None).await?;
+        let counts = module_counts(&all, &shape(course));
+        Ok((all, counts))
+    }
+
+    async fn staff_rows(
+        db: &Db,
+        course: &Course,
+        setting_id: i64,
+        member: Option<i64>,
+    ) -> Result<Vec<StaffRow>, AppError> {
+        let people = oversight::people(db, setting_id, member).await?;
+        let states = oversight::states(db, setting_id, member).await?;
+        Ok(rows(people, &shape(course), |id, section| {
             states
                 .get(&id)
                 .and_then(|s| s.get(section))
                 .copied()
                 .unwrap_or_default()
-        });
-        let counts = module_counts(&all, &shape);
-        Ok((all, counts))
+        }))
     }
 
-    /// One staff member's submitted entries with their feedback. The caller audits.
-    pub async fn evidence(
+    /// One staff member of the SENCo's setting: their progress and what they submitted
+    /// (never drafts), with its feedback. Everything shown is written to the audit log as
+    /// `access` (viewed on the page, or exported in the evidence pack).
+    pub async fn member_view(
         db: &Db,
         course: &Course,
-        setting_id: i64,
+        senco: &Me,
         member_id: i64,
-    ) -> Result<Vec<SubmittedItem>, AppError> {
-        let mut out = vec![];
-        for e in review::submitted_by(db, setting_id, member_id).await? {
-            let (number, title, section) = course
-                .section(&e.section_key)
-                .map(|(m, s)| (m.number, m.title.clone(), s.title.clone()))
-                .unwrap_or_default();
-            let feedback = crate::store::log::feedback(db, &e.id)
-                .await?
-                .into_iter()
-                .map(Feedback::from)
-                .collect();
-            out.push(SubmittedItem {
-                question: crate::api::log::server::question(course, &e.section_key, &e.prompt_key),
-                module_number: number,
-                module_title: title,
-                section_title: section,
-                kind: EntryKind::parse(&e.kind).unwrap_or(EntryKind::Reflection),
-                status: EntryStatus::parse(&e.status).unwrap_or(EntryStatus::Submitted),
-                submitted_at: e.submitted_at,
-                body: e.body,
-                id: e.id,
-                feedback,
-            });
-        }
-        Ok(out)
+        access: review::Access,
+    ) -> Result<MemberView, AppError> {
+        let row = staff_rows(db, course, senco.setting_id, Some(member_id))
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::NotFound("That person is not in your setting.".into()))?;
+        let entries = review::submitted_by(db, senco.setting_id, member_id).await?;
+        let ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+        let mut feedback = crate::store::log::feedback_for(db, &ids).await?;
+        let submitted: Vec<SubmittedItem> = entries
+            .into_iter()
+            .map(|e| {
+                let (number, title, section) = course
+                    .section(&e.section_key)
+                    .map(|(m, s)| (m.number, m.title.clone(), s.title.clone()))
+                    .unwrap_or_default();
+                SubmittedItem {
+                    question: crate::api::log::server::question(
+                        course,
+                        &e.section_key,
+                        &e.prompt_key,
+                    ),
+                    module_number: number,
+                    module_title: title,
+                    section_title: section,
+                    kind: EntryKind::parse(&e.kind).unwrap_or(EntryKind::Reflection),
+                    status: EntryStatus::parse(&e.status).unwrap_or(EntryStatus::Submitted),
+                    submitted_at: e.submitted_at,
+                    feedback: feedback
+                        .remove(&e.id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(Feedback::from)
+                        .collect(),
+                    body: e.body,
+                    id: e.id,
+                }
+            })
+            .collect();
+        let read: Vec<(i64, &str)> = submitted
+            .iter()
+            .map(|s| (member_id, s.id.as_str()))
+            .collect();
+        review::audit(db, senco.id, &read, access).await?;
+        Ok(MemberView {
+            row,
+            module_titles: course.modules.iter().map(|m| m.title.clone()).collect(),
+            submitted,
+        })
     }
 }
 
@@ -182,17 +216,5 @@ pub fn status_key(status: Status) -> &'static str {
 pub async fn staff_member(id: i64) -> Result<MemberView, AppError> {
     let me = require(SENCO)?;
     let (db, course) = (db()?, course()?);
-    let (all, _) = dashboard_rows(&db, &course, me.setting_id).await?;
-    let row = all
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or_else(|| AppError::NotFound("That person is not in your setting.".into()))?;
-    let submitted = evidence(&db, &course, me.setting_id, id).await?;
-    let read: Vec<(i64, &str)> = submitted.iter().map(|s| (id, s.id.as_str())).collect();
-    crate::store::review::audit(&db, me.id, &read, crate::store::review::Access::Viewed).await?;
-    Ok(MemberView {
-        row,
-        module_titles: course.modules.iter().map(|m| m.title.clone()).collect(),
-        submitted,
-    })
+    member_view(&db, &course, &me, id, crate::store::review::Access::Viewed).await
 }

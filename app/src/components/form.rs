@@ -113,6 +113,41 @@ pub fn TextField(
     }
 }
 
+/// A select with its label, optional hint and inline error: one choice among many.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    /// (value, label) pairs.
+    options: Vec<(String, String)>,
+    #[prop(into)] selected: String,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let has_error = move || error.get().is_some();
+    view! {
+        <div class="field" class:field-has-error=has_error>
+            <label for=name class="field-label">{label}</label>
+            <HintAndError name hint error/>
+            <select
+                id=name
+                name=name
+                class="select"
+                aria-describedby=move || described_by(name, hint.is_some(), has_error())
+                aria-invalid=move || has_error().then_some("true")
+            >
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let chosen = value == selected;
+                        view! { <option value=value selected=chosen>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
 /// One choice among a few, as radio buttons in a fieldset (better than a select for
 /// three or four options: all are visible at once).
 #[component]

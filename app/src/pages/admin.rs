@@ -1,9 +1,10 @@
 use super::Restricted;
 use crate::api::admin::{
-    invite_codes, staff, ChangeRole, CreateInvite, RevokeInvite, SetMemberActive,
+    invite_codes, staff, ChangeRole, CreateInvite, RevokeInvite, SetMemberActive, SetTimeZone,
 };
 use crate::components::*;
-use crate::model::{format_date, now_secs, Invite, Member, Role};
+use crate::model::{now_secs, Invite, Member, Role};
+use crate::session::{local_date, use_me};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -62,7 +63,7 @@ fn Admin() -> impl IntoView {
                             <Banner title="Invite code created" kind=BannerKind::Success>
                                 <p>
                                     "Code "<strong class="invite-code">{invite.code.clone()}</strong>" for a "
-                                    {invite.role.label()}", valid until "{format_date(invite.expires_at)}"."
+                                    {invite.role.label()}", valid until "{local_date(invite.expires_at)}"."
                                 </p>
                             </Banner>
                         }
@@ -97,6 +98,8 @@ fn Admin() -> impl IntoView {
                 <Button busy=create.pending()>"Create invite code"</Button>
             </ActionForm>
         </section>
+
+        <TimeZoneForm/>
 
         <section aria-labelledby="codes-heading" class="card">
             <h2 id="codes-heading" class="card-heading">"Invite codes"</h2>
@@ -151,9 +154,9 @@ fn InviteTable(list: Vec<Invite>, revoke: ServerAction<RevokeInvite>) -> impl In
                             let status = if invite.revoked {
                                 "Revoked".to_string()
                             } else if invite.is_usable(now) {
-                                format!("Valid until {}", format_date(invite.expires_at))
+                                format!("Valid until {}", local_date(invite.expires_at))
                             } else {
-                                format!("Expired on {}", format_date(invite.expires_at))
+                                format!("Expired on {}", local_date(invite.expires_at))
                             };
                             let usable = invite.is_usable(now);
                             let code = invite.code.clone();
@@ -234,7 +237,7 @@ fn StaffRow(
                 <span class="muted">{m.email.clone()}</span>
             </td>
             <td>{m.sector.label()}</td>
-            <td>{m.last_seen_at.map(format_date).unwrap_or_else(|| "Never".into())}</td>
+            <td>{m.last_seen_at.map(local_date).unwrap_or_else(|| "Never".into())}</td>
             <td>
                 <ActionForm action=change_role>
                     <input type="hidden" name="user_id" value=m.id/>
@@ -264,5 +267,61 @@ fn StaffRow(
                 </ActionForm>
             </td>
         </tr>
+    }
+}
+
+/// Time zones offered: the UK's and those of British schools abroad most often met. Any
+/// other zone in the time zone database is accepted from the form too.
+const TIME_ZONES: [(&str, &str); 12] = [
+    ("Europe/London", "UK (London)"),
+    ("Europe/Dublin", "Ireland (Dublin)"),
+    ("Europe/Gibraltar", "Gibraltar"),
+    ("Europe/Paris", "Central Europe (Paris)"),
+    ("Europe/Madrid", "Spain (Madrid)"),
+    ("Atlantic/Canary", "Canary Islands"),
+    ("Asia/Dubai", "Gulf (Dubai)"),
+    ("Asia/Singapore", "Singapore"),
+    ("Asia/Hong_Kong", "Hong Kong"),
+    ("Australia/Sydney", "Australia (Sydney)"),
+    ("America/New_York", "US Eastern (New York)"),
+    ("UTC", "Coordinated Universal Time (UTC)"),
+];
+
+/// The setting's time zone: the day every date in Tandem names, for everyone in it.
+#[component]
+fn TimeZoneForm() -> impl IntoView {
+    let action = ServerAction::<SetTimeZone>::new();
+    let error = action_error(action.value());
+    // Dates already on the page were written in the old zone: load it afresh.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            crate::session::hard_navigate("/admin");
+        }
+    });
+    let current = use_me().with_untracked(|me| me.as_ref().map(|m| m.zone.name.clone()));
+    let current = current.unwrap_or_else(|| crate::zone::DEFAULT_ZONE.to_string());
+    let mut options: Vec<(String, String)> = TIME_ZONES
+        .iter()
+        .map(|(value, label)| (value.to_string(), label.to_string()))
+        .collect();
+    if !options.iter().any(|(value, _)| *value == current) {
+        options.insert(0, (current.clone(), current.clone()));
+    }
+    view! {
+        <section aria-labelledby="zone-heading" class="card">
+            <h2 id="zone-heading" class="card-heading">"Time zone"</h2>
+            <ErrorSummary error/>
+            <ActionForm action=action>
+                <SelectField
+                    name="time_zone"
+                    label="Time zone"
+                    hint="Dates in Tandem, its downloads and its emails are days in this time zone, for everyone in your setting."
+                    options
+                    selected=current
+                    error=field_error(error, "time_zone")
+                />
+                <Button busy=action.pending()>"Save time zone"</Button>
+            </ActionForm>
+        </section>
     }
 }

@@ -4,7 +4,7 @@ use super::{errors::ProblemPage, Restricted};
 use crate::api::log::{log_entry, log_list, EntryDetail, EntrySummary, SubmitEntries};
 use crate::components::*;
 use crate::log::{EntryKind, EntryStatus};
-use crate::model::format_date;
+use crate::session::local_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -117,7 +117,7 @@ fn AccessList() -> impl IntoView {
                         Ok(list) if list.is_empty() => view! { <p>"Nobody else has opened your entries. Your SENCo can read an entry once you submit it, and each time they do it is listed here."</p> }.into_any(),
                         Ok(list) => view! {
                             <ul class="plain-list">{list.into_iter().map(|a| {
-                                let text = format!("{}: {}, {}", a.who, a.what, format_date(a.at));
+                                let text = format!("{}: {}, {}", a.who, a.what, local_date(a.at));
                                 match a.entry_id {
                                     Some(id) => view! { <li><a href=format!("/log/{id}")>{text}</a></li> }.into_any(),
                                     None => view! { <li>{text}</li> }.into_any(),
@@ -160,7 +160,7 @@ fn EntryTable(list: Vec<EntrySummary>) -> impl IntoView {
                             <td>{format!("{}: {}", e.module_number, e.section_title)}</td>
                             <td>{e.kind.label()}</td>
                             <td><EntryStatusTag status=e.status/></td>
-                            <td>{format_date(e.updated_at)}</td>
+                            <td>{local_date(e.updated_at)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -213,7 +213,7 @@ fn Entry(detail: EntryDetail, submit: ServerAction<SubmitEntries>) -> impl IntoV
         </nav>
         <p class="caption">{format!("Module {}: {} · {}", s.module_number, s.module_title, s.section_title)}</p>
         <h1 class="page-title">{s.question.clone()}</h1>
-        <p class="meta"><EntryStatusTag status=s.status/><span>{format!("Last changed {}", format_date(s.updated_at))}</span></p>
+        <p class="meta"><EntryStatusTag status=s.status/><span>{format!("Last changed {}", local_date(s.updated_at))}</span></p>
         <ErrorSummary error=submit_error/>
         <div class="card entry-body"><p class="pre">{detail.body.clone()}</p></div>
         <p>
@@ -232,7 +232,7 @@ fn Entry(detail: EntryDetail, submit: ServerAction<SubmitEntries>) -> impl IntoV
                 view! { <p>"Nobody else has opened this entry."</p> }.into_any()
             } else {
                 view! { <ul class="plain-list">{detail.viewed_by.into_iter().map(|a| view! {
-                    <li>{format!("{}: {}, {}", a.who, a.what, format_date(a.at))}</li>
+                    <li>{format!("{}: {}, {}", a.who, a.what, local_date(a.at))}</li>
                 }).collect_view()}</ul> }.into_any()
             }}
         </section>
@@ -255,9 +255,9 @@ fn Entry(detail: EntryDetail, submit: ServerAction<SubmitEntries>) -> impl IntoV
             <ol class="history">
                 {detail.revisions.into_iter().map(|r| {
                     let label = match (r.rev, r.conflict) {
-                        (_, true) => format!("Conflicting version from another device, {}", format_date(r.created_at)),
-                        (Some(n), _) => format!("Version {n}, {} ({})", format_date(r.created_at), r.status.label()),
-                        (None, _) => format_date(r.created_at),
+                        (_, true) => format!("Conflicting version from another device, {}", local_date(r.created_at)),
+                        (Some(n), _) => format!("Version {n}, {} ({})", local_date(r.created_at), r.status.label()),
+                        (None, _) => local_date(r.created_at),
                     };
                     view! { <li><details><summary>{label}</summary><p class="pre">{r.body}</p></details></li> }
                 }).collect_view()}

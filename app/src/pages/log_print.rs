@@ -2,8 +2,8 @@
 
 use super::Restricted;
 use crate::api::log::{log_export, ExportData};
-use crate::model::format_date;
 use crate::progress::describe_minutes;
+use crate::session::local_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -29,7 +29,7 @@ pub fn LogPrintPage() -> impl IntoView {
 fn Printable(d: ExportData) -> impl IntoView {
     let period = d
         .period
-        .map(|(a, b)| format!("{} to {}", format_date(a), format_date(b)))
+        .map(|(a, b)| format!("{} to {}", local_date(a), local_date(b)))
         .unwrap_or_else(|| "No activity yet".into());
     view! {
         <p class="no-print"><a href="/log">"Back to your learning log"</a>" · Use your browser's Print command to print or save as PDF."</p>
@@ -46,7 +46,7 @@ fn Printable(d: ExportData) -> impl IntoView {
             {if d.modules_completed.is_empty() {
                 view! { <p>"None yet."</p> }.into_any()
             } else {
-                view! { <ul class="bullets">{d.modules_completed.iter().map(|m| view! { <li>{format!("Module {}: {} — completed {}", m.number, m.title, format_date(m.completed_at))}</li> }).collect_view()}</ul> }.into_any()
+                view! { <ul class="bullets">{d.modules_completed.iter().map(|m| view! { <li>{format!("Module {}: {} — completed {}", m.number, m.title, local_date(m.completed_at))}</li> }).collect_view()}</ul> }.into_any()
             }}
             <h2 class="section-title">"Entries"</h2>
             {d.entries.into_iter().map(|e| view! {
@@ -54,7 +54,7 @@ fn Printable(d: ExportData) -> impl IntoView {
                     <h3>{e.question.clone()}</h3>
                     <p class="caption">{format!("{} · {} · {} · {}", e.module, e.section, e.kind.label(), e.status.label())}</p>
                     <p class="pre">{e.body.clone()}</p>
-                    {e.feedback.into_iter().map(|f| view! { <p class="feedback-print">{format!("Feedback from {} ({}): {}", f.author, format_date(f.created_at), f.body)}</p> }).collect_view()}
+                    {e.feedback.into_iter().map(|f| view! { <p class="feedback-print">{format!("Feedback from {} ({}): {}", f.author, local_date(f.created_at), f.body)}</p> }).collect_view()}
                 </section>
             }).collect_view()}
         </article>

@@ -4,8 +4,9 @@ use super::{errors::ProblemPage, log::EntryStatusTag, Restricted};
 use crate::api::log::Feedback;
 use crate::api::review::{review_entry, review_queue, QueueView, ReviewAct, ReviewDetail};
 use crate::components::*;
-use crate::model::{format_date, Role};
+use crate::model::Role;
 use crate::review::{Change, ReviewAction};
+use crate::session::local_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -94,7 +95,7 @@ fn QueueTable(q: QueueView) -> impl IntoView {
                             </td>
                             <td>{i.author.clone()}<span class="muted block">{i.sector.label()}</span></td>
                             <td>{format!("Module {}: {}", i.module_number, i.section_title)}</td>
-                            <td>{format_date(i.submitted_at)}</td>
+                            <td>{local_date(i.submitted_at)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -172,7 +173,7 @@ fn Review(
         <h1 class="page-title">{d.question.clone()}</h1>
         <p class="meta">
             <EntryStatusTag status=d.status/>
-            <span>{format!("{} submitted version {} on {}", d.author, d.rev, format_date(d.submitted_at))}</span>
+            <span>{format!("{} submitted version {} on {}", d.author, d.rev, local_date(d.submitted_at))}</span>
         </p>
         <p><a href=d.section_href.clone()>"Read the section this answers"</a></p>
         {done}
@@ -229,7 +230,7 @@ fn Review(
                 <ol class="history">
                     {d.versions.iter().map(|v| view! {
                         <li><details>
-                            <summary>{format!("Version {}, submitted {}", v.rev.unwrap_or_default(), format_date(v.created_at))}</summary>
+                            <summary>{format!("Version {}, submitted {}", v.rev.unwrap_or_default(), local_date(v.created_at))}</summary>
                             <p class="pre">{v.body.clone()}</p>
                         </details></li>
                     }).collect_view()}
@@ -272,7 +273,7 @@ pub fn FeedbackThread(
             view! {
                 <li class="card" class:feedback-new=f.unread>
                     <p class="caption">
-                        {heading}" · "{format_date(f.created_at)}
+                        {heading}" · "{local_date(f.created_at)}
                         {f.rev.map(|r| format!(" · about version {r}"))}
                         {f.unread.then(|| view! { " " <strong class="tag tag-blue">"New"</strong> })}
                     </p>

@@ -3,9 +3,10 @@
 use super::{errors::ProblemPage, log::EntryStatusTag, review::FeedbackThread, Restricted};
 use crate::api::staff::{staff_dashboard, staff_member, status_key, Dashboard, MemberView};
 use crate::components::*;
-use crate::model::{format_date, Role};
+use crate::model::Role;
 use crate::oversight::{ModuleCount, SortBy, StaffRow};
 use crate::progress::{describe_minutes, Status};
+use crate::session::local_date;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -151,7 +152,7 @@ fn Row(r: StaffRow) -> impl IntoView {
             </td>
             <td>{format!("{} of {}", r.overall.complete, r.overall.total)}<span class="muted block">{r.status.label()}</span></td>
             <td>{describe_minutes(r.cpd_minutes)}</td>
-            <td>{r.last_active.map(format_date).unwrap_or_else(|| "Not yet".into())}</td>
+            <td>{r.last_active.map(local_date).unwrap_or_else(|| "Not yet".into())}</td>
             <td>{r.awaiting_review}</td>
         </tr>
     }
@@ -254,7 +255,7 @@ fn Member(m: MemberView) -> impl IntoView {
             </ol>
         </nav>
         <h1 class="page-title">{r.name.clone()}</h1>
-        <p class="meta">{format!("{} · {} · last active {}", r.role.label(), r.sector.label(), r.last_active.map(format_date).unwrap_or_else(|| "not yet".into()))}</p>
+        <p class="meta">{format!("{} · {} · last active {}", r.role.label(), r.sector.label(), r.last_active.map(local_date).unwrap_or_else(|| "not yet".into()))}</p>
         <p class="export-links">
             <a href=format!("/staff/{}/evidence.pdf", r.id) rel="external" download>"Download evidence pack (PDF)"</a>
         </p>
@@ -274,7 +275,7 @@ fn Member(m: MemberView) -> impl IntoView {
                 <article class="card">
                     <p class="caption">{format!("Module {}: {} · {} · {}", e.module_number, e.module_title, e.section_title, e.kind.label())}</p>
                     <h3 class="card-heading"><a href=format!("/review/{}", e.id)>{e.question.clone()}</a></h3>
-                    <p class="meta"><EntryStatusTag status=e.status/><span>{format!("Submitted {}", format_date(e.submitted_at))}</span></p>
+                    <p class="meta"><EntryStatusTag status=e.status/><span>{format!("Submitted {}", local_date(e.submitted_at))}</span></p>
                     <p class="pre">{e.body.clone()}</p>
                     <details>
                         <summary>{format!("Feedback ({})", e.feedback.len())}</summary>

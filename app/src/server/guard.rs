@@ -42,18 +42,59 @@ pub fn current_user() -> Option<Me> {
 }
 
 /// The signed-in person, if they meet `need`; otherwise the refusal to send back.
-///
-/// A write queued on a shared device names the person who made it (`Tandem-Person`): when
-/// someone else's session holds the device now, it is refused, so nobody's work is ever
-/// saved into another person's account.
 pub fn require(need: Need) -> Result<Me, AppError> {
-    let me = check(current_user(), need)?;
-    match claimed_person() {
-        Some(claimed) if claimed != me.id.to_string() => Err(AppError::WrongPerson(
-            "This change was made by someone else who used this device. It stays on the device until they sign in again."
-                .into(),
-        )),
-        _ => Ok(me),
+    use_context::<http::request::Parts>()
+        .map(|parts| Asker::of(&parts))
+        .unwrap_or_default()
+        .require(need)
+}
+
+/// The person asking, taken from a request: what `require` uses inside server functions,
+/// and an extractor for axum handlers (the downloads), so both refuse by the same rule.
+#[derive(Clone, Debug, Default)]
+pub struct Asker {
+    me: Option<Me>,
+    /// Whose a queued write says it is (`Tandem-Person`), if it says.
+    claimed: Option<String>,
+}
+
+impl Asker {
+    pub fn of(parts: &http::request::Parts) -> Self {
+        Asker {
+            me: parts
+                .extensions
+                .get::<Viewer>()
+                .and_then(|viewer| viewer.me.clone()),
+            claimed: parts
+                .headers
+                .get(PERSON_HEADER)
+                .map(|v| v.to_str().unwrap_or("?").trim().to_string()),
+        }
+    }
+
+    /// A write queued on a shared device names the person who made it: when someone else's
+    /// session holds the device now, it is refused, so nobody's work is ever saved into
+    /// another person's account.
+    pub fn require(&self, need: Need) -> Result<Me, AppError> {
+        let me = check(self.me.clone(), need)?;
+        match &self.claimed {
+            Some(claimed) if *claimed != me.id.to_string() => Err(AppError::WrongPerson(
+                "This change was made by someone else who used this device. It stays on the device until they sign in again."
+                    .into(),
+            )),
+            _ => Ok(me),
+        }
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Asker {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Asker::of(parts))
     }
 }
 
@@ -73,16 +114,6 @@ pub fn require_writer(need: Need) -> Result<Me, AppError> {
 
 /// Header on queued writes naming whose they are.
 pub const PERSON_HEADER: &str = "tandem-person";
-
-fn claimed_person() -> Option<String> {
-    use_context::<http::request::Parts>().and_then(|parts| {
-        parts
-            .headers
-            .get(PERSON_HEADER)
-            .map(|v| v.to_str().unwrap_or("?").trim().to_string())
-    })
-}
-
 /// The rule itself, without the request: unit-tested below.
 pub fn check(me: Option<Me>, need: Need) -> Result<Me, AppError> {
     let me = me.ok_or(AppError::Unauthenticated)?;
@@ -121,6 +152,7 @@ mod tests {
             setting_name: "Oak".into(),
             preferences: Preferences::default(),
             counts: Default::default(),
+            zone: Default::default(),
         }
     }
 

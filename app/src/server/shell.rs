@@ -4,8 +4,8 @@
 //! site at startup: any change to the wasm, the scripts, the styles, the offline pages or the
 //! fonts is a new id. Pages ask for the shell under versioned URLs (`?v=<id>`), and the
 //! worker's own bytes carry the id, so every device's browser sees a new worker after an
-//! update and installs it. Computed here rather than by a build script so that `make build`
-//! and `cargo leptos build` give the same result.
+//! update and installs it. Computed here rather than by a build script so that the id always
+//! names the files actually served.
 
 use bytes::Bytes;
 use sha2::{Digest, Sha256};

@@ -16,18 +16,22 @@ pub struct DigestLine {
     /// "submitted", or the feedback's action.
     pub event: String,
     pub at: i64,
+    /// The recipient's setting's time zone, for the dates in their email.
+    pub time_zone: String,
 }
 
 /// Everything not yet emailed, grouped by recipient in id order.
 pub async fn pending(db: &Db) -> Result<Vec<DigestLine>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id AS recipient_id, s.email AS recipient_email, s.display_name AS recipient_name,
-                a.display_name AS actor, e.section_key, e.prompt_key, 'submitted' AS event, e.submitted_at AS at
+                a.display_name AS actor, e.section_key, e.prompt_key, 'submitted' AS event, e.submitted_at AS at,
+                (SELECT time_zone FROM settings WHERE id = s.setting_id) AS time_zone
          FROM users s JOIN users a ON a.setting_id = s.setting_id JOIN log_entries e ON e.user_id = a.id
          WHERE s.role = 'senco' AND s.active = 1 AND e.status = 'submitted'
            AND e.submitted_at > COALESCE(s.digest_sent_at, s.created_at - 1)
          UNION ALL
-         SELECT u.id, u.email, u.display_name, r.display_name, e.section_key, e.prompt_key, f.action, f.created_at
+         SELECT u.id, u.email, u.display_name, r.display_name, e.section_key, e.prompt_key, f.action, f.created_at,
+                (SELECT time_zone FROM settings WHERE id = u.setting_id)
          FROM feedback f JOIN log_entries e ON e.id = f.entry_id JOIN users u ON u.id = e.user_id
               JOIN users r ON r.id = f.author_id
          WHERE u.active = 1 AND f.read_at IS NULL AND f.author_id <> u.id

@@ -3,6 +3,7 @@
 use super::{now, Db};
 use crate::log::{decide_save, EntryKind, EntryStatus, SaveDecision};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 pub struct SaveInput<'a> {
     pub op_id: &'a str,
@@ -382,6 +383,7 @@ pub async fn revisions(
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct FeedbackRow {
+    pub entry_id: String,
     pub author: String,
     pub body: String,
     pub created_at: i64,
@@ -390,15 +392,35 @@ pub struct FeedbackRow {
     pub read_at: Option<i64>,
 }
 
+/// The feedback on one entry, oldest first.
 pub async fn feedback(db: &Db, entry_id: &str) -> Result<Vec<FeedbackRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.display_name AS author, f.body, f.created_at, f.action, f.rev, f.read_at
-         FROM feedback f JOIN users u ON u.id = f.author_id
-         WHERE f.entry_id = ? ORDER BY f.created_at, f.id",
-    )
-    .bind(entry_id)
-    .fetch_all(db)
-    .await
+    Ok(feedback_for(db, &[entry_id])
+        .await?
+        .remove(entry_id)
+        .unwrap_or_default())
+}
+
+/// The feedback on many entries in one query per 500 (not one per entry), by entry id.
+pub async fn feedback_for(
+    db: &Db,
+    entry_ids: &[&str],
+) -> Result<HashMap<String, Vec<FeedbackRow>>, sqlx::Error> {
+    let mut out: HashMap<String, Vec<FeedbackRow>> = HashMap::new();
+    for chunk in entry_ids.chunks(500) {
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT f.entry_id, u.display_name AS author, f.body, f.created_at, f.action, f.rev, f.read_at
+             FROM feedback f JOIN users u ON u.id = f.author_id WHERE f.entry_id IN (",
+        );
+        let mut ids = query.separated(", ");
+        for id in chunk {
+            ids.push_bind(*id);
+        }
+        query.push(") ORDER BY f.created_at, f.id");
+        for row in query.build_query_as::<FeedbackRow>().fetch_all(db).await? {
+            out.entry(row.entry_id.clone()).or_default().push(row);
+        }
+    }
+    Ok(out)
 }
 
 /// Submits entries of this person's that may be submitted; returns how many were.

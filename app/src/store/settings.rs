@@ -35,6 +35,18 @@ pub async fn list(db: &Db) -> Result<Vec<Setting>, sqlx::Error> {
         .collect())
 }
 
+/// Sets the time zone (an IANA name the caller has checked) in which everyone in a setting
+/// sees dates.
+pub async fn set_time_zone(db: &Db, setting_id: i64, zone: &str) -> Result<(), sqlx::Error> {
+    let mut tx = super::write(db).await?;
+    sqlx::query("UPDATE settings SET time_zone = ? WHERE id = ?")
+        .bind(zone)
+        .bind(setting_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
 /// Finds a setting by id or by exact name, as the command line accepts either.
 pub async fn find(db: &Db, id_or_name: &str) -> Result<Option<Setting>, sqlx::Error> {
     let id = id_or_name.parse::<i64>().ok();

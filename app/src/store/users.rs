@@ -88,6 +88,7 @@ type MeRow = (
     String,
     i64,
     i64,
+    String,
 );
 
 /// The person, and the counts on their navigation badges, in one query (it runs on every
@@ -97,7 +98,8 @@ pub(crate) const ME_COLUMNS: &str =
      CASE WHEN u.role = 'senco' THEN (SELECT COUNT(*) FROM log_entries e JOIN users a ON a.id = e.user_id
                                       WHERE a.setting_id = u.setting_id AND e.status = 'submitted') ELSE 0 END,
      (SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id
-      WHERE e.user_id = u.id AND f.read_at IS NULL AND f.author_id <> u.id)";
+      WHERE e.user_id = u.id AND f.read_at IS NULL AND f.author_id <> u.id),
+     s.time_zone";
 
 pub(crate) fn me_from_row(row: MeRow) -> Me {
     let (
@@ -111,6 +113,7 @@ pub(crate) fn me_from_row(row: MeRow) -> Me {
         preferences,
         awaiting,
         unread,
+        time_zone,
     ) = row;
     Me {
         id,
@@ -125,6 +128,7 @@ pub(crate) fn me_from_row(row: MeRow) -> Me {
             awaiting_review: awaiting as u32,
             unread_feedback: unread as u32,
         },
+        zone: crate::zone::Zone::stored(&time_zone),
     }
 }
 
