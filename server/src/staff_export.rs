@@ -2,7 +2,7 @@
 //! member's evidence pack (PDF) with only what they submitted. Both check the role with
 //! the same guard as the server functions, and the evidence pack is audited.
 
-use crate::export::{cell, download, refused};
+use crate::export::{cell, download, pdf_file, refused};
 use crate::pdf::{self, Document};
 use app::api::staff::{dashboard_rows, evidence, SubmittedItem};
 use app::model::{format_date, Me};
@@ -106,8 +106,8 @@ pub fn evidence_pdf(
     setting: &str,
     items: &[SubmittedItem],
     generated_at: i64,
-) -> Vec<u8> {
-    let mut doc = Document::new(&format!("Evidence pack: {}", row.name));
+) -> anyhow::Result<Vec<u8>> {
+    let mut doc = Document::new(&format!("Evidence pack: {}", row.name))?;
     doc.paragraph(&format!("CPD evidence pack: {}", row.name), pdf::TITLE);
     for line in [
         format!("Setting: {setting} ({})", row.sector.label()),
@@ -128,7 +128,7 @@ pub fn evidence_pdf(
     }
     for e in items {
         doc.space(6.0);
-        doc.paragraph(&e.question, pdf::HEADING);
+        doc.paragraph(&e.question, pdf::SUBHEADING);
         doc.paragraph(
             &format!(
                 "Module {}: {} · {} · {} · {} · submitted {}",
@@ -181,11 +181,13 @@ pub async fn evidence_download(
     }
     .await;
     match result {
-        Ok((row, items)) => download(
-            "application/pdf",
-            &format!("tandem-evidence-{}.pdf", row.id),
-            evidence_pdf(&row, &me.setting_name, &items, app::store::now()),
-        ),
+        Ok((row, items)) => {
+            let now = app::store::now();
+            pdf_file(&format!("tandem-evidence-{}.pdf", row.id), move || {
+                evidence_pdf(&row, &me.setting_name, &items, now)
+            })
+            .await
+        }
         Err(e) => refused(e),
     }
 }
