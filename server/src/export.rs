@@ -19,6 +19,29 @@ async fn data(state: &AppState, asker: &Asker) -> Result<ExportData, AppError> {
     export_data(&state.db, &state.course, &me).await
 }
 
+/// A PDF download, or if it could not be made a 500 that says so (the cause goes to the log).
+/// Made on the blocking pool: shaping and subsetting a long log takes a few tenths of a
+/// second, which would stall every other request on an async worker.
+pub(crate) async fn pdf_file(
+    filename: &str,
+    make: impl FnOnce() -> anyhow::Result<Vec<u8>> + Send + 'static,
+) -> Response {
+    let made = tokio::task::spawn_blocking(make)
+        .await
+        .unwrap_or_else(|e| Err(anyhow::anyhow!("the PDF task ended: {e}")));
+    match made {
+        Ok(pdf) => download("application/pdf", filename, pdf),
+        Err(e) => {
+            tracing::error!("making {filename}: {e:#}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The PDF could not be made. Please try again later.",
+            )
+                .into_response()
+        }
+    }
+}
+
 pub(crate) fn download(content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {
     (
         [
@@ -93,8 +116,8 @@ pub async fn csv_download(
     ))
 }
 
-pub fn learning_log_pdf(d: &ExportData) -> Vec<u8> {
-    let mut doc = Document::new(&format!("Learning log: {}", d.name));
+pub fn learning_log_pdf(d: &ExportData) -> anyhow::Result<Vec<u8>> {
+    let mut doc = Document::new(&format!("Learning log: {}", d.name))?;
     doc.paragraph(&format!("Learning log: {}", d.name), pdf::TITLE);
     let period = d
         .period
@@ -137,7 +160,7 @@ pub fn learning_log_pdf(d: &ExportData) -> Vec<u8> {
     }
     for e in &d.entries {
         doc.space(6.0);
-        doc.paragraph(&e.question, pdf::HEADING);
+        doc.paragraph(&e.question, pdf::SUBHEADING);
         doc.paragraph(
             &format!(
                 "{} · {} · {} · {} · last changed {}",
@@ -170,21 +193,17 @@ pub async fn pdf_download(
     asker: Asker,
 ) -> Result<Response, AppError> {
     let d = data(&state, &asker).await?;
-    Ok(download(
-        "application/pdf",
-        "tandem-learning-log.pdf",
-        learning_log_pdf(&d),
-    ))
+    Ok(pdf_file("tandem-learning-log.pdf", move || learning_log_pdf(&d)).await)
 }
 
-pub fn certificate_pdf(d: &ExportData) -> Vec<u8> {
-    let mut doc = Document::new(&format!("Certificate of completion: {}", d.name));
+pub fn certificate_pdf(d: &ExportData) -> anyhow::Result<Vec<u8>> {
+    let mut doc = Document::new(&format!("Certificate of completion: {}", d.name))?;
     doc.space(120.0);
     doc.paragraph("Certificate of completion", pdf::TITLE);
     doc.space(20.0);
     doc.paragraph(
         &format!("This certifies that {} of {}", d.name, d.setting),
-        pdf::HEADING,
+        pdf::LEAD,
     );
     doc.paragraph("has completed all six modules of the Tandem SEND continuing professional development programme:", pdf::BODY);
     for m in &d.modules_completed {
@@ -201,7 +220,7 @@ pub fn certificate_pdf(d: &ExportData) -> Vec<u8> {
     doc.space(12.0);
     doc.paragraph(
         &format!("CPD time: {}", describe_minutes(d.cpd_minutes)),
-        pdf::HEADING,
+        pdf::LEAD,
     );
     doc.paragraph(app::progress::CPD_BASIS, pdf::BODY);
     doc.paragraph(
@@ -217,11 +236,7 @@ pub async fn certificate_download(
 ) -> Result<Response, AppError> {
     let d = data(&state, &asker).await?;
     if d.course_complete() {
-        return Ok(download(
-            "application/pdf",
-            "tandem-certificate.pdf",
-            certificate_pdf(&d),
-        ));
+        return Ok(pdf_file("tandem-certificate.pdf", move || certificate_pdf(&d)).await);
     }
     Ok((
         StatusCode::CONFLICT,

@@ -2,7 +2,7 @@
 //! member's evidence pack (PDF) with only what they submitted. Both check the role with
 //! the same guard as the server functions, and the evidence pack is audited.
 
-use crate::export::{cell, download};
+use crate::export::{cell, download, pdf_file};
 use crate::pdf::{self, Document};
 use app::api::staff::{dashboard_rows, member_view, SubmittedItem};
 use app::error::AppError;
@@ -86,8 +86,8 @@ pub fn evidence_pdf(
     items: &[SubmittedItem],
     generated_at: i64,
     zone: &Zone,
-) -> Vec<u8> {
-    let mut doc = Document::new(&format!("Evidence pack: {}", row.name));
+) -> anyhow::Result<Vec<u8>> {
+    let mut doc = Document::new(&format!("Evidence pack: {}", row.name))?;
     doc.paragraph(&format!("CPD evidence pack: {}", row.name), pdf::TITLE);
     for line in [
         format!("Setting: {setting} ({})", row.sector.label()),
@@ -108,7 +108,7 @@ pub fn evidence_pdf(
     }
     for e in items {
         doc.space(6.0);
-        doc.paragraph(&e.question, pdf::HEADING);
+        doc.paragraph(&e.question, pdf::SUBHEADING);
         doc.paragraph(
             &format!(
                 "Module {}: {} · {} · {} · {} · submitted {}",
@@ -145,15 +145,10 @@ pub async fn evidence_download(
 ) -> Result<Response, AppError> {
     let me = asker.require(SENCO)?;
     let view = member_view(&state.db, &state.course, &me, id, Access::ExportedEvidence).await?;
-    Ok(download(
-        "application/pdf",
-        &format!("tandem-evidence-{}.pdf", view.row.id),
-        evidence_pdf(
-            &view.row,
-            &me.setting_name,
-            &view.submitted,
-            app::store::now(),
-            &me.zone,
-        ),
-    ))
+    let now = app::store::now();
+    let filename = format!("tandem-evidence-{}.pdf", view.row.id);
+    Ok(pdf_file(&filename, move || {
+        evidence_pdf(&view.row, &me.setting_name, &view.submitted, now, &me.zone)
+    })
+    .await)
 }

@@ -160,7 +160,8 @@ async fn a_senco_never_sees_the_draft_that_follows_a_submission() {
         .get(&format!("/staff/{sam_id}/evidence.pdf"), Some(&senco))
         .await;
     assert_eq!(pdf.status, StatusCode::OK);
-    assert!(pdf.body.contains("Submitted words") && !pdf.body.contains("Private second thoughts"));
+    let text = pdf_text(&pdf.bytes);
+    assert!(text.contains("Submitted words") && !text.contains("Private second thoughts"));
     // Taken back to draft, it cannot be decided on.
     let r = act(&app, &senco, 1, "reviewed", "").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -20,6 +20,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as sent, for binary downloads (PDFs).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -71,6 +73,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -162,6 +165,30 @@ impl TestApp {
         reply.session_cookie().expect("a session cookie")
     }
 
+    /// Marks every section of the course complete for the person signed in with `cookie`.
+    pub async fn complete_every_section(&self, cookie: &str) {
+        let keys: Vec<String> = self
+            .state
+            .course
+            .sections()
+            .map(|(_, s)| s.key.clone())
+            .collect();
+        for (i, key) in keys.iter().enumerate() {
+            let r = self
+                .call(
+                    "progress/record",
+                    &[
+                        ("op_id", &format!("00000000-0000-4000-8000-{:012}", 900 + i)),
+                        ("section_key", key),
+                        ("kind", "completed"),
+                    ],
+                    Some(cookie),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{key}: {}", r.body);
+        }
+    }
+
     pub async fn user_id(&self, email: &str) -> i64 {
         let row: (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
             .bind(email)
@@ -217,4 +244,12 @@ pub fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The text a reader gets out of a PDF (through its fonts' ToUnicode maps), with runs of
+/// white space, line and page breaks among them, as single spaces.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
+    let text = pdf_extract::extract_text_from_mem(pdf).expect("the PDF's text");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
