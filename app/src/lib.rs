@@ -1,5 +1,13 @@
 //! Tandem's pages, components and server functions, shared by the server (feature `ssr`)
 //! and the browser (feature `hydrate`).
+//!
+//! Owns: what people see (`pages`, `components`), the rules with no I/O (`model`, `log`,
+//! `progress`, `review`, `oversight`, `validate`, `zone`), and, on the server only, the
+//! server functions (`api`: who is asking → validate → store → reply), the SQL (`store`)
+//! and the request-scoped helpers (`server`: the guard, passwords, cookies, the shell).
+//! Must not: reach the database or the file system outside `store`/`server` (both `ssr`
+//! only), let a server function skip `server::guard::require`, or put anything in the
+//! browser build that only the server needs (it all ships in the wasm).
 
 pub mod api;
 pub mod components;

@@ -96,6 +96,37 @@ test("an admin changes a member's role", async ({ page }) => {
   await expect(page.getByLabel("Role for Ella Hughes")).toHaveValue("practitioner");
 });
 
+test("an admin sets the setting's time zone by keyboard, and a wrong one is refused", async ({ page }) => {
+  await signIn(page, ADMIN);
+  await open(page, "/admin");
+  const zone = page.getByLabel("Time zone");
+  await expect(zone).toHaveValue("Europe/London");
+  await zone.focus();
+  await zone.selectOption("Asia/Singapore");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Save time zone" })).toBeFocused();
+  // The page loads afresh so every date on it is in the new zone.
+  await Promise.all([page.waitForEvent("framenavigated"), page.keyboard.press("Enter")]);
+  await waitForHydration(page);
+  await expect(page.getByLabel("Time zone")).toHaveValue("Asia/Singapore");
+  await expectAccessible(page, "admin page after a time zone change");
+  // A name that is not a time zone (a tampered form) is refused in words, beside the field.
+  const refused = await page.request.post("/api/admin/time_zone", {
+    form: { time_zone: "Mars/Olympus_Mons" },
+    headers: { Accept: "application/json", Origin: new URL(page.url()).origin },
+  });
+  expect(refused.status()).toBe(422);
+  expect(await refused.text()).toContain("Choose a time zone from the list");
+  // Put it back for the other tests.
+  await page.getByLabel("Time zone").selectOption("Europe/London");
+  await Promise.all([
+    page.waitForEvent("framenavigated"),
+    page.getByRole("button", { name: "Save time zone" }).click(),
+  ]);
+  await waitForHydration(page);
+  await expect(page.getByLabel("Time zone")).toHaveValue("Europe/London");
+});
+
 test("a practitioner is refused the admin page", async ({ page }) => {
   await signIn(page, SAM);
   await expect(page.getByRole("link", { name: "Staff and invites" })).toHaveCount(0);

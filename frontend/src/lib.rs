@@ -1,4 +1,5 @@
 //! The browser entry point: hydrates the server-rendered page. Everything else is in `app`.
+//! Must not grow: whatever is added here ships to every device in the wasm.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -1,5 +1,11 @@
 //! The Tandem server: configuration, the HTTP router and its middleware, and the
 //! command-line operations an IT lead runs without the UI.
+//!
+//! Owns: the `tandem` binary, startup (migrations, content, demo data), the router and
+//! middleware (session, origin check, headers, compression, request logs), the downloads
+//! (CSV, JSON, PDF), email digests and housekeeping.
+//! Must not: decide who may see what itself (downloads use `app::server::guard::Asker`,
+//! the same rule as the server functions) or write SQL that belongs in `app::store`.
 
 pub mod cli;
 pub mod demo;

@@ -1,7 +1,7 @@
 //! The setting admin's server functions: each refuses the wrong people.
 
 mod common;
-use app::model::{Member, Role, Sector};
+use app::model::{Member, Role};
 use common::*;
 use http::StatusCode;
 
@@ -82,20 +82,9 @@ async fn an_admin_lists_staff_and_changes_a_role() {
 #[tokio::test]
 async fn an_admin_cannot_touch_another_settings_staff() {
     let app = TestApp::new().await;
-    let other = app::store::settings::create(&app.state.db, "Riverside College", Sector::Post16)
+    let stranger = app
+        .person_elsewhere("t@riverside.example", Role::Practitioner)
         .await
-        .unwrap();
-    let stranger = app::store::users::NewUser {
-        email: "t@riverside.example",
-        display_name: "T",
-        password_hash: "x",
-        role: Role::Practitioner,
-        setting_id: other,
-        sector: Sector::Post16,
-    };
-    let stranger = app::store::users::create(&app.state.db, &stranger)
-        .await
-        .unwrap()
         .to_string();
     let admin = app.sign_in(ADMIN).await;
     let reply = app

@@ -87,7 +87,11 @@ async fn only_an_admin_sets_the_time_zone_and_only_to_a_real_one() {
         .person_elsewhere("head@riverside.example", app::model::Role::Admin)
         .await;
     let r = app
-        .call("admin/time_zone", &[("time_zone", "Asia/Singapore")], Some(&admin))
+        .call(
+            "admin/time_zone",
+            &[("time_zone", "Asia/Singapore")],
+            Some(&admin),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     let zones: Vec<(i64, String)> = sqlx::query_as(
@@ -117,7 +121,11 @@ async fn a_digest_dates_a_late_submission_by_the_recipients_day() {
         at: JUNE_NIGHT,
         time_zone: "Europe/London".into(),
     };
-    let (_, body) = server::mail::compose(&app.state.course, &[line.clone()], "https://t.example");
+    let (_, body) = server::mail::compose(
+        &app.state.course,
+        std::slice::from_ref(&line),
+        "https://t.example",
+    );
     assert!(body.contains("(1 July 2026)"), "{body}");
     let utc = app::store::digest::DigestLine {
         time_zone: "UTC".into(),

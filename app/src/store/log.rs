@@ -304,37 +304,20 @@ pub async fn list(
     user_id: i64,
     filters: &Filters<'_>,
 ) -> Result<Vec<EntryRow>, sqlx::Error> {
-    let mut sql = format!("SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = ?");
-    let fts = fts_query(user_id, filters.words);
-    if fts.is_some() {
-        sql.push_str(
-            " AND e.rowid IN (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ?)",
-        );
-    }
-    if filters.module.is_some() {
-        sql.push_str(" AND instr(e.section_key, ? || '.') = 1");
-    }
-    if filters.kind.is_some() {
-        sql.push_str(" AND e.kind = ?");
-    }
-    if filters.status.is_some() {
-        sql.push_str(" AND e.status = ?");
-    }
-    sql.push_str(" ORDER BY e.updated_at DESC, e.section_key, e.prompt_key");
-    let mut query = sqlx::query_as(&sql).bind(user_id);
-    if let Some(fts) = fts {
-        query = query.bind(fts);
-    }
-    if let Some(module) = filters.module {
-        query = query.bind(module.to_string());
-    }
-    if let Some(kind) = filters.kind {
-        query = query.bind(kind.as_str());
-    }
-    if let Some(status) = filters.status {
-        query = query.bind(status.as_str());
-    }
-    query.fetch_all(db).await
+    let select = format!("SELECT {ENTRY_COLUMNS} FROM log_entries e");
+    super::filter::Filtered::new(&select)
+        .and("e.user_id = ?", Some(user_id))
+        .and(
+            "e.rowid IN (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ?)",
+            fts_query(user_id, filters.words),
+        )
+        .and("instr(e.section_key, ? || '.') = 1", filters.module)
+        .and("e.kind = ?", filters.kind.map(|k| k.as_str()))
+        .and("e.status = ?", filters.status.map(|s| s.as_str()))
+        .then("ORDER BY e.updated_at DESC, e.section_key, e.prompt_key")
+        .build_query_as()
+        .fetch_all(db)
+        .await
 }
 
 /// An entry of this person's (None for anyone else's).

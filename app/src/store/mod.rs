@@ -2,6 +2,7 @@
 //! server functions stay short and a different database would be a contained change.
 
 pub mod digest;
+pub mod filter;
 pub mod invites;
 pub mod log;
 pub mod oversight;

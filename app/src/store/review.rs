@@ -37,33 +37,20 @@ pub async fn queue(
     setting_id: i64,
     filters: &QueueFilters<'_>,
 ) -> Result<Vec<QueueRow>, sqlx::Error> {
-    let mut sql = String::from(
+    super::filter::Filtered::new(
         "SELECT e.id, u.id AS author_id, u.display_name AS author, u.sector, e.section_key, e.prompt_key, e.kind,
                 e.submitted_at, (SELECT COUNT(*) FROM submissions s WHERE s.entry_id = e.id) AS times_submitted
-         FROM log_entries e JOIN users u ON u.id = e.user_id
-         WHERE u.setting_id = ? AND e.status = 'submitted'",
-    );
-    if filters.author_id.is_some() {
-        sql.push_str(" AND u.id = ?");
-    }
-    if filters.module.is_some() {
-        sql.push_str(" AND instr(e.section_key, ? || '.') = 1");
-    }
-    if filters.sector.is_some() {
-        sql.push_str(" AND u.sector = ?");
-    }
-    sql.push_str(" ORDER BY e.submitted_at, e.id");
-    let mut query = sqlx::query_as(&sql).bind(setting_id);
-    if let Some(author) = filters.author_id {
-        query = query.bind(author);
-    }
-    if let Some(module) = filters.module {
-        query = query.bind(module.to_string());
-    }
-    if let Some(sector) = filters.sector {
-        query = query.bind(sector.as_str());
-    }
-    query.fetch_all(db).await
+         FROM log_entries e JOIN users u ON u.id = e.user_id",
+    )
+    .and("u.setting_id = ?", Some(setting_id))
+    .and_sql("e.status = 'submitted'")
+    .and("u.id = ?", filters.author_id)
+    .and("instr(e.section_key, ? || '.') = 1", filters.module)
+    .and("u.sector = ?", filters.sector.map(|s| s.as_str()))
+    .then("ORDER BY e.submitted_at, e.id")
+    .build_query_as()
+    .fetch_all(db)
+    .await
 }
 
 /// A submitted entry as its SENCo may see it: the latest submitted text, not the draft.

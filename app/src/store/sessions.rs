@@ -83,22 +83,13 @@ pub async fn delete_others(db: &Db, user_id: i64, keep_token: &str) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Role, Sector};
-    use crate::store::{settings, test_db, users};
+    use crate::model::Role;
+    use crate::store::test_db;
 
     async fn user(db: &Db) -> i64 {
-        let s = settings::create(db, "Acorn Nursery", Sector::EarlyYears)
+        test_db::person(db, "a@acorn.org", Role::Practitioner, None)
             .await
-            .unwrap();
-        let new = users::NewUser {
-            email: "a@acorn.org",
-            display_name: "Ade",
-            password_hash: "h",
-            role: Role::Practitioner,
-            setting_id: s,
-            sector: Sector::EarlyYears,
-        };
-        users::create(db, &new).await.unwrap()
+            .1
     }
 
     #[tokio::test]
