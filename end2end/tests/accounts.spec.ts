@@ -99,7 +99,7 @@ test("an admin changes a member's role", async ({ page }) => {
 test("an admin sets the setting's time zone by keyboard, and a wrong one is refused", async ({ page }) => {
   await signIn(page, ADMIN);
   await open(page, "/admin");
-  const zone = page.getByLabel("Time zone");
+  const zone = page.getByLabel("Your setting's time zone");
   await expect(zone).toHaveValue("Europe/London");
   await zone.focus();
   await zone.selectOption("Asia/Singapore");
@@ -108,7 +108,7 @@ test("an admin sets the setting's time zone by keyboard, and a wrong one is refu
   // The page loads afresh so every date on it is in the new zone.
   await Promise.all([page.waitForEvent("framenavigated"), page.keyboard.press("Enter")]);
   await waitForHydration(page);
-  await expect(page.getByLabel("Time zone")).toHaveValue("Asia/Singapore");
+  await expect(page.getByLabel("Your setting's time zone")).toHaveValue("Asia/Singapore");
   await expectAccessible(page, "admin page after a time zone change");
   // A name that is not a time zone (a tampered form) is refused in words, beside the field.
   const refused = await page.request.post("/api/admin/time_zone", {
@@ -118,13 +118,13 @@ test("an admin sets the setting's time zone by keyboard, and a wrong one is refu
   expect(refused.status()).toBe(422);
   expect(await refused.text()).toContain("Choose a time zone from the list");
   // Put it back for the other tests.
-  await page.getByLabel("Time zone").selectOption("Europe/London");
+  await page.getByLabel("Your setting's time zone").selectOption("Europe/London");
   await Promise.all([
     page.waitForEvent("framenavigated"),
     page.getByRole("button", { name: "Save time zone" }).click(),
   ]);
   await waitForHydration(page);
-  await expect(page.getByLabel("Time zone")).toHaveValue("Europe/London");
+  await expect(page.getByLabel("Your setting's time zone")).toHaveValue("Europe/London");
 });
 
 test("a practitioner is refused the admin page", async ({ page }) => {

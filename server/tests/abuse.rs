@@ -180,6 +180,11 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             Who::Admin,
             &[("user_id", "4"), ("active", "true")],
         ),
+        f(
+            "admin/time_zone",
+            Who::Admin,
+            &[("time_zone", "Europe/London")],
+        ),
     ]
 }
 

@@ -314,7 +314,7 @@ fn TimeZoneForm() -> impl IntoView {
             <ActionForm action=action>
                 <SelectField
                     name="time_zone"
-                    label="Time zone"
+                    label="Your setting's time zone"
                     hint="Dates in Tandem, its downloads and its emails are days in this time zone, for everyone in your setting."
                     options
                     selected=current
