@@ -80,6 +80,24 @@ fn HintAndError(
     }
 }
 
+/// A form control's frame: the label, the hint and the inline error above the control.
+#[component]
+fn FieldFrame(
+    name: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+    error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:field-has-error=move || error.get().is_some()>
+            <label for=name class="field-label">{label}</label>
+            <HintAndError name hint error/>
+            {children()}
+        </div>
+    }
+}
+
 /// A text input with its label, optional hint and inline error.
 #[component]
 pub fn TextField(
@@ -95,9 +113,7 @@ pub fn TextField(
 ) -> impl IntoView {
     let has_error = move || error.get().is_some();
     view! {
-        <div class="field" class:field-has-error=has_error>
-            <label for=name class="field-label">{label}</label>
-            <HintAndError name hint error/>
+        <FieldFrame name label hint error>
             <input
                 id=name
                 name=name
@@ -109,7 +125,7 @@ pub fn TextField(
                 aria-describedby=move || described_by(name, hint.is_some(), has_error())
                 aria-invalid=move || has_error().then_some("true")
             />
-        </div>
+        </FieldFrame>
     }
 }
 
@@ -126,9 +142,7 @@ pub fn SelectField(
 ) -> impl IntoView {
     let has_error = move || error.get().is_some();
     view! {
-        <div class="field" class:field-has-error=has_error>
-            <label for=name class="field-label">{label}</label>
-            <HintAndError name hint error/>
+        <FieldFrame name label hint error>
             <select
                 id=name
                 name=name
@@ -144,7 +158,7 @@ pub fn SelectField(
                     })
                     .collect_view()}
             </select>
-        </div>
+        </FieldFrame>
     }
 }
 
