@@ -15,7 +15,9 @@ pub mod users;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 pub type Db = SqlitePool;
@@ -81,13 +83,25 @@ pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Sqlite>,
     // Dropped after `tx` (fields drop in order), so a rollback finishes before the next
     // writer's turn.
-    _turn: tokio::sync::MutexGuard<'static, ()>,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
 }
 
-static WRITER_TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// The writers' queue of one database file. Each database has its own, so that separate
+/// databases (every test has one) never wait on each other.
+fn turn_of(db: &Db) -> Arc<tokio::sync::Mutex<()>> {
+    type Turns = HashMap<std::path::PathBuf, Arc<tokio::sync::Mutex<()>>>;
+    static TURNS: LazyLock<std::sync::Mutex<Turns>> = LazyLock::new(Default::default);
+    let file = db.connect_options().get_filename().to_path_buf();
+    TURNS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .entry(file)
+        .or_default()
+        .clone()
+}
 
 pub async fn write(db: &Db) -> Result<WriteTx, sqlx::Error> {
-    let turn = WRITER_TURN.lock().await;
+    let turn = turn_of(db).lock_owned().await;
     let tx = db.begin_with("BEGIN IMMEDIATE").await?;
     Ok(WriteTx { tx, _turn: turn })
 }
