@@ -25,12 +25,12 @@ test: tools lint unit build e2e
 
 lint:
 	@$(ENV) cargo fmt --all -- --check
-	@$(ENV) cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+	@$(ENV) cargo clippy -p domain -p services -p app -p server --features app/ssr --all-targets -- -D warnings
 	@$(ENV) cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Tests build in release mode so they reuse the dependencies `make build` compiled.
 unit:
-	@$(ENV) cargo test --release -p app --features ssr
+	@$(ENV) cargo test --release -p domain -p services -p app --features domain/ssr,app/ssr
 	@$(ENV) cargo test --release -p server
 	@node --test end2end/unit/
 

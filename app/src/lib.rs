@@ -1,33 +1,23 @@
 //! Tandem's pages, components and server functions, shared by the server (feature `ssr`)
 //! and the browser (feature `hydrate`).
 //!
-//! Owns: what people see (`pages`, `components`), the rules with no I/O (`model`, `log`,
-//! `progress`, `review`, `oversight`, `validate`, `zone`), and, on the server only, the
-//! server functions (`api`: who is asking → validate → store → reply), the SQL (`store`)
-//! and the request-scoped helpers (`server`: the guard, passwords, cookies, the shell).
-//! Must not: reach the database or the file system outside `store`/`server` (both `ssr`
-//! only), let a server function skip `server::guard::require`, or put anything in the
-//! browser build that only the server needs (it all ships in the wasm).
+//! Owns: what people see (`pages`, `components`), the offline outbox's browser side
+//! (`offline`), the signed-in person on the page (`session`), the server functions (`api`:
+//! who is asking → validate → a `services` call → reply) and, on the server only, the
+//! request-scoped helpers (`server`: the shared state, the guard, cookies).
+//! Must not: hold SQL or file access (that is `services`, server only), hold rules a page
+//! and the server must agree on (that is `domain`), let a server function skip
+//! `server::guard::require`, or put anything in the browser build that only the server
+//! needs (it all ships in the wasm).
 
 pub mod api;
 pub mod components;
-pub mod content;
-pub mod error;
-pub mod log;
-pub mod model;
 pub mod offline;
-pub mod oversight;
 pub mod pages;
-pub mod progress;
-pub mod review;
 pub mod session;
-pub mod validate;
-pub mod zone;
 
 #[cfg(feature = "ssr")]
 pub mod server;
-#[cfg(feature = "ssr")]
-pub mod store;
 
 use components::{Footer, Header, SkipLink};
 use leptos::prelude::*;
@@ -43,8 +33,8 @@ use pages::{
     facilitator::FacilitatorPage,
     home::HomePage,
     join::JoinPage,
-    log::{EntryPage, LogPage},
-    log_print::LogPrintPage,
+    learning_log::{EntryPage, LogPage},
+    learning_log_print::LogPrintPage,
     profile::ProfilePage,
     review::{ReviewEntryPage, ReviewQueuePage},
     sign_in::SignInPage,
@@ -68,7 +58,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     set_content_security_policy();
     let _ = options;
     // Every shell URL names this build, so a device never mixes one build's page with
-    // another's code (see `server/shell.rs`).
+    // another's code (see `services/src/shell.rs`).
     view! {
         <!DOCTYPE html>
         <html
@@ -107,7 +97,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// versioned URLs).
 #[cfg(feature = "ssr")]
 #[component]
-fn HydrationScripts(shell: std::sync::Arc<server::shell::Shell>) -> impl IntoView {
+fn HydrationScripts(shell: std::sync::Arc<services::shell::Shell>) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
     let js = shell.url("/pkg/tandem.js");
     let wasm = shell.url("/pkg/tandem_bg.wasm");

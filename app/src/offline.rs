@@ -11,7 +11,7 @@
 //! argument with `#[server(rename = "old_name")]` (the tests below pin them).
 
 use crate::api::course::RecordProgress;
-use crate::error::AppError;
+use domain::error::AppError;
 #[cfg(feature = "hydrate")]
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -470,7 +470,7 @@ pub fn clock(ms: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::log::{SaveAnswer, SaveReply};
+    use crate::api::learning_log::{SaveAnswer, SaveReply};
 
     /// Writes already queued on devices carry these names: the outbox rules
     /// (`public/outbox-core.js`) chain saves by them, and the server must keep reading them.
@@ -513,7 +513,7 @@ mod tests {
         let reply = serde_json::to_value(SaveReply {
             entry_id: "e".into(),
             rev: 2,
-            status: crate::log::EntryStatus::Draft,
+            status: domain::learning_log::EntryStatus::Draft,
             conflict: None,
         })
         .unwrap();

@@ -3,7 +3,7 @@
 //! The server writes the person into the page as JSON (see `shell`); the browser reads it
 //! back before hydrating, so both render the same header without an extra request.
 
-use crate::model::Me;
+use domain::model::Me;
 use leptos::prelude::*;
 
 pub const ME_SCRIPT_ID: &str = "tandem-me";
@@ -21,7 +21,7 @@ pub fn use_me() -> RwSignal<Option<Me>> {
 pub fn local_date(unix: i64) -> String {
     use_me().with_untracked(|me| match me {
         Some(me) => me.zone.date(unix),
-        None => crate::zone::Zone::default().date(unix),
+        None => domain::zone::Zone::default().date(unix),
     })
 }
 
@@ -60,7 +60,7 @@ pub fn hard_navigate(url: &str) {
 }
 
 /// Applies reading preferences to the page at once, without a reload.
-pub fn apply_preferences(prefs: &crate::model::Preferences) {
+pub fn apply_preferences(prefs: &domain::model::Preferences) {
     #[cfg(feature = "hydrate")]
     if let Some(root) = document().document_element() {
         root.set_class_name(&prefs.html_classes());

@@ -184,7 +184,7 @@ impl ServeArgs {
                  Put it behind HTTPS and set TANDEM_PUBLIC_URL=https://…, listen on 127.0.0.1 only, or (on a closed network) set TANDEM_ALLOW_INSECURE_HTTP=true."
             ));
         }
-        if self.public_url.is_some() && app::server::network::origin_of(&public).is_none() {
+        if self.public_url.is_some() && services::network::origin_of(&public).is_none() {
             return Err(format!(
                 "TANDEM_PUBLIC_URL {public:?} is not a URL like https://tandem.school.uk"
             ));

@@ -1,9 +1,9 @@
 //! Demo data for trying Tandem out: one setting with an admin, a SENCo and two
 //! practitioners in different sectors.
 
-use app::model::{Role, Sector};
-use app::server::password;
-use app::store::{settings, users, Db};
+use domain::model::{Role, Sector};
+use services::password;
+use services::store::{settings, users, Db};
 
 pub const DEMO_PASSWORD: &str = "tandem-demo-2026";
 pub const SETTING_NAME: &str = "Oakfield Primary School and Nursery";

@@ -2,11 +2,11 @@
 //! submitted entries waiting for review. Deterministic (a fixed seed), so figures compare
 //! across runs.
 
-use app::content::Course;
-use app::model::{Role, Sector};
-use app::server::password;
-use app::store::{now, settings, Db};
+use domain::content::Course;
+use domain::model::{Role, Sector};
 use rand::{rngs::StdRng, Rng, SeedableRng};
+use services::password;
+use services::store::{now, settings, Db};
 
 pub const SENCO_EMAIL: &str = "senco@large.example";
 
@@ -28,12 +28,12 @@ pub async fn large_setting(
         .map(|(_, s)| {
             (
                 s.key.as_str(),
-                s.kind == app::content::SectionKind::Reflection,
+                s.kind == domain::content::SectionKind::Reflection,
             )
         })
         .collect();
     let t0 = now() - 120 * 86_400;
-    let mut tx = app::store::write(db).await?;
+    let mut tx = services::store::write(db).await?;
     let insert_user = "INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     sqlx::query(insert_user)
         .bind(SENCO_EMAIL)

@@ -1,6 +1,6 @@
 //! Clearing out what is no longer needed, once an hour while the server runs.
 
-use app::store::{now, Db};
+use services::store::{now, Db};
 use std::time::Duration;
 
 /// How long a write's first answer is kept for its repeats. A device sends its outbox as
@@ -12,7 +12,7 @@ pub const OUTCOMES_KEPT_SECS: i64 = 90 * 24 * 60 * 60;
 /// the rows deleted.
 pub async fn sweep(db: &Db) -> Result<u64, sqlx::Error> {
     let at = now();
-    let mut tx = app::store::write(db).await?;
+    let mut tx = services::store::write(db).await?;
     let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
         .bind(at)
         .execute(&mut *tx)
@@ -23,7 +23,7 @@ pub async fn sweep(db: &Db) -> Result<u64, sqlx::Error> {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    let counters = app::store::rate_limit::sweep(&mut tx, at).await?;
+    let counters = services::store::rate_limit::sweep(&mut tx, at).await?;
     tx.commit().await?;
     Ok(sessions + outcomes + counters)
 }

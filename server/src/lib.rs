@@ -5,18 +5,15 @@
 //! middleware (session, origin check, headers, compression, request logs), the downloads
 //! (CSV, JSON, PDF), email digests and housekeeping.
 //! Must not: decide who may see what itself (downloads use `app::server::guard::Asker`,
-//! the same rule as the server functions) or write SQL that belongs in `app::store`.
+//! the same rule as the server functions) or write SQL that belongs in `services::store`.
 
 pub mod cli;
 pub mod demo;
-pub mod export;
+pub mod downloads;
 pub mod generate;
 pub mod housekeeping;
-pub mod mail;
 pub mod middleware;
-pub mod pdf;
 pub mod router;
-pub mod staff_export;
 
 use app::server::AppState;
 use leptos::prelude::LeptosOptions;
@@ -25,14 +22,14 @@ use leptos::prelude::LeptosOptions;
 /// The course is loaded before the database is touched, so a content mistake stops
 /// startup with nothing changed.
 pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
-    let course = app::content::load::load_course(&config.content_dir)?;
+    let course = services::content::load_course(&config.content_dir)?;
     ensure_parent_dir(&config.database_url)?;
-    let shell = app::server::shell::Shell::load(std::path::Path::new(&config.site_root))?;
+    let shell = services::shell::Shell::load(std::path::Path::new(&config.site_root))?;
     // Migrations may take a while on a large database; serving has a time limit per request.
-    let migrating = app::store::connect(&config.database_url, None).await?;
-    app::store::migrate(&migrating).await?;
+    let migrating = services::store::connect(&config.database_url, None).await?;
+    services::store::migrate(&migrating).await?;
     migrating.close().await;
-    let db = app::store::connect(&config.database_url, config.statement_limit).await?;
+    let db = services::store::connect(&config.database_url, config.statement_limit).await?;
     Ok(AppState {
         db,
         leptos_options: leptos_options(&config.site_root),
@@ -52,7 +49,7 @@ pub struct Config {
     pub site_root: String,
     pub secure_cookies: bool,
     pub public_origin: Option<String>,
-    pub trusted_proxies: Vec<app::server::network::Cidr>,
+    pub trusted_proxies: Vec<services::network::Cidr>,
     /// How long one request may hold a database connection (None for command-line jobs).
     pub statement_limit: Option<std::time::Duration>,
 }
@@ -101,9 +98,9 @@ fn ensure_parent_dir(database_url: &str) -> anyhow::Result<()> {
 
 /// Sections, minutes and words of each module (for `tandem content` and the closing notes
 /// of content changes). Words are those a School age reader reads.
-pub fn content_report(course: &app::content::Course) -> String {
-    use app::content::{Section, MINUTES_PER_LOG_ANSWER, WORDS_PER_MINUTE};
-    use app::model::Sector;
+pub fn content_report(course: &domain::content::Course) -> String {
+    use domain::content::{Section, MINUTES_PER_LOG_ANSWER, WORDS_PER_MINUTE};
+    use domain::model::Sector;
     let words = |sections: &mut dyn Iterator<Item = &Section>| {
         sections.fold([0u32; 3], |mut sum, s| {
             for (i, sector) in Sector::ALL.into_iter().enumerate() {

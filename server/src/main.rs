@@ -1,10 +1,10 @@
 use anyhow::Context;
-use app::model::{Role, Sector};
-use app::store::{settings, users};
-use app::validate;
 use axum::serve::ListenerExt;
 use clap::Parser;
+use domain::model::{Role, Sector};
+use domain::validate;
 use server::cli::{Cli, Command, ServeArgs, SettingCommand, UserCommand};
+use services::store::{settings, users};
 use std::io::BufRead;
 use std::net::SocketAddr;
 
@@ -30,7 +30,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(config, args).await,
         Command::Content => {
-            let course = app::content::load::load_course(&cli.content_dir)?;
+            let course = services::content::load_course(&cli.content_dir)?;
             print!("{}", server::content_report(&course));
             Ok(())
         }
@@ -97,10 +97,10 @@ async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
         public_origin: args
             .public_url
             .as_deref()
-            .and_then(app::server::network::origin_of),
-        trusted_proxies: app::server::network::parse_trusted(&args.trusted_proxies)
+            .and_then(services::network::origin_of),
+        trusted_proxies: services::network::parse_trusted(&args.trusted_proxies)
             .map_err(|e| anyhow::anyhow!("TANDEM_TRUSTED_PROXIES: {e}"))?,
-        statement_limit: Some(app::store::REQUEST_LIMIT),
+        statement_limit: Some(services::store::REQUEST_LIMIT),
         ..config
     };
     let state = server::prepare(&config).await?;
@@ -116,9 +116,9 @@ async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
             let _ = tcp.set_nodelay(true);
         });
     if let Some(url) = &args.smtp_url {
-        let mailer = server::mail::Mailer::new(url, &args.mail_from, &args.public_url())?;
+        let mailer = services::mail::Mailer::new(url, &args.mail_from, &args.public_url())?;
         let every = std::time::Duration::from_secs(args.digest_minutes * 60);
-        server::mail::spawn(state.db.clone(), state.course.clone(), mailer, every);
+        services::mail::spawn(state.db.clone(), state.course.clone(), mailer, every);
         tracing::info!(minutes = args.digest_minutes, "email digests on");
     }
     server::housekeeping::spawn(state.db.clone());
@@ -178,7 +178,7 @@ async fn add_user(
     std::io::stdin().lock().read_line(&mut password)?;
     let password = validate::new_password(password.trim_end_matches(['\r', '\n']))
         .map_err(anyhow::Error::msg)?;
-    let hash = app::server::password::hash(password)
+    let hash = services::password::hash(password)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let new_user = users::NewUser {

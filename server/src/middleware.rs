@@ -4,7 +4,6 @@
 use app::server::{
     cookies::session_token,
     guard::{Viewer, PERSON_HEADER},
-    network::foreign_request,
     AppState,
 };
 use axum::{
@@ -14,6 +13,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use services::network::foreign_request;
 
 /// Resolves the session cookie once per request and stores the viewer in the request's
 /// extensions, where `app::server::guard` reads it.
@@ -32,10 +32,10 @@ pub async fn resolve_session(
         .and_then(|cookies| session_token(cookies, state.secure_cookies));
     let mut viewer = Viewer::default();
     if let (true, Some(token)) = (wants_viewer, token) {
-        match app::store::sessions::resolve(&state.db, &token).await {
+        match services::store::sessions::resolve(&state.db, &token).await {
             Ok(me) => {
                 viewer = Viewer {
-                    session_tag: me.as_ref().map(|_| app::store::sessions::tag(&token)),
+                    session_tag: me.as_ref().map(|_| services::store::sessions::tag(&token)),
                     me,
                     token: Some(token),
                 }

@@ -7,12 +7,15 @@ use app::{shell, App};
 use axum::{
     body::Body,
     extract::{Request, State},
+    http::header::{HeaderValue, RETRY_AFTER},
     http::StatusCode,
-    response::IntoResponse,
+    response::{IntoResponse, Response},
     routing::get,
     Router,
 };
+use domain::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use tower_http::{
     compression::{CompressionLayer, CompressionLevel},
@@ -93,22 +96,45 @@ pub fn router(state: AppState) -> Router {
 
 /// Files made for the person asking: their own data, and a SENCo's downloads.
 fn downloads() -> Router<AppState> {
-    use crate::{export, staff_export};
+    use crate::downloads;
     Router::new()
-        .route("/log/export.json", get(export::json))
-        .route("/log/export.csv", get(export::csv_download))
-        .route("/log/learning-log.pdf", get(export::pdf_download))
-        .route("/log/certificate.pdf", get(export::certificate_download))
-        .route("/staff/progress.csv", get(staff_export::progress_download))
+        .route("/log/export.json", get(downloads::json))
+        .route("/log/export.csv", get(downloads::csv_download))
+        .route("/log/learning-log.pdf", get(downloads::pdf_download))
+        .route("/log/certificate.pdf", get(downloads::certificate_download))
+        .route("/staff/progress.csv", get(downloads::progress_download))
         .route(
             "/staff/{id}/evidence.pdf",
-            get(staff_export::evidence_download),
+            get(downloads::evidence_download),
         )
-        .route_layer(axum::middleware::from_fn(export::sign_in_first))
+        .route_layer(axum::middleware::from_fn(downloads::sign_in_first))
 }
 
-async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+/// Runs a server function. A refusal leaves Leptos as a 500 carrying the error's words; its
+/// proper status (`AppError::status`) and `Retry-After` are set here, the one place that
+/// turns a server function's `AppError` into HTTP.
+async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let response = handle_server_fns_with_context(move || provide_context(state.clone()), request)
+        .await
+        .into_response();
+    if !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // An error is a few hundred bytes of JSON; anything unreadable stays a 500.
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(seconds) = error.retry_after() {
+            parts
+                .headers
+                .insert(RETRY_AFTER, HeaderValue::from_static(seconds));
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The files that carry the build id (the service worker, the offline layer, the offline
@@ -124,7 +150,7 @@ async fn shell_file(State(state): State<AppState>, uri: axum::http::Uri) -> impl
 
 /// For load balancers and uptime checks: answers 200 only when the database answers.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match sqlx::query("SELECT 1").execute(&state.db).await {
+    match sqlx::query("SELECT 1").execute(state.db.pool()).await {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(error) => {
             tracing::error!(%error, "health check: database unavailable");

@@ -209,7 +209,7 @@ async fn snapshot(app: &TestApp) -> String {
     for table in TABLES {
         let columns: Vec<(String,)> =
             sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(&app.state.db)
+                .fetch_all(app.state.db.pool())
                 .await
                 .unwrap();
         let row = columns
@@ -219,7 +219,7 @@ async fn snapshot(app: &TestApp) -> String {
             .join(" || ',' || ");
         let rows: Vec<(String,)> =
             sqlx::query_as(&format!("SELECT {row} FROM \"{table}\" ORDER BY rowid"))
-                .fetch_all(&app.state.db)
+                .fetch_all(app.state.db.pool())
                 .await
                 .unwrap();
         out.push_str(&format!(
@@ -297,9 +297,9 @@ async fn world() -> World {
         .await,
     );
     for (email, role) in [
-        ("head@riverside.example", app::model::Role::Admin),
-        ("senco@riverside.example", app::model::Role::Senco),
-        ("tutor@riverside.example", app::model::Role::Practitioner),
+        ("head@riverside.example", domain::model::Role::Admin),
+        ("senco@riverside.example", domain::model::Role::Senco),
+        ("tutor@riverside.example", domain::model::Role::Practitioner),
     ] {
         app.person_elsewhere(email, role).await;
     }
@@ -764,7 +764,7 @@ async fn next_after_sign_in_never_leaves_the_site_and_never_panics() {
 #[tokio::test]
 async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
     let app = TestApp::with(|c| {
-        c.trusted_proxies = app::server::network::parse_trusted("10.0.0.1").unwrap()
+        c.trusted_proxies = services::network::parse_trusted("10.0.0.1").unwrap()
     })
     .await;
     let proxy: std::net::SocketAddr = "10.0.0.1:50000".parse().unwrap();
@@ -933,7 +933,7 @@ async fn one_account_cannot_grow_the_database_without_bound() {
     assert_eq!(save(0, 0, "first".into()).await.status, StatusCode::OK);
     assert_eq!(save(1, 1, "second".into()).await.status, StatusCode::OK);
     // Stale saves of new texts: kept as conflicts up to the cap, then refused with a message.
-    let cap = app::store::log::MAX_CONFLICTS_PER_ENTRY as u32;
+    let cap = services::store::learning_log::MAX_CONFLICTS_PER_ENTRY as u32;
     for n in 0..cap {
         assert_eq!(
             save(10 + n, 1, format!("stale {n} {}", "x".repeat(19_000)))

@@ -162,7 +162,7 @@ async fn invite(app: &TestApp, role: &str) -> String {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let invite: app::model::Invite = serde_json::from_str(&reply.body).unwrap();
+    let invite: domain::model::Invite = serde_json::from_str(&reply.body).unwrap();
     invite.code
 }
 
@@ -188,10 +188,10 @@ async fn joining_with_an_invite_creates_an_account_with_its_role() {
     let me = app
         .call("me", &[], Some(&reply.session_cookie().unwrap()))
         .await;
-    let me: Option<app::model::Me> = serde_json::from_str(&me.body).unwrap();
+    let me: Option<domain::model::Me> = serde_json::from_str(&me.body).unwrap();
     let me = me.unwrap();
-    assert_eq!(me.role, app::model::Role::Senco);
-    assert_eq!(me.sector, app::model::Sector::Post16);
+    assert_eq!(me.role, domain::model::Role::Senco);
+    assert_eq!(me.sector, domain::model::Sector::Post16);
     assert_eq!(me.setting_name, server::demo::SETTING_NAME);
 }
 
@@ -257,7 +257,7 @@ async fn joining_refuses_unknown_codes_weak_passwords_and_taken_emails() {
     // The failed attempts did not use the code up.
     let uses: (i64,) = sqlx::query_as("SELECT uses FROM invites WHERE code = ?")
         .bind(&code)
-        .fetch_one(&app.state.db)
+        .fetch_one(app.state.db.pool())
         .await
         .unwrap();
     assert_eq!(uses.0, 0);
@@ -336,11 +336,11 @@ async fn profile_details_change() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let me: Option<app::model::Me> =
+    let me: Option<domain::model::Me> =
         serde_json::from_str(&app.call("me", &[], Some(&cookie)).await.body).unwrap();
     let me = me.unwrap();
     assert_eq!(me.display_name, "Samuel Taylor");
-    assert_eq!(me.sector, app::model::Sector::Post16);
+    assert_eq!(me.sector, domain::model::Sector::Post16);
     let bad = app
         .call(
             "update_profile",

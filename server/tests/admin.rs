@@ -1,8 +1,8 @@
 //! The setting admin's server functions: each refuses the wrong people.
 
 mod common;
-use app::model::{Member, Role};
 use common::*;
+use domain::model::{Member, Role};
 use http::StatusCode;
 
 const ADMIN_CALLS: [(&str, &[(&str, &str)]); 4] = [

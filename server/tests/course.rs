@@ -2,9 +2,9 @@
 
 mod common;
 use app::api::course::{ModuleData, Overview, SectionData, ViewSegment};
-use app::model::Sector;
-use app::progress::Status;
 use common::*;
+use domain::model::Sector;
+use domain::progress::Status;
 use http::StatusCode;
 
 const OP: &str = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
@@ -94,7 +94,7 @@ async fn a_completion_sent_twice_counts_once_and_progress_is_per_person() {
     );
     assert_eq!(o.resume.unwrap().href, "/modules/m1/practice");
     let events: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM progress_events")
-        .fetch_one(&app.state.db)
+        .fetch_one(app.state.db.pool())
         .await
         .unwrap();
     assert_eq!(events.0, 1);

@@ -1,9 +1,9 @@
 //! The learning log through the router: ownership, conflicts, submission, search, exports.
 
 mod common;
-use app::api::log::{Answer, EntryDetail, EntrySummary, SaveReply};
-use app::log::EntryStatus;
+use app::api::learning_log::{Answer, EntryDetail, EntrySummary, SaveReply};
 use common::*;
+use domain::learning_log::EntryStatus;
 use http::StatusCode;
 
 const ENTRY: &str = "11111111-2222-4333-8444-555555555555";
@@ -251,10 +251,10 @@ async fn completing_a_practice_section_schedules_a_follow_up() {
     )
     .await;
     let due: (i64,) = sqlx::query_as("SELECT due_at FROM follow_ups")
-        .fetch_one(&app.state.db)
+        .fetch_one(app.state.db.pool())
         .await
         .unwrap();
-    let days = (due.0 - app::store::now()) as f64 / 86_400.0;
+    let days = (due.0 - services::store::now()) as f64 / 86_400.0;
     assert!(
         (20.9..=21.0).contains(&days),
         "three weeks by default, got {days}"
@@ -272,7 +272,7 @@ async fn completing_a_practice_section_schedules_a_follow_up() {
         "not due yet"
     );
     sqlx::query("UPDATE follow_ups SET due_at = 0")
-        .execute(&app.state.db)
+        .execute(app.state.db.pool())
         .await
         .unwrap();
     assert!(app
@@ -305,7 +305,7 @@ async fn exports_contain_the_persons_entries() {
         .to_str()
         .unwrap()
         .contains("attachment"));
-    let data: app::api::log::ExportData = serde_json::from_str(&json.body).unwrap();
+    let data: app::api::learning_log::ExportData = serde_json::from_str(&json.body).unwrap();
     assert_eq!(data.entries.len(), 1);
     assert_eq!(data.name, "Sam Taylor");
     let csv = app.get("/log/export.csv", Some(&sam)).await;

@@ -64,13 +64,13 @@ async fn smtp_server() -> (String, Arc<Mutex<Vec<(Vec<String>, String)>>>) {
 async fn digests_tell_the_senco_of_submissions_and_the_author_of_feedback_once() {
     let app = TestApp::new().await;
     let (url, inbox) = smtp_server().await;
-    let mailer = server::mail::Mailer::new(
+    let mailer = services::mail::Mailer::new(
         &url,
         "Tandem <tandem@oakfield.example>",
         "https://tandem.oakfield.example",
     )
     .unwrap();
-    let send = || server::mail::send_digests(&app.state.db, &app.state.course, &mailer);
+    let send = || services::mail::send_digests(&app.state.db, &app.state.course, &mailer);
     assert_eq!(send().await.unwrap(), 0, "nothing to tell yet");
 
     let sam = app.sign_in(SAM).await;

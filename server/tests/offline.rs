@@ -3,7 +3,7 @@
 //! pages are never stored, and every shell URL names the build.
 
 mod common;
-use app::api::log::{EntryDetail, SaveReply};
+use app::api::learning_log::{EntryDetail, SaveReply};
 use common::*;
 use http::StatusCode;
 
@@ -118,7 +118,7 @@ async fn a_write_queued_by_one_person_is_refused_under_anothers_session() {
     let rows: (i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM log_entries), (SELECT COUNT(*) FROM progress_events)",
     )
-    .fetch_one(&app.state.db)
+    .fetch_one(app.state.db.pool())
     .await
     .unwrap();
     assert_eq!(rows, (0, 0), "nothing was written to anyone's log");
@@ -278,7 +278,7 @@ async fn progress_counts_from_when_it_happened_and_schedules_its_follow_up_with_
         "SELECT section_key, completed_at FROM section_progress WHERE user_id = ? ORDER BY section_key",
     )
     .bind(sam_id)
-    .fetch_all(&app.state.db)
+    .fetch_all(app.state.db.pool())
     .await
     .unwrap();
     assert_eq!(completed[0].0, "m1.practice");
@@ -297,7 +297,7 @@ async fn progress_counts_from_when_it_happened_and_schedules_its_follow_up_with_
     let follow_ups: Vec<(String, i64)> =
         sqlx::query_as("SELECT section_key, due_at FROM follow_ups WHERE user_id = ?")
             .bind(sam_id)
-            .fetch_all(&app.state.db)
+            .fetch_all(app.state.db.pool())
             .await
             .unwrap();
     assert_eq!(follow_ups.len(), 1);
@@ -320,17 +320,17 @@ async fn old_write_answers_and_sessions_are_swept() {
     sqlx::query("UPDATE op_outcomes SET created_at = ? WHERE op_id = ?")
         .bind(long_ago)
         .bind(op(1))
-        .execute(&app.state.db)
+        .execute(app.state.db.pool())
         .await
         .unwrap();
     sqlx::query("UPDATE sessions SET expires_at = ?")
         .bind(long_ago)
-        .execute(&app.state.db)
+        .execute(app.state.db.pool())
         .await
         .unwrap();
     assert_eq!(server::housekeeping::sweep(&app.state.db).await.unwrap(), 2);
     let left: Vec<(String,)> = sqlx::query_as("SELECT op_id FROM op_outcomes")
-        .fetch_all(&app.state.db)
+        .fetch_all(app.state.db.pool())
         .await
         .unwrap();
     assert_eq!(left, vec![(op(2),)]);

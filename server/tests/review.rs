@@ -2,12 +2,12 @@
 //! dashboard, exports, the audit trail, and every refusal.
 
 mod common;
-use app::api::log::{Access, EntryDetail};
+use app::api::learning_log::{Access, EntryDetail};
 use app::api::review::{NavCounts, QueueView, ReviewDetail};
 use app::api::staff::{Dashboard, MemberView};
-use app::log::EntryStatus;
-use app::model::Role;
 use common::*;
+use domain::learning_log::EntryStatus;
+use domain::model::Role;
 use http::StatusCode;
 
 const ENTRY: &str = "11111111-2222-4333-8444-555555555555";
@@ -126,7 +126,7 @@ async fn the_review_loop_from_submission_to_reviewed() {
         .expect("a comparison with the earlier version");
     assert!(changes
         .iter()
-        .any(|c| matches!(c, app::review::Change::Added(t) if t.contains("chose"))));
+        .any(|c| matches!(c, domain::review::Change::Added(t) if t.contains("chose"))));
 
     // A decision on the old version is refused; on the new one it lands.
     let r = act(&app, &senco, 1, "reviewed", "").await;

@@ -16,12 +16,12 @@ async fn sam_last_active(app: &TestApp, at: i64) {
     sqlx::query("UPDATE users SET last_seen_at = ? WHERE id = ?")
         .bind(at)
         .bind(sam)
-        .execute(&app.state.db)
+        .execute(app.state.db.pool())
         .await
         .unwrap();
     sqlx::query("UPDATE log_entries SET updated_at = 0 WHERE user_id = ?")
         .bind(sam)
-        .execute(&app.state.db)
+        .execute(app.state.db.pool())
         .await
         .unwrap();
 }
@@ -84,7 +84,7 @@ async fn only_an_admin_sets_the_time_zone_and_only_to_a_real_one() {
     }
     // Nothing changed, and a setting elsewhere is untouched by this admin's choice.
     let elsewhere = app
-        .person_elsewhere("head@riverside.example", app::model::Role::Admin)
+        .person_elsewhere("head@riverside.example", domain::model::Role::Admin)
         .await;
     let r = app
         .call(
@@ -100,7 +100,7 @@ async fn only_an_admin_sets_the_time_zone_and_only_to_a_real_one() {
     )
     .bind(ADMIN)
     .bind("head@riverside.example")
-    .fetch_all(&app.state.db)
+    .fetch_all(app.state.db.pool())
     .await
     .unwrap();
     assert!(zones.contains(&(app.user_id(ADMIN).await, "Asia/Singapore".into())));
@@ -110,7 +110,7 @@ async fn only_an_admin_sets_the_time_zone_and_only_to_a_real_one() {
 #[tokio::test]
 async fn a_digest_dates_a_late_submission_by_the_recipients_day() {
     let app = TestApp::new().await;
-    let line = app::store::digest::DigestLine {
+    let line = services::store::digest::DigestLine {
         recipient_id: 1,
         recipient_email: SENCO.into(),
         recipient_name: "Priya Shah".into(),
@@ -121,16 +121,16 @@ async fn a_digest_dates_a_late_submission_by_the_recipients_day() {
         at: JUNE_NIGHT,
         time_zone: "Europe/London".into(),
     };
-    let (_, body) = server::mail::compose(
+    let (_, body) = services::mail::compose(
         &app.state.course,
         std::slice::from_ref(&line),
         "https://t.example",
     );
     assert!(body.contains("(1 July 2026)"), "{body}");
-    let utc = app::store::digest::DigestLine {
+    let utc = services::store::digest::DigestLine {
         time_zone: "UTC".into(),
         ..line
     };
-    let (_, body) = server::mail::compose(&app.state.course, &[utc], "https://t.example");
+    let (_, body) = services::mail::compose(&app.state.course, &[utc], "https://t.example");
     assert!(body.contains("(30 June 2026)"), "{body}");
 }

@@ -1,20 +1,22 @@
 //! A setting admin's tools: staff, roles and invite codes. Everything is scoped to the
 //! admin's own setting.
 
-use crate::error::AppError;
-use crate::model::{Invite, Member};
+use domain::error::AppError;
+use domain::model::{Invite, Member};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::{
+use crate::server::{
+    db,
+    guard::{require, ADMIN},
+};
+#[cfg(feature = "ssr")]
+use domain::{
     model::Role,
-    server::{
-        db,
-        guard::{require, ADMIN},
-    },
-    store::{invites, settings, users},
     validate::{self, Checks},
 };
+#[cfg(feature = "ssr")]
+use services::store::{invites, settings, users};
 
 #[server(endpoint = "admin/staff")]
 pub async fn staff() -> Result<Vec<Member>, AppError> {
@@ -53,7 +55,7 @@ pub async fn create_invite(
 pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
     let me = require(ADMIN)?;
     let name = time_zone.trim();
-    if name.len() > 64 || crate::zone::Zone::named(name).is_none() {
+    if name.len() > 64 || domain::zone::Zone::named(name).is_none() {
         return Err(AppError::invalid(
             "time_zone",
             "Choose a time zone from the list (or its name in the time zone database, such as Europe/London).",
@@ -80,7 +82,7 @@ pub async fn revoke_invite(code: String) -> Result<(), AppError> {
 /// setting without an active admin.
 #[cfg(feature = "ssr")]
 async fn member_to_change(
-    me: &crate::model::Me,
+    me: &domain::model::Me,
     user_id: i64,
     keeps_admin: bool,
 ) -> Result<Member, AppError> {

@@ -1,18 +1,21 @@
 //! Signing in and out, and joining a setting with an invite code.
 
-use crate::error::AppError;
+use domain::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::{
-    server::{client_address, cookies, db, guard, password},
+use crate::server::{client_address, cookies, db, guard};
+#[cfg(feature = "ssr")]
+use domain::validate::{self, Checks};
+#[cfg(feature = "ssr")]
+use services::{
+    password,
     store::{invites, rate_limit, sessions, users},
-    validate::{self, Checks},
 };
 
 /// The current person, for pages that want to re-check after a change.
 #[server(endpoint = "me")]
-pub async fn current_me() -> Result<Option<crate::model::Me>, AppError> {
+pub async fn current_me() -> Result<Option<domain::model::Me>, AppError> {
     Ok(guard::current_user())
 }
 
@@ -86,7 +89,7 @@ pub async fn sign_in(
 /// A new session id at every sign-in (and the old one ended), so a session id planted
 /// before sign-in is worthless afterwards.
 #[cfg(feature = "ssr")]
-async fn start_session(db: &crate::store::Db, user_id: i64) -> Result<(), AppError> {
+async fn start_session(db: &services::store::Db, user_id: i64) -> Result<(), AppError> {
     if let Some(old) = guard::viewer().token {
         sessions::delete(db, &old).await?;
     }
@@ -162,7 +165,7 @@ pub async fn join(
     }
     rate_limit::refund(&db, &address_bucket).await?;
     let password_hash = password::hash(password).await?;
-    let mut tx = crate::store::write(&db).await?;
+    let mut tx = services::store::write(&db).await?;
     let Some((setting_id, role)) = invites::redeem(&mut tx, &code).await? else {
         // Used up or revoked in the moment since it was checked.
         return Err(unrecognised());
@@ -175,7 +178,7 @@ pub async fn join(
         setting_id,
         sector,
     };
-    let user_id = match users::create(&mut *tx, &new_user).await {
+    let user_id = match users::create_in(&mut tx, &new_user).await {
         Ok(id) => id,
         Err(users::CreateError::EmailTaken) => {
             return Err(AppError::invalid(

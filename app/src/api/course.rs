@@ -1,10 +1,10 @@
 //! The course as a person sees it: the catalogue, a module, a section in their sector,
 //! and the progress events the pages send.
 
-use crate::content::{EnquiryStep, Reading, SectionKind};
-use crate::error::AppError;
-use crate::model::Sector;
-use crate::progress::{Status, Tally};
+use domain::content::{EnquiryStep, Reading, SectionKind};
+use domain::error::AppError;
+use domain::model::Sector;
+use domain::progress::{Status, Tally};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -103,19 +103,19 @@ pub struct SectionData {
 
 #[cfg(feature = "ssr")]
 mod server {
-    pub use crate::content::{section_href, Course, Segment};
-    pub use crate::progress::{
-        cpd_minutes, resume_index, EventKind, SectionState, MAX_SECONDS_PER_EVENT,
-    };
     pub use crate::server::{
         course, db,
         guard::{require, require_writer, Need},
     };
-    pub use crate::store::progress;
+    pub use domain::content::{section_href, Course, Segment};
+    pub use domain::progress::{
+        cpd_minutes, resume_index, EventKind, SectionState, MAX_SECONDS_PER_EVENT,
+    };
+    pub use services::store::progress;
     pub use std::collections::HashMap;
 
     pub fn card(
-        module: &crate::content::Module,
+        module: &domain::content::Module,
         states: &HashMap<String, SectionState>,
     ) -> super::ModuleCard {
         let list: Vec<SectionState> = module
@@ -148,8 +148,8 @@ pub async fn course_overview() -> Result<Overview, AppError> {
 #[cfg(feature = "ssr")]
 pub fn overview(course: &Course, states: &HashMap<String, SectionState>) -> Overview {
     let all: Vec<(
-        &crate::content::Module,
-        &crate::content::Section,
+        &domain::content::Module,
+        &domain::content::Section,
         SectionState,
     )> = course
         .sections()
@@ -319,16 +319,16 @@ pub async fn record_progress(
         return Err(AppError::NotFound("There is no such section.".into()));
     };
     let db = db()?;
-    let day_ago = crate::store::now() - 86_400;
-    if progress::count_since(&db, me.id, day_ago).await? >= crate::progress::MAX_EVENTS_PER_DAY {
+    let day_ago = services::store::now() - 86_400;
+    if progress::count_since(&db, me.id, day_ago).await? >= domain::progress::MAX_EVENTS_PER_DAY {
         return Err(AppError::TooManyAttempts(
             "Tandem has recorded a great deal of activity from you today. It will record more tomorrow.".into(),
         ));
     }
     // Effective CPD is rhythmic: ask "what has changed?" a few weeks after trying it.
     let follow_up_after =
-        if kind == EventKind::Completed && section.kind == crate::content::SectionKind::Practice {
-            Some(crate::store::log::follow_up_days(&db, me.setting_id).await? * 86_400)
+        if kind == EventKind::Completed && section.kind == domain::content::SectionKind::Practice {
+            Some(services::store::learning_log::follow_up_days(&db, me.setting_id).await? * 86_400)
         } else {
             None
         };

@@ -1,6 +1,6 @@
 //! The facilitator guide: for a SENCo running the course with a group of staff.
 
-use crate::error::AppError;
+use domain::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

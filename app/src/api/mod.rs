@@ -6,7 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod course;
 pub mod guide;
-pub mod log;
+pub mod learning_log;
 pub mod profile;
 pub mod review;
 pub mod staff;

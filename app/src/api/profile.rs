@@ -1,18 +1,20 @@
 //! The signed-in person's own details, reading preferences and password.
 
-use crate::error::AppError;
-use crate::model::{LineSpacing, Preferences, TextSize};
+use domain::error::AppError;
+use domain::model::{LineSpacing, Preferences, TextSize};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::{
-    server::{
-        db,
-        guard::{self, require, Need},
-        password,
-    },
+use crate::server::{
+    db,
+    guard::{self, require, Need},
+};
+#[cfg(feature = "ssr")]
+use domain::validate::{self, Checks};
+#[cfg(feature = "ssr")]
+use services::{
+    password,
     store::{rate_limit, sessions, users},
-    validate::{self, Checks},
 };
 
 #[server(endpoint = "update_profile")]

@@ -1,11 +1,11 @@
 //! The SENCo's side of the learning log: the review queue, reading a submitted entry
 //! (audited), feedback and decisions, and the counts shown in the navigation.
 
-use crate::api::log::{Feedback, Revision};
-use crate::error::AppError;
-use crate::log::{EntryKind, EntryStatus};
-use crate::model::Sector;
-use crate::review::Change;
+use crate::api::learning_log::{Feedback, Revision};
+use domain::error::AppError;
+use domain::learning_log::{EntryKind, EntryStatus};
+use domain::model::Sector;
+use domain::review::Change;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -53,19 +53,17 @@ pub struct ReviewDetail {
     pub feedback: Vec<Feedback>,
 }
 
-pub use crate::model::NavCounts;
+pub use domain::model::NavCounts;
 
 #[cfg(feature = "ssr")]
-use crate::review::ReviewAction;
-#[cfg(feature = "ssr")]
-use crate::{
-    api::log::server::question,
-    server::{
-        course, db,
-        guard::{require, Need, SENCO},
-    },
-    store::review as store,
+use crate::server::{
+    course, db,
+    guard::{require, Need, SENCO},
 };
+#[cfg(feature = "ssr")]
+use domain::review::ReviewAction;
+#[cfg(feature = "ssr")]
+use services::{learning_log::question, store::review as store};
 
 #[server(endpoint = "review/queue")]
 pub async fn review_queue(
@@ -101,7 +99,7 @@ pub async fn review_queue(
             }
         })
         .collect();
-    let staff = crate::store::users::members(&db, me.setting_id)
+    let staff = services::store::users::members(&db, me.setting_id)
         .await?
         .into_iter()
         .map(|m| (m.id, m.display_name))
@@ -127,7 +125,7 @@ pub async fn review_entry(id: String) -> Result<ReviewDetail, AppError> {
     let versions = store::submitted_versions(&db, &entry.id).await?;
     let changes = versions
         .get(1)
-        .map(|before| crate::review::compare(&before.body, &entry.body));
+        .map(|before| domain::review::compare(&before.body, &entry.body));
     let (module_number, module_title, section_title, section_href) = course
         .section(&entry.section_key)
         .map(|(m, s)| {
@@ -135,11 +133,11 @@ pub async fn review_entry(id: String) -> Result<ReviewDetail, AppError> {
                 m.number,
                 m.title.clone(),
                 s.title.clone(),
-                crate::content::section_href(&m.key, &s.slug),
+                domain::content::section_href(&m.key, &s.slug),
             )
         })
         .unwrap_or_default();
-    let feedback = crate::store::log::feedback(&db, &entry.id)
+    let feedback = services::store::learning_log::feedback(&db, &entry.id)
         .await?
         .into_iter()
         .map(Feedback::from)
@@ -195,7 +193,7 @@ pub async fn review_act(
         return Err(AppError::Forbidden);
     }
     let from = EntryStatus::parse(&entry.status).unwrap_or(EntryStatus::Draft);
-    let to = crate::review::decide(from, action, &comment)
+    let to = domain::review::decide(from, action, &comment)
         .map_err(|message| AppError::invalid("comment", message))?;
     let decision = store::Decision {
         entry_id: &entry.id,
@@ -225,7 +223,7 @@ pub async fn notices() -> Result<NavCounts, AppError> {
 
 /// Who has read or acted on the signed-in person's entries, newest first.
 #[server(endpoint = "log/views")]
-pub async fn my_entry_views() -> Result<Vec<crate::api::log::Access>, AppError> {
+pub async fn my_entry_views() -> Result<Vec<crate::api::learning_log::Access>, AppError> {
     let me = require(Need::SignedIn)?;
     Ok(store::accesses(&db()?, me.id, None, 50)
         .await?

@@ -3,11 +3,11 @@
 //! (offline, signed out, a conflict) the text stays on the page and on the device until it
 //! is saved. Nothing is ever cut or thrown away.
 
-use crate::api::log::{save_answer, Answer, SaveAnswer, SaveReply};
-use crate::error::AppError;
-use crate::log::{check_length, group, MAX_BODY_CHARS, WARN_AT_CHARS};
+use crate::api::learning_log::{save_answer, Answer, SaveAnswer, SaveReply};
 use crate::offline::NotKept;
 use crate::session::new_op_id;
+use domain::error::AppError;
+use domain::learning_log::{check_length, group, MAX_BODY_CHARS, WARN_AT_CHARS};
 use leptos::prelude::*;
 use std::sync::Arc;
 use std::time::Duration;

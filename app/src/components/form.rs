@@ -1,4 +1,4 @@
-use crate::error::AppError;
+use domain::error::AppError;
 use leptos::{html, prelude::*};
 
 /// The error of the last run of an action, if it failed.
@@ -256,7 +256,7 @@ pub fn module_options() -> Vec<(String, String)> {
 
 /// The three sectors as filter options.
 pub fn sector_options() -> Vec<(String, String)> {
-    crate::model::Sector::ALL
+    domain::model::Sector::ALL
         .iter()
         .map(|s| (s.as_str().to_string(), s.label().to_string()))
         .collect()

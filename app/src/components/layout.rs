@@ -1,6 +1,6 @@
 use crate::api::auth::SignOut;
-use crate::model::{Me, Role};
 use crate::session::{hard_navigate, use_me};
+use domain::model::{Me, Role};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -47,7 +47,7 @@ pub fn nav_items(me: &Me) -> Vec<(&'static str, &'static str)> {
 }
 
 /// The count shown beside a navigation link, if it has one and it is not zero.
-fn badge(href: &str, notices: crate::model::NavCounts) -> Option<impl IntoView> {
+fn badge(href: &str, notices: domain::model::NavCounts) -> Option<impl IntoView> {
     let (count, meaning) = match href {
         "/review" => (notices.awaiting_review, "waiting for review"),
         "/log" => (notices.unread_feedback, "new replies"),

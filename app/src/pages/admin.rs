@@ -3,8 +3,8 @@ use crate::api::admin::{
     invite_codes, staff, ChangeRole, CreateInvite, RevokeInvite, SetMemberActive, SetTimeZone,
 };
 use crate::components::*;
-use crate::model::{now_secs, Invite, Member, Role};
 use crate::session::{local_date, use_me};
+use domain::model::{now_secs, Invite, Member, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -299,7 +299,7 @@ fn TimeZoneForm() -> impl IntoView {
         }
     });
     let current = use_me().with_untracked(|me| me.as_ref().map(|m| m.zone.name.clone()));
-    let current = current.unwrap_or_else(|| crate::zone::DEFAULT_ZONE.to_string());
+    let current = current.unwrap_or_else(|| domain::zone::DEFAULT_ZONE.to_string());
     let mut options: Vec<(String, String)> = TIME_ZONES
         .iter()
         .map(|(value, label)| (value.to_string(), label.to_string()))

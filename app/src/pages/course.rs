@@ -4,12 +4,12 @@ use super::{errors::ProblemPage, Restricted};
 use crate::api::course::{
     course_overview, module_view, section_view, ModuleCard, ModuleData, SectionData, ViewSegment,
 };
-use crate::api::log::{section_answers, Answer};
+use crate::api::learning_log::{section_answers, Answer};
 use crate::components::*;
-use crate::content::SectionKind;
-use crate::error::AppError;
-use crate::model::Sector;
-use crate::progress::{describe_minutes, Status};
+use domain::content::SectionKind;
+use domain::error::AppError;
+use domain::model::Sector;
+use domain::progress::{describe_minutes, Status};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -272,7 +272,7 @@ fn SectionDetail(view: SectionData, answers: Vec<Answer>) -> impl IntoView {
         }
     };
     let module_href = format!("/modules/{}", view.module_key);
-    let section_href = crate::content::section_href(
+    let section_href = domain::content::section_href(
         &view.module_key,
         view.key.split('.').nth(1).unwrap_or_default(),
     );

@@ -2,8 +2,8 @@
 
 use super::{errors::ProblemPage, Restricted};
 use crate::api::guide::{facilitator_guide, GuideView};
-use crate::model::Role;
-use crate::progress::{describe_minutes, CPD_BASIS};
+use domain::model::Role;
+use domain::progress::{describe_minutes, CPD_BASIS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -1,9 +1,9 @@
 use crate::api::course::{course_overview, Overview};
-use crate::api::log::due_follow_ups;
+use crate::api::learning_log::due_follow_ups;
 use crate::components::*;
-use crate::model::{Me, Role};
-use crate::progress::describe_minutes;
 use crate::session::use_me;
+use domain::model::{Me, Role};
+use domain::progress::describe_minutes;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -150,7 +150,7 @@ fn ProgressSummary(o: Overview) -> impl IntoView {
                     "spent reading in Tandem (counted only while you are active on a page)."
                 </p>
             </div>
-            <p class="muted">{crate::progress::CPD_BASIS}</p>
+            <p class="muted">{domain::progress::CPD_BASIS}</p>
             <p><a href="/modules">"See all modules"</a></p>
         </section>
     }

@@ -1,7 +1,7 @@
 use crate::api::auth::Join;
 use crate::components::*;
-use crate::model::Sector;
 use crate::session::{hard_navigate, use_me};
+use domain::model::Sector;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};

@@ -6,15 +6,15 @@ pub mod errors;
 pub mod facilitator;
 pub mod home;
 pub mod join;
-pub mod log;
-pub mod log_print;
+pub mod learning_log;
+pub mod learning_log_print;
 pub mod profile;
 pub mod review;
 pub mod sign_in;
 pub mod staff;
 
-use crate::model::Role;
 use crate::session::use_me;
+use domain::model::Role;
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_location};
 

@@ -2,8 +2,8 @@ use super::join::sector_options;
 use super::Restricted;
 use crate::api::profile::{ChangePassword, SavePreferences, UpdateProfile};
 use crate::components::*;
-use crate::model::{LineSpacing, Me, TextSize};
 use crate::session::{apply_preferences, use_me};
+use domain::model::{LineSpacing, Me, TextSize};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -22,7 +22,7 @@ pub fn ProfilePage() -> impl IntoView {
 fn saved_banner<T, S>(value: S, title: &'static str) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, crate::error::AppError>>> + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, domain::error::AppError>>> + Send + Sync + 'static,
 {
     move || {
         matches!(value.get(), Some(Ok(_))).then(|| view! { <Banner title kind=BannerKind::Success><p>"Your changes are saved."</p></Banner> })

@@ -1,12 +1,12 @@
 //! The SENCo's review queue and the review page of one submitted entry.
 
-use super::{errors::ProblemPage, log::EntryStatusTag, Restricted};
-use crate::api::log::Feedback;
+use super::{errors::ProblemPage, learning_log::EntryStatusTag, Restricted};
+use crate::api::learning_log::Feedback;
 use crate::api::review::{review_entry, review_queue, QueueView, ReviewAct, ReviewDetail};
 use crate::components::*;
-use crate::model::Role;
-use crate::review::{Change, ReviewAction};
 use crate::session::local_date;
+use domain::model::Role;
+use domain::review::{Change, ReviewAction};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -132,7 +132,7 @@ pub fn ReviewEntryPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match entry.await {
                         Ok(detail) => view! { <Review detail act typed/> }.into_any(),
-                        Err(crate::error::AppError::NotFound(_)) => view! { <super::errors::NotFound/> }.into_any(),
+                        Err(domain::error::AppError::NotFound(_)) => view! { <super::errors::NotFound/> }.into_any(),
                         Err(e) => view! { <ProblemPage message=e.to_string()/> }.into_any(),
                     }
                 })}
@@ -159,7 +159,7 @@ fn Review(
             </Banner>
         })
     };
-    let decidable = d.status == crate::log::EntryStatus::Submitted;
+    let decidable = d.status == domain::learning_log::EntryStatus::Submitted;
     view! {
         <Title text=format!("Review: {}", d.question)/>
         <nav aria-label="Breadcrumb" class="breadcrumbs">
@@ -218,7 +218,7 @@ fn Review(
             </ActionForm>
             {(!decidable).then(|| view! {
                 <p class="muted">{match d.status {
-                    crate::log::EntryStatus::Reviewed => "You have marked this entry reviewed. You can still send feedback.",
+                    domain::learning_log::EntryStatus::Reviewed => "You have marked this entry reviewed. You can still send feedback.",
                     _ => "You have asked for a revision. The entry comes back to your queue when it is resubmitted.",
                 }}</p>
             })}

@@ -1,12 +1,14 @@
 //! Setting oversight for the SENCo: the staff dashboard and one staff member's page.
 
-use super::{errors::ProblemPage, log::EntryStatusTag, review::FeedbackThread, Restricted};
+use super::{
+    errors::ProblemPage, learning_log::EntryStatusTag, review::FeedbackThread, Restricted,
+};
 use crate::api::staff::{staff_dashboard, staff_member, status_key, Dashboard, MemberView};
 use crate::components::*;
-use crate::model::Role;
-use crate::oversight::{ModuleCount, SortBy, StaffRow};
-use crate::progress::{describe_minutes, Status};
 use crate::session::local_date;
+use domain::model::Role;
+use domain::progress::{describe_minutes, Status};
+use domain::staff::{ModuleCount, SortBy, StaffRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -234,7 +236,7 @@ pub fn StaffMemberPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match member.await {
                         Ok(m) => view! { <Member m/> }.into_any(),
-                        Err(crate::error::AppError::NotFound(_)) => view! { <super::errors::NotFound/> }.into_any(),
+                        Err(domain::error::AppError::NotFound(_)) => view! { <super::errors::NotFound/> }.into_any(),
                         Err(e) => view! { <ProblemPage message=e.to_string()/> }.into_any(),
                     }
                 })}

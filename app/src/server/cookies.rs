@@ -34,7 +34,7 @@ fn set(value: &str, max_age: i64) {
 }
 
 pub fn set_session(token: &str) {
-    set(token, crate::store::sessions::SESSION_TTL_SECS);
+    set(token, services::store::sessions::SESSION_TTL_SECS);
 }
 
 pub fn clear_session() {

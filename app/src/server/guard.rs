@@ -1,8 +1,8 @@
 //! Who is asking, and what they may touch. Every server function starts with
 //! `require(...)`: one line, and the refusal is the same everywhere.
 
-use crate::error::AppError;
-use crate::model::{Me, Role};
+use domain::error::AppError;
+use domain::model::{Me, Role};
 use leptos::prelude::*;
 
 /// The person behind the request, resolved once per request by the server's session
@@ -102,7 +102,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Asker {
 /// anyone types or any outbox sends (`throttle::WRITES`).
 pub fn require_writer(need: Need) -> Result<Me, AppError> {
     let me = require(need)?;
-    if super::throttle::WRITES.allow(me.id) {
+    if services::throttle::WRITES.allow(me.id) {
         Ok(me)
     } else {
         Err(AppError::TooManyAttempts(
@@ -139,7 +139,7 @@ pub fn same_setting(me: &Me, setting_id: i64) -> Result<(), AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Preferences, Sector};
+    use domain::model::{Preferences, Sector};
 
     fn person(role: Role) -> Me {
         Me {

@@ -1,16 +1,12 @@
 //! Server-only glue between the server functions and the rest of the server: the shared
-//! state, who is asking, passwords and cookies.
+//! state, who is asking, and the session cookie.
 
 pub mod cookies;
 pub mod guard;
-pub mod network;
-pub mod password;
-pub mod shell;
-pub mod throttle;
 
-use crate::error::AppError;
-use crate::store::Db;
+use domain::error::AppError;
 use leptos::prelude::*;
+use services::store::Db;
 
 /// What every request handler can reach. Provided to Leptos as context by the server crate.
 #[derive(Clone)]
@@ -24,11 +20,11 @@ pub struct AppState {
     /// that change anything must come from it.
     pub public_origin: Option<String>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`TANDEM_TRUSTED_PROXIES`).
-    pub trusted_proxies: std::sync::Arc<[network::Cidr]>,
+    pub trusted_proxies: std::sync::Arc<[services::network::Cidr]>,
     /// The course, loaded and validated once at startup.
-    pub course: std::sync::Arc<crate::content::Course>,
+    pub course: std::sync::Arc<domain::content::Course>,
     /// The built app shell and its build id.
-    pub shell: std::sync::Arc<shell::Shell>,
+    pub shell: std::sync::Arc<services::shell::Shell>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -49,7 +45,7 @@ pub fn db() -> Result<Db, AppError> {
 }
 
 /// The address the request came from, for rate limiting: the peer's, or behind a trusted
-/// proxy the client's (see `network::client_ip`).
+/// proxy the client's (see `services::network::client_ip`).
 pub fn client_address() -> String {
     let trusted = state()
         .map(|s| s.trusted_proxies)
@@ -65,11 +61,11 @@ pub fn client_address() -> String {
                 .headers
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok());
-            Some(network::client_ip(peer, forwarded, &trusted).to_string())
+            Some(services::network::client_ip(peer, forwarded, &trusted).to_string())
         })
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-pub fn course() -> Result<std::sync::Arc<crate::content::Course>, AppError> {
+pub fn course() -> Result<std::sync::Arc<domain::content::Course>, AppError> {
     Ok(state()?.course)
 }

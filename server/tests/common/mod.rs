@@ -50,7 +50,7 @@ impl TestApp {
         // Static files come straight from public/ (the build copies them to the site root).
         let public = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
         let mut config = server::Config {
-            statement_limit: Some(app::store::REQUEST_LIMIT),
+            statement_limit: Some(services::store::REQUEST_LIMIT),
             site_root: public.display().to_string(),
             ..server::Config::new(&url, content)
         };
@@ -192,7 +192,7 @@ impl TestApp {
     pub async fn user_id(&self, email: &str) -> i64 {
         let row: (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
             .bind(email)
-            .fetch_one(&self.state.db)
+            .fetch_one(self.state.db.pool())
             .await
             .unwrap();
         row.0
@@ -202,12 +202,12 @@ impl TestApp {
 impl TestApp {
     /// Someone in a second setting ("Riverside College", created on first use) who can
     /// sign in with the demo password. Returns their user id.
-    pub async fn person_elsewhere(&self, email: &str, role: app::model::Role) -> i64 {
-        use app::model::Sector;
-        use app::store::{settings, users};
+    pub async fn person_elsewhere(&self, email: &str, role: domain::model::Role) -> i64 {
+        use domain::model::Sector;
+        use services::store::{settings, users};
         let existing: Option<(i64,)> =
             sqlx::query_as("SELECT id FROM settings WHERE name = 'Riverside College'")
-                .fetch_optional(&self.state.db)
+                .fetch_optional(self.state.db.pool())
                 .await
                 .unwrap();
         let setting_id = match existing {
@@ -216,7 +216,7 @@ impl TestApp {
                 .await
                 .unwrap(),
         };
-        let hash = app::server::password::hash_blocking(server::demo::DEMO_PASSWORD).unwrap();
+        let hash = services::password::hash_blocking(server::demo::DEMO_PASSWORD).unwrap();
         let user = users::NewUser {
             email,
             display_name: email,

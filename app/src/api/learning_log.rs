@@ -1,0 +1,278 @@
+//! The learning log: answers on section pages (with autosave), the log itself, submitting
+//! to the SENCo and follow-ups. Everything is the signed-in person's own.
+
+use domain::error::AppError;
+pub use domain::learning_log::{
+    Access, Activity, Answer, EntryDetail, EntrySummary, ExportData, ExportEntry, Feedback,
+    FollowUp, ModuleCompletion, Revision, SaveReply,
+};
+#[cfg(feature = "ssr")]
+use domain::learning_log::{EntryKind, EntryStatus};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::server::{
+    course, db,
+    guard::{require, require_writer, Need},
+};
+#[cfg(feature = "ssr")]
+use domain::learning_log::{check_length, prompts_for, EntryKind as Kind, FOLLOW_UP_PROMPT};
+#[cfg(feature = "ssr")]
+use services::{learning_log::summary, store::learning_log as store};
+
+/// The questions of a section with the person's answers so far.
+#[server(endpoint = "log/section")]
+pub async fn section_answers(section_key: String) -> Result<Vec<Answer>, AppError> {
+    let me = require(Need::SignedIn)?;
+    let course = course()?;
+    let (_, section) = course
+        .section(&section_key)
+        .ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
+    let db = db()?;
+    let rows = store::for_section(&db, me.id, &section.key).await?;
+    let mut questions = prompts_for(section);
+    let follow_up_scheduled = store::follow_up_scheduled(&db, me.id, &section.key).await?;
+    if follow_up_scheduled || rows.iter().any(|r| r.prompt_key == "follow_up") {
+        questions.push(("follow_up".into(), FOLLOW_UP_PROMPT.into(), Kind::FollowUp));
+    }
+    Ok(questions
+        .into_iter()
+        .map(|(prompt_key, question, kind)| {
+            let row = rows.iter().find(|r| r.prompt_key == prompt_key);
+            Answer {
+                prompt_key,
+                question,
+                kind,
+                entry_id: row.map(|r| r.id.clone()),
+                body: row.map(|r| r.body.clone()).unwrap_or_default(),
+                rev: row.map_or(0, |r| r.rev),
+                status: row.and_then(|r| EntryStatus::parse(&r.status)),
+            }
+        })
+        .collect())
+}
+
+/// Saves one answer (autosave). `base_rev` is the revision the text was written on.
+/// Idempotent by `op_id`; a text written on an older revision is kept as a conflict.
+#[server(endpoint = "log/save")]
+pub async fn save_answer(
+    op_id: String,
+    entry_id: String,
+    section_key: String,
+    prompt_key: String,
+    base_rev: i64,
+    body: String,
+) -> Result<SaveReply, AppError> {
+    let me = require_writer(Need::SignedIn)?;
+    if !crate::api::course::valid_op_id(&op_id) || !crate::api::course::valid_op_id(&entry_id) {
+        return Err(AppError::invalid("body", "This answer could not be saved: reload the page and try again. Your text is kept on this device."));
+    }
+    check_length(&body).map_err(|m| AppError::invalid("body", m))?;
+    let course = course()?;
+    let (_, section) = course
+        .section(&section_key)
+        .ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
+    let kind =
+        if prompt_key == "follow_up" && section.kind == domain::content::SectionKind::Practice {
+            Kind::FollowUp
+        } else {
+            prompts_for(section)
+                .into_iter()
+                .find(|(k, ..)| *k == prompt_key)
+                .map(|(_, _, kind)| kind)
+                .ok_or_else(|| {
+                    AppError::NotFound("That question is not part of this section.".into())
+                })?
+        };
+    let input = store::SaveInput {
+        op_id: &op_id,
+        entry_id: &entry_id,
+        user_id: me.id,
+        section_key: &section.key,
+        prompt_key: &prompt_key,
+        kind,
+        base_rev,
+        body: &body,
+    };
+    let result = match store::save(&db()?, &input).await? {
+        Ok(result) => result,
+        Err(store::Refusal::NotYours) => {
+            return Err(AppError::NotFound("There is no such entry in your log.".into()))
+        }
+        Err(store::Refusal::TooManyConflicts) => return Err(AppError::invalid(
+            "body",
+            "This answer has many versions from other devices waiting. Open it, choose which version to keep, then save again. Your text is kept on this device.",
+        )),
+    };
+    Ok(SaveReply {
+        entry_id: result.entry_id,
+        rev: result.rev,
+        status: result.status,
+        conflict: match result.outcome {
+            store::SaveOutcome::Saved => None,
+            store::SaveOutcome::Conflict { theirs } => Some(theirs),
+        },
+    })
+}
+
+#[server(endpoint = "log/list")]
+pub async fn log_list(
+    module: Option<String>,
+    kind: Option<String>,
+    status: Option<String>,
+    q: Option<String>,
+) -> Result<Vec<EntrySummary>, AppError> {
+    let me = require(Need::SignedIn)?;
+    let course = course()?;
+    let words = domain::learning_log::search_words(q.as_deref().unwrap_or_default())
+        .map_err(|m| AppError::invalid("q", m))?;
+    let filters = store::Filters {
+        module: module.as_deref().filter(|m| course.module(m).is_some()),
+        kind: kind.as_deref().and_then(EntryKind::parse),
+        status: status.as_deref().and_then(EntryStatus::parse),
+        words: &words,
+    };
+    let db = db()?;
+    let rows = store::list(&db, me.id, &filters).await?;
+    let unread = services::store::review::entries_with_unread_feedback(&db, me.id).await?;
+    Ok(rows
+        .iter()
+        .map(|r| EntrySummary {
+            new_feedback: unread.contains(&r.id),
+            ..summary(&course, r)
+        })
+        .collect())
+}
+
+/// Versions shown per page of an entry's history.
+pub const REVISIONS_PER_PAGE: u32 = 20;
+
+/// One entry with its feedback, who has read it, and one page of its history (`history`,
+/// 1 for the newest versions).
+#[server(endpoint = "log/entry")]
+pub async fn log_entry(id: String, history: Option<u32>) -> Result<EntryDetail, AppError> {
+    let me = require(Need::SignedIn)?;
+    let db = db()?;
+    let row = store::get(&db, me.id, &id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such entry in your log.".into()))?;
+    let course = course()?;
+    let revision_count = store::revision_count(&db, &row.id).await?;
+    let pages = revision_count.div_ceil(REVISIONS_PER_PAGE).max(1);
+    let history_page = history.unwrap_or(1).clamp(1, pages);
+    let revisions = store::revisions(
+        &db,
+        &row.id,
+        REVISIONS_PER_PAGE,
+        (history_page - 1) * REVISIONS_PER_PAGE,
+    )
+    .await?
+    .into_iter()
+    .map(|r| Revision {
+        rev: r.rev,
+        body: r.body,
+        status: EntryStatus::parse(&r.status).unwrap_or(EntryStatus::Draft),
+        conflict: r.conflict,
+        created_at: r.created_at,
+    })
+    .collect();
+    let feedback = store::feedback(&db, &row.id)
+        .await?
+        .into_iter()
+        .map(Feedback::from)
+        .collect();
+    // Opening the entry is reading its feedback: the unread badge goes once it is seen.
+    services::store::review::mark_feedback_read(&db, me.id, &row.id).await?;
+    let viewed_by = services::store::review::accesses(&db, me.id, Some(&row.id), 50)
+        .await?
+        .into_iter()
+        .map(Access::from)
+        .collect();
+    Ok(EntryDetail {
+        summary: summary(&course, &row),
+        body: row.body,
+        revisions,
+        history_page,
+        revision_count,
+        feedback,
+        viewed_by,
+    })
+}
+
+/// Submits one entry, or every draft of a module, to the setting's SENCo.
+#[server(endpoint = "log/submit")]
+pub async fn submit_entries(id: Option<String>, module: Option<String>) -> Result<u64, AppError> {
+    let me = require(Need::SignedIn)?;
+    let db = db()?;
+    let ids: Vec<String> = match (id, module) {
+        (Some(id), _) => {
+            let row = store::get(&db, me.id, &id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("There is no such entry in your log.".into()))?;
+            if !EntryStatus::parse(&row.status).is_some_and(EntryStatus::can_submit) {
+                return Err(AppError::invalid("submit", "This entry has already been submitted. Edit it to make a new version to submit."));
+            }
+            if row.body.trim().is_empty() {
+                return Err(AppError::invalid(
+                    "submit",
+                    "This entry is empty. Write your answer before submitting it.",
+                ));
+            }
+            vec![id]
+        }
+        (None, Some(module)) => {
+            let module = course()?
+                .module(&module)
+                .map(|m| m.key.clone())
+                .ok_or_else(|| AppError::NotFound("There is no such module.".into()))?;
+            let filters = store::Filters {
+                module: Some(&module),
+                ..Default::default()
+            };
+            store::list(&db, me.id, &filters)
+                .await?
+                .into_iter()
+                .filter(|r| {
+                    EntryStatus::parse(&r.status).is_some_and(EntryStatus::can_submit)
+                        && !r.body.trim().is_empty()
+                })
+                .map(|r| r.id)
+                .collect()
+        }
+        (None, None) => {
+            return Err(AppError::invalid(
+                "submit",
+                "Choose an entry or a module to submit.",
+            ))
+        }
+    };
+    let count = store::submit(&db, me.id, &ids).await?;
+    Ok(count)
+}
+
+#[server(endpoint = "log/follow_ups")]
+pub async fn due_follow_ups() -> Result<Vec<FollowUp>, AppError> {
+    let me = require(Need::SignedIn)?;
+    let course = course()?;
+    let rows = store::due_follow_ups(&db()?, me.id, services::store::now()).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(key, due_at)| {
+            course.section(&key).map(|(m, s)| FollowUp {
+                section_title: s.title.clone(),
+                module_number: m.number,
+                href: format!(
+                    "{}#follow-up",
+                    domain::content::section_href(&m.key, &s.slug)
+                ),
+                due_at,
+            })
+        })
+        .collect())
+}
+
+#[server(endpoint = "log/export")]
+pub async fn log_export() -> Result<ExportData, AppError> {
+    let me = require(Need::SignedIn)?;
+    services::learning_log::export_data(&db()?, &*course()?, &me).await
+}

@@ -1,0 +1,137 @@
+//! The one error type of the app. What it says is safe to show to the person using Tandem:
+//! database and other internal details are logged on the server and never serialised.
+
+use serde::{Deserialize, Serialize};
+use server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+    Encodes,
+};
+
+/// A problem with one field of a form, in words that tell the person how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The `name` (and `id`) of the form control, so the error summary can link to it.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    #[error("{0}")]
+    NotFound(String),
+    /// One or more fields need correcting; the form shows each message beside its field.
+    #[error("There is a problem with what was entered.")]
+    Invalid(Vec<FieldError>),
+    /// Too many attempts in a short time (sign-in, invite codes).
+    #[error("{0}")]
+    TooManyAttempts(String),
+    /// The server is too busy to do this now (password hashing is bounded): try again soon.
+    #[error("{0}")]
+    Busy(String),
+    /// A write queued on a shared device by one person arrived under another's session.
+    #[error("{0}")]
+    WrongPerson(String),
+    #[error("Something went wrong on our side. Nothing you typed has been lost: please try again in a moment.")]
+    Internal,
+    /// The request never reached Tandem or its answer could not be read (often: offline).
+    #[error("Tandem could not be reached. Check your connection and try again; what you typed is still here.")]
+    Network(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// The message for one field, if this error has one.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.message.clone()),
+            _ => None,
+        }
+    }
+
+    /// When to ask again, in seconds: soon when busy, at the end of the window when limited.
+    pub fn retry_after(&self) -> Option<&'static str> {
+        match self {
+            AppError::Busy(_) => Some("5"),
+            AppError::TooManyAttempts(_) => Some("900"),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Invalid(_) => 422,
+            AppError::TooManyAttempts(_) => 429,
+            AppError::WrongPerson(_) => 409,
+            AppError::Busy(_) => 503,
+            AppError::Internal => 500,
+            AppError::Network(_) => 503,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(e) | ServerFnErrorErr::Response(e) => AppError::Network(e),
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::Invalid(vec![FieldError::new(
+                    "form",
+                    "Some of the form was missing. Please reload the page and try again.",
+                )])
+            }
+            // On the server, a request that cannot be decoded at all (broken encoding) is
+            // the sender's mistake, not ours.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => AppError::Invalid(vec![FieldError::new(
+                "form",
+                "The form could not be read. Please reload the page and try again.",
+            )]),
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failure");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                AppError::Internal
+            }
+        }
+    }
+
+    /// Only the words travel: the HTTP status and `Retry-After` for an error are set where
+    /// the server answers (the server crate's `server_fn_status` layer, from `status()`).
+    fn ser(&self) -> bytes::Bytes {
+        <JsonEncoding as Encodes<Self>>::encode(self).unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        AppError::Internal
+    }
+}

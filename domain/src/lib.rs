@@ -1,0 +1,21 @@
+//! Tandem's types and rules, with no I/O: compiled into the server and into the browser's
+//! wasm alike, so both sides judge a form, a progress event or a review the same way.
+//!
+//! Owns: the people and settings (`model`), the course's shape (`content`), the learning
+//! log's entries and prompts (`learning_log`), progress and CPD time (`progress`), the
+//! review cycle (`review`), the setting's staff progress (`staff`), the checks on what people
+//! type (`validate`), dates in a setting's time zone (`zone`) and the one error type
+//! (`error`).
+//! Must not: read the database, files, the network or the clock's zone database in the
+//! browser build (the `ssr` feature adds the server-only parts), or depend on Leptos beyond
+//! the server-function error trait.
+
+pub mod content;
+pub mod error;
+pub mod learning_log;
+pub mod model;
+pub mod progress;
+pub mod review;
+pub mod staff;
+pub mod validate;
+pub mod zone;

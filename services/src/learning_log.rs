@@ -1,0 +1,181 @@
+//! The learning log as people read it: an entry's question in words, its summary line, and
+//! everything a person has (the export behind the printable log, the PDF and "download my
+//! data").
+
+use crate::store::{
+    self,
+    learning_log::{EntryRow, FeedbackRow},
+    review::AccessRow,
+    Db,
+};
+use domain::content::{section_href, Course};
+use domain::error::AppError;
+use domain::learning_log::{
+    prompts_for, Access, Activity, EntryKind, EntryStatus, EntrySummary, ExportData, ExportEntry,
+    Feedback, ModuleCompletion, FOLLOW_UP_PROMPT,
+};
+use domain::model::Me;
+use domain::review::ReviewAction;
+
+/// The question an entry answers, in words.
+pub fn question(course: &Course, section_key: &str, prompt_key: &str) -> String {
+    if prompt_key == "follow_up" {
+        return FOLLOW_UP_PROMPT.to_string();
+    }
+    course
+        .section(section_key)
+        .and_then(|(_, s)| prompts_for(s).into_iter().find(|(k, ..)| k == prompt_key))
+        .map(|(_, q, _)| q)
+        .unwrap_or_else(|| "A question no longer in the course".to_string())
+}
+
+pub fn summary(course: &Course, row: &EntryRow) -> EntrySummary {
+    let (module_number, module_title, section_title, href) = course
+        .section(&row.section_key)
+        .map(|(m, s)| {
+            (
+                m.number,
+                m.title.clone(),
+                s.title.clone(),
+                section_href(&m.key, &s.slug),
+            )
+        })
+        .unwrap_or((0, String::new(), row.section_key.clone(), "/modules".into()));
+    let excerpt: String = row.body.chars().take(160).collect();
+    EntrySummary {
+        id: row.id.clone(),
+        module_number,
+        module_title,
+        section_title,
+        section_href: href,
+        kind: EntryKind::parse(&row.kind).unwrap_or(EntryKind::Reflection),
+        question: question(course, &row.section_key, &row.prompt_key),
+        status: EntryStatus::parse(&row.status).unwrap_or(EntryStatus::Draft),
+        updated_at: row.updated_at,
+        excerpt: if excerpt.len() < row.body.len() {
+            format!("{excerpt}…")
+        } else {
+            excerpt
+        },
+        new_feedback: false,
+    }
+}
+
+impl From<FeedbackRow> for Feedback {
+    fn from(f: FeedbackRow) -> Self {
+        Feedback {
+            author: f.author,
+            body: f.body,
+            created_at: f.created_at,
+            action: ReviewAction::parse(&f.action).unwrap_or(ReviewAction::Comment),
+            rev: f.rev,
+            unread: f.read_at.is_none(),
+        }
+    }
+}
+
+impl From<AccessRow> for Access {
+    fn from(a: AccessRow) -> Self {
+        let what = match a.action.as_str() {
+            "viewed" => "Read",
+            "exported" => "Included in an evidence pack",
+            other => ReviewAction::parse(other)
+                .map(|r| r.label())
+                .unwrap_or("Opened"),
+        };
+        Access {
+            who: a.who,
+            what: what.to_string(),
+            at: a.at,
+            entry_id: a.entry_id,
+        }
+    }
+}
+
+pub async fn export_data(db: &Db, course: &Course, me: &Me) -> Result<ExportData, AppError> {
+    use domain::progress::{cpd_minutes, SectionState};
+    let states = store::progress::states(db, me.id).await?;
+    let rows =
+        store::learning_log::list(db, me.id, &store::learning_log::Filters::default()).await?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut feedback = store::learning_log::feedback_for(db, &ids).await?;
+    let mut entries = vec![];
+    for row in rows.iter().rev() {
+        let summary = summary(course, row);
+        let feedback = feedback
+            .remove(&row.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(Feedback::from)
+            .collect();
+        entries.push(ExportEntry {
+            id: row.id.clone(),
+            module: format!("Module {}: {}", summary.module_number, summary.module_title),
+            section: summary.section_title,
+            kind: summary.kind,
+            question: summary.question,
+            body: row.body.clone(),
+            status: summary.status,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            submitted_at: row.submitted_at,
+            feedback,
+        });
+    }
+    let state = |key: &str| states.get(key).copied().unwrap_or_default();
+    let modules_completed = course
+        .modules
+        .iter()
+        .filter_map(|m| {
+            let done: Option<Vec<i64>> = m
+                .sections
+                .iter()
+                .map(|s| state(&s.key).completed_at)
+                .collect();
+            done.and_then(|d| d.into_iter().max())
+                .map(|at| ModuleCompletion {
+                    number: m.number,
+                    title: m.title.clone(),
+                    completed_at: at,
+                })
+        })
+        .collect();
+    let all: Vec<(u32, SectionState)> = course
+        .sections()
+        .map(|(_, s)| (s.minutes, state(&s.key)))
+        .collect();
+    let times: Vec<i64> = states
+        .values()
+        .flat_map(|s| [s.first_opened_at, s.last_opened_at, s.completed_at])
+        .flatten()
+        .chain(rows.iter().flat_map(|r| [r.created_at, r.updated_at]))
+        .collect();
+    Ok(ExportData {
+        zone: me.zone.clone(),
+        name: me.display_name.clone(),
+        email: me.email.clone(),
+        setting: me.setting_name.clone(),
+        sector: me.sector.label().to_string(),
+        generated_at: store::now(),
+        period: times
+            .iter()
+            .min()
+            .zip(times.iter().max())
+            .map(|(a, b)| (*a, *b)),
+        cpd_minutes: cpd_minutes(&all),
+        sections_complete: all.iter().filter(|(_, s)| s.is_complete()).count() as u32,
+        sections_total: all.len() as u32,
+        modules_completed,
+        entries,
+        activity: store::progress::events(db, me.id)
+            .await?
+            .into_iter()
+            .map(|e| Activity {
+                section_key: e.section_key,
+                kind: e.kind,
+                seconds: e.seconds,
+                at: e.happened_at,
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,167 @@
+//! Email digests, sent only when SMTP is configured: a SENCo hears about new submissions,
+//! an author about new feedback. One email per person per run, never one per event, and
+//! a failed send leaves the watermark alone so the next run tries again.
+
+use crate::store::digest::{self, DigestLine};
+use crate::store::Db;
+use domain::content::Course;
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    /// Where links in emails point, e.g. `https://tandem.school.example`.
+    public_url: String,
+}
+
+impl Mailer {
+    /// `smtp_url` as lettre reads it: `smtps://user:pass@host` (TLS),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtp://host:2525` (plain,
+    /// for a relay on the same machine or a test server).
+    pub fn new(smtp_url: &str, from: &str, public_url: &str) -> anyhow::Result<Mailer> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+            .map_err(|e| anyhow::anyhow!("TANDEM_SMTP_URL is not usable: {e}"))?
+            .timeout(Some(Duration::from_secs(20)))
+            .build();
+        let from = from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("TANDEM_MAIL_FROM is not an email address: {e}"))?;
+        Ok(Mailer {
+            transport,
+            from,
+            public_url: public_url.trim_end_matches('/').to_string(),
+        })
+    }
+}
+
+/// The subject and plain-text body of one person's digest.
+pub fn compose(course: &Course, lines: &[DigestLine], public_url: &str) -> (String, String) {
+    let name = lines[0]
+        .recipient_name
+        .split_whitespace()
+        .next()
+        .unwrap_or("there");
+    let submissions: Vec<&DigestLine> = lines.iter().filter(|l| l.event == "submitted").collect();
+    let replies: Vec<&DigestLine> = lines.iter().filter(|l| l.event != "submitted").collect();
+    let zone = domain::zone::Zone::stored(&lines[0].time_zone);
+    let describe = |l: &DigestLine| {
+        let place = course
+            .section(&l.section_key)
+            .map(|(m, s)| format!("Module {}, {}", m.number, s.title))
+            .unwrap_or_else(|| l.section_key.clone());
+        let question = crate::learning_log::question(course, &l.section_key, &l.prompt_key);
+        format!("{place}: \"{question}\" ({})", zone.date(l.at))
+    };
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut body = format!("Hello {name},\n\n");
+    let mut subject = Vec::new();
+    if !submissions.is_empty() {
+        subject.push(format!(
+            "{} waiting for your review",
+            plural(submissions.len(), "entry", "entries")
+        ));
+        body.push_str("Your staff have submitted learning log entries for review:\n\n");
+        for l in &submissions {
+            body.push_str(&format!("- {}, {}\n", l.actor, describe(l)));
+        }
+        body.push_str(&format!(
+            "\nOpen your review queue: {public_url}/review\n\n"
+        ));
+    }
+    if !replies.is_empty() {
+        subject.push(plural(replies.len(), "new reply", "new replies"));
+        body.push_str("You have feedback on your learning log:\n\n");
+        for l in &replies {
+            let what = domain::review::ReviewAction::parse(&l.event)
+                .map(|a| a.label())
+                .unwrap_or("Feedback");
+            body.push_str(&format!("- {what} from {}, {}\n", l.actor, describe(l)));
+        }
+        body.push_str(&format!(
+            "\nRead it in your learning log: {public_url}/log\n\n"
+        ));
+    }
+    body.push_str(
+        "This is a summary from Tandem. It never contains what anyone wrote: sign in to read it.\n",
+    );
+    (format!("Tandem: {}", subject.join(", ")), body)
+}
+
+/// A recipient from a name and an address, each as itself: a display name with `<`, `,` or
+/// quotes in it can never add or change an address (it is quoted, not parsed).
+pub fn mailbox(name: &str, email: &str) -> Option<Mailbox> {
+    let address = email.parse().ok()?;
+    let name = name.chars().filter(|c| !c.is_control()).collect::<String>();
+    Some(Mailbox::new(Some(name), address))
+}
+
+/// Sends every pending digest once. Returns how many emails went out.
+pub async fn send_digests(db: &Db, course: &Course, mailer: &Mailer) -> anyhow::Result<usize> {
+    let pending = digest::pending(db).await?;
+    let mut sent = 0;
+    for lines in pending.chunk_by(|a, b| a.recipient_id == b.recipient_id) {
+        let first = &lines[0];
+        let (subject, body) = compose(course, lines, &mailer.public_url);
+        let Some(to) = mailbox(&first.recipient_name, &first.recipient_email) else {
+            tracing::warn!(user = first.recipient_id, "no digest: address not usable");
+            continue;
+        };
+        let message = Message::builder()
+            .from(mailer.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)?;
+        match mailer.transport.send(message).await {
+            Ok(_) => {
+                let through = lines.iter().map(|l| l.at).max().unwrap_or_default();
+                digest::mark_sent(db, first.recipient_id, through).await?;
+                sent += 1;
+            }
+            Err(e) => tracing::warn!(
+                user = first.recipient_id,
+                "digest not sent, will retry: {e}"
+            ),
+        }
+    }
+    Ok(sent)
+}
+
+/// Sends digests every `every`, for as long as the server runs.
+pub fn spawn(db: Db, course: std::sync::Arc<Course>, mailer: Mailer, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match send_digests(&db, &course, &mailer).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("sent {n} email digests"),
+                Err(e) => tracing::warn!("email digests failed, will retry: {e}"),
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mailbox;
+
+    #[test]
+    fn a_display_name_cannot_add_an_address() {
+        let to = mailbox("Sam <evil@example.com>, Other", "sam@oakfield.example").unwrap();
+        assert_eq!(to.email.to_string(), "sam@oakfield.example");
+        let header = to.to_string();
+        assert!(header.ends_with("<sam@oakfield.example>"), "{header}");
+        assert_eq!(
+            header.matches('@').count(),
+            2,
+            "the name is quoted text: {header}"
+        );
+        assert!(mailbox("Sam", "not an address").is_none());
+    }
+}

@@ -1,0 +1,236 @@
+//! Invite codes: how staff join a setting with the right role.
+
+use super::WriteOne;
+use super::{now, Db};
+use domain::model::{Invite, Role};
+use rand::Rng;
+
+/// Letters and digits that cannot be mistaken for one another when read aloud or typed
+/// from a printed sheet (no 0/O, 1/I/L).
+const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+fn new_code() -> String {
+    let mut rng = rand::rngs::OsRng;
+    let chars: String = (0..8)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
+    format!("{}-{}", &chars[..4], &chars[4..])
+}
+
+type InviteRow = (String, String, i64, i64, Option<i64>, i64, Option<i64>);
+
+fn from_row((code, role, created_at, expires_at, revoked_at, uses, max_uses): InviteRow) -> Invite {
+    Invite {
+        code,
+        role: Role::parse(&role).unwrap_or(Role::Practitioner),
+        created_at,
+        expires_at,
+        revoked: revoked_at.is_some(),
+        uses,
+        max_uses,
+    }
+}
+
+/// A new code. Codes that make someone a SENCo or an admin work once, whatever is asked:
+/// a leaked one cannot hand out privileged accounts for weeks. Practitioner codes work
+/// `max_uses` times (None: until they expire).
+pub async fn create(
+    db: &Db,
+    setting_id: i64,
+    role: Role,
+    days: i64,
+    created_by: Option<i64>,
+    max_uses: Option<i64>,
+) -> Result<Invite, sqlx::Error> {
+    let now = now();
+    let max_uses = if role == Role::Practitioner {
+        max_uses
+    } else {
+        Some(1)
+    };
+    loop {
+        let code = new_code();
+        let inserted = sqlx::query(
+            "INSERT INTO invites (code, setting_id, role, created_by, created_at, expires_at, max_uses) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&code)
+        .bind(setting_id)
+        .bind(role.as_str())
+        .bind(created_by)
+        .bind(now)
+        .bind(now + days * 24 * 60 * 60)
+        .bind(max_uses)
+        .write_in_turn(db)
+        .await;
+        match inserted {
+            Ok(_) => {
+                return Ok(Invite {
+                    code,
+                    role,
+                    created_at: now,
+                    expires_at: now + days * 86_400,
+                    revoked: false,
+                    uses: 0,
+                    max_uses,
+                })
+            }
+            // A clash among 31^8 codes is vanishingly rare; draw again.
+            Err(e) if super::is_unique_violation(&e) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+pub async fn list(db: &Db, setting_id: i64) -> Result<Vec<Invite>, sqlx::Error> {
+    let rows: Vec<InviteRow> = sqlx::query_as(
+        "SELECT code, role, created_at, expires_at, revoked_at, uses, max_uses FROM invites WHERE setting_id = ? ORDER BY created_at DESC, code",
+    )
+    .bind(setting_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+/// Revokes a code of this setting; false when the setting has no such code.
+pub async fn revoke(db: &Db, setting_id: i64, code: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE invites SET revoked_at = COALESCE(revoked_at, ?) WHERE setting_id = ? AND code = ?",
+    )
+    .bind(now())
+    .bind(setting_id)
+    .bind(code)
+    .write_in_turn(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+const USABLE: &str =
+    "revoked_at IS NULL AND expires_at > ? AND (max_uses IS NULL OR uses < max_uses)";
+
+/// The setting and role a code would grant now, without using it.
+pub async fn usable(db: &Db, code: &str) -> Result<Option<(i64, Role)>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT setting_id, role FROM invites WHERE code = ? AND {USABLE}"
+    ))
+    .bind(code)
+    .bind(now())
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|(setting, role)| (setting, Role::parse(&role).unwrap_or(Role::Practitioner))))
+}
+
+/// The setting and role a usable code grants, counting one use. Runs inside the caller's
+/// transaction so that a failed account creation does not use the code up.
+pub async fn redeem(
+    tx: &mut sqlx::SqliteConnection,
+    code: &str,
+) -> Result<Option<(i64, Role)>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as(&format!(
+        "UPDATE invites SET uses = uses + 1 WHERE code = ? AND {USABLE} RETURNING setting_id, role"
+    ))
+    .bind(code)
+    .bind(now())
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(row.map(|(setting, role)| (setting, Role::parse(&role).unwrap_or(Role::Practitioner))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{settings, test_db};
+    use domain::model::Sector;
+
+    #[tokio::test]
+    async fn codes_redeem_until_revoked_or_expired() {
+        let db = test_db::fresh().await;
+        let s = settings::create(&db, "Oak", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let invite = create(&db, s, Role::Practitioner, 7, None, None)
+            .await
+            .unwrap();
+        assert_eq!(invite.code.len(), 9);
+        let mut conn = db.pool().acquire().await.unwrap();
+        assert_eq!(
+            redeem(&mut conn, &invite.code).await.unwrap(),
+            Some((s, Role::Practitioner))
+        );
+        assert_eq!(redeem(&mut conn, "ZZZZ-ZZZZ").await.unwrap(), None);
+        drop(conn);
+        assert!(revoke(&db, s, &invite.code).await.unwrap());
+        let mut conn = db.pool().acquire().await.unwrap();
+        assert_eq!(redeem(&mut conn, &invite.code).await.unwrap(), None);
+        drop(conn);
+        let listed = list(&db, s).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].revoked);
+        assert_eq!(listed[0].uses, 1);
+    }
+
+    #[tokio::test]
+    async fn privileged_codes_work_once_and_others_as_often_as_the_admin_chose() {
+        let db = test_db::fresh().await;
+        let s = settings::create(&db, "Oak", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let senco = create(&db, s, Role::Senco, 7, None, None).await.unwrap();
+        let admin = create(&db, s, Role::Admin, 7, None, Some(50))
+            .await
+            .unwrap();
+        let twice = create(&db, s, Role::Practitioner, 7, None, Some(2))
+            .await
+            .unwrap();
+        assert_eq!(
+            (senco.max_uses, admin.max_uses, twice.max_uses),
+            (Some(1), Some(1), Some(2))
+        );
+        let mut conn = db.pool().acquire().await.unwrap();
+        for (code, uses) in [(&senco.code, 1), (&admin.code, 1), (&twice.code, 2)] {
+            for _ in 0..uses {
+                assert!(redeem(&mut conn, code).await.unwrap().is_some());
+            }
+            assert_eq!(
+                redeem(&mut conn, code).await.unwrap(),
+                None,
+                "{code} is used up"
+            );
+        }
+        drop(conn);
+        assert_eq!(usable(&db, &twice.code).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn expired_codes_do_not_redeem() {
+        let db = test_db::fresh().await;
+        let s = settings::create(&db, "Oak", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let invite = create(&db, s, Role::Practitioner, 1, None, None)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE invites SET expires_at = ?")
+            .bind(now() - 1)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let mut conn = db.pool().acquire().await.unwrap();
+        assert_eq!(redeem(&mut conn, &invite.code).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_setting_cannot_revoke_another_settings_code() {
+        let db = test_db::fresh().await;
+        let a = settings::create(&db, "Oak", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let b = settings::create(&db, "Elm", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let invite = create(&db, a, Role::Practitioner, 7, None, None)
+            .await
+            .unwrap();
+        assert!(!revoke(&db, b, &invite.code).await.unwrap());
+        assert!(!list(&db, a).await.unwrap()[0].revoked);
+    }
+}

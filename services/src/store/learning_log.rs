@@ -1,0 +1,731 @@
+//! Learning-log entries, their revisions, feedback and follow-ups.
+
+use super::{now, Db};
+use domain::learning_log::{decide_save, EntryKind, EntryStatus, SaveDecision};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+pub struct SaveInput<'a> {
+    pub op_id: &'a str,
+    pub entry_id: &'a str,
+    pub user_id: i64,
+    pub section_key: &'a str,
+    pub prompt_key: &'a str,
+    pub kind: EntryKind,
+    pub base_rev: i64,
+    pub body: &'a str,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaveOutcome {
+    Saved,
+    /// The stored text differs from the one sent and was not its base: both are kept; the
+    /// stored one is returned for the person to compare.
+    Conflict {
+        theirs: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveResult {
+    /// The entry's id: the one sent, or the id of the entry that already answers this
+    /// question (when another device created it first).
+    pub entry_id: String,
+    pub rev: i64,
+    pub status: EntryStatus,
+    pub outcome: SaveOutcome,
+}
+
+type Current = (String, i64, i64, String, String);
+
+/// Saves one answer. Idempotent by op id: a repeated save gets exactly the answer the
+/// first one got (its revision, or the conflict and the other text) and writes nothing.
+/// Returns None when the entry, or the op id, belongs to someone else.
+pub async fn save(
+    db: &Db,
+    input: &SaveInput<'_>,
+) -> Result<Result<SaveResult, Refusal>, sqlx::Error> {
+    let at = now();
+    let mut tx = super::write(db).await?;
+    let first: Option<(i64, String)> =
+        sqlx::query_as("SELECT user_id, reply FROM op_outcomes WHERE op_id = ?")
+            .bind(input.op_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((owner, reply)) = first {
+        if owner != input.user_id {
+            return Ok(Err(Refusal::NotYours));
+        }
+        let result = serde_json::from_str(&reply).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        return Ok(Ok(result));
+    }
+    let current: Option<Current> = sqlx::query_as(
+        "SELECT id, user_id, rev, body, status FROM log_entries WHERE id = ? OR (user_id = ? AND section_key = ? AND prompt_key = ?)
+         ORDER BY id = ? DESC LIMIT 1",
+    )
+    .bind(input.entry_id)
+    .bind(input.user_id)
+    .bind(input.section_key)
+    .bind(input.prompt_key)
+    .bind(input.entry_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((_, owner, ..)) = &current {
+        if *owner != input.user_id {
+            return Ok(Err(Refusal::NotYours));
+        }
+    }
+    let decision = decide_save(
+        current
+            .as_ref()
+            .map(|(_, _, rev, body, _)| (*rev, body.as_str())),
+        input.base_rev,
+        input.body,
+    );
+    let result = match (decision, current) {
+        (SaveDecision::Create, _) => {
+            let status = EntryStatus::Draft;
+            sqlx::query(
+                "INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            )
+            .bind(input.entry_id)
+            .bind(input.user_id)
+            .bind(input.section_key)
+            .bind(input.prompt_key)
+            .bind(input.kind.as_str())
+            .bind(input.body)
+            .bind(status.as_str())
+            .bind(at)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            revision(
+                &mut tx,
+                input.entry_id,
+                Some(1),
+                input.body,
+                status,
+                false,
+                input.op_id,
+                at,
+            )
+            .await?;
+            SaveResult {
+                entry_id: input.entry_id.to_string(),
+                rev: 1,
+                status,
+                outcome: SaveOutcome::Saved,
+            }
+        }
+        (SaveDecision::Accept { rev }, Some((id, _, _, _, old_status))) => {
+            let status = EntryStatus::parse(&old_status)
+                .unwrap_or(EntryStatus::Draft)
+                .after_edit();
+            sqlx::query(
+                "UPDATE log_entries SET body = ?, rev = ?, status = ?, updated_at = ? WHERE id = ?",
+            )
+            .bind(input.body)
+            .bind(rev)
+            .bind(status.as_str())
+            .bind(at)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+            revision(
+                &mut tx,
+                &id,
+                Some(rev),
+                input.body,
+                status,
+                false,
+                input.op_id,
+                at,
+            )
+            .await?;
+            SaveResult {
+                entry_id: id,
+                rev,
+                status,
+                outcome: SaveOutcome::Saved,
+            }
+        }
+        (SaveDecision::Unchanged, Some((id, _, rev, _, status))) => SaveResult {
+            entry_id: id,
+            rev,
+            status: EntryStatus::parse(&status).unwrap_or(EntryStatus::Draft),
+            outcome: SaveOutcome::Saved,
+        },
+        (SaveDecision::Conflict, Some((id, _, rev, body, status))) => {
+            let status = EntryStatus::parse(&status).unwrap_or(EntryStatus::Draft);
+            // The same conflicting text again (another tab, a retry with a new op id) is
+            // kept once; past a cap, the person settles what is there before adding more.
+            let (kept, same): (i64, i64) = sqlx::query_as(
+                "SELECT COUNT(*), COALESCE(SUM(body = ?), 0) FROM log_entry_revisions WHERE entry_id = ? AND conflict = 1",
+            )
+            .bind(input.body)
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if same == 0 {
+                if kept >= MAX_CONFLICTS_PER_ENTRY {
+                    return Ok(Err(Refusal::TooManyConflicts));
+                }
+                revision(
+                    &mut tx,
+                    &id,
+                    None,
+                    input.body,
+                    status,
+                    true,
+                    input.op_id,
+                    at,
+                )
+                .await?;
+            }
+            SaveResult {
+                entry_id: id,
+                rev,
+                status,
+                outcome: SaveOutcome::Conflict { theirs: body },
+            }
+        }
+        (_, None) => unreachable!("decide_save only creates when there is no entry"),
+    };
+    let reply = serde_json::to_string(&result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query("INSERT INTO op_outcomes (op_id, user_id, reply, created_at) VALUES (?, ?, ?, ?)")
+        .bind(input.op_id)
+        .bind(input.user_id)
+        .bind(reply)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Ok(result))
+}
+
+/// Conflicting texts kept per entry before the person must settle them.
+pub const MAX_CONFLICTS_PER_ENTRY: i64 = 50;
+
+/// A save that is not applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The entry, or the op id, is someone else's.
+    NotYours,
+    /// The entry already holds `MAX_CONFLICTS_PER_ENTRY` unsettled texts.
+    TooManyConflicts,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn revision(
+    tx: &mut sqlx::SqliteConnection,
+    entry_id: &str,
+    rev: Option<i64>,
+    body: &str,
+    status: EntryStatus,
+    conflict: bool,
+    op_id: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO log_entry_revisions (entry_id, rev, body, status, conflict, op_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(entry_id)
+        .bind(rev)
+        .bind(body)
+        .bind(status.as_str())
+        .bind(conflict)
+        .bind(op_id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct EntryRow {
+    pub id: String,
+    pub section_key: String,
+    pub prompt_key: String,
+    pub kind: String,
+    pub body: String,
+    pub status: String,
+    pub rev: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+}
+
+const ENTRY_COLUMNS: &str = "e.id, e.section_key, e.prompt_key, e.kind, e.body, e.status, e.rev, e.created_at, e.updated_at, e.submitted_at";
+
+/// One person's entries for one section.
+pub async fn for_section(
+    db: &Db,
+    user_id: i64,
+    section_key: &str,
+) -> Result<Vec<EntryRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = ? AND e.section_key = ?"
+    ))
+    .bind(user_id)
+    .bind(section_key)
+    .fetch_all(db.pool())
+    .await
+}
+
+#[derive(Default)]
+pub struct Filters<'a> {
+    pub module: Option<&'a str>,
+    pub kind: Option<EntryKind>,
+    pub status: Option<EntryStatus>,
+    /// Full-text search words, already bounded (`domain::learning_log::search_words`).
+    pub words: &'a [String],
+}
+
+/// Turns validated search words (see `domain::learning_log::search_words`) into an FTS5 query over
+/// one person's entries: the owner's token and every word must match. Words of three
+/// letters or more match as prefixes ("reflect" finds "reflection"); shorter ones only as
+/// whole words, since a one-letter prefix would expand to most of the index.
+pub fn fts_query(user_id: i64, words: &[String]) -> Option<String> {
+    let terms: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let w = w.replace('"', "");
+            if w.chars().count() >= domain::learning_log::MIN_PREFIX_CHARS {
+                format!("\"{w}\"*")
+            } else {
+                format!("\"{w}\"")
+            }
+        })
+        .collect();
+    (!terms.is_empty()).then(|| format!("owner : \"u{user_id}\" AND body : ({})", terms.join(" ")))
+}
+
+pub async fn list(
+    db: &Db,
+    user_id: i64,
+    filters: &Filters<'_>,
+) -> Result<Vec<EntryRow>, sqlx::Error> {
+    let select = format!("SELECT {ENTRY_COLUMNS} FROM log_entries e");
+    super::filter::Filtered::new(&select)
+        .and("e.user_id = ?", Some(user_id))
+        .and(
+            "e.rowid IN (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ?)",
+            fts_query(user_id, filters.words),
+        )
+        .and("instr(e.section_key, ? || '.') = 1", filters.module)
+        .and("e.kind = ?", filters.kind.map(|k| k.as_str()))
+        .and("e.status = ?", filters.status.map(|s| s.as_str()))
+        .then("ORDER BY e.updated_at DESC, e.section_key, e.prompt_key")
+        .build_query_as()
+        .fetch_all(db.pool())
+        .await
+}
+
+/// An entry of this person's (None for anyone else's).
+pub async fn get(db: &Db, user_id: i64, id: &str) -> Result<Option<EntryRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = ? AND e.id = ?"
+    ))
+    .bind(user_id)
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await
+}
+
+pub async fn revision_count(db: &Db, entry_id: &str) -> Result<u32, sqlx::Error> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM log_entry_revisions WHERE entry_id = ?")
+            .bind(entry_id)
+            .fetch_one(db.pool())
+            .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct RevisionRow {
+    pub rev: Option<i64>,
+    pub body: String,
+    pub status: String,
+    pub conflict: bool,
+    pub created_at: i64,
+}
+
+/// One page of an entry's versions, newest first.
+pub async fn revisions(
+    db: &Db,
+    entry_id: &str,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<RevisionRow>, sqlx::Error> {
+    sqlx::query_as("SELECT rev, body, status, conflict, created_at FROM log_entry_revisions WHERE entry_id = ? ORDER BY id DESC LIMIT ? OFFSET ?")
+        .bind(entry_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(db.pool())
+        .await
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct FeedbackRow {
+    pub entry_id: String,
+    pub author: String,
+    pub body: String,
+    pub created_at: i64,
+    pub action: String,
+    pub rev: Option<i64>,
+    pub read_at: Option<i64>,
+}
+
+/// The feedback on one entry, oldest first.
+pub async fn feedback(db: &Db, entry_id: &str) -> Result<Vec<FeedbackRow>, sqlx::Error> {
+    Ok(feedback_for(db, &[entry_id])
+        .await?
+        .remove(entry_id)
+        .unwrap_or_default())
+}
+
+/// The feedback on many entries in one query per 500 (not one per entry), by entry id.
+pub async fn feedback_for(
+    db: &Db,
+    entry_ids: &[&str],
+) -> Result<HashMap<String, Vec<FeedbackRow>>, sqlx::Error> {
+    let mut out: HashMap<String, Vec<FeedbackRow>> = HashMap::new();
+    for chunk in entry_ids.chunks(500) {
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT f.entry_id, u.display_name AS author, f.body, f.created_at, f.action, f.rev, f.read_at
+             FROM feedback f JOIN users u ON u.id = f.author_id WHERE f.entry_id IN (",
+        );
+        let mut ids = query.separated(", ");
+        for id in chunk {
+            ids.push_bind(*id);
+        }
+        query.push(") ORDER BY f.created_at, f.id");
+        for row in query
+            .build_query_as::<FeedbackRow>()
+            .fetch_all(db.pool())
+            .await?
+        {
+            out.entry(row.entry_id.clone()).or_default().push(row);
+        }
+    }
+    Ok(out)
+}
+
+/// Submits entries of this person's that may be submitted; returns how many were.
+pub async fn submit(db: &Db, user_id: i64, ids: &[String]) -> Result<u64, sqlx::Error> {
+    let at = now();
+    let mut count = 0;
+    let mut tx = super::write(db).await?;
+    for id in ids {
+        let done = sqlx::query(
+            "UPDATE log_entries SET status = 'submitted', submitted_at = ?, submitted_rev = rev
+             WHERE id = ? AND user_id = ? AND status IN ('draft', 'needs_revision')",
+        )
+        .bind(at)
+        .bind(id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            // The same revision submitted again (after a revision request with no edit)
+            // keeps its first submission row.
+            sqlx::query(
+                "INSERT INTO submissions (entry_id, rev, submitted_at) SELECT id, rev, ? FROM log_entries WHERE id = ?
+                 ON CONFLICT (entry_id, rev) DO NOTHING",
+            )
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        count += done.rows_affected();
+    }
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// Schedules the follow-up prompt for a practice section (once; a later completion does
+/// not move it). Part of the write that records the completion.
+pub async fn schedule_follow_up(
+    tx: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    section_key: &str,
+    due_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO follow_ups (user_id, section_key, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+        .bind(user_id)
+        .bind(section_key)
+        .bind(due_at)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// Whether a follow-up is scheduled for this person's practice section (due or not).
+pub async fn follow_up_scheduled(
+    db: &Db,
+    user_id: i64,
+    section_key: &str,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT 1 FROM follow_ups WHERE user_id = ? AND section_key = ?")
+            .bind(user_id)
+            .bind(section_key)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.is_some())
+}
+
+/// Follow-ups that are due and not yet answered.
+pub async fn due_follow_ups(
+    db: &Db,
+    user_id: i64,
+    at: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT f.section_key, f.due_at FROM follow_ups f WHERE f.user_id = ? AND f.due_at <= ? AND f.done_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM log_entries e WHERE e.user_id = f.user_id AND e.section_key = f.section_key AND e.prompt_key = 'follow_up')
+         ORDER BY f.due_at",
+    )
+    .bind(user_id)
+    .bind(at)
+    .fetch_all(db.pool())
+    .await
+}
+
+pub async fn follow_up_days(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
+    let row: (i64,) = sqlx::query_as("SELECT follow_up_days FROM settings WHERE id = ?")
+        .bind(setting_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_db;
+    use domain::model::Role;
+
+    async fn person(db: &Db, email: &str) -> i64 {
+        test_db::person(db, email, Role::Practitioner, None).await.1
+    }
+
+    fn input<'a>(op: &'a str, id: &'a str, user: i64, base: i64, body: &'a str) -> SaveInput<'a> {
+        SaveInput {
+            op_id: op,
+            entry_id: id,
+            user_id: user,
+            section_key: "m1.reflection",
+            prompt_key: "p1",
+            kind: EntryKind::Reflection,
+            base_rev: base,
+            body,
+        }
+    }
+
+    #[tokio::test]
+    async fn saves_make_revisions_and_replays_change_nothing() {
+        let db = test_db::fresh().await;
+        let me = person(&db, "a@b.org").await;
+        let first = save(&db, &input("op1", "e1", me, 0, "first"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((first.rev, first.outcome), (1, SaveOutcome::Saved));
+        let second = save(&db, &input("op2", "e1", me, 1, "second"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(second.rev, 2);
+        let replay = save(&db, &input("op2", "e1", me, 1, "second"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(replay.rev, 2);
+        assert_eq!(revisions(&db, "e1", 100, 0).await.unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_stale_save_keeps_both_texts() {
+        let db = test_db::fresh().await;
+        let me = person(&db, "a@b.org").await;
+        save(&db, &input("op1", "e1", me, 0, "first"))
+            .await
+            .unwrap()
+            .unwrap();
+        save(&db, &input("op2", "e1", me, 1, "from the laptop"))
+            .await
+            .unwrap()
+            .unwrap();
+        let stale = save(&db, &input("op3", "e1", me, 1, "from the tablet"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            stale.outcome,
+            SaveOutcome::Conflict {
+                theirs: "from the laptop".into()
+            }
+        );
+        let revs = revisions(&db, "e1", 100, 0).await.unwrap();
+        assert!(revs
+            .iter()
+            .any(|r| r.conflict && r.body == "from the tablet"));
+        // A second device that started the same answer under its own id meets the same entry.
+        let other_device = save(&db, &input("op4", "e2", me, 0, "tablet's own start"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(other_device.entry_id, "e1");
+        assert!(matches!(other_device.outcome, SaveOutcome::Conflict { .. }));
+    }
+
+    #[tokio::test]
+    async fn conflicting_texts_are_kept_once_each_and_capped() {
+        let db = test_db::fresh().await;
+        let me = person(&db, "a@b.org").await;
+        save(&db, &input("op0", "e1", me, 0, "first"))
+            .await
+            .unwrap()
+            .unwrap();
+        save(&db, &input("op1", "e1", me, 1, "current"))
+            .await
+            .unwrap()
+            .unwrap();
+        let conflicts = |db: Db| async move {
+            let n: (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM log_entry_revisions WHERE conflict = 1")
+                    .fetch_one(db.pool())
+                    .await
+                    .unwrap();
+            n.0
+        };
+        for n in 0..3 {
+            let r = save(&db, &input(&format!("same{n}"), "e1", me, 1, "stale"))
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(matches!(r.outcome, SaveOutcome::Conflict { .. }));
+        }
+        assert_eq!(conflicts(db.clone()).await, 1, "the same text is kept once");
+        for n in 1..MAX_CONFLICTS_PER_ENTRY {
+            save(
+                &db,
+                &input(&format!("c{n}"), "e1", me, 1, &format!("stale {n}")),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        }
+        assert_eq!(conflicts(db.clone()).await, MAX_CONFLICTS_PER_ENTRY);
+        assert_eq!(
+            save(&db, &input("one-more", "e1", me, 1, "yet another"))
+                .await
+                .unwrap(),
+            Err(Refusal::TooManyConflicts)
+        );
+        // Settling it (a save on the current revision) still works.
+        let settled = save(&db, &input("settle", "e1", me, 2, "settled"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(settled.rev, 3);
+    }
+
+    #[tokio::test]
+    async fn nobody_saves_over_someone_elses_entry() {
+        let db = test_db::fresh().await;
+        let me = person(&db, "a@b.org").await;
+        let other = person(&db, "c@d.org").await;
+        save(&db, &input("op1", "e1", me, 0, "mine"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            save(&db, &input("op2", "e1", other, 1, "theirs"))
+                .await
+                .unwrap(),
+            Err(Refusal::NotYours)
+        );
+        assert_eq!(get(&db, me, "e1").await.unwrap().unwrap().body, "mine");
+        assert!(get(&db, other, "e1").await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn editing_a_submitted_entry_makes_a_draft_and_search_finds_words() {
+        let db = test_db::fresh().await;
+        let me = person(&db, "a@b.org").await;
+        save(
+            &db,
+            &input("op1", "e1", me, 0, "Visual timetables helped Jay settle"),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(submit(&db, me, &["e1".into()]).await.unwrap(), 1);
+        assert_eq!(
+            submit(&db, me, &["e1".into()]).await.unwrap(),
+            0,
+            "already submitted"
+        );
+        let edited = save(
+            &db,
+            &input(
+                "op2",
+                "e1",
+                me,
+                1,
+                "Visual timetables helped Jay settle quickly",
+            ),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(edited.status, EntryStatus::Draft);
+        let found = list(
+            &db,
+            me,
+            &Filters {
+                words: &["timetable".to_string()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.len(), 1);
+        let none = list(
+            &db,
+            me,
+            &Filters {
+                words: &["phonics".to_string()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(none.is_empty());
+        let hostile = list(
+            &db,
+            me,
+            &Filters {
+                words: &["\" OR * NEAR(".to_string(), "j".to_string()],
+                ..Default::default()
+            },
+        )
+        .await;
+        assert!(hostile.is_ok(), "search text can never break the query");
+        // Only the person's own entries are searched.
+        let other = person(&db, "c@d.org").await;
+        let theirs = list(
+            &db,
+            other,
+            &Filters {
+                words: &["timetable".to_string()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(theirs.is_empty());
+    }
+}

@@ -1,0 +1,431 @@
+//! What a SENCo reads and does: the review queue, submitted texts (never drafts), their
+//! decisions and feedback, and the audit trail of who read whose entries.
+//!
+//! Every query here takes the SENCo's setting id and joins on the author's setting, so an
+//! id from another setting finds nothing.
+
+use super::WriteOne;
+use super::{now, Db};
+use domain::learning_log::EntryStatus;
+use domain::model::Sector;
+use domain::review::ReviewAction;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct QueueRow {
+    pub id: String,
+    pub author_id: i64,
+    pub author: String,
+    pub sector: String,
+    pub section_key: String,
+    pub prompt_key: String,
+    pub kind: String,
+    pub submitted_at: i64,
+    /// How many times this entry has been submitted (more than one: a resubmission).
+    pub times_submitted: i64,
+}
+
+#[derive(Default)]
+pub struct QueueFilters<'a> {
+    pub author_id: Option<i64>,
+    pub module: Option<&'a str>,
+    pub sector: Option<Sector>,
+}
+
+/// Entries waiting for review in a setting, oldest first.
+pub async fn queue(
+    db: &Db,
+    setting_id: i64,
+    filters: &QueueFilters<'_>,
+) -> Result<Vec<QueueRow>, sqlx::Error> {
+    super::filter::Filtered::new(
+        "SELECT e.id, u.id AS author_id, u.display_name AS author, u.sector, e.section_key, e.prompt_key, e.kind,
+                e.submitted_at, (SELECT COUNT(*) FROM submissions s WHERE s.entry_id = e.id) AS times_submitted
+         FROM log_entries e JOIN users u ON u.id = e.user_id",
+    )
+    .and("u.setting_id = ?", Some(setting_id))
+    .and_sql("e.status = 'submitted'")
+    .and("u.id = ?", filters.author_id)
+    .and("instr(e.section_key, ? || '.') = 1", filters.module)
+    .and("u.sector = ?", filters.sector.map(|s| s.as_str()))
+    .then("ORDER BY e.submitted_at, e.id")
+    .build_query_as()
+    .fetch_all(db.pool())
+    .await
+}
+
+/// A submitted entry as its SENCo may see it: the latest submitted text, not the draft.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct SubmittedEntry {
+    pub id: String,
+    pub author_id: i64,
+    pub author: String,
+    pub sector: String,
+    pub section_key: String,
+    pub prompt_key: String,
+    pub kind: String,
+    pub status: String,
+    pub submitted_rev: i64,
+    pub submitted_at: i64,
+    pub body: String,
+}
+
+const SUBMITTED_COLUMNS: &str = "e.id, u.id AS author_id, u.display_name AS author, u.sector, e.section_key, e.prompt_key, e.kind,
+    e.status, e.submitted_rev, e.submitted_at,
+    (SELECT r.body FROM log_entry_revisions r WHERE r.entry_id = e.id AND r.rev = e.submitted_rev AND r.conflict = 0) AS body";
+
+pub async fn submitted_entry(
+    db: &Db,
+    setting_id: i64,
+    entry_id: &str,
+) -> Result<Option<SubmittedEntry>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {SUBMITTED_COLUMNS} FROM log_entries e JOIN users u ON u.id = e.user_id
+         WHERE e.id = ? AND u.setting_id = ? AND e.submitted_rev IS NOT NULL"
+    ))
+    .bind(entry_id)
+    .bind(setting_id)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// Every entry one person has submitted (their latest submitted texts), for their
+/// SENCo's view of them and the evidence pack.
+pub async fn submitted_by(
+    db: &Db,
+    setting_id: i64,
+    author_id: i64,
+) -> Result<Vec<SubmittedEntry>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {SUBMITTED_COLUMNS} FROM log_entries e JOIN users u ON u.id = e.user_id
+         WHERE u.id = ? AND u.setting_id = ? AND e.submitted_rev IS NOT NULL
+         ORDER BY e.section_key, e.prompt_key"
+    ))
+    .bind(author_id)
+    .bind(setting_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct SubmittedVersion {
+    pub rev: i64,
+    pub body: String,
+    pub submitted_at: i64,
+}
+
+/// The texts an entry's author submitted, newest first.
+pub async fn submitted_versions(
+    db: &Db,
+    entry_id: &str,
+) -> Result<Vec<SubmittedVersion>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.rev, r.body, s.submitted_at FROM submissions s
+         JOIN log_entry_revisions r ON r.entry_id = s.entry_id AND r.rev = s.rev AND r.conflict = 0
+         WHERE s.entry_id = ? ORDER BY s.rev DESC",
+    )
+    .bind(entry_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+pub struct Decision<'a> {
+    pub entry_id: &'a str,
+    pub reviewer_id: i64,
+    pub author_id: i64,
+    /// The submitted revision the reviewer read; the decision is refused if it moved on.
+    pub rev: i64,
+    pub action: ReviewAction,
+    pub comment: &'a str,
+    pub from: EntryStatus,
+    pub to: EntryStatus,
+}
+
+/// Records a reviewer's feedback or decision. False when the entry changed since the
+/// reviewer read it (resubmitted, or taken back to draft), so nothing was written.
+pub async fn decide(db: &Db, d: &Decision<'_>) -> Result<bool, sqlx::Error> {
+    let at = now();
+    let mut tx = super::write(db).await?;
+    let moved = sqlx::query(
+        "UPDATE log_entries SET status = ? WHERE id = ? AND status = ? AND submitted_rev = ?",
+    )
+    .bind(d.to.as_str())
+    .bind(d.entry_id)
+    .bind(d.from.as_str())
+    .bind(d.rev)
+    .execute(&mut *tx)
+    .await?;
+    if moved.rows_affected() == 0 {
+        return Ok(false);
+    }
+    if !d.comment.trim().is_empty() || d.action != ReviewAction::Comment {
+        sqlx::query(
+            "INSERT INTO feedback (entry_id, author_id, body, created_at, action, rev) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(d.entry_id)
+        .bind(d.reviewer_id)
+        .bind(d.comment.trim())
+        .bind(at)
+        .bind(d.action.as_str())
+        .bind(d.rev)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO audit_log (actor_id, subject_id, entry_id, action, at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(d.reviewer_id)
+    .bind(d.author_id)
+    .bind(d.entry_id)
+    .bind(d.action.as_str())
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// What was done with someone's entries, for the audit log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Viewed,
+    ExportedEvidence,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Viewed => "viewed",
+            Access::ExportedEvidence => "exported",
+        }
+    }
+}
+
+/// Writes one audit row per entry read by someone other than its author.
+pub async fn audit(
+    db: &Db,
+    actor_id: i64,
+    entries: &[(i64, &str)],
+    access: Access,
+) -> Result<(), sqlx::Error> {
+    let at = now();
+    let mut tx = super::write(db).await?;
+    for (subject_id, entry_id) in entries {
+        if *subject_id == actor_id {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO audit_log (actor_id, subject_id, entry_id, action, at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(actor_id)
+        .bind(subject_id)
+        .bind(entry_id)
+        .bind(access.as_str())
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct AccessRow {
+    pub who: String,
+    pub entry_id: Option<String>,
+    pub section_key: Option<String>,
+    pub prompt_key: Option<String>,
+    pub action: String,
+    pub at: i64,
+}
+
+/// Who has read or acted on a person's entries (one entry, or all), newest first.
+pub async fn accesses(
+    db: &Db,
+    subject_id: i64,
+    entry_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AccessRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.display_name AS who, a.entry_id, e.section_key, e.prompt_key, a.action, a.at
+         FROM audit_log a JOIN users u ON u.id = a.actor_id LEFT JOIN log_entries e ON e.id = a.entry_id
+         WHERE a.subject_id = ? AND (? IS NULL OR a.entry_id = ?)
+         ORDER BY a.at DESC, a.id DESC LIMIT ?",
+    )
+    .bind(subject_id)
+    .bind(entry_id)
+    .bind(entry_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Marks the feedback on one of the person's entries read; true if any was unread.
+pub async fn mark_feedback_read(
+    db: &Db,
+    user_id: i64,
+    entry_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE feedback SET read_at = ? WHERE entry_id = ? AND read_at IS NULL
+         AND entry_id IN (SELECT id FROM log_entries WHERE user_id = ?)",
+    )
+    .bind(now())
+    .bind(entry_id)
+    .bind(user_id)
+    .write_in_turn(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Entry ids of a person's with feedback they have not read.
+pub async fn entries_with_unread_feedback(
+    db: &Db,
+    user_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT f.entry_id FROM feedback f JOIN log_entries e ON e.id = f.entry_id
+         WHERE e.user_id = ? AND f.read_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::learning_log::{save, submit, SaveInput};
+    use crate::store::test_db;
+    use crate::store::test_db::person;
+    use domain::learning_log::EntryKind;
+    use domain::model::Role;
+
+    async fn write(db: &Db, user: i64, op: &str, base: i64, body: &str) {
+        let input = SaveInput {
+            op_id: op,
+            entry_id: "e1",
+            user_id: user,
+            section_key: "m1.reflection",
+            prompt_key: "p1",
+            kind: EntryKind::Reflection,
+            base_rev: base,
+            body,
+        };
+        save(db, &input).await.unwrap().unwrap();
+    }
+
+    fn decision<'a>(
+        reviewer: i64,
+        author: i64,
+        rev: i64,
+        action: ReviewAction,
+        comment: &'a str,
+        to: EntryStatus,
+    ) -> Decision<'a> {
+        Decision {
+            entry_id: "e1",
+            reviewer_id: reviewer,
+            author_id: author,
+            rev,
+            action,
+            comment,
+            from: EntryStatus::Submitted,
+            to,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_senco_sees_submitted_text_only_and_only_in_their_setting() {
+        let db = test_db::fresh().await;
+        let (setting, sam) = person(&db, "sam@a.org", Role::Practitioner, None).await;
+        let (_, senco) = person(&db, "senco@a.org", Role::Senco, Some(setting)).await;
+        let (elsewhere, senco_elsewhere) = person(&db, "senco@b.org", Role::Senco, None).await;
+
+        write(&db, sam, "op1", 0, "first thoughts").await;
+        assert!(
+            submitted_entry(&db, setting, "e1").await.unwrap().is_none(),
+            "a draft is invisible"
+        );
+        submit(&db, sam, &["e1".into()]).await.unwrap();
+        write(&db, sam, "op2", 1, "second thoughts, still a draft").await;
+
+        let seen = submitted_entry(&db, setting, "e1").await.unwrap().unwrap();
+        assert_eq!(seen.body, "first thoughts", "the draft text is never shown");
+        assert!(submitted_entry(&db, elsewhere, "e1")
+            .await
+            .unwrap()
+            .is_none());
+        assert!(
+            queue(&db, setting, &QueueFilters::default())
+                .await
+                .unwrap()
+                .is_empty(),
+            "an entry taken back to draft leaves the queue"
+        );
+
+        submit(&db, sam, &["e1".into()]).await.unwrap();
+        let queued = queue(&db, setting, &QueueFilters::default()).await.unwrap();
+        assert_eq!((queued.len(), queued[0].times_submitted), (1, 2));
+        // The badge counts, read with the person on every request.
+        let counts = |id| {
+            let db = db.clone();
+            async move {
+                crate::store::users::me(&db, id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .counts
+            }
+        };
+        assert_eq!(counts(senco).await.awaiting_review, 1);
+        assert_eq!(counts(senco_elsewhere).await.awaiting_review, 0);
+        let versions = submitted_versions(&db, "e1").await.unwrap();
+        assert_eq!(
+            versions.iter().map(|v| v.rev).collect::<Vec<_>>(),
+            vec![2, 1]
+        );
+
+        // A decision on a revision that is no longer the submitted one changes nothing.
+        let stale = decision(
+            senco,
+            sam,
+            1,
+            ReviewAction::Reviewed,
+            "",
+            EntryStatus::Reviewed,
+        );
+        assert!(!decide(&db, &stale).await.unwrap());
+        let ask = decision(
+            senco,
+            sam,
+            2,
+            ReviewAction::NeedsRevision,
+            "Add an example",
+            EntryStatus::NeedsRevision,
+        );
+        assert!(decide(&db, &ask).await.unwrap());
+        assert_eq!(counts(sam).await.unread_feedback, 1);
+        assert!(mark_feedback_read(&db, sam, "e1").await.unwrap());
+        assert_eq!(counts(sam).await.unread_feedback, 0);
+        let trail = accesses(&db, sam, Some("e1"), 10).await.unwrap();
+        assert_eq!(trail[0].action, "needs_revision");
+    }
+
+    #[tokio::test]
+    async fn audit_skips_the_author_reading_their_own() {
+        let db = test_db::fresh().await;
+        let (setting, sam) = person(&db, "sam@a.org", Role::Practitioner, None).await;
+        let (_, senco) = person(&db, "senco@a.org", Role::Senco, Some(setting)).await;
+        write(&db, sam, "op1", 0, "text").await;
+        audit(&db, sam, &[(sam, "e1")], Access::Viewed)
+            .await
+            .unwrap();
+        assert!(accesses(&db, sam, None, 10).await.unwrap().is_empty());
+        audit(&db, senco, &[(sam, "e1")], Access::Viewed)
+            .await
+            .unwrap();
+        let trail = accesses(&db, sam, None, 10).await.unwrap();
+        assert_eq!((trail.len(), trail[0].who.as_str()), (1, "senco@a.org"));
+    }
+}

@@ -1,0 +1,64 @@
+use super::{now, Db};
+use domain::model::Sector;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Setting {
+    pub id: i64,
+    pub name: String,
+    pub default_sector: Sector,
+}
+
+pub async fn create(db: &Db, name: &str, default_sector: Sector) -> Result<i64, sqlx::Error> {
+    let row: (i64,) = sqlx::query_as(
+        "INSERT INTO settings (name, default_sector, created_at) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(name)
+    .bind(default_sector.as_str())
+    .bind(now())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.0)
+}
+
+pub async fn list(db: &Db) -> Result<Vec<Setting>, sqlx::Error> {
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, name, default_sector FROM settings ORDER BY id")
+            .fetch_all(db.pool())
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, sector)| Setting {
+            id,
+            name,
+            default_sector: Sector::parse(&sector).unwrap_or(Sector::SchoolAge),
+        })
+        .collect())
+}
+
+/// Sets the time zone (an IANA name the caller has checked) in which everyone in a setting
+/// sees dates.
+pub async fn set_time_zone(db: &Db, setting_id: i64, zone: &str) -> Result<(), sqlx::Error> {
+    let mut tx = super::write(db).await?;
+    sqlx::query("UPDATE settings SET time_zone = ? WHERE id = ?")
+        .bind(zone)
+        .bind(setting_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// Finds a setting by id or by exact name, as the command line accepts either.
+pub async fn find(db: &Db, id_or_name: &str) -> Result<Option<Setting>, sqlx::Error> {
+    let id = id_or_name.parse::<i64>().ok();
+    Ok(list(db)
+        .await?
+        .into_iter()
+        .find(|s| Some(s.id) == id || s.name.eq_ignore_ascii_case(id_or_name.trim())))
+}
+
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    let row: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM settings")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.0)
+}

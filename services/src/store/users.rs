@@ -1,0 +1,364 @@
+use super::WriteOne;
+use super::{is_unique_violation, now, Db};
+use domain::model::{Me, Member, Preferences, Role, Sector};
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub setting_id: i64,
+    pub sector: Sector,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum CreateError {
+    EmailTaken,
+    Db(String),
+}
+
+impl From<sqlx::Error> for CreateError {
+    fn from(error: sqlx::Error) -> Self {
+        if is_unique_violation(&error) {
+            CreateError::EmailTaken
+        } else {
+            CreateError::Db(error.to_string())
+        }
+    }
+}
+
+/// Creates a person, in their turn (`write`).
+pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64, CreateError> {
+    let mut tx = super::write(db).await?;
+    let id = create_in(&mut tx, user).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Creates a person inside a write already taken (joining with an invite).
+pub async fn create_in(
+    executor: &mut sqlx::SqliteConnection,
+    user: &NewUser<'_>,
+) -> Result<i64, CreateError> {
+    let row: (i64,) = sqlx::query_as(
+        "INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(user.email)
+    .bind(user.display_name)
+    .bind(user.password_hash)
+    .bind(user.role.as_str())
+    .bind(user.setting_id)
+    .bind(user.sector.as_str())
+    .bind(now())
+    .fetch_one(executor)
+    .await?;
+    Ok(row.0)
+}
+
+/// What sign-in needs to know about an account.
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+pub async fn credentials_by_email(
+    db: &Db,
+    email: &str,
+) -> Result<Option<Credentials>, sqlx::Error> {
+    let row: Option<(i64, String, bool)> =
+        sqlx::query_as("SELECT id, password_hash, active FROM users WHERE email = ?")
+            .bind(email)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.map(|(id, password_hash, active)| Credentials {
+        id,
+        password_hash,
+        active,
+    }))
+}
+
+pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT password_hash FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
+type MeRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+);
+
+/// The person, and the counts on their navigation badges, in one query (it runs on every
+/// request, so the badges cost no extra round trip).
+pub(crate) const ME_COLUMNS: &str =
+    "u.id, u.email, u.display_name, u.role, u.sector, u.setting_id, s.name, u.preferences,
+     CASE WHEN u.role = 'senco' THEN (SELECT COUNT(*) FROM log_entries e JOIN users a ON a.id = e.user_id
+                                      WHERE a.setting_id = u.setting_id AND e.status = 'submitted') ELSE 0 END,
+     (SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id
+      WHERE e.user_id = u.id AND f.read_at IS NULL AND f.author_id <> u.id),
+     s.time_zone";
+
+pub(crate) fn me_from_row(row: MeRow) -> Me {
+    let (
+        id,
+        email,
+        display_name,
+        role,
+        sector,
+        setting_id,
+        setting_name,
+        preferences,
+        awaiting,
+        unread,
+        time_zone,
+    ) = row;
+    Me {
+        id,
+        email,
+        display_name,
+        role: Role::parse(&role).unwrap_or(Role::Practitioner),
+        sector: Sector::parse(&sector).unwrap_or(Sector::SchoolAge),
+        setting_id,
+        setting_name,
+        preferences: Preferences::from_json(&preferences),
+        counts: domain::model::NavCounts {
+            awaiting_review: awaiting as u32,
+            unread_feedback: unread as u32,
+        },
+        zone: domain::zone::Zone::stored(&time_zone),
+    }
+}
+
+pub async fn me(db: &Db, user_id: i64) -> Result<Option<Me>, sqlx::Error> {
+    let row: Option<MeRow> = sqlx::query_as(&format!(
+        "SELECT {ME_COLUMNS} FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = ? AND u.active = 1"
+    ))
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(me_from_row))
+}
+
+type MemberRow = (i64, String, String, String, String, bool, Option<i64>);
+
+fn member_from_row(
+    (id, email, display_name, role, sector, active, last_seen_at): MemberRow,
+) -> Member {
+    Member {
+        id,
+        email,
+        display_name,
+        role: Role::parse(&role).unwrap_or(Role::Practitioner),
+        sector: Sector::parse(&sector).unwrap_or(Sector::SchoolAge),
+        active,
+        last_seen_at,
+    }
+}
+
+const MEMBER_COLUMNS: &str = "id, email, display_name, role, sector, active, last_seen_at";
+
+pub async fn members(db: &Db, setting_id: i64) -> Result<Vec<Member>, sqlx::Error> {
+    let rows: Vec<MemberRow> = sqlx::query_as(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = ? ORDER BY active DESC, display_name COLLATE NOCASE"
+    ))
+    .bind(setting_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(member_from_row).collect())
+}
+
+pub async fn member(db: &Db, setting_id: i64, user_id: i64) -> Result<Option<Member>, sqlx::Error> {
+    let row: Option<MemberRow> = sqlx::query_as(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = ? AND id = ?"
+    ))
+    .bind(setting_id)
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(member_from_row))
+}
+
+pub async fn active_admins(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
+    let row: (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM users WHERE setting_id = ? AND role = 'admin' AND active = 1",
+    )
+    .bind(setting_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.0)
+}
+
+pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET role = ? WHERE id = ?")
+        .bind(role.as_str())
+        .bind(user_id)
+        .write_in_turn(db)
+        .await?;
+    Ok(())
+}
+
+/// Deactivating also ends every session, so the person is signed out everywhere at once.
+pub async fn set_active(db: &Db, user_id: i64, active: bool) -> Result<(), sqlx::Error> {
+    let mut tx = super::write(db).await?;
+    sqlx::query("UPDATE users SET active = ? WHERE id = ?")
+        .bind(active)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if !active {
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        // Codes they handed out stop working with them.
+        sqlx::query(
+            "UPDATE invites SET revoked_at = ? WHERE created_by = ? AND revoked_at IS NULL",
+        )
+        .bind(super::now())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+pub async fn update_profile(
+    db: &Db,
+    user_id: i64,
+    display_name: &str,
+    sector: Sector,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET display_name = ?, sector = ? WHERE id = ?")
+        .bind(display_name)
+        .bind(sector.as_str())
+        .bind(user_id)
+        .write_in_turn(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_preferences(
+    db: &Db,
+    user_id: i64,
+    preferences: &Preferences,
+) -> Result<(), sqlx::Error> {
+    let json = serde_json::to_string(preferences).unwrap_or_else(|_| "{}".into());
+    sqlx::query("UPDATE users SET preferences = ? WHERE id = ?")
+        .bind(json)
+        .bind(user_id)
+        .write_in_turn(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password_hash(db: &Db, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(hash)
+        .bind(user_id)
+        .write_in_turn(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn touch_last_seen(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_seen_at = ? WHERE id = ?")
+        .bind(now())
+        .bind(user_id)
+        .write_in_turn(db)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{settings, test_db};
+
+    async fn setting(db: &Db) -> i64 {
+        settings::create(db, "Oak Tree Primary", Sector::SchoolAge)
+            .await
+            .unwrap()
+    }
+
+    fn new_user<'a>(email: &'a str, setting_id: i64) -> NewUser<'a> {
+        NewUser {
+            email,
+            display_name: "Sam Jones",
+            password_hash: "hash",
+            role: Role::Practitioner,
+            setting_id,
+            sector: Sector::SchoolAge,
+        }
+    }
+
+    #[tokio::test]
+    async fn emails_are_unique_whatever_their_case() {
+        let db = test_db::fresh().await;
+        let s = setting(&db).await;
+        create(&db, &new_user("sam@oak.sch.uk", s)).await.unwrap();
+        assert_eq!(
+            create(&db, &new_user("SAM@oak.sch.uk", s)).await,
+            Err(CreateError::EmailTaken)
+        );
+        assert!(credentials_by_email(&db, "Sam@Oak.sch.uk")
+            .await
+            .unwrap()
+            .is_some());
+    }
+
+    #[tokio::test]
+    async fn me_joins_the_setting_and_reads_preferences() {
+        let db = test_db::fresh().await;
+        let s = setting(&db).await;
+        let id = create(&db, &new_user("sam@oak.sch.uk", s)).await.unwrap();
+        let prefs = Preferences {
+            high_contrast: true,
+            ..Default::default()
+        };
+        set_preferences(&db, id, &prefs).await.unwrap();
+        let me = me(&db, id).await.unwrap().unwrap();
+        assert_eq!(me.setting_name, "Oak Tree Primary");
+        assert_eq!(me.preferences, prefs);
+    }
+
+    #[tokio::test]
+    async fn deactivated_members_disappear_from_me_and_lose_sessions() {
+        let db = test_db::fresh().await;
+        let s = setting(&db).await;
+        let id = create(&db, &new_user("sam@oak.sch.uk", s)).await.unwrap();
+        let token = crate::store::sessions::create(&db, id).await.unwrap();
+        set_active(&db, id, false).await.unwrap();
+        assert!(me(&db, id).await.unwrap().is_none());
+        assert!(crate::store::sessions::resolve(&db, &token)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(!member(&db, s, id).await.unwrap().unwrap().active);
+    }
+
+    #[tokio::test]
+    async fn members_are_only_found_in_their_own_setting() {
+        let db = test_db::fresh().await;
+        let a = setting(&db).await;
+        let b = settings::create(&db, "Riverside College", Sector::Post16)
+            .await
+            .unwrap();
+        let id = create(&db, &new_user("sam@oak.sch.uk", a)).await.unwrap();
+        assert!(member(&db, a, id).await.unwrap().is_some());
+        assert!(member(&db, b, id).await.unwrap().is_none());
+        assert_eq!(members(&db, b).await.unwrap().len(), 0);
+    }
+}
