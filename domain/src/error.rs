@@ -122,7 +122,7 @@ impl FromServerFnError for AppError {
     }
 
     /// Only the words travel: the HTTP status and `Retry-After` for an error are set where
-    /// the server answers (the server crate's `server_fn_status` layer, from `status()`).
+    /// the server answers (the server crate's `middleware::server_fn_status`, from `status()`).
     fn ser(&self) -> bytes::Bytes {
         <JsonEncoding as Encodes<Self>>::encode(self).unwrap_or_default()
     }

@@ -13,6 +13,8 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use domain::error::AppError;
+use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use services::network::foreign_request;
 
 /// Resolves the session cookie once per request and stores the viewer in the request's
@@ -193,4 +195,29 @@ pub async fn security_headers(
         set(headers, "strict-transport-security", "max-age=31536000");
     }
     response
+}
+
+/// A server function's refusal leaves Leptos as a 500 carrying the error's words. Its proper
+/// status (`AppError::status`) and `Retry-After` are set here: the one place that turns a
+/// server function's `AppError` into HTTP (downloads use `downloads::Refused`).
+pub async fn server_fn_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // An error is a few hundred bytes of JSON; anything unreadable stays a 500.
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(seconds) = error.retry_after() {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }

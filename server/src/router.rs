@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::resolve_session,
@@ -110,31 +111,8 @@ fn downloads() -> Router<AppState> {
         .route_layer(axum::middleware::from_fn(downloads::sign_in_first))
 }
 
-/// Runs a server function. A refusal leaves Leptos as a 500 carrying the error's words; its
-/// proper status (`AppError::status`) and `Retry-After` are set here, the one place that
-/// turns a server function's `AppError` into HTTP.
-async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> Response {
-    let response = handle_server_fns_with_context(move || provide_context(state.clone()), request)
-        .await
-        .into_response();
-    if !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    // An error is a few hundred bytes of JSON; anything unreadable stays a 500.
-    let bytes = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .unwrap_or_default();
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let Some(seconds) = error.retry_after() {
-            parts
-                .headers
-                .insert(RETRY_AFTER, HeaderValue::from_static(seconds));
-        }
-    }
-    Response::from_parts(parts, Body::from(bytes))
+async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), request).await
 }
 
 /// The files that carry the build id (the service worker, the offline layer, the offline
