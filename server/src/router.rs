@@ -7,15 +7,12 @@ use app::{shell, App};
 use axum::{
     body::Body,
     extract::{Request, State},
-    http::header::{HeaderValue, RETRY_AFTER},
     http::StatusCode,
-    response::{IntoResponse, Response},
+    response::IntoResponse,
     routing::get,
     Router,
 };
-use domain::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use tower_http::{
     compression::{CompressionLayer, CompressionLevel},
