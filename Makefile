@@ -24,6 +24,7 @@ test: tools lint unit build e2e
 	@echo "make test: all checks passed"
 
 lint:
+	@bash scripts/unused-deps.sh
 	@$(ENV) cargo fmt --all -- --check
 	@$(ENV) cargo clippy -p domain -p services -p app -p server --features app/ssr --all-targets -- -D warnings
 	@$(ENV) cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

@@ -43,7 +43,7 @@ fi
 step "static files"
 cp -r public/. "$site/"
 cp node_modules/@fontsource/opendyslexic/files/opendyslexic-latin-{400,700}-normal.woff2 "$site/fonts/"
-# The server computes the build id from these files at startup (app/src/server/shell.rs).
+# The server computes the build id from these files at startup (services/src/shell.rs).
 
 step "precompressing"
 node scripts/compress.mjs "$pkg"

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
 pub enum Role {
     Practitioner,
     Senco,
@@ -38,10 +39,12 @@ impl Role {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
 pub enum Sector {
     EarlyYears,
     SchoolAge,
     #[serde(rename = "post_16")]
+    #[cfg_attr(feature = "ssr", sqlx(rename = "post_16"))]
     Post16,
 }
 
@@ -173,6 +176,7 @@ impl Me {
 
 /// A member of a setting, as the admin's staff list shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Member {
     pub id: i64,
     pub email: String,
@@ -184,6 +188,7 @@ pub struct Member {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Invite {
     pub code: String,
     pub role: Role,

@@ -9,6 +9,7 @@ pub const MAX_FEEDBACK_CHARS: usize = 5_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
 pub enum ReviewAction {
     /// Feedback only; the status does not change.
     Comment,
@@ -43,6 +44,43 @@ impl ReviewAction {
             ReviewAction::Comment => "Feedback",
             ReviewAction::Reviewed => "Marked reviewed",
             ReviewAction::NeedsRevision => "Revision requested",
+        }
+    }
+}
+
+/// What someone other than its author did with an entry, as the audit log records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+pub enum AuditAction {
+    /// Opened on the review page or a staff member's page.
+    Viewed,
+    /// Included in an evidence pack.
+    Exported,
+    Comment,
+    Reviewed,
+    NeedsRevision,
+}
+
+impl AuditAction {
+    /// How the line reads in the entry's "who has seen this" list.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::Viewed => "Read",
+            AuditAction::Exported => "Included in an evidence pack",
+            AuditAction::Comment => ReviewAction::Comment.label(),
+            AuditAction::Reviewed => ReviewAction::Reviewed.label(),
+            AuditAction::NeedsRevision => ReviewAction::NeedsRevision.label(),
+        }
+    }
+}
+
+impl From<ReviewAction> for AuditAction {
+    fn from(action: ReviewAction) -> Self {
+        match action {
+            ReviewAction::Comment => AuditAction::Comment,
+            ReviewAction::Reviewed => AuditAction::Reviewed,
+            ReviewAction::NeedsRevision => AuditAction::NeedsRevision,
         }
     }
 }

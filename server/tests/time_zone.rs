@@ -117,7 +117,7 @@ async fn a_digest_dates_a_late_submission_by_the_recipients_day() {
         actor: "Sam Taylor".into(),
         section_key: "m1.reflection".into(),
         prompt_key: "p1".into(),
-        event: "submitted".into(),
+        event: None,
         at: JUNE_NIGHT,
         time_zone: "Europe/London".into(),
     };

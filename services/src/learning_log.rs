@@ -11,11 +11,10 @@ use crate::store::{
 use domain::content::{section_href, Course};
 use domain::error::AppError;
 use domain::learning_log::{
-    prompts_for, Access, Activity, EntryKind, EntryStatus, EntrySummary, ExportData, ExportEntry,
-    Feedback, ModuleCompletion, FOLLOW_UP_PROMPT,
+    prompts_for, Access, Activity, EntrySummary, ExportData, ExportEntry, Feedback,
+    ModuleCompletion, FOLLOW_UP_PROMPT,
 };
 use domain::model::Me;
-use domain::review::ReviewAction;
 
 /// The question an entry answers, in words.
 pub fn question(course: &Course, section_key: &str, prompt_key: &str) -> String {
@@ -48,9 +47,9 @@ pub fn summary(course: &Course, row: &EntryRow) -> EntrySummary {
         module_title,
         section_title,
         section_href: href,
-        kind: EntryKind::parse(&row.kind).unwrap_or(EntryKind::Reflection),
+        kind: row.kind,
         question: question(course, &row.section_key, &row.prompt_key),
-        status: EntryStatus::parse(&row.status).unwrap_or(EntryStatus::Draft),
+        status: row.status,
         updated_at: row.updated_at,
         excerpt: if excerpt.len() < row.body.len() {
             format!("{excerpt}…")
@@ -67,7 +66,7 @@ impl From<FeedbackRow> for Feedback {
             author: f.author,
             body: f.body,
             created_at: f.created_at,
-            action: ReviewAction::parse(&f.action).unwrap_or(ReviewAction::Comment),
+            action: f.action,
             rev: f.rev,
             unread: f.read_at.is_none(),
         }
@@ -76,16 +75,9 @@ impl From<FeedbackRow> for Feedback {
 
 impl From<AccessRow> for Access {
     fn from(a: AccessRow) -> Self {
-        let what = match a.action.as_str() {
-            "viewed" => "Read",
-            "exported" => "Included in an evidence pack",
-            other => ReviewAction::parse(other)
-                .map(|r| r.label())
-                .unwrap_or("Opened"),
-        };
         Access {
             who: a.who,
-            what: what.to_string(),
+            what: a.action.label().to_string(),
             at: a.at,
             entry_id: a.entry_id,
         }
@@ -172,7 +164,7 @@ pub async fn export_data(db: &Db, course: &Course, me: &Me) -> Result<ExportData
             .into_iter()
             .map(|e| Activity {
                 section_key: e.section_key,
-                kind: e.kind,
+                kind: e.kind.as_str().to_string(),
                 seconds: e.seconds,
                 at: e.happened_at,
             })

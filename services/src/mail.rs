@@ -44,8 +44,8 @@ pub fn compose(course: &Course, lines: &[DigestLine], public_url: &str) -> (Stri
         .split_whitespace()
         .next()
         .unwrap_or("there");
-    let submissions: Vec<&DigestLine> = lines.iter().filter(|l| l.event == "submitted").collect();
-    let replies: Vec<&DigestLine> = lines.iter().filter(|l| l.event != "submitted").collect();
+    let submissions: Vec<&DigestLine> = lines.iter().filter(|l| l.event.is_none()).collect();
+    let replies: Vec<&DigestLine> = lines.iter().filter(|l| l.event.is_some()).collect();
     let zone = domain::zone::Zone::stored(&lines[0].time_zone);
     let describe = |l: &DigestLine| {
         let place = course
@@ -76,9 +76,7 @@ pub fn compose(course: &Course, lines: &[DigestLine], public_url: &str) -> (Stri
         subject.push(plural(replies.len(), "new reply", "new replies"));
         body.push_str("You have feedback on your learning log:\n\n");
         for l in &replies {
-            let what = domain::review::ReviewAction::parse(&l.event)
-                .map(|a| a.label())
-                .unwrap_or("Feedback");
+            let what = l.event.map_or("Feedback", |a| a.label());
             body.push_str(&format!("- {what} from {}, {}\n", l.actor, describe(l)));
         }
         body.push_str(&format!(

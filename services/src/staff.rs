@@ -5,7 +5,7 @@
 use crate::store::{self, Db};
 use domain::content::Course;
 use domain::error::AppError;
-use domain::learning_log::{EntryKind, EntryStatus, Feedback};
+use domain::learning_log::Feedback;
 use domain::model::Me;
 use domain::staff::{module_counts, rows, MemberView, ModuleCount, Shape, StaffRow, SubmittedItem};
 
@@ -81,8 +81,8 @@ pub async fn member_view(
                 module_number: number,
                 module_title: title,
                 section_title: section,
-                kind: EntryKind::parse(&e.kind).unwrap_or(EntryKind::Reflection),
-                status: EntryStatus::parse(&e.status).unwrap_or(EntryStatus::Submitted),
+                kind: e.kind,
+                status: e.status,
                 submitted_at: e.submitted_at,
                 feedback: feedback
                     .remove(&e.id)

@@ -46,7 +46,7 @@ pub async fn section_answers(section_key: String) -> Result<Vec<Answer>, AppErro
                 entry_id: row.map(|r| r.id.clone()),
                 body: row.map(|r| r.body.clone()).unwrap_or_default(),
                 rev: row.map_or(0, |r| r.rev),
-                status: row.and_then(|r| EntryStatus::parse(&r.status)),
+                status: row.map(|r| r.status),
             }
         })
         .collect())
@@ -171,7 +171,7 @@ pub async fn log_entry(id: String, history: Option<u32>) -> Result<EntryDetail, 
     .map(|r| Revision {
         rev: r.rev,
         body: r.body,
-        status: EntryStatus::parse(&r.status).unwrap_or(EntryStatus::Draft),
+        status: r.status,
         conflict: r.conflict,
         created_at: r.created_at,
     })
@@ -209,7 +209,7 @@ pub async fn submit_entries(id: Option<String>, module: Option<String>) -> Resul
             let row = store::get(&db, me.id, &id)
                 .await?
                 .ok_or_else(|| AppError::NotFound("There is no such entry in your log.".into()))?;
-            if !EntryStatus::parse(&row.status).is_some_and(EntryStatus::can_submit) {
+            if !row.status.can_submit() {
                 return Err(AppError::invalid("submit", "This entry has already been submitted. Edit it to make a new version to submit."));
             }
             if row.body.trim().is_empty() {
@@ -232,10 +232,7 @@ pub async fn submit_entries(id: Option<String>, module: Option<String>) -> Resul
             store::list(&db, me.id, &filters)
                 .await?
                 .into_iter()
-                .filter(|r| {
-                    EntryStatus::parse(&r.status).is_some_and(EntryStatus::can_submit)
-                        && !r.body.trim().is_empty()
-                })
+                .filter(|r| r.status.can_submit() && !r.body.trim().is_empty())
                 .map(|r| r.id)
                 .collect()
         }

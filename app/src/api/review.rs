@@ -90,10 +90,10 @@ pub async fn review_queue(
                 question: question(&course, &r.section_key, &r.prompt_key),
                 id: r.id,
                 author: r.author,
-                sector: Sector::parse(&r.sector).unwrap_or(Sector::SchoolAge),
+                sector: r.sector,
                 module_number,
                 section_title,
-                kind: EntryKind::parse(&r.kind).unwrap_or(EntryKind::Reflection),
+                kind: r.kind,
                 submitted_at: r.submitted_at,
                 resubmitted: r.times_submitted > 1,
             }
@@ -147,13 +147,13 @@ pub async fn review_entry(id: String) -> Result<ReviewDetail, AppError> {
         id: entry.id,
         author: entry.author,
         author_id: entry.author_id,
-        sector: Sector::parse(&entry.sector).unwrap_or(Sector::SchoolAge),
+        sector: entry.sector,
         module_number,
         module_title,
         section_title,
         section_href,
-        kind: EntryKind::parse(&entry.kind).unwrap_or(EntryKind::Reflection),
-        status: EntryStatus::parse(&entry.status).unwrap_or(EntryStatus::Draft),
+        kind: entry.kind,
+        status: entry.status,
         rev: entry.submitted_rev,
         submitted_at: entry.submitted_at,
         body: entry.body,
@@ -192,7 +192,7 @@ pub async fn review_act(
         // A SENCo doing the course submits to a colleague or their head, not to themselves.
         return Err(AppError::Forbidden);
     }
-    let from = EntryStatus::parse(&entry.status).unwrap_or(EntryStatus::Draft);
+    let from = entry.status;
     let to = domain::review::decide(from, action, &comment)
         .map_err(|message| AppError::invalid("comment", message))?;
     let decision = store::Decision {

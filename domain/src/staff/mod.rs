@@ -34,6 +34,7 @@ pub struct ModuleCount {
 }
 
 /// A staff member as the store gives them, before their progress is worked out.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Person {
     pub id: i64,
     pub name: String,

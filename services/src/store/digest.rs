@@ -3,6 +3,7 @@
 
 use super::Db;
 use super::WriteOne;
+use domain::review::ReviewAction;
 
 /// One line of someone's digest.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -14,8 +15,8 @@ pub struct DigestLine {
     pub actor: String,
     pub section_key: String,
     pub prompt_key: String,
-    /// "submitted", or the feedback's action.
-    pub event: String,
+    /// None for a submission; the feedback's action for a reply.
+    pub event: Option<ReviewAction>,
     pub at: i64,
     /// The recipient's setting's time zone, for the dates in their email.
     pub time_zone: String,
@@ -25,7 +26,7 @@ pub struct DigestLine {
 pub async fn pending(db: &Db) -> Result<Vec<DigestLine>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id AS recipient_id, s.email AS recipient_email, s.display_name AS recipient_name,
-                a.display_name AS actor, e.section_key, e.prompt_key, 'submitted' AS event, e.submitted_at AS at,
+                a.display_name AS actor, e.section_key, e.prompt_key, NULL AS event, e.submitted_at AS at,
                 (SELECT time_zone FROM settings WHERE id = s.setting_id) AS time_zone
          FROM users s JOIN users a ON a.setting_id = s.setting_id JOIN log_entries e ON e.user_id = a.id
          WHERE s.role = 'senco' AND s.active = 1 AND e.status = 'submitted'

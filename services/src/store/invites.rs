@@ -17,20 +17,6 @@ fn new_code() -> String {
     format!("{}-{}", &chars[..4], &chars[4..])
 }
 
-type InviteRow = (String, String, i64, i64, Option<i64>, i64, Option<i64>);
-
-fn from_row((code, role, created_at, expires_at, revoked_at, uses, max_uses): InviteRow) -> Invite {
-    Invite {
-        code,
-        role: Role::parse(&role).unwrap_or(Role::Practitioner),
-        created_at,
-        expires_at,
-        revoked: revoked_at.is_some(),
-        uses,
-        max_uses,
-    }
-}
-
 /// A new code. Codes that make someone a SENCo or an admin work once, whatever is asked:
 /// a leaked one cannot hand out privileged accounts for weeks. Practitioner codes work
 /// `max_uses` times (None: until they expire).
@@ -55,7 +41,7 @@ pub async fn create(
         )
         .bind(&code)
         .bind(setting_id)
-        .bind(role.as_str())
+        .bind(role)
         .bind(created_by)
         .bind(now)
         .bind(now + days * 24 * 60 * 60)
@@ -82,13 +68,13 @@ pub async fn create(
 }
 
 pub async fn list(db: &Db, setting_id: i64) -> Result<Vec<Invite>, sqlx::Error> {
-    let rows: Vec<InviteRow> = sqlx::query_as(
-        "SELECT code, role, created_at, expires_at, revoked_at, uses, max_uses FROM invites WHERE setting_id = ? ORDER BY created_at DESC, code",
+    sqlx::query_as(
+        "SELECT code, role, created_at, expires_at, revoked_at IS NOT NULL AS revoked, uses, max_uses
+         FROM invites WHERE setting_id = ? ORDER BY created_at DESC, code",
     )
     .bind(setting_id)
     .fetch_all(db.pool())
-    .await?;
-    Ok(rows.into_iter().map(from_row).collect())
+    .await
 }
 
 /// Revokes a code of this setting; false when the setting has no such code.
@@ -109,14 +95,13 @@ const USABLE: &str =
 
 /// The setting and role a code would grant now, without using it.
 pub async fn usable(db: &Db, code: &str) -> Result<Option<(i64, Role)>, sqlx::Error> {
-    let row: Option<(i64, String)> = sqlx::query_as(&format!(
+    sqlx::query_as(&format!(
         "SELECT setting_id, role FROM invites WHERE code = ? AND {USABLE}"
     ))
     .bind(code)
     .bind(now())
     .fetch_optional(db.pool())
-    .await?;
-    Ok(row.map(|(setting, role)| (setting, Role::parse(&role).unwrap_or(Role::Practitioner))))
+    .await
 }
 
 /// The setting and role a usable code grants, counting one use. Runs inside the caller's
@@ -125,14 +110,13 @@ pub async fn redeem(
     tx: &mut sqlx::SqliteConnection,
     code: &str,
 ) -> Result<Option<(i64, Role)>, sqlx::Error> {
-    let row: Option<(i64, String)> = sqlx::query_as(&format!(
+    sqlx::query_as(&format!(
         "UPDATE invites SET uses = uses + 1 WHERE code = ? AND {USABLE} RETURNING setting_id, role"
     ))
     .bind(code)
     .bind(now())
     .fetch_optional(&mut *tx)
-    .await?;
-    Ok(row.map(|(setting, role)| (setting, Role::parse(&role).unwrap_or(Role::Practitioner))))
+    .await
 }
 
 #[cfg(test)]

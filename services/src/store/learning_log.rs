@@ -2,6 +2,7 @@
 
 use super::{now, Db};
 use domain::learning_log::{decide_save, EntryKind, EntryStatus, SaveDecision};
+use domain::review::ReviewAction;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -36,7 +37,7 @@ pub struct SaveResult {
     pub outcome: SaveOutcome,
 }
 
-type Current = (String, i64, i64, String, String);
+type Current = (String, i64, i64, String, EntryStatus);
 
 /// Saves one answer. Idempotent by op id: a repeated save gets exactly the answer the
 /// first one got (its revision, or the conflict and the other text) and writes nothing.
@@ -119,9 +120,7 @@ pub async fn save(
             }
         }
         (SaveDecision::Accept { rev }, Some((id, _, _, _, old_status))) => {
-            let status = EntryStatus::parse(&old_status)
-                .unwrap_or(EntryStatus::Draft)
-                .after_edit();
+            let status = old_status.after_edit();
             sqlx::query(
                 "UPDATE log_entries SET body = ?, rev = ?, status = ?, updated_at = ? WHERE id = ?",
             )
@@ -153,11 +152,10 @@ pub async fn save(
         (SaveDecision::Unchanged, Some((id, _, rev, _, status))) => SaveResult {
             entry_id: id,
             rev,
-            status: EntryStatus::parse(&status).unwrap_or(EntryStatus::Draft),
+            status,
             outcome: SaveOutcome::Saved,
         },
         (SaveDecision::Conflict, Some((id, _, rev, body, status))) => {
-            let status = EntryStatus::parse(&status).unwrap_or(EntryStatus::Draft);
             // The same conflicting text again (another tab, a retry with a new op id) is
             // kept once; past a cap, the person settles what is there before adding more.
             let (kept, same): (i64, i64) = sqlx::query_as(
@@ -245,9 +243,9 @@ pub struct EntryRow {
     pub id: String,
     pub section_key: String,
     pub prompt_key: String,
-    pub kind: String,
+    pub kind: EntryKind,
     pub body: String,
-    pub status: String,
+    pub status: EntryStatus,
     pub rev: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -344,7 +342,7 @@ pub async fn revision_count(db: &Db, entry_id: &str) -> Result<u32, sqlx::Error>
 pub struct RevisionRow {
     pub rev: Option<i64>,
     pub body: String,
-    pub status: String,
+    pub status: EntryStatus,
     pub conflict: bool,
     pub created_at: i64,
 }
@@ -370,7 +368,7 @@ pub struct FeedbackRow {
     pub author: String,
     pub body: String,
     pub created_at: i64,
-    pub action: String,
+    pub action: ReviewAction,
     pub rev: Option<i64>,
     pub read_at: Option<i64>,
 }

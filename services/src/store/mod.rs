@@ -160,6 +160,74 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
 mod tests {
     use super::*;
 
+    /// Every enum is stored as the word its `as_str` gives (what the migrations' data and
+    /// older rows hold), and a word no variant has is an error, never a default.
+    #[tokio::test]
+    async fn enums_are_stored_as_their_words_and_a_stranger_word_is_an_error() {
+        use domain::learning_log::{EntryKind, EntryStatus};
+        use domain::model::{Role, Sector};
+        use domain::progress::EventKind;
+        use domain::review::ReviewAction;
+        let db = test_db::fresh().await;
+        async fn round_trip<T>(db: &Db, value: T, word: &str)
+        where
+            T: for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+                + for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+                + sqlx::Type<sqlx::Sqlite>
+                + PartialEq
+                + std::fmt::Debug
+                + Copy
+                + Send
+                + Unpin
+                + 'static,
+        {
+            let (stored,): (String,) = sqlx::query_as("SELECT ?")
+                .bind(value)
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+            assert_eq!(stored, word);
+            let (read,): (T,) = sqlx::query_as("SELECT ?")
+                .bind(word)
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+            assert_eq!(read, value);
+        }
+        for v in Role::ALL {
+            round_trip(&db, v, v.as_str()).await;
+        }
+        for v in Sector::ALL {
+            round_trip(&db, v, v.as_str()).await;
+        }
+        for v in EntryKind::ALL {
+            round_trip(&db, v, v.as_str()).await;
+        }
+        for v in EntryStatus::ALL {
+            round_trip(&db, v, v.as_str()).await;
+        }
+        for v in [
+            ReviewAction::Comment,
+            ReviewAction::Reviewed,
+            ReviewAction::NeedsRevision,
+        ] {
+            round_trip(&db, v, v.as_str()).await;
+        }
+        for v in [
+            EventKind::Opened,
+            EventKind::Completed,
+            EventKind::TimeSpent,
+        ] {
+            round_trip(&db, v, v.as_str()).await;
+        }
+        let stranger: Result<(Role,), _> =
+            sqlx::query_as("SELECT 'wizard'").fetch_one(db.pool()).await;
+        assert!(
+            stranger.is_err(),
+            "an unknown role is an error: {stranger:?}"
+        );
+    }
+
     #[tokio::test]
     async fn a_runaway_statement_is_interrupted_and_the_connection_comes_back() {
         let dir = std::env::temp_dir().join(format!("tandem-limit-{}", uuid::Uuid::new_v4()));

@@ -124,7 +124,7 @@ pub async fn count_since(db: &Db, user_id: i64, since: i64) -> Result<i64, sqlx:
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
 pub struct EventRow {
     pub section_key: String,
-    pub kind: String,
+    pub kind: EventKind,
     pub seconds: i64,
     /// When it happened: on the device, if it said (within reason), else when it arrived.
     pub happened_at: i64,

@@ -6,9 +6,9 @@
 
 use super::WriteOne;
 use super::{now, Db};
-use domain::learning_log::EntryStatus;
+use domain::learning_log::{EntryKind, EntryStatus};
 use domain::model::Sector;
-use domain::review::ReviewAction;
+use domain::review::{AuditAction, ReviewAction};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -16,10 +16,10 @@ pub struct QueueRow {
     pub id: String,
     pub author_id: i64,
     pub author: String,
-    pub sector: String,
+    pub sector: Sector,
     pub section_key: String,
     pub prompt_key: String,
-    pub kind: String,
+    pub kind: EntryKind,
     pub submitted_at: i64,
     /// How many times this entry has been submitted (more than one: a resubmission).
     pub times_submitted: i64,
@@ -60,11 +60,11 @@ pub struct SubmittedEntry {
     pub id: String,
     pub author_id: i64,
     pub author: String,
-    pub sector: String,
+    pub sector: Sector,
     pub section_key: String,
     pub prompt_key: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: EntryKind,
+    pub status: EntryStatus,
     pub submitted_rev: i64,
     pub submitted_at: i64,
     pub body: String,
@@ -177,7 +177,7 @@ pub async fn decide(db: &Db, d: &Decision<'_>) -> Result<bool, sqlx::Error> {
     .bind(d.reviewer_id)
     .bind(d.author_id)
     .bind(d.entry_id)
-    .bind(d.action.as_str())
+    .bind(AuditAction::from(d.action))
     .bind(at)
     .execute(&mut *tx)
     .await?;
@@ -192,11 +192,11 @@ pub enum Access {
     ExportedEvidence,
 }
 
-impl Access {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Access::Viewed => "viewed",
-            Access::ExportedEvidence => "exported",
+impl From<Access> for AuditAction {
+    fn from(access: Access) -> Self {
+        match access {
+            Access::Viewed => AuditAction::Viewed,
+            Access::ExportedEvidence => AuditAction::Exported,
         }
     }
 }
@@ -220,7 +220,7 @@ pub async fn audit(
         .bind(actor_id)
         .bind(subject_id)
         .bind(entry_id)
-        .bind(access.as_str())
+        .bind(AuditAction::from(access))
         .bind(at)
         .execute(&mut *tx)
         .await?;
@@ -234,7 +234,7 @@ pub struct AccessRow {
     pub entry_id: Option<String>,
     pub section_key: Option<String>,
     pub prompt_key: Option<String>,
-    pub action: String,
+    pub action: AuditAction,
     pub at: i64,
 }
 
@@ -409,7 +409,7 @@ mod tests {
         assert!(mark_feedback_read(&db, sam, "e1").await.unwrap());
         assert_eq!(counts(sam).await.unread_feedback, 0);
         let trail = accesses(&db, sam, Some("e1"), 10).await.unwrap();
-        assert_eq!(trail[0].action, "needs_revision");
+        assert_eq!(trail[0].action, domain::review::AuditAction::NeedsRevision);
     }
 
     #[tokio::test]

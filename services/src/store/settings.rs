@@ -1,7 +1,7 @@
 use super::{now, Db};
 use domain::model::Sector;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Setting {
     pub id: i64,
     pub name: String,
@@ -9,30 +9,23 @@ pub struct Setting {
 }
 
 pub async fn create(db: &Db, name: &str, default_sector: Sector) -> Result<i64, sqlx::Error> {
+    let mut tx = super::write(db).await?;
     let row: (i64,) = sqlx::query_as(
         "INSERT INTO settings (name, default_sector, created_at) VALUES (?, ?, ?) RETURNING id",
     )
     .bind(name)
-    .bind(default_sector.as_str())
+    .bind(default_sector)
     .bind(now())
-    .fetch_one(db.pool())
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(row.0)
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Setting>, sqlx::Error> {
-    let rows: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, name, default_sector FROM settings ORDER BY id")
-            .fetch_all(db.pool())
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, sector)| Setting {
-            id,
-            name,
-            default_sector: Sector::parse(&sector).unwrap_or(Sector::SchoolAge),
-        })
-        .collect())
+    sqlx::query_as("SELECT id, name, default_sector FROM settings ORDER BY id")
+        .fetch_all(db.pool())
+        .await
 }
 
 /// Sets the time zone (an IANA name the caller has checked) in which everyone in a setting

@@ -3,12 +3,9 @@
 
 use super::progress::state_from_row;
 use super::Db;
-use domain::model::{Role, Sector};
 use domain::progress::SectionState;
 use domain::staff::Person;
 use std::collections::HashMap;
-
-type PersonRow = (i64, String, String, String, Option<i64>, i64);
 
 /// The active members of a setting, or only `member` when given.
 pub async fn people(
@@ -16,28 +13,18 @@ pub async fn people(
     setting_id: i64,
     member: Option<i64>,
 ) -> Result<Vec<Person>, sqlx::Error> {
-    let rows: Vec<PersonRow> = sqlx::query_as(
-        "SELECT u.id, u.display_name, u.role, u.sector,
-                MAX(COALESCE(u.last_seen_at, 0), COALESCE((SELECT MAX(e.updated_at) FROM log_entries e WHERE e.user_id = u.id), 0)),
-                (SELECT COUNT(*) FROM log_entries e WHERE e.user_id = u.id AND e.status = 'submitted')
+    sqlx::query_as(
+        "SELECT u.id, u.display_name AS name, u.role, u.sector,
+                NULLIF(MAX(COALESCE(u.last_seen_at, 0), COALESCE((SELECT MAX(e.updated_at) FROM log_entries e WHERE e.user_id = u.id), 0)), 0)
+                  AS last_active,
+                (SELECT COUNT(*) FROM log_entries e WHERE e.user_id = u.id AND e.status = 'submitted') AS awaiting_review
          FROM users u WHERE u.setting_id = ? AND u.active = 1 AND (? IS NULL OR u.id = ?)",
     )
     .bind(setting_id)
     .bind(member)
     .bind(member)
     .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, role, sector, last, awaiting)| Person {
-            id,
-            name,
-            role: Role::parse(&role).unwrap_or(Role::Practitioner),
-            sector: Sector::parse(&sector).unwrap_or(Sector::SchoolAge),
-            last_active: last.filter(|t| *t > 0),
-            awaiting_review: awaiting as u32,
-        })
-        .collect())
+    .await
 }
 
 type StateRow = (i64, String, Option<i64>, Option<i64>, Option<i64>, i64);

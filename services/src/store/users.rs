@@ -1,6 +1,7 @@
 use super::WriteOne;
 use super::{is_unique_violation, now, Db};
 use domain::model::{Me, Member, Preferences, Role, Sector};
+use sqlx::types::Json;
 
 pub struct NewUser<'a> {
     pub email: &'a str,
@@ -47,9 +48,9 @@ pub async fn create_in(
     .bind(user.email)
     .bind(user.display_name)
     .bind(user.password_hash)
-    .bind(user.role.as_str())
+    .bind(user.role)
     .bind(user.setting_id)
-    .bind(user.sector.as_str())
+    .bind(user.sector)
     .bind(now())
     .fetch_one(executor)
     .await?;
@@ -57,6 +58,7 @@ pub async fn create_in(
 }
 
 /// What sign-in needs to know about an account.
+#[derive(sqlx::FromRow)]
 pub struct Credentials {
     pub id: i64,
     pub password_hash: String,
@@ -67,16 +69,10 @@ pub async fn credentials_by_email(
     db: &Db,
     email: &str,
 ) -> Result<Option<Credentials>, sqlx::Error> {
-    let row: Option<(i64, String, bool)> =
-        sqlx::query_as("SELECT id, password_hash, active FROM users WHERE email = ?")
-            .bind(email)
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(row.map(|(id, password_hash, active)| Credentials {
-        id,
-        password_hash,
-        active,
-    }))
+    sqlx::query_as("SELECT id, password_hash, active FROM users WHERE email = ?")
+        .bind(email)
+        .fetch_optional(db.pool())
+        .await
 }
 
 pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
@@ -87,58 +83,48 @@ pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, sqlx
     Ok(row.map(|r| r.0))
 }
 
-type MeRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    i64,
-    i64,
-    String,
-);
+/// One person as stored, with their setting and badge counts (`ME_COLUMNS`).
+#[derive(sqlx::FromRow)]
+pub(crate) struct MeRow {
+    id: i64,
+    email: String,
+    display_name: String,
+    role: Role,
+    sector: Sector,
+    setting_id: i64,
+    setting_name: String,
+    preferences: Json<Preferences>,
+    awaiting_review: i64,
+    unread_feedback: i64,
+    time_zone: String,
+}
 
 /// The person, and the counts on their navigation badges, in one query (it runs on every
 /// request, so the badges cost no extra round trip).
 pub(crate) const ME_COLUMNS: &str =
-    "u.id, u.email, u.display_name, u.role, u.sector, u.setting_id, s.name, u.preferences,
+    "u.id, u.email, u.display_name, u.role, u.sector, u.setting_id, s.name AS setting_name, u.preferences,
      CASE WHEN u.role = 'senco' THEN (SELECT COUNT(*) FROM log_entries e JOIN users a ON a.id = e.user_id
-                                      WHERE a.setting_id = u.setting_id AND e.status = 'submitted') ELSE 0 END,
+                                      WHERE a.setting_id = u.setting_id AND e.status = 'submitted') ELSE 0 END
+       AS awaiting_review,
      (SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id
-      WHERE e.user_id = u.id AND f.read_at IS NULL AND f.author_id <> u.id),
+      WHERE e.user_id = u.id AND f.read_at IS NULL AND f.author_id <> u.id) AS unread_feedback,
      s.time_zone";
 
 pub(crate) fn me_from_row(row: MeRow) -> Me {
-    let (
-        id,
-        email,
-        display_name,
-        role,
-        sector,
-        setting_id,
-        setting_name,
-        preferences,
-        awaiting,
-        unread,
-        time_zone,
-    ) = row;
     Me {
-        id,
-        email,
-        display_name,
-        role: Role::parse(&role).unwrap_or(Role::Practitioner),
-        sector: Sector::parse(&sector).unwrap_or(Sector::SchoolAge),
-        setting_id,
-        setting_name,
-        preferences: Preferences::from_json(&preferences),
+        id: row.id,
+        email: row.email,
+        display_name: row.display_name,
+        role: row.role,
+        sector: row.sector,
+        setting_id: row.setting_id,
+        setting_name: row.setting_name,
+        preferences: row.preferences.0,
         counts: domain::model::NavCounts {
-            awaiting_review: awaiting as u32,
-            unread_feedback: unread as u32,
+            awaiting_review: row.awaiting_review as u32,
+            unread_feedback: row.unread_feedback as u32,
         },
-        zone: domain::zone::Zone::stored(&time_zone),
+        zone: domain::zone::Zone::stored(&row.time_zone),
     }
 }
 
@@ -152,43 +138,27 @@ pub async fn me(db: &Db, user_id: i64) -> Result<Option<Me>, sqlx::Error> {
     Ok(row.map(me_from_row))
 }
 
-type MemberRow = (i64, String, String, String, String, bool, Option<i64>);
-
-fn member_from_row(
-    (id, email, display_name, role, sector, active, last_seen_at): MemberRow,
-) -> Member {
-    Member {
-        id,
-        email,
-        display_name,
-        role: Role::parse(&role).unwrap_or(Role::Practitioner),
-        sector: Sector::parse(&sector).unwrap_or(Sector::SchoolAge),
-        active,
-        last_seen_at,
-    }
-}
-
 const MEMBER_COLUMNS: &str = "id, email, display_name, role, sector, active, last_seen_at";
 
 pub async fn members(db: &Db, setting_id: i64) -> Result<Vec<Member>, sqlx::Error> {
-    let rows: Vec<MemberRow> = sqlx::query_as(&format!(
+    let rows: Vec<Member> = sqlx::query_as(&format!(
         "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = ? ORDER BY active DESC, display_name COLLATE NOCASE"
     ))
     .bind(setting_id)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows.into_iter().map(member_from_row).collect())
+    Ok(rows)
 }
 
 pub async fn member(db: &Db, setting_id: i64, user_id: i64) -> Result<Option<Member>, sqlx::Error> {
-    let row: Option<MemberRow> = sqlx::query_as(&format!(
+    let row: Option<Member> = sqlx::query_as(&format!(
         "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = ? AND id = ?"
     ))
     .bind(setting_id)
     .bind(user_id)
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.map(member_from_row))
+    Ok(row)
 }
 
 pub async fn active_admins(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
@@ -203,7 +173,7 @@ pub async fn active_admins(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error>
 
 pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET role = ? WHERE id = ?")
-        .bind(role.as_str())
+        .bind(role)
         .bind(user_id)
         .write_in_turn(db)
         .await?;
@@ -243,7 +213,7 @@ pub async fn update_profile(
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET display_name = ?, sector = ? WHERE id = ?")
         .bind(display_name)
-        .bind(sector.as_str())
+        .bind(sector)
         .bind(user_id)
         .write_in_turn(db)
         .await?;
