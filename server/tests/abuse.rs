@@ -4,6 +4,18 @@
 //! must change no row.
 
 mod common;
+use app::api::admin::{
+    ChangeRole, CreateInvite, InviteCodes, RevokeInvite, SetMemberActive, SetTimeZone, Staff,
+};
+use app::api::auth::{CurrentMe, Join, SignIn, SignOut};
+use app::api::course::{CourseOverview, ModuleView, RecordProgress, SectionView};
+use app::api::guide::FacilitatorGuide;
+use app::api::learning_log::{
+    DueFollowUps, LogEntry, LogExport, LogList, SaveAnswer, SectionAnswers, SubmitEntries,
+};
+use app::api::profile::{ChangePassword, SavePreferences, UpdateProfile};
+use app::api::review::{MyEntryViews, Notices, ReviewAct, ReviewEntry, ReviewQueue};
+use app::api::staff::{StaffDashboard, StaffMember};
 use common::*;
 use http::StatusCode;
 
@@ -17,7 +29,7 @@ enum Who {
 
 /// A server function with arguments that are valid for the person allowed to call it.
 struct Function {
-    endpoint: &'static str,
+    endpoint: Endpoint,
     who: Who,
     args: Vec<(&'static str, String)>,
 }
@@ -31,9 +43,9 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
         args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
     };
     vec![
-        f("me", Who::Anyone, &[]),
+        f(Endpoint::of::<CurrentMe>(), Who::Anyone, &[]),
         f(
-            "sign_in",
+            Endpoint::of::<SignIn>(),
             Who::Anyone,
             &[
                 ("email", "nobody@oakfield.example"),
@@ -41,9 +53,13 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
                 ("next", "/modules"),
             ],
         ),
-        f("sign_out", Who::Anyone, &[("session", "0000000000000000")]),
         f(
-            "join",
+            Endpoint::of::<SignOut>(),
+            Who::Anyone,
+            &[("session", "0000000000000000")],
+        ),
+        f(
+            Endpoint::of::<Join>(),
             Who::Anyone,
             &[
                 ("code", invite),
@@ -53,10 +69,14 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
                 ("sector", "school_age"),
             ],
         ),
-        f("course/overview", Who::SignedIn, &[]),
-        f("course/module", Who::SignedIn, &[("key", "m1")]),
+        f(Endpoint::of::<CourseOverview>(), Who::SignedIn, &[]),
         f(
-            "course/section",
+            Endpoint::of::<ModuleView>(),
+            Who::SignedIn,
+            &[("key", "m1")],
+        ),
+        f(
+            Endpoint::of::<SectionView>(),
             Who::SignedIn,
             &[
                 ("module", "m1"),
@@ -65,7 +85,7 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             ],
         ),
         f(
-            "progress/record",
+            Endpoint::of::<RecordProgress>(),
             Who::SignedIn,
             &[
                 ("op_id", "41111111-2222-4333-8444-555555555555"),
@@ -75,14 +95,14 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
                 ("client_time", "1800000000"),
             ],
         ),
-        f("facilitator/guide", Who::Senco, &[]),
+        f(Endpoint::of::<FacilitatorGuide>(), Who::Senco, &[]),
         f(
-            "log/section",
+            Endpoint::of::<SectionAnswers>(),
             Who::SignedIn,
             &[("section_key", "m1.reflection")],
         ),
         f(
-            "log/save",
+            Endpoint::of::<SaveAnswer>(),
             Who::SignedIn,
             &[
                 ("op_id", "51111111-2222-4333-8444-555555555555"),
@@ -94,7 +114,7 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             ],
         ),
         f(
-            "log/list",
+            Endpoint::of::<LogList>(),
             Who::SignedIn,
             &[
                 ("module", "m1"),
@@ -104,22 +124,26 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             ],
         ),
         f(
-            "log/entry",
+            Endpoint::of::<LogEntry>(),
             Who::SignedIn,
             &[("id", ENTRY), ("history", "1")],
         ),
-        f("log/submit", Who::SignedIn, &[("module", "m1")]),
-        f("log/follow_ups", Who::SignedIn, &[]),
-        f("log/export", Who::SignedIn, &[]),
-        f("log/views", Who::SignedIn, &[]),
-        f("notices", Who::SignedIn, &[]),
         f(
-            "update_profile",
+            Endpoint::of::<SubmitEntries>(),
+            Who::SignedIn,
+            &[("module", "m1")],
+        ),
+        f(Endpoint::of::<DueFollowUps>(), Who::SignedIn, &[]),
+        f(Endpoint::of::<LogExport>(), Who::SignedIn, &[]),
+        f(Endpoint::of::<MyEntryViews>(), Who::SignedIn, &[]),
+        f(Endpoint::of::<Notices>(), Who::SignedIn, &[]),
+        f(
+            Endpoint::of::<UpdateProfile>(),
             Who::SignedIn,
             &[("display_name", "Sam Taylor"), ("sector", "school_age")],
         ),
         f(
-            "save_preferences",
+            Endpoint::of::<SavePreferences>(),
             Who::SignedIn,
             &[
                 ("text_size", "large"),
@@ -128,7 +152,7 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             ],
         ),
         f(
-            "change_password",
+            Endpoint::of::<ChangePassword>(),
             Who::SignedIn,
             &[
                 ("current_password", "not the password"),
@@ -137,13 +161,13 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             ],
         ),
         f(
-            "review/queue",
+            Endpoint::of::<ReviewQueue>(),
             Who::Senco,
             &[("module", "m1"), ("sector", "school_age")],
         ),
-        f("review/entry", Who::Senco, &[("id", ENTRY)]),
+        f(Endpoint::of::<ReviewEntry>(), Who::Senco, &[("id", ENTRY)]),
         f(
-            "review/act",
+            Endpoint::of::<ReviewAct>(),
             Who::Senco,
             &[
                 ("id", ENTRY),
@@ -153,7 +177,7 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             ],
         ),
         f(
-            "staff/dashboard",
+            Endpoint::of::<StaffDashboard>(),
             Who::Senco,
             &[
                 ("sector", "school_age"),
@@ -161,27 +185,31 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
                 ("sort", "name"),
             ],
         ),
-        f("staff/member", Who::Senco, &[("id", "3")]),
-        f("admin/staff", Who::Admin, &[]),
-        f("admin/invites", Who::Admin, &[]),
+        f(Endpoint::of::<StaffMember>(), Who::Senco, &[("id", "3")]),
+        f(Endpoint::of::<Staff>(), Who::Admin, &[]),
+        f(Endpoint::of::<InviteCodes>(), Who::Admin, &[]),
         f(
-            "admin/create_invite",
+            Endpoint::of::<CreateInvite>(),
             Who::Admin,
             &[("role", "practitioner"), ("days", "7"), ("uses", "3")],
         ),
-        f("admin/revoke_invite", Who::Admin, &[("code", other_invite)]),
         f(
-            "admin/change_role",
+            Endpoint::of::<RevokeInvite>(),
+            Who::Admin,
+            &[("code", other_invite)],
+        ),
+        f(
+            Endpoint::of::<ChangeRole>(),
             Who::Admin,
             &[("user_id", "4"), ("role", "practitioner")],
         ),
         f(
-            "admin/set_active",
+            Endpoint::of::<SetMemberActive>(),
             Who::Admin,
             &[("user_id", "4"), ("active", "true")],
         ),
         f(
-            "admin/time_zone",
+            Endpoint::of::<SetTimeZone>(),
             Who::Admin,
             &[("time_zone", "Europe/London")],
         ),
@@ -254,8 +282,7 @@ async fn world() -> World {
     );
     // An entry of Sam's, submitted, for the review functions.
     let r = app
-        .call(
-            "log/save",
+        .call::<SaveAnswer>(
             &[
                 ("op_id", "61111111-2222-4333-8444-555555555555"),
                 ("entry_id", ENTRY),
@@ -269,7 +296,7 @@ async fn world() -> World {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(
-        app.call("log/submit", &[("id", ENTRY)], Some(&sam))
+        app.call::<SubmitEntries>(&[("id", ENTRY)], Some(&sam))
             .await
             .status,
         StatusCode::OK
@@ -281,20 +308,12 @@ async fn world() -> World {
             .to_string()
     };
     let invite = code(
-        app.call(
-            "admin/create_invite",
-            &[("role", "practitioner"), ("days", "7")],
-            Some(&admin),
-        )
-        .await,
+        app.call::<CreateInvite>(&[("role", "practitioner"), ("days", "7")], Some(&admin))
+            .await,
     );
     let other_invite = code(
-        app.call(
-            "admin/create_invite",
-            &[("role", "practitioner"), ("days", "7")],
-            Some(&admin),
-        )
-        .await,
+        app.call::<CreateInvite>(&[("role", "practitioner"), ("days", "7")], Some(&admin))
+            .await,
     );
     for (email, role) in [
         ("head@riverside.example", domain::model::Role::Admin),
@@ -335,7 +354,7 @@ fn form<'a>(args: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> 
 async fn every_server_function_is_in_this_suite() {
     let listed: std::collections::BTreeSet<String> = functions("", "")
         .iter()
-        .map(|f| format!("/api/{}", f.endpoint))
+        .map(|f| f.endpoint.path().to_string())
         .collect();
     let registered: std::collections::BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.to_string())
@@ -367,7 +386,7 @@ async fn nobody_and_the_wrong_roles_are_refused_and_change_nothing() {
         };
         for (cookie, status) in refused {
             let before = snapshot(&w.app).await;
-            let r = w.app.call(f.endpoint, &args, cookie).await;
+            let r = w.app.call_at(f.endpoint, &args, cookie).await;
             assert_eq!(r.status, status, "{} as {cookie:?}: {}", f.endpoint, r.body);
             assert_eq!(
                 snapshot(&w.app).await,
@@ -383,12 +402,16 @@ async fn nobody_and_the_wrong_roles_are_refused_and_change_nothing() {
 async fn another_settings_ids_are_not_found_and_change_nothing() {
     let w = world().await;
     let sam_id = w.app.user_id(SAM).await.to_string();
-    type Case<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>);
+    type Case<'a> = (&'a str, Endpoint, Vec<(&'a str, &'a str)>);
     let cases: Vec<Case> = vec![
-        (&w.elsewhere_senco, "review/entry", vec![("id", ENTRY)]),
         (
             &w.elsewhere_senco,
-            "review/act",
+            Endpoint::of::<ReviewEntry>(),
+            vec![("id", ENTRY)],
+        ),
+        (
+            &w.elsewhere_senco,
+            Endpoint::of::<ReviewAct>(),
             vec![
                 ("id", ENTRY),
                 ("rev", "1"),
@@ -396,27 +419,39 @@ async fn another_settings_ids_are_not_found_and_change_nothing() {
                 ("comment", "Seen."),
             ],
         ),
-        (&w.elsewhere_senco, "staff/member", vec![("id", &sam_id)]),
+        (
+            &w.elsewhere_senco,
+            Endpoint::of::<StaffMember>(),
+            vec![("id", &sam_id)],
+        ),
         (
             &w.elsewhere_admin,
-            "admin/change_role",
+            Endpoint::of::<ChangeRole>(),
             vec![("user_id", &sam_id), ("role", "admin")],
         ),
         (
             &w.elsewhere_admin,
-            "admin/set_active",
+            Endpoint::of::<SetMemberActive>(),
             vec![("user_id", &sam_id), ("active", "false")],
         ),
         (
             &w.elsewhere_admin,
-            "admin/revoke_invite",
+            Endpoint::of::<RevokeInvite>(),
             vec![("code", &w.invite)],
         ),
-        (&w.elsewhere_practitioner, "log/entry", vec![("id", ENTRY)]),
-        (&w.elsewhere_practitioner, "log/submit", vec![("id", ENTRY)]),
         (
             &w.elsewhere_practitioner,
-            "log/save",
+            Endpoint::of::<LogEntry>(),
+            vec![("id", ENTRY)],
+        ),
+        (
+            &w.elsewhere_practitioner,
+            Endpoint::of::<SubmitEntries>(),
+            vec![("id", ENTRY)],
+        ),
+        (
+            &w.elsewhere_practitioner,
+            Endpoint::of::<SaveAnswer>(),
             vec![
                 ("op_id", "71111111-2222-4333-8444-555555555555"),
                 ("entry_id", ENTRY),
@@ -429,7 +464,7 @@ async fn another_settings_ids_are_not_found_and_change_nothing() {
     ];
     for (cookie, endpoint, args) in cases {
         let before = snapshot(&w.app).await;
-        let r = w.app.call(endpoint, &args, Some(cookie)).await;
+        let r = w.app.call_at(endpoint, &args, Some(cookie)).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{endpoint}: {}", r.body);
         assert!(
             !r.body.contains("Sam"),
@@ -482,7 +517,10 @@ async fn malformed_and_oversized_arguments_get_a_4xx_and_change_nothing() {
                     }
                 }
                 let before = snapshot(&w.app).await;
-                let r = w.app.call(f.endpoint, &form(&args), w.cookie(f.who)).await;
+                let r = w
+                    .app
+                    .call_at(f.endpoint, &form(&args), w.cookie(f.who))
+                    .await;
                 let label = format!("{} with {name} = {what}", f.endpoint);
                 assert!(
                     r.status.as_u16() < 500,
@@ -519,11 +557,7 @@ async fn invalid_utf8_and_broken_forms_are_refused_plainly() {
             let before = snapshot(&w.app).await;
             let r = w
                 .app
-                .post_raw(
-                    &format!("/api/{}", f.endpoint),
-                    body.clone(),
-                    w.cookie(f.who),
-                )
+                .post_raw(f.endpoint, body.clone(), w.cookie(f.who))
                 .await;
             assert!(
                 r.status.as_u16() < 500,
@@ -588,7 +622,7 @@ async fn requests_from_other_sites_or_from_nowhere_are_refused() {
     let sign_in = |headers: Vec<(&'static str, &'static str)>| {
         let app = &app;
         async move {
-            let mut request = http::Request::post("/api/sign_in")
+            let mut request = http::Request::post(SignIn::PATH)
                 .header("host", HOST)
                 .header("content-type", "application/x-www-form-urlencoded")
                 .header("accept", "application/json");
@@ -657,7 +691,7 @@ async fn behind_https_the_public_url_is_the_only_origin_and_cookies_are_host_onl
     let post = |origin: &'static str| {
         let app = &app;
         async move {
-            let request = http::Request::post("/api/sign_in")
+            let request = http::Request::post(SignIn::PATH)
                 .header("host", "tandem.school.uk")
                 .header("origin", origin)
                 .header("content-type", "application/x-www-form-urlencoded")
@@ -729,8 +763,7 @@ async fn next_after_sign_in_never_leaves_the_site_and_never_panics() {
         "/%0d%0aLocation:%20https://evil.example",
     ] {
         let r = app
-            .call(
-                "sign_in",
+            .call::<SignIn>(
                 &[
                     ("email", SAM),
                     ("password", server::demo::DEMO_PASSWORD),
@@ -742,7 +775,7 @@ async fn next_after_sign_in_never_leaves_the_site_and_never_panics() {
         assert_eq!(r.status, StatusCode::OK, "{next:?}: {}", r.body);
         assert_eq!(r.body, "\"/\"", "{next:?}");
         // As a plain form post (no JavaScript), the redirect goes home.
-        let request = http::Request::post("/api/sign_in")
+        let request = http::Request::post(SignIn::PATH)
             .header("host", HOST)
             .header("origin", format!("http://{HOST}"))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -773,9 +806,8 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
         let app = &app;
         async move {
             let email = format!("nobody{n}@oakfield.example");
-            app.call_from(
+            app.call_from::<SignIn>(
                 Some(peer),
-                "sign_in",
                 &[("email", &email), ("password", "wrong")],
                 None,
                 &[("x-forwarded-for", forwarded)],
@@ -825,8 +857,7 @@ async fn privileged_invite_codes_work_once_and_go_with_their_maker() {
         let (app, admin) = (&app, &admin);
         async move {
             let r = app
-                .call(
-                    "admin/create_invite",
+                .call::<CreateInvite>(
                     &[("role", role), ("days", "30"), ("uses", uses)],
                     Some(admin),
                 )
@@ -842,8 +873,7 @@ async fn privileged_invite_codes_work_once_and_go_with_their_maker() {
         let app = &app;
         async move {
             let email = format!("joiner{n}@oakfield.example");
-            app.call(
-                "join",
+            app.call::<Join>(
                 &[
                     ("code", &code),
                     ("display_name", "Jo Joiner"),
@@ -872,8 +902,7 @@ async fn privileged_invite_codes_work_once_and_go_with_their_maker() {
     let second_admin = create("admin", "").await;
     assert_eq!(join(second_admin, 6).await, StatusCode::OK);
     let r = app
-        .call(
-            "sign_in",
+        .call::<SignIn>(
             &[
                 ("email", "joiner6@oakfield.example"),
                 ("password", "a long enough pass phrase"),
@@ -883,8 +912,7 @@ async fn privileged_invite_codes_work_once_and_go_with_their_maker() {
         .await;
     let new_admin = r.session_cookie().expect("the new admin signs in");
     let r = app
-        .call(
-            "admin/create_invite",
+        .call::<CreateInvite>(
             &[("role", "practitioner"), ("days", "30")],
             Some(&new_admin),
         )
@@ -895,13 +923,9 @@ async fn privileged_invite_codes_work_once_and_go_with_their_maker() {
         .to_string();
     let id = app.user_id("joiner6@oakfield.example").await.to_string();
     assert_eq!(
-        app.call(
-            "admin/set_active",
-            &[("user_id", &id), ("active", "false")],
-            Some(&admin)
-        )
-        .await
-        .status,
+        app.call::<SetMemberActive>(&[("user_id", &id), ("active", "false")], Some(&admin))
+            .await
+            .status,
         StatusCode::OK
     );
     assert_eq!(join(theirs, 7).await, StatusCode::UNPROCESSABLE_ENTITY);
@@ -915,8 +939,7 @@ async fn one_account_cannot_grow_the_database_without_bound() {
         let (app, sam) = (&app, &sam);
         async move {
             let op = format!("81111111-2222-4333-8444-{n:012}");
-            app.call(
-                "log/save",
+            app.call::<SaveAnswer>(
                 &[
                     ("op_id", &op),
                     ("entry_id", ENTRY),
@@ -947,7 +970,7 @@ async fn one_account_cannot_grow_the_database_without_bound() {
     assert!(r.body.contains("choose which version to keep"));
     // The history is paged: one page of 20, however many there are.
     let detail: serde_json::Value = serde_json::from_str(
-        &app.call("log/entry", &[("id", ENTRY)], Some(&sam))
+        &app.call::<LogEntry>(&[("id", ENTRY)], Some(&sam))
             .await
             .body,
     )
@@ -955,13 +978,9 @@ async fn one_account_cannot_grow_the_database_without_bound() {
     assert_eq!(detail["revisions"].as_array().unwrap().len(), 20);
     assert_eq!(detail["revision_count"], cap + 2);
     let last: serde_json::Value = serde_json::from_str(
-        &app.call(
-            "log/entry",
-            &[("id", ENTRY), ("history", "999")],
-            Some(&sam),
-        )
-        .await
-        .body,
+        &app.call::<LogEntry>(&[("id", ENTRY), ("history", "999")], Some(&sam))
+            .await
+            .body,
     )
     .unwrap();
     assert_eq!(last["history_page"], (cap + 2).div_ceil(20));
@@ -975,8 +994,7 @@ async fn a_runaway_writer_is_slowed_down() {
     for n in 0..2000u32 {
         let op = format!("91111111-2222-4333-8444-{n:012}");
         let r = app
-            .call(
-                "progress/record",
+            .call::<RecordProgress>(
                 &[
                     ("op_id", &op),
                     ("section_key", "m1.knowledge"),

@@ -1,6 +1,9 @@
 //! Sign-in, sessions, joining with an invite code, and the profile, through the router.
 
 mod common;
+use app::api::admin::{CreateInvite, RevokeInvite};
+use app::api::auth::{CurrentMe, Join, SignIn, SignOut};
+use app::api::profile::{ChangePassword, SavePreferences, UpdateProfile};
 use common::*;
 use http::StatusCode;
 
@@ -16,8 +19,7 @@ async fn healthz_answers_when_the_database_does() {
 async fn signing_in_sets_a_safe_session_cookie() {
     let app = TestApp::new().await;
     let reply = app
-        .call(
-            "sign_in",
+        .call::<SignIn>(
             &[
                 ("email", "SAM@oakfield.example"),
                 ("password", server::demo::DEMO_PASSWORD),
@@ -32,7 +34,7 @@ async fn signing_in_sets_a_safe_session_cookie() {
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
     assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
     let me = app
-        .call("me", &[], Some(&reply.session_cookie().unwrap()))
+        .call::<CurrentMe>(&[], Some(&reply.session_cookie().unwrap()))
         .await;
     assert!(me.body.contains("Sam Taylor"), "{}", me.body);
 }
@@ -41,11 +43,7 @@ async fn signing_in_sets_a_safe_session_cookie() {
 async fn a_wrong_password_is_refused_with_a_clear_message() {
     let app = TestApp::new().await;
     let reply = app
-        .call(
-            "sign_in",
-            &[("email", SAM), ("password", "not the password")],
-            None,
-        )
+        .call::<SignIn>(&[("email", SAM), ("password", "not the password")], None)
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -57,8 +55,7 @@ async fn a_wrong_password_is_refused_with_a_clear_message() {
     );
     assert!(reply.session_cookie().is_none());
     let unknown = app
-        .call(
-            "sign_in",
+        .call::<SignIn>(
             &[
                 ("email", "nobody@oakfield.example"),
                 ("password", "whatever it is"),
@@ -76,7 +73,7 @@ async fn a_wrong_password_is_refused_with_a_clear_message() {
 async fn empty_fields_are_each_named() {
     let app = TestApp::new().await;
     let reply = app
-        .call("sign_in", &[("email", ""), ("password", "")], None)
+        .call::<SignIn>(&[("email", ""), ("password", "")], None)
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("Enter your email address"));
@@ -88,17 +85,12 @@ async fn sign_in_is_rate_limited_per_account() {
     let app = TestApp::new().await;
     for _ in 0..5 {
         let reply = app
-            .call(
-                "sign_in",
-                &[("email", SAM), ("password", "wrong wrong wrong")],
-                None,
-            )
+            .call::<SignIn>(&[("email", SAM), ("password", "wrong wrong wrong")], None)
             .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let blocked = app
-        .call(
-            "sign_in",
+        .call::<SignIn>(
             &[("email", SAM), ("password", server::demo::DEMO_PASSWORD)],
             None,
         )
@@ -114,8 +106,7 @@ async fn signing_in_again_rotates_the_session() {
     let app = TestApp::new().await;
     let first = app.sign_in(SAM).await;
     let reply = app
-        .call(
-            "sign_in",
+        .call::<SignIn>(
             &[("email", SAM), ("password", server::demo::DEMO_PASSWORD)],
             Some(&first),
         )
@@ -123,14 +114,14 @@ async fn signing_in_again_rotates_the_session() {
     let second = reply.session_cookie().unwrap();
     assert_ne!(first, second);
     assert!(
-        app.call("me", &[], Some(&first))
+        app.call::<CurrentMe>(&[], Some(&first))
             .await
             .body
             .contains("null"),
         "the old session is ended"
     );
     assert!(app
-        .call("me", &[], Some(&second))
+        .call::<CurrentMe>(&[], Some(&second))
         .await
         .body
         .contains("Sam Taylor"));
@@ -140,7 +131,7 @@ async fn signing_in_again_rotates_the_session() {
 async fn signing_out_ends_the_session() {
     let app = TestApp::new().await;
     let cookie = app.sign_in(SAM).await;
-    let reply = app.call("sign_out", &[], Some(&cookie)).await;
+    let reply = app.call::<SignOut>(&[], Some(&cookie)).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply
         .headers
@@ -149,17 +140,13 @@ async fn signing_out_ends_the_session() {
         .to_str()
         .unwrap()
         .contains("Max-Age=0"));
-    assert_eq!(app.call("me", &[], Some(&cookie)).await.body, "null");
+    assert_eq!(app.call::<CurrentMe>(&[], Some(&cookie)).await.body, "null");
 }
 
 async fn invite(app: &TestApp, role: &str) -> String {
     let admin = app.sign_in(ADMIN).await;
     let reply = app
-        .call(
-            "admin/create_invite",
-            &[("role", role), ("days", "14")],
-            Some(&admin),
-        )
+        .call::<CreateInvite>(&[("role", role), ("days", "14")], Some(&admin))
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let invite: domain::model::Invite = serde_json::from_str(&reply.body).unwrap();
@@ -172,8 +159,7 @@ async fn joining_with_an_invite_creates_an_account_with_its_role() {
     let code = invite(&app, "senco").await;
     let lower = code.to_lowercase().replace('-', " ");
     let reply = app
-        .call(
-            "join",
+        .call::<Join>(
             &[
                 ("code", &lower),
                 ("display_name", "Jo Bloggs"),
@@ -186,7 +172,7 @@ async fn joining_with_an_invite_creates_an_account_with_its_role() {
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let me = app
-        .call("me", &[], Some(&reply.session_cookie().unwrap()))
+        .call::<CurrentMe>(&[], Some(&reply.session_cookie().unwrap()))
         .await;
     let me: Option<domain::model::Me> = serde_json::from_str(&me.body).unwrap();
     let me = me.unwrap();
@@ -199,8 +185,7 @@ async fn joining_with_an_invite_creates_an_account_with_its_role() {
 async fn joining_refuses_unknown_codes_weak_passwords_and_taken_emails() {
     let app = TestApp::new().await;
     let unknown = app
-        .call(
-            "join",
+        .call::<Join>(
             &[
                 ("code", "ZZZZ-ZZZZ"),
                 ("display_name", "Jo"),
@@ -220,8 +205,7 @@ async fn joining_refuses_unknown_codes_weak_passwords_and_taken_emails() {
 
     let code = invite(&app, "practitioner").await;
     let weak = app
-        .call(
-            "join",
+        .call::<Join>(
             &[
                 ("code", &code),
                 ("display_name", "Jo"),
@@ -240,8 +224,7 @@ async fn joining_refuses_unknown_codes_weak_passwords_and_taken_emails() {
     );
 
     let taken = app
-        .call(
-            "join",
+        .call::<Join>(
             &[
                 ("code", &code),
                 ("display_name", "Jo"),
@@ -269,14 +252,13 @@ async fn a_revoked_code_no_longer_works() {
     let code = invite(&app, "practitioner").await;
     let admin = app.sign_in(ADMIN).await;
     assert_eq!(
-        app.call("admin/revoke_invite", &[("code", &code)], Some(&admin))
+        app.call::<RevokeInvite>(&[("code", &code)], Some(&admin))
             .await
             .status,
         StatusCode::OK
     );
     let reply = app
-        .call(
-            "join",
+        .call::<Join>(
             &[
                 ("code", &code),
                 ("display_name", "Jo"),
@@ -295,15 +277,15 @@ async fn profile_changes_need_a_signed_in_person() {
     let app = TestApp::new().await;
     for (endpoint, form) in [
         (
-            "update_profile",
+            Endpoint::of::<UpdateProfile>(),
             vec![("display_name", "X"), ("sector", "school_age")],
         ),
         (
-            "save_preferences",
+            Endpoint::of::<SavePreferences>(),
             vec![("text_size", "large"), ("line_spacing", "wide")],
         ),
         (
-            "change_password",
+            Endpoint::of::<ChangePassword>(),
             vec![
                 ("current_password", "a"),
                 ("new_password", "b"),
@@ -311,7 +293,7 @@ async fn profile_changes_need_a_signed_in_person() {
             ],
         ),
     ] {
-        let reply = app.call(endpoint, &form, None).await;
+        let reply = app.call_at(endpoint, &form, None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{endpoint}");
         assert!(
             reply.body.contains("Unauthenticated"),
@@ -326,8 +308,7 @@ async fn profile_details_change() {
     let app = TestApp::new().await;
     let cookie = app.sign_in(SAM).await;
     let reply = app
-        .call(
-            "update_profile",
+        .call::<UpdateProfile>(
             &[
                 ("display_name", "  Samuel   Taylor "),
                 ("sector", "post_16"),
@@ -337,16 +318,12 @@ async fn profile_details_change() {
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let me: Option<domain::model::Me> =
-        serde_json::from_str(&app.call("me", &[], Some(&cookie)).await.body).unwrap();
+        serde_json::from_str(&app.call::<CurrentMe>(&[], Some(&cookie)).await.body).unwrap();
     let me = me.unwrap();
     assert_eq!(me.display_name, "Samuel Taylor");
     assert_eq!(me.sector, domain::model::Sector::Post16);
     let bad = app
-        .call(
-            "update_profile",
-            &[("display_name", ""), ("sector", "space")],
-            Some(&cookie),
-        )
+        .call::<UpdateProfile>(&[("display_name", ""), ("sector", "space")], Some(&cookie))
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Enter your name") && bad.body.contains("Choose a sector"));
@@ -357,8 +334,7 @@ async fn preferences_are_rendered_into_the_page_and_follow_the_account() {
     let app = TestApp::new().await;
     let cookie = app.sign_in(SAM).await;
     let reply = app
-        .call(
-            "save_preferences",
+        .call::<SavePreferences>(
             &[
                 ("text_size", "largest"),
                 ("line_spacing", "wide"),
@@ -388,8 +364,7 @@ async fn changing_the_password_checks_the_current_one_and_ends_other_sessions() 
     let here = app.sign_in(SAM).await;
     let elsewhere = app.sign_in(SAM).await;
     let wrong = app
-        .call(
-            "change_password",
+        .call::<ChangePassword>(
             &[
                 ("current_password", "nope"),
                 ("new_password", "kettle orbit window"),
@@ -401,8 +376,7 @@ async fn changing_the_password_checks_the_current_one_and_ends_other_sessions() 
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("current password is not right"));
     let mismatch = app
-        .call(
-            "change_password",
+        .call::<ChangePassword>(
             &[
                 ("current_password", server::demo::DEMO_PASSWORD),
                 ("new_password", "kettle orbit window"),
@@ -413,8 +387,7 @@ async fn changing_the_password_checks_the_current_one_and_ends_other_sessions() 
         .await;
     assert!(mismatch.body.contains("do not match"));
     let ok = app
-        .call(
-            "change_password",
+        .call::<ChangePassword>(
             &[
                 ("current_password", server::demo::DEMO_PASSWORD),
                 ("new_password", "kettle orbit window"),
@@ -424,14 +397,17 @@ async fn changing_the_password_checks_the_current_one_and_ends_other_sessions() 
         )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    assert!(app.call("me", &[], Some(&here)).await.body.contains("Sam"));
-    assert_eq!(app.call("me", &[], Some(&elsewhere)).await.body, "null");
+    assert!(app
+        .call::<CurrentMe>(&[], Some(&here))
+        .await
+        .body
+        .contains("Sam"));
+    assert_eq!(
+        app.call::<CurrentMe>(&[], Some(&elsewhere)).await.body,
+        "null"
+    );
     let new_sign_in = app
-        .call(
-            "sign_in",
-            &[("email", SAM), ("password", "kettle orbit window")],
-            None,
-        )
+        .call::<SignIn>(&[("email", SAM), ("password", "kettle orbit window")], None)
         .await;
     assert_eq!(new_sign_in.status, StatusCode::OK);
 }

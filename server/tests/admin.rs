@@ -1,18 +1,22 @@
 //! The setting admin's server functions: each refuses the wrong people.
 
 mod common;
+use app::api::admin::{
+    ChangeRole, CreateInvite, InviteCodes, RevokeInvite, SetMemberActive, Staff,
+};
+use app::api::auth::{CurrentMe, SignIn};
 use common::*;
 use domain::model::{Member, Role};
 use http::StatusCode;
 
-const ADMIN_CALLS: [(&str, &[(&str, &str)]); 4] = [
-    ("admin/staff", &[]),
-    ("admin/invites", &[]),
+const ADMIN_CALLS: [(Endpoint, &[(&str, &str)]); 4] = [
+    (Endpoint::of::<Staff>(), &[]),
+    (Endpoint::of::<InviteCodes>(), &[]),
     (
-        "admin/create_invite",
+        Endpoint::of::<CreateInvite>(),
         &[("role", "practitioner"), ("days", "7")],
     ),
-    ("admin/revoke_invite", &[("code", "ABCD-EFGH")]),
+    (Endpoint::of::<RevokeInvite>(), &[("code", "ABCD-EFGH")]),
 ];
 
 #[tokio::test]
@@ -20,7 +24,7 @@ async fn admin_functions_refuse_anonymous_people_practitioners_and_sencos() {
     let app = TestApp::new().await;
     for (endpoint, form) in ADMIN_CALLS {
         assert_eq!(
-            app.call(endpoint, form, None).await.status,
+            app.call_at(endpoint, form, None).await.status,
             StatusCode::UNAUTHORIZED,
             "{endpoint}"
         );
@@ -28,28 +32,20 @@ async fn admin_functions_refuse_anonymous_people_practitioners_and_sencos() {
     for who in [SAM, SENCO] {
         let cookie = app.sign_in(who).await;
         for (endpoint, form) in ADMIN_CALLS {
-            let reply = app.call(endpoint, form, Some(&cookie)).await;
+            let reply = app.call_at(endpoint, form, Some(&cookie)).await;
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{who} {endpoint}");
         }
         let sam = app.user_id(SAM).await.to_string();
         assert_eq!(
-            app.call(
-                "admin/change_role",
-                &[("user_id", &sam), ("role", "admin")],
-                Some(&cookie)
-            )
-            .await
-            .status,
+            app.call::<ChangeRole>(&[("user_id", &sam), ("role", "admin")], Some(&cookie))
+                .await
+                .status,
             StatusCode::FORBIDDEN
         );
         assert_eq!(
-            app.call(
-                "admin/set_active",
-                &[("user_id", &sam), ("active", "false")],
-                Some(&cookie)
-            )
-            .await
-            .status,
+            app.call::<SetMemberActive>(&[("user_id", &sam), ("active", "false")], Some(&cookie))
+                .await
+                .status,
             StatusCode::FORBIDDEN
         );
     }
@@ -60,19 +56,15 @@ async fn an_admin_lists_staff_and_changes_a_role() {
     let app = TestApp::new().await;
     let admin = app.sign_in(ADMIN).await;
     let staff: Vec<Member> =
-        serde_json::from_str(&app.call("admin/staff", &[], Some(&admin)).await.body).unwrap();
+        serde_json::from_str(&app.call::<Staff>(&[], Some(&admin)).await.body).unwrap();
     assert_eq!(staff.len(), 4);
     let sam = app.user_id(SAM).await.to_string();
     let reply = app
-        .call(
-            "admin/change_role",
-            &[("user_id", &sam), ("role", "senco")],
-            Some(&admin),
-        )
+        .call::<ChangeRole>(&[("user_id", &sam), ("role", "senco")], Some(&admin))
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let staff: Vec<Member> =
-        serde_json::from_str(&app.call("admin/staff", &[], Some(&admin)).await.body).unwrap();
+        serde_json::from_str(&app.call::<Staff>(&[], Some(&admin)).await.body).unwrap();
     assert_eq!(
         staff.iter().find(|m| m.email == SAM).unwrap().role,
         Role::Senco
@@ -88,23 +80,15 @@ async fn an_admin_cannot_touch_another_settings_staff() {
         .to_string();
     let admin = app.sign_in(ADMIN).await;
     let reply = app
-        .call(
-            "admin/change_role",
-            &[("user_id", &stranger), ("role", "admin")],
-            Some(&admin),
-        )
+        .call::<ChangeRole>(&[("user_id", &stranger), ("role", "admin")], Some(&admin))
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     let reply = app
-        .call(
-            "admin/set_active",
-            &[("user_id", &stranger), ("active", "false")],
-            Some(&admin),
-        )
+        .call::<SetMemberActive>(&[("user_id", &stranger), ("active", "false")], Some(&admin))
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     let staff: Vec<Member> =
-        serde_json::from_str(&app.call("admin/staff", &[], Some(&admin)).await.body).unwrap();
+        serde_json::from_str(&app.call::<Staff>(&[], Some(&admin)).await.body).unwrap();
     assert!(staff.iter().all(|m| m.email != "t@riverside.example"));
 }
 
@@ -114,20 +98,12 @@ async fn the_last_admin_cannot_be_demoted_or_deactivated() {
     let admin = app.sign_in(ADMIN).await;
     let me = app.user_id(ADMIN).await.to_string();
     let reply = app
-        .call(
-            "admin/change_role",
-            &[("user_id", &me), ("role", "practitioner")],
-            Some(&admin),
-        )
+        .call::<ChangeRole>(&[("user_id", &me), ("role", "practitioner")], Some(&admin))
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("at least one active admin"));
     let reply = app
-        .call(
-            "admin/set_active",
-            &[("user_id", &me), ("active", "false")],
-            Some(&admin),
-        )
+        .call::<SetMemberActive>(&[("user_id", &me), ("active", "false")], Some(&admin))
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -139,17 +115,15 @@ async fn deactivating_a_member_signs_them_out_and_blocks_sign_in() {
     let sam_session = app.sign_in(SAM).await;
     let sam = app.user_id(SAM).await.to_string();
     let reply = app
-        .call(
-            "admin/set_active",
-            &[("user_id", &sam), ("active", "false")],
-            Some(&admin),
-        )
+        .call::<SetMemberActive>(&[("user_id", &sam), ("active", "false")], Some(&admin))
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert_eq!(app.call("me", &[], Some(&sam_session)).await.body, "null");
+    assert_eq!(
+        app.call::<CurrentMe>(&[], Some(&sam_session)).await.body,
+        "null"
+    );
     let again = app
-        .call(
-            "sign_in",
+        .call::<SignIn>(
             &[("email", SAM), ("password", server::demo::DEMO_PASSWORD)],
             None,
         )
@@ -157,13 +131,9 @@ async fn deactivating_a_member_signs_them_out_and_blocks_sign_in() {
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("deactivated"));
     assert_eq!(
-        app.call(
-            "admin/set_active",
-            &[("user_id", &sam), ("active", "true")],
-            Some(&admin)
-        )
-        .await
-        .status,
+        app.call::<SetMemberActive>(&[("user_id", &sam), ("active", "true")], Some(&admin))
+            .await
+            .status,
         StatusCode::OK
     );
     app.sign_in(SAM).await;
@@ -174,11 +144,7 @@ async fn invite_lifetimes_are_validated() {
     let app = TestApp::new().await;
     let admin = app.sign_in(ADMIN).await;
     let reply = app
-        .call(
-            "admin/create_invite",
-            &[("role", "janitor"), ("days", "400")],
-            Some(&admin),
-        )
+        .call::<CreateInvite>(&[("role", "janitor"), ("days", "400")], Some(&admin))
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("Choose a role") && reply.body.contains("from 1 to 90"));

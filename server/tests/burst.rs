@@ -2,6 +2,8 @@
 //! them: the limits hold under parallel attempts, and memory stays bounded.
 
 mod common;
+use app::api::admin::CreateInvite;
+use app::api::auth::{Join, SignIn};
 use common::*;
 use http::StatusCode;
 use std::sync::Arc;
@@ -35,9 +37,8 @@ async fn parallel_wrong_passwords_for_one_account_let_at_most_the_limit_through(
         .map(|n| {
             let app = app.clone();
             tokio::spawn(async move {
-                app.call_from(
+                app.call_from::<SignIn>(
                     Some(address(n)),
-                    "sign_in",
                     &[("email", SAM), ("password", "a wrong guess")],
                     None,
                     &[],
@@ -63,9 +64,8 @@ async fn parallel_wrong_passwords_for_one_account_let_at_most_the_limit_through(
     );
     // The account is protected, and Sam (from another address) is told to wait, not let in.
     let r = app
-        .call_from(
+        .call_from::<SignIn>(
             Some(address(999)),
-            "sign_in",
             &[("email", SAM), ("password", server::demo::DEMO_PASSWORD)],
             None,
             &[],
@@ -81,11 +81,7 @@ async fn a_burst_of_sign_ins_and_joins_stays_within_memory() {
     let app = Arc::new(TestApp::new().await);
     let admin = app.sign_in(ADMIN).await;
     let r = app
-        .call(
-            "admin/create_invite",
-            &[("role", "practitioner"), ("days", "7")],
-            Some(&admin),
-        )
+        .call::<CreateInvite>(&[("role", "practitioner"), ("days", "7")], Some(&admin))
         .await;
     let code = serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["code"]
         .as_str()
@@ -112,9 +108,8 @@ async fn a_burst_of_sign_ins_and_joins_stays_within_memory() {
             tokio::spawn(async move {
                 if n % 2 == 0 {
                     let email = format!("guess{n}@oakfield.example");
-                    app.call_from(
+                    app.call_from::<SignIn>(
                         Some(address(n)),
-                        "sign_in",
                         &[("email", &email), ("password", "a wrong guess")],
                         None,
                         &[],
@@ -123,9 +118,8 @@ async fn a_burst_of_sign_ins_and_joins_stays_within_memory() {
                     .status
                 } else {
                     let email = format!("joiner{n}@oakfield.example");
-                    app.call_from(
+                    app.call_from::<Join>(
                         Some(address(n)),
-                        "join",
                         &[
                             ("code", &code),
                             ("display_name", "Jo Joiner"),

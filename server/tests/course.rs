@@ -1,7 +1,11 @@
 //! The course server functions: refusals, progress that counts once, sector views.
 
 mod common;
-use app::api::course::{ModuleData, Overview, SectionData, ViewSegment};
+use app::api::course::{
+    CourseOverview, ModuleData, ModuleView, Overview, RecordProgress, SectionData, SectionView,
+    ViewSegment,
+};
+use app::api::guide::FacilitatorGuide;
 use common::*;
 use domain::model::Sector;
 use domain::progress::Status;
@@ -13,14 +17,14 @@ const OP: &str = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
 async fn the_course_needs_a_signed_in_person() {
     let app = TestApp::new().await;
     for (endpoint, form) in [
-        ("course/overview", vec![]),
-        ("course/module", vec![("key", "m1")]),
+        (Endpoint::of::<CourseOverview>(), vec![]),
+        (Endpoint::of::<ModuleView>(), vec![("key", "m1")]),
         (
-            "course/section",
+            Endpoint::of::<SectionView>(),
             vec![("module", "m1"), ("section", "knowledge")],
         ),
         (
-            "progress/record",
+            Endpoint::of::<RecordProgress>(),
             vec![
                 ("op_id", OP),
                 ("section_key", "m1.knowledge"),
@@ -29,7 +33,7 @@ async fn the_course_needs_a_signed_in_person() {
         ),
     ] {
         assert_eq!(
-            app.call(endpoint, &form, None).await.status,
+            app.call_at(endpoint, &form, None).await.status,
             StatusCode::UNAUTHORIZED,
             "{endpoint}"
         );
@@ -39,14 +43,13 @@ async fn the_course_needs_a_signed_in_person() {
 }
 
 async fn overview(app: &TestApp, cookie: &str) -> Overview {
-    let reply = app.call("course/overview", &[], Some(cookie)).await;
+    let reply = app.call::<CourseOverview>(&[], Some(cookie)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     serde_json::from_str(&reply.body).unwrap()
 }
 
 async fn record(app: &TestApp, cookie: &str, op: &str, key: &str, kind: &str) -> StatusCode {
-    app.call(
-        "progress/record",
+    app.call::<RecordProgress>(
         &[("op_id", op), ("section_key", key), ("kind", kind)],
         Some(cookie),
     )
@@ -150,8 +153,7 @@ async fn bad_progress_is_refused_with_reasons() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
     let zero = app
-        .call(
-            "progress/record",
+        .call::<RecordProgress>(
             &[
                 ("op_id", OP),
                 ("section_key", "m1.knowledge"),
@@ -163,8 +165,7 @@ async fn bad_progress_is_refused_with_reasons() {
         .await;
     assert_eq!(zero.status, StatusCode::UNPROCESSABLE_ENTITY);
     let minute = app
-        .call(
-            "progress/record",
+        .call::<RecordProgress>(
             &[
                 ("op_id", OP),
                 ("section_key", "m1.knowledge"),
@@ -196,18 +197,13 @@ async fn sections_show_the_persons_sector_unless_they_ask_for_another() {
             .collect()
     };
     let own = app
-        .call(
-            "course/section",
-            &[("module", "m1"), ("section", "knowledge")],
-            Some(&ella),
-        )
+        .call::<SectionView>(&[("module", "m1"), ("section", "knowledge")], Some(&ella))
         .await;
     let own = sectors(own);
     assert!(!own.is_empty());
     assert!(own.iter().all(|s| *s == Sector::EarlyYears));
     let other = app
-        .call(
-            "course/section",
+        .call::<SectionView>(
             &[
                 ("module", "m1"),
                 ("section", "knowledge"),
@@ -218,11 +214,7 @@ async fn sections_show_the_persons_sector_unless_they_ask_for_another() {
         .await;
     assert!(sectors(other).iter().all(|s| *s == Sector::Post16));
     let missing = app
-        .call(
-            "course/section",
-            &[("module", "m1"), ("section", "nowhere")],
-            Some(&ella),
-        )
+        .call::<SectionView>(&[("module", "m1"), ("section", "nowhere")], Some(&ella))
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
@@ -231,9 +223,7 @@ async fn sections_show_the_persons_sector_unless_they_ask_for_another() {
 async fn module_pages_list_outcomes_sections_and_reading() {
     let app = TestApp::new().await;
     let sam = app.sign_in(SAM).await;
-    let reply = app
-        .call("course/module", &[("key", "m5")], Some(&sam))
-        .await;
+    let reply = app.call::<ModuleView>(&[("key", "m5")], Some(&sam)).await;
     let module: ModuleData = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(module.sections.len(), 3);
     assert!(module.outcomes.len() >= 3);
@@ -242,7 +232,7 @@ async fn module_pages_list_outcomes_sections_and_reading() {
         .iter()
         .any(|r| r.title.contains("code of practice") || r.title.contains("Code of Practice")));
     assert_eq!(
-        app.call("course/module", &[("key", "m9")], Some(&sam))
+        app.call::<ModuleView>(&[("key", "m9")], Some(&sam))
             .await
             .status,
         StatusCode::NOT_FOUND
@@ -258,7 +248,8 @@ async fn the_section_page_is_server_rendered_with_the_readers_examples() {
     assert!(page.body.contains("School age example"));
     assert!(!page.body.contains("Early Years example"));
     assert!(
-        page.body.contains(r#"action="/api/progress/record""#),
+        page.body
+            .contains(&format!(r#"action="{}""#, RecordProgress::PATH)),
         "mark as complete works without wasm"
     );
     let other = app
@@ -276,13 +267,13 @@ async fn the_section_page_is_server_rendered_with_the_readers_examples() {
 async fn the_facilitator_guide_is_for_sencos_only() {
     let app = TestApp::new().await;
     assert_eq!(
-        app.call("facilitator/guide", &[], None).await.status,
+        app.call::<FacilitatorGuide>(&[], None).await.status,
         StatusCode::UNAUTHORIZED
     );
     for who in [SAM, ELLA, ADMIN] {
         let cookie = app.sign_in(who).await;
         assert_eq!(
-            app.call("facilitator/guide", &[], Some(&cookie))
+            app.call::<FacilitatorGuide>(&[], Some(&cookie))
                 .await
                 .status,
             StatusCode::FORBIDDEN,
@@ -303,7 +294,7 @@ async fn a_senco_reads_the_facilitator_guide_with_module_times() {
     use app::api::guide::GuideView;
     let app = TestApp::new().await;
     let senco = app.sign_in(SENCO).await;
-    let reply = app.call("facilitator/guide", &[], Some(&senco)).await;
+    let reply = app.call::<FacilitatorGuide>(&[], Some(&senco)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let guide: GuideView = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(guide.title, app.state.course.facilitator.title);

@@ -1,7 +1,11 @@
 //! The learning log through the router: ownership, conflicts, submission, search, exports.
 
 mod common;
-use app::api::learning_log::{Answer, EntryDetail, EntrySummary, SaveReply};
+use app::api::course::RecordProgress;
+use app::api::learning_log::{
+    Answer, DueFollowUps, EntryDetail, EntrySummary, LogEntry, LogExport, LogList, SaveAnswer,
+    SaveReply, SectionAnswers, SubmitEntries,
+};
 use common::*;
 use domain::learning_log::EntryStatus;
 use http::StatusCode;
@@ -13,8 +17,7 @@ fn op(n: u32) -> String {
 }
 
 async fn save(app: &TestApp, cookie: &str, n: u32, base: i64, body: &str) -> common::Reply {
-    app.call(
-        "log/save",
+    app.call::<SaveAnswer>(
         &[
             ("op_id", &op(n)),
             ("entry_id", ENTRY),
@@ -37,9 +40,12 @@ fn reply(r: &common::Reply) -> SaveReply {
 async fn log_functions_need_a_signed_in_person() {
     let app = TestApp::new().await;
     for (endpoint, form) in [
-        ("log/section", vec![("section_key", "m1.reflection")]),
         (
-            "log/save",
+            Endpoint::of::<SectionAnswers>(),
+            vec![("section_key", "m1.reflection")],
+        ),
+        (
+            Endpoint::of::<SaveAnswer>(),
             vec![
                 ("op_id", op(1).leak() as &str),
                 ("entry_id", ENTRY),
@@ -49,14 +55,14 @@ async fn log_functions_need_a_signed_in_person() {
                 ("body", "x"),
             ],
         ),
-        ("log/list", vec![]),
-        ("log/entry", vec![("id", ENTRY)]),
-        ("log/submit", vec![("id", ENTRY)]),
-        ("log/follow_ups", vec![]),
-        ("log/export", vec![]),
+        (Endpoint::of::<LogList>(), vec![]),
+        (Endpoint::of::<LogEntry>(), vec![("id", ENTRY)]),
+        (Endpoint::of::<SubmitEntries>(), vec![("id", ENTRY)]),
+        (Endpoint::of::<DueFollowUps>(), vec![]),
+        (Endpoint::of::<LogExport>(), vec![]),
     ] {
         assert_eq!(
-            app.call(endpoint, &form, None).await.status,
+            app.call_at(endpoint, &form, None).await.status,
             StatusCode::UNAUTHORIZED,
             "{endpoint}"
         );
@@ -103,7 +109,7 @@ async fn answers_save_as_revisions_and_a_stale_save_keeps_both_texts() {
     let stale = reply(&save(&app, &sam, 3, 1, "Edited on the tablet, offline.").await);
     assert_eq!(stale.conflict.as_deref(), Some("Edited on the laptop."));
     let detail: EntryDetail = serde_json::from_str(
-        &app.call("log/entry", &[("id", ENTRY)], Some(&sam))
+        &app.call::<LogEntry>(&[("id", ENTRY)], Some(&sam))
             .await
             .body,
     )
@@ -116,13 +122,9 @@ async fn answers_save_as_revisions_and_a_stale_save_keeps_both_texts() {
     assert_eq!(detail.revisions.len(), 3);
 
     let answers: Vec<Answer> = serde_json::from_str(
-        &app.call(
-            "log/section",
-            &[("section_key", "m1.reflection")],
-            Some(&sam),
-        )
-        .await
-        .body,
+        &app.call::<SectionAnswers>(&[("section_key", "m1.reflection")], Some(&sam))
+            .await
+            .body,
     )
     .unwrap();
     // Five reflection prompts and the self-audit ratings appended as p6.
@@ -139,13 +141,9 @@ async fn over_long_answers_are_refused_with_a_message_and_not_cut() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("limit is 20,000"), "{}", r.body);
     let answers: Vec<Answer> = serde_json::from_str(
-        &app.call(
-            "log/section",
-            &[("section_key", "m1.reflection")],
-            Some(&sam),
-        )
-        .await
-        .body,
+        &app.call::<SectionAnswers>(&[("section_key", "m1.reflection")], Some(&sam))
+            .await
+            .body,
     )
     .unwrap();
     assert!(
@@ -162,14 +160,14 @@ async fn nobody_reads_edits_or_submits_another_persons_entry() {
     for who in [ELLA, SENCO, ADMIN] {
         let other = app.sign_in(who).await;
         assert_eq!(
-            app.call("log/entry", &[("id", ENTRY)], Some(&other))
+            app.call::<LogEntry>(&[("id", ENTRY)], Some(&other))
                 .await
                 .status,
             StatusCode::NOT_FOUND,
             "{who} reads"
         );
         assert_eq!(
-            app.call("log/submit", &[("id", ENTRY)], Some(&other))
+            app.call::<SubmitEntries>(&[("id", ENTRY)], Some(&other))
                 .await
                 .status,
             StatusCode::NOT_FOUND,
@@ -181,7 +179,7 @@ async fn nobody_reads_edits_or_submits_another_persons_entry() {
             "{who} edits"
         );
         let list: Vec<EntrySummary> =
-            serde_json::from_str(&app.call("log/list", &[], Some(&other)).await.body).unwrap();
+            serde_json::from_str(&app.call::<LogList>(&[], Some(&other)).await.body).unwrap();
         assert!(list.is_empty(), "{who} lists nothing of Sam's");
         let json = app.get("/log/export.json", Some(&other)).await;
         assert!(
@@ -190,7 +188,7 @@ async fn nobody_reads_edits_or_submits_another_persons_entry() {
         );
     }
     let detail: EntryDetail = serde_json::from_str(
-        &app.call("log/entry", &[("id", ENTRY)], Some(&sam))
+        &app.call::<LogEntry>(&[("id", ENTRY)], Some(&sam))
             .await
             .body,
     )
@@ -203,32 +201,36 @@ async fn submitting_moves_a_draft_on_and_editing_makes_a_new_draft() {
     let app = TestApp::new().await;
     let sam = app.sign_in(SAM).await;
     reply(&save(&app, &sam, 1, 0, "Ready to share").await);
-    let r = app.call("log/submit", &[("id", ENTRY)], Some(&sam)).await;
+    let r = app
+        .call::<SubmitEntries>(&[("id", ENTRY)], Some(&sam))
+        .await;
     assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "1"));
-    let again = app.call("log/submit", &[("id", ENTRY)], Some(&sam)).await;
+    let again = app
+        .call::<SubmitEntries>(&[("id", ENTRY)], Some(&sam))
+        .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     let edited = reply(&save(&app, &sam, 2, 1, "Ready to share, with more").await);
     assert_eq!(edited.status, EntryStatus::Draft);
     let module = app
-        .call("log/submit", &[("module", "m1")], Some(&sam))
+        .call::<SubmitEntries>(&[("module", "m1")], Some(&sam))
         .await;
     assert_eq!(module.body, "1");
     let list: Vec<EntrySummary> = serde_json::from_str(
-        &app.call("log/list", &[("status", "submitted")], Some(&sam))
+        &app.call::<LogList>(&[("status", "submitted")], Some(&sam))
             .await
             .body,
     )
     .unwrap();
     assert_eq!(list.len(), 1);
     let search: Vec<EntrySummary> = serde_json::from_str(
-        &app.call("log/list", &[("q", "share")], Some(&sam))
+        &app.call::<LogList>(&[("q", "share")], Some(&sam))
             .await
             .body,
     )
     .unwrap();
     assert_eq!(search.len(), 1);
     let nothing: Vec<EntrySummary> = serde_json::from_str(
-        &app.call("log/list", &[("q", "phonics")], Some(&sam))
+        &app.call::<LogList>(&[("q", "phonics")], Some(&sam))
             .await
             .body,
     )
@@ -240,8 +242,7 @@ async fn submitting_moves_a_draft_on_and_editing_makes_a_new_draft() {
 async fn completing_a_practice_section_schedules_a_follow_up() {
     let app = TestApp::new().await;
     let sam = app.sign_in(SAM).await;
-    app.call(
-        "progress/record",
+    app.call::<RecordProgress>(
         &[
             ("op_id", &op(9)),
             ("section_key", "m2.practice"),
@@ -260,14 +261,14 @@ async fn completing_a_practice_section_schedules_a_follow_up() {
         "three weeks by default, got {days}"
     );
     let answers: Vec<Answer> = serde_json::from_str(
-        &app.call("log/section", &[("section_key", "m2.practice")], Some(&sam))
+        &app.call::<SectionAnswers>(&[("section_key", "m2.practice")], Some(&sam))
             .await
             .body,
     )
     .unwrap();
     assert!(answers.iter().any(|a| a.prompt_key == "follow_up"));
     assert_eq!(
-        app.call("log/follow_ups", &[], Some(&sam)).await.body,
+        app.call::<DueFollowUps>(&[], Some(&sam)).await.body,
         "[]",
         "not due yet"
     );
@@ -276,7 +277,7 @@ async fn completing_a_practice_section_schedules_a_follow_up() {
         .await
         .unwrap();
     assert!(app
-        .call("log/follow_ups", &[], Some(&sam))
+        .call::<DueFollowUps>(&[], Some(&sam))
         .await
         .body
         .contains("m2/practice#follow-up"));

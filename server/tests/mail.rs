@@ -1,6 +1,8 @@
 //! Email digests against a small SMTP server the test starts on loopback.
 
 mod common;
+use app::api::learning_log::{SaveAnswer, SubmitEntries};
+use app::api::review::ReviewAct;
 use common::*;
 use http::StatusCode;
 use std::sync::{Arc, Mutex};
@@ -76,8 +78,7 @@ async fn digests_tell_the_senco_of_submissions_and_the_author_of_feedback_once()
     let sam = app.sign_in(SAM).await;
     let entry = "11111111-2222-4333-8444-555555555555";
     let r = app
-        .call(
-            "log/save",
+        .call::<SaveAnswer>(
             &[
                 ("op_id", "00000000-0000-4000-8000-000000000001"),
                 ("entry_id", entry),
@@ -91,7 +92,7 @@ async fn digests_tell_the_senco_of_submissions_and_the_author_of_feedback_once()
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(
-        app.call("log/submit", &[("id", entry)], Some(&sam))
+        app.call::<SubmitEntries>(&[("id", entry)], Some(&sam))
             .await
             .status,
         StatusCode::OK
@@ -123,8 +124,7 @@ async fn digests_tell_the_senco_of_submissions_and_the_author_of_feedback_once()
 
     let senco = app.sign_in(SENCO).await;
     let r = app
-        .call(
-            "review/act",
+        .call::<ReviewAct>(
             &[
                 ("id", entry),
                 ("rev", "1"),

@@ -3,7 +3,9 @@
 //! pages are never stored, and every shell URL names the build.
 
 mod common;
-use app::api::learning_log::{EntryDetail, SaveReply};
+use app::api::auth::{CurrentMe, SignOut};
+use app::api::course::RecordProgress;
+use app::api::learning_log::{EntryDetail, LogEntry, LogList, SaveAnswer, SaveReply};
 use common::*;
 use http::StatusCode;
 
@@ -27,7 +29,7 @@ fn save_form(n: u32, base: i64, body: &str) -> Vec<(&'static str, String)> {
 async fn save(app: &TestApp, cookie: &str, n: u32, base: i64, body: &str) -> Reply {
     let form = save_form(n, base, body);
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    app.call("log/save", &form, Some(cookie)).await
+    app.call::<SaveAnswer>(&form, Some(cookie)).await
 }
 
 fn reply(r: &Reply) -> SaveReply {
@@ -58,7 +60,7 @@ async fn a_repeated_save_gets_exactly_its_first_answer() {
     let first = reply(&save(&app, &sam, 2, 1, "Laptop text.").await);
     assert_eq!((first.rev, first.conflict), (2, None));
     let detail: EntryDetail = serde_json::from_str(
-        &app.call("log/entry", &[("id", ENTRY)], Some(&sam))
+        &app.call::<LogEntry>(&[("id", ENTRY)], Some(&sam))
             .await
             .body,
     )
@@ -87,17 +89,12 @@ async fn a_write_queued_by_one_person_is_refused_under_anothers_session() {
     let form = save_form(7, 0, "Sam's reflection, queued on the tablet.");
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let refused = app
-        .call_with(
-            "log/save",
-            &form,
-            Some(&ella),
-            &[("tandem-person", &sam_id)],
-        )
+        .call_with::<SaveAnswer>(&form, Some(&ella), &[("tandem-person", &sam_id)])
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
     assert!(refused.body.contains("WrongPerson"), "{}", refused.body);
     for record in [(
-        "progress/record",
+        Endpoint::of::<RecordProgress>(),
         vec![
             ("op_id", op(8)),
             ("section_key", "m1.knowledge".into()),
@@ -106,7 +103,7 @@ async fn a_write_queued_by_one_person_is_refused_under_anothers_session() {
     )] {
         let fields: Vec<(&str, &str)> = record.1.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let r = app
-            .call_with(
+            .call_at_with(
                 record.0,
                 &fields,
                 Some(&ella),
@@ -124,12 +121,12 @@ async fn a_write_queued_by_one_person_is_refused_under_anothers_session() {
     assert_eq!(rows, (0, 0), "nothing was written to anyone's log");
     // Under its own person's session it goes through.
     let ok = app
-        .call_with("log/save", &form, Some(&sam), &[("tandem-person", &sam_id)])
+        .call_with::<SaveAnswer>(&form, Some(&sam), &[("tandem-person", &sam_id)])
         .await;
     assert_eq!(reply(&ok).rev, 1);
     // Nobody signed in: the outbox is told to sign in again, as before.
     let r = app
-        .call_with("log/save", &form, None, &[("tandem-person", &sam_id)])
+        .call_with::<SaveAnswer>(&form, None, &[("tandem-person", &sam_id)])
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
@@ -157,9 +154,7 @@ async fn signing_out_ends_only_the_session_it_names() {
     // A device that signed out offline reconnects after someone else has signed in: the
     // session it names is not the one its cookie now holds, which stays.
     let ella = app.sign_in(ELLA).await;
-    let r = app
-        .call("sign_out", &[("session", &tag)], Some(&ella))
-        .await;
+    let r = app.call::<SignOut>(&[("session", &tag)], Some(&ella)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.session_cookie().is_none(), "Ella's cookie is left alone");
     assert_eq!(
@@ -168,11 +163,11 @@ async fn signing_out_ends_only_the_session_it_names() {
     );
 
     // The session it names ends, and the browser is told to drop what it cached.
-    let r = app.call("sign_out", &[("session", &tag)], Some(&sam)).await;
+    let r = app.call::<SignOut>(&[("session", &tag)], Some(&sam)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.headers["clear-site-data"], "\"cache\"");
     assert_eq!(r.session_cookie().as_deref(), Some("tandem_session="));
-    let me = app.call("me", &[], Some(&sam)).await;
+    let me = app.call::<CurrentMe>(&[], Some(&sam)).await;
     assert_eq!(me.body, "null");
 }
 
@@ -197,7 +192,7 @@ async fn personal_pages_are_never_stored_and_shell_urls_name_the_build() {
         }
         assert!(page.body.contains(&format!("data-build=\"{build}\"")));
     }
-    let r = app.call("log/list", &[], Some(&sam)).await;
+    let r = app.call::<LogList>(&[], Some(&sam)).await;
     assert_eq!(r.headers["cache-control"], "no-store");
     let signed_out = app.get("/sign-in", None).await;
     assert!(signed_out.headers.get("tandem-person").is_none());
@@ -241,8 +236,7 @@ async fn progress_counts_from_when_it_happened_and_schedules_its_follow_up_with_
         let op = op(n);
         let at = at.to_string();
         async move {
-            app.call(
-                "progress/record",
+            app.call::<RecordProgress>(
                 &[
                     ("op_id", &op),
                     ("section_key", key),

@@ -1,6 +1,7 @@
 //! Server-rendered pages: status codes, redirects, and the headers every answer carries.
 
 mod common;
+use app::api::auth::{CurrentMe, SignIn, SignOut};
 use common::*;
 use http::StatusCode;
 
@@ -50,7 +51,7 @@ async fn the_sign_in_page_is_usable_without_javascript() {
     let app = TestApp::new().await;
     let page = app.get("/sign-in", None).await;
     assert!(
-        page.body.contains(r#"action="/api/sign_in""#),
+        page.body.contains(&format!(r#"action="{}""#, SignIn::PATH)),
         "a plain form posts to the server"
     );
     assert!(page.body.contains(r#"<label for="email""#));
@@ -94,7 +95,7 @@ async fn a_practitioner_is_refused_the_admin_page() {
 async fn cross_site_posts_are_refused() {
     let app = TestApp::new().await;
     let cookie = app.sign_in(SAM).await;
-    let request = axum::http::Request::post("/api/sign_out")
+    let request = axum::http::Request::post(SignOut::PATH)
         .header("host", HOST)
         .header("origin", "https://evil.example")
         .header("cookie", &cookie)
@@ -103,7 +104,7 @@ async fn cross_site_posts_are_refused() {
     let reply = app.send(request).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(
-        app.call("me", &[], Some(&cookie))
+        app.call::<CurrentMe>(&[], Some(&cookie))
             .await
             .body
             .contains("Sam"),

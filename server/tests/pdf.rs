@@ -2,6 +2,8 @@
 //! reflection may quote, and are tagged for screen readers.
 
 mod common;
+use app::api::learning_log::{SaveAnswer, SubmitEntries};
+use app::api::review::ReviewAct;
 use common::*;
 use http::StatusCode;
 
@@ -25,8 +27,7 @@ async fn world() -> (TestApp, String, String, i64) {
     let app = TestApp::new().await;
     let (sam, senco) = (app.sign_in(SAM).await, app.sign_in(SENCO).await);
     let r = app
-        .call(
-            "log/save",
+        .call::<SaveAnswer>(
             &[
                 ("op_id", "00000000-0000-4000-8000-000000000001"),
                 ("entry_id", ENTRY),
@@ -39,11 +40,12 @@ async fn world() -> (TestApp, String, String, i64) {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = app.call("log/submit", &[("id", ENTRY)], Some(&sam)).await;
+    let r = app
+        .call::<SubmitEntries>(&[("id", ENTRY)], Some(&sam))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = app
-        .call(
-            "review/act",
+        .call::<ReviewAct>(
             &[
                 ("id", ENTRY),
                 ("rev", "1"),

@@ -2,9 +2,12 @@
 //! dashboard, exports, the audit trail, and every refusal.
 
 mod common;
-use app::api::learning_log::{Access, EntryDetail};
-use app::api::review::{NavCounts, QueueView, ReviewDetail};
-use app::api::staff::{Dashboard, MemberView};
+use app::api::course::RecordProgress;
+use app::api::learning_log::{Access, EntryDetail, LogEntry, SaveAnswer, SubmitEntries};
+use app::api::review::{
+    MyEntryViews, NavCounts, Notices, QueueView, ReviewAct, ReviewDetail, ReviewEntry, ReviewQueue,
+};
+use app::api::staff::{Dashboard, MemberView, StaffDashboard, StaffMember};
 use common::*;
 use domain::learning_log::EntryStatus;
 use domain::model::Role;
@@ -14,8 +17,7 @@ const ENTRY: &str = "11111111-2222-4333-8444-555555555555";
 
 async fn write(app: &TestApp, cookie: &str, op: u32, base: i64, body: &str) {
     let r = app
-        .call(
-            "log/save",
+        .call::<SaveAnswer>(
             &[
                 ("op_id", &format!("00000000-0000-4000-8000-{op:012}")),
                 ("entry_id", ENTRY),
@@ -31,7 +33,9 @@ async fn write(app: &TestApp, cookie: &str, op: u32, base: i64, body: &str) {
 }
 
 async fn submit(app: &TestApp, cookie: &str) {
-    let r = app.call("log/submit", &[("id", ENTRY)], Some(cookie)).await;
+    let r = app
+        .call::<SubmitEntries>(&[("id", ENTRY)], Some(cookie))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
@@ -41,8 +45,7 @@ fn json<T: serde::de::DeserializeOwned>(r: &Reply) -> T {
 }
 
 async fn act(app: &TestApp, cookie: &str, rev: i64, action: &str, comment: &str) -> Reply {
-    app.call(
-        "review/act",
+    app.call::<ReviewAct>(
         &[
             ("id", ENTRY),
             ("rev", &rev.to_string()),
@@ -60,10 +63,10 @@ async fn the_review_loop_from_submission_to_reviewed() {
     let (sam, senco) = (app.sign_in(SAM).await, app.sign_in(SENCO).await);
     write(&app, &sam, 1, 0, "Jay settled with a visual timetable").await;
 
-    let queue: QueueView = json(&app.call("review/queue", &[], Some(&senco)).await);
+    let queue: QueueView = json(&app.call::<ReviewQueue>(&[], Some(&senco)).await);
     assert!(queue.items.is_empty(), "a draft is not in the queue");
     let r = app
-        .call("review/entry", &[("id", ENTRY)], Some(&senco))
+        .call::<ReviewEntry>(&[("id", ENTRY)], Some(&senco))
         .await;
     assert_eq!(
         r.status,
@@ -72,13 +75,13 @@ async fn the_review_loop_from_submission_to_reviewed() {
     );
 
     submit(&app, &sam).await;
-    let counts: NavCounts = json(&app.call("notices", &[], Some(&senco)).await);
+    let counts: NavCounts = json(&app.call::<Notices>(&[], Some(&senco)).await);
     assert_eq!(counts.awaiting_review, 1);
-    let queue: QueueView = json(&app.call("review/queue", &[], Some(&senco)).await);
+    let queue: QueueView = json(&app.call::<ReviewQueue>(&[], Some(&senco)).await);
     assert_eq!(queue.items[0].author, "Sam Taylor");
     assert!(!queue.items[0].resubmitted);
     let review: ReviewDetail = json(
-        &app.call("review/entry", &[("id", ENTRY)], Some(&senco))
+        &app.call::<ReviewEntry>(&[("id", ENTRY)], Some(&senco))
             .await,
     );
     assert_eq!((review.rev, review.changes), (1, None));
@@ -92,16 +95,16 @@ async fn the_review_loop_from_submission_to_reviewed() {
     assert_eq!(status, EntryStatus::NeedsRevision);
 
     // The practitioner sees the badge, then the comment; opening the entry clears the badge.
-    let counts: NavCounts = json(&app.call("notices", &[], Some(&sam)).await);
+    let counts: NavCounts = json(&app.call::<Notices>(&[], Some(&sam)).await);
     assert_eq!(counts.unread_feedback, 1);
-    let detail: EntryDetail = json(&app.call("log/entry", &[("id", ENTRY)], Some(&sam)).await);
+    let detail: EntryDetail = json(&app.call::<LogEntry>(&[("id", ENTRY)], Some(&sam)).await);
     assert_eq!(detail.summary.status, EntryStatus::NeedsRevision);
     assert!(detail.feedback[0].unread && detail.feedback[0].body == "Say what Jay did next.");
     assert!(
         detail.viewed_by.iter().any(|a| a.what == "Read"),
         "the author sees who read it"
     );
-    let counts: NavCounts = json(&app.call("notices", &[], Some(&sam)).await);
+    let counts: NavCounts = json(&app.call::<Notices>(&[], Some(&sam)).await);
     assert_eq!(counts.unread_feedback, 0);
 
     // Revised and resubmitted: back in the queue, with the change shown against the old text.
@@ -114,10 +117,10 @@ async fn the_review_loop_from_submission_to_reviewed() {
     )
     .await;
     submit(&app, &sam).await;
-    let queue: QueueView = json(&app.call("review/queue", &[], Some(&senco)).await);
+    let queue: QueueView = json(&app.call::<ReviewQueue>(&[], Some(&senco)).await);
     assert!(queue.items[0].resubmitted);
     let review: ReviewDetail = json(
-        &app.call("review/entry", &[("id", ENTRY)], Some(&senco))
+        &app.call::<ReviewEntry>(&[("id", ENTRY)], Some(&senco))
             .await,
     );
     assert_eq!((review.rev, review.versions.len()), (2, 2));
@@ -133,9 +136,9 @@ async fn the_review_loop_from_submission_to_reviewed() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let status: EntryStatus = json(&act(&app, &senco, 2, "reviewed", "Thank you").await);
     assert_eq!(status, EntryStatus::Reviewed);
-    let detail: EntryDetail = json(&app.call("log/entry", &[("id", ENTRY)], Some(&sam)).await);
+    let detail: EntryDetail = json(&app.call::<LogEntry>(&[("id", ENTRY)], Some(&sam)).await);
     assert_eq!(detail.summary.status, EntryStatus::Reviewed);
-    let views: Vec<Access> = json(&app.call("log/views", &[], Some(&sam)).await);
+    let views: Vec<Access> = json(&app.call::<MyEntryViews>(&[], Some(&sam)).await);
     assert!(views.iter().any(|a| a.what == "Marked reviewed"));
 }
 
@@ -148,12 +151,12 @@ async fn a_senco_never_sees_the_draft_that_follows_a_submission() {
     write(&app, &sam, 2, 1, "Private second thoughts").await;
     let sam_id = app.user_id(SAM).await.to_string();
     let r = app
-        .call("review/entry", &[("id", ENTRY)], Some(&senco))
+        .call::<ReviewEntry>(&[("id", ENTRY)], Some(&senco))
         .await;
     let review: ReviewDetail = json(&r);
     assert_eq!(review.body, "Submitted words");
     let member = app
-        .call("staff/member", &[("id", &sam_id)], Some(&senco))
+        .call::<StaffMember>(&[("id", &sam_id)], Some(&senco))
         .await;
     assert!(!member.body.contains("Private second thoughts"));
     let pdf = app
@@ -184,11 +187,11 @@ async fn review_and_oversight_are_refused_to_everyone_else() {
     let ella = app.sign_in(ELLA).await;
     let admin = app.sign_in(ADMIN).await;
 
-    let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
-        ("review/queue", vec![]),
-        ("review/entry", vec![("id", ENTRY)]),
+    let calls: Vec<(Endpoint, Vec<(&str, &str)>)> = vec![
+        (Endpoint::of::<ReviewQueue>(), vec![]),
+        (Endpoint::of::<ReviewEntry>(), vec![("id", ENTRY)]),
         (
-            "review/act",
+            Endpoint::of::<ReviewAct>(),
             vec![
                 ("id", ENTRY),
                 ("rev", "1"),
@@ -196,19 +199,19 @@ async fn review_and_oversight_are_refused_to_everyone_else() {
                 ("comment", "hi"),
             ],
         ),
-        ("staff/dashboard", vec![]),
-        ("staff/member", vec![("id", &sam_id)]),
+        (Endpoint::of::<StaffDashboard>(), vec![]),
+        (Endpoint::of::<StaffMember>(), vec![("id", &sam_id)]),
     ];
     for (endpoint, form) in &calls {
         assert_eq!(
-            app.call(endpoint, form, None).await.status,
+            app.call_at(*endpoint, form, None).await.status,
             StatusCode::UNAUTHORIZED,
             "{endpoint}"
         );
         // A practitioner (even the author) and an admin are not reviewers.
         for cookie in [&ella, &sam, &admin, &other_admin] {
             assert_eq!(
-                app.call(endpoint, form, Some(cookie)).await.status,
+                app.call_at(*endpoint, form, Some(cookie)).await.status,
                 StatusCode::FORBIDDEN,
                 "{endpoint}"
             );
@@ -216,22 +219,22 @@ async fn review_and_oversight_are_refused_to_everyone_else() {
     }
     // A SENCo of another setting finds nothing of this one.
     assert_eq!(
-        app.call("review/entry", &[("id", ENTRY)], Some(&other_senco))
+        app.call::<ReviewEntry>(&[("id", ENTRY)], Some(&other_senco))
             .await
             .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        app.call("staff/member", &[("id", &sam_id)], Some(&other_senco))
+        app.call::<StaffMember>(&[("id", &sam_id)], Some(&other_senco))
             .await
             .status,
         StatusCode::NOT_FOUND
     );
     let r = act(&app, &other_senco, 1, "reviewed", "").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let queue: QueueView = json(&app.call("review/queue", &[], Some(&other_senco)).await);
+    let queue: QueueView = json(&app.call::<ReviewQueue>(&[], Some(&other_senco)).await);
     assert!(queue.items.is_empty() && queue.staff.iter().all(|(_, n)| !n.contains("oakfield")));
-    let board: Dashboard = json(&app.call("staff/dashboard", &[], Some(&other_senco)).await);
+    let board: Dashboard = json(&app.call::<StaffDashboard>(&[], Some(&other_senco)).await);
     assert!(board.rows.iter().all(|r| r.name != "Sam Taylor"));
     assert_eq!(
         app.get(&format!("/staff/{sam_id}/evidence.pdf"), Some(&other_senco))
@@ -255,13 +258,13 @@ async fn review_and_oversight_are_refused_to_everyone_else() {
     );
     // Another practitioner cannot open Sam's entry by id.
     assert_eq!(
-        app.call("log/entry", &[("id", ENTRY)], Some(&ella))
+        app.call::<LogEntry>(&[("id", ENTRY)], Some(&ella))
             .await
             .status,
         StatusCode::NOT_FOUND
     );
     // Nothing refused above left a trace in Sam's audit trail.
-    let views: Vec<Access> = json(&app.call("log/views", &[], Some(&sam)).await);
+    let views: Vec<Access> = json(&app.call::<MyEntryViews>(&[], Some(&sam)).await);
     assert!(views.is_empty(), "{views:?}");
 }
 
@@ -274,8 +277,7 @@ async fn the_dashboard_counts_progress_and_the_csv_matches() {
         .enumerate()
     {
         let r = app
-            .call(
-                "progress/record",
+            .call::<RecordProgress>(
                 &[
                     ("op_id", &format!("00000000-0000-4000-8000-{:012}", 100 + n)),
                     ("section_key", section),
@@ -289,7 +291,7 @@ async fn the_dashboard_counts_progress_and_the_csv_matches() {
     }
     let senco = app.sign_in(SENCO).await;
     let board: Dashboard = json(
-        &app.call("staff/dashboard", &[("sort", "progress")], Some(&senco))
+        &app.call::<StaffDashboard>(&[("sort", "progress")], Some(&senco))
             .await,
     );
     assert_eq!(board.rows[0].name, "Sam Taylor", "most progress first");
@@ -297,12 +299,8 @@ async fn the_dashboard_counts_progress_and_the_csv_matches() {
     assert_eq!(board.modules[0].complete, 1);
     assert_eq!(board.staff_total, 4);
     let filtered: Dashboard = json(
-        &app.call(
-            "staff/dashboard",
-            &[("status", "in_progress")],
-            Some(&senco),
-        )
-        .await,
+        &app.call::<StaffDashboard>(&[("status", "in_progress")], Some(&senco))
+            .await,
     );
     assert_eq!(filtered.rows.len(), 1);
     let csv = app.get("/staff/progress.csv", Some(&senco)).await;
@@ -326,11 +324,11 @@ async fn the_staff_page_is_audited_for_the_author() {
     let senco = app.sign_in(SENCO).await;
     let sam_id = app.user_id(SAM).await.to_string();
     let member: MemberView = json(
-        &app.call("staff/member", &[("id", &sam_id)], Some(&senco))
+        &app.call::<StaffMember>(&[("id", &sam_id)], Some(&senco))
             .await,
     );
     assert_eq!(member.submitted.len(), 1);
-    let views: Vec<Access> = json(&app.call("log/views", &[], Some(&sam)).await);
+    let views: Vec<Access> = json(&app.call::<MyEntryViews>(&[], Some(&sam)).await);
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].entry_id.as_deref(), Some(ENTRY));
 }

@@ -2,6 +2,7 @@
 //! downloads and digests follow it near midnight and across the clock changes.
 
 mod common;
+use app::api::admin::SetTimeZone;
 use common::*;
 use http::StatusCode;
 
@@ -51,7 +52,7 @@ async fn last_active_is_the_day_in_the_settings_time_zone() {
     // The admin moves the setting to UTC: the same instants are the days before.
     let admin = app.sign_in(ADMIN).await;
     let r = app
-        .call("admin/time_zone", &[("time_zone", "UTC")], Some(&admin))
+        .call::<SetTimeZone>(&[("time_zone", "UTC")], Some(&admin))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(last_active_in_csv(&app, &senco).await, "24 October 2026");
@@ -65,19 +66,17 @@ async fn only_an_admin_sets_the_time_zone_and_only_to_a_real_one() {
     for who in [SAM, SENCO] {
         let cookie = app.sign_in(who).await;
         let r = app
-            .call("admin/time_zone", &[("time_zone", "UTC")], Some(&cookie))
+            .call::<SetTimeZone>(&[("time_zone", "UTC")], Some(&cookie))
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
     }
-    let r = app
-        .call("admin/time_zone", &[("time_zone", "UTC")], None)
-        .await;
+    let r = app.call::<SetTimeZone>(&[("time_zone", "UTC")], None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let admin = app.sign_in(ADMIN).await;
     let long = "Europe/".repeat(100);
     for bad in ["Europe/Atlantis", "", "../../etc/passwd", long.as_str()] {
         let r = app
-            .call("admin/time_zone", &[("time_zone", bad)], Some(&admin))
+            .call::<SetTimeZone>(&[("time_zone", bad)], Some(&admin))
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
         assert!(r.body.contains("time_zone"), "{}", r.body);
@@ -87,11 +86,7 @@ async fn only_an_admin_sets_the_time_zone_and_only_to_a_real_one() {
         .person_elsewhere("head@riverside.example", domain::model::Role::Admin)
         .await;
     let r = app
-        .call(
-            "admin/time_zone",
-            &[("time_zone", "Asia/Singapore")],
-            Some(&admin),
-        )
+        .call::<SetTimeZone>(&[("time_zone", "Asia/Singapore")], Some(&admin))
         .await;
     assert_eq!(r.status, StatusCode::OK);
     let zones: Vec<(i64, String)> = sqlx::query_as(

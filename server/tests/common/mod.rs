@@ -2,13 +2,47 @@
 
 #![allow(dead_code)]
 
+use app::api::auth::SignIn;
+use app::api::course::RecordProgress;
 use app::server::AppState;
 use axum::{body::Body, http::Request, Router};
 use http::{HeaderMap, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
+/// The tests name a server function by its type (`SignIn::PATH`, `app.call::<SignIn>(…)`),
+/// never by a string, so renaming or moving one breaks them at compile time.
+pub use leptos::server_fn::ServerFn;
+
 pub const HOST: &str = "127.0.0.1:3000";
+
+/// A server function's address, for tables of calls. Only its type makes one
+/// (`Endpoint::of::<SignIn>()`), so no test can name a server function by a string.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Endpoint(&'static str);
+
+impl Endpoint {
+    pub const fn of<F: ServerFn>() -> Self {
+        Endpoint(F::PATH)
+    }
+
+    /// The full path, `/api/…`.
+    pub const fn path(self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
 
 pub struct TestApp {
     pub router: Router,
@@ -77,27 +111,59 @@ impl TestApp {
         }
     }
 
-    /// Calls a server function as the hydrated app does (form-encoded, JSON back).
-    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
-        self.call_with(endpoint, form, cookie, &[]).await
+    /// Calls the server function `F` as the hydrated app does (form-encoded, JSON back).
+    pub async fn call<F: ServerFn>(&self, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        self.call_at(Endpoint::of::<F>(), form, cookie).await
     }
 
     /// `call`, with more headers (the outbox's `Tandem-Person`, say).
-    pub async fn call_with(
+    pub async fn call_with<F: ServerFn>(
         &self,
-        endpoint: &str,
         form: &[(&str, &str)],
         cookie: Option<&str>,
         headers: &[(&str, &str)],
     ) -> Reply {
-        self.call_from(None, endpoint, form, cookie, headers).await
+        self.call_at_with(Endpoint::of::<F>(), form, cookie, headers)
+            .await
     }
 
     /// `call_with`, as if from the network address `peer`.
-    pub async fn call_from(
+    pub async fn call_from<F: ServerFn>(
         &self,
         peer: Option<std::net::SocketAddr>,
-        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        self.form_post(Endpoint::of::<F>(), peer, form, cookie, headers)
+            .await
+    }
+
+    /// `call`, for a table of server functions.
+    pub async fn call_at(
+        &self,
+        endpoint: Endpoint,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Reply {
+        self.call_at_with(endpoint, form, cookie, &[]).await
+    }
+
+    /// `call_with`, for a table of server functions.
+    pub async fn call_at_with(
+        &self,
+        endpoint: Endpoint,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        self.form_post(endpoint, None, form, cookie, headers).await
+    }
+
+    async fn form_post(
+        &self,
+        endpoint: Endpoint,
+        peer: Option<std::net::SocketAddr>,
         form: &[(&str, &str)],
         cookie: Option<&str>,
         headers: &[(&str, &str)],
@@ -107,7 +173,7 @@ impl TestApp {
             .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
             .collect::<Vec<_>>()
             .join("&");
-        let mut request = Request::post(format!("/api/{endpoint}"))
+        let mut request = Request::post(endpoint.path())
             .header("host", HOST)
             .header("origin", format!("http://{HOST}"))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -124,9 +190,9 @@ impl TestApp {
         self.send(request.body(Body::from(body)).unwrap()).await
     }
 
-    /// A form post of exactly these bytes (broken encodings and all).
-    pub async fn post_raw(&self, path: &str, body: Vec<u8>, cookie: Option<&str>) -> Reply {
-        let mut request = Request::post(path)
+    /// A form post of exactly these bytes (broken encodings and all) to a server function.
+    pub async fn post_raw(&self, endpoint: Endpoint, body: Vec<u8>, cookie: Option<&str>) -> Reply {
+        let mut request = Request::post(endpoint.path())
             .header("host", HOST)
             .header("origin", format!("http://{HOST}"))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -150,8 +216,7 @@ impl TestApp {
     /// Signs in and returns the `tandem_session=…` cookie.
     pub async fn sign_in(&self, email: &str) -> String {
         let reply = self
-            .call(
-                "sign_in",
+            .call::<SignIn>(
                 &[("email", email), ("password", server::demo::DEMO_PASSWORD)],
                 None,
             )
@@ -175,8 +240,7 @@ impl TestApp {
             .collect();
         for (i, key) in keys.iter().enumerate() {
             let r = self
-                .call(
-                    "progress/record",
+                .call::<RecordProgress>(
                     &[
                         ("op_id", &format!("00000000-0000-4000-8000-{:012}", 900 + i)),
                         ("section_key", key),
