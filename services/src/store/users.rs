@@ -41,24 +41,24 @@ pub async fn create_in(
     executor: &mut sqlx::SqliteConnection,
     user: &NewUser<'_>,
 ) -> Result<i64, CreateError> {
-    let row: (i64,) = sqlx::query_as(
-        "INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    let at = now();
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        user.email,
+        user.display_name,
+        user.password_hash,
+        user.role,
+        user.setting_id,
+        user.sector,
+        at,
     )
-    .bind(user.email)
-    .bind(user.display_name)
-    .bind(user.password_hash)
-    .bind(user.role)
-    .bind(user.setting_id)
-    .bind(user.sector)
-    .bind(now())
     .fetch_one(executor)
     .await?;
-    Ok(row.0)
+    Ok(id)
 }
 
 /// What sign-in needs to know about an account.
-#[derive(sqlx::FromRow)]
 pub struct Credentials {
     pub id: i64,
     pub password_hash: String,
@@ -69,18 +69,19 @@ pub async fn credentials_by_email(
     db: &Db,
     email: &str,
 ) -> Result<Option<Credentials>, sqlx::Error> {
-    sqlx::query_as("SELECT id, password_hash, active FROM users WHERE email = ?")
-        .bind(email)
-        .fetch_optional(db.pool())
-        .await
+    sqlx::query_as!(
+        Credentials,
+        r#"SELECT id AS "id!", password_hash, active AS "active: bool" FROM users WHERE email = ?"#,
+        email
+    )
+    .fetch_optional(db.pool())
+    .await
 }
 
 pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT password_hash FROM users WHERE id = ?")
-        .bind(user_id)
+    sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = ?", user_id)
         .fetch_optional(db.pool())
-        .await?;
-    Ok(row.map(|r| r.0))
+        .await
 }
 
 /// One person as stored, with their setting and badge counts (`ME_COLUMNS`).
@@ -162,19 +163,16 @@ pub async fn member(db: &Db, setting_id: i64, user_id: i64) -> Result<Option<Mem
 }
 
 pub async fn active_admins(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
-    let row: (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM users WHERE setting_id = ? AND role = 'admin' AND active = 1",
+    sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM users WHERE setting_id = ? AND role = 'admin' AND active = 1"#,
+        setting_id
     )
-    .bind(setting_id)
     .fetch_one(db.pool())
-    .await?;
-    Ok(row.0)
+    .await
 }
 
 pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET role = ? WHERE id = ?")
-        .bind(role)
-        .bind(user_id)
+    sqlx::query!("UPDATE users SET role = ? WHERE id = ?", role, user_id)
         .write_in_turn(db)
         .await?;
     Ok(())
@@ -183,22 +181,20 @@ pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<(), sqlx::Err
 /// Deactivating also ends every session, so the person is signed out everywhere at once.
 pub async fn set_active(db: &Db, user_id: i64, active: bool) -> Result<(), sqlx::Error> {
     let mut tx = super::write(db).await?;
-    sqlx::query("UPDATE users SET active = ? WHERE id = ?")
-        .bind(active)
-        .bind(user_id)
+    sqlx::query!("UPDATE users SET active = ? WHERE id = ?", active, user_id)
         .execute(&mut *tx)
         .await?;
     if !active {
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-            .bind(user_id)
+        sqlx::query!("DELETE FROM sessions WHERE user_id = ?", user_id)
             .execute(&mut *tx)
             .await?;
         // Codes they handed out stop working with them.
-        sqlx::query(
+        let at = now();
+        sqlx::query!(
             "UPDATE invites SET revoked_at = ? WHERE created_by = ? AND revoked_at IS NULL",
+            at,
+            user_id
         )
-        .bind(super::now())
-        .bind(user_id)
         .execute(&mut *tx)
         .await?;
     }
@@ -211,12 +207,14 @@ pub async fn update_profile(
     display_name: &str,
     sector: Sector,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET display_name = ?, sector = ? WHERE id = ?")
-        .bind(display_name)
-        .bind(sector)
-        .bind(user_id)
-        .write_in_turn(db)
-        .await?;
+    sqlx::query!(
+        "UPDATE users SET display_name = ?, sector = ? WHERE id = ?",
+        display_name,
+        sector,
+        user_id
+    )
+    .write_in_turn(db)
+    .await?;
     Ok(())
 }
 
@@ -225,30 +223,37 @@ pub async fn set_preferences(
     user_id: i64,
     preferences: &Preferences,
 ) -> Result<(), sqlx::Error> {
-    let json = serde_json::to_string(preferences).unwrap_or_else(|_| "{}".into());
-    sqlx::query("UPDATE users SET preferences = ? WHERE id = ?")
-        .bind(json)
-        .bind(user_id)
-        .write_in_turn(db)
-        .await?;
+    let json = Json(preferences);
+    sqlx::query!(
+        "UPDATE users SET preferences = ? WHERE id = ?",
+        json,
+        user_id
+    )
+    .write_in_turn(db)
+    .await?;
     Ok(())
 }
 
 pub async fn set_password_hash(db: &Db, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
-        .bind(hash)
-        .bind(user_id)
-        .write_in_turn(db)
-        .await?;
+    sqlx::query!(
+        "UPDATE users SET password_hash = ? WHERE id = ?",
+        hash,
+        user_id
+    )
+    .write_in_turn(db)
+    .await?;
     Ok(())
 }
 
 pub async fn touch_last_seen(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET last_seen_at = ? WHERE id = ?")
-        .bind(now())
-        .bind(user_id)
-        .write_in_turn(db)
-        .await?;
+    let at = now();
+    sqlx::query!(
+        "UPDATE users SET last_seen_at = ? WHERE id = ?",
+        at,
+        user_id
+    )
+    .write_in_turn(db)
+    .await?;
     Ok(())
 }
 

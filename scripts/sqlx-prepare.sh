@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Refreshes `.sqlx/`, the query data that lets `sqlx::query!` and `query_as!` check every
+# fixed SQL statement against the schema at compile time without a database (builds run
+# with SQLX_OFFLINE=true, from .cargo/config.toml). Run it after changing a query or a
+# migration, and commit `.sqlx/` with the change: a query whose data is missing does not
+# compile.
+#
+#   bash scripts/sqlx-prepare.sh          rewrite .sqlx/
+#   bash scripts/sqlx-prepare.sh --check  fail if .sqlx/ is not what the code and schema give
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+. scripts/env.sh
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+db="$work/schema.db"
+# The schema as the migrations make it (the macros only read it).
+for migration in migrations/*.sql; do
+  sqlite3 "$db" < "$migration"
+done
+
+out="$work/sqlx"
+mkdir -p "$out"
+# A separate target folder, and `services` built afresh there: the macros must run again,
+# which a cached build would skip.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR}/sqlx-prepare"
+cargo clean -q -p services
+SQLX_OFFLINE=false DATABASE_URL="sqlite://$db" SQLX_OFFLINE_DIR="$out" \
+  cargo check -q -p services --all-targets
+
+if [ "${1:-}" = "--check" ]; then
+  if ! diff -r -q "$out" .sqlx >/dev/null 2>&1; then
+    echo "scripts/sqlx-prepare.sh: .sqlx/ is out of date; run it and commit .sqlx/" >&2
+    diff -r -q "$out" .sqlx >&2 || true
+    exit 1
+  fi
+  echo ".sqlx/ is up to date ($(ls .sqlx | wc -l) queries)"
+else
+  rm -rf .sqlx
+  cp -r "$out" .sqlx
+  echo "wrote .sqlx/ ($(ls .sqlx | wc -l) queries)"
+fi
