@@ -125,7 +125,7 @@ async fn shell_file(State(state): State<AppState>, uri: axum::http::Uri) -> impl
 
 /// For load balancers and uptime checks: answers 200 only when the database answers.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match sqlx::query("SELECT 1").execute(state.db.pool()).await {
+    match services::store::ping(&state.db).await {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(error) => {
             tracing::error!(%error, "health check: database unavailable");

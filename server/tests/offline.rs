@@ -309,7 +309,7 @@ async fn old_write_answers_and_sessions_are_swept() {
     reply(&save(&app, &sam, 1, 0, "Kept text.").await);
     reply(&save(&app, &sam, 2, 1, "Newer text.").await);
     let long_ago = time::OffsetDateTime::now_utc().unix_timestamp()
-        - server::housekeeping::OUTCOMES_KEPT_SECS
+        - services::store::sweep::OUTCOMES_KEPT_SECS
         - 1;
     sqlx::query("UPDATE op_outcomes SET created_at = ? WHERE op_id = ?")
         .bind(long_ago)
@@ -322,7 +322,10 @@ async fn old_write_answers_and_sessions_are_swept() {
         .execute(app.state.db.pool())
         .await
         .unwrap();
-    assert_eq!(server::housekeeping::sweep(&app.state.db).await.unwrap(), 2);
+    assert_eq!(
+        services::store::sweep::sweep(&app.state.db).await.unwrap(),
+        2
+    );
     let left: Vec<(String,)> = sqlx::query_as("SELECT op_id FROM op_outcomes")
         .fetch_all(app.state.db.pool())
         .await

@@ -6,7 +6,7 @@ use super::WriteOne;
 use domain::review::ReviewAction;
 
 /// One line of someone's digest.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DigestLine {
     pub recipient_id: i64,
     pub recipient_email: String,
@@ -24,10 +24,12 @@ pub struct DigestLine {
 
 /// Everything not yet emailed, grouped by recipient in id order.
 pub async fn pending(db: &Db) -> Result<Vec<DigestLine>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT s.id AS recipient_id, s.email AS recipient_email, s.display_name AS recipient_name,
-                a.display_name AS actor, e.section_key, e.prompt_key, NULL AS event, e.submitted_at AS at,
-                (SELECT time_zone FROM settings WHERE id = s.setting_id) AS time_zone
+    sqlx::query_as!(
+        DigestLine,
+        r#"SELECT s.id AS "recipient_id!", s.email AS "recipient_email!", s.display_name AS "recipient_name!",
+                a.display_name AS "actor!", e.section_key AS "section_key!", e.prompt_key AS "prompt_key!",
+                NULL AS "event?: ReviewAction", e.submitted_at AS "at!: i64",
+                (SELECT time_zone FROM settings WHERE id = s.setting_id) AS "time_zone!: String"
          FROM users s JOIN users a ON a.setting_id = s.setting_id JOIN log_entries e ON e.user_id = a.id
          WHERE s.role = 'senco' AND s.active = 1 AND e.status = 'submitted'
            AND e.submitted_at > COALESCE(s.digest_sent_at, s.created_at - 1)
@@ -38,7 +40,7 @@ pub async fn pending(db: &Db) -> Result<Vec<DigestLine>, sqlx::Error> {
               JOIN users r ON r.id = f.author_id
          WHERE u.active = 1 AND f.read_at IS NULL AND f.author_id <> u.id
            AND f.created_at > COALESCE(u.digest_sent_at, u.created_at - 1)
-         ORDER BY recipient_id, at",
+         ORDER BY 1, 8 -- recipient, then time"#
     )
     .fetch_all(db.pool())
     .await
@@ -46,11 +48,11 @@ pub async fn pending(db: &Db) -> Result<Vec<DigestLine>, sqlx::Error> {
 
 /// Records that a person has been told about everything up to `through`.
 pub async fn mark_sent(db: &Db, user_id: i64, through: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET digest_sent_at = MAX(COALESCE(digest_sent_at, 0), ?) WHERE id = ?",
+        through,
+        user_id
     )
-    .bind(through)
-    .bind(user_id)
     .write_in_turn(db)
     .await?;
     Ok(())

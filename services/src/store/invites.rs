@@ -36,16 +36,17 @@ pub async fn create(
     };
     loop {
         let code = new_code();
-        let inserted = sqlx::query(
+        let expires = now + days * 24 * 60 * 60;
+        let inserted = sqlx::query!(
             "INSERT INTO invites (code, setting_id, role, created_by, created_at, expires_at, max_uses) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            code,
+            setting_id,
+            role,
+            created_by,
+            now,
+            expires,
+            max_uses
         )
-        .bind(&code)
-        .bind(setting_id)
-        .bind(role)
-        .bind(created_by)
-        .bind(now)
-        .bind(now + days * 24 * 60 * 60)
-        .bind(max_uses)
         .write_in_turn(db)
         .await;
         match inserted {
@@ -54,7 +55,7 @@ pub async fn create(
                     code,
                     role,
                     created_at: now,
-                    expires_at: now + days * 86_400,
+                    expires_at: expires,
                     revoked: false,
                     uses: 0,
                     max_uses,
@@ -68,23 +69,26 @@ pub async fn create(
 }
 
 pub async fn list(db: &Db, setting_id: i64) -> Result<Vec<Invite>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT code, role, created_at, expires_at, revoked_at IS NOT NULL AS revoked, uses, max_uses
-         FROM invites WHERE setting_id = ? ORDER BY created_at DESC, code",
+    sqlx::query_as!(
+        Invite,
+        r#"SELECT code AS "code!", role AS "role: Role", created_at, expires_at,
+                  revoked_at IS NOT NULL AS "revoked!: bool", uses, max_uses
+           FROM invites WHERE setting_id = ? ORDER BY created_at DESC, code"#,
+        setting_id
     )
-    .bind(setting_id)
     .fetch_all(db.pool())
     .await
 }
 
 /// Revokes a code of this setting; false when the setting has no such code.
 pub async fn revoke(db: &Db, setting_id: i64, code: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let at = now();
+    let done = sqlx::query!(
         "UPDATE invites SET revoked_at = COALESCE(revoked_at, ?) WHERE setting_id = ? AND code = ?",
+        at,
+        setting_id,
+        code
     )
-    .bind(now())
-    .bind(setting_id)
-    .bind(code)
     .write_in_turn(db)
     .await?;
     Ok(done.rows_affected() == 1)

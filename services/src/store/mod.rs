@@ -11,6 +11,7 @@ pub mod review;
 pub mod sessions;
 pub mod settings;
 pub mod staff;
+pub mod sweep;
 pub mod users;
 
 use sqlx::sqlite::{
@@ -149,6 +150,12 @@ impl<'q> WriteOne for sqlx::query::Query<'q, sqlx::Sqlite, SqliteArguments<'q>> 
         tx.commit().await?;
         Ok(done)
     }
+}
+
+/// Whether the database answers (for `/healthz`).
+pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
+    sqlx::query!("SELECT 1 AS one").fetch_one(db.pool()).await?;
+    Ok(())
 }
 
 /// True when an insert failed only because a UNIQUE constraint already holds the value.

@@ -35,17 +35,18 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
     let server_time = now();
     let at = event_time(event.client_time, server_time);
     let mut tx = super::write(db).await?;
-    let inserted = sqlx::query(
+    let client_time = event.client_time.map(|_| at);
+    let inserted = sqlx::query!(
         "INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING",
+        event.op_id,
+        event.user_id,
+        event.section_key,
+        event.kind,
+        event.seconds,
+        client_time,
+        server_time
     )
-    .bind(event.op_id)
-    .bind(event.user_id)
-    .bind(event.section_key)
-    .bind(event.kind.as_str())
-    .bind(event.seconds)
-    .bind(event.client_time.map(|_| at))
-    .bind(server_time)
     .execute(&mut *tx)
     .await?
     .rows_affected()
@@ -53,32 +54,28 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
     if !inserted {
         return Ok(false);
     }
-    let row: Option<StateRow> = sqlx::query_as(
+    let current = sqlx::query_as!(
+        SectionState,
         "SELECT first_opened_at, last_opened_at, completed_at, active_seconds FROM section_progress WHERE user_id = ? AND section_key = ?",
+        event.user_id,
+        event.section_key
     )
-    .bind(event.user_id)
-    .bind(event.section_key)
     .fetch_optional(&mut *tx)
     .await?;
-    let next = apply(
-        row.map(state_from_row).unwrap_or_default(),
-        event.kind,
-        at,
-        event.seconds,
-    );
-    sqlx::query(
+    let next = apply(current.unwrap_or_default(), event.kind, at, event.seconds);
+    sqlx::query!(
         "INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (user_id, section_key) DO UPDATE SET
            first_opened_at = excluded.first_opened_at, last_opened_at = excluded.last_opened_at,
            completed_at = excluded.completed_at, active_seconds = excluded.active_seconds",
+        event.user_id,
+        event.section_key,
+        next.first_opened_at,
+        next.last_opened_at,
+        next.completed_at,
+        next.active_seconds
     )
-    .bind(event.user_id)
-    .bind(event.section_key)
-    .bind(next.first_opened_at)
-    .bind(next.last_opened_at)
-    .bind(next.completed_at)
-    .bind(next.active_seconds)
     .execute(&mut *tx)
     .await?;
     if let Some(after) = event.follow_up_after {
@@ -94,34 +91,19 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
     Ok(true)
 }
 
-type StateRow = (Option<i64>, Option<i64>, Option<i64>, i64);
-type KeyedStateRow = (String, Option<i64>, Option<i64>, Option<i64>, i64);
-
-pub(crate) fn state_from_row(
-    (first_opened_at, last_opened_at, completed_at, active_seconds): StateRow,
-) -> SectionState {
-    SectionState {
-        first_opened_at,
-        last_opened_at,
-        completed_at,
-        active_seconds,
-    }
-}
-
 /// How many events a person recorded since `since` (for the daily cap).
 pub async fn count_since(db: &Db, user_id: i64, since: i64) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM progress_events WHERE user_id = ? AND server_time > ?",
+    sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM progress_events WHERE user_id = ? AND server_time > ?"#,
+        user_id,
+        since
     )
-    .bind(user_id)
-    .bind(since)
     .fetch_one(db.pool())
-    .await?;
-    Ok(n)
+    .await
 }
 
 /// One recorded event, as "download my data" lists it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventRow {
     pub section_key: String,
     pub kind: EventKind,
@@ -132,25 +114,36 @@ pub struct EventRow {
 
 /// Every event one person has recorded, oldest first.
 pub async fn events(db: &Db, user_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT section_key, kind, seconds, COALESCE(client_time, server_time) AS happened_at FROM progress_events WHERE user_id = ? ORDER BY happened_at, rowid",
+    sqlx::query_as!(
+        EventRow,
+        r#"SELECT section_key, kind AS "kind: EventKind", seconds,
+                  COALESCE(client_time, server_time) AS "happened_at!: i64"
+           FROM progress_events WHERE user_id = ? ORDER BY COALESCE(client_time, server_time), rowid"#,
+        user_id
     )
-    .bind(user_id)
     .fetch_all(db.pool())
     .await
 }
 
 /// Every section state of one person, by section key.
 pub async fn states(db: &Db, user_id: i64) -> Result<HashMap<String, SectionState>, sqlx::Error> {
-    let rows: Vec<KeyedStateRow> = sqlx::query_as(
+    let rows = sqlx::query!(
         "SELECT section_key, first_opened_at, last_opened_at, completed_at, active_seconds FROM section_progress WHERE user_id = ?",
+        user_id
     )
-    .bind(user_id)
     .fetch_all(db.pool())
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(key, a, b, c, d)| (key, state_from_row((a, b, c, d))))
+        .map(|r| {
+            let state = SectionState {
+                first_opened_at: r.first_opened_at,
+                last_opened_at: r.last_opened_at,
+                completed_at: r.completed_at,
+                active_seconds: r.active_seconds,
+            };
+            (r.section_key, state)
+        })
         .collect())
 }
 

@@ -33,12 +33,18 @@ pub async fn attempt(db: &Db, buckets: &[(String, &Limit)]) -> Result<bool, sqlx
     let mut tx = super::write(db).await?;
     let mut allowed = true;
     for (bucket, limit) in buckets {
-        let (hits,): (i64,) = sqlx::query_as(HIT_SQL)
-            .bind(bucket)
-            .bind(now)
-            .bind(limit.window_secs)
-            .fetch_one(&mut *tx)
-            .await?;
+        let hits = sqlx::query_scalar!(
+            r#"INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?1, ?2, 1)
+               ON CONFLICT (bucket) DO UPDATE SET
+                 hits = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE hits + 1 END,
+                 window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END
+               RETURNING hits AS "hits!""#,
+            bucket,
+            now,
+            limit.window_secs
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         allowed &= hits <= limit.max_hits;
     }
     tx.commit().await?;
@@ -48,39 +54,37 @@ pub async fn attempt(db: &Db, buckets: &[(String, &Limit)]) -> Result<bool, sqlx
 /// Takes back one attempt counted by `attempt` (it succeeded).
 pub async fn refund(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
     let mut tx = super::write(db).await?;
-    sqlx::query("UPDATE rate_limits SET hits = MAX(hits - 1, 0) WHERE bucket = ?")
-        .bind(bucket)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE rate_limits SET hits = MAX(hits - 1, 0) WHERE bucket = ?",
+        bucket
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await
 }
 
 /// Counters whose window ended long ago (the longest window is 15 minutes).
 pub async fn sweep(tx: &mut sqlx::SqliteConnection, at: i64) -> Result<u64, sqlx::Error> {
+    let before = at - 24 * 60 * 60;
     Ok(
-        sqlx::query("DELETE FROM rate_limits WHERE window_start < ?")
-            .bind(at - 24 * 60 * 60)
+        sqlx::query!("DELETE FROM rate_limits WHERE window_start < ?", before)
             .execute(tx)
             .await?
             .rows_affected(),
     )
 }
 
-const HIT_SQL: &str = "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?1, ?2, 1)
-     ON CONFLICT (bucket) DO UPDATE SET
-       hits = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE hits + 1 END,
-       window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END
-     RETURNING hits";
-
 /// True when `bucket` has used up its limit in the current window.
 pub async fn blocked(db: &Db, bucket: &str, limit: &Limit) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT hits FROM rate_limits WHERE bucket = ? AND window_start > ?")
-            .bind(bucket)
-            .bind(now() - limit.window_secs)
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(row.is_some_and(|(hits,)| hits >= limit.max_hits))
+    let since = now() - limit.window_secs;
+    let hits = sqlx::query_scalar!(
+        "SELECT hits FROM rate_limits WHERE bucket = ? AND window_start > ?",
+        bucket,
+        since
+    )
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(hits.is_some_and(|hits| hits >= limit.max_hits))
 }
 
 /// Counts one failure against `bucket`; returns false when the limit is now used up.
@@ -91,8 +95,7 @@ pub async fn hit(db: &Db, bucket: &str, limit: &Limit) -> Result<bool, sqlx::Err
 /// Forgets the account's failures after a successful sign-in.
 pub async fn clear(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
     let mut tx = super::write(db).await?;
-    sqlx::query("DELETE FROM rate_limits WHERE bucket = ?")
-        .bind(bucket)
+    sqlx::query!("DELETE FROM rate_limits WHERE bucket = ?", bucket)
         .execute(&mut *tx)
         .await?;
     tx.commit().await

@@ -31,19 +31,19 @@ fn new_token() -> String {
 /// Starts a new session and returns its token (the only copy of it).
 pub async fn create(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
     let token = new_token();
-    let now = now();
-    sqlx::query(
+    let (hash, now) = (hash_token(&token), now());
+    let expires = now + SESSION_TTL_SECS;
+    sqlx::query!(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        hash,
+        user_id,
+        now,
+        expires
     )
-    .bind(hash_token(&token))
-    .bind(user_id)
-    .bind(now)
-    .bind(now + SESSION_TTL_SECS)
     .write_in_turn(db)
     .await?;
     // Expired sessions are swept here, at sign-in, rather than by a timer.
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
-        .bind(now)
+    sqlx::query!("DELETE FROM sessions WHERE expires_at <= ?", now)
         .write_in_turn(db)
         .await?;
     Ok(token)
@@ -64,8 +64,8 @@ pub async fn resolve(db: &Db, token: &str) -> Result<Option<Me>, sqlx::Error> {
 }
 
 pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-        .bind(hash_token(token))
+    let hash = hash_token(token);
+    sqlx::query!("DELETE FROM sessions WHERE token_hash = ?", hash)
         .write_in_turn(db)
         .await?;
     Ok(())
@@ -73,11 +73,14 @@ pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
 
 /// Ends every session of a person but the one given (after a password change).
 pub async fn delete_others(db: &Db, user_id: i64, keep_token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
-        .bind(user_id)
-        .bind(hash_token(keep_token))
-        .write_in_turn(db)
-        .await?;
+    let keep = hash_token(keep_token);
+    sqlx::query!(
+        "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+        user_id,
+        keep
+    )
+    .write_in_turn(db)
+    .await?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 use super::{now, Db};
 use domain::model::Sector;
 
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Setting {
     pub id: i64,
     pub name: String,
@@ -10,33 +10,39 @@ pub struct Setting {
 
 pub async fn create(db: &Db, name: &str, default_sector: Sector) -> Result<i64, sqlx::Error> {
     let mut tx = super::write(db).await?;
-    let row: (i64,) = sqlx::query_as(
-        "INSERT INTO settings (name, default_sector, created_at) VALUES (?, ?, ?) RETURNING id",
+    let at = now();
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO settings (name, default_sector, created_at) VALUES (?, ?, ?) RETURNING id AS "id!""#,
+        name,
+        default_sector,
+        at
     )
-    .bind(name)
-    .bind(default_sector)
-    .bind(now())
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(row.0)
+    Ok(id)
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Setting>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, default_sector FROM settings ORDER BY id")
-        .fetch_all(db.pool())
-        .await
+    sqlx::query_as!(
+        Setting,
+        r#"SELECT id AS "id!", name, default_sector AS "default_sector: Sector" FROM settings ORDER BY id"#
+    )
+    .fetch_all(db.pool())
+    .await
 }
 
 /// Sets the time zone (an IANA name the caller has checked) in which everyone in a setting
 /// sees dates.
 pub async fn set_time_zone(db: &Db, setting_id: i64, zone: &str) -> Result<(), sqlx::Error> {
     let mut tx = super::write(db).await?;
-    sqlx::query("UPDATE settings SET time_zone = ? WHERE id = ?")
-        .bind(zone)
-        .bind(setting_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE settings SET time_zone = ? WHERE id = ?",
+        zone,
+        setting_id
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await
 }
 
@@ -50,8 +56,7 @@ pub async fn find(db: &Db, id_or_name: &str) -> Result<Option<Setting>, sqlx::Er
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    let row: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM settings")
+    sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM settings"#)
         .fetch_one(db.pool())
-        .await?;
-    Ok(row.0)
+        .await
 }
