@@ -25,6 +25,7 @@ test: tools lint unit build e2e
 
 lint:
 	@bash scripts/unused-deps.sh
+	@bash scripts/sqlx-prepare.sh --check
 	@$(ENV) cargo fmt --all -- --check
 	@$(ENV) cargo clippy -p domain -p services -p app -p server --features app/ssr --all-targets -- -D warnings
 	@$(ENV) cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

@@ -41,10 +41,11 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
 fi
 
 # 4. Chromium for the browser tests, from Debian (Playwright's own browser download cannot
-#    work here). Only `make test` needs it.
-if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null; then
-  log "installing Debian's chromium (one-time)"
+#    work here), and the sqlite3 shell that builds the schema for the query-data check
+#    (scripts/sqlx-prepare.sh). Only `make test` needs them.
+if [ "${1:-}" = "--browser" ] && { ! command -v chromium >/dev/null || ! command -v sqlite3 >/dev/null; }; then
+  log "installing Debian's chromium and sqlite3 (one-time)"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-dejavu-core sqlite3 >/dev/null
 fi
