@@ -10,7 +10,6 @@
 pub mod cli;
 pub mod demo;
 pub mod downloads;
-pub mod generate;
 pub mod housekeeping;
 pub mod middleware;
 pub mod router;

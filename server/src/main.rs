@@ -50,10 +50,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Generate { staff, entries } => {
             let state = server::prepare(&config).await?;
-            server::generate::large_setting(&state.db, &state.course, staff, entries).await?;
+            services::generate::large_setting(
+                &state.db,
+                &state.course,
+                staff,
+                entries,
+                server::demo::DEMO_PASSWORD,
+            )
+            .await?;
             println!(
                 "Generated a setting with {staff} staff. Sign in as {} with the demo password.",
-                server::generate::SENCO_EMAIL
+                services::generate::SENCO_EMAIL
             );
             Ok(())
         }

@@ -10,6 +10,7 @@
 
 pub mod content;
 pub mod exports;
+pub mod generate;
 pub mod learning_log;
 pub mod mail;
 mod markdown;

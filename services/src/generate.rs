@@ -2,25 +2,26 @@
 //! submitted entries waiting for review. Deterministic (a fixed seed), so figures compare
 //! across runs.
 
+use crate::password;
+use crate::store::{now, settings, Db};
 use domain::content::Course;
 use domain::model::{Role, Sector};
 use rand::{rngs::StdRng, Rng, SeedableRng};
-use services::password;
-use services::store::{now, settings, Db};
 
 pub const SENCO_EMAIL: &str = "senco@large.example";
 
-/// Creates "Large Academy" with one SENCo (SENCO_EMAIL, demo password) and `staff`
-/// practitioners. Returns the setting id.
+/// Creates "Large Academy" with one SENCo (SENCO_EMAIL) and `staff` practitioners, all
+/// signing in with `sign_in_password`. Returns the setting id.
 pub async fn large_setting(
     db: &Db,
     course: &Course,
     staff: usize,
     entries_each: usize,
+    sign_in_password: &str,
 ) -> anyhow::Result<i64> {
     let mut rng = StdRng::seed_from_u64(2026);
     let setting = settings::create(db, "Large Academy", Sector::SchoolAge).await?;
-    let hash = password::hash(crate::demo::DEMO_PASSWORD.to_string())
+    let hash = password::hash(sign_in_password.to_string())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let sections: Vec<(&str, bool)> = course
@@ -33,7 +34,7 @@ pub async fn large_setting(
         })
         .collect();
     let t0 = now() - 120 * 86_400;
-    let mut tx = services::store::write(db).await?;
+    let mut tx = crate::store::write(db).await?;
     let insert_user = "INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     sqlx::query(insert_user)
         .bind(SENCO_EMAIL)
