@@ -1,5 +1,14 @@
-//! Everything that touches SQLite lives here (server only), one module per aggregate, so the
-//! server functions stay short and a different database would be a contained change.
+//! Everything that touches the database lives here, one module per aggregate, so the
+//! server functions stay short.
+//!
+//! The interface is the seam for a second database: callers hold an opaque `Db` and call
+//! these functions with domain types, getting domain types or plain rows back; nothing
+//! outside `services` names a pool, a connection or SQL. Adding PostgreSQL means a second
+//! variant inside `Db` and a second implementation of these functions (with its own
+//! `.sqlx` query data), not a change to any server function. Fixed statements use the
+//! compile-time checked macros (`query!`, `query_as!`; data in `.sqlx/`, refreshed by
+//! `scripts/sqlx-prepare.sh`); statements assembled from parts (the filters in `filter.rs`,
+//! the person columns shared by `users` and `sessions`) are checked by the tests.
 
 pub mod digest;
 pub mod filter;
