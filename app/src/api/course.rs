@@ -102,7 +102,7 @@ pub struct SectionData {
 }
 
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     pub use crate::server::{
         course, db,
         guard::{require, require_writer, Need},
@@ -135,7 +135,7 @@ mod server {
     }
 }
 #[cfg(feature = "ssr")]
-use server::*;
+use ssr::*;
 
 #[server(endpoint = "course/overview")]
 pub async fn course_overview() -> Result<Overview, AppError> {
