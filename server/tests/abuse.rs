@@ -301,20 +301,12 @@ async fn world() -> World {
             .status,
         StatusCode::OK
     );
-    let code = |r: Reply| {
-        serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["code"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
-    let invite = code(
-        app.call::<CreateInvite>(&[("role", "practitioner"), ("days", "7")], Some(&admin))
-            .await,
-    );
-    let other_invite = code(
-        app.call::<CreateInvite>(&[("role", "practitioner"), ("days", "7")], Some(&admin))
-            .await,
-    );
+    let invite = app
+        .invite(&admin, &[("role", "practitioner"), ("days", "7")])
+        .await;
+    let other_invite = app
+        .invite(&admin, &[("role", "practitioner"), ("days", "7")])
+        .await;
     for (email, role) in [
         ("head@riverside.example", domain::model::Role::Admin),
         ("senco@riverside.example", domain::model::Role::Senco),
@@ -856,17 +848,8 @@ async fn privileged_invite_codes_work_once_and_go_with_their_maker() {
     let create = |role: &'static str, uses: &'static str| {
         let (app, admin) = (&app, &admin);
         async move {
-            let r = app
-                .call::<CreateInvite>(
-                    &[("role", role), ("days", "30"), ("uses", uses)],
-                    Some(admin),
-                )
-                .await;
-            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-            serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["code"]
-                .as_str()
-                .unwrap()
-                .to_string()
+            app.invite(admin, &[("role", role), ("days", "30"), ("uses", uses)])
+                .await
         }
     };
     let join = |code: String, n: u32| {
@@ -911,16 +894,9 @@ async fn privileged_invite_codes_work_once_and_go_with_their_maker() {
         )
         .await;
     let new_admin = r.session_cookie().expect("the new admin signs in");
-    let r = app
-        .call::<CreateInvite>(
-            &[("role", "practitioner"), ("days", "30")],
-            Some(&new_admin),
-        )
+    let theirs = app
+        .invite(&new_admin, &[("role", "practitioner"), ("days", "30")])
         .await;
-    let theirs = serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["code"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let id = app.user_id("joiner6@oakfield.example").await.to_string();
     assert_eq!(
         app.call::<SetMemberActive>(&[("user_id", &id), ("active", "false")], Some(&admin))

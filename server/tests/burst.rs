@@ -2,7 +2,6 @@
 //! them: the limits hold under parallel attempts, and memory stays bounded.
 
 mod common;
-use app::api::admin::CreateInvite;
 use app::api::auth::{Join, SignIn};
 use common::*;
 use http::StatusCode;
@@ -80,13 +79,9 @@ async fn a_burst_of_sign_ins_and_joins_stays_within_memory() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let app = Arc::new(TestApp::new().await);
     let admin = app.sign_in(ADMIN).await;
-    let r = app
-        .call::<CreateInvite>(&[("role", "practitioner"), ("days", "7")], Some(&admin))
+    let code = app
+        .invite(&admin, &[("role", "practitioner"), ("days", "7")])
         .await;
-    let code = serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["code"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let before = rss_mb();
     let peak = Arc::new(std::sync::Mutex::new(before));
     let sampling = {

@@ -50,6 +50,19 @@ pub fn csv(d: &ExportData) -> String {
     out
 }
 
+/// One line per module completed, with its date (the learning log and the certificate).
+fn modules_completed(doc: &mut Document, d: &ExportData) {
+    for m in &d.modules_completed {
+        let line = format!(
+            "Module {}: {} (completed {})",
+            m.number,
+            m.title,
+            d.zone.date(m.completed_at)
+        );
+        doc.paragraph(&line, pdf::BODY);
+    }
+}
+
 pub fn learning_log_pdf(d: &ExportData) -> anyhow::Result<Vec<u8>> {
     let mut doc = Document::new(&format!("Learning log: {}", d.name))?;
     doc.paragraph(&format!("Learning log: {}", d.name), pdf::TITLE);
@@ -76,17 +89,7 @@ pub fn learning_log_pdf(d: &ExportData) -> anyhow::Result<Vec<u8>> {
     if d.modules_completed.is_empty() {
         doc.paragraph("None yet.", pdf::BODY);
     }
-    for m in &d.modules_completed {
-        doc.paragraph(
-            &format!(
-                "Module {}: {} (completed {})",
-                m.number,
-                m.title,
-                d.zone.date(m.completed_at)
-            ),
-            pdf::BODY,
-        );
-    }
+    modules_completed(&mut doc, d);
     doc.space(8.0);
     doc.paragraph("Entries", pdf::HEADING);
     if d.entries.is_empty() {
@@ -132,17 +135,7 @@ pub fn certificate_pdf(d: &ExportData) -> anyhow::Result<Vec<u8>> {
         pdf::LEAD,
     );
     doc.paragraph("has completed all six modules of the Tandem SEND continuing professional development programme:", pdf::BODY);
-    for m in &d.modules_completed {
-        doc.paragraph(
-            &format!(
-                "Module {}: {} (completed {})",
-                m.number,
-                m.title,
-                d.zone.date(m.completed_at)
-            ),
-            pdf::BODY,
-        );
-    }
+    modules_completed(&mut doc, d);
     doc.space(12.0);
     doc.paragraph(
         &format!("CPD time: {}", describe_minutes(d.cpd_minutes)),

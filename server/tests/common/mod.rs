@@ -213,6 +213,19 @@ impl TestApp {
         self.send(request.body(Body::empty()).unwrap()).await
     }
 
+    /// An admin (signed in with `cookie`) makes an invite with these fields (`role`,
+    /// `days`, `uses`); returns its code.
+    pub async fn invite(&self, cookie: &str, form: &[(&str, &str)]) -> String {
+        let r = self
+            .call::<app::api::admin::CreateInvite>(form, Some(cookie))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "invite refused: {}", r.body);
+        serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["code"]
+            .as_str()
+            .expect("the invite has a code")
+            .to_string()
+    }
+
     /// Signs in and returns the `tandem_session=…` cookie.
     pub async fn sign_in(&self, email: &str) -> String {
         let reply = self
