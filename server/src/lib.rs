@@ -2,10 +2,12 @@
 //! command-line operations an IT lead runs without the UI.
 //!
 //! Owns: the `tandem` binary, startup (migrations, content, demo data), the router and
-//! middleware (session, origin check, headers, compression, request logs), the downloads
-//! (CSV, JSON, PDF), email digests and housekeeping.
+//! middleware (session, origin check, headers, compression, request logs, a server
+//! function's error → its HTTP status), the download handlers (the files themselves are
+//! built by `services::exports`), and the timers for email digests and housekeeping.
 //! Must not: decide who may see what itself (downloads use `app::server::guard::Asker`,
-//! the same rule as the server functions) or write SQL that belongs in `services::store`.
+//! the same rule as the server functions), reach into `app::api`, or hold SQL (that is
+//! `services::store`; the binary does not even depend on sqlx).
 
 pub mod cli;
 pub mod demo;
