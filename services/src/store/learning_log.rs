@@ -48,29 +48,33 @@ pub async fn save(
 ) -> Result<Result<SaveResult, Refusal>, sqlx::Error> {
     let at = now();
     let mut tx = super::write(db).await?;
-    let first: Option<(i64, String)> =
-        sqlx::query_as("SELECT user_id, reply FROM op_outcomes WHERE op_id = ?")
-            .bind(input.op_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some((owner, reply)) = first {
-        if owner != input.user_id {
-            return Ok(Err(Refusal::NotYours));
-        }
-        let result = serde_json::from_str(&reply).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        return Ok(Ok(result));
-    }
-    let current: Option<Current> = sqlx::query_as(
-        "SELECT id, user_id, rev, body, status FROM log_entries WHERE id = ? OR (user_id = ? AND section_key = ? AND prompt_key = ?)
-         ORDER BY id = ? DESC LIMIT 1",
+    let first = sqlx::query!(
+        "SELECT user_id, reply FROM op_outcomes WHERE op_id = ?",
+        input.op_id
     )
-    .bind(input.entry_id)
-    .bind(input.user_id)
-    .bind(input.section_key)
-    .bind(input.prompt_key)
-    .bind(input.entry_id)
     .fetch_optional(&mut *tx)
     .await?;
+    if let Some(first) = first {
+        if first.user_id != input.user_id {
+            return Ok(Err(Refusal::NotYours));
+        }
+        let result =
+            serde_json::from_str(&first.reply).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        return Ok(Ok(result));
+    }
+    let current: Option<Current> = sqlx::query!(
+        r#"SELECT id AS "id!", user_id, rev, body, status AS "status: EntryStatus"
+           FROM log_entries WHERE id = ? OR (user_id = ? AND section_key = ? AND prompt_key = ?)
+           ORDER BY id = ? DESC LIMIT 1"#,
+        input.entry_id,
+        input.user_id,
+        input.section_key,
+        input.prompt_key,
+        input.entry_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|r| (r.id, r.user_id, r.rev, r.body, r.status));
     if let Some((_, owner, ..)) = &current {
         if *owner != input.user_id {
             return Ok(Err(Refusal::NotYours));
@@ -86,19 +90,19 @@ pub async fn save(
     let result = match (decision, current) {
         (SaveDecision::Create, _) => {
             let status = EntryStatus::Draft;
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                input.entry_id,
+                input.user_id,
+                input.section_key,
+                input.prompt_key,
+                input.kind,
+                input.body,
+                status,
+                at,
+                at,
             )
-            .bind(input.entry_id)
-            .bind(input.user_id)
-            .bind(input.section_key)
-            .bind(input.prompt_key)
-            .bind(input.kind.as_str())
-            .bind(input.body)
-            .bind(status.as_str())
-            .bind(at)
-            .bind(at)
             .execute(&mut *tx)
             .await?;
             revision(
@@ -121,14 +125,14 @@ pub async fn save(
         }
         (SaveDecision::Accept { rev }, Some((id, _, _, _, old_status))) => {
             let status = old_status.after_edit();
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE log_entries SET body = ?, rev = ?, status = ?, updated_at = ? WHERE id = ?",
+                input.body,
+                rev,
+                status,
+                at,
+                id,
             )
-            .bind(input.body)
-            .bind(rev)
-            .bind(status.as_str())
-            .bind(at)
-            .bind(&id)
             .execute(&mut *tx)
             .await?;
             revision(
@@ -158,15 +162,16 @@ pub async fn save(
         (SaveDecision::Conflict, Some((id, _, rev, body, status))) => {
             // The same conflicting text again (another tab, a retry with a new op id) is
             // kept once; past a cap, the person settles what is there before adding more.
-            let (kept, same): (i64, i64) = sqlx::query_as(
-                "SELECT COUNT(*), COALESCE(SUM(body = ?), 0) FROM log_entry_revisions WHERE entry_id = ? AND conflict = 1",
+            let conflicts = sqlx::query!(
+                r#"SELECT COUNT(*) AS "kept!: i64", COALESCE(SUM(body = ?), 0) AS "same!: i64"
+                   FROM log_entry_revisions WHERE entry_id = ? AND conflict = 1"#,
+                input.body,
+                id,
             )
-            .bind(input.body)
-            .bind(&id)
             .fetch_one(&mut *tx)
             .await?;
-            if same == 0 {
-                if kept >= MAX_CONFLICTS_PER_ENTRY {
+            if conflicts.same == 0 {
+                if conflicts.kept >= MAX_CONFLICTS_PER_ENTRY {
                     return Ok(Err(Refusal::TooManyConflicts));
                 }
                 revision(
@@ -191,13 +196,15 @@ pub async fn save(
         (_, None) => unreachable!("decide_save only creates when there is no entry"),
     };
     let reply = serde_json::to_string(&result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query("INSERT INTO op_outcomes (op_id, user_id, reply, created_at) VALUES (?, ?, ?, ?)")
-        .bind(input.op_id)
-        .bind(input.user_id)
-        .bind(reply)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO op_outcomes (op_id, user_id, reply, created_at) VALUES (?, ?, ?, ?)",
+        input.op_id,
+        input.user_id,
+        reply,
+        at,
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(Ok(result))
 }
@@ -225,16 +232,18 @@ async fn revision(
     op_id: &str,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO log_entry_revisions (entry_id, rev, body, status, conflict, op_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .bind(entry_id)
-        .bind(rev)
-        .bind(body)
-        .bind(status.as_str())
-        .bind(conflict)
-        .bind(op_id)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO log_entry_revisions (entry_id, rev, body, status, conflict, op_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        entry_id,
+        rev,
+        body,
+        status,
+        conflict,
+        op_id,
+        at,
+    )
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
@@ -330,15 +339,16 @@ pub async fn get(db: &Db, user_id: i64, id: &str) -> Result<Option<EntryRow>, sq
 }
 
 pub async fn revision_count(db: &Db, entry_id: &str) -> Result<u32, sqlx::Error> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM log_entry_revisions WHERE entry_id = ?")
-            .bind(entry_id)
-            .fetch_one(db.pool())
-            .await?;
+    let n = sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM log_entry_revisions WHERE entry_id = ?"#,
+        entry_id
+    )
+    .fetch_one(db.pool())
+    .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevisionRow {
     pub rev: Option<i64>,
     pub body: String,
@@ -354,12 +364,16 @@ pub async fn revisions(
     limit: u32,
     offset: u32,
 ) -> Result<Vec<RevisionRow>, sqlx::Error> {
-    sqlx::query_as("SELECT rev, body, status, conflict, created_at FROM log_entry_revisions WHERE entry_id = ? ORDER BY id DESC LIMIT ? OFFSET ?")
-        .bind(entry_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(db.pool())
-        .await
+    sqlx::query_as!(
+        RevisionRow,
+        r#"SELECT rev, body, status AS "status: EntryStatus", conflict AS "conflict: bool", created_at
+           FROM log_entry_revisions WHERE entry_id = ? ORDER BY id DESC LIMIT ? OFFSET ?"#,
+        entry_id,
+        limit,
+        offset,
+    )
+    .fetch_all(db.pool())
+    .await
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -414,24 +428,24 @@ pub async fn submit(db: &Db, user_id: i64, ids: &[String]) -> Result<u64, sqlx::
     let mut count = 0;
     let mut tx = super::write(db).await?;
     for id in ids {
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "UPDATE log_entries SET status = 'submitted', submitted_at = ?, submitted_rev = rev
              WHERE id = ? AND user_id = ? AND status IN ('draft', 'needs_revision')",
+            at,
+            id,
+            user_id,
         )
-        .bind(at)
-        .bind(id)
-        .bind(user_id)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 1 {
             // The same revision submitted again (after a revision request with no edit)
             // keeps its first submission row.
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO submissions (entry_id, rev, submitted_at) SELECT id, rev, ? FROM log_entries WHERE id = ?
                  ON CONFLICT (entry_id, rev) DO NOTHING",
+                at,
+                id,
             )
-            .bind(at)
-            .bind(id)
             .execute(&mut *tx)
             .await?;
         }
@@ -449,12 +463,14 @@ pub async fn schedule_follow_up(
     section_key: &str,
     due_at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO follow_ups (user_id, section_key, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-        .bind(user_id)
-        .bind(section_key)
-        .bind(due_at)
-        .execute(tx)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO follow_ups (user_id, section_key, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        user_id,
+        section_key,
+        due_at,
+    )
+    .execute(tx)
+    .await?;
     Ok(())
 }
 
@@ -464,12 +480,13 @@ pub async fn follow_up_scheduled(
     user_id: i64,
     section_key: &str,
 ) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT 1 FROM follow_ups WHERE user_id = ? AND section_key = ?")
-            .bind(user_id)
-            .bind(section_key)
-            .fetch_optional(db.pool())
-            .await?;
+    let row = sqlx::query_scalar!(
+        r#"SELECT 1 AS "found!: i64" FROM follow_ups WHERE user_id = ? AND section_key = ?"#,
+        user_id,
+        section_key,
+    )
+    .fetch_optional(db.pool())
+    .await?;
     Ok(row.is_some())
 }
 
@@ -479,23 +496,28 @@ pub async fn due_follow_ups(
     user_id: i64,
     at: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(
+    let rows = sqlx::query!(
         "SELECT f.section_key, f.due_at FROM follow_ups f WHERE f.user_id = ? AND f.due_at <= ? AND f.done_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM log_entries e WHERE e.user_id = f.user_id AND e.section_key = f.section_key AND e.prompt_key = 'follow_up')
          ORDER BY f.due_at",
+        user_id,
+        at,
     )
-    .bind(user_id)
-    .bind(at)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.section_key, r.due_at))
+        .collect())
 }
 
 pub async fn follow_up_days(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
-    let row: (i64,) = sqlx::query_as("SELECT follow_up_days FROM settings WHERE id = ?")
-        .bind(setting_id)
-        .fetch_one(db.pool())
-        .await?;
-    Ok(row.0)
+    sqlx::query_scalar!(
+        "SELECT follow_up_days FROM settings WHERE id = ?",
+        setting_id
+    )
+    .fetch_one(db.pool())
+    .await
 }
 
 #[cfg(test)]

@@ -107,7 +107,7 @@ pub async fn submitted_by(
     .await
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmittedVersion {
     pub rev: i64,
     pub body: String,
@@ -119,12 +119,13 @@ pub async fn submitted_versions(
     db: &Db,
     entry_id: &str,
 ) -> Result<Vec<SubmittedVersion>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        SubmittedVersion,
         "SELECT s.rev, r.body, s.submitted_at FROM submissions s
          JOIN log_entry_revisions r ON r.entry_id = s.entry_id AND r.rev = s.rev AND r.conflict = 0
          WHERE s.entry_id = ? ORDER BY s.rev DESC",
+        entry_id
     )
-    .bind(entry_id)
     .fetch_all(db.pool())
     .await
 }
@@ -146,39 +147,41 @@ pub struct Decision<'a> {
 pub async fn decide(db: &Db, d: &Decision<'_>) -> Result<bool, sqlx::Error> {
     let at = now();
     let mut tx = super::write(db).await?;
-    let moved = sqlx::query(
+    let moved = sqlx::query!(
         "UPDATE log_entries SET status = ? WHERE id = ? AND status = ? AND submitted_rev = ?",
+        d.to,
+        d.entry_id,
+        d.from,
+        d.rev,
     )
-    .bind(d.to.as_str())
-    .bind(d.entry_id)
-    .bind(d.from.as_str())
-    .bind(d.rev)
     .execute(&mut *tx)
     .await?;
     if moved.rows_affected() == 0 {
         return Ok(false);
     }
-    if !d.comment.trim().is_empty() || d.action != ReviewAction::Comment {
-        sqlx::query(
+    let comment = d.comment.trim();
+    if !comment.is_empty() || d.action != ReviewAction::Comment {
+        sqlx::query!(
             "INSERT INTO feedback (entry_id, author_id, body, created_at, action, rev) VALUES (?, ?, ?, ?, ?, ?)",
+            d.entry_id,
+            d.reviewer_id,
+            comment,
+            at,
+            d.action,
+            d.rev,
         )
-        .bind(d.entry_id)
-        .bind(d.reviewer_id)
-        .bind(d.comment.trim())
-        .bind(at)
-        .bind(d.action.as_str())
-        .bind(d.rev)
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query(
+    let action = AuditAction::from(d.action);
+    sqlx::query!(
         "INSERT INTO audit_log (actor_id, subject_id, entry_id, action, at) VALUES (?, ?, ?, ?, ?)",
+        d.reviewer_id,
+        d.author_id,
+        d.entry_id,
+        action,
+        at,
     )
-    .bind(d.reviewer_id)
-    .bind(d.author_id)
-    .bind(d.entry_id)
-    .bind(AuditAction::from(d.action))
-    .bind(at)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -209,26 +212,27 @@ pub async fn audit(
     access: Access,
 ) -> Result<(), sqlx::Error> {
     let at = now();
+    let action = AuditAction::from(access);
     let mut tx = super::write(db).await?;
-    for (subject_id, entry_id) in entries {
-        if *subject_id == actor_id {
+    for &(subject_id, entry_id) in entries {
+        if subject_id == actor_id {
             continue;
         }
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO audit_log (actor_id, subject_id, entry_id, action, at) VALUES (?, ?, ?, ?, ?)",
+            actor_id,
+            subject_id,
+            entry_id,
+            action,
+            at,
         )
-        .bind(actor_id)
-        .bind(subject_id)
-        .bind(entry_id)
-        .bind(AuditAction::from(access))
-        .bind(at)
         .execute(&mut *tx)
         .await?;
     }
     tx.commit().await
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessRow {
     pub who: String,
     pub entry_id: Option<String>,
@@ -245,16 +249,18 @@ pub async fn accesses(
     entry_id: Option<&str>,
     limit: i64,
 ) -> Result<Vec<AccessRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.display_name AS who, a.entry_id, e.section_key, e.prompt_key, a.action, a.at
-         FROM audit_log a JOIN users u ON u.id = a.actor_id LEFT JOIN log_entries e ON e.id = a.entry_id
-         WHERE a.subject_id = ? AND (? IS NULL OR a.entry_id = ?)
-         ORDER BY a.at DESC, a.id DESC LIMIT ?",
+    sqlx::query_as!(
+        AccessRow,
+        r#"SELECT u.display_name AS who, a.entry_id, e.section_key AS "section_key?", e.prompt_key AS "prompt_key?",
+                  a.action AS "action: AuditAction", a.at
+           FROM audit_log a JOIN users u ON u.id = a.actor_id LEFT JOIN log_entries e ON e.id = a.entry_id
+           WHERE a.subject_id = ? AND (? IS NULL OR a.entry_id = ?)
+           ORDER BY a.at DESC, a.id DESC LIMIT ?"#,
+        subject_id,
+        entry_id,
+        entry_id,
+        limit,
     )
-    .bind(subject_id)
-    .bind(entry_id)
-    .bind(entry_id)
-    .bind(limit)
     .fetch_all(db.pool())
     .await
 }
@@ -265,13 +271,14 @@ pub async fn mark_feedback_read(
     user_id: i64,
     entry_id: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let at = now();
+    let done = sqlx::query!(
         "UPDATE feedback SET read_at = ? WHERE entry_id = ? AND read_at IS NULL
          AND entry_id IN (SELECT id FROM log_entries WHERE user_id = ?)",
+        at,
+        entry_id,
+        user_id,
     )
-    .bind(now())
-    .bind(entry_id)
-    .bind(user_id)
     .write_in_turn(db)
     .await?;
     Ok(done.rows_affected() > 0)
@@ -282,14 +289,13 @@ pub async fn entries_with_unread_feedback(
     db: &Db,
     user_id: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> = sqlx::query_as(
+    sqlx::query_scalar!(
         "SELECT DISTINCT f.entry_id FROM feedback f JOIN log_entries e ON e.id = f.entry_id
          WHERE e.user_id = ? AND f.read_at IS NULL",
+        user_id
     )
-    .bind(user_id)
     .fetch_all(db.pool())
-    .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    .await
 }
 
 #[cfg(test)]
