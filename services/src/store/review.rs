@@ -174,16 +174,7 @@ pub async fn decide(db: &Db, d: &Decision<'_>) -> Result<bool, sqlx::Error> {
         .await?;
     }
     let action = AuditAction::from(d.action);
-    sqlx::query!(
-        "INSERT INTO audit_log (actor_id, subject_id, entry_id, action, at) VALUES (?, ?, ?, ?, ?)",
-        d.reviewer_id,
-        d.author_id,
-        d.entry_id,
-        action,
-        at,
-    )
-    .execute(&mut *tx)
-    .await?;
+    audit_row(&mut tx, d.reviewer_id, d.author_id, d.entry_id, action, at).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -218,18 +209,31 @@ pub async fn audit(
         if subject_id == actor_id {
             continue;
         }
-        sqlx::query!(
-            "INSERT INTO audit_log (actor_id, subject_id, entry_id, action, at) VALUES (?, ?, ?, ?, ?)",
-            actor_id,
-            subject_id,
-            entry_id,
-            action,
-            at,
-        )
-        .execute(&mut *tx)
-        .await?;
+        audit_row(&mut tx, actor_id, subject_id, entry_id, action, at).await?;
     }
     tx.commit().await
+}
+
+/// One line of the audit log: `actor` did `action` to `subject`'s entry, inside a write.
+async fn audit_row(
+    tx: &mut sqlx::SqliteConnection,
+    actor_id: i64,
+    subject_id: i64,
+    entry_id: &str,
+    action: AuditAction,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO audit_log (actor_id, subject_id, entry_id, action, at) VALUES (?, ?, ?, ?, ?)",
+        actor_id,
+        subject_id,
+        entry_id,
+        action,
+        at,
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
