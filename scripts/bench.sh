@@ -50,11 +50,30 @@ report() { # label, wrk output: one line of figures
   printf '%-58s %10s req/s   p50 %8s   p99 %8s\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$2")" \
     "$(awk '$1=="50%" {print $2}' <<<"$2")" "$(awk '$1=="99%" {print $2}' <<<"$2")"
 }
-run() { # label, connections, threads, url
-  report "$1" "$(wrk -t"$3" -c"$2" -d"${duration}s" --latency -H "Cookie: $cookie" "$4")"
+run() { # label, connections, threads, url, more wrk arguments
+  local label=$1 c=$2 t=$3 url=$4; shift 4
+  report "$label" "$(wrk -t"$t" -c"$c" -d"${duration}s" --latency -H "Cookie: $cookie" "$@" "$url")"
 }
+# The server's memory, sampled every 10 ms from `sample_from` until `peak_since` prints the
+# highest figure seen.
+sample_from() {
+  peak_file="$dir/peak"; echo 0 >"$peak_file"
+  ( max=0; while kill -0 "$pid" 2>/dev/null; do
+      kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status"); [ "$kb" -gt "$max" ] && { max=$kb; echo "$max" >"$peak_file"; }
+      sleep 0.01
+    done ) &
+  sampler=$!
+}
+peak_since() { kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; awk '{printf "%.1f MB", $1/1024}' "$peak_file"; }
+browser="Accept-Encoding: gzip, deflate, br, zstd"
 run "section page, 1 client" 1 1 "$page"
 run "section page, 32 clients (budget p99 15 ms)" 32 2 "$page"
+# As browsers ask: every HTML answer compressed on the fly.
+sample_from
+run "section page, 1 client, compressed as for a browser" 1 1 "$page" -H "$browser"
+run "section page, 32 clients, compressed (budget p99 15 ms)" 32 2 "$page" -H "$browser"
+peak=$(peak_since); sleep "${TANDEM_BENCH_SETTLE:-30}"
+echo "memory with compressed pages: peak $peak, $(rss) ${TANDEM_BENCH_SETTLE:-30} s after  (budget 150 MB)"
 
 # Everything from here runs on a setting of 500 generated staff with realistic progress
 # and 40 entries each (20,000 entries of varied text).
@@ -130,6 +149,8 @@ report "SENCo dashboard data, 500 staff (budget 25 ms)" \
   "$(wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $senco" -s "$dir/dashboard.lua" "$base/api/staff/dashboard")"
 report "SENCo dashboard page (HTML), 500 staff" \
   "$(wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $senco" "$base/staff")"
+report "SENCo dashboard page (HTML), 500 staff, compressed" \
+  "$(wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $senco" -H "$browser" "$base/staff")"
 echo "memory after the dashboard runs: $(rss)  (budget 150 MB)"
 
 # Search, the worst a person can type: eight three-letter prefixes that each match many
@@ -158,17 +179,12 @@ by_status() { sort | uniq -c | awk '{printf "%s×%s ", $1, $2}'; }
 echo "200 parallel wrong passwords for one account: $(seq 1 200 | xargs -P 200 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
   -H "Origin: $base" -H 'Accept: application/json' -H 'X-Forwarded-For: 10.1.0.{}' \
   --data-urlencode email=staff0001@large.example --data-urlencode password=wrong-guess "$base/api/sign_in" | by_status)(by status; the account's limit is 5 tries)"
-peak_file="$dir/peak"; echo 0 >"$peak_file"
-( max=0; while kill -0 "$pid" 2>/dev/null; do
-    kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status"); [ "$kb" -gt "$max" ] && { max=$kb; echo "$max" >"$peak_file"; }
-    sleep 0.01
-  done ) &
-sampler=$!
+sample_from
 burst=$( { seq 1 250 | xargs -P 250 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H "Origin: $base" -H 'Accept: application/json' \
     -H 'X-Forwarded-For: 10.2.0.{}' --data-urlencode "email=nobody{}@large.example" --data-urlencode password=wrong-guess "$base/api/sign_in" &
   seq 1 250 | xargs -P 250 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H "Origin: $base" -H 'Accept: application/json' \
     -H 'X-Forwarded-For: 10.3.0.{}' --data-urlencode "code=$code" --data-urlencode display_name=Jo --data-urlencode "email=joiner{}@large.example" \
     --data-urlencode "password=a long enough pass phrase" --data-urlencode sector=school_age "$base/api/join"; wait; } | by_status)
-sleep 2; kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+sleep 2; peak=$(peak_since)
 echo "500 parallel sign-ins and joins from 500 addresses: $burst(by status: 200 joined, 422 wrong password, 503 shed with Retry-After)"
-echo "memory during the burst: peak $(awk '{printf "%.1f MB", $1/1024}' "$peak_file"), after $(rss)  (budget 150 MB)"
+echo "memory during the burst: peak $peak, after $(rss)  (budget 150 MB)"

@@ -236,3 +236,41 @@ async fn a_download_asked_for_signed_out_leads_back_to_its_page_after_sign_in() 
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("permission"), "{}", r.body);
 }
+
+/// Pages are compressed as browsers ask: Brotli when it is accepted (every browser over
+/// HTTPS), gzip otherwise (Chrome over plain HTTP), and never twice.
+#[tokio::test]
+async fn pages_are_compressed_with_the_best_encoding_the_browser_takes() {
+    let app = TestApp::new().await;
+    let fetch = |accept: &'static str| {
+        let app = &app;
+        async move {
+            let request = http::Request::get("/sign-in")
+                .header("host", HOST)
+                .header("accept", "text/html")
+                .header("accept-encoding", accept)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            app.send(request).await
+        }
+    };
+    let plain = fetch("identity").await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(plain.headers.get("content-encoding").is_none());
+    for (accept, expected) in [
+        ("gzip, deflate, br, zstd", "br"),
+        ("br", "br"),
+        ("gzip, deflate", "gzip"),
+    ] {
+        let page = fetch(accept).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let encodings: Vec<_> = page.headers.get_all("content-encoding").iter().collect();
+        assert_eq!(encodings, [expected], "for {accept:?}");
+        assert!(
+            page.bytes.len() * 2 < plain.bytes.len(),
+            "{accept:?}: {} bytes compressed against {} plain",
+            page.bytes.len(),
+            plain.bytes.len()
+        );
+    }
+}

@@ -66,7 +66,9 @@ pub async fn connect(url: &str, limit: Option<Duration>) -> Result<Db, sqlx::Err
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(5))
         .foreign_keys(true);
-    let pool = SqlitePoolOptions::new().max_connections(8);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .after_release(|conn, _| Box::pin(async move { Ok(!in_transaction(conn)) }));
     let pool = match limit {
         // A fresh deadline each time a connection is handed out (new or idle).
         Some(limit) => pool
@@ -80,6 +82,16 @@ pub async fn connect(url: &str, limit: Option<Duration>) -> Result<Db, sqlx::Err
         pool: pool.connect_with(options).await?,
         writers: Default::default(),
     })
+}
+
+/// Whether a connection going back to the pool still has a transaction open. A request
+/// dropped at the wrong moment (a client that hung up while its write was starting) can
+/// leave one: `BEGIN IMMEDIATE` ran but its transaction was never handed back to be rolled
+/// back, so the connection would hold SQLite's write lock and every later write would wait
+/// out the busy timeout and fail. Such a connection is closed instead, which rolls back.
+fn in_transaction(conn: &sqlx::SqliteConnection) -> bool {
+    use sqlx::{Database, Sqlite, TransactionManager};
+    <Sqlite as Database>::TransactionManager::get_transaction_depth(conn) > 0
 }
 
 async fn start_clock(
@@ -175,6 +187,35 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The state a cancelled request can leave: `BEGIN IMMEDIATE` ran on a connection that
+    /// went back to the pool without its transaction. The next writer must not wait on it.
+    #[tokio::test]
+    async fn a_connection_returned_inside_a_transaction_does_not_block_writers() {
+        use sqlx::{Database, Sqlite, TransactionManager};
+        let dir = std::env::temp_dir().join(format!("tandem-leak-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = connect(&format!("sqlite://{}/t.db", dir.display()), None)
+            .await
+            .unwrap();
+        migrate(&db).await.unwrap();
+        let mut conn = db.pool().acquire().await.unwrap();
+        <Sqlite as Database>::TransactionManager::begin(&mut conn, Some("BEGIN IMMEDIATE".into()))
+            .await
+            .unwrap();
+        drop(conn);
+        for _ in 0..8 {
+            let mut tx = write(&db).await.expect("a writer gets its turn");
+            sqlx::query("INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, 0, 1)")
+                .bind(uuid::Uuid::new_v4().to_string())
+                .execute(&mut *tx)
+                .await
+                .expect("and writes without waiting on a leaked lock");
+            tx.commit().await.unwrap();
+        }
+        db.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     /// Every enum is stored as the word its `as_str` gives (what the migrations' data and
     /// older rows hold), and a word no variant has is an error, never a default.
