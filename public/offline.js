@@ -515,7 +515,32 @@ document.addEventListener(
 );
 
 if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register("/sw.js", { updateViaCache: "none" }).catch(() => {});
+  navigator.serviceWorker.register("/sw.js", { updateViaCache: "none" }).then(followUpdate).catch(() => {});
+}
+
+/** The build the worker controlling this page runs, or null (no worker, or no answer). */
+function workerBuild() {
+  const worker = navigator.serviceWorker.controller;
+  if (!worker) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (e) => resolve(e.data);
+    worker.postMessage({ type: "build" }, [channel.port2]);
+    setTimeout(() => resolve(null), 2000);
+  });
+}
+
+/** This page is a newer build than the worker controlling it: the browser installs the new
+ *  worker on its own, but only checks again at the next page load when that install fails
+ *  (the connection dropped mid-update). Check again while the page stays open, backing off,
+ *  so the device does not keep the old build's worker and caches until someone navigates. */
+async function followUpdate(registration) {
+  for (const wait of [5_000, 15_000, 45_000, 120_000, 300_000]) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    const build = await workerBuild();
+    if (build === null || build === BUILD) return;
+    if (!registration.installing && !registration.waiting && navigator.onLine) await registration.update().catch(() => {});
+  }
 }
 
 ready = (async () => {

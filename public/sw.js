@@ -42,6 +42,8 @@ const STABLE = [
 ];
 // How long a page may take before the kept copy is shown instead (flaky Wi-Fi).
 const NETWORK_TIMEOUT_MS = 4000;
+// How long the update may spend on each saved page it fetches again.
+const REFETCH_TIMEOUT_MS = 5000;
 
 const db = self.TandemDB;
 
@@ -50,7 +52,9 @@ self.addEventListener("install", (event) => {
     (async () => {
       const cache = await caches.open(SHELL);
       await cache.addAll([...VERSIONED, ...STABLE].map(v));
-      await refetchSavedModules();
+      // Never holds the update back: a module not fetched here is fetched again by the
+      // next page this build opens (keepSavedModules in offline.js).
+      await refetchSavedModules().catch(() => {});
       await self.skipWaiting();
     })(),
   );
@@ -76,8 +80,9 @@ self.addEventListener("activate", (event) => {
 
 /** A new build: the modules the signed-in person saved are fetched again into this
  *  build's cache, so they still open offline after the update. A page that no longer
- *  exists is dropped from the module; no connection fails the install (the old build
- *  stays until the next try). */
+ *  exists is dropped from the module. A fetch that fails or takes longer than
+ *  REFETCH_TIMEOUT_MS ends the refetch (the page repairs what is missing), so a slow or
+ *  dropped connection cannot keep the new build waiting or make its install fail. */
 async function refetchSavedModules() {
   const person = await db.device.get("person").catch(() => null);
   const lock = await db.device.get("lock").catch(() => null);
@@ -86,7 +91,7 @@ async function refetchSavedModules() {
   for (const saved of await db.saved.list(person.id)) {
     const urls = [];
     for (const url of saved.urls) {
-      const response = await fetch(url, { credentials: "same-origin", redirect: "manual" });
+      const response = await fetch(url, { credentials: "same-origin", redirect: "manual", signal: AbortSignal.timeout(REFETCH_TIMEOUT_MS) });
       if (response.ok && personOf(response)?.id === person.id) {
         await cache.put(url, response);
         urls.push(url);
@@ -100,6 +105,8 @@ async function refetchSavedModules() {
 
 self.addEventListener("message", (event) => {
   if (event.data?.type === "forget") event.waitUntil(forget(event.data.keep ?? null));
+  // A page asks which build this worker runs (offline.js: followUpdate).
+  if (event.data?.type === "build") event.ports[0]?.postMessage(BUILD);
 });
 
 /** Deletes kept pages and saved modules of everyone but `keep`. */

@@ -1,6 +1,6 @@
 // An app update reaching a tablet that already has the service worker: a second, genuinely
 // different build served by the same server restarted, as an IT lead deploys one.
-import { test, expect } from "@playwright/test";
+import { test, expect, type Browser, type Page } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, rmSync, appendFileSync, existsSync } from "node:fs";
 import path from "node:path";
@@ -46,7 +46,22 @@ function nextBuild(): string {
   return next;
 }
 
-test("an update reaches a device that already has the worker, keeps its unsent work and its saved module", async ({ browser }) => {
+/** What the page's service worker registration holds, for a failure message. */
+async function workers(page: Page) {
+  return page.evaluate(async () => {
+    const r = await navigator.serviceWorker.getRegistration();
+    return { installing: r?.installing?.state ?? null, waiting: r?.waiting?.state ?? null, active: r?.active?.state ?? null };
+  });
+}
+
+for (const cut of [false, true]) {
+  const title = cut
+    ? "an update whose install loses the connection is tried again while the page stays open"
+    : "an update reaches a device that already has the worker, keeps its unsent work and its saved module";
+  test(title, async ({ browser }) => updateJourney(browser, cut));
+}
+
+async function updateJourney(browser: Browser, cut: boolean) {
   rmSync(database, { force: true });
   let server = await startServer(site);
   try {
@@ -70,6 +85,18 @@ test("an update reaches a device that already has the worker, keeps its unsent w
     // The IT lead deploys the next build and restarts the server.
     await stopServer(server);
     server = await startServer(nextBuild());
+    let dropped = 0;
+    if (cut) {
+      // The connection drops while the new worker precaches the new build (the offline
+      // page: only an install fetches it), for the install the reload starts and the one
+      // the page's register() starts: both fail, and nothing navigates afterwards to make
+      // the browser check again.
+      await context.route("**/offline.html?v=*", (route) => {
+        if (dropped === 2) return route.continue();
+        dropped += 1;
+        return route.abort("internetdisconnected");
+      });
+    }
     await context.setOffline(false);
     await page.reload();
     await waitForHydration(page);
@@ -84,7 +111,11 @@ test("an update reaches a device that already has the worker, keeps its unsent w
       .toEqual(expect.arrayContaining([`tandem-v2-shell-${second}`]));
     await expect
       .poll(async () => (await page.evaluate(() => caches.keys())).filter((n) => n.includes(first!)), { timeout: 30_000 })
-      .toEqual([]);
+      .toEqual([])
+      .catch(async (e) => {
+        throw new Error(`${e.message}\nservice workers: ${JSON.stringify(await workers(page))}`);
+      });
+    expect(dropped).toBe(cut ? 2 : 0);
     // What was written under the first build reaches the server under the second.
     await expect
       .poll(async () => (await serverData(person.api, origin)).entries.map((e: any) => e.body), { timeout: 30_000 })
@@ -110,4 +141,4 @@ test("an update reaches a device that already has the worker, keeps its unsent w
   } finally {
     await stopServer(server);
   }
-});
+}
