@@ -13,6 +13,10 @@ base="http://127.0.0.1:$port"
 dir=target/bench
 rm -rf "$dir" && mkdir -p "$dir"
 duration=${TANDEM_BENCH_SECONDS:-10}
+settle=${TANDEM_BENCH_SETTLE:-30}
+# Every figure of the summary table, as `key<TAB>value` (see the end of this script).
+results=$dir/results.tsv
+record() { printf '%s\t%s\n' "$1" "$2" >>"$results"; }
 
 export TANDEM_DATABASE_URL="sqlite://$dir/tandem.db"
 start_server() {
@@ -27,6 +31,7 @@ start=$(date +%s%N)
 start_server
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 rss() { awk '/VmRSS/ {printf "%.1f MB", $2/1024}' "/proc/$pid/status"; }
+rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$pid/status"; }
 
 cookie=$(curl -s -D - -o /dev/null -H "Origin: $base" -H 'Accept: application/json' \
   --data-urlencode email=sam@oakfield.example --data-urlencode password=tandem-demo-2026 \
@@ -39,6 +44,7 @@ status=$(curl -s -o "$dir/page.html" -w '%{http_code}' -H "Cookie: $cookie" "$pa
 echo "== Tandem benchmarks ($(nproc) cores, loopback, ${duration}s per run) =="
 echo "cold start to serving (migrations + content + demo seed): ${ready_ms} ms  (budget 1000 ms)"
 echo "memory idle: $(rss)  (budget 50 MB)"
+record rss.idle "$(rss_mb)"
 
 html_gz=$(gzip -9 -c "$dir/page.html" | wc -c)
 asset() { stat -c %s "target/site/pkg/$1.br" 2>/dev/null || echo 0; }
@@ -46,13 +52,20 @@ css=$(asset tandem.css); js=$(asset tandem.js); wasm=$(asset tandem_bg.wasm)
 total=$(( html_gz + css + js + wasm ))
 echo "first load of a section page, compressed: $(( total / 1024 )) KB (HTML ${html_gz} B gzip, CSS ${css} B, JS ${js} B, wasm ${wasm} B brotli)  (budget 300 KB)"
 
-report() { # label, wrk output: one line of figures
-  printf '%-58s %10s req/s   p50 %8s   p99 %8s\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$2")" \
-    "$(awk '$1=="50%" {print $2}' <<<"$2")" "$(awk '$1=="99%" {print $2}' <<<"$2")"
+# wrk's latencies in ms, whatever unit it printed.
+ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.2f", v }'; }
+report() { # label, wrk output[, key for the summary table]: one line of figures
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$2")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$2"); p99=$(awk '$1=="99%" {print $2}' <<<"$2")
+  printf '%-62s %10s req/s   p50 %8s   p99 %8s\n' "$1" "$rps" "$p50" "$p99"
+  if [ -n "${3:-}" ]; then
+    record "$3.rps" "$(printf '%.0f' "$rps")"; record "$3.p50" "$(ms <<<"$p50")"; record "$3.p99" "$(ms <<<"$p99")"
+  fi
 }
-run() { # label, connections, threads, url, more wrk arguments
-  local label=$1 c=$2 t=$3 url=$4; shift 4
-  report "$label" "$(wrk -t"$t" -c"$c" -d"${duration}s" --latency -H "Cookie: $cookie" "$@" "$url")"
+run() { # label, key (or ""), connections, threads, url, more wrk arguments
+  local label=$1 key=$2 c=$3 t=$4 url=$5; shift 5
+  report "$label" "$(wrk -t"$t" -c"$c" -d"${duration}s" --latency -H "Cookie: $cookie" "$@" "$url")" "$key"
 }
 # The server's memory, sampled every 10 ms from `sample_from` until `peak_since` prints the
 # highest figure seen.
@@ -66,18 +79,31 @@ sample_from() {
 }
 peak_since() { kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true; awk '{printf "%.1f MB", $1/1024}' "$peak_file"; }
 browser="Accept-Encoding: gzip, deflate, br, zstd"
-run "section page, 1 client" 1 1 "$page"
-run "section page, 32 clients (budget p99 15 ms)" 32 2 "$page"
+run "section page, 1 client, uncompressed" "" 1 1 "$page"
+run "section page, 32 clients, uncompressed" "" 32 2 "$page"
 # As browsers ask: every HTML answer compressed on the fly.
 sample_from
-run "section page, 1 client, compressed as for a browser" 1 1 "$page" -H "$browser"
-run "section page, 32 clients, compressed (budget p99 15 ms)" 32 2 "$page" -H "$browser"
-peak=$(peak_since); sleep "${TANDEM_BENCH_SETTLE:-30}"
-echo "memory with compressed pages: peak $peak, $(rss) ${TANDEM_BENCH_SETTLE:-30} s after  (budget 150 MB)"
+run "section page, 1 client, compressed as for a browser" section1 1 1 "$page" -H "$browser"
+run "section page, 32 clients, compressed (budget p99 15 ms)" section32 32 2 "$page" -H "$browser"
+peak=$(peak_since); sleep "$settle"
+echo "memory with compressed pages: peak $peak, $(rss) $settle s after  (budget 150 MB)"
+
+# First visits in Chromium, cold cache: bytes per type of file.
+if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  node scripts/first-page.mjs "$base" "$cookie" "/modules/m2/knowledge" >"$dir/first.tsv"
+  cat "$dir/first.tsv" >>"$results"
+  for p in signin section; do
+    printf 'first visit, %-7s in Chromium, cold cache: %4d KB (HTML %d, JS %d, wasm %d, CSS %d, fonts %d, other %d bytes); then %d KB fetched by the service worker for offline use\n' \
+      "$p" $(( $(awk -v k="first.$p.total" '$1==k {print $2}' "$dir/first.tsv") / 1024 )) \
+      $(for t in html js wasm css fonts other; do awk -v k="first.$p.$t" '$1==k {print $2}' "$dir/first.tsv"; done) \
+      $(( $(awk -v k="first.$p.background" '$1==k {print $2}' "$dir/first.tsv") / 1024 ))
+  done
+fi
 
 # Everything from here runs on a setting of 500 generated staff with realistic progress
 # and 40 entries each (20,000 entries of varied text).
 echo "memory after load: $(rss)  (budget 150 MB)"
+record rss.peak_pages "${peak% MB}"; record rss.settled_pages "$(rss_mb)"
 stop_server
 gen_start=$(date +%s%N)
 "$CARGO_TARGET_DIR/release/tandem" generate --staff 500 --entries 40 >/dev/null
@@ -96,22 +122,30 @@ sign_in() { # email: the session cookie
 writers=200
 for i in $(seq 0 $((writers - 1))); do sign_in "$(printf 'staff%04d@large.example' "$i")"; done >"$dir/cookies"
 [ "$(grep -c . "$dir/cookies")" = "$writers" ] || { echo "bench: could not sign the writers in"; exit 1; }
-{
+# The start of a wrk script that posts forms as the writers: their cookies, the headers,
+# and `op()`, a new op id.
+writers_lua() {
   echo "local cookies = {"; sed 's/.*/  "&",/' "$dir/cookies"; echo "}"
   cat <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Accept"] = "application/json"
 wrk.headers["Origin"] = "$base"
+local function hex(k) local t = {} for i = 1, k do t[i] = string.format("%x", math.random(0, 15)) end return table.concat(t) end
+local function op() return hex(8) .. "-" .. hex(4) .. "-4" .. hex(3) .. "-8" .. hex(3) .. "-" .. hex(12) end
+LUA
+}
+{
+  writers_lua
+  cat <<LUA
 local revs, index, n, first = {}, {}, 0, 0
 function setup(thread) thread:set("first", first); first = first + math.floor(#cookies / 2) end
-local function hex(k) local t = {} for i = 1, k do t[i] = string.format("%x", math.random(0, 15)) end return table.concat(t) end
 local function entry(i) return string.format("bbbbbbbb-0000-4000-8000-%012x", i) end
 request = function()
   local i = first + (n % math.floor(#cookies / 2)) + 1
   n = n + 1
   index[entry(i)] = i
-  local op = hex(8) .. "-" .. hex(4) .. "-4" .. hex(3) .. "-8" .. hex(3) .. "-" .. hex(12)
+  local op = op()
   wrk.headers["Cookie"] = cookies[i]
   wrk.body = "op_id=" .. op .. "&entry_id=" .. entry(i) .. "&section_key=m1.reflection&prompt_key=p2&base_rev=" .. (revs[i] or 0) .. "&body=Benchmark+reflection+text+" .. op
   return wrk.format()
@@ -122,17 +156,39 @@ response = function(status, headers, body)
 end
 LUA
 } >"$dir/save.lua"
-saves() { # label, extra lua
-  cp "$dir/save.lua" "$dir/save-run.lua" && echo "$2" >>"$dir/save-run.lua"
-  local out; out=$(wrk -t2 -c32 -d"${duration}s" --latency -s "$dir/save-run.lua" "$base/api/log/save")
-  report "$1" "$out"
+# Progress events as pages send them: "opened" and half a minute of reading, by the same
+# 200 people, over the course's sections, each with its own op id.
+{
+  writers_lua
+  cat <<LUA
+local sections = { "m1.knowledge", "m1.practice", "m2.knowledge", "m2.areas", "m3.knowledge", "m4.knowledge", "m5.knowledge", "m6.knowledge" }
+local n = 0
+request = function()
+  n = n + 1
+  wrk.headers["Cookie"] = cookies[(n % #cookies) + 1]
+  local kind = (n % 2 == 0) and "opened" or "time_spent&seconds=30"
+  wrk.body = "op_id=" .. op() .. "&section_key=" .. sections[(n % #sections) + 1] .. "&kind=" .. kind
+  return wrk.format()
+end
+LUA
+} >"$dir/progress.lua"
+checked() { # label, key, lua, url, connections, threads, seconds: a run in which every answer must be a 2xx
+  local out; out=$(wrk -t"$6" -c"$5" -d"$7s" --latency -s "$3" "$4")
+  report "$1" "$out" "$2"
   local errors; errors=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-  [ -z "$errors" ] || { echo "bench: $errors saves were refused; the figures above are not valid"; exit 1; }
+  [ -z "$errors" ] || { echo "bench: $errors requests were refused; the figures above are not valid"; exit 1; }
 }
+saves() { # label, key, connections, threads, extra lua
+  cp "$dir/save.lua" "$dir/save-run.lua" && echo "$5" >>"$dir/save-run.lua"
+  checked "$1" "$2" "$dir/save-run.lua" "$base/api/log/save" "$3" "$4" "$duration"
+}
+saves "log-entry saves, 1 writer at a time" save1 1 1 ""
 # Flat out: how many saves per second the server sustains with 32 writers always waiting.
-saves "log-entry saves, 32 writers flat out (budget 2000/s)" ""
+saves "log-entry saves, 32 writers flat out (budget 2000/s)" save32 32 2 ""
 # The budget's load: 32 writers each saving every 32 ms (about 1,000 saves/s in all).
-saves "log-entry saves, 32 writers at ~1000/s (budget p99 10 ms)" "delay = function() return 32 end"
+saves "log-entry saves, 32 writers at ~1000/s (budget p99 10 ms)" save1000 32 2 "delay = function() return 32 end"
+checked "progress events, 1 client" progress1 "$dir/progress.lua" "$base/api/progress/record" 1 1 "$duration"
+checked "progress events, 32 clients" progress32 "$dir/progress.lua" "$base/api/progress/record" 32 2 "$duration"
 
 # The SENCo dashboard for the 500 staff. One client, so the latency is the server's time,
 # not time spent queueing behind others.
@@ -146,12 +202,35 @@ wrk.headers["Origin"] = "$base"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 LUA
 report "SENCo dashboard data, 500 staff (budget 25 ms)" \
-  "$(wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $senco" -s "$dir/dashboard.lua" "$base/api/staff/dashboard")"
-report "SENCo dashboard page (HTML), 500 staff" \
+  "$(wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $senco" -s "$dir/dashboard.lua" "$base/api/staff/dashboard")" dash_data1
+report "SENCo dashboard data, 500 staff, 32 clients" \
+  "$(wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $senco" -s "$dir/dashboard.lua" "$base/api/staff/dashboard")" dash_data32
+report "SENCo dashboard page (HTML), 500 staff, uncompressed" \
   "$(wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $senco" "$base/staff")"
-report "SENCo dashboard page (HTML), 500 staff, compressed" \
-  "$(wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $senco" -H "$browser" "$base/staff")"
+report "SENCo dashboard page (HTML), 500 staff, compressed (budget p50 25 ms)" \
+  "$(wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $senco" -H "$browser" "$base/staff")" dash_page1
+report "SENCo dashboard page (HTML), 500 staff, compressed, 32 clients" \
+  "$(wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $senco" -H "$browser" "$base/staff")" dash_page32
 echo "memory after the dashboard runs: $(rss)  (budget 150 MB)"
+
+# The browser mix: 32 clients at once for 60 s, as a school's browsers load the server:
+# 16 reading section pages (compressed), 8 saving answers, 8 sending progress events.
+mix=${TANDEM_BENCH_MIX_SECONDS:-60}
+reader=$(sed -n 3p "$dir/cookies")
+cat > "$dir/mix-pages.lua" <<LUA
+wrk.headers["Cookie"] = "$reader"
+wrk.headers["Accept-Encoding"] = "gzip, deflate, br, zstd"
+LUA
+cp "$dir/save.lua" "$dir/mix-save.lua"
+sample_from
+checked "browser mix: section pages (16 of 32 clients, ${mix} s)" mix_section "$dir/mix-pages.lua" "$page" 16 1 "$mix" >"$dir/mix.1" & m1=$!
+checked "browser mix: saves (8 of 32 clients)" mix_save "$dir/mix-save.lua" "$base/api/log/save" 8 1 "$mix" >"$dir/mix.2" & m2=$!
+checked "browser mix: progress events (8 of 32 clients)" mix_progress "$dir/progress.lua" "$base/api/progress/record" 8 1 "$mix" >"$dir/mix.3" & m3=$!
+mix_ok=0; wait "$m1" || mix_ok=1; wait "$m2" || mix_ok=1; wait "$m3" || mix_ok=1
+cat "$dir"/mix.{1,2,3}
+[ "$mix_ok" = 0 ] || exit 1
+peak=$(peak_since); record rss.peak_mix "${peak% MB}"; sleep "$settle"; record rss.settled_mix "$(rss_mb)"
+echo "memory in the browser mix: peak $peak, $(rss) $settle s after  (budget 150 MB)"
 
 # Search, the worst a person can type: eight three-letter prefixes that each match many
 # words, over 20,000 entries in the database (the searcher's own 40 and everyone else's).
@@ -188,3 +267,9 @@ burst=$( { seq 1 250 | xargs -P 250 -I{} curl -s -o /dev/null -w '%{http_code}\n
 sleep 2; peak=$(peak_since)
 echo "500 parallel sign-ins and joins from 500 addresses: $burst(by status: 200 joined, 422 wrong password, 503 shed with Retry-After)"
 echo "memory during the burst: peak $peak, after $(rss)  (budget 150 MB)"
+record rss.peak_burst "${peak% MB}"
+
+# One table: these figures beside those of the build before issue 13's changes
+# (scripts/bench-before.tsv, made by this script on that build), and the budgets.
+node scripts/bench-table.mjs scripts/bench-before.tsv "$results"
+if [ -n "${TANDEM_BENCH_SAVE:-}" ]; then cp "$results" "$TANDEM_BENCH_SAVE"; fi

@@ -24,7 +24,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 use pages::{
     admin::AdminPage,
@@ -55,6 +55,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         .unwrap_or_default();
     let me_json = session::me_json(&me);
     let shell = server::state().map(|s| s.shell).unwrap_or_default();
+    let plain = use_context::<http::request::Parts>()
+        .is_some_and(|request| PLAIN_PAGES.contains(&request.uri.path()));
     set_content_security_policy();
     let _ = options;
     // Every shell URL names this build, so a device never mixes one build's page with
@@ -83,15 +85,22 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The outbox and service worker registration: before the app, so that the
                 // app's first writes already have somewhere to go.
                 <script type="module" src=shell.url("/offline.js")></script>
-                <HydrationScripts shell=shell.clone()/>
+                {(!plain).then(|| view! { <HydrationScripts shell=shell.clone()/> })}
                 <MetaTags/>
             </head>
-            <body>
+            <body data-plain=plain.then_some("true")>
                 <App/>
             </body>
         </html>
     }
 }
+
+/// Pages that are plain HTML forms and load none of the app's code: the first page on a
+/// new device is small (the wasm is ~450 KB), and the forms work the same without it. The
+/// outbox script still loads (it finishes a sign-out made offline), and the service worker
+/// fetches the app for offline use in the background.
+#[cfg(feature = "ssr")]
+const PLAIN_PAGES: [&str; 1] = ["/sign-in"];
 
 /// Loads this build's wasm and hydrates the page (Leptos' own `HydrationScripts`, with
 /// versioned URLs).
@@ -132,6 +141,14 @@ fn set_content_security_policy() {
     }
 }
 
+/// How a page with data is rendered on the server: whole, in one response, once its data
+/// is loaded. The default (out-of-order streaming) sends "Loading…" placeholders first and
+/// swaps the content in by script, so a browser without JavaScript (or whose wasm failed to
+/// load) never sees the page, and a page's title set from its data misses the `<head>`.
+/// Tandem's pages load their data in a few milliseconds and are tens of KB, so waiting for
+/// it costs little (figures: `make bench`, the section page).
+const COMPLETE: SsrMode = SsrMode::Async;
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -152,23 +169,24 @@ pub fn App() -> impl IntoView {
             <Header/>
             <components::SyncStatusBar/>
             <main id="main-content" tabindex="-1" class="site-main">
+                // Pages with data are sent whole (see COMPLETE); sign-in and join have none.
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/") view=HomePage ssr=COMPLETE/>
                     <Route path=path!("/sign-in") view=SignInPage/>
                     <Route path=path!("/join") view=JoinPage/>
-                    <Route path=path!("/profile") view=ProfilePage/>
-                    <Route path=path!("/admin") view=AdminPage/>
-                    <Route path=path!("/log") view=LogPage/>
-                    <Route path=path!("/log/print") view=LogPrintPage/>
-                    <Route path=path!("/log/:id") view=EntryPage/>
-                    <Route path=path!("/review") view=ReviewQueuePage/>
-                    <Route path=path!("/review/:id") view=ReviewEntryPage/>
-                    <Route path=path!("/staff") view=StaffDashboardPage/>
-                    <Route path=path!("/staff/:id") view=StaffMemberPage/>
-                    <Route path=path!("/facilitator") view=FacilitatorPage/>
-                    <Route path=path!("/modules") view=CataloguePage/>
-                    <Route path=path!("/modules/:module") view=ModulePage/>
-                    <Route path=path!("/modules/:module/:section") view=SectionPage/>
+                    <Route path=path!("/profile") view=ProfilePage ssr=COMPLETE/>
+                    <Route path=path!("/admin") view=AdminPage ssr=COMPLETE/>
+                    <Route path=path!("/log") view=LogPage ssr=COMPLETE/>
+                    <Route path=path!("/log/print") view=LogPrintPage ssr=COMPLETE/>
+                    <Route path=path!("/log/:id") view=EntryPage ssr=COMPLETE/>
+                    <Route path=path!("/review") view=ReviewQueuePage ssr=COMPLETE/>
+                    <Route path=path!("/review/:id") view=ReviewEntryPage ssr=COMPLETE/>
+                    <Route path=path!("/staff") view=StaffDashboardPage ssr=COMPLETE/>
+                    <Route path=path!("/staff/:id") view=StaffMemberPage ssr=COMPLETE/>
+                    <Route path=path!("/facilitator") view=FacilitatorPage ssr=COMPLETE/>
+                    <Route path=path!("/modules") view=CataloguePage ssr=COMPLETE/>
+                    <Route path=path!("/modules/:module") view=ModulePage ssr=COMPLETE/>
+                    <Route path=path!("/modules/:module/:section") view=SectionPage ssr=COMPLETE/>
                 </Routes>
             </main>
             <Footer/>

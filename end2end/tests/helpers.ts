@@ -7,14 +7,22 @@ export const SENCO = "senco@oakfield.example";
 export const SAM = "sam@oakfield.example";
 export const ELLA = "ella@oakfield.example";
 
-/** Opens a page and waits until the wasm has hydrated it (the app sets the marker). */
+/** Opens a page and waits until its code has taken over (see `waitForHydration`). */
 export async function open(page: Page, path: string) {
   await page.goto(path);
   await waitForHydration(page);
 }
 
+/** Waits until the wasm has hydrated the page (the app sets the marker), or, on a plain
+ *  page that loads no wasm (sign-in), until the outbox script has run. */
 export async function waitForHydration(page: Page) {
-  await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1, { timeout: 20_000 });
+  await page.waitForFunction(
+    () =>
+      document.body?.dataset.hydrated === "true" ||
+      (document.body?.dataset.plain === "true" && Boolean((window as any).tandemOffline)),
+    null,
+    { timeout: 20_000 },
+  );
 }
 
 /** Runs axe-core against WCAG 2.2 A and AA and fails on any violation. */

@@ -202,7 +202,11 @@ pub async fn security_headers(
 /// server function's `AppError` into HTTP (downloads use `downloads::Refused`).
 pub async fn server_fn_status(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    if !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+    // A plain HTML form (no JavaScript) is sent back to its page with the error in the URL,
+    // where the page shows it: that redirect must stay a redirect.
+    if !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
+        || response.status().is_redirection()
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();

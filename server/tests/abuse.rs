@@ -11,7 +11,8 @@ use app::api::auth::{CurrentMe, Join, SignIn, SignOut};
 use app::api::course::{CourseOverview, ModuleView, RecordProgress, SectionView};
 use app::api::guide::FacilitatorGuide;
 use app::api::learning_log::{
-    DueFollowUps, LogEntry, LogExport, LogList, SaveAnswer, SectionAnswers, SubmitEntries,
+    DueFollowUps, LogEntry, LogExport, LogList, SaveAnswer, SaveSection, SectionAnswers,
+    SubmitEntries,
 };
 use app::api::profile::{ChangePassword, SavePreferences, UpdateProfile};
 use app::api::review::{MyEntryViews, Notices, ReviewAct, ReviewEntry, ReviewQueue};
@@ -100,6 +101,17 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             Endpoint::of::<SectionAnswers>(),
             Who::SignedIn,
             &[("section_key", "m1.reflection")],
+        ),
+        f(
+            Endpoint::of::<SaveSection>(),
+            Who::SignedIn,
+            &[
+                ("section_key", "m1.reflection"),
+                ("answers[0][prompt_key]", "p1"),
+                ("answers[0][entry_id]", "61111111-2222-4333-8444-555555555555"),
+                ("answers[0][base_rev]", "0"),
+                ("answers[0][body]", "From the plain form."),
+            ],
         ),
         f(
             Endpoint::of::<SaveAnswer>(),

@@ -26,8 +26,22 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<String, AppError> {
+    let outcome = check_and_start_session(&email, password, next.as_deref()).await;
+    if let Err(error) = &outcome {
+        let next = next.unwrap_or_default();
+        super::plain_form_error::<SignIn>("/sign-in", &[("next", &next), ("email", &email)], error);
+    }
+    outcome
+}
+
+#[cfg(feature = "ssr")]
+async fn check_and_start_session(
+    email: &str,
+    password: String,
+    next: Option<&str>,
+) -> Result<String, AppError> {
     let mut checks = Checks::new();
-    let email = checks.check("email", validate::email(&email));
+    let email = checks.check("email", validate::email(email));
     if password.is_empty() {
         checks.check::<()>("password", Err("Enter your password".into()));
     }
@@ -81,7 +95,7 @@ pub async fn sign_in(
     rate_limit::refund(&db, &buckets[0].0).await?;
     rate_limit::clear(&db, &buckets[1].0).await?;
     start_session(&db, user_id).await?;
-    let next = super::safe_next(next.as_deref());
+    let next = super::safe_next(next);
     super::redirect_plain_form(&next);
     Ok(next)
 }

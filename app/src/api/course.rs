@@ -71,6 +71,19 @@ pub enum ViewSegment {
     Sector(Sector, String),
 }
 
+impl SectionData {
+    /// Takes the rendered text out of the segments, leaving them empty: the page keeps it
+    /// out of the hydration data (see `SectionPage`).
+    pub fn take_text(&mut self) -> Vec<String> {
+        self.segments
+            .iter_mut()
+            .map(|segment| match segment {
+                ViewSegment::Shared(html) | ViewSegment::Sector(_, html) => std::mem::take(html),
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Neighbour {
     pub href: String,

@@ -64,16 +64,87 @@ pub async fn save_answer(
     body: String,
 ) -> Result<SaveReply, AppError> {
     let me = require_writer(Need::SignedIn)?;
-    if !crate::api::course::valid_op_id(&op_id) || !crate::api::course::valid_op_id(&entry_id) {
-        return Err(AppError::invalid("body", "This answer could not be saved: reload the page and try again. Your text is kept on this device."));
+    ssr::save(me.id, &op_id, &entry_id, &section_key, &prompt_key, base_rev, &body).await
+}
+
+/// One answer box of a section page's plain form.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AnswerField {
+    pub prompt_key: String,
+    pub entry_id: String,
+    pub base_rev: i64,
+    pub body: String,
+}
+
+/// A section has at most a handful of questions; a form with more is not one of ours.
+pub const MAX_ANSWERS_PER_FORM: usize = 8;
+
+/// Saves a section's answers from the page's plain form, when the page's code has not
+/// loaded (JavaScript off, or a wasm that failed): the browser then comes back to the page
+/// (Leptos' form redirect). An answer left as it was is not saved again; one written on an
+/// older revision is kept as a conflict, as autosave does. Returns how many were saved.
+#[server(endpoint = "log/save_section")]
+pub async fn save_section(
+    section_key: String,
+    #[server(default)] answers: Vec<AnswerField>,
+) -> Result<u32, AppError> {
+    let me = require_writer(Need::SignedIn)?;
+    if answers.len() > MAX_ANSWERS_PER_FORM {
+        return Err(AppError::invalid("body", "This form has more answers than a section has."));
     }
-    check_length(&body).map_err(|m| AppError::invalid("body", m))?;
-    let course = course()?;
-    let (_, section) = course
-        .section(&section_key)
-        .ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
-    let kind =
-        if prompt_key == "follow_up" && section.kind == domain::content::SectionKind::Practice {
+    let current = store::for_section(&db()?, me.id, &section_key).await?;
+    let mut saved = 0;
+    for answer in answers {
+        let unchanged = current
+            .iter()
+            .find(|a| a.prompt_key == answer.prompt_key)
+            .map_or(answer.body.trim().is_empty(), |a| a.body == answer.body);
+        if unchanged {
+            continue;
+        }
+        let op_id = crate::session::new_op_id();
+        ssr::save(me.id, &op_id, &answer.entry_id, &section_key, &answer.prompt_key, answer.base_rev, &answer.body)
+            .await
+            .map_err(|e| match e {
+                // The page's error summary links to the answer box itself.
+                AppError::Invalid(mut fields) => {
+                    for f in &mut fields {
+                        f.field = format!("answer-{}", answer.prompt_key);
+                    }
+                    AppError::Invalid(fields)
+                }
+                other => other,
+            })?;
+        saved += 1;
+    }
+    Ok(saved)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+
+    /// One answer, checked and stored: what autosave and the plain form share.
+    pub async fn save(
+        user_id: i64,
+        op_id: &str,
+        entry_id: &str,
+        section_key: &str,
+        prompt_key: &str,
+        base_rev: i64,
+        body: &str,
+    ) -> Result<SaveReply, AppError> {
+        if !crate::api::course::valid_op_id(op_id) || !crate::api::course::valid_op_id(entry_id) {
+            return Err(AppError::invalid("body", "This answer could not be saved: reload the page and try again. Your text is kept on this device."));
+        }
+        check_length(body).map_err(|m| AppError::invalid("body", m))?;
+        let course = course()?;
+        let (_, section) = course
+            .section(section_key)
+            .ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
+        let kind = if prompt_key == "follow_up"
+            && section.kind == domain::content::SectionKind::Practice
+        {
             Kind::FollowUp
         } else {
             prompts_for(section)
@@ -84,35 +155,36 @@ pub async fn save_answer(
                     AppError::NotFound("That question is not part of this section.".into())
                 })?
         };
-    let input = store::SaveInput {
-        op_id: &op_id,
-        entry_id: &entry_id,
-        user_id: me.id,
-        section_key: &section.key,
-        prompt_key: &prompt_key,
-        kind,
-        base_rev,
-        body: &body,
-    };
-    let result = match store::save(&db()?, &input).await? {
-        Ok(result) => result,
-        Err(store::Refusal::NotYours) => {
-            return Err(AppError::NotFound("There is no such entry in your log.".into()))
-        }
-        Err(store::Refusal::TooManyConflicts) => return Err(AppError::invalid(
-            "body",
-            "This answer has many versions from other devices waiting. Open it, choose which version to keep, then save again. Your text is kept on this device.",
-        )),
-    };
-    Ok(SaveReply {
-        entry_id: result.entry_id,
-        rev: result.rev,
-        status: result.status,
-        conflict: match result.outcome {
-            store::SaveOutcome::Saved => None,
-            store::SaveOutcome::Conflict { theirs } => Some(theirs),
-        },
-    })
+        let input = store::SaveInput {
+            op_id,
+            entry_id,
+            user_id,
+            section_key: &section.key,
+            prompt_key,
+            kind,
+            base_rev,
+            body,
+        };
+        let result = match store::save(&db()?, &input).await? {
+            Ok(result) => result,
+            Err(store::Refusal::NotYours) => {
+                return Err(AppError::NotFound("There is no such entry in your log.".into()))
+            }
+            Err(store::Refusal::TooManyConflicts) => return Err(AppError::invalid(
+                "body",
+                "This answer has many versions from other devices waiting. Open it, choose which version to keep, then save again. Your text is kept on this device.",
+            )),
+        };
+        Ok(SaveReply {
+            entry_id: result.entry_id,
+            rev: result.rev,
+            status: result.status,
+            conflict: match result.outcome {
+                store::SaveOutcome::Saved => None,
+                store::SaveOutcome::Conflict { theirs } => Some(theirs),
+            },
+        })
+    }
 }
 
 #[server(endpoint = "log/list")]

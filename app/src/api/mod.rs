@@ -61,18 +61,55 @@ fn percent_decode(s: &str) -> Option<String> {
 /// hydrated app navigates by itself.
 #[cfg(feature = "ssr")]
 pub(crate) fn redirect_plain_form(path: &str) {
+    if plain_form() {
+        leptos_axum::redirect(path);
+    }
+}
+
+/// A plain HTML form that failed goes back to `page` with the error (as Leptos' own form
+/// redirect does) and with what the person typed in `keep`, so that nothing has to be
+/// typed again. Never pass a password.
+#[cfg(feature = "ssr")]
+pub(crate) fn plain_form_error<S: leptos::server_fn::ServerFn>(
+    page: &str,
+    keep: &[(&str, &str)],
+    error: &domain::error::AppError,
+) {
+    use crate::pages::urlencode;
     use leptos::prelude::use_context;
-    let plain = use_context::<http::request::Parts>()
+    use leptos::server_fn::error::ServerFnUrlError;
+    if !plain_form() {
+        return;
+    }
+    let query: Vec<String> = keep
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect();
+    let base = format!("http://tandem.invalid{page}?{}", query.join("&"));
+    let Ok(url) = ServerFnUrlError::new(S::PATH, error.clone()).to_url(&base) else {
+        return;
+    };
+    let location = format!("{}?{}", url.path(), url.query().unwrap_or_default());
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&location),
+    ) {
+        response.insert_header(http::header::LOCATION, value);
+    }
+}
+
+/// Whether the request is a plain HTML form post (it accepts HTML; the app asks for JSON).
+#[cfg(feature = "ssr")]
+fn plain_form() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|p| {
             p.headers
                 .get(http::header::ACCEPT)
                 .and_then(|v| v.to_str().ok())
                 .map(|v| v.contains("text/html"))
         })
-        .unwrap_or(false);
-    if plain {
-        leptos_axum::redirect(path);
-    }
+        .unwrap_or(false)
 }
 
 #[cfg(test)]

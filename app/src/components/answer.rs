@@ -25,6 +25,10 @@ enum SaveState {
 
 const DEBOUNCE: Duration = Duration::from_millis(1200);
 
+/// Provided by a section's answers: notified when the person asks to save them all now.
+#[derive(Clone, Copy)]
+pub struct SaveAllNow(pub Trigger);
+
 #[component]
 pub fn AnswerBox(
     answer: Answer,
@@ -32,6 +36,8 @@ pub fn AnswerBox(
     /// Where the answer is, in words ("Module 2: Reflection").
     place: String,
     user_id: i64,
+    /// Its place in the section's plain form (`answers[index][..]`).
+    index: usize,
 ) -> impl IntoView {
     let id = format!("answer-{}", answer.prompt_key);
     let body = RwSignal::new(answer.body.clone());
@@ -182,6 +188,25 @@ pub fn AnswerBox(
         }
     };
     saver.set_value(Some(Arc::new(save)));
+
+    // The section's "Save answers" button: what is not saved yet goes now.
+    if let Some(SaveAllNow(now)) = use_context::<SaveAllNow>() {
+        Effect::watch(
+            move || now.track(),
+            move |_, _, _| {
+                if matches!(state.get_untracked(), SaveState::Unsaved | SaveState::Retrying | SaveState::Problem(_)) {
+                    run_save();
+                }
+            },
+            false,
+        );
+    }
+    // Before the page's code runs, the plain form is all there is: the browser keeps the
+    // text within the limit (the server would refuse more, and the text would be lost in
+    // the round trip). Once it runs, nothing is cut: the count below says what is too long.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let field = |name: &str| format!("answers[{index}][{name}]");
 
     // Save once the person pauses typing.
     let schedule = move || {
@@ -358,9 +383,13 @@ pub fn AnswerBox(
             {answer.status.map(|s| view! { <p class="field-hint">{format!("Status: {}", s.label())}</p> })}
             // The first text goes in as escaped inner HTML: a text child inside a <textarea>
             // would carry hydration markers that the browser turns into literal text.
+            <input type="hidden" name=field("prompt_key") value=answer.prompt_key.clone()/>
+            <input type="hidden" name=field("entry_id") value=entry_id.get_value()/>
+            <input type="hidden" name=field("base_rev") value=answer.rev.to_string()/>
             <textarea
                 id=id.clone()
-                name=answer.prompt_key.clone()
+                name=field("body")
+                maxlength=move || (!hydrated.get()).then_some(MAX_BODY_CHARS)
                 class="textarea answer-text"
                 rows="6"
                 aria-describedby=described

@@ -29,7 +29,9 @@ pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
     });
     view! {
         <Show when=move || error.get().is_some()>
-            <div node_ref=node class="error-summary" tabindex="-1" role="alert">
+            // `autofocus`: a plain form sent back with errors (no JavaScript) puts focus
+            // here on load, as the effect above does once the page's code runs.
+            <div node_ref=node class="error-summary" tabindex="-1" role="alert" autofocus>
                 <h2 class="error-summary-title">"There is a problem"</h2>
                 <ul class="error-summary-list">
                     {move || match error.get() {

@@ -4,7 +4,7 @@ use super::{errors::ProblemPage, Restricted};
 use crate::api::course::{
     course_overview, module_view, section_view, ModuleCard, ModuleData, SectionData, ViewSegment,
 };
-use crate::api::learning_log::{section_answers, Answer};
+use crate::api::learning_log::{section_answers, Answer, SaveSection};
 use crate::components::*;
 use domain::content::SectionKind;
 use domain::error::AppError;
@@ -218,6 +218,11 @@ fn ModuleDetail(view: ModuleData) -> impl IntoView {
 pub fn SectionPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
+    // The section's text is the bulk of the page. Rendered on the server, it is taken out
+    // of the data the page carries for hydration, which would repeat it: hydration keeps
+    // the server's text in place (an `inner_html` is not set again when hydrating). A
+    // section opened in the browser (a link followed after hydration) gets it in full.
+    let text = StoredValue::new(Vec::<String>::new());
     let section = Resource::new(
         move || {
             let p = params.get();
@@ -228,9 +233,12 @@ pub fn SectionPage() -> impl IntoView {
             )
         },
         // The answers load with the section: one resource for the page.
-        |(module, section, sector)| async move {
+        move |(module, section, sector)| async move {
             let key = format!("{module}.{section}");
-            let view = section_view(module, section, sector).await?;
+            #[allow(unused_mut)]
+            let mut view = section_view(module, section, sector).await?;
+            #[cfg(feature = "ssr")]
+            text.set_value(view.take_text());
             let answers = if view.kind == SectionKind::Knowledge {
                 vec![]
             } else {
@@ -244,7 +252,7 @@ pub fn SectionPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading the section…"</p> }>
                 {move || Suspend::new(async move {
                     match section.await {
-                        Ok((view, answers)) => view! { <SectionDetail view answers/> }.into_any(),
+                        Ok((view, answers)) => view! { <SectionDetail view answers text=text.get_value()/> }.into_any(),
                         Err(e) => load_error(e),
                     }
                 })}
@@ -254,7 +262,12 @@ pub fn SectionPage() -> impl IntoView {
 }
 
 #[component]
-fn SectionDetail(view: SectionData, answers: Vec<Answer>) -> impl IntoView {
+fn SectionDetail(
+    view: SectionData,
+    answers: Vec<Answer>,
+    /// The segments' text when taken out of `view` (on the server), else empty.
+    text: Vec<String>,
+) -> impl IntoView {
     // Marked complete on this page: through the outbox (sent now, or once back online), or
     // straight to the server when there is none.
     let queued = RwSignal::new(false);
@@ -307,12 +320,13 @@ fn SectionDetail(view: SectionData, answers: Vec<Answer>) -> impl IntoView {
             {view
                 .segments
                 .into_iter()
-                .map(|segment| match segment {
-                    ViewSegment::Shared(html) => view! { <div inner_html=html></div> }.into_any(),
+                .zip(text.into_iter().chain(std::iter::repeat(String::new())))
+                .map(|(segment, taken)| match segment {
+                    ViewSegment::Shared(html) => view! { <div inner_html=html + &taken></div> }.into_any(),
                     ViewSegment::Sector(sector, html) => view! {
                         <aside class="sector-example" aria-label=format!("Example from {}", sector.label())>
                             <p class="sector-example-label">{format!("{} example", sector.label())}</p>
-                            <div inner_html=html></div>
+                            <div inner_html=html + &taken></div>
                         </aside>
                     }
                     .into_any(),
@@ -370,6 +384,10 @@ fn SectionDetail(view: SectionData, answers: Vec<Answer>) -> impl IntoView {
 #[component]
 fn SectionAnswers(section_key: String, place: String, answers: Vec<Answer>) -> impl IntoView {
     let user_id = crate::session::use_me().get_untracked().map_or(0, |m| m.id);
+    let save_now = Trigger::new();
+    provide_context(SaveAllNow(save_now));
+    // Only the plain form (no JavaScript) comes back with an error: in the page's address.
+    let error = action_error(ServerAction::<SaveSection>::new().value());
     view! {
         <section aria-labelledby="log-heading" class="card answers" id="follow-up">
             <h2 id="log-heading" class="card-heading">"Your learning log"</h2>
@@ -380,7 +398,15 @@ fn SectionAnswers(section_key: String, place: String, answers: Vec<Answer>) -> i
             <p class="muted">
                 "Write about children, young people, families and colleagues by initials or a short description (\"a Year 4 learner with a hearing impairment\"), never by full name, so that an entry stays safe to submit or export. A learning log is not the place to report a worry about a child's safety: tell your setting's safeguarding lead straight away."
             </p>
-            {answers.into_iter().map(|answer| view! { <AnswerBox answer section_key=section_key.clone() place=place.clone() user_id/> }).collect_view()}
+            // A plain form, so answers can be written and saved before (or without) the
+            // page's code; once it runs, they save as the person types and the button
+            // sends at once whatever is still waiting.
+            <form method="post" action="/api/log/save_section" on:submit=move |ev| { ev.prevent_default(); save_now.notify(); }>
+                <ErrorSummary error/>
+                <input type="hidden" name="section_key" value=section_key.clone()/>
+                {answers.into_iter().enumerate().map(|(index, answer)| view! { <AnswerBox answer section_key=section_key.clone() place=place.clone() user_id index/> }).collect_view()}
+                <Button kind=ButtonKind::Secondary>"Save answers"</Button>
+            </form>
         </section>
     }
 }

@@ -10,6 +10,8 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let next = query.with_untracked(|q| q.get("next")).unwrap_or_default();
     let signed_out = query.with_untracked(|q| q.get("signed_out").is_some());
+    // Sent back by the server after a plain form failed: what was typed.
+    let email = query.with_untracked(|q| q.get("email")).unwrap_or_default();
     let action = ServerAction::<SignIn>::new();
     let error = action_error(action.value());
     Effect::new(move |_| {
@@ -41,6 +43,7 @@ pub fn SignInPage() -> impl IntoView {
                     input_type="email"
                     autocomplete="email"
                     spellcheck="false"
+                    value=email
                     error=field_error(error, "email")
                 />
                 <TextField
