@@ -25,19 +25,23 @@ function kind(url, type) {
 async function measure(name, path, cookie) {
   const context = await browser.newContext();
   if (cookie) await context.addCookies([{ name: "tandem_session", value: cookie, url: base }]);
+  const page = await context.newPage();
+  // The page's own requests, from Chromium's network log: bytes on the wire (headers and
+  // body as sent, compressed) of each response.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
   const bytes = { html: 0, js: 0, wasm: 0, css: 0, fonts: 0, other: 0 };
+  const types = new Map();
+  cdp.on("Network.responseReceived", (e) => types.set(e.requestId, kind(e.response.url, e.type === "Document" ? "document" : "")));
+  cdp.on("Network.loadingFinished", (e) => {
+    if (types.has(e.requestId)) bytes[types.get(e.requestId)] += e.encodedDataLength;
+  });
+  // What the service worker fetches to keep the app for offline use.
   let background = 0;
   const pending = [];
-  context.on("requestfinished", (request) =>
-    pending.push(
-      request.sizes().then((s) => {
-        const size = s.responseHeadersSize + s.responseBodySize;
-        if (request.serviceWorker()) background += size;
-        else bytes[kind(request.url(), request.resourceType())] += size;
-      }),
-    ),
-  );
-  const page = await context.newPage();
+  context.on("requestfinished", (request) => {
+    if (request.serviceWorker()) pending.push(request.sizes().then((s) => (background += s.responseHeadersSize + s.responseBodySize)));
+  });
   const response = await page.goto(base + path);
   if (response?.status() !== 200) throw new Error(`${path} answered ${response?.status()}`);
   // The page is interactive: hydrated, or a plain page whose scripts have run.

@@ -332,3 +332,47 @@ async fn the_staff_page_is_audited_for_the_author() {
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].entry_id.as_deref(), Some(ENTRY));
 }
+
+/// A large setting's dashboard comes a page at a time: everyone once across the pages, a
+/// page past the end is the last page, and the page's links keep the sort.
+#[tokio::test]
+async fn a_large_settings_dashboard_comes_a_page_at_a_time() {
+    use services::store::users::{self, NewUser};
+    let app = TestApp::new().await;
+    let senco = app.sign_in(SENCO).await;
+    let setting_id: i64 = sqlx::query_scalar("SELECT setting_id FROM users WHERE email = ?")
+        .bind(SENCO)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    for i in 0..60 {
+        let (email, name) = (format!("p{i:02}@oakfield.example"), format!("Person {i:02}"));
+        let user = NewUser {
+            email: &email,
+            display_name: &name,
+            password_hash: "not used",
+            role: Role::Practitioner,
+            setting_id,
+            sector: domain::model::Sector::SchoolAge,
+        };
+        users::create(&app.state.db, &user).await.unwrap();
+    }
+    let first: Dashboard = json(&app.call::<StaffDashboard>(&[], Some(&senco)).await);
+    let total = first.staff_total;
+    assert!(total > 60, "{total}");
+    assert_eq!((first.rows.len(), first.page, first.pages, first.matching), (50, 1, 2, total));
+    let second: Dashboard = json(&app.call::<StaffDashboard>(&[("page", "2")], Some(&senco)).await);
+    assert_eq!((second.rows.len() as u32, second.page), (total - 50, 2));
+    let mut names: Vec<String> = first.rows.iter().chain(&second.rows).map(|r| r.name.clone()).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len() as u32, total, "everyone once");
+    let beyond: Dashboard = json(&app.call::<StaffDashboard>(&[("page", "99")], Some(&senco)).await);
+    assert_eq!(beyond.page, 2);
+
+    let page = app.get("/staff?sort=progress&dir=desc&page=2", Some(&senco)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("page 2 of 2"), "{}", page.body);
+    assert!(page.body.contains(r#"href="/staff?sort=progress&amp;dir=desc&amp;page=1#staff-heading""#));
+    assert!(!page.body.contains("Next page"));
+}

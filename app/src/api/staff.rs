@@ -23,6 +23,7 @@ pub async fn staff_dashboard(
     status: Option<String>,
     sort: Option<String>,
     dir: Option<String>,
+    page: Option<u32>,
 ) -> Result<Dashboard, AppError> {
     let me = require(SENCO)?;
     let (db, course) = (db()?, course()?);
@@ -45,11 +46,17 @@ pub async fn staff_dashboard(
         .filter(|r| domain::staff::keep(r, sector, status))
         .collect();
     domain::staff::sort(&mut rows, sort, descending);
+    let matching = rows.len() as u32;
+    let (rows, page, pages) =
+        domain::staff::page_of(rows, page.unwrap_or(1), domain::staff::PAGE_SIZE);
     Ok(Dashboard {
         setting: me.setting_name,
         staff_total,
         modules,
         rows,
+        matching,
+        page,
+        pages,
         sort,
         descending,
     })

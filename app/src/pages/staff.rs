@@ -20,8 +20,8 @@ pub fn StaffDashboardPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
     let data = Resource::new(
-        move || (get("sector"), get("status"), get("sort"), get("dir")),
-        |(sector, status, sort, dir)| staff_dashboard(sector, status, sort, dir),
+        move || (get("sector"), get("status"), get("sort"), get("dir"), get("page").and_then(|p| p.parse().ok())),
+        |(sector, status, sort, dir, page)| staff_dashboard(sector, status, sort, dir, page),
     );
     view! {
         <Title text="Staff progress"/>
@@ -42,7 +42,22 @@ pub fn StaffDashboardPage() -> impl IntoView {
 
 #[component]
 fn DashboardView(d: Dashboard, sector: String, status: String) -> impl IntoView {
-    let shown = d.rows.len();
+    let first = (d.page - 1) as usize * domain::staff::PAGE_SIZE + 1;
+    let shown = if d.rows.is_empty() {
+        format!("Showing 0 of {} staff", d.staff_total)
+    } else if d.pages == 1 {
+        format!("Showing {} of {} staff", d.rows.len(), d.staff_total)
+    } else {
+        format!(
+            "Showing {}–{} of {} matching ({} staff in all), page {} of {}",
+            first,
+            first + d.rows.len() - 1,
+            d.matching,
+            d.staff_total,
+            d.page,
+            d.pages
+        )
+    };
     let filters = {
         let mut q = vec![];
         if !sector.is_empty() {
@@ -69,7 +84,7 @@ fn DashboardView(d: Dashboard, sector: String, status: String) -> impl IntoView 
             <input type="hidden" name="sort" value=d.sort.as_str()/>
             <button type="submit" class="btn btn-secondary">"Show staff"</button>
         </form>
-        <p class="muted" role="status">{format!("Showing {shown} of {} staff", d.staff_total)}</p>
+        <p class="muted" role="status">{shown}</p>
         <div class="table-wrap">
             <table class="table staff-table" aria-labelledby="staff-heading">
                 <thead>
@@ -87,6 +102,28 @@ fn DashboardView(d: Dashboard, sector: String, status: String) -> impl IntoView 
                 </tbody>
             </table>
         </div>
+        {(d.pages > 1).then(|| {
+            let mut query = filters.clone();
+            query.push(format!("sort={}", d.sort.as_str()));
+            query.push(format!("dir={}", if d.descending { "desc" } else { "asc" }));
+            view! { <Pager page=d.page pages=d.pages query/> }
+        })}
+    }
+}
+
+/// Previous and next pages of the staff table: links, so they work without JavaScript,
+/// keeping the filters and the sort.
+#[component]
+fn Pager(page: u32, pages: u32, query: Vec<String>) -> impl IntoView {
+    let href = move |p: u32| format!("/staff?{}&page={p}#staff-heading", query.join("&"));
+    view! {
+        <nav class="pager" aria-label="Pages of staff">
+            <ul class="pager-list">
+                {(page > 1).then(|| view! { <li><a href=href(page - 1) rel="prev">"Previous page"</a></li> })}
+                <li aria-current="page">{format!("Page {page} of {pages}")}</li>
+                {(page < pages).then(|| view! { <li><a href=href(page + 1) rel="next">"Next page"</a></li> })}
+            </ul>
+        </nav>
     }
 }
 

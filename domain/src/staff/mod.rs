@@ -171,6 +171,19 @@ pub fn keep(row: &StaffRow, sector: Option<Sector>, status: Option<Status>) -> b
     sector.is_none_or(|s| row.sector == s) && status.is_none_or(|s| row.status == s)
 }
 
+/// Staff rows per page of the dashboard: a large setting's page stays quick to send and to
+/// read (the CSV has everyone).
+pub const PAGE_SIZE: usize = 50;
+
+/// Page `page` (1-based; out of range → the nearest page) of `rows`, with the page shown
+/// and how many pages there are (at least 1).
+pub fn page_of<T>(rows: Vec<T>, page: u32, size: usize) -> (Vec<T>, u32, u32) {
+    let pages = rows.len().div_ceil(size).max(1) as u32;
+    let page = page.clamp(1, pages);
+    let start = (page as usize - 1) * size;
+    (rows.into_iter().skip(start).take(size).collect(), page, pages)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +265,15 @@ mod tests {
         assert!(keep(&rows[0], None, Some(Status::InProgress)));
         assert!(!keep(&rows[1], None, Some(Status::InProgress)));
         assert!(!keep(&rows[0], Some(Sector::EarlyYears), None));
+    }
+
+    #[test]
+    fn pages_hold_at_most_a_page_and_out_of_range_pages_are_the_nearest() {
+        let rows: Vec<u32> = (1..=120).collect();
+        assert_eq!(super::page_of(rows.clone(), 1, 50), ((1..=50).collect(), 1, 3));
+        assert_eq!(super::page_of(rows.clone(), 3, 50), ((101..=120).collect(), 3, 3));
+        assert_eq!(super::page_of(rows.clone(), 9, 50).1, 3);
+        assert_eq!(super::page_of(rows, 0, 50).1, 1);
+        assert_eq!(super::page_of(Vec::<u32>::new(), 2, 50), (vec![], 1, 1));
     }
 }

@@ -11,8 +11,12 @@ pub struct Dashboard {
     /// Everyone, before filters (the chart and totals describe the whole setting).
     pub staff_total: u32,
     pub modules: Vec<ModuleCount>,
-    /// The rows shown: filtered and sorted as asked.
+    /// The rows shown: filtered and sorted as asked, one page of them.
     pub rows: Vec<StaffRow>,
+    /// How many rows the filters kept, the page shown (1-based) and how many pages.
+    pub matching: u32,
+    pub page: u32,
+    pub pages: u32,
     pub sort: SortBy,
     pub descending: bool,
 }
