@@ -108,7 +108,10 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             &[
                 ("section_key", "m1.reflection"),
                 ("answers[0][prompt_key]", "p1"),
-                ("answers[0][entry_id]", "61111111-2222-4333-8444-555555555555"),
+                (
+                    "answers[0][entry_id]",
+                    "61111111-2222-4333-8444-555555555555",
+                ),
                 ("answers[0][base_rev]", "0"),
                 ("answers[0][body]", "From the plain form."),
             ],

@@ -363,19 +363,31 @@ async fn the_plain_form_saves_what_changed_and_loses_nothing() {
             ("answers[0][base_rev]", rev),
             ("answers[0][body]", first),
             ("answers[1][prompt_key]", "p2"),
-            ("answers[1][entry_id]", "21111111-2222-4333-8444-555555555555"),
+            (
+                "answers[1][entry_id]",
+                "21111111-2222-4333-8444-555555555555",
+            ),
             ("answers[1][base_rev]", "0"),
             ("answers[1][body]", second),
         ]
     };
     async fn answers(app: &TestApp, cookie: &str) -> Vec<Answer> {
-        let r = app.call::<SectionAnswers>(&[("section_key", "m1.reflection")], Some(cookie)).await;
+        let r = app
+            .call::<SectionAnswers>(&[("section_key", "m1.reflection")], Some(cookie))
+            .await;
         serde_json::from_str(&r.body).unwrap()
     }
 
     // A browser's form post (Accept: text/html) comes back to its page.
     let r = app
-        .call_with::<SaveSection>(&form("0", "First thoughts.", "  "), Some(&cookie), &[("accept", "text/html"), ("referer", "http://127.0.0.1:3000/modules/m1/reflection")])
+        .call_with::<SaveSection>(
+            &form("0", "First thoughts.", "  "),
+            Some(&cookie),
+            &[
+                ("accept", "text/html"),
+                ("referer", "http://127.0.0.1:3000/modules/m1/reflection"),
+            ],
+        )
         .await;
     assert!(r.status.is_redirection(), "{} {}", r.status, r.body);
     let now = answers(&app, &cookie).await;
@@ -384,14 +396,29 @@ async fn the_plain_form_saves_what_changed_and_loses_nothing() {
     assert_eq!(now[1].entry_id, None, "an empty box makes no entry");
 
     // The same form again: nothing changed, nothing saved.
-    let r = app.call::<SaveSection>(&form("1", "First thoughts.", ""), Some(&cookie)).await;
+    let r = app
+        .call::<SaveSection>(&form("1", "First thoughts.", ""), Some(&cookie))
+        .await;
     assert_eq!(r.body, "0");
     // Sent again from the page as it was before the first save (back, edit, save): kept.
-    let r = app.call::<SaveSection>(&form("0", "Second thoughts.", ""), Some(&cookie)).await;
+    let r = app
+        .call::<SaveSection>(&form("0", "Second thoughts.", ""), Some(&cookie))
+        .await;
     assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "1"));
-    let detail: EntryDetail = serde_json::from_str(&app.call::<LogEntry>(&[("id", ENTRY)], Some(&cookie)).await.body).unwrap();
+    let detail: EntryDetail = serde_json::from_str(
+        &app.call::<LogEntry>(&[("id", ENTRY)], Some(&cookie))
+            .await
+            .body,
+    )
+    .unwrap();
     assert_eq!(detail.body, "First thoughts.");
-    assert!(detail.revisions.iter().any(|r| r.conflict && r.body == "Second thoughts."), "{detail:?}");
+    assert!(
+        detail
+            .revisions
+            .iter()
+            .any(|r| r.conflict && r.body == "Second thoughts."),
+        "{detail:?}"
+    );
 
     // Too long: refused with the answer box named, and a browser's post goes back to the
     // page with the error in its address (a redirect, not an error status).
@@ -407,18 +434,49 @@ async fn the_plain_form_saves_what_changed_and_loses_nothing() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("answer-p1"), "{}", r.body);
     let r = app
-        .call_with::<SaveSection>(&long_form, Some(&cookie), &[("accept", "text/html"), ("referer", "http://127.0.0.1:3000/modules/m1/reflection")])
+        .call_with::<SaveSection>(
+            &long_form,
+            Some(&cookie),
+            &[
+                ("accept", "text/html"),
+                ("referer", "http://127.0.0.1:3000/modules/m1/reflection"),
+            ],
+        )
         .await;
     assert!(r.status.is_redirection(), "{}", r.status);
 
     // Not a form of ours: too many answers, or a question the section does not have.
     let mut many = vec![("section_key", "m1.reflection")];
-    let names: Vec<(String, String)> = (0..9).map(|i| (format!("answers[{i}][prompt_key]"), format!("answers[{i}][body]"))).collect();
+    let names: Vec<(String, String)> = (0..9)
+        .map(|i| {
+            (
+                format!("answers[{i}][prompt_key]"),
+                format!("answers[{i}][body]"),
+            )
+        })
+        .collect();
     for (key, body) in &names {
         many.push((key.as_str(), "p1"));
         many.push((body.as_str(), "x"));
     }
-    assert_eq!(app.call::<SaveSection>(&many, Some(&cookie)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = app.call::<SaveSection>(&[("section_key", "m1.reflection"), ("answers[0][prompt_key]", "nope"), ("answers[0][entry_id]", "31111111-2222-4333-8444-555555555555"), ("answers[0][base_rev]", "0"), ("answers[0][body]", "x")], Some(&cookie)).await;
+    assert_eq!(
+        app.call::<SaveSection>(&many, Some(&cookie)).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let r = app
+        .call::<SaveSection>(
+            &[
+                ("section_key", "m1.reflection"),
+                ("answers[0][prompt_key]", "nope"),
+                (
+                    "answers[0][entry_id]",
+                    "31111111-2222-4333-8444-555555555555",
+                ),
+                ("answers[0][base_rev]", "0"),
+                ("answers[0][body]", "x"),
+            ],
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
 }

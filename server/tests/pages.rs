@@ -62,9 +62,15 @@ async fn the_sign_in_page_is_usable_without_javascript() {
 async fn the_sign_in_page_loads_no_wasm_and_other_pages_do() {
     let app = TestApp::new().await;
     let sign_in = app.get("/sign-in", None).await;
-    assert!(!sign_in.body.contains("tandem_bg.wasm"), "the sign-in page is a plain form");
+    assert!(
+        !sign_in.body.contains("tandem_bg.wasm"),
+        "the sign-in page is a plain form"
+    );
     assert!(sign_in.body.contains(r#"data-plain="true""#));
-    assert!(sign_in.body.contains("/offline.js?v="), "the outbox script still loads");
+    assert!(
+        sign_in.body.contains("/offline.js?v="),
+        "the outbox script still loads"
+    );
     let cookie = app.sign_in(SAM).await;
     let home = app.get("/", Some(&cookie)).await;
     assert!(home.body.contains("tandem_bg.wasm"), "{}", home.body);
@@ -77,15 +83,30 @@ async fn the_sign_in_page_loads_no_wasm_and_other_pages_do() {
 async fn pages_are_complete_and_a_section_carries_its_text_once() {
     let app = TestApp::new().await;
     let cookie = app.sign_in(SAM).await;
-    for path in ["/", "/modules", "/modules/m2", "/modules/m2/knowledge", "/log", "/profile"] {
+    for path in [
+        "/",
+        "/modules",
+        "/modules/m2",
+        "/modules/m2/knowledge",
+        "/log",
+        "/profile",
+    ] {
         let page = app.get(path, Some(&cookie)).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert!(!page.body.contains("Loading"), "{path} has a placeholder");
         assert!(page.body.contains("<h1"), "{path}");
     }
     let page = app.get("/modules/m2/knowledge", Some(&cookie)).await;
-    let article = page.body.split(r#"<article id="section-text""#).nth(1).expect("the section's text");
-    let paragraph = article.split("<p>").nth(1).and_then(|p| p.split("</p>").next()).unwrap();
+    let article = page
+        .body
+        .split(r#"<article id="section-text""#)
+        .nth(1)
+        .expect("the section's text");
+    let paragraph = article
+        .split("<p>")
+        .nth(1)
+        .and_then(|p| p.split("</p>").next())
+        .unwrap();
     let sentence: String = paragraph.chars().take(60).collect();
     assert!(sentence.len() > 40, "{sentence}");
     assert_eq!(page.body.matches(&sentence).count(), 1, "{sentence}");

@@ -346,7 +346,10 @@ async fn a_large_settings_dashboard_comes_a_page_at_a_time() {
         .await
         .unwrap();
     for i in 0..60 {
-        let (email, name) = (format!("p{i:02}@oakfield.example"), format!("Person {i:02}"));
+        let (email, name) = (
+            format!("p{i:02}@oakfield.example"),
+            format!("Person {i:02}"),
+        );
         let user = NewUser {
             email: &email,
             display_name: &name,
@@ -360,19 +363,37 @@ async fn a_large_settings_dashboard_comes_a_page_at_a_time() {
     let first: Dashboard = json(&app.call::<StaffDashboard>(&[], Some(&senco)).await);
     let total = first.staff_total;
     assert!(total > 60, "{total}");
-    assert_eq!((first.rows.len(), first.page, first.pages, first.matching), (50, 1, 2, total));
-    let second: Dashboard = json(&app.call::<StaffDashboard>(&[("page", "2")], Some(&senco)).await);
+    assert_eq!(
+        (first.rows.len(), first.page, first.pages, first.matching),
+        (50, 1, 2, total)
+    );
+    let second: Dashboard = json(
+        &app.call::<StaffDashboard>(&[("page", "2")], Some(&senco))
+            .await,
+    );
     assert_eq!((second.rows.len() as u32, second.page), (total - 50, 2));
-    let mut names: Vec<String> = first.rows.iter().chain(&second.rows).map(|r| r.name.clone()).collect();
+    let mut names: Vec<String> = first
+        .rows
+        .iter()
+        .chain(&second.rows)
+        .map(|r| r.name.clone())
+        .collect();
     names.sort();
     names.dedup();
     assert_eq!(names.len() as u32, total, "everyone once");
-    let beyond: Dashboard = json(&app.call::<StaffDashboard>(&[("page", "99")], Some(&senco)).await);
+    let beyond: Dashboard = json(
+        &app.call::<StaffDashboard>(&[("page", "99")], Some(&senco))
+            .await,
+    );
     assert_eq!(beyond.page, 2);
 
-    let page = app.get("/staff?sort=progress&dir=desc&page=2", Some(&senco)).await;
+    let page = app
+        .get("/staff?sort=progress&dir=desc&page=2", Some(&senco))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("page 2 of 2"), "{}", page.body);
-    assert!(page.body.contains(r#"href="/staff?sort=progress&amp;dir=desc&amp;page=1#staff-heading""#));
+    assert!(page
+        .body
+        .contains(r#"href="/staff?sort=progress&amp;dir=desc&amp;page=1#staff-heading""#));
     assert!(!page.body.contains("Next page"));
 }

@@ -64,7 +64,16 @@ pub async fn save_answer(
     body: String,
 ) -> Result<SaveReply, AppError> {
     let me = require_writer(Need::SignedIn)?;
-    ssr::save(me.id, &op_id, &entry_id, &section_key, &prompt_key, base_rev, &body).await
+    ssr::save(
+        me.id,
+        &op_id,
+        &entry_id,
+        &section_key,
+        &prompt_key,
+        base_rev,
+        &body,
+    )
+    .await
 }
 
 /// One answer box of a section page's plain form.
@@ -90,7 +99,10 @@ pub async fn save_section(
 ) -> Result<u32, AppError> {
     let me = require_writer(Need::SignedIn)?;
     if answers.len() > MAX_ANSWERS_PER_FORM {
-        return Err(AppError::invalid("body", "This form has more answers than a section has."));
+        return Err(AppError::invalid(
+            "body",
+            "This form has more answers than a section has.",
+        ));
     }
     let current = store::for_section(&db()?, me.id, &section_key).await?;
     let mut saved = 0;
@@ -103,18 +115,26 @@ pub async fn save_section(
             continue;
         }
         let op_id = crate::session::new_op_id();
-        ssr::save(me.id, &op_id, &answer.entry_id, &section_key, &answer.prompt_key, answer.base_rev, &answer.body)
-            .await
-            .map_err(|e| match e {
-                // The page's error summary links to the answer box itself.
-                AppError::Invalid(mut fields) => {
-                    for f in &mut fields {
-                        f.field = format!("answer-{}", answer.prompt_key);
-                    }
-                    AppError::Invalid(fields)
+        ssr::save(
+            me.id,
+            &op_id,
+            &answer.entry_id,
+            &section_key,
+            &answer.prompt_key,
+            answer.base_rev,
+            &answer.body,
+        )
+        .await
+        .map_err(|e| match e {
+            // The page's error summary links to the answer box itself.
+            AppError::Invalid(mut fields) => {
+                for f in &mut fields {
+                    f.field = format!("answer-{}", answer.prompt_key);
                 }
-                other => other,
-            })?;
+                AppError::Invalid(fields)
+            }
+            other => other,
+        })?;
         saved += 1;
     }
     Ok(saved)

@@ -194,7 +194,10 @@ pub fn AnswerBox(
         Effect::watch(
             move || now.track(),
             move |_, _, _| {
-                if matches!(state.get_untracked(), SaveState::Unsaved | SaveState::Retrying | SaveState::Problem(_)) {
+                if matches!(
+                    state.get_untracked(),
+                    SaveState::Unsaved | SaveState::Retrying | SaveState::Problem(_)
+                ) {
                     run_save();
                 }
             },

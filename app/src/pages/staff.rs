@@ -20,7 +20,15 @@ pub fn StaffDashboardPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
     let data = Resource::new(
-        move || (get("sector"), get("status"), get("sort"), get("dir"), get("page").and_then(|p| p.parse().ok())),
+        move || {
+            (
+                get("sector"),
+                get("status"),
+                get("sort"),
+                get("dir"),
+                get("page").and_then(|p| p.parse().ok()),
+            )
+        },
         |(sector, status, sort, dir, page)| staff_dashboard(sector, status, sort, dir, page),
     );
     view! {

@@ -181,7 +181,11 @@ pub fn page_of<T>(rows: Vec<T>, page: u32, size: usize) -> (Vec<T>, u32, u32) {
     let pages = rows.len().div_ceil(size).max(1) as u32;
     let page = page.clamp(1, pages);
     let start = (page as usize - 1) * size;
-    (rows.into_iter().skip(start).take(size).collect(), page, pages)
+    (
+        rows.into_iter().skip(start).take(size).collect(),
+        page,
+        pages,
+    )
 }
 
 #[cfg(test)]
@@ -270,8 +274,14 @@ mod tests {
     #[test]
     fn pages_hold_at_most_a_page_and_out_of_range_pages_are_the_nearest() {
         let rows: Vec<u32> = (1..=120).collect();
-        assert_eq!(super::page_of(rows.clone(), 1, 50), ((1..=50).collect(), 1, 3));
-        assert_eq!(super::page_of(rows.clone(), 3, 50), ((101..=120).collect(), 3, 3));
+        assert_eq!(
+            super::page_of(rows.clone(), 1, 50),
+            ((1..=50).collect(), 1, 3)
+        );
+        assert_eq!(
+            super::page_of(rows.clone(), 3, 50),
+            ((101..=120).collect(), 3, 3)
+        );
         assert_eq!(super::page_of(rows.clone(), 9, 50).1, 3);
         assert_eq!(super::page_of(rows, 0, 50).1, 1);
         assert_eq!(super::page_of(Vec::<u32>::new(), 2, 50), (vec![], 1, 1));
