@@ -173,15 +173,23 @@ impl TestApp {
             .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
             .collect::<Vec<_>>()
             .join("&");
+        // JSON back, as the app asks, unless the caller asks as a plain form would.
+        let accept = headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("accept"))
+            .map_or("application/json", |(_, value)| *value);
         let mut request = Request::post(endpoint.path())
             .header("host", HOST)
             .header("origin", format!("http://{HOST}"))
             .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "application/json");
+            .header("accept", accept);
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
-        for (name, value) in headers {
+        for (name, value) in headers
+            .iter()
+            .filter(|(n, _)| !n.eq_ignore_ascii_case("accept"))
+        {
             request = request.header(*name, *value);
         }
         if let Some(peer) = peer {
