@@ -28,6 +28,8 @@ use leptos_router::{
 };
 use pages::{
     admin::AdminPage,
+    community::{CommunityPage, ComposePage, PostPage, ReportsPage},
+    community_sessions::SessionsPage,
     course::{CataloguePage, ModulePage, SectionPage},
     errors::NotFound,
     facilitator::FacilitatorPage,
@@ -184,6 +186,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff") view=StaffDashboardPage ssr=COMPLETE/>
                     <Route path=path!("/staff/:id") view=StaffMemberPage ssr=COMPLETE/>
                     <Route path=path!("/facilitator") view=FacilitatorPage ssr=COMPLETE/>
+                    <Route path=path!("/community") view=CommunityPage ssr=COMPLETE/>
+                    <Route path=path!("/community/new") view=ComposePage ssr=COMPLETE/>
+                    <Route path=path!("/community/p/:id") view=PostPage ssr=COMPLETE/>
+                    <Route path=path!("/community/sessions") view=SessionsPage ssr=COMPLETE/>
+                    <Route path=path!("/community/reports") view=ReportsPage ssr=COMPLETE/>
                     <Route path=path!("/modules") view=CataloguePage ssr=COMPLETE/>
                     <Route path=path!("/modules/:module") view=ModulePage ssr=COMPLETE/>
                     <Route path=path!("/modules/:module/:section") view=SectionPage ssr=COMPLETE/>

@@ -10,6 +10,7 @@
 //! browser build (the `ssr` feature adds the server-only parts), or depend on Leptos beyond
 //! the server-function error trait.
 
+pub mod community;
 pub mod content;
 pub mod error;
 pub mod learning_log;

@@ -163,6 +163,9 @@ pub struct NavCounts {
     pub awaiting_review: u32,
     /// Feedback on this person's entries that they have not opened.
     pub unread_feedback: u32,
+    /// Community posts by others made since this person last looked.
+    #[serde(default)]
+    pub community_new: u32,
 }
 
 impl Me {

@@ -61,6 +61,46 @@ impl Zone {
     }
 }
 
+impl Zone {
+    /// The time of day `unix` falls on here: "16:30".
+    pub fn time(&self, unix: i64) -> String {
+        let local = (unix + i64::from(self.offset_at(unix))).rem_euclid(86_400);
+        format!("{:02}:{:02}", local / 3_600, local % 3_600 / 60)
+    }
+
+    /// The instant of a date ("2026-11-23") and time ("16:30") as clocks here show them;
+    /// None when either is not a real date or time.
+    pub fn instant(&self, date: &str, time: &str) -> Option<i64> {
+        let mut d = date.trim().splitn(3, '-').map(|p| p.parse::<i64>().ok());
+        let (year, month, day) = (d.next()??, d.next()??, d.next()??);
+        let mut t = time.trim().splitn(2, ':').map(|p| p.parse::<i64>().ok());
+        let (hour, minute) = (t.next()??, t.next()??);
+        if !(1..=12).contains(&month) || !(0..24).contains(&hour) || !(0..60).contains(&minute) {
+            return None;
+        }
+        let days = days_from_civil(year, month as u32, day as u32);
+        if civil_from_days(days) != (year, month as u32, day as u32) {
+            return None;
+        }
+        let naive = days * 86_400 + hour * 3_600 + minute * 60;
+        // The offset in force at that local time (taken at the naive instant, then again at
+        // the corrected one, which settles it outside the hour a clock change skips).
+        let first = naive - i64::from(self.offset_at(naive));
+        Some(naive - i64::from(self.offset_at(first)))
+    }
+}
+
+/// (year, month, day) to days since 1970-01-01: the inverse of `civil_from_days`.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to (year, month, day), after Howard Hinnant's algorithm: the
 /// calendar arithmetic only; the offsets above come from the time zone database.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -128,6 +168,19 @@ mod ssr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_dates_and_times_become_instants_and_back() {
+        let utc = Zone::default();
+        assert_eq!(utc.instant("2026-11-23", "16:30"), Some(1_795_451_400));
+        assert_eq!(utc.time(1_795_451_400), "16:30");
+        assert_eq!(utc.instant("2026-02-30", "10:00"), None);
+        assert_eq!(utc.instant("2026-11-23", "25:00"), None);
+        assert_eq!(utc.instant("soon", "10:00"), None);
+        let summer = Zone { name: "BST".into(), offsets: vec![(0, 3_600)] };
+        assert_eq!(summer.instant("2026-11-23", "16:30"), Some(1_795_451_400 - 3_600));
+        assert_eq!(summer.time(1_795_451_400 - 3_600), "16:30");
+    }
 
     #[test]
     fn dates_are_written_out_in_full() {

@@ -21,6 +21,9 @@ pub fn question(course: &Course, section_key: &str, prompt_key: &str) -> String 
     if prompt_key == "follow_up" {
         return FOLLOW_UP_PROMPT.to_string();
     }
+    if domain::community::post_of_tried_key(section_key).is_some() {
+        return domain::community::TRIED_PROMPT.to_string();
+    }
     course
         .section(section_key)
         .and_then(|(_, s)| prompts_for(s).into_iter().find(|(k, ..)| k == prompt_key))
@@ -39,7 +42,15 @@ pub fn summary(course: &Course, row: &EntryRow) -> EntrySummary {
                 section_href(&m.key, &s.slug),
             )
         })
-        .unwrap_or((0, String::new(), row.section_key.clone(), "/modules".into()));
+        .unwrap_or_else(|| match domain::community::post_of_tried_key(&row.section_key) {
+            Some(post) => (
+                0,
+                "Community".into(),
+                "Tried from the community".into(),
+                format!("/community/p/{post}#tried"),
+            ),
+            None => (0, String::new(), row.section_key.clone(), "/modules".into()),
+        });
     let excerpt: String = row.body.chars().take(160).collect();
     EntrySummary {
         id: row.id.clone(),
@@ -154,7 +165,9 @@ pub async fn export_data(db: &Db, course: &Course, me: &Me) -> Result<ExportData
             .min()
             .zip(times.iter().max())
             .map(|(a, b)| (*a, *b)),
-        cpd_minutes: cpd_minutes(&all),
+        // Course sections completed, plus community sessions attended.
+        cpd_minutes: cpd_minutes(&all)
+            + store::community_sessions::attended_minutes(db, me.id).await? as u32,
         sections_complete: all.iter().filter(|(_, s)| s.is_complete()).count() as u32,
         sections_total: all.len() as u32,
         modules_completed,

@@ -154,8 +154,13 @@ use ssr::*;
 pub async fn course_overview() -> Result<Overview, AppError> {
     let me = require(Need::SignedIn)?;
     let course = course()?;
-    let states = progress::states(&db()?, me.id).await?;
-    Ok(overview(&course, &states))
+    let db = db()?;
+    let states = progress::states(&db, me.id).await?;
+    let mut overview = overview(&course, &states);
+    // Community sessions attended count as CPD time too.
+    overview.cpd_minutes +=
+        services::store::community_sessions::attended_minutes(&db, me.id).await? as u32;
+    Ok(overview)
 }
 
 #[cfg(feature = "ssr")]

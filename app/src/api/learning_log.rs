@@ -25,14 +25,23 @@ use services::{learning_log::summary, store::learning_log as store};
 pub async fn section_answers(section_key: String) -> Result<Vec<Answer>, AppError> {
     let me = require(Need::SignedIn)?;
     let course = course()?;
-    let (_, section) = course
-        .section(&section_key)
-        .ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
     let db = db()?;
-    let rows = store::for_section(&db, me.id, &section.key).await?;
-    let mut questions = prompts_for(section);
-    let follow_up_scheduled = store::follow_up_scheduled(&db, me.id, &section.key).await?;
-    if follow_up_scheduled || rows.iter().any(|r| r.prompt_key == "follow_up") {
+    let rows = store::for_section(&db, me.id, &section_key).await?;
+    let (mut questions, follow_up_shown) = if domain::community::post_of_tried_key(&section_key).is_some() {
+        // An example tried from the community: the note, then "what changed?" once due.
+        let due = store::follow_up_due(&db, me.id, &section_key).await?;
+        if due.is_none() {
+            return Err(AppError::NotFound("There is no such section.".into()));
+        }
+        let tried = ("tried".to_string(), domain::community::TRIED_PROMPT.to_string(), Kind::PracticeNote);
+        (vec![tried], due.is_some_and(|d| d <= services::store::now()))
+    } else {
+        let (_, section) = course
+            .section(&section_key)
+            .ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
+        (prompts_for(section), store::follow_up_scheduled(&db, me.id, &section.key).await?)
+    };
+    if follow_up_shown || rows.iter().any(|r| r.prompt_key == "follow_up") {
         questions.push(("follow_up".into(), FOLLOW_UP_PROMPT.into(), Kind::FollowUp));
     }
     Ok(questions
@@ -144,6 +153,33 @@ pub async fn save_section(
 mod ssr {
     use super::*;
 
+    /// The kind of an answer to one of a course section's questions.
+    fn section_kind(section_key: &str, prompt_key: &str) -> Result<Kind, AppError> {
+        let course = course()?;
+        let (_, section) = course
+            .section(section_key)
+            .ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
+        if prompt_key == "follow_up" && section.kind == domain::content::SectionKind::Practice {
+            return Ok(Kind::FollowUp);
+        }
+        prompts_for(section)
+            .into_iter()
+            .find(|(k, ..)| *k == prompt_key)
+            .map(|(_, _, kind)| kind)
+            .ok_or_else(|| AppError::NotFound("That question is not part of this section.".into()))
+    }
+
+    /// The kind of an answer about a community example the person tried: only once they
+    /// have said so ("I tried this" made the first entry and the follow-up).
+    async fn tried_kind(user_id: i64, key: &str, prompt_key: &str) -> Result<Kind, AppError> {
+        let tried = store::follow_up_scheduled(&db()?, user_id, key).await?;
+        match prompt_key {
+            "tried" if tried => Ok(Kind::PracticeNote),
+            "follow_up" if tried => Ok(Kind::FollowUp),
+            _ => Err(AppError::NotFound("That question is not part of this section.".into())),
+        }
+    }
+
     /// One answer, checked and stored: what autosave and the plain form share.
     pub async fn save(
         user_id: i64,
@@ -158,28 +194,15 @@ mod ssr {
             return Err(AppError::invalid("body", "This answer could not be saved: reload the page and try again. Your text is kept on this device."));
         }
         check_length(body).map_err(|m| AppError::invalid("body", m))?;
-        let course = course()?;
-        let (_, section) = course
-            .section(section_key)
-            .ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
-        let kind = if prompt_key == "follow_up"
-            && section.kind == domain::content::SectionKind::Practice
-        {
-            Kind::FollowUp
-        } else {
-            prompts_for(section)
-                .into_iter()
-                .find(|(k, ..)| *k == prompt_key)
-                .map(|(_, _, kind)| kind)
-                .ok_or_else(|| {
-                    AppError::NotFound("That question is not part of this section.".into())
-                })?
+        let kind = match domain::community::post_of_tried_key(section_key) {
+            Some(_) => tried_kind(user_id, section_key, prompt_key).await?,
+            None => section_kind(section_key, prompt_key)?,
         };
         let input = store::SaveInput {
             op_id,
             entry_id,
             user_id,
-            section_key: &section.key,
+            section_key,
             prompt_key,
             kind,
             base_rev,
@@ -347,6 +370,14 @@ pub async fn due_follow_ups() -> Result<Vec<FollowUp>, AppError> {
     Ok(rows
         .into_iter()
         .filter_map(|(key, due_at)| {
+            if let Some(post) = domain::community::post_of_tried_key(&key) {
+                return Some(FollowUp {
+                    section_title: "An example you tried from the community".into(),
+                    module_number: 0,
+                    href: format!("/community/p/{post}#tried"),
+                    due_at,
+                });
+            }
             course.section(&key).map(|(m, s)| FollowUp {
                 section_title: s.title.clone(),
                 module_number: m.number,

@@ -4,6 +4,8 @@
 
 pub mod admin;
 pub mod auth;
+pub mod community;
+pub mod community_sessions;
 pub mod course;
 pub mod guide;
 pub mod learning_log;

@@ -85,7 +85,7 @@ pub async fn review_queue(
             let (module_number, section_title) = course
                 .section(&r.section_key)
                 .map(|(m, s)| (m.number, s.title.clone()))
-                .unwrap_or((0, r.section_key.clone()));
+                .unwrap_or((0, "Tried from the community".into()));
             QueueItem {
                 question: question(&course, &r.section_key, &r.prompt_key),
                 id: r.id,
@@ -136,7 +136,15 @@ pub async fn review_entry(id: String) -> Result<ReviewDetail, AppError> {
                 domain::content::section_href(&m.key, &s.slug),
             )
         })
-        .unwrap_or_default();
+        .unwrap_or_else(|| {
+            let post = domain::community::post_of_tried_key(&entry.section_key).unwrap_or_default();
+            (
+                0,
+                "Community".into(),
+                "Tried from the community".into(),
+                format!("/community/p/{post}"),
+            )
+        });
     let feedback = services::store::learning_log::feedback(&db, &entry.id)
         .await?
         .into_iter()

@@ -9,6 +9,7 @@ use crate::session::new_op_id;
 use domain::error::AppError;
 use domain::learning_log::{check_length, group, MAX_BODY_CHARS, WARN_AT_CHARS};
 use leptos::prelude::*;
+use super::form::escape_html;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,7 +51,10 @@ pub fn AnswerBox(
     // What the outbox calls this answer: a newer text replaces a waiting one.
     let merge = format!("answer:{section_key}:{}", answer.prompt_key);
     let label = format!("Your answer to “{}” ({place})", answer.question);
-    let href = format!("/modules/{}#{id}-field", section_key.replacen('.', "/", 1));
+    let href = match domain::community::post_of_tried_key(&section_key) {
+        Some(post) => format!("/community/p/{post}#{id}-field"),
+        None => format!("/modules/{}#{id}-field", section_key.replacen('.', "/", 1)),
+    };
     let prompt_key = answer.prompt_key.clone();
 
     // Straight to the server (no outbox on this page, or the device could not keep the
@@ -442,11 +446,6 @@ pub fn AnswerBox(
     }
 }
 
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
 
 /// Unsent drafts, in the browser's localStorage, keyed by person, section and question.
 mod local {

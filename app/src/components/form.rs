@@ -131,6 +131,61 @@ pub fn TextField(
     }
 }
 
+/// Text for a `<textarea>`'s inner HTML: a text child inside a textarea would carry
+/// hydration markers that the browser turns into literal text.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A multi-line text box with its label, optional hint and inline error. `maxlength` is
+/// left off: a text that is too long is kept and the server says by how much.
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    #[prop(into)] label: String,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] value: String,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+    #[prop(default = 5)] rows: u32,
+    /// The control's id, when one page has several boxes of the same name.
+    #[prop(optional)] id: Option<String>,
+) -> impl IntoView {
+    let id = id.unwrap_or_else(|| name.to_string());
+    let has_error = move || error.get().is_some();
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let error_id = format!("{id}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids: Vec<String> = hint_id.iter().cloned().collect();
+            if has_error() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-has-error=has_error>
+            <label for=id.clone() class="field-label">{label}</label>
+            {hint.map(|h| view! { <p id=hint_id.clone() class="field-hint">{h}</p> })}
+            {move || error.get().map(|e| view! {
+                <p id=error_id.clone() class="field-error-message"><span class="sr-only">"Error: "</span>{e}</p>
+            })}
+            <textarea
+                id=id.clone()
+                name=name
+                rows=rows.to_string()
+                class="textarea"
+                aria-describedby=described
+                aria-invalid=move || has_error().then_some("true")
+                inner_html=escape_html(&value)
+            ></textarea>
+        </div>
+    }
+}
+
 /// A select with its label, optional hint and inline error: one choice among many.
 #[component]
 pub fn SelectField(

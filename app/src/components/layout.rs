@@ -33,6 +33,7 @@ pub fn nav_items(me: &Me) -> Vec<(&'static str, &'static str)> {
         ("/", "Home"),
         ("/modules", "Modules"),
         ("/log", "Learning log"),
+        ("/community", "Community"),
     ];
     if me.role == Role::Senco {
         items.push(("/review", "Review queue"));
@@ -51,6 +52,7 @@ fn badge(href: &str, notices: domain::model::NavCounts) -> Option<impl IntoView>
     let (count, meaning) = match href {
         "/review" => (notices.awaiting_review, "waiting for review"),
         "/log" => (notices.unread_feedback, "new replies"),
+        "/community" => (notices.community_new, "new since you last looked"),
         _ => return None,
     };
     (count > 0).then(|| {

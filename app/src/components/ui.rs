@@ -90,3 +90,25 @@ pub fn ProgressBar(
         </div>
     }
 }
+
+/// Previous and next links between pages of a list. `href` is the list's address up to the
+/// page number (`/staff?sort=name&`), `anchor` the heading to land on.
+#[component]
+pub fn Pager(
+    page: u32,
+    pages: u32,
+    href: String,
+    anchor: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    let link = move |p: u32| format!("{href}page={p}#{anchor}");
+    view! {
+        <nav class="pager" aria-label=label>
+            <ul class="pager-list">
+                {(page > 1).then(|| view! { <li><a href=link(page - 1) rel="prev">"Previous page"</a></li> })}
+                <li aria-current="page">{format!("Page {page} of {pages}")}</li>
+                {(page < pages).then(|| view! { <li><a href=link(page + 1) rel="next">"Next page"</a></li> })}
+            </ul>
+        </nav>
+    }
+}

@@ -85,7 +85,7 @@ fn FollowUpsDue() -> impl IntoView {
                         <p>"A few weeks ago you tried these activities. What has changed since?"</p>
                         <ul class="bullets">
                             {list.into_iter().map(|f| view! {
-                                <li><a href=f.href>{format!("Module {}: {}", f.module_number, f.section_title)}</a></li>
+                                <li><a href=f.href>{domain::learning_log::place(f.module_number, &f.section_title)}</a></li>
                             }).collect_view()}
                         </ul>
                     </section>

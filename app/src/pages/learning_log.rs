@@ -157,7 +157,7 @@ fn EntryTable(list: Vec<EntrySummary>) -> impl IntoView {
                                 {e.new_feedback.then(|| view! { " " <strong class="tag tag-blue">"New feedback"</strong> })}
                                 <span class="muted block">{e.excerpt.clone()}</span>
                             </td>
-                            <td>{format!("{}: {}", e.module_number, e.section_title)}</td>
+                            <td>{domain::learning_log::place(e.module_number, &e.section_title)}</td>
                             <td>{e.kind.label()}</td>
                             <td><EntryStatusTag status=e.status/></td>
                             <td>{local_date(e.updated_at)}</td>
@@ -211,7 +211,7 @@ fn Entry(detail: EntryDetail, submit: ServerAction<SubmitEntries>) -> impl IntoV
                 <li aria-current="page">{s.kind.label()}</li>
             </ol>
         </nav>
-        <p class="caption">{format!("Module {}: {} · {}", s.module_number, s.module_title, s.section_title)}</p>
+        <p class="caption">{format!("{} · {}", domain::learning_log::place(s.module_number, &s.module_title), s.section_title)}</p>
         <h1 class="page-title">{s.question.clone()}</h1>
         <p class="meta"><EntryStatusTag status=s.status/><span>{format!("Last changed {}", local_date(s.updated_at))}</span></p>
         <ErrorSummary error=submit_error/>

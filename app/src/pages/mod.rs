@@ -1,6 +1,8 @@
 //! One module per page.
 
 pub mod admin;
+pub mod community;
+pub mod community_sessions;
 pub mod course;
 pub mod errors;
 pub mod facilitator;

@@ -94,7 +94,7 @@ fn QueueTable(q: QueueView) -> impl IntoView {
                                 </span>
                             </td>
                             <td>{i.author.clone()}<span class="muted block">{i.sector.label()}</span></td>
-                            <td>{format!("Module {}: {}", i.module_number, i.section_title)}</td>
+                            <td>{domain::learning_log::place(i.module_number, &i.section_title)}</td>
                             <td>{local_date(i.submitted_at)}</td>
                         </tr>
                     }).collect_view()}
@@ -169,7 +169,7 @@ fn Review(
                 <li aria-current="page">{d.kind.label()}</li>
             </ol>
         </nav>
-        <p class="caption">{format!("Module {}: {} · {} · {}", d.module_number, d.module_title, d.section_title, d.sector.label())}</p>
+        <p class="caption">{format!("{} · {} · {}", domain::learning_log::place(d.module_number, &d.module_title), d.section_title, d.sector.label())}</p>
         <h1 class="page-title">{d.question.clone()}</h1>
         <p class="meta">
             <EntryStatusTag status=d.status/>

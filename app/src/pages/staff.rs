@@ -114,26 +114,13 @@ fn DashboardView(d: Dashboard, sector: String, status: String) -> impl IntoView 
             let mut query = filters.clone();
             query.push(format!("sort={}", d.sort.as_str()));
             query.push(format!("dir={}", if d.descending { "desc" } else { "asc" }));
-            view! { <Pager page=d.page pages=d.pages query/> }
+            view! { <Pager page=d.page pages=d.pages href=format!("/staff?{}&", query.join("&")) anchor="staff-heading" label="Pages of staff"/> }
         })}
     }
 }
 
 /// Previous and next pages of the staff table: links, so they work without JavaScript,
 /// keeping the filters and the sort.
-#[component]
-fn Pager(page: u32, pages: u32, query: Vec<String>) -> impl IntoView {
-    let href = move |p: u32| format!("/staff?{}&page={p}#staff-heading", query.join("&"));
-    view! {
-        <nav class="pager" aria-label="Pages of staff">
-            <ul class="pager-list">
-                {(page > 1).then(|| view! { <li><a href=href(page - 1) rel="prev">"Previous page"</a></li> })}
-                <li aria-current="page">{format!("Page {page} of {pages}")}</li>
-                {(page < pages).then(|| view! { <li><a href=href(page + 1) rel="next">"Next page"</a></li> })}
-            </ul>
-        </nav>
-    }
-}
 
 /// A column header that sorts by its column: a link (so it works before the wasm loads and
 /// by keyboard), with `aria-sort` saying how the table is sorted now.

@@ -314,3 +314,13 @@ mod tests {
         }
     }
 }
+
+/// Where an entry belongs, in words: "Module 2: Noticing needs", or only the title for an
+/// entry outside the modules (module 0: an example tried from the community).
+pub fn place(module_number: u32, title: &str) -> String {
+    if module_number == 0 {
+        title.to_string()
+    } else {
+        format!("Module {module_number}: {title}")
+    }
+}

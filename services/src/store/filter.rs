@@ -38,6 +38,25 @@ impl<'a> Filtered<'a> {
         self
     }
 
+    /// Adds `condition`, whose `?`s take `values` in order.
+    pub fn and_each<T>(mut self, condition: &'static str, values: Vec<T>) -> Self
+    where
+        T: 'a + sqlx::Encode<'a, Sqlite> + sqlx::Type<Sqlite> + Send,
+    {
+        let mut parts = condition.split('?');
+        self.query.push(if self.conditions == 0 {
+            " WHERE "
+        } else {
+            " AND "
+        });
+        self.query.push(parts.next().unwrap_or_default());
+        for (value, part) in values.into_iter().zip(parts) {
+            self.query.push_bind(value).push(part);
+        }
+        self.conditions += 1;
+        self
+    }
+
     /// Adds a condition with no value.
     pub fn and_sql(mut self, condition: &'static str) -> Self {
         self.query

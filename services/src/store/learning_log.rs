@@ -511,6 +511,63 @@ pub async fn due_follow_ups(
         .collect())
 }
 
+/// When the follow-up of a section (or a tried example) is due, if one is scheduled.
+pub async fn follow_up_due(
+    db: &Db,
+    user_id: i64,
+    section_key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT due_at FROM follow_ups WHERE user_id = ? AND section_key = ?")
+        .bind(user_id)
+        .bind(section_key)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// "I tried this" on a community example: the person's practice note for it (made once,
+/// starting with `opening`) and its follow-up, due at `due_at`. Returns the entry's id; a
+/// second try returns the same entry and changes nothing.
+pub async fn tried(
+    db: &Db,
+    user_id: i64,
+    section_key: &str,
+    opening: &str,
+    due_at: i64,
+) -> Result<String, sqlx::Error> {
+    let mut tx = super::write(db).await?;
+    let existing: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM log_entries WHERE user_id = ? AND section_key = ? AND prompt_key = 'tried'",
+    )
+    .bind(user_id)
+    .bind(section_key)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            let id = uuid::Uuid::new_v4().to_string();
+            let at = now();
+            sqlx::query(
+                "INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at)
+                 VALUES (?, ?, ?, 'tried', 'practice_note', ?, 'draft', 1, ?, ?)",
+            )
+            .bind(&id)
+            .bind(user_id)
+            .bind(section_key)
+            .bind(opening)
+            .bind(at)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            revision(&mut tx, &id, Some(1), opening, EntryStatus::Draft, false, &id, at).await?;
+            id
+        }
+    };
+    schedule_follow_up(&mut tx, user_id, section_key, due_at).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 pub async fn follow_up_days(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
         "SELECT follow_up_days FROM settings WHERE id = ?",

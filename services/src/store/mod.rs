@@ -10,10 +10,13 @@
 //! `scripts/sqlx-prepare.sh`); statements assembled from parts (the filters in `filter.rs`,
 //! the person columns shared by `users` and `sessions`) are checked by the tests.
 
+pub mod community;
+pub mod community_sessions;
 pub mod digest;
 pub mod filter;
 pub mod invites;
 pub mod learning_log;
+pub mod networks;
 pub mod progress;
 pub mod rate_limit;
 pub mod review;

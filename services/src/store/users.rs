@@ -97,6 +97,9 @@ pub(crate) struct MeRow {
     preferences: Json<Preferences>,
     awaiting_review: i64,
     unread_feedback: i64,
+    /// Posts by others the person may see, made since they last looked at the community
+    /// (the visibility rule of `community::VISIBLE`, without the hidden ones).
+    community_new: i64,
     time_zone: String,
 }
 
@@ -109,6 +112,13 @@ pub(crate) const ME_COLUMNS: &str =
        AS awaiting_review,
      (SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id
       WHERE e.user_id = u.id AND f.read_at IS NULL AND f.author_id <> u.id) AS unread_feedback,
+     (SELECT COUNT(*) FROM posts p
+      WHERE p.created_at > COALESCE(u.community_seen_at, u.created_at) AND p.author_id <> u.id
+        AND p.deleted_at IS NULL AND p.hidden_at IS NULL
+        AND ((p.network_id IS NULL AND p.setting_id = u.setting_id)
+             OR p.network_id IN (SELECT ns.network_id FROM network_settings ns
+                                 WHERE ns.setting_id = u.setting_id AND ns.accepted_at IS NOT NULL)))
+       AS community_new,
      s.time_zone";
 
 pub(crate) fn me_from_row(row: MeRow) -> Me {
@@ -124,6 +134,7 @@ pub(crate) fn me_from_row(row: MeRow) -> Me {
         counts: domain::model::NavCounts {
             awaiting_review: row.awaiting_review as u32,
             unread_feedback: row.unread_feedback as u32,
+            community_new: row.community_new as u32,
         },
         zone: domain::zone::Zone::stored(&row.time_zone),
     }

@@ -1,0 +1,929 @@
+//! The community of practice: spaces (my setting, my networks), practice examples and
+//! questions, replies, "helpful", following, "I tried this", reports and moderation.
+//! Who may see what is one rule in `services::store::community`; every function here
+//! starts with `require` and reads posts only through it.
+
+use domain::community::{Area, Draft, PostKind};
+use domain::error::AppError;
+use domain::model::{Role, Sector};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A space the person can open: their setting, or a network it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceLink {
+    pub param: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostSummary {
+    pub id: String,
+    pub kind: PostKind,
+    pub title: String,
+    pub area: Area,
+    pub sector: Sector,
+    pub age: String,
+    pub module_key: Option<String>,
+    pub excerpt: String,
+    pub author: String,
+    pub setting_name: String,
+    pub created_at: i64,
+    pub reply_count: u32,
+    pub helpful_count: u32,
+    pub answered: bool,
+    pub hidden: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceView {
+    pub spaces: Vec<SpaceLink>,
+    /// The space shown (its `param`).
+    pub space: String,
+    pub space_name: String,
+    pub posts: Vec<PostSummary>,
+    pub total: u32,
+    pub page: u32,
+    pub pages: u32,
+    /// Open reports the person can act on (moderators only).
+    pub open_reports: u32,
+    /// Network invitations waiting for this setting's admin.
+    pub invitations: Vec<SpaceLink>,
+}
+
+/// Who wrote something, as others see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Byline {
+    pub name: String,
+    pub role: Role,
+    pub setting: String,
+    pub specialist: bool,
+    pub expertise: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyView {
+    pub id: String,
+    pub by: Byline,
+    pub body: String,
+    pub created_at: i64,
+    pub helpful_count: u32,
+    pub helpful_mine: bool,
+    pub mine: bool,
+    pub hidden_reason: Option<String>,
+    /// Comments on this reply (answers to a question can be commented on).
+    pub comments: Vec<ReplyView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostView {
+    pub id: String,
+    pub kind: PostKind,
+    pub title: String,
+    pub area: Area,
+    pub sector: Sector,
+    pub age: String,
+    pub module: Option<(String, String)>,
+    pub need: String,
+    pub tried: String,
+    pub outcome: String,
+    pub change: String,
+    pub body: String,
+    pub by: Byline,
+    pub space: SpaceLink,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub hidden_reason: Option<String>,
+    pub accepted_reply_id: Option<String>,
+    pub helpful_count: u32,
+    pub helpful_mine: bool,
+    pub following: bool,
+    pub mine: bool,
+    /// The asker, or a SENCo of the asker's setting, marks the answer that helped.
+    pub can_accept: bool,
+    pub moderator: bool,
+    pub replies: Vec<ReplyView>,
+    /// Earlier versions (for the author and moderators).
+    pub revisions: Vec<(i64, String)>,
+    pub moderation: Vec<String>,
+    /// The person's "I tried this" entry, and when its follow-up is due.
+    pub tried_entry: Option<TriedState>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriedState {
+    pub entry_id: String,
+    pub follow_up_due: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComposeData {
+    pub spaces: Vec<SpaceLink>,
+    pub draft: Draft,
+    pub space: String,
+    /// The post being edited, if any.
+    pub editing: Option<String>,
+    /// The learning-log entry copied from, if any.
+    pub source_entry: Option<String>,
+    pub modules: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportView {
+    pub id: i64,
+    pub post_id: String,
+    pub reply_id: Option<String>,
+    pub title: String,
+    pub excerpt: String,
+    pub author: String,
+    pub reason: String,
+    pub created_at: i64,
+    pub hidden: bool,
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr_helpers {
+    pub use crate::server::{
+        course, db,
+        guard::{require, require_writer, Need},
+    };
+    pub use domain::community::{self as rules, Space};
+    pub use domain::model::Me;
+    pub use services::store::{community as store, community_sessions as sessions_store, networks};
+    use super::*;
+
+    pub fn who(me: &Me) -> store::Who {
+        store::Who {
+            user_id: me.id,
+            setting_id: me.setting_id,
+            setting_moderator: matches!(me.role, Role::Senco | Role::Admin),
+        }
+    }
+
+    /// The spaces of the person's setting: itself, then each network it has accepted.
+    pub async fn spaces(me: &Me) -> Result<Vec<super::SpaceLink>, AppError> {
+        let mut spaces = vec![super::SpaceLink {
+            param: Space::Setting.param(),
+            name: me.setting_name.clone(),
+        }];
+        for n in networks::of_setting(&db()?, me.setting_id).await? {
+            if n.accepted {
+                spaces.push(super::SpaceLink {
+                    param: Space::Network(n.network_id).param(),
+                    name: n.name,
+                });
+            }
+        }
+        Ok(spaces)
+    }
+
+    /// The space named by `param`, if the person's setting belongs to it.
+    pub async fn find_space(me: &Me, param: &str) -> Result<(Space, super::SpaceLink), AppError> {
+        let missing = || {
+            AppError::NotFound("There is no such space, or your setting is not part of it.".into())
+        };
+        let wanted = Space::parse(param).ok_or_else(missing)?;
+        spaces(me)
+            .await?
+            .into_iter()
+            .find(|link| link.param == wanted.param())
+            .map(|link| (wanted, link))
+            .ok_or_else(missing)
+    }
+
+    /// A post the person may see, or the same "not found" for every other id.
+    pub async fn visible(me: &Me, id: &str) -> Result<store::PostRow, AppError> {
+        store::post(&db()?, who(me), id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("There is no such post, or it is not shared with you.".into()))
+    }
+
+    pub fn byline(
+        name: String,
+        role: Role,
+        setting: String,
+        specialist: bool,
+        expertise: String,
+    ) -> super::Byline {
+        super::Byline {
+            name,
+            role,
+            setting,
+            specialist,
+            expertise,
+        }
+    }
+
+    pub fn check_id(id: &str) -> Result<(), AppError> {
+        if crate::api::course::valid_op_id(id) {
+            Ok(())
+        } else {
+            Err(AppError::invalid("title", "This form is out of date: reload the page and try again. What you typed is kept."))
+        }
+    }
+
+    /// The course's words, for the likely-names check.
+    pub fn vocabulary() -> Result<&'static std::collections::HashSet<String>, AppError> {
+        static WORDS: std::sync::OnceLock<std::collections::HashSet<String>> =
+            std::sync::OnceLock::new();
+        let course = course()?;
+        Ok(WORDS.get_or_init(|| {
+            let text = serde_json::to_string(&course.modules).unwrap_or_default();
+            rules::vocabulary([text.as_str(), course.facilitator.html.as_str()])
+        }))
+    }
+
+    pub fn invalid(problems: Vec<(&'static str, String)>) -> AppError {
+        AppError::Invalid(
+            problems
+                .into_iter()
+                .map(|(f, m)| domain::error::FieldError::new(f, m))
+                .collect(),
+        )
+    }
+
+    /// Checks a post and the privacy confirmation; likely names must be looked at once.
+    pub fn check_post(
+        draft: &Draft,
+        confirm: bool,
+        names_checked: bool,
+    ) -> Result<rules::Checked, AppError> {
+        let course = course()?;
+        let modules: Vec<String> = course.modules.iter().map(|m| m.key.clone()).collect();
+        let checked = rules::check(draft, &modules).map_err(invalid)?;
+        let text = [
+            &checked.title,
+            &checked.age,
+            &checked.need,
+            &checked.tried,
+            &checked.outcome,
+            &checked.change,
+            &checked.body,
+        ]
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+        let names = rules::likely_names(&text, vocabulary()?);
+        let mut problems = Vec::new();
+        if !names.is_empty() && !names_checked {
+            problems.push((
+                "names_checked",
+                format!(
+                    "These words may be names: {}. Change any that name a learner, a family member or a colleague. If none does, tick \u{201c}I have checked these words\u{201d} and post again.",
+                    names.iter().map(|n| format!("\u{201c}{n}\u{201d}")).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        if !confirm {
+            problems.push((
+                "confirm_private",
+                "Confirm that nothing in this post identifies a learner, a family or a colleague.".to_string(),
+            ));
+        }
+        if problems.is_empty() {
+            Ok(checked)
+        } else {
+            Err(invalid(problems))
+        }
+    }
+
+    pub fn refused_id() -> AppError {
+        AppError::NotFound("That id belongs to something else. Reload the page and try again.".into())
+    }
+
+    pub fn yes(value: &Option<String>) -> bool {
+        value.as_deref().is_some_and(|v| !v.is_empty() && v != "false")
+    }
+}
+#[cfg(feature = "ssr")]
+use ssr_helpers::*;
+
+/// One page of a space (default: the person's setting), with its filters. Looking at it
+/// resets the "new" count in the navigation.
+#[server(endpoint = "community/space")]
+#[allow(clippy::too_many_arguments)]
+pub async fn community_space(
+    space: Option<String>,
+    kind: Option<String>,
+    sector: Option<String>,
+    area: Option<String>,
+    module: Option<String>,
+    answered: Option<String>,
+    q: Option<String>,
+    page: Option<u32>,
+) -> Result<SpaceView, AppError> {
+    let me = require(Need::SignedIn)?;
+    let db = db()?;
+    let (space, link) = find_space(&me, space.as_deref().unwrap_or_default()).await?;
+    let words = domain::learning_log::search_words(q.as_deref().unwrap_or_default())
+        .map_err(|m| AppError::invalid("q", m))?;
+    let course = course()?;
+    let filters = store::ListFilters {
+        kind: kind.as_deref().and_then(PostKind::parse),
+        sector: sector.as_deref().and_then(Sector::parse),
+        area: area.as_deref().and_then(Area::parse),
+        module: module.as_deref().filter(|m| course.module(m).is_some()),
+        answered: match answered.as_deref() {
+            Some("yes") => Some(true),
+            Some("no") => Some(false),
+            _ => None,
+        },
+        words: &words,
+    };
+    let size = rules::PAGE_SIZE;
+    let page = page.unwrap_or(1).max(1);
+    let (rows, total) = store::list(&db, who(&me), space, &filters, page, size).await?;
+    let pages = total.div_ceil(size).max(1);
+    let open_reports = if matches!(me.role, Role::Senco | Role::Admin) || space.network_id().is_some() {
+        store::open_reports(&db, who(&me)).await?.len() as u32
+    } else {
+        0
+    };
+    let invitations = if me.role == Role::Admin {
+        networks::of_setting(&db, me.setting_id)
+            .await?
+            .into_iter()
+            .filter(|n| !n.accepted)
+            .map(|n| SpaceLink {
+                param: Space::Network(n.network_id).param(),
+                name: n.name,
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    store::mark_seen(&db, me.id).await?;
+    Ok(SpaceView {
+        spaces: spaces(&me).await?,
+        space: link.param,
+        space_name: link.name,
+        posts: rows
+            .into_iter()
+            .map(|r| PostSummary {
+                id: r.id,
+                kind: r.kind,
+                title: r.title,
+                area: r.area,
+                sector: r.sector,
+                age: r.age,
+                module_key: r.module_key,
+                excerpt: r.excerpt,
+                author: r.author,
+                setting_name: r.setting_name,
+                created_at: r.created_at,
+                reply_count: r.reply_count as u32,
+                helpful_count: r.helpful_count as u32,
+                answered: r.answered,
+                hidden: r.hidden,
+            })
+            .collect(),
+        total,
+        page: page.min(pages),
+        pages,
+        open_reports,
+        invitations,
+    })
+}
+
+/// A thread: the post, its replies, and what the person can do with it.
+#[server(endpoint = "community/post")]
+pub async fn community_post(id: String) -> Result<PostView, AppError> {
+    let me = require(Need::SignedIn)?;
+    let db = db()?;
+    let course = course()?;
+    let post = visible(&me, &id).await?;
+    let rows = store::replies(&db, who(&me), &post).await?;
+    let view = |r: &store::ReplyRow| ReplyView {
+        id: r.id.clone(),
+        by: byline(
+            r.author.clone(),
+            r.author_role,
+            r.setting_name.clone(),
+            r.author_specialist,
+            r.author_expertise.clone(),
+        ),
+        body: r.body.clone(),
+        created_at: r.created_at,
+        helpful_count: r.helpful_count as u32,
+        helpful_mine: r.helpful_mine,
+        mine: r.author_id == me.id,
+        hidden_reason: r.hidden_reason.clone(),
+        comments: vec![],
+    };
+    let mut replies: Vec<ReplyView> = rows.iter().filter(|r| r.parent_id.is_none()).map(view).collect();
+    for reply in &mut replies {
+        reply.comments = rows
+            .iter()
+            .filter(|r| r.parent_id.as_deref() == Some(reply.id.as_str()))
+            .map(view)
+            .collect();
+    }
+    let mine = post.author_id == me.id;
+    let revisions = if mine || post.moderator {
+        store::revisions(&db, &post.id)
+            .await?
+            .into_iter()
+            .map(|r| (r.saved_at, r.title))
+            .collect()
+    } else {
+        vec![]
+    };
+    let moderation = if post.moderator || mine {
+        store::moderation_log(&db, &post.id)
+            .await?
+            .into_iter()
+            .map(|l| format!("{} · {} · {}", l.moderator, l.action, l.reason))
+            .collect()
+    } else {
+        vec![]
+    };
+    let key = rules::tried_key(&post.id);
+    let tried_entry = services::store::learning_log::for_section(&db, me.id, &key)
+        .await?
+        .into_iter()
+        .find(|e| e.prompt_key == "tried")
+        .map(|e| e.id);
+    let tried_entry = match tried_entry {
+        Some(entry_id) => Some(TriedState {
+            entry_id,
+            follow_up_due: services::store::learning_log::follow_up_due(&db, me.id, &key).await?,
+        }),
+        None => None,
+    };
+    let space = match post.network_id {
+        Some(id) => SpaceLink {
+            param: Space::Network(id).param(),
+            name: post.network_name.clone().unwrap_or_default(),
+        },
+        None => SpaceLink {
+            param: Space::Setting.param(),
+            name: post.setting_name.clone(),
+        },
+    };
+    Ok(PostView {
+        module: post
+            .module_key
+            .as_deref()
+            .and_then(|k| course.module(k))
+            .map(|m| (m.key.clone(), format!("Module {}: {}", m.number, m.title))),
+        by: byline(
+            post.author.clone(),
+            post.author_role,
+            post.setting_name.clone(),
+            post.author_specialist,
+            post.author_expertise.clone(),
+        ),
+        can_accept: post.kind == PostKind::Question
+            && (mine || (me.role == Role::Senco && me.setting_id == post.setting_id)),
+        id: post.id,
+        kind: post.kind,
+        title: post.title,
+        area: post.area,
+        sector: post.sector,
+        age: post.age,
+        need: post.need,
+        tried: post.tried,
+        outcome: post.outcome,
+        change: post.change,
+        body: post.body,
+        space,
+        created_at: post.created_at,
+        edited_at: post.edited_at,
+        hidden_reason: post.hidden_reason,
+        accepted_reply_id: post.accepted_reply_id,
+        helpful_count: post.helpful_count as u32,
+        helpful_mine: post.helpful_mine,
+        following: post.following,
+        mine,
+        moderator: post.moderator,
+        replies,
+        revisions,
+        moderation,
+        tried_entry,
+    })
+}
+
+/// What the sharing form starts with: empty, a copy of one of the person's own log entries
+/// (`from`), or a post of theirs to edit (`edit`).
+#[server(endpoint = "community/compose")]
+pub async fn community_compose(
+    kind: Option<String>,
+    from: Option<String>,
+    edit: Option<String>,
+    space: Option<String>,
+) -> Result<ComposeData, AppError> {
+    let me = require(Need::SignedIn)?;
+    let db = db()?;
+    let course = course()?;
+    let mut draft = Draft {
+        kind: kind
+            .as_deref()
+            .and_then(PostKind::parse)
+            .unwrap_or(PostKind::Example)
+            .as_str()
+            .into(),
+        sector: me.sector.as_str().into(),
+        ..Draft::default()
+    };
+    let mut source_entry = None;
+    let mut editing = None;
+    let mut space = space.unwrap_or_else(|| Space::Setting.param());
+    if let Some(id) = edit {
+        let post = visible(&me, &id).await?;
+        if post.author_id != me.id {
+            return Err(AppError::Forbidden);
+        }
+        draft = Draft {
+            kind: post.kind.as_str().into(),
+            title: post.title,
+            area: post.area.as_str().into(),
+            sector: post.sector.as_str().into(),
+            age: post.age,
+            module: post.module_key.unwrap_or_default(),
+            need: post.need,
+            tried: post.tried,
+            outcome: post.outcome,
+            change: post.change,
+            body: post.body,
+        };
+        space = post
+            .network_id
+            .map_or(Space::Setting, Space::Network)
+            .param();
+        editing = Some(post.id);
+    } else if let Some(entry_id) = from {
+        // Only the person's own entry: `get` finds nobody else's.
+        let entry = services::store::learning_log::get(&db, me.id, &entry_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("There is no such entry in your log.".into()))?;
+        let module = course.section(&entry.section_key).map(|(m, _)| m.key.clone());
+        draft.kind = PostKind::Example.as_str().into();
+        draft.module = module.unwrap_or_default();
+        draft.title = format!(
+            "From my learning log: {}",
+            course
+                .section(&entry.section_key)
+                .map(|(_, s)| s.title.clone())
+                .unwrap_or_default()
+        );
+        draft.tried = entry.body;
+        source_entry = Some(entry.id);
+    }
+    Ok(ComposeData {
+        spaces: spaces(&me).await?,
+        draft,
+        space,
+        editing,
+        source_entry,
+        modules: course
+            .modules
+            .iter()
+            .map(|m| (m.key.clone(), format!("Module {}: {}", m.number, m.title)))
+            .collect(),
+    })
+}
+
+/// Publishes a post (or, with `editing`, changes one of the person's own). `id` is made by
+/// the page, so a post retried by the outbox is stored once. Works as a plain form.
+#[server(endpoint = "community/publish")]
+#[allow(clippy::too_many_arguments)]
+pub async fn publish_post(
+    id: String,
+    space: String,
+    kind: String,
+    title: String,
+    area: String,
+    sector: String,
+    #[server(default)] age: String,
+    #[server(default)] module: String,
+    #[server(default)] need: String,
+    #[server(default)] tried: String,
+    #[server(default)] outcome: String,
+    #[server(default)] change: String,
+    #[server(default)] body: String,
+    source_entry: Option<String>,
+    editing: Option<String>,
+    confirm_private: Option<String>,
+    names_checked: Option<String>,
+) -> Result<String, AppError> {
+    let draft = Draft {
+        kind,
+        title,
+        area,
+        sector,
+        age,
+        module,
+        need,
+        tried,
+        outcome,
+        change,
+        body,
+    };
+    let outcome = publish(&id, &space, &draft, source_entry.as_deref(), editing.as_deref(), yes(&confirm_private), yes(&names_checked)).await;
+    match &outcome {
+        Ok(post_id) => crate::api::redirect_plain_form(&format!("/community/p/{post_id}")),
+        Err(error) => {
+            let mut keep: Vec<(&str, &str)> = vec![
+                ("kind", &draft.kind),
+                ("space", &space),
+                ("title", &draft.title),
+                ("area", &draft.area),
+                ("sector", &draft.sector),
+                ("age", &draft.age),
+                ("module", &draft.module),
+                ("need", &draft.need),
+                ("tried", &draft.tried),
+                ("outcome", &draft.outcome),
+                ("change", &draft.change),
+                ("body", &draft.body),
+            ];
+            if let Some(edit) = editing.as_deref() {
+                keep.push(("edit", edit));
+            }
+            if let Some(from) = source_entry.as_deref() {
+                keep.push(("from", from));
+            }
+            crate::api::plain_form_error::<PublishPost>("/community/new", &keep, error)
+        }
+    }
+    outcome
+}
+
+#[cfg(feature = "ssr")]
+async fn publish(
+    id: &str,
+    space: &str,
+    draft: &Draft,
+    source_entry: Option<&str>,
+    editing: Option<&str>,
+    confirm: bool,
+    names_checked: bool,
+) -> Result<String, AppError> {
+    let me = require_writer(Need::SignedIn)?;
+    let db = db()?;
+    let checked = check_post(draft, confirm, names_checked)?;
+    if let Some(post_id) = editing {
+        let post = visible(&me, post_id).await?;
+        if post.author_id != me.id || !store::edit_post(&db, me.id, post_id, &checked).await? {
+            return Err(AppError::Forbidden);
+        }
+        return Ok(post.id);
+    }
+    check_id(id)?;
+    let (space, _) = find_space(&me, space).await?;
+    // A copy of the person's own entry only; anything else is dropped, never shown.
+    let source = match source_entry.filter(|s| !s.is_empty()) {
+        Some(entry) => services::store::learning_log::get(&db, me.id, entry)
+            .await?
+            .map(|e| e.id),
+        None => None,
+    };
+    let new = store::NewPost {
+        id,
+        author_id: me.id,
+        setting_id: me.setting_id,
+        network_id: space.network_id(),
+        post: &checked,
+        source_entry_id: source.as_deref(),
+    };
+    match store::create_post(&db, &new).await? {
+        store::Stored::Done => Ok(id.to_string()),
+        store::Stored::NotYours => Err(refused_id()),
+    }
+}
+
+/// Answers a question, comments on an example, or (with `parent`) comments on an answer.
+#[server(endpoint = "community/reply")]
+pub async fn post_reply(
+    id: String,
+    post: String,
+    parent: Option<String>,
+    body: String,
+) -> Result<(), AppError> {
+    let outcome = reply(&id, &post, parent.as_deref().filter(|p| !p.is_empty()), &body).await;
+    match &outcome {
+        Ok(()) => crate::api::redirect_plain_form(&format!("/community/p/{post}#reply-{id}")),
+        Err(error) => {
+            let field = parent.as_deref().map_or("reply".to_string(), |p| format!("comment-{p}"));
+            crate::api::plain_form_error::<PostReply>(
+                &format!("/community/p/{post}"),
+                &[(field.as_str(), body.as_str())],
+                error,
+            )
+        }
+    }
+    outcome
+}
+
+#[cfg(feature = "ssr")]
+async fn reply(id: &str, post_id: &str, parent: Option<&str>, body: &str) -> Result<(), AppError> {
+    let me = require_writer(Need::SignedIn)?;
+    let db = db()?;
+    let body = rules::check_reply(body).map_err(|m| AppError::invalid("body", m))?;
+    check_id(id).map_err(|_| AppError::invalid("body", "This form is out of date: reload the page and try again. What you typed is kept."))?;
+    let post = visible(&me, post_id).await?;
+    if post.hidden_reason.is_some() {
+        return Err(AppError::invalid("body", "This post is hidden by a moderator, so it cannot take replies."));
+    }
+    if let Some(parent) = parent {
+        if !store::reply_of(&db, &post.id, parent).await? {
+            return Err(AppError::NotFound("There is no such reply on this post.".into()));
+        }
+    }
+    let new = store::NewReply {
+        id,
+        post_id: &post.id,
+        parent_id: parent,
+        author_id: me.id,
+        body: &body,
+    };
+    match store::add_reply(&db, &new).await? {
+        store::Stored::Done => Ok(()),
+        store::Stored::NotYours => Err(refused_id()),
+    }
+}
+
+/// Marks (or with no `reply`, clears) the answer that helped: the asker, or a SENCo of the
+/// asker's setting.
+#[server(endpoint = "community/accept")]
+pub async fn accept_answer(post: String, reply: Option<String>) -> Result<(), AppError> {
+    let me = require_writer(Need::SignedIn)?;
+    let db = db()?;
+    let found = visible(&me, &post).await?;
+    let allowed = found.kind == PostKind::Question
+        && (found.author_id == me.id || (me.role == Role::Senco && me.setting_id == found.setting_id));
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let reply = reply.filter(|r| !r.is_empty());
+    if let Some(r) = &reply {
+        if !store::reply_of(&db, &found.id, r).await? {
+            return Err(AppError::NotFound("There is no such answer on this question.".into()));
+        }
+    }
+    store::accept(&db, &found.id, reply.as_deref()).await?;
+    crate::api::redirect_plain_form(&format!("/community/p/{post}"));
+    Ok(())
+}
+
+/// "Helpful" on a post or one of its replies.
+#[server(endpoint = "community/helpful")]
+pub async fn mark_helpful(post: String, reply: Option<String>) -> Result<bool, AppError> {
+    let me = require_writer(Need::SignedIn)?;
+    let db = db()?;
+    let found = visible(&me, &post).await?;
+    let reply = reply.filter(|r| !r.is_empty());
+    if let Some(r) = &reply {
+        if !store::reply_of(&db, &found.id, r).await? {
+            return Err(AppError::NotFound("There is no such reply on this post.".into()));
+        }
+    }
+    let added = store::mark_helpful(&db, me.id, &found.id, reply.as_deref()).await?;
+    crate::api::redirect_plain_form(&format!("/community/p/{post}"));
+    Ok(added)
+}
+
+/// Follows a thread (or stops): its page is kept on the person's devices for reading
+/// offline, and new replies come in their email digest.
+#[server(endpoint = "community/follow")]
+pub async fn follow_post(post: String, on: bool) -> Result<bool, AppError> {
+    let me = require_writer(Need::SignedIn)?;
+    let found = visible(&me, &post).await?;
+    store::follow(&db()?, me.id, &found.id, on).await?;
+    crate::api::redirect_plain_form(&format!("/community/p/{post}"));
+    Ok(on)
+}
+
+/// The threads the person follows, for keeping on this device.
+#[server(endpoint = "community/followed")]
+pub async fn followed_posts() -> Result<Vec<(String, String)>, AppError> {
+    let me = require(Need::SignedIn)?;
+    Ok(store::followed(&db()?, who(&me)).await?)
+}
+
+/// "I tried this": an entry in the person's own learning log, linked to the post, with a
+/// follow-up ("what changed?") after the setting's usual number of days.
+#[server(endpoint = "community/tried")]
+pub async fn tried_this(post: String) -> Result<String, AppError> {
+    let me = require_writer(Need::SignedIn)?;
+    let db = db()?;
+    let found = visible(&me, &post).await?;
+    let days = services::store::learning_log::follow_up_days(&db, me.setting_id).await?;
+    let opening = format!(
+        "I tried \u{201c}{}\u{201d}, shared by {} ({}).\n\n",
+        found.title, found.author, found.setting_name
+    );
+    let entry = services::store::learning_log::tried(
+        &db,
+        me.id,
+        &rules::tried_key(&found.id),
+        &opening,
+        services::store::now() + days * 86_400,
+    )
+    .await?;
+    crate::api::redirect_plain_form(&format!("/community/p/{post}#tried"));
+    Ok(entry)
+}
+
+/// Reports a post or reply to its moderators, with a reason.
+#[server(endpoint = "community/report")]
+pub async fn report_post(post: String, reply: Option<String>, reason: String) -> Result<(), AppError> {
+    let me = require_writer(Need::SignedIn)?;
+    let db = db()?;
+    let found = visible(&me, &post).await?;
+    let reply = reply.filter(|r| !r.is_empty());
+    let outcome = async {
+        let reason = rules::check_reason(&reason).map_err(|m| AppError::invalid("reason", m))?;
+        if let Some(r) = &reply {
+            if !store::reply_of(&db, &found.id, r).await? {
+                return Err(AppError::NotFound("There is no such reply on this post.".into()));
+            }
+        }
+        store::report(&db, me.id, &found.id, reply.as_deref(), &reason).await?;
+        Ok(())
+    }
+    .await;
+    match &outcome {
+        Ok(()) => crate::api::redirect_plain_form(&format!("/community/p/{post}?reported=1")),
+        Err(error) => crate::api::plain_form_error::<ReportPost>(&format!("/community/p/{post}"), &[("reason", &reason)], error),
+    }
+    outcome
+}
+
+/// Open reports the person moderates.
+#[server(endpoint = "community/reports")]
+pub async fn community_reports() -> Result<Vec<ReportView>, AppError> {
+    let me = require(Need::SignedIn)?;
+    Ok(store::open_reports(&db()?, who(&me))
+        .await?
+        .into_iter()
+        .map(|r| ReportView {
+            id: r.id,
+            post_id: r.post_id,
+            reply_id: r.reply_id,
+            title: r.title,
+            excerpt: r.excerpt,
+            author: r.author,
+            reason: r.reason,
+            created_at: r.created_at,
+            hidden: r.hidden,
+        })
+        .collect())
+}
+
+/// Hides (with a reason the author sees), shows again, or dismisses the reports on a post
+/// or reply. Moderators only: the SENCo and admins of the author's setting, and the
+/// network's moderators for network posts. Every action is logged.
+#[server(endpoint = "community/moderate")]
+pub async fn moderate(
+    post: String,
+    reply: Option<String>,
+    action: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let me = require_writer(Need::SignedIn)?;
+    let db = db()?;
+    let found = visible(&me, &post).await?;
+    if !found.moderator {
+        return Err(AppError::Forbidden);
+    }
+    let action = store::Moderation::parse(&action)
+        .ok_or_else(|| AppError::invalid("action", "Choose what to do."))?;
+    let reason = rules::check_reason(&reason).map_err(|m| AppError::invalid("reason", m))?;
+    let reply = reply.filter(|r| !r.is_empty());
+    if let Some(r) = &reply {
+        if !store::reply_of(&db, &found.id, r).await? {
+            return Err(AppError::NotFound("There is no such reply on this post.".into()));
+        }
+    }
+    store::moderate(&db, me.id, &found.id, reply.as_deref(), action, &reason).await?;
+    crate::api::redirect_plain_form(&format!("/community/p/{post}"));
+    Ok(())
+}
+
+/// The author deletes their post.
+#[server(endpoint = "community/delete")]
+pub async fn delete_post(post: String) -> Result<(), AppError> {
+    let me = require_writer(Need::SignedIn)?;
+    let found = visible(&me, &post).await?;
+    if found.author_id != me.id || !store::delete_post(&db()?, me.id, &found.id).await? {
+        return Err(AppError::Forbidden);
+    }
+    crate::api::redirect_plain_form("/community?deleted=1");
+    Ok(())
+}
+
+/// An admin accepts (or declines) their setting's invitation into a network.
+#[server(endpoint = "community/network")]
+pub async fn answer_network(network: String, accept: bool) -> Result<(), AppError> {
+    let me = require_writer(crate::server::guard::ADMIN)?;
+    let id = Space::parse(&network)
+        .and_then(Space::network_id)
+        .ok_or_else(|| AppError::NotFound("There is no such network.".into()))?;
+    if !networks::answer(&db()?, id, me.setting_id, me.id, accept).await? {
+        return Err(AppError::NotFound("Your setting has no invitation from that network.".into()));
+    }
+    crate::api::redirect_plain_form("/community");
+    Ok(())
+}

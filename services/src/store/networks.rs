@@ -1,0 +1,138 @@
+//! Networks of settings (a trust, a local-authority cluster, a college partnership): made
+//! and joined by the operator, accepted by each setting's admin, and their moderators.
+
+use super::{now, Db, WriteOne};
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Membership {
+    pub network_id: i64,
+    pub name: String,
+    pub accepted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct NetworkRow {
+    pub id: i64,
+    pub name: String,
+    /// "Setting name (accepted)" or "(invited)", one per line.
+    pub settings: String,
+}
+
+pub async fn create(db: &Db, name: &str) -> Result<i64, sqlx::Error> {
+    let mut tx = super::write(db).await?;
+    let id: i64 =
+        sqlx::query_scalar("INSERT INTO networks (name, created_at) VALUES (?, ?) RETURNING id")
+            .bind(name)
+            .bind(now())
+            .fetch_one(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn by_name(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM networks WHERE name = ?")
+        .bind(name)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// Invites a setting into a network; it joins once its admin accepts (`accept`). Inviting
+/// again changes nothing.
+pub async fn invite(db: &Db, network_id: i64, setting_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO network_settings (network_id, setting_id, invited_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(network_id)
+    .bind(setting_id)
+    .bind(now())
+    .write_in_turn(db)
+    .await?;
+    Ok(())
+}
+
+/// The setting's admin accepts (`accept` true) or declines an invitation; a setting that
+/// leaves is taken out the same way. Returns false when there was no invitation.
+pub async fn answer(
+    db: &Db,
+    network_id: i64,
+    setting_id: i64,
+    by: i64,
+    accept: bool,
+) -> Result<bool, sqlx::Error> {
+    let done = if accept {
+        sqlx::query(
+            "UPDATE network_settings SET accepted_at = COALESCE(accepted_at, ?), accepted_by = COALESCE(accepted_by, ?)
+             WHERE network_id = ? AND setting_id = ?",
+        )
+        .bind(now())
+        .bind(by)
+        .bind(network_id)
+        .bind(setting_id)
+        .write_in_turn(db)
+        .await?
+    } else {
+        sqlx::query("DELETE FROM network_settings WHERE network_id = ? AND setting_id = ?")
+            .bind(network_id)
+            .bind(setting_id)
+            .write_in_turn(db)
+            .await?
+    };
+    Ok(done.rows_affected() > 0)
+}
+
+/// The networks a setting is in or invited to.
+pub async fn of_setting(db: &Db, setting_id: i64) -> Result<Vec<Membership>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT n.id AS network_id, n.name, ns.accepted_at IS NOT NULL AS accepted
+         FROM network_settings ns JOIN networks n ON n.id = ns.network_id
+         WHERE ns.setting_id = ? ORDER BY n.name",
+    )
+    .bind(setting_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Whether people of `setting_id` may read and post in `network_id`.
+pub async fn is_member(db: &Db, network_id: i64, setting_id: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT 1 FROM network_settings WHERE network_id = ? AND setting_id = ? AND accepted_at IS NOT NULL",
+    )
+    .bind(network_id)
+    .bind(setting_id)
+    .fetch_optional(db.pool())
+    .await?
+    .is_some())
+}
+
+pub async fn add_moderator(db: &Db, network_id: i64, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO network_moderators (network_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        .bind(network_id)
+        .bind(user_id)
+        .write_in_turn(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn is_moderator(db: &Db, network_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT 1 FROM network_moderators WHERE network_id = ? AND user_id = ?",
+    )
+    .bind(network_id)
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?
+    .is_some())
+}
+
+/// Every network with its settings, for the operator.
+pub async fn list(db: &Db) -> Result<Vec<NetworkRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT n.id, n.name,
+                COALESCE((SELECT group_concat(s.name || ' (' || CASE WHEN ns.accepted_at IS NULL THEN 'invited' ELSE 'member' END || ')', char(10))
+                          FROM network_settings ns JOIN settings s ON s.id = ns.setting_id WHERE ns.network_id = n.id), '') AS settings
+         FROM networks n ORDER BY n.name",
+    )
+    .fetch_all(db.pool())
+    .await
+}
