@@ -108,6 +108,10 @@ stop_server
 gen_start=$(date +%s%N)
 "$CARGO_TARGET_DIR/release/tandem" generate --staff 500 --entries 40 >/dev/null
 echo "generated a 500-staff setting with 20,000 entries in $(( ($(date +%s%N) - gen_start) / 1000000 )) ms"
+gen_start=$(date +%s%N)
+network=$("$CARGO_TARGET_DIR/release/tandem" generate-community --settings 50 --posts 10000 | sed -n 's/.*network id \([0-9]*\).*/\1/p')
+[ -n "$network" ] || { echo "bench: could not generate the community"; exit 1; }
+echo "generated a network of 50 settings with 10,000 posts in $(( ($(date +%s%N) - gen_start) / 1000000 )) ms"
 start_server
 sign_in() { # email: the session cookie
   curl -s -D - -o /dev/null -H "Origin: $base" -H 'Accept: application/json' \
@@ -213,6 +217,23 @@ report "SENCo dashboard page (HTML), 500 staff, compressed (budget p50 25 ms)" \
 report "SENCo dashboard page (HTML), 500 staff, compressed, 32 clients" \
   "$(wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $senco" -H "$browser" "$base/staff")" dash_page32
 echo "memory after the dashboard runs: $(rss)  (budget 150 MB)"
+
+# The community: a network space of 10,000 posts from 50 settings, as a member sees it,
+# its first page and a search (two common words, so thousands of posts match).
+member=$(sign_in member@network.example)
+list="$base/community?space=network-$network"
+search="$list&q=visual+support"
+shown=$(curl -s -H "Cookie: $member" "$list" | grep -o '[0-9,]* posts</p>' | head -1)
+[ "$shown" = "10,000 posts</p>" ] || [ "$shown" = "10000 posts</p>" ] || { echo "bench: the network space shows ${shown:-nothing}, not 10,000 posts"; exit 1; }
+report "Community list page, 10,000 posts, compressed" \
+  "$(wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $member" -H "$browser" "$list")" community_list1
+report "Community list page, 10,000 posts, compressed, 32 clients (budget p99 20 ms)" \
+  "$(wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $member" -H "$browser" "$list")" community_list32
+report "Community search page, 10,000 posts, compressed" \
+  "$(wrk -t1 -c1 -d"${duration}s" --latency -H "Cookie: $member" -H "$browser" "$search")" community_search1
+report "Community search page, 10,000 posts, compressed, 32 clients (budget p99 50 ms)" \
+  "$(wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $member" -H "$browser" "$search")" community_search32
+echo "memory after the community runs: $(rss)  (budget 150 MB)"
 
 # The browser mix: 32 clients at once for 60 s, as a school's browsers load the server:
 # 16 reading section pages (compressed), 8 saving answers, 8 sending progress events.

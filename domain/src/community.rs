@@ -166,7 +166,10 @@ pub fn check(draft: &Draft, modules: &[String]) -> Result<Checked, Vec<(&'static
     let mut problems = Vec::new();
     let kind = PostKind::parse(&draft.kind);
     if kind.is_none() {
-        problems.push(("kind", "Choose whether this is a practice example or a question.".into()));
+        problems.push((
+            "kind",
+            "Choose whether this is a practice example or a question.".into(),
+        ));
     }
     let title = draft.title.trim().to_string();
     let title_chars = title.chars().count();
@@ -191,11 +194,17 @@ pub fn check(draft: &Draft, modules: &[String]) -> Result<Checked, Vec<(&'static
     }
     let age = draft.age.trim().to_string();
     if age.chars().count() > MAX_AGE_CHARS {
-        problems.push(("age", format!("Keep the age or stage to {MAX_AGE_CHARS} characters.")));
+        problems.push((
+            "age",
+            format!("Keep the age or stage to {MAX_AGE_CHARS} characters."),
+        ));
     }
     let module = Some(draft.module.trim().to_string()).filter(|m| !m.is_empty());
     if module.as_ref().is_some_and(|m| !modules.contains(m)) {
-        problems.push(("module", "Choose one of the course's modules, or none.".into()));
+        problems.push((
+            "module",
+            "Choose one of the course's modules, or none.".into(),
+        ));
     }
     let mut text = |field: &'static str, value: &str, needed: Option<&str>| {
         let value = value.trim().to_string();
@@ -217,11 +226,27 @@ pub fn check(draft: &Draft, modules: &[String]) -> Result<Checked, Vec<(&'static
     };
     let example = kind == Some(PostKind::Example);
     let question = kind == Some(PostKind::Question);
-    let need = text("need", &draft.need, example.then_some("Describe the need: who it was for, without naming them."));
-    let tried = text("tried", &draft.tried, example.then_some("Say what you tried."));
-    let outcome = text("outcome", &draft.outcome, example.then_some("Say what happened, and how you could tell."));
+    let need = text(
+        "need",
+        &draft.need,
+        example.then_some("Describe the need: who it was for, without naming them."),
+    );
+    let tried = text(
+        "tried",
+        &draft.tried,
+        example.then_some("Say what you tried."),
+    );
+    let outcome = text(
+        "outcome",
+        &draft.outcome,
+        example.then_some("Say what happened, and how you could tell."),
+    );
     let change = text("change", &draft.change, None);
-    let body = text("body", &draft.body, question.then_some("Write your question."));
+    let body = text(
+        "body",
+        &draft.body,
+        question.then_some("Write your question."),
+    );
     match (kind, area, sector, problems.is_empty()) {
         (Some(kind), Some(area), Some(sector), true) => Ok(Checked {
             kind,
@@ -263,7 +288,9 @@ pub fn check_reason(reason: &str) -> Result<String, String> {
     if chars < 3 {
         Err("Say why, in a few words.".into())
     } else if chars > MAX_REASON_CHARS {
-        Err(format!("Keep the reason to {MAX_REASON_CHARS} characters (this is {chars})."))
+        Err(format!(
+            "Keep the reason to {MAX_REASON_CHARS} characters (this is {chars})."
+        ))
     } else {
         Ok(reason.to_string())
     }
@@ -283,7 +310,9 @@ pub fn likely_names(text: &str, vocabulary: &HashSet<String>) -> Vec<String> {
         let Some(first) = chars.next() else { continue };
         let rest: String = chars.collect();
         // Capitalised, not an acronym ("SENCo", "EHCP", "TA" are not names).
-        if !first.is_uppercase() || rest.is_empty() || rest.chars().filter(|c| c.is_uppercase()).count() > 1
+        if !first.is_uppercase()
+            || rest.is_empty()
+            || rest.chars().filter(|c| c.is_uppercase()).count() > 1
             || rest.chars().all(char::is_uppercase)
         {
             continue;
@@ -301,11 +330,46 @@ pub fn likely_names(text: &str, vocabulary: &HashSet<String>) -> Vec<String> {
 
 /// Words everyone writes that a course about SEND may never happen to use.
 const COMMON: [&str; 40] = [
-    "i", "i'm", "i've", "i'd", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july",
-    "august", "september", "october", "november", "december", "christmas", "easter", "ok",
-    "okay", "thanks", "hi", "hello", "yes", "no", "england", "english", "maths", "year",
-    "reception", "nursery", "college", "school",
+    "i",
+    "i'm",
+    "i've",
+    "i'd",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "christmas",
+    "easter",
+    "ok",
+    "okay",
+    "thanks",
+    "hi",
+    "hello",
+    "yes",
+    "no",
+    "england",
+    "english",
+    "maths",
+    "year",
+    "reception",
+    "nursery",
+    "college",
+    "school",
 ];
 
 /// The vocabulary `likely_names` checks against: every word of `texts`, in lower case.
@@ -363,14 +427,25 @@ mod tests {
     fn an_example_needs_its_parts_and_a_question_its_text() {
         let modules = vec!["m1".to_string()];
         let ok = check(&draft("example"), &modules).unwrap();
-        assert_eq!((ok.kind, ok.area, ok.body.as_str()), (PostKind::Example, Area::CommunicationInteraction, ""));
+        assert_eq!(
+            (ok.kind, ok.area, ok.body.as_str()),
+            (PostKind::Example, Area::CommunicationInteraction, "")
+        );
         let mut empty = draft("example");
         empty.tried = "   ".into();
-        let fields: Vec<_> = check(&empty, &modules).unwrap_err().into_iter().map(|(f, _)| f).collect();
+        let fields: Vec<_> = check(&empty, &modules)
+            .unwrap_err()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
         assert_eq!(fields, ["tried"]);
         let mut question = draft("question");
         question.body = String::new();
-        let fields: Vec<_> = check(&question, &modules).unwrap_err().into_iter().map(|(f, _)| f).collect();
+        let fields: Vec<_> = check(&question, &modules)
+            .unwrap_err()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
         assert_eq!(fields, ["body"]);
     }
 
@@ -382,18 +457,30 @@ mod tests {
         bad.module = "m9".into();
         bad.title = "x".repeat(MAX_TITLE_CHARS + 1);
         bad.need = "é".repeat(MAX_TEXT_CHARS + 1);
-        let fields: Vec<_> = check(&bad, &["m1".into()]).unwrap_err().into_iter().map(|(f, _)| f).collect();
-        assert_eq!(fields, ["kind", "title", "area", "sector", "module", "need"]);
+        let fields: Vec<_> = check(&bad, &["m1".into()])
+            .unwrap_err()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(
+            fields,
+            ["kind", "title", "area", "sector", "module", "need"]
+        );
         let mut long = draft("example");
         long.need = "é".repeat(MAX_TEXT_CHARS + 1);
         let problems = check(&long, &["m1".into()]).unwrap_err();
         assert_eq!(problems[0].0, "need");
-        assert!(problems[0].1.contains("Shorten it by 1"), "{}", problems[0].1);
+        assert!(
+            problems[0].1.contains("Shorten it by 1"),
+            "{}",
+            problems[0].1
+        );
     }
 
     #[test]
     fn likely_names_are_capitalised_words_the_course_does_not_use() {
-        let vocab = vocabulary(["After the visual timetable, the pupil joined in on time. Makaton signs."]);
+        let vocab =
+            vocabulary(["After the visual timetable, the pupil joined in on time. Makaton signs."]);
         let text = "After lunch Jayden's mum and Mrs Okafor met the SENCo and the TA. Makaton helped; Jayden smiled. On Monday we met.";
         assert_eq!(likely_names(text, &vocab), ["Jayden", "Mrs", "Okafor"]);
         assert!(likely_names("no capitals here at all", &vocab).is_empty());
@@ -403,7 +490,10 @@ mod tests {
     fn spaces_round_trip_and_refuse_junk() {
         assert_eq!(Space::parse("setting"), Some(Space::Setting));
         assert_eq!(Space::parse("network-12"), Some(Space::Network(12)));
-        assert_eq!(Space::parse(&Space::Network(3).param()), Some(Space::Network(3)));
+        assert_eq!(
+            Space::parse(&Space::Network(3).param()),
+            Some(Space::Network(3))
+        );
         assert_eq!(Space::parse("network-x"), None);
         assert_eq!(Space::parse("elsewhere"), None);
     }

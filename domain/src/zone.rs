@@ -177,8 +177,14 @@ mod tests {
         assert_eq!(utc.instant("2026-02-30", "10:00"), None);
         assert_eq!(utc.instant("2026-11-23", "25:00"), None);
         assert_eq!(utc.instant("soon", "10:00"), None);
-        let summer = Zone { name: "BST".into(), offsets: vec![(0, 3_600)] };
-        assert_eq!(summer.instant("2026-11-23", "16:30"), Some(1_795_451_400 - 3_600));
+        let summer = Zone {
+            name: "BST".into(),
+            offsets: vec![(0, 3_600)],
+        };
+        assert_eq!(
+            summer.instant("2026-11-23", "16:30"),
+            Some(1_795_451_400 - 3_600)
+        );
         assert_eq!(summer.time(1_795_451_400 - 3_600), "16:30");
     }
 

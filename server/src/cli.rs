@@ -51,6 +51,54 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage networks of settings (a trust, a local-authority cluster, a college
+    /// partnership), whose people share a community space.
+    #[command(subcommand)]
+    Network(NetworkCommand),
+    /// Add a large generated network (for benchmarks): settings, each with a few people,
+    /// and posts shared across the network.
+    GenerateCommunity {
+        #[arg(long, default_value_t = 50)]
+        settings: usize,
+        #[arg(long, default_value_t = 10_000)]
+        posts: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NetworkCommand {
+    /// Add a network and print its id.
+    Add {
+        /// The network's name, e.g. "Riverside SEND Partnership".
+        name: String,
+    },
+    /// Invite a setting into a network. It joins once the setting's admin accepts, on
+    /// their Community page.
+    Join {
+        /// The network's name.
+        #[arg(long)]
+        network: String,
+        /// The setting's id or exact name.
+        #[arg(long)]
+        setting: String,
+    },
+    /// Take a setting out of a network (its people no longer see the network's posts).
+    Leave {
+        #[arg(long)]
+        network: String,
+        #[arg(long)]
+        setting: String,
+    },
+    /// Let someone moderate a network's posts (besides each setting's SENCo and admins).
+    Moderator {
+        #[arg(long)]
+        network: String,
+        /// Their account's email address.
+        #[arg(long)]
+        email: String,
+    },
+    /// List networks and their settings.
+    List,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -1,5 +1,6 @@
 //! Demo data for trying Tandem out: one setting with an admin, a SENCo and two
-//! practitioners in different sectors.
+//! practitioners in different sectors, and a network with a second setting whose people
+//! have been sharing practice with them for some weeks (`demo_community.json`).
 
 use domain::model::{Role, Sector};
 use services::password;
@@ -65,8 +66,252 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
             .await
             .map_err(|e| anyhow::anyhow!("creating {}: {e:?}", account.email))?;
     }
+    community::seed(db, setting_id, &hash).await?;
     Ok(true)
 }
+
+mod community {
+    use domain::community::{Draft, Space};
+    use domain::model::{Role, Sector};
+    use serde::Deserialize;
+    use services::store::{community as store, networks, now, settings, users, Db};
+    use std::collections::HashMap;
+
+    #[derive(Deserialize)]
+    struct Data {
+        network: Network,
+        setting: Setting,
+        posts: Vec<Post>,
+    }
+    #[derive(Deserialize)]
+    struct Network {
+        name: String,
+    }
+    #[derive(Deserialize)]
+    struct Setting {
+        name: String,
+        sector: String,
+        people: Vec<Person>,
+    }
+    #[derive(Deserialize)]
+    struct Person {
+        email: String,
+        name: String,
+        role: String,
+        sector: String,
+        specialist: bool,
+        expertise: Vec<String>,
+    }
+    #[derive(Deserialize)]
+    struct Post {
+        author: String,
+        kind: String,
+        scope: String,
+        title: String,
+        area: String,
+        sector: String,
+        age: String,
+        module: Option<String>,
+        need: String,
+        tried: String,
+        happened: String,
+        change: String,
+        body: String,
+        days_ago: i64,
+        replies: Vec<Reply>,
+    }
+    #[derive(Deserialize)]
+    struct Reply {
+        author: String,
+        body: String,
+        days_ago: i64,
+        #[serde(default)]
+        accepted: bool,
+        #[serde(default)]
+        comments: Vec<Reply>,
+    }
+
+    /// The network, its second setting and its people, and their posts.
+    pub async fn seed(db: &Db, first_setting: i64, hash: &str) -> anyhow::Result<()> {
+        let data: Data = serde_json::from_str(include_str!("demo_community.json"))?;
+        let sector = Sector::parse(&data.setting.sector).unwrap_or(Sector::Post16);
+        let second = settings::create(db, &data.setting.name, sector).await?;
+        let mut people: HashMap<String, (i64, i64)> = HashMap::new();
+        for account in &super::ACCOUNTS {
+            if let Some(c) = users::credentials_by_email(db, account.email).await? {
+                people.insert(account.email.to_string(), (c.id, first_setting));
+            }
+        }
+        for p in &data.setting.people {
+            let user = users::NewUser {
+                email: &p.email,
+                display_name: &p.name,
+                password_hash: hash,
+                role: Role::parse(&p.role).unwrap_or(Role::Practitioner),
+                setting_id: second,
+                sector: Sector::parse(&p.sector).unwrap_or(sector),
+            };
+            let id = users::create(db, &user)
+                .await
+                .map_err(|e| anyhow::anyhow!("creating {}: {e:?}", p.email))?;
+            store::set_profile(db, id, p.specialist, &p.expertise.join(", ")).await?;
+            people.insert(p.email.clone(), (id, second));
+        }
+        let network = networks::create(db, &data.network.name).await?;
+        for setting in [first_setting, second] {
+            networks::invite(db, network, setting).await?;
+            networks::answer(db, network, setting, 0, true).await?;
+        }
+        let person = |email: &str| {
+            people
+                .get(email)
+                .copied()
+                .ok_or_else(|| anyhow::anyhow!("demo community: unknown author {email}"))
+        };
+        let modules: Vec<String> = (1..=6).map(|n| format!("m{n}")).collect();
+        let day = 86_400;
+        for (n, p) in data.posts.iter().enumerate() {
+            let (author, setting) = person(&p.author)?;
+            let draft = Draft {
+                kind: p.kind.clone(),
+                title: p.title.clone(),
+                area: p.area.clone(),
+                sector: p.sector.clone(),
+                age: p.age.clone(),
+                module: p.module.clone().unwrap_or_default(),
+                need: p.need.clone(),
+                tried: p.tried.clone(),
+                outcome: p.happened.clone(),
+                change: p.change.clone(),
+                body: p.body.clone(),
+            };
+            let checked = domain::community::check(&draft, &modules)
+                .map_err(|e| anyhow::anyhow!("demo post {:?}: {e:?}", p.title))?;
+            let id = format!("demo-post-{n:03}");
+            let space = if p.scope == "network" {
+                Space::Network(network)
+            } else {
+                Space::Setting
+            };
+            store::create_post(
+                db,
+                &store::NewPost {
+                    id: &id,
+                    author_id: author,
+                    setting_id: setting,
+                    network_id: space.network_id(),
+                    post: &checked,
+                    source_entry_id: None,
+                },
+            )
+            .await?;
+            store::backdate(db, &id, false, now() - p.days_ago * day).await?;
+            for (r, reply) in p.replies.iter().enumerate() {
+                let reply_id = format!("demo-reply-{n:03}-{r:02}");
+                seed_reply(db, &id, &reply_id, None, reply, &person).await?;
+                if reply.accepted {
+                    store::accept(db, &id, Some(&reply_id)).await?;
+                }
+                for (c, comment) in reply.comments.iter().enumerate() {
+                    let comment_id = format!("{reply_id}-{c:02}");
+                    seed_reply(db, &id, &comment_id, Some(&reply_id), comment, &person).await?;
+                }
+            }
+        }
+        seed_sessions(db, network, first_setting, &person).await
+    }
+
+    /// Last month's swap and support (with notes, attended by two people) and next month's.
+    async fn seed_sessions(
+        db: &Db,
+        network: i64,
+        setting: i64,
+        person: &impl Fn(&str) -> anyhow::Result<(i64, i64)>,
+    ) -> anyhow::Result<()> {
+        use services::store::community_sessions as sessions;
+        let (organiser, _) = person("senco@oakfield.example")?;
+        let day = 86_400;
+        // 16:00 UK time, near enough for demo data (the page shows the setting's time).
+        let today = now() - now().rem_euclid(day) + 16 * 3_600;
+        for (id, topic, at) in [
+            (
+                "demo-session-past",
+                "Swap and support: first-then boards and objects of reference",
+                today - 21 * day,
+            ),
+            (
+                "demo-session-next",
+                "Swap and support: redrafting our graduated response document together",
+                today + 9 * day,
+            ),
+        ] {
+            sessions::create(
+                db,
+                &sessions::NewSession {
+                    id,
+                    organiser_id: organiser,
+                    setting_id: setting,
+                    network_id: Some(network),
+                    topic,
+                    starts_at: at,
+                    minutes: 60,
+                    place: "Online: the link is in the partnership calendar invitation",
+                },
+            )
+            .await?;
+        }
+        for email in [
+            "ella@oakfield.example",
+            "niamh.doherty@riversidebridge.example",
+        ] {
+            sessions::attend(db, "demo-session-past", person(email)?.0).await?;
+        }
+        sessions::set_notes(
+            db,
+            "demo-session-past",
+            "Eight of us from both settings. We compared how each setting introduces objects of reference and agreed to share one laminated card format for cover staff.\n\nNext time: bring your current graduated response document, printed, so phase groups can redraft it together.",
+            &["demo-post-000".to_string()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn seed_reply(
+        db: &Db,
+        post: &str,
+        id: &str,
+        parent: Option<&str>,
+        reply: &Reply,
+        person: &impl Fn(&str) -> anyhow::Result<(i64, i64)>,
+    ) -> anyhow::Result<()> {
+        let (author, _) = person(&reply.author)?;
+        store::add_reply(
+            db,
+            &store::NewReply {
+                id,
+                post_id: post,
+                parent_id: parent,
+                author_id: author,
+                body: &reply.body,
+            },
+        )
+        .await?;
+        store::backdate(db, id, true, now() - reply.days_ago * 86_400).await?;
+        Ok(())
+    }
+}
+
+/// Accounts of the demo network's second setting, shown with the others.
+pub const NETWORK_ACCOUNTS: [(&str, &str); 2] = [
+    (
+        "senco@riversidebridge.example",
+        "SENCo at Riverside College and Bridge Specialist School",
+    ),
+    (
+        "niamh.doherty@riversidebridge.example",
+        "teacher at the specialist school, in the same network",
+    ),
+];
 
 pub fn sign_in_instructions(addr: &str) -> String {
     let mut text = format!("\nDemo data is ready. Open http://{addr} and sign in with any of these (password: {DEMO_PASSWORD}):\n");
@@ -78,6 +323,10 @@ pub fn sign_in_instructions(addr: &str) -> String {
             a.role.label(),
             a.sector.label()
         ));
+    }
+    text.push_str("In the community, Oakfield shares a network with a second setting; its people sign in the same way:\n");
+    for (email, who) in NETWORK_ACCOUNTS {
+        text.push_str(&format!("  {email:<32} {who}\n"));
     }
     text
 }

@@ -3,7 +3,7 @@ use axum::serve::ListenerExt;
 use clap::Parser;
 use domain::model::{Role, Sector};
 use domain::validate;
-use server::cli::{Cli, Command, ServeArgs, SettingCommand, UserCommand};
+use server::cli::{Cli, Command, NetworkCommand, ServeArgs, SettingCommand, UserCommand};
 use services::store::{settings, users};
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -79,6 +79,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Network(command) => network(&config, command).await,
+        Command::GenerateCommunity { settings, posts } => {
+            let state = server::prepare(&config).await?;
+            let network = services::generate::large_network(
+                &state.db,
+                settings,
+                posts,
+                server::demo::DEMO_PASSWORD,
+            )
+            .await?;
+            println!(
+                "Generated a network of {settings} settings with {posts} posts (network id {network}). Sign in as {} with the demo password.",
+                services::generate::NETWORK_EMAIL
+            );
+            Ok(())
+        }
         Command::User(UserCommand::Add {
             email,
             name,
@@ -87,6 +103,66 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             sector,
         }) => add_user(&config, &email, &name, &role, &setting, sector.as_deref()).await,
     }
+}
+
+/// The operator's side of networks: made and joined here, accepted by each setting's admin.
+async fn network(config: &server::Config, command: NetworkCommand) -> anyhow::Result<()> {
+    use services::store::networks;
+    let state = server::prepare(config).await?;
+    let db = &state.db;
+    let find = |name: String| async move {
+        networks::by_name(db, &name)
+            .await?
+            .with_context(|| format!("no network {name:?}; see `tandem network list`"))
+    };
+    let setting = |name: String| async move {
+        settings::find(db, &name)
+            .await?
+            .with_context(|| format!("no setting {name:?}; see `tandem setting list`"))
+    };
+    match command {
+        NetworkCommand::Add { name } => {
+            let name = validate::setting_name(&name).map_err(anyhow::Error::msg)?;
+            if networks::by_name(db, &name).await?.is_some() {
+                anyhow::bail!("there is already a network called {name:?}");
+            }
+            let id = networks::create(db, &name).await?;
+            println!("Added network {id}: {name}. Invite settings with `tandem network join --network {name:?} --setting <id or name>`.");
+        }
+        NetworkCommand::Join {
+            network,
+            setting: name,
+        } => {
+            let (id, s) = (find(network.clone()).await?, setting(name).await?);
+            networks::invite(db, id, s.id).await?;
+            println!("Invited {} into {network}. It joins once one of its admins accepts, on the Community page.", s.name);
+        }
+        NetworkCommand::Leave {
+            network,
+            setting: name,
+        } => {
+            let (id, s) = (find(network.clone()).await?, setting(name).await?);
+            networks::answer(db, id, s.id, 0, false).await?;
+            println!("{} is no longer in {network}.", s.name);
+        }
+        NetworkCommand::Moderator { network, email } => {
+            let id = find(network.clone()).await?;
+            let user = services::store::users::credentials_by_email(db, &email)
+                .await?
+                .with_context(|| format!("no account {email:?}"))?;
+            networks::add_moderator(db, id, user.id).await?;
+            println!("{email} now moderates {network}'s posts.");
+        }
+        NetworkCommand::List => {
+            for n in networks::list(db).await? {
+                println!("{:>4}  {}", n.id, n.name);
+                for line in n.settings.lines() {
+                    println!("        {line}");
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {

@@ -8,6 +8,14 @@ use app::api::admin::{
     ChangeRole, CreateInvite, InviteCodes, RevokeInvite, SetMemberActive, SetTimeZone, Staff,
 };
 use app::api::auth::{CurrentMe, Join, SignIn, SignOut};
+use app::api::community::{
+    AcceptAnswer, AnswerNetwork, CommunityCompose, CommunityPost, CommunityReports, CommunitySpace,
+    DeletePost, FollowPost, FollowedPosts, MarkHelpful, Moderate, PostReply, PublishPost,
+    ReportPost, TriedThis,
+};
+use app::api::community_sessions::{
+    Attend, CommunitySessions, Rsvp, ScheduleSession, SessionNotes,
+};
 use app::api::course::{CourseOverview, ModuleView, RecordProgress, SectionView};
 use app::api::guide::FacilitatorGuide;
 use app::api::learning_log::{
@@ -228,12 +236,153 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             Who::Admin,
             &[("time_zone", "Europe/London")],
         ),
+        // The community. Moderation, scheduling and notes are for some signed-in people
+        // (moderators, organisers): their refusals are in tests/community.rs.
+        f(
+            Endpoint::of::<CommunitySpace>(),
+            Who::SignedIn,
+            &[
+                ("space", "network-1"),
+                ("kind", "example"),
+                ("sector", "school_age"),
+                ("area", "semh"),
+                ("module", "m1"),
+                ("answered", "no"),
+                ("q", "timetable"),
+                ("page", "2"),
+            ],
+        ),
+        f(
+            Endpoint::of::<CommunityPost>(),
+            Who::SignedIn,
+            &[("id", "demo-post-000")],
+        ),
+        f(
+            Endpoint::of::<CommunityCompose>(),
+            Who::SignedIn,
+            &[("kind", "example"), ("from", ENTRY), ("space", "setting")],
+        ),
+        f(
+            Endpoint::of::<PublishPost>(),
+            Who::SignedIn,
+            &[
+                ("id", "81111111-2222-4333-8444-555555555555"),
+                ("space", "network-1"),
+                ("kind", "question"),
+                ("title", "how do you plan short sensory breaks?"),
+                ("area", "sensory_physical"),
+                ("sector", "school_age"),
+                ("age", "year 4"),
+                ("module", "m1"),
+                (
+                    "body",
+                    "what has worked for you and the learners you work with?",
+                ),
+                ("confirm_private", "on"),
+            ],
+        ),
+        f(
+            Endpoint::of::<PostReply>(),
+            Who::SignedIn,
+            &[
+                ("id", "91111111-2222-4333-8444-555555555555"),
+                ("post", "demo-post-008"),
+                ("parent", "demo-reply-008-00"),
+                ("body", "Thank you, that helped."),
+            ],
+        ),
+        f(
+            Endpoint::of::<AcceptAnswer>(),
+            Who::SignedIn,
+            &[("post", "demo-post-008"), ("reply", "demo-reply-008-01")],
+        ),
+        f(
+            Endpoint::of::<MarkHelpful>(),
+            Who::SignedIn,
+            &[("post", "demo-post-000"), ("reply", "demo-reply-000-00")],
+        ),
+        f(
+            Endpoint::of::<FollowPost>(),
+            Who::SignedIn,
+            &[("post", "demo-post-000"), ("on", "true")],
+        ),
+        f(Endpoint::of::<FollowedPosts>(), Who::SignedIn, &[]),
+        f(
+            Endpoint::of::<TriedThis>(),
+            Who::SignedIn,
+            &[("post", "demo-post-000")],
+        ),
+        f(
+            Endpoint::of::<ReportPost>(),
+            Who::SignedIn,
+            &[
+                ("post", "demo-post-002"),
+                ("reason", "It may name a pupil."),
+            ],
+        ),
+        f(Endpoint::of::<CommunityReports>(), Who::SignedIn, &[]),
+        f(
+            Endpoint::of::<Moderate>(),
+            Who::SignedIn,
+            &[
+                ("post", "demo-post-000"),
+                ("action", "hide"),
+                ("reason", "Names a child."),
+            ],
+        ),
+        f(
+            Endpoint::of::<DeletePost>(),
+            Who::SignedIn,
+            &[("post", "demo-post-001")],
+        ),
+        f(
+            Endpoint::of::<AnswerNetwork>(),
+            Who::Admin,
+            &[("network", "network-1"), ("accept", "true")],
+        ),
+        f(
+            Endpoint::of::<CommunitySessions>(),
+            Who::SignedIn,
+            &[("space", "network-1")],
+        ),
+        f(
+            Endpoint::of::<ScheduleSession>(),
+            Who::SignedIn,
+            &[
+                ("id", "a1111111-2222-4333-8444-555555555555"),
+                ("space", "setting"),
+                ("topic", "swap and support"),
+                ("date", "2030-01-10"),
+                ("time", "16:00"),
+                ("minutes", "60"),
+                ("place", "the library"),
+            ],
+        ),
+        f(
+            Endpoint::of::<Rsvp>(),
+            Who::SignedIn,
+            &[("session", "demo-session-next"), ("coming", "true")],
+        ),
+        f(
+            Endpoint::of::<Attend>(),
+            Who::SignedIn,
+            &[("session", "demo-session-past")],
+        ),
+        f(
+            Endpoint::of::<SessionNotes>(),
+            Who::SignedIn,
+            &[
+                ("session", "demo-session-past"),
+                ("notes", "What we discussed."),
+                ("discussed[0]", "demo-post-000"),
+            ],
+        ),
     ]
 }
 
 /// Every table a refused request must leave alone (counters, sessions and first answers
 /// to writes are left out: they are meant to change on attempts and sign-ins).
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 21] = [
     "settings",
     "users",
     "invites",
@@ -245,6 +394,16 @@ const TABLES: [&str; 11] = [
     "follow_ups",
     "audit_log",
     "submissions",
+    "network_settings",
+    "posts",
+    "post_revisions",
+    "replies",
+    "helpful_marks",
+    "follows",
+    "reports",
+    "moderation_log",
+    "community_sessions",
+    "session_people",
 ];
 
 async fn snapshot(app: &TestApp) -> String {
@@ -450,6 +609,40 @@ async fn another_settings_ids_are_not_found_and_change_nothing() {
             &w.elsewhere_practitioner,
             Endpoint::of::<LogEntry>(),
             vec![("id", ENTRY)],
+        ),
+        // A network post, from a setting outside the network.
+        (
+            &w.elsewhere_practitioner,
+            Endpoint::of::<CommunityPost>(),
+            vec![("id", "demo-post-008")],
+        ),
+        (
+            &w.elsewhere_practitioner,
+            Endpoint::of::<PostReply>(),
+            vec![
+                ("id", "b1111111-2222-4333-8444-555555555555"),
+                ("post", "demo-post-008"),
+                ("body", "From outside."),
+            ],
+        ),
+        (
+            &w.elsewhere_senco,
+            Endpoint::of::<Moderate>(),
+            vec![
+                ("post", "demo-post-008"),
+                ("action", "hide"),
+                ("reason", "From outside."),
+            ],
+        ),
+        (
+            &w.elsewhere_practitioner,
+            Endpoint::of::<CommunitySpace>(),
+            vec![("space", "network-1")],
+        ),
+        (
+            &w.elsewhere_practitioner,
+            Endpoint::of::<Attend>(),
+            vec![("session", "demo-session-past")],
         ),
         (
             &w.elsewhere_practitioner,

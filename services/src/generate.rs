@@ -124,6 +124,106 @@ pub async fn large_setting(
     Ok(setting)
 }
 
+pub const NETWORK_EMAIL: &str = "member@network.example";
+
+/// A network of `settings` settings ("Bench Network"), each with a SENCo and two
+/// practitioners, and `posts` posts shared across it (a tenth of them questions, a fifth of
+/// those answered). The first setting's first practitioner is NETWORK_EMAIL. Returns the
+/// network's id.
+pub async fn large_network(
+    db: &Db,
+    settings_count: usize,
+    posts: usize,
+    sign_in_password: &str,
+) -> anyhow::Result<i64> {
+    use domain::community::Area;
+    let mut rng = StdRng::seed_from_u64(2027);
+    let hash = password::hash(sign_in_password.to_string())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let network = crate::store::networks::create(db, "Bench Network").await?;
+    let t0 = now() - 365 * 86_400;
+    let mut authors: Vec<(i64, i64)> = Vec::new();
+    for s in 0..settings_count {
+        let setting =
+            settings::create(db, &format!("Bench Setting {s:02}"), Sector::ALL[s % 3]).await?;
+        crate::store::networks::invite(db, network, setting).await?;
+        crate::store::networks::answer(db, network, setting, 0, true).await?;
+        let mut tx = crate::store::write(db).await?;
+        for (n, role) in [Role::Senco, Role::Practitioner, Role::Practitioner]
+            .iter()
+            .enumerate()
+        {
+            let email = if s == 0 && n == 1 {
+                NETWORK_EMAIL.to_string()
+            } else {
+                format!("p{n}@bench{s:02}.example")
+            };
+            let id: i64 = sqlx::query_scalar("INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")
+                .bind(email)
+                .bind(format!("Bench Person {s:02}-{n}"))
+                .bind(&hash)
+                .bind(role.as_str())
+                .bind(setting)
+                .bind(Sector::ALL[s % 3].as_str())
+                .bind(t0)
+                .fetch_one(&mut *tx)
+                .await?;
+            authors.push((id, setting));
+        }
+        tx.commit().await?;
+    }
+    let mut tx = crate::store::write(db).await?;
+    let words = |rng: &mut StdRng, n: std::ops::Range<usize>| {
+        (0..rng.gen_range(n))
+            .map(|_| VOCABULARY[rng.gen_range(0..VOCABULARY.len())])
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for i in 0..posts {
+        let (author, setting) = authors[rng.gen_range(0..authors.len())];
+        let question = i % 10 == 0;
+        let at = t0 + (i as i64) * (365 * 86_400 / posts.max(1) as i64);
+        let title = words(&mut rng, 4..9);
+        let (need, tried, outcome, body) = if question {
+            (
+                String::new(),
+                String::new(),
+                String::new(),
+                words(&mut rng, 30..80),
+            )
+        } else {
+            (
+                words(&mut rng, 20..50),
+                words(&mut rng, 40..120),
+                words(&mut rng, 20..60),
+                String::new(),
+            )
+        };
+        sqlx::query("INSERT INTO posts (id, author_id, setting_id, network_id, kind, title, area, sector, age, module_key, need, tried, outcome, body, created_at, reply_count, accepted_reply_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(format!("bench-post-{i:06}"))
+            .bind(author)
+            .bind(setting)
+            .bind(network)
+            .bind(if question { "question" } else { "example" })
+            .bind(title)
+            .bind(Area::ALL[rng.gen_range(0..4)].as_str())
+            .bind(Sector::ALL[rng.gen_range(0..3)].as_str())
+            .bind(format!("m{}", rng.gen_range(1..=6)))
+            .bind(need)
+            .bind(tried)
+            .bind(outcome)
+            .bind(body)
+            .bind(at)
+            .bind(if question { 1 } else { 0 })
+            .bind((question && i % 50 == 0).then(|| format!("bench-reply-{i:06}")))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(network)
+}
+
 /// Words practitioners write, for generated entries (searching them is the benchmark).
 const VOCABULARY: [&str; 60] = [
     "the",

@@ -42,15 +42,17 @@ pub fn summary(course: &Course, row: &EntryRow) -> EntrySummary {
                 section_href(&m.key, &s.slug),
             )
         })
-        .unwrap_or_else(|| match domain::community::post_of_tried_key(&row.section_key) {
-            Some(post) => (
-                0,
-                "Community".into(),
-                "Tried from the community".into(),
-                format!("/community/p/{post}#tried"),
-            ),
-            None => (0, String::new(), row.section_key.clone(), "/modules".into()),
-        });
+        .unwrap_or_else(
+            || match domain::community::post_of_tried_key(&row.section_key) {
+                Some(post) => (
+                    0,
+                    "Community".into(),
+                    "Tried from the community".into(),
+                    format!("/community/p/{post}"),
+                ),
+                None => (0, String::new(), row.section_key.clone(), "/modules".into()),
+            },
+        );
     let excerpt: String = row.body.chars().take(160).collect();
     EntrySummary {
         id: row.id.clone(),

@@ -143,6 +143,7 @@ pub struct ReportView {
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr_helpers {
+    use super::*;
     pub use crate::server::{
         course, db,
         guard::{require, require_writer, Need},
@@ -150,7 +151,6 @@ pub(crate) mod ssr_helpers {
     pub use domain::community::{self as rules, Space};
     pub use domain::model::Me;
     pub use services::store::{community as store, community_sessions as sessions_store, networks};
-    use super::*;
 
     pub fn who(me: &Me) -> store::Who {
         store::Who {
@@ -193,9 +193,9 @@ pub(crate) mod ssr_helpers {
 
     /// A post the person may see, or the same "not found" for every other id.
     pub async fn visible(me: &Me, id: &str) -> Result<store::PostRow, AppError> {
-        store::post(&db()?, who(me), id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("There is no such post, or it is not shared with you.".into()))
+        store::post(&db()?, who(me), id).await?.ok_or_else(|| {
+            AppError::NotFound("There is no such post, or it is not shared with you.".into())
+        })
     }
 
     pub fn byline(
@@ -218,7 +218,10 @@ pub(crate) mod ssr_helpers {
         if crate::api::course::valid_op_id(id) {
             Ok(())
         } else {
-            Err(AppError::invalid("title", "This form is out of date: reload the page and try again. What you typed is kept."))
+            Err(AppError::invalid(
+                "title",
+                "This form is out of date: reload the page and try again. What you typed is kept.",
+            ))
         }
     }
 
@@ -278,7 +281,8 @@ pub(crate) mod ssr_helpers {
         if !confirm {
             problems.push((
                 "confirm_private",
-                "Confirm that nothing in this post identifies a learner, a family or a colleague.".to_string(),
+                "Confirm that nothing in this post identifies a learner, a family or a colleague."
+                    .to_string(),
             ));
         }
         if problems.is_empty() {
@@ -289,11 +293,15 @@ pub(crate) mod ssr_helpers {
     }
 
     pub fn refused_id() -> AppError {
-        AppError::NotFound("That id belongs to something else. Reload the page and try again.".into())
+        AppError::NotFound(
+            "That id belongs to something else. Reload the page and try again.".into(),
+        )
     }
 
     pub fn yes(value: &Option<String>) -> bool {
-        value.as_deref().is_some_and(|v| !v.is_empty() && v != "false")
+        value
+            .as_deref()
+            .is_some_and(|v| !v.is_empty() && v != "false")
     }
 }
 #[cfg(feature = "ssr")]
@@ -335,11 +343,12 @@ pub async fn community_space(
     let page = page.unwrap_or(1).max(1);
     let (rows, total) = store::list(&db, who(&me), space, &filters, page, size).await?;
     let pages = total.div_ceil(size).max(1);
-    let open_reports = if matches!(me.role, Role::Senco | Role::Admin) || space.network_id().is_some() {
-        store::open_reports(&db, who(&me)).await?.len() as u32
-    } else {
-        0
-    };
+    let open_reports =
+        if matches!(me.role, Role::Senco | Role::Admin) || space.network_id().is_some() {
+            store::open_reports(&db, who(&me)).await?.len() as u32
+        } else {
+            0
+        };
     let invitations = if me.role == Role::Admin {
         networks::of_setting(&db, me.setting_id)
             .await?
@@ -353,7 +362,10 @@ pub async fn community_space(
     } else {
         vec![]
     };
-    store::mark_seen(&db, me.id).await?;
+    // Only when there was something new: a list read is not a write otherwise.
+    if me.counts.community_new > 0 {
+        store::mark_seen(&db, me.id).await?;
+    }
     Ok(SpaceView {
         spaces: spaces(&me).await?,
         space: link.param,
@@ -411,7 +423,11 @@ pub async fn community_post(id: String) -> Result<PostView, AppError> {
         hidden_reason: r.hidden_reason.clone(),
         comments: vec![],
     };
-    let mut replies: Vec<ReplyView> = rows.iter().filter(|r| r.parent_id.is_none()).map(view).collect();
+    let mut replies: Vec<ReplyView> = rows
+        .iter()
+        .filter(|r| r.parent_id.is_none())
+        .map(view)
+        .collect();
     for reply in &mut replies {
         reply.comments = rows
             .iter()
@@ -557,7 +573,9 @@ pub async fn community_compose(
         let entry = services::store::learning_log::get(&db, me.id, &entry_id)
             .await?
             .ok_or_else(|| AppError::NotFound("There is no such entry in your log.".into()))?;
-        let module = course.section(&entry.section_key).map(|(m, _)| m.key.clone());
+        let module = course
+            .section(&entry.section_key)
+            .map(|(m, _)| m.key.clone());
         draft.kind = PostKind::Example.as_str().into();
         draft.module = module.unwrap_or_default();
         draft.title = format!(
@@ -620,7 +638,16 @@ pub async fn publish_post(
         change,
         body,
     };
-    let outcome = publish(&id, &space, &draft, source_entry.as_deref(), editing.as_deref(), yes(&confirm_private), yes(&names_checked)).await;
+    let outcome = publish(
+        &id,
+        &space,
+        &draft,
+        source_entry.as_deref(),
+        editing.as_deref(),
+        yes(&confirm_private),
+        yes(&names_checked),
+    )
+    .await;
     match &outcome {
         Ok(post_id) => crate::api::redirect_plain_form(&format!("/community/p/{post_id}")),
         Err(error) => {
@@ -701,11 +728,19 @@ pub async fn post_reply(
     parent: Option<String>,
     body: String,
 ) -> Result<(), AppError> {
-    let outcome = reply(&id, &post, parent.as_deref().filter(|p| !p.is_empty()), &body).await;
+    let outcome = reply(
+        &id,
+        &post,
+        parent.as_deref().filter(|p| !p.is_empty()),
+        &body,
+    )
+    .await;
     match &outcome {
         Ok(()) => crate::api::redirect_plain_form(&format!("/community/p/{post}#reply-{id}")),
         Err(error) => {
-            let field = parent.as_deref().map_or("reply".to_string(), |p| format!("comment-{p}"));
+            let field = parent
+                .as_deref()
+                .map_or("reply".to_string(), |p| format!("comment-{p}"));
             crate::api::plain_form_error::<PostReply>(
                 &format!("/community/p/{post}"),
                 &[(field.as_str(), body.as_str())],
@@ -721,14 +756,24 @@ async fn reply(id: &str, post_id: &str, parent: Option<&str>, body: &str) -> Res
     let me = require_writer(Need::SignedIn)?;
     let db = db()?;
     let body = rules::check_reply(body).map_err(|m| AppError::invalid("body", m))?;
-    check_id(id).map_err(|_| AppError::invalid("body", "This form is out of date: reload the page and try again. What you typed is kept."))?;
+    check_id(id).map_err(|_| {
+        AppError::invalid(
+            "body",
+            "This form is out of date: reload the page and try again. What you typed is kept.",
+        )
+    })?;
     let post = visible(&me, post_id).await?;
     if post.hidden_reason.is_some() {
-        return Err(AppError::invalid("body", "This post is hidden by a moderator, so it cannot take replies."));
+        return Err(AppError::invalid(
+            "body",
+            "This post is hidden by a moderator, so it cannot take replies.",
+        ));
     }
     if let Some(parent) = parent {
         if !store::reply_of(&db, &post.id, parent).await? {
-            return Err(AppError::NotFound("There is no such reply on this post.".into()));
+            return Err(AppError::NotFound(
+                "There is no such reply on this post.".into(),
+            ));
         }
     }
     let new = store::NewReply {
@@ -752,14 +797,17 @@ pub async fn accept_answer(post: String, reply: Option<String>) -> Result<(), Ap
     let db = db()?;
     let found = visible(&me, &post).await?;
     let allowed = found.kind == PostKind::Question
-        && (found.author_id == me.id || (me.role == Role::Senco && me.setting_id == found.setting_id));
+        && (found.author_id == me.id
+            || (me.role == Role::Senco && me.setting_id == found.setting_id));
     if !allowed {
         return Err(AppError::Forbidden);
     }
     let reply = reply.filter(|r| !r.is_empty());
     if let Some(r) = &reply {
         if !store::reply_of(&db, &found.id, r).await? {
-            return Err(AppError::NotFound("There is no such answer on this question.".into()));
+            return Err(AppError::NotFound(
+                "There is no such answer on this question.".into(),
+            ));
         }
     }
     store::accept(&db, &found.id, reply.as_deref()).await?;
@@ -776,7 +824,9 @@ pub async fn mark_helpful(post: String, reply: Option<String>) -> Result<bool, A
     let reply = reply.filter(|r| !r.is_empty());
     if let Some(r) = &reply {
         if !store::reply_of(&db, &found.id, r).await? {
-            return Err(AppError::NotFound("There is no such reply on this post.".into()));
+            return Err(AppError::NotFound(
+                "There is no such reply on this post.".into(),
+            ));
         }
     }
     let added = store::mark_helpful(&db, me.id, &found.id, reply.as_deref()).await?;
@@ -828,7 +878,11 @@ pub async fn tried_this(post: String) -> Result<String, AppError> {
 
 /// Reports a post or reply to its moderators, with a reason.
 #[server(endpoint = "community/report")]
-pub async fn report_post(post: String, reply: Option<String>, reason: String) -> Result<(), AppError> {
+pub async fn report_post(
+    post: String,
+    reply: Option<String>,
+    reason: String,
+) -> Result<(), AppError> {
     let me = require_writer(Need::SignedIn)?;
     let db = db()?;
     let found = visible(&me, &post).await?;
@@ -837,7 +891,9 @@ pub async fn report_post(post: String, reply: Option<String>, reason: String) ->
         let reason = rules::check_reason(&reason).map_err(|m| AppError::invalid("reason", m))?;
         if let Some(r) = &reply {
             if !store::reply_of(&db, &found.id, r).await? {
-                return Err(AppError::NotFound("There is no such reply on this post.".into()));
+                return Err(AppError::NotFound(
+                    "There is no such reply on this post.".into(),
+                ));
             }
         }
         store::report(&db, me.id, &found.id, reply.as_deref(), &reason).await?;
@@ -846,7 +902,11 @@ pub async fn report_post(post: String, reply: Option<String>, reason: String) ->
     .await;
     match &outcome {
         Ok(()) => crate::api::redirect_plain_form(&format!("/community/p/{post}?reported=1")),
-        Err(error) => crate::api::plain_form_error::<ReportPost>(&format!("/community/p/{post}"), &[("reason", &reason)], error),
+        Err(error) => crate::api::plain_form_error::<ReportPost>(
+            &format!("/community/p/{post}"),
+            &[("reason", &reason)],
+            error,
+        ),
     }
     outcome
 }
@@ -894,7 +954,9 @@ pub async fn moderate(
     let reply = reply.filter(|r| !r.is_empty());
     if let Some(r) = &reply {
         if !store::reply_of(&db, &found.id, r).await? {
-            return Err(AppError::NotFound("There is no such reply on this post.".into()));
+            return Err(AppError::NotFound(
+                "There is no such reply on this post.".into(),
+            ));
         }
     }
     store::moderate(&db, me.id, &found.id, reply.as_deref(), action, &reason).await?;
@@ -922,7 +984,9 @@ pub async fn answer_network(network: String, accept: bool) -> Result<(), AppErro
         .and_then(Space::network_id)
         .ok_or_else(|| AppError::NotFound("There is no such network.".into()))?;
     if !networks::answer(&db()?, id, me.setting_id, me.id, accept).await? {
-        return Err(AppError::NotFound("Your setting has no invitation from that network.".into()));
+        return Err(AppError::NotFound(
+            "Your setting has no invitation from that network.".into(),
+        ));
     }
     crate::api::redirect_plain_form("/community");
     Ok(())

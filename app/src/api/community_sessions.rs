@@ -177,7 +177,9 @@ async fn schedule(
             .parse::<i64>()
             .ok()
             .filter(|m| (10..=MAX_SESSION_MINUTES).contains(m))
-            .ok_or_else(|| format!("Give the length in minutes, from 10 to {MAX_SESSION_MINUTES}.")),
+            .ok_or_else(|| {
+                format!("Give the length in minutes, from 10 to {MAX_SESSION_MINUTES}.")
+            }),
     );
     let now = services::store::now();
     let starts_at = checks.check(
@@ -196,7 +198,9 @@ async fn schedule(
             }),
     );
     checks.finish()?;
-    let (Some(topic), Some(place), Some(minutes), Some(starts_at)) = (topic, place, minutes, starts_at) else {
+    let (Some(topic), Some(place), Some(minutes), Some(starts_at)) =
+        (topic, place, minutes, starts_at)
+    else {
         return Err(AppError::Internal);
     };
     let new = sessions_store::NewSession {
@@ -219,12 +223,17 @@ async fn schedule(
 async fn session_for(me: &Me, id: &str) -> Result<sessions_store::SessionRow, AppError> {
     sessions_store::get(&db()?, who(me), id)
         .await?
-        .ok_or_else(|| AppError::NotFound("There is no such session, or it is not shared with you.".into()))
+        .ok_or_else(|| {
+            AppError::NotFound("There is no such session, or it is not shared with you.".into())
+        })
 }
 
 #[cfg(feature = "ssr")]
 fn back_to(session: &sessions_store::SessionRow) -> String {
-    let space = session.network_id.map_or(Space::Setting, Space::Network).param();
+    let space = session
+        .network_id
+        .map_or(Space::Setting, Space::Network)
+        .param();
     format!("/community/sessions?space={space}#session-{}", session.id)
 }
 
@@ -245,7 +254,10 @@ pub async fn attend(session: String) -> Result<(), AppError> {
     let me = require_writer(Need::SignedIn)?;
     let found = session_for(&me, &session).await?;
     if found.starts_at > services::store::now() {
-        return Err(AppError::invalid("attend", "You can record attending once the session has started."));
+        return Err(AppError::invalid(
+            "attend",
+            "You can record attending once the session has started.",
+        ));
     }
     sessions_store::attend(&db()?, &found.id, me.id).await?;
     crate::api::redirect_plain_form(&back_to(&found));
@@ -264,7 +276,8 @@ pub async fn session_notes(
     if found.organiser_id != me.id {
         return Err(AppError::Forbidden);
     }
-    let notes = domain::community::check_reply(&notes).map_err(|m| AppError::invalid("notes", m))?;
+    let notes =
+        domain::community::check_reply(&notes).map_err(|m| AppError::invalid("notes", m))?;
     let mut linked = Vec::new();
     for id in discussed.iter().take(50) {
         if let Some(post) = store::post(&db()?, who(&me), id).await? {

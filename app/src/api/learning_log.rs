@@ -27,20 +27,31 @@ pub async fn section_answers(section_key: String) -> Result<Vec<Answer>, AppErro
     let course = course()?;
     let db = db()?;
     let rows = store::for_section(&db, me.id, &section_key).await?;
-    let (mut questions, follow_up_shown) = if domain::community::post_of_tried_key(&section_key).is_some() {
-        // An example tried from the community: the note, then "what changed?" once due.
-        let due = store::follow_up_due(&db, me.id, &section_key).await?;
-        if due.is_none() {
-            return Err(AppError::NotFound("There is no such section.".into()));
-        }
-        let tried = ("tried".to_string(), domain::community::TRIED_PROMPT.to_string(), Kind::PracticeNote);
-        (vec![tried], due.is_some_and(|d| d <= services::store::now()))
-    } else {
-        let (_, section) = course
-            .section(&section_key)
-            .ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
-        (prompts_for(section), store::follow_up_scheduled(&db, me.id, &section.key).await?)
-    };
+    let (mut questions, follow_up_shown) =
+        if domain::community::post_of_tried_key(&section_key).is_some() {
+            // An example tried from the community: the note, then "what changed?" once due.
+            let due = store::follow_up_due(&db, me.id, &section_key).await?;
+            if due.is_none() {
+                return Err(AppError::NotFound("There is no such section.".into()));
+            }
+            let tried = (
+                "tried".to_string(),
+                domain::community::TRIED_PROMPT.to_string(),
+                Kind::PracticeNote,
+            );
+            (
+                vec![tried],
+                due.is_some_and(|d| d <= services::store::now()),
+            )
+        } else {
+            let (_, section) = course
+                .section(&section_key)
+                .ok_or_else(|| AppError::NotFound("There is no such section.".into()))?;
+            (
+                prompts_for(section),
+                store::follow_up_scheduled(&db, me.id, &section.key).await?,
+            )
+        };
     if follow_up_shown || rows.iter().any(|r| r.prompt_key == "follow_up") {
         questions.push(("follow_up".into(), FOLLOW_UP_PROMPT.into(), Kind::FollowUp));
     }
@@ -176,7 +187,9 @@ mod ssr {
         match prompt_key {
             "tried" if tried => Ok(Kind::PracticeNote),
             "follow_up" if tried => Ok(Kind::FollowUp),
-            _ => Err(AppError::NotFound("That question is not part of this section.".into())),
+            _ => Err(AppError::NotFound(
+                "That question is not part of this section.".into(),
+            )),
         }
     }
 

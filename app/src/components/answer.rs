@@ -3,13 +3,13 @@
 //! (offline, signed out, a conflict) the text stays on the page and on the device until it
 //! is saved. Nothing is ever cut or thrown away.
 
+use super::form::escape_html;
 use crate::api::learning_log::{save_answer, Answer, SaveAnswer, SaveReply};
 use crate::offline::NotKept;
 use crate::session::new_op_id;
 use domain::error::AppError;
 use domain::learning_log::{check_length, group, MAX_BODY_CHARS, WARN_AT_CHARS};
 use leptos::prelude::*;
-use super::form::escape_html;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -445,7 +445,6 @@ pub fn AnswerBox(
         </div>
     }
 }
-
 
 /// Unsent drafts, in the browser's localStorage, keyed by person, section and question.
 mod local {

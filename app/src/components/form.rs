@@ -150,7 +150,8 @@ pub fn TextArea(
     #[prop(optional, into)] error: Signal<Option<String>>,
     #[prop(default = 5)] rows: u32,
     /// The control's id, when one page has several boxes of the same name.
-    #[prop(optional)] id: Option<String>,
+    #[prop(optional)]
+    id: Option<String>,
 ) -> impl IntoView {
     let id = id.unwrap_or_else(|| name.to_string());
     let has_error = move || error.get().is_some();

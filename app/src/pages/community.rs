@@ -252,7 +252,11 @@ fn Compose(data: ComposeData) -> impl IntoView {
     let names_flagged = move || error.get().and_then(|e| e.field("names_checked")).is_some();
     let mut modules = vec![(String::new(), "None".to_string())];
     modules.extend(data.modules.clone());
-    let spaces: Vec<(String, String)> = data.spaces.iter().map(|s| (s.param.clone(), s.name.clone())).collect();
+    let spaces: Vec<(String, String)> = data
+        .spaces
+        .iter()
+        .map(|s| (s.param.clone(), s.name.clone()))
+        .collect();
     let is_example = kind == PostKind::Example;
     view! {
         <Title text=heading/>
@@ -307,7 +311,10 @@ pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
     let reply = ServerAction::<PostReply>::new();
-    let data = Resource::new(move || (id(), reply.version().get()), |(id, _)| community_post(id));
+    let data = Resource::new(
+        move || (id(), reply.version().get()),
+        |(id, _)| community_post(id),
+    );
     view! {
         <Restricted>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -495,10 +502,13 @@ fn KeepOffline(post: String) -> impl IntoView {
 #[component]
 fn Tried(post: String, state: TriedState) -> impl IntoView {
     let key = domain::community::tried_key(&post);
-    let answers = Resource::new({
-        let key = key.clone();
-        move || key.clone()
-    }, section_answers);
+    let answers = Resource::new(
+        {
+            let key = key.clone();
+            move || key.clone()
+        },
+        section_answers,
+    );
     view! {
         <section id="tried" aria-labelledby="tried-heading" class="card">
             <h2 id="tried-heading" class="card-heading">"You tried this"</h2>
@@ -583,7 +593,11 @@ fn Reply(
 #[component]
 fn ReportForm(post: String, reply: Option<String>) -> impl IntoView {
     let field = format!("reason-{}", reply.clone().unwrap_or_else(|| "post".into()));
-    let what = if reply.is_some() { "Report this reply" } else { "Report this post" };
+    let what = if reply.is_some() {
+        "Report this reply"
+    } else {
+        "Report this post"
+    };
     view! {
         <details class="details">
             <summary>{what}</summary>
@@ -599,7 +613,10 @@ fn ReportForm(post: String, reply: Option<String>) -> impl IntoView {
 
 #[component]
 fn ModeratePanel(post: String, reply: Option<String>, hidden: bool) -> impl IntoView {
-    let field = format!("moderate-{}", reply.clone().unwrap_or_else(|| "post".into()));
+    let field = format!(
+        "moderate-{}",
+        reply.clone().unwrap_or_else(|| "post".into())
+    );
     let action = if hidden { "unhide" } else { "hide" };
     view! {
         <details class="details">

@@ -382,7 +382,11 @@ fn SectionDetail(
 
 /// The learning-log questions of a section, each with an autosaving answer box.
 #[component]
-pub(crate) fn SectionAnswers(section_key: String, place: String, answers: Vec<Answer>) -> impl IntoView {
+pub(crate) fn SectionAnswers(
+    section_key: String,
+    place: String,
+    answers: Vec<Answer>,
+) -> impl IntoView {
     let user_id = crate::session::use_me().get_untracked().map_or(0, |m| m.id);
     let save_now = Trigger::new();
     provide_context(SaveAllNow(save_now));

@@ -143,7 +143,7 @@ fn ProgressSummary(o: Overview) -> impl IntoView {
             <div class="stats">
                 <p>
                     <span class="stat-value">{describe_minutes(o.cpd_minutes)}</span>
-                    "of CPD so far: the estimated time of the sections you have completed."
+                    "of CPD so far: the estimated time of the sections you have completed, and the community sessions you attended."
                 </p>
                 <p>
                     <span class="stat-value">{describe_minutes(o.active_minutes)}</span>

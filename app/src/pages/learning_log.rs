@@ -218,6 +218,9 @@ fn Entry(detail: EntryDetail, submit: ServerAction<SubmitEntries>) -> impl IntoV
         <div class="card entry-body"><p class="pre">{detail.body.clone()}</p></div>
         <p>
             <a href=format!("{}#log-heading", s.section_href) class="btn btn-secondary">"Edit on the section page"</a>
+            " "
+            // A copy the person edits before anyone sees it: the entry stays private.
+            <a href=format!("/community/new?kind=example&from={}", s.id) class="btn btn-secondary">"Share as a practice example"</a>
         </p>
         {s.status.can_submit().then(|| view! {
             <ActionForm action=submit>

@@ -147,7 +147,11 @@ pub async fn create_post(db: &Db, new: &NewPost<'_>) -> Result<Stored, sqlx::Err
         .fetch_optional(&mut *tx)
         .await?;
     if let Some(author) = existing {
-        return Ok(if author == new.author_id { Stored::Done } else { Stored::NotYours });
+        return Ok(if author == new.author_id {
+            Stored::Done
+        } else {
+            Stored::NotYours
+        });
     }
     let p = new.post;
     let at = now();
@@ -257,7 +261,9 @@ pub async fn list(
         .await?;
     let offset = (page.max(1) - 1) as i64 * size as i64;
     let rows = query(&select)
-        .then(&format!("ORDER BY p.created_at DESC, p.id LIMIT {size} OFFSET {offset}"))
+        .then(&format!(
+            "ORDER BY p.created_at DESC, p.id LIMIT {size} OFFSET {offset}"
+        ))
         .build_query_as()
         .fetch_all(db.pool())
         .await?;
@@ -317,7 +323,11 @@ pub async fn add_reply(db: &Db, new: &NewReply<'_>) -> Result<Stored, sqlx::Erro
         .fetch_optional(&mut *tx)
         .await?;
     if let Some(author) = existing {
-        return Ok(if author == new.author_id { Stored::Done } else { Stored::NotYours });
+        return Ok(if author == new.author_id {
+            Stored::Done
+        } else {
+            Stored::NotYours
+        });
     }
     sqlx::query(
         "INSERT INTO replies (id, post_id, parent_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -382,11 +392,17 @@ pub async fn mark_helpful(
     .rows_affected()
         > 0;
     if added {
-        let table = if reply_id.is_some() { "replies" } else { "posts" };
-        sqlx::query(&format!("UPDATE {table} SET helpful_count = helpful_count + 1 WHERE id = ?"))
-            .bind(target)
-            .execute(&mut *tx)
-            .await?;
+        let table = if reply_id.is_some() {
+            "replies"
+        } else {
+            "posts"
+        };
+        sqlx::query(&format!(
+            "UPDATE {table} SET helpful_count = helpful_count + 1 WHERE id = ?"
+        ))
+        .bind(target)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(added)
@@ -616,7 +632,11 @@ pub async fn moderate(
 ) -> Result<(), sqlx::Error> {
     let mut tx = super::write(db).await?;
     let at = now();
-    let table = if reply_id.is_some() { "replies" } else { "posts" };
+    let table = if reply_id.is_some() {
+        "replies"
+    } else {
+        "posts"
+    };
     let target = reply_id.unwrap_or(post_id);
     match action {
         Moderation::Hide => {
@@ -695,9 +715,50 @@ pub async fn mark_seen(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
 
 /// Whether a reply id is taken by another post (ids are made by browsers).
 pub async fn reply_exists(db: &Db, reply_id: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM replies WHERE id = ?")
-        .bind(reply_id)
-        .fetch_optional(db.pool())
-        .await?
-        .is_some())
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT 1 FROM replies WHERE id = ?")
+            .bind(reply_id)
+            .fetch_optional(db.pool())
+            .await?
+            .is_some(),
+    )
+}
+
+/// Moves a post (or one of its replies) back in time: for demo data, which tells of weeks
+/// of conversation.
+pub async fn backdate(db: &Db, id: &str, reply: bool, at: i64) -> Result<(), sqlx::Error> {
+    let table = if reply { "replies" } else { "posts" };
+    let mut tx = super::write(db).await?;
+    sqlx::query(&format!("UPDATE {table} SET created_at = ? WHERE id = ?"))
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// What others see of a person in the community: whether they work in a specialist
+/// setting, and their areas of expertise (comma-separated, as they wrote them).
+pub async fn set_profile(
+    db: &Db,
+    user_id: i64,
+    specialist: bool,
+    expertise: &str,
+) -> Result<(), sqlx::Error> {
+    let mut tx = super::write(db).await?;
+    sqlx::query("UPDATE users SET specialist = ?, expertise = ? WHERE id = ?")
+        .bind(specialist)
+        .bind(expertise)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// The community profile of a person: (specialist, expertise).
+pub async fn profile(db: &Db, user_id: i64) -> Result<(bool, String), sqlx::Error> {
+    sqlx::query_as("SELECT specialist, expertise FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_one(db.pool())
+        .await
 }

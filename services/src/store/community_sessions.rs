@@ -46,7 +46,11 @@ pub async fn create(db: &Db, new: &NewSession<'_>) -> Result<Stored, sqlx::Error
             .fetch_optional(&mut *tx)
             .await?;
     if let Some(organiser) = existing {
-        return Ok(if organiser == new.organiser_id { Stored::Done } else { Stored::NotYours });
+        return Ok(if organiser == new.organiser_id {
+            Stored::Done
+        } else {
+            Stored::NotYours
+        });
     }
     sqlx::query(
         "INSERT INTO community_sessions (id, organiser_id, setting_id, network_id, topic, starts_at, minutes, place, created_at)
@@ -103,7 +107,12 @@ pub async fn get(db: &Db, who: Who, id: &str) -> Result<Option<SessionRow>, sqlx
 }
 
 /// Says the person is coming (or no longer is).
-pub async fn set_coming(db: &Db, session_id: &str, user_id: i64, coming: bool) -> Result<(), sqlx::Error> {
+pub async fn set_coming(
+    db: &Db,
+    session_id: &str,
+    user_id: i64,
+    coming: bool,
+) -> Result<(), sqlx::Error> {
     let mut tx = super::write(db).await?;
     sqlx::query(
         "INSERT INTO session_people (session_id, user_id, coming) VALUES (?1, ?2, ?3)
@@ -150,17 +159,23 @@ pub async fn set_notes(
         .execute(&mut *tx)
         .await?;
     for post_id in post_ids {
-        sqlx::query("INSERT INTO session_posts (session_id, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
-            .bind(session_id)
-            .bind(post_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO session_posts (session_id, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(session_id)
+        .bind(post_id)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await
 }
 
 /// The posts linked from a session's notes: (id, title), for those the person may see.
-pub async fn linked_posts(db: &Db, who: Who, session_id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn linked_posts(
+    db: &Db,
+    who: Who,
+    session_id: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT p.id, p.title FROM session_posts sp JOIN posts p ON p.id = sp.post_id
          WHERE sp.session_id = ?4 AND p.deleted_at IS NULL AND p.hidden_at IS NULL

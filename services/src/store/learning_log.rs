@@ -559,7 +559,17 @@ pub async fn tried(
             .bind(at)
             .execute(&mut *tx)
             .await?;
-            revision(&mut tx, &id, Some(1), opening, EntryStatus::Draft, false, &id, at).await?;
+            revision(
+                &mut tx,
+                &id,
+                Some(1),
+                opening,
+                EntryStatus::Draft,
+                false,
+                &id,
+                at,
+            )
+            .await?;
             id
         }
     };

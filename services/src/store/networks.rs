@@ -106,11 +106,13 @@ pub async fn is_member(db: &Db, network_id: i64, setting_id: i64) -> Result<bool
 }
 
 pub async fn add_moderator(db: &Db, network_id: i64, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO network_moderators (network_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
-        .bind(network_id)
-        .bind(user_id)
-        .write_in_turn(db)
-        .await?;
+    sqlx::query(
+        "INSERT INTO network_moderators (network_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(network_id)
+    .bind(user_id)
+    .write_in_turn(db)
+    .await?;
     Ok(())
 }
 
