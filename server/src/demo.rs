@@ -160,7 +160,7 @@ mod community {
         let network = networks::create(db, &data.network.name).await?;
         for setting in [first_setting, second] {
             networks::invite(db, network, setting).await?;
-            networks::answer(db, network, setting, 0, true).await?;
+            networks::answer(db, network, setting, None, true).await?;
         }
         let person = |email: &str| {
             people

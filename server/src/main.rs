@@ -142,7 +142,7 @@ async fn network(config: &server::Config, command: NetworkCommand) -> anyhow::Re
             setting: name,
         } => {
             let (id, s) = (find(network.clone()).await?, setting(name).await?);
-            networks::answer(db, id, s.id, 0, false).await?;
+            networks::answer(db, id, s.id, None, false).await?;
             println!("{} is no longer in {network}.", s.name);
         }
         NetworkCommand::Moderator { network, email } => {

@@ -22,7 +22,9 @@ use app::api::learning_log::{
     DueFollowUps, LogEntry, LogExport, LogList, SaveAnswer, SaveSection, SectionAnswers,
     SubmitEntries,
 };
-use app::api::profile::{ChangePassword, SavePreferences, UpdateProfile};
+use app::api::profile::{
+    ChangePassword, CommunityProfile, SaveCommunityProfile, SavePreferences, UpdateProfile,
+};
 use app::api::review::{MyEntryViews, Notices, ReviewAct, ReviewEntry, ReviewQueue};
 use app::api::staff::{StaffDashboard, StaffMember};
 use common::*;
@@ -182,6 +184,12 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
                 ("new_password", "another long pass phrase"),
                 ("confirm_password", "another long pass phrase"),
             ],
+        ),
+        f(Endpoint::of::<CommunityProfile>(), Who::SignedIn, &[]),
+        f(
+            Endpoint::of::<SaveCommunityProfile>(),
+            Who::SignedIn,
+            &[("specialist", "on"), ("expertise", "autism, AAC")],
         ),
         f(
             Endpoint::of::<ReviewQueue>(),

@@ -200,14 +200,14 @@ async fn sharing_asks_for_the_privacy_confirmation_and_flags_likely_names() {
     let sam = app.sign_in(SAM).await;
     let before: SpaceView = json(&space(&app, &sam, "network-1", "").await);
     let r = publish(&app, &sam, &[("confirm_private", "")]).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("confirm_private"), "{}", r.body);
     let named = [(
         "body",
         "jayden in year 3 finds it hard; Jayden's mum and Mrs Okafor agree.",
     )];
     let r = publish(&app, &sam, &named).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     for word in ["Jayden", "Mrs", "Okafor", "names_checked"] {
         assert!(r.body.contains(word), "{word}: {}", r.body);
     }
@@ -216,7 +216,7 @@ async fn sharing_asks_for_the_privacy_confirmation_and_flags_likely_names() {
     // Hostile and oversized text gets a message naming the field, never a 5xx.
     let long = "x".repeat(domain::community::MAX_TEXT_CHARS + 1);
     let r = publish(&app, &sam, &[("body", &long)]).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Shorten it by 1"), "{}", r.body);
     // Checked: published.
     let r = publish(&app, &sam, &[named[0], ("names_checked", "on")]).await;
@@ -346,7 +346,7 @@ async fn a_report_reaches_the_authors_moderators_who_hide_it_for_everyone_else()
     let r = app
         .call::<ReportPost>(&[("post", NETWORK_POST), ("reason", "x")], Some(&bridge))
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "a reason is needed");
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is needed");
     let r = app
         .call::<ReportPost>(
             &[
@@ -462,7 +462,7 @@ async fn an_attended_session_adds_its_time_to_cpd_and_only_organisers_schedule()
         StatusCode::FORBIDDEN
     );
     let r = schedule(senco.clone(), id, "2026-02-30".into()).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("date"), "{}", r.body);
     assert_eq!(
         schedule(senco.clone(), id, date).await.status,
@@ -480,7 +480,7 @@ async fn an_attended_session_adds_its_time_to_cpd_and_only_organisers_schedule()
     let r = app
         .call::<Attend>(&[("session", "demo-session-next")], Some(&sam))
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let view: SessionsView = json(
         &app.call::<CommunitySessions>(&[("space", "network-1")], Some(&sam))
             .await,

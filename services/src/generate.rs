@@ -148,7 +148,7 @@ pub async fn large_network(
         let setting =
             settings::create(db, &format!("Bench Setting {s:02}"), Sector::ALL[s % 3]).await?;
         crate::store::networks::invite(db, network, setting).await?;
-        crate::store::networks::answer(db, network, setting, 0, true).await?;
+        crate::store::networks::answer(db, network, setting, None, true).await?;
         let mut tx = crate::store::write(db).await?;
         for (n, role) in [Role::Senco, Role::Practitioner, Role::Practitioner]
             .iter()

@@ -297,12 +297,6 @@ pub(crate) mod ssr_helpers {
             "That id belongs to something else. Reload the page and try again.".into(),
         )
     }
-
-    pub fn yes(value: &Option<String>) -> bool {
-        value
-            .as_deref()
-            .is_some_and(|v| !v.is_empty() && v != "false")
-    }
 }
 #[cfg(feature = "ssr")]
 use ssr_helpers::*;
@@ -644,8 +638,8 @@ pub async fn publish_post(
         &draft,
         source_entry.as_deref(),
         editing.as_deref(),
-        yes(&confirm_private),
-        yes(&names_checked),
+        crate::api::profile::ticked(&confirm_private),
+        crate::api::profile::ticked(&names_checked),
     )
     .await;
     match &outcome {
@@ -983,7 +977,7 @@ pub async fn answer_network(network: String, accept: bool) -> Result<(), AppErro
     let id = Space::parse(&network)
         .and_then(Space::network_id)
         .ok_or_else(|| AppError::NotFound("There is no such network.".into()))?;
-    if !networks::answer(&db()?, id, me.setting_id, me.id, accept).await? {
+    if !networks::answer(&db()?, id, me.setting_id, Some(me.id), accept).await? {
         return Err(AppError::NotFound(
             "Your setting has no invitation from that network.".into(),
         ));

@@ -31,8 +31,53 @@ pub async fn update_profile(display_name: String, sector: String) -> Result<(), 
     Ok(())
 }
 
+/// What others see of the person in the community, besides their name, role and setting.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PublicProfile {
+    /// They work in a specialist setting (shown beside their answers).
+    pub specialist: bool,
+    /// Areas of expertise, comma-separated as they wrote them.
+    pub expertise: String,
+}
+
+pub const MAX_EXPERTISE_CHARS: usize = 200;
+
+#[server(endpoint = "community_profile")]
+pub async fn community_profile() -> Result<PublicProfile, AppError> {
+    let me = require(Need::SignedIn)?;
+    let (specialist, expertise) = services::store::community::profile(&db()?, me.id).await?;
+    Ok(PublicProfile {
+        specialist,
+        expertise,
+    })
+}
+
+#[server(endpoint = "save_community_profile")]
+pub async fn save_community_profile(
+    specialist: Option<String>,
+    #[server(default)] expertise: String,
+) -> Result<(), AppError> {
+    let me = require(Need::SignedIn)?;
+    let tags: Vec<&str> = expertise
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect();
+    let expertise = tags.join(", ");
+    if expertise.chars().count() > MAX_EXPERTISE_CHARS {
+        return Err(AppError::invalid(
+            "expertise",
+            format!("Keep your areas of expertise to {MAX_EXPERTISE_CHARS} characters."),
+        ));
+    }
+    services::store::community::set_profile(&db()?, me.id, ticked(&specialist), &expertise)
+        .await?;
+    super::redirect_plain_form("/profile");
+    Ok(())
+}
+
 /// Form checkboxes arrive as "on" when ticked and not at all otherwise.
-fn ticked(value: &Option<String>) -> bool {
+pub(crate) fn ticked(value: &Option<String>) -> bool {
     value
         .as_deref()
         .is_some_and(|v| !v.is_empty() && v != "false")

@@ -1,6 +1,9 @@
 use super::join::sector_options;
 use super::Restricted;
-use crate::api::profile::{ChangePassword, SavePreferences, UpdateProfile};
+use crate::api::profile::{
+    community_profile, ChangePassword, PublicProfile, SaveCommunityProfile, SavePreferences,
+    UpdateProfile,
+};
 use crate::components::*;
 use crate::session::{apply_preferences, use_me};
 use domain::model::{LineSpacing, Me, TextSize};
@@ -90,6 +93,8 @@ fn Profile(me: Me) -> impl IntoView {
             </ActionForm>
         </section>
 
+        <CommunityDetails/>
+
         <section id="preferences" aria-labelledby="preferences-heading" class="card">
             <h2 id="preferences-heading" class="card-heading">"Reading preferences"</h2>
             <p>"These change how every page looks for you, on any device you sign in on."</p>
@@ -164,6 +169,40 @@ fn Profile(me: Me) -> impl IntoView {
                 />
                 <Button busy=password.pending()>"Change password"</Button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// What others in the community see beside the person's answers.
+#[component]
+fn CommunityDetails() -> impl IntoView {
+    let data = Resource::new(|| (), |_| community_profile());
+    let action = ServerAction::<SaveCommunityProfile>::new();
+    let error = action_error(action.value());
+    view! {
+        <section aria-labelledby="community-heading" class="card">
+            <h2 id="community-heading" class="card-heading">"In the community"</h2>
+            <p>"Shown beside what you post and answer, with your name, role and setting, so colleagues know where your experience comes from."</p>
+            {saved_banner(action.value(), "Saved")}
+            <ErrorSummary error/>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let p: PublicProfile = data.await.unwrap_or_default();
+                    view! {
+                        <ActionForm action>
+                            <Checkbox name="specialist" label="I work in a specialist setting" checked=p.specialist/>
+                            <TextField
+                                name="expertise"
+                                label="Areas of expertise (optional)"
+                                hint="Separated by commas, for example: autism, AAC, transition to college."
+                                value=p.expertise
+                                error=field_error(error, "expertise")
+                            />
+                            <Button busy=action.pending()>"Save"</Button>
+                        </ActionForm>
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }

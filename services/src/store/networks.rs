@@ -57,7 +57,7 @@ pub async fn answer(
     db: &Db,
     network_id: i64,
     setting_id: i64,
-    by: i64,
+    by: Option<i64>,
     accept: bool,
 ) -> Result<bool, sqlx::Error> {
     let done = if accept {

@@ -113,7 +113,7 @@ pub(crate) const ME_COLUMNS: &str =
      (SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id
       WHERE e.user_id = u.id AND f.read_at IS NULL AND f.author_id <> u.id) AS unread_feedback,
      (SELECT COUNT(*) FROM posts p
-      WHERE p.created_at > COALESCE(u.community_seen_at, u.created_at) AND p.author_id <> u.id
+      WHERE p.created_at > COALESCE(u.community_seen_at, u.created_at - 1) AND p.author_id <> u.id
         AND p.deleted_at IS NULL AND p.hidden_at IS NULL
         AND ((p.network_id IS NULL AND p.setting_id = u.setting_id)
              OR p.network_id IN (SELECT ns.network_id FROM network_settings ns
