@@ -435,6 +435,14 @@ async function migrateLegacy() {
 
 // ---- Wiring ----------------------------------------------------------------------------
 
+/** What the person wrote in a write: an answer's text, or a post's parts. */
+function writtenText(args) {
+  const parts = ["title", "need", "tried", "outcome", "change", "body", "notes"]
+    .map((k) => args[k])
+    .filter((v) => typeof v === "string" && v.trim() !== "");
+  return parts.length ? parts.join("\n\n") : null;
+}
+
 function attention() {
   return ops
     .filter((o) => o.state === "refused" || o.state === "conflict")
@@ -443,7 +451,7 @@ function attention() {
       label: o.label,
       href: o.href,
       state: o.state,
-      text: typeof o.args.body === "string" ? o.args.body : null,
+      text: writtenText(o.args),
       message: o.error?.message ?? null,
       error: o.error?.body ?? null,
     }));

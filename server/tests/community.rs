@@ -346,7 +346,11 @@ async fn a_report_reaches_the_authors_moderators_who_hide_it_for_everyone_else()
     let r = app
         .call::<ReportPost>(&[("post", NETWORK_POST), ("reason", "x")], Some(&bridge))
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is needed");
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reason is needed"
+    );
     let r = app
         .call::<ReportPost>(
             &[
@@ -486,4 +490,48 @@ async fn an_attended_session_adds_its_time_to_cpd_and_only_organisers_schedule()
             .await,
     );
     assert!(view.sessions.iter().any(|s| s.id == id && s.attended));
+}
+
+#[tokio::test]
+async fn followers_hear_of_new_replies_in_their_digest_without_the_text() {
+    let app = TestApp::new().await;
+    let (sam, bridge) = (app.sign_in(SAM).await, app.sign_in(BRIDGE_TEACHER).await);
+    let r = app
+        .call::<app::api::community::FollowPost>(
+            &[("post", NETWORK_POST), ("on", "true")],
+            Some(&sam),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let secret = "a reply whose words stay in Tandem";
+    let r = app
+        .call::<PostReply>(
+            &[
+                ("id", "a6666666-2222-4333-8444-555555555555"),
+                ("post", NETWORK_POST),
+                ("body", secret),
+            ],
+            Some(&bridge),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let pending = services::store::digest::pending(&app.state.db)
+        .await
+        .unwrap();
+    let sams: Vec<_> = pending
+        .iter()
+        .filter(|l| l.recipient_email == SAM)
+        .cloned()
+        .collect();
+    assert_eq!(sams.len(), 1, "one new reply on the thread Sam follows");
+    let (subject, body) =
+        services::mail::compose(&app.state.course, &sams, "https://tandem.example");
+    assert!(
+        subject.contains("1 new reply in the community"),
+        "{subject}"
+    );
+    assert!(body.contains("Niamh Doherty replied"), "{body}");
+    assert!(!body.contains(secret), "{body}");
+    // Its author hears nothing of their own reply.
+    assert!(!pending.iter().any(|l| l.recipient_email == BRIDGE_TEACHER));
 }

@@ -44,7 +44,13 @@ pub fn compose(course: &Course, lines: &[DigestLine], public_url: &str) -> (Stri
         .split_whitespace()
         .next()
         .unwrap_or("there");
-    let submissions: Vec<&DigestLine> = lines.iter().filter(|l| l.event.is_none()).collect();
+    let community =
+        |l: &&DigestLine| domain::community::post_of_tried_key(&l.section_key).is_some();
+    let threads: Vec<&DigestLine> = lines.iter().filter(community).collect();
+    let submissions: Vec<&DigestLine> = lines
+        .iter()
+        .filter(|l| l.event.is_none() && !community(l))
+        .collect();
     let replies: Vec<&DigestLine> = lines.iter().filter(|l| l.event.is_some()).collect();
     let zone = domain::zone::Zone::stored(&lines[0].time_zone);
     let describe = |l: &DigestLine| {
@@ -81,6 +87,20 @@ pub fn compose(course: &Course, lines: &[DigestLine], public_url: &str) -> (Stri
         }
         body.push_str(&format!(
             "\nRead it in your learning log: {public_url}/log\n\n"
+        ));
+    }
+    if !threads.is_empty() {
+        subject.push(plural(
+            threads.len(),
+            "new reply in the community",
+            "new replies in the community",
+        ));
+        body.push_str("There are new replies on community threads you follow:\n\n");
+        for l in &threads {
+            body.push_str(&format!("- {} replied ({})\n", l.actor, zone.date(l.at)));
+        }
+        body.push_str(&format!(
+            "\nRead them in the community: {public_url}/community\n\n"
         ));
     }
     body.push_str(

@@ -70,8 +70,7 @@ pub async fn save_community_profile(
             format!("Keep your areas of expertise to {MAX_EXPERTISE_CHARS} characters."),
         ));
     }
-    services::store::community::set_profile(&db()?, me.id, ticked(&specialist), &expertise)
-        .await?;
+    services::store::community::set_profile(&db()?, me.id, ticked(&specialist), &expertise).await?;
     super::redirect_plain_form("/profile");
     Ok(())
 }

@@ -5,11 +5,13 @@
 mod answer;
 mod form;
 mod layout;
+mod queued;
 mod reading;
 mod ui;
 
 pub use answer::*;
 pub use form::*;
 pub use layout::*;
+pub use queued::*;
 pub use reading::*;
 pub use ui::*;

@@ -233,14 +233,15 @@ fn Compose(data: ComposeData) -> impl IntoView {
             .with_untracked(|q| q.get(k))
             .unwrap_or_else(|| fallback.to_string())
     };
-    let action = ServerAction::<PublishPost>::new();
-    let error = action_error(action.value());
+    // A plain form's error comes back in the address; a queued one from the outbox.
+    let plain_error = action_error(ServerAction::<PublishPost>::new().value());
     let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = action.value().get() {
+    let write = QueuedWrite::new(move |reply| {
+        if let Some(id) = reply.as_str() {
             navigate(&format!("/community/p/{id}"), Default::default());
         }
     });
+    let error = Signal::derive(move || write.refused.get().or_else(|| plain_error.get()));
     let d = data.draft.clone();
     let kind = PostKind::parse(&kept("kind", &d.kind)).unwrap_or(PostKind::Example);
     let editing = data.editing.clone();
@@ -265,7 +266,9 @@ fn Compose(data: ComposeData) -> impl IntoView {
         <Banner title="Before you share">
             <p>"Describe learners, families and colleagues by role or age (\"a Year 4 pupil\", \"his mum\", \"our speech and language therapist\"), never by name, and leave out anything that would let someone work out who they are. A worry about a child's safety goes to your safeguarding lead, not here."</p>
         </Banner>
-        <ActionForm action>
+        <form method="post" action=PublishPost::PATH on:submit=move |ev| {
+            write.submit::<PublishPost>(ev, "A community post you wrote".into(), "/community/new".into())
+        }>
             <input type="hidden" name="id" value=new_op_id()/>
             <input type="hidden" name="kind" value=kind.as_str()/>
             {editing.clone().map(|e| view! { <input type="hidden" name="editing" value=e/> })}
@@ -299,8 +302,9 @@ fn Compose(data: ComposeData) -> impl IntoView {
                 <Checkbox name="names_checked" label="I have checked these words: none of them names a learner, a family member or a colleague" checked=false/>
             })}
             <Checkbox name="confirm_private" label="Nothing in this post identifies a learner, a family or a colleague" checked=false/>
-            <Button busy=action.pending()>{if editing.is_some() { "Save changes" } else { "Publish" }}</Button>
-        </ActionForm>
+            <Button busy=Signal::derive(move || write.waiting.get().is_some())>{if editing.is_some() { "Save changes" } else { "Publish" }}</Button>
+            {write.status()}
+        </form>
     }
 }
 
@@ -310,17 +314,15 @@ fn Compose(data: ComposeData) -> impl IntoView {
 pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let reply = ServerAction::<PostReply>::new();
-    let data = Resource::new(
-        move || (id(), reply.version().get()),
-        |(id, _)| community_post(id),
-    );
+    // Bumped when a reply of this page has been sent, to show it.
+    let version = RwSignal::new(0u32);
+    let data = Resource::new(move || (id(), version.get()), |(id, _)| community_post(id));
     view! {
         <Restricted>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(post) => view! { <Title text=post.title.clone()/><Thread post reply/> }.into_any(),
+                        Ok(post) => view! { <Title text=post.title.clone()/><Thread post version/> }.into_any(),
                         Err(e) => view! { <Title text="Post not found"/><ProblemPage message=e.to_string()/> }.into_any(),
                     }
                 })}
@@ -362,10 +364,14 @@ fn ActionButton(
 }
 
 #[component]
-fn Thread(post: PostView, reply: ServerAction<PostReply>) -> impl IntoView {
+fn Thread(post: PostView, version: RwSignal<u32>) -> impl IntoView {
     let query = use_query_map();
     let reported = query.with_untracked(|q| q.get("reported").is_some());
-    let error = action_error(reply.value());
+    let plain_error = action_error(ServerAction::<PostReply>::new().value());
+    let write = QueuedWrite::new(move |_| version.update(|v| *v += 1));
+    let error = Signal::derive(move || write.refused.get().or_else(|| plain_error.get()));
+    let reply_label = format!("Your reply to \u{201c}{}\u{201d}", post.title);
+    let reply_href = format!("/community/p/{}", post.id);
     let id = post.id.clone();
     let is_question = post.kind == PostKind::Question;
     let reply_count = post.replies.len();
@@ -449,13 +455,16 @@ fn Thread(post: PostView, reply: ServerAction<PostReply>) -> impl IntoView {
             } else {
                 view! {
                     <ErrorSummary error/>
-                    <ActionForm action=reply>
+                    <form method="post" action=PostReply::PATH on:submit=move |ev| {
+                        write.submit::<PostReply>(ev, reply_label.clone(), reply_href.clone())
+                    }>
                         <input type="hidden" name="id" value=new_op_id()/>
                         <input type="hidden" name="post" value=post_id.clone()/>
                         <TextArea name="body" id="reply".to_string() label=if is_question { "Your answer" } else { "Your comment" }
                             value=query.with_untracked(|q| q.get("reply")).unwrap_or_default() error=field_error(error, "body")/>
-                        <Button busy=reply.pending()>{if is_question { "Post answer" } else { "Post comment" }}</Button>
-                    </ActionForm>
+                        <Button busy=Signal::derive(move || write.waiting.get().is_some())>{if is_question { "Post answer" } else { "Post comment" }}</Button>
+                        {write.status()}
+                    </form>
                 }.into_any()
             }}
         </section>

@@ -140,18 +140,38 @@ fn binds<'q>(
         .bind(who.setting_moderator)
 }
 
-pub async fn create_post(db: &Db, new: &NewPost<'_>) -> Result<Stored, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    let existing: Option<i64> = sqlx::query_scalar("SELECT author_id FROM posts WHERE id = ?")
-        .bind(new.id)
-        .fetch_optional(&mut *tx)
+/// What became of an earlier write with this id, if there was one: `owner_sql` selects the
+/// id's owner. Ids are made by browsers, so a retry finds its first try here.
+pub(crate) async fn earlier(
+    tx: &mut super::WriteTx,
+    owner_sql: &str,
+    id: &str,
+    user_id: i64,
+) -> Result<Option<Stored>, sqlx::Error> {
+    let owner: Option<i64> = sqlx::query_scalar(owner_sql)
+        .bind(id)
+        .fetch_optional(&mut **tx)
         .await?;
-    if let Some(author) = existing {
-        return Ok(if author == new.author_id {
+    Ok(owner.map(|owner| {
+        if owner == user_id {
             Stored::Done
         } else {
             Stored::NotYours
-        });
+        }
+    }))
+}
+
+pub async fn create_post(db: &Db, new: &NewPost<'_>) -> Result<Stored, sqlx::Error> {
+    let mut tx = super::write(db).await?;
+    if let Some(stored) = earlier(
+        &mut tx,
+        "SELECT author_id FROM posts WHERE id = ?",
+        new.id,
+        new.author_id,
+    )
+    .await?
+    {
+        return Ok(stored);
     }
     let p = new.post;
     let at = now();
@@ -243,7 +263,7 @@ pub async fn list(
         filtered
             .and(
                 "p.rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)",
-                fts_query(filters.words),
+                super::learning_log::fts_terms(filters.words),
             )
             .and("p.kind = ?", filters.kind.map(PostKind::as_str))
             .and("p.sector = ?", filters.sector.map(Sector::as_str))
@@ -268,23 +288,6 @@ pub async fn list(
         .fetch_all(db.pool())
         .await?;
     Ok((rows, total as u32))
-}
-
-/// Search words as an FTS5 query: every word must match, in the title or the text; words
-/// of three letters or more as prefixes.
-pub fn fts_query(words: &[String]) -> Option<String> {
-    let terms: Vec<String> = words
-        .iter()
-        .map(|w| {
-            let w = w.replace('"', "");
-            if w.chars().count() >= domain::learning_log::MIN_PREFIX_CHARS {
-                format!("\"{w}\"*")
-            } else {
-                format!("\"{w}\"")
-            }
-        })
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 /// The replies of a post the person may see, oldest first; hidden ones only for their
@@ -318,16 +321,15 @@ pub struct NewReply<'a> {
 /// The author follows the thread from then on.
 pub async fn add_reply(db: &Db, new: &NewReply<'_>) -> Result<Stored, sqlx::Error> {
     let mut tx = super::write(db).await?;
-    let existing: Option<i64> = sqlx::query_scalar("SELECT author_id FROM replies WHERE id = ?")
-        .bind(new.id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if let Some(author) = existing {
-        return Ok(if author == new.author_id {
-            Stored::Done
-        } else {
-            Stored::NotYours
-        });
+    if let Some(stored) = earlier(
+        &mut tx,
+        "SELECT author_id FROM replies WHERE id = ?",
+        new.id,
+        new.author_id,
+    )
+    .await?
+    {
+        return Ok(stored);
     }
     sqlx::query(
         "INSERT INTO replies (id, post_id, parent_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",

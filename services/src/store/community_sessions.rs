@@ -40,17 +40,11 @@ pub struct NewSession<'a> {
 
 pub async fn create(db: &Db, new: &NewSession<'_>) -> Result<Stored, sqlx::Error> {
     let mut tx = super::write(db).await?;
-    let existing: Option<i64> =
-        sqlx::query_scalar("SELECT organiser_id FROM community_sessions WHERE id = ?")
-            .bind(new.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some(organiser) = existing {
-        return Ok(if organiser == new.organiser_id {
-            Stored::Done
-        } else {
-            Stored::NotYours
-        });
+    let owner = "SELECT organiser_id FROM community_sessions WHERE id = ?";
+    if let Some(stored) =
+        super::community::earlier(&mut tx, owner, new.id, new.organiser_id).await?
+    {
+        return Ok(stored);
     }
     sqlx::query(
         "INSERT INTO community_sessions (id, organiser_id, setting_id, network_id, topic, starts_at, minutes, place, created_at)

@@ -1,5 +1,5 @@
 //! What each person has not yet been emailed about: new submissions for a SENCo, new
-//! feedback for an author. A digest moves the person's watermark past what it contained.
+//! feedback for an author, new replies on the community threads they follow. A digest moves the person's watermark past what it contained.
 
 use super::Db;
 use super::WriteOne;
@@ -40,6 +40,18 @@ pub async fn pending(db: &Db) -> Result<Vec<DigestLine>, sqlx::Error> {
               JOIN users r ON r.id = f.author_id
          WHERE u.active = 1 AND f.read_at IS NULL AND f.author_id <> u.id
            AND f.created_at > COALESCE(u.digest_sent_at, u.created_at - 1)
+         UNION ALL
+         -- Replies by others on community threads the person follows and may still see.
+         SELECT u.id, u.email, u.display_name, a.display_name, 'community:' || p.id, 'reply', NULL, r.created_at,
+                (SELECT time_zone FROM settings WHERE id = u.setting_id)
+         FROM follows fo JOIN users u ON u.id = fo.user_id JOIN posts p ON p.id = fo.post_id
+              JOIN replies r ON r.post_id = p.id JOIN users a ON a.id = r.author_id
+         WHERE u.active = 1 AND r.author_id <> u.id AND r.deleted_at IS NULL AND r.hidden_at IS NULL
+           AND p.deleted_at IS NULL AND p.hidden_at IS NULL
+           AND r.created_at > COALESCE(u.digest_sent_at, u.created_at - 1)
+           AND ((p.network_id IS NULL AND p.setting_id = u.setting_id)
+                OR EXISTS (SELECT 1 FROM network_settings ns WHERE ns.network_id = p.network_id
+                           AND ns.setting_id = u.setting_id AND ns.accepted_at IS NOT NULL))
          ORDER BY 1, 8 -- recipient, then time"#
     )
     .fetch_all(db.pool())

@@ -292,6 +292,12 @@ pub struct Filters<'a> {
 /// letters or more match as prefixes ("reflect" finds "reflection"); shorter ones only as
 /// whole words, since a one-letter prefix would expand to most of the index.
 pub fn fts_query(user_id: i64, words: &[String]) -> Option<String> {
+    fts_terms(words).map(|terms| format!("owner : \"u{user_id}\" AND body : ({terms})"))
+}
+
+/// Search words as FTS5 terms that must all match: words of three letters or more as
+/// prefixes ("reflect" finds "reflection"), shorter ones only whole. None for no words.
+pub fn fts_terms(words: &[String]) -> Option<String> {
     let terms: Vec<String> = words
         .iter()
         .map(|w| {
@@ -303,7 +309,7 @@ pub fn fts_query(user_id: i64, words: &[String]) -> Option<String> {
             }
         })
         .collect();
-    (!terms.is_empty()).then(|| format!("owner : \"u{user_id}\" AND body : ({})", terms.join(" ")))
+    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 pub async fn list(
