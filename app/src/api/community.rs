@@ -3,6 +3,9 @@
 //! Who may see what is one rule in `services::store::community`; every function here
 //! starts with `require` and reads posts only through it.
 
+// A server function takes a form's fields as its arguments: a post has many.
+#![allow(clippy::too_many_arguments)]
+
 use domain::community::{Area, Draft, PostKind};
 use domain::error::AppError;
 use domain::model::{Role, Sector};
@@ -304,7 +307,6 @@ use ssr_helpers::*;
 /// One page of a space (default: the person's setting), with its filters. Looking at it
 /// resets the "new" count in the navigation.
 #[server(endpoint = "community/space")]
-#[allow(clippy::too_many_arguments)]
 pub async fn community_space(
     space: Option<String>,
     kind: Option<String>,
@@ -599,7 +601,6 @@ pub async fn community_compose(
 /// Publishes a post (or, with `editing`, changes one of the person's own). `id` is made by
 /// the page, so a post retried by the outbox is stored once. Works as a plain form.
 #[server(endpoint = "community/publish")]
-#[allow(clippy::too_many_arguments)]
 pub async fn publish_post(
     id: String,
     space: String,

@@ -107,7 +107,6 @@ async fn may_organise(me: &Me, space: Space) -> Result<bool, AppError> {
 /// Schedules a session (or records one held up to 60 days ago). The date and time are as
 /// clocks in the organiser's setting show them.
 #[server(endpoint = "community/schedule")]
-#[allow(clippy::too_many_arguments)]
 pub async fn schedule_session(
     id: String,
     space: String,
@@ -165,7 +164,7 @@ async fn schedule(
     let place = checks.check(
         "place",
         match place.trim() {
-            p if p.is_empty() => Err("Say where it is, or how to join online.".to_string()),
+            "" => Err("Say where it is, or how to join online.".to_string()),
             p if p.chars().count() > 300 => Err("Keep this to 300 characters.".to_string()),
             p => Ok(p.to_string()),
         },

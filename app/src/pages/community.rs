@@ -429,7 +429,7 @@ fn Thread(post: PostView, version: RwSignal<u32>) -> impl IntoView {
                     fields=vec![("post", id.clone()), ("on", (!post.following).to_string())]
                     label=if post.following { "Stop following" } else { "Follow (and keep on this device)" }
                     kind=ButtonKind::Secondary/>
-                {(!is_question && post.tried_entry.is_none()).then(|| view! {
+                {(!is_question && !post.mine && post.tried_entry.is_none()).then(|| view! {
                     <ActionButton action=TriedThis::PATH fields=vec![("post", id.clone())] label="I tried this" kind=ButtonKind::Secondary/>
                 })}
                 {post.mine.then(|| view! {

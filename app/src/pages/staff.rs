@@ -119,9 +119,6 @@ fn DashboardView(d: Dashboard, sector: String, status: String) -> impl IntoView 
     }
 }
 
-/// Previous and next pages of the staff table: links, so they work without JavaScript,
-/// keeping the filters and the sort.
-
 /// A column header that sorts by its column: a link (so it works before the wasm loads and
 /// by keyboard), with `aria-sort` saying how the table is sorted now.
 #[component]

@@ -226,6 +226,16 @@ pub fn prompts_for(section: &crate::content::Section) -> Vec<(String, String, En
 
 pub const FOLLOW_UP_PROMPT: &str = "What has changed since you tried this?";
 
+/// Where an entry belongs, in words: "Module 2: Noticing needs", or only the title for an
+/// entry outside the modules (module 0: an example tried from the community).
+pub fn place(module_number: u32, title: &str) -> String {
+    if module_number == 0 {
+        title.to_string()
+    } else {
+        format!("Module {module_number}: {title}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,15 +322,5 @@ mod tests {
         for s in EntryStatus::ALL {
             assert_eq!(EntryStatus::parse(s.as_str()), Some(s));
         }
-    }
-}
-
-/// Where an entry belongs, in words: "Module 2: Noticing needs", or only the title for an
-/// entry outside the modules (module 0: an example tried from the community).
-pub fn place(module_number: u32, title: &str) -> String {
-    if module_number == 0 {
-        title.to_string()
-    } else {
-        format!("Module {module_number}: {title}")
     }
 }
