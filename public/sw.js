@@ -116,8 +116,10 @@ async function forget(keep) {
 }
 
 const neverCached = (path) => ["/api/", "/healthz", "/sw.js"].some((p) => path.startsWith(p)) || /\.(pdf|csv|json)$/.test(path);
-/** The pages kept for offline use: the course, and nothing personal beyond it. */
-const keepable = (path) => path === "/" || path === "/modules" || path.startsWith("/modules/");
+/** The pages kept for offline use: the course and community threads (a followed thread is
+ *  fetched into the cache like a saved module), and nothing personal beyond them. */
+const keepable = (path) =>
+  path === "/" || path === "/modules" || path.startsWith("/modules/") || path.startsWith("/community/p/");
 /** Pages that redirect to sign-in when nobody is signed in. */
 const personal = (path) => !["/sign-in", "/join", "/offline.html", "/signed-out.html"].includes(path);
 

@@ -11,6 +11,8 @@ import {
   newPage,
   expectAccessible,
   practitionerOnDevice,
+  pendingOps,
+  serviceWorkerReady,
 } from "./helpers";
 
 // The demo network: Oakfield and a second setting with a specialist school.
@@ -38,11 +40,10 @@ async function ask(page: Page, title: string, shareWith: string) {
   await publish(page);
 }
 
-test("a practitioner shares a learning-log entry as a practice example, and a colleague finds it", async ({ browser }) => {
-  const sam = await newPage(browser);
+test("a practitioner shares a learning-log entry as a practice example, and a colleague finds it", async ({ browser, baseURL }) => {
+  const { page: sam } = await practitionerOnDevice(browser, baseURL!, { name: "Rowan Kemp" });
   const ella = await newPage(browser);
   const word = marker("doorway");
-  await signIn(sam, SAM);
   await open(sam, "/modules/m1/reflection");
   const text = `the visual timetable at the ${word} helped the pupil start the morning calmly.`;
   await sam.locator("textarea").first().fill(text);
@@ -115,11 +116,13 @@ test("I tried this puts the example in the person's own log with a follow-up", a
   const note = page.locator("#tried textarea");
   await expect(note).toHaveValue(/^I tried “Objects of reference/);
   await note.fill("I tried it with a reception pupil at home time: a bag that only lives by the door.");
-  await expect(page.locator("#tried .save-status")).toHaveText("Saved");
   await expectAccessible(page, "a tried example");
-  await open(page, "/log");
-  const row = page.getByRole("row").filter({ hasText: "Tried from the community" });
-  await expect(row).toContainText("a bag that only lives by the door");
+  // Once the note has reached the server, the log shows it.
+  await expect(async () => {
+    await page.goto("/log");
+    const row = page.getByRole("row").filter({ hasText: "Tried from the community" });
+    await expect(row).toContainText("a bag that only lives by the door", { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
 });
 
 test("a report reaches the author's SENCo, who hides the post for everyone but its author", async ({ browser, baseURL }) => {
@@ -234,4 +237,32 @@ test("posting and answering work without JavaScript", async ({ browser }) => {
   await page.getByRole("button", { name: "Post answer" }).click();
   await expect(page.locator(".reply")).toContainText("we update ours every friday.");
   await context.close();
+});
+
+test("a comment written offline is kept on the device, posted when the connection returns, and the thread reads offline", async ({ browser, baseURL }) => {
+  const { page, context } = await practitionerOnDevice(browser, baseURL!, { name: "Ari Vale" });
+  const thread = "/community/p/demo-post-003";
+  await open(page, thread);
+  await serviceWorkerReady(page);
+  // Following keeps the thread on this device.
+  await page.getByRole("button", { name: "Follow (and keep on this device)" }).click();
+  await expect(page.getByText("Kept on this device: you can read this thread offline.")).toBeVisible();
+
+  await context.setOffline(true);
+  const text = `we tried this with a year 6 group ${marker("o")}`;
+  await page.getByLabel("Your comment").fill(text);
+  await page.getByRole("button", { name: "Post comment" }).click();
+  await expect(page.getByText("Kept on this device: it will be sent when Tandem can be reached.")).toBeVisible();
+  expect(await pendingOps(page)).toBe(1);
+  // The followed thread opens while offline.
+  const reader = await context.newPage();
+  await reader.goto(thread);
+  await expect(reader.getByRole("heading", { level: 1 })).toContainText("independent travel");
+  await reader.close();
+
+  await context.setOffline(false);
+  await expect.poll(() => pendingOps(page), { timeout: 30_000 }).toBe(0);
+  await expect(page.locator(".reply").filter({ hasText: text })).toHaveCount(1);
+  await page.reload();
+  await expect(page.locator(".reply").filter({ hasText: text })).toHaveCount(1);
 });

@@ -10,7 +10,9 @@ use app::api::community::{
     AcceptAnswer, CommunityPost, CommunityReports, CommunitySpace, Moderate, PostReply, PostView,
     PublishPost, ReportPost, ReportView, SpaceView, TriedThis,
 };
-use app::api::community_sessions::{Attend, CommunitySessions, ScheduleSession, SessionsView};
+use app::api::community_sessions::{
+    Attend, CommunitySessions, ScheduleSession, SessionNotes, SessionsView,
+};
 use app::api::course::{CourseOverview, Overview};
 use app::api::learning_log::{DueFollowUps, FollowUp, LogList, SaveAnswer};
 use app::api::review::{NavCounts, Notices};
@@ -490,6 +492,35 @@ async fn an_attended_session_adds_its_time_to_cpd_and_only_organisers_schedule()
             .await,
     );
     assert!(view.sessions.iter().any(|s| s.id == id && s.attended));
+    // Afterwards the organiser's notes link the examples discussed; each reader sees only
+    // those they may see.
+    let notes = |cookie: String| {
+        let app = &app;
+        async move {
+            app.call::<SessionNotes>(
+                &[
+                    ("session", id),
+                    ("notes", "We compared two approaches."),
+                    ("discussed[0]", NETWORK_POST),
+                    ("discussed[1]", OAKFIELD_ONLY),
+                ],
+                Some(&cookie),
+            )
+            .await
+        }
+    };
+    assert_eq!(notes(sam.clone()).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(notes(senco.clone()).await.status, StatusCode::OK);
+    let bridge = app.sign_in(BRIDGE_TEACHER).await;
+    for (cookie, linked) in [(&sam, 2), (&bridge, 1)] {
+        let view: SessionsView = json(
+            &app.call::<CommunitySessions>(&[("space", "network-1")], Some(cookie))
+                .await,
+        );
+        let session = view.sessions.iter().find(|s| s.id == id).unwrap();
+        assert_eq!(session.notes, "We compared two approaches.");
+        assert_eq!(session.linked.len(), linked);
+    }
 }
 
 #[tokio::test]

@@ -437,7 +437,7 @@ fn Thread(post: PostView, version: RwSignal<u32>) -> impl IntoView {
                     <ActionButton action=DeletePost::PATH fields=vec![("post", id.clone())] label="Delete" kind=ButtonKind::Warning/>
                 })}
             </div>
-            {post.following.then(|| view! { <KeepOffline post=id.clone()/> })}
+            <KeepOffline post=id.clone() following=post.following/>
         </article>
         {post.tried_entry.clone().map(|t| view! { <Tried post=id.clone() state=t/> })}
         <section aria-labelledby="replies-heading">
@@ -488,15 +488,23 @@ fn Thread(post: PostView, version: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-/// A followed thread is kept on this device, like a saved module, for reading offline.
+/// A followed thread is kept on this device, like a saved module, for reading offline (and
+/// fetched again on each visit, so the copy is the latest one seen); one no longer followed
+/// is let go.
 #[component]
-fn KeepOffline(post: String) -> impl IntoView {
+fn KeepOffline(post: String, following: bool) -> impl IntoView {
     let status = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let post = post.clone();
         leptos::task::spawn_local(async move {
             let url = format!("/community/p/{post}");
             let key = format!("thread:{post}");
+            if !following {
+                if crate::offline::saved_modules().contains(&key) {
+                    let _ = crate::offline::remove_module(key).await;
+                }
+                return;
+            }
             let kept = crate::offline::save_module(key, vec![url], |_, _| {}).await;
             status.set(Some(match kept {
                 Ok(_) => "Kept on this device: you can read this thread offline.".into(),
