@@ -116,6 +116,9 @@ test("I tried this puts the example in the person's own log with a follow-up", a
   const note = page.locator("#tried textarea");
   await expect(note).toHaveValue(/^I tried “Objects of reference/);
   await note.fill("I tried it with a reception pupil at home time: a bag that only lives by the door.");
+  const status = page.locator("#tried .save-status");
+  await expect(status).not.toHaveText("Saved");
+  await expect(status).toHaveText("Saved");
   await expectAccessible(page, "a tried example");
   // Once the note has reached the server, the log shows it.
   await expect(async () => {
