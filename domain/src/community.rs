@@ -119,6 +119,29 @@ impl Space {
     }
 }
 
+/// A post as a space's list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PostSummary {
+    pub id: String,
+    pub kind: PostKind,
+    pub title: String,
+    pub area: Area,
+    pub sector: Sector,
+    pub age: String,
+    pub module_key: Option<String>,
+    /// The start of the need (an example) or the question.
+    pub excerpt: String,
+    pub author: String,
+    pub setting_name: String,
+    pub created_at: i64,
+    pub reply_count: u32,
+    pub helpful_count: u32,
+    /// A question with an answer marked as the one that helped.
+    pub answered: bool,
+    pub hidden: bool,
+}
+
 pub const MAX_TITLE_CHARS: usize = 120;
 pub const MIN_TITLE_CHARS: usize = 5;
 pub const MAX_TEXT_CHARS: usize = 4_000;

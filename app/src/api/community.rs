@@ -6,6 +6,7 @@
 // A server function takes a form's fields as its arguments: a post has many.
 #![allow(clippy::too_many_arguments)]
 
+pub use domain::community::PostSummary;
 use domain::community::{Area, Draft, PostKind};
 use domain::error::AppError;
 use domain::model::{Role, Sector};
@@ -17,25 +18,6 @@ use serde::{Deserialize, Serialize};
 pub struct SpaceLink {
     pub param: String,
     pub name: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PostSummary {
-    pub id: String,
-    pub kind: PostKind,
-    pub title: String,
-    pub area: Area,
-    pub sector: Sector,
-    pub age: String,
-    pub module_key: Option<String>,
-    pub excerpt: String,
-    pub author: String,
-    pub setting_name: String,
-    pub created_at: i64,
-    pub reply_count: u32,
-    pub helpful_count: u32,
-    pub answered: bool,
-    pub hidden: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -366,26 +348,7 @@ pub async fn community_space(
         spaces: spaces(&me).await?,
         space: link.param,
         space_name: link.name,
-        posts: rows
-            .into_iter()
-            .map(|r| PostSummary {
-                id: r.id,
-                kind: r.kind,
-                title: r.title,
-                area: r.area,
-                sector: r.sector,
-                age: r.age,
-                module_key: r.module_key,
-                excerpt: r.excerpt,
-                author: r.author,
-                setting_name: r.setting_name,
-                created_at: r.created_at,
-                reply_count: r.reply_count as u32,
-                helpful_count: r.helpful_count as u32,
-                answered: r.answered,
-                hidden: r.hidden,
-            })
-            .collect(),
+        posts: rows,
         total,
         page: page.min(pages),
         pages,

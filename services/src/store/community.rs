@@ -4,7 +4,7 @@
 
 use super::filter::Filtered;
 use super::{now, Db};
-use domain::community::{Area, Checked, PostKind, Space};
+use domain::community::{Area, Checked, PostKind, PostSummary, Space};
 use domain::model::{Role, Sector};
 
 /// The person asking, as the visibility rule needs them.
@@ -63,25 +63,6 @@ pub struct PostRow {
     pub moderator: bool,
     pub helpful_mine: bool,
     pub following: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
-pub struct SummaryRow {
-    pub id: String,
-    pub kind: PostKind,
-    pub title: String,
-    pub area: Area,
-    pub sector: Sector,
-    pub age: String,
-    pub module_key: Option<String>,
-    pub excerpt: String,
-    pub author: String,
-    pub setting_name: String,
-    pub created_at: i64,
-    pub reply_count: i64,
-    pub helpful_count: i64,
-    pub answered: bool,
-    pub hidden: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -237,7 +218,7 @@ pub async fn list(
     filters: &ListFilters<'_>,
     page: u32,
     size: u32,
-) -> Result<(Vec<SummaryRow>, u32), sqlx::Error> {
+) -> Result<(Vec<PostSummary>, u32), sqlx::Error> {
     let select = format!(
         "SELECT p.id, p.kind, p.title, p.area, p.sector, p.age, p.module_key,
                 substr(CASE WHEN p.kind = 'example' THEN p.need ELSE p.body END, 1, 220) AS excerpt,
