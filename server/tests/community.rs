@@ -566,3 +566,50 @@ async fn followers_hear_of_new_replies_in_their_digest_without_the_text() {
     // Its author hears nothing of their own reply.
     assert!(!pending.iter().any(|l| l.recipient_email == BRIDGE_TEACHER));
 }
+
+#[tokio::test]
+async fn only_the_author_edits_or_deletes_a_post_and_edits_keep_the_earlier_text() {
+    let app = TestApp::new().await;
+    let (sam, ella, senco) = (
+        app.sign_in(SAM).await,
+        app.sign_in(ELLA).await,
+        app.sign_in(SENCO).await,
+    );
+    let id = json::<String>(&publish(&app, &sam, &[]).await);
+    let edit = [
+        ("editing", id.as_str()),
+        ("title", "what helps with lining up after lunch?"),
+    ];
+    // Someone else's edit or delete is refused and changes nothing.
+    for cookie in [&ella, &senco] {
+        assert_eq!(
+            publish(&app, cookie, &edit).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let r = app
+            .call::<app::api::community::DeletePost>(&[("post", &id)], Some(cookie))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(
+        json::<PostView>(&post(&app, &sam, &id).await).title,
+        "what helps with lining up after break?"
+    );
+    // The author's edit keeps the earlier version; their delete removes the post.
+    assert_eq!(publish(&app, &sam, &edit).await.status, StatusCode::OK);
+    let edited: PostView = json(&post(&app, &sam, &id).await);
+    assert_eq!(edited.title, "what helps with lining up after lunch?");
+    assert_eq!(edited.revisions.len(), 1);
+    assert_eq!(
+        edited.revisions[0].1,
+        "what helps with lining up after break?"
+    );
+    let r = app
+        .call::<app::api::community::DeletePost>(&[("post", &id)], Some(&sam))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(post(&app, &sam, &id).await.status, StatusCode::NOT_FOUND);
+    // A retried publish of the deleted post's id does not bring it back.
+    assert_eq!(json::<String>(&publish(&app, &sam, &[]).await), id);
+    assert_eq!(post(&app, &ella, &id).await.status, StatusCode::NOT_FOUND);
+}

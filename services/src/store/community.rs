@@ -17,7 +17,7 @@ pub struct Who {
 }
 
 /// `p` is visible to `?1` (user id) of `?2` (setting id), `?3` (1 when a setting moderator).
-const VISIBLE: &str = "p.deleted_at IS NULL
+pub(crate) const VISIBLE: &str = "p.deleted_at IS NULL
     AND ((p.network_id IS NULL AND p.setting_id = ?2)
          OR EXISTS (SELECT 1 FROM network_settings ns WHERE ns.network_id = p.network_id AND ns.setting_id = ?2 AND ns.accepted_at IS NOT NULL))
     AND (p.hidden_at IS NULL OR p.author_id = ?1 OR (?3 AND p.setting_id = ?2)
@@ -694,17 +694,6 @@ pub async fn mark_seen(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await
-}
-
-/// Whether a reply id is taken by another post (ids are made by browsers).
-pub async fn reply_exists(db: &Db, reply_id: &str) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query_scalar::<_, i64>("SELECT 1 FROM replies WHERE id = ?")
-            .bind(reply_id)
-            .fetch_optional(db.pool())
-            .await?
-            .is_some(),
-    )
 }
 
 /// Moves a post (or one of its replies) back in time: for demo data, which tells of weeks

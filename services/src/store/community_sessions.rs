@@ -170,14 +170,11 @@ pub async fn linked_posts(
     who: Who,
     session_id: &str,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT p.id, p.title FROM session_posts sp JOIN posts p ON p.id = sp.post_id
-         WHERE sp.session_id = ?4 AND p.deleted_at IS NULL AND p.hidden_at IS NULL
-           AND ((p.network_id IS NULL AND p.setting_id = ?2)
-                OR EXISTS (SELECT 1 FROM network_settings ns WHERE ns.network_id = p.network_id AND ns.setting_id = ?2 AND ns.accepted_at IS NOT NULL))
-           AND ?1 IS NOT NULL AND ?3 IS NOT NULL
-         ORDER BY p.title",
-    )
+         WHERE sp.session_id = ?4 AND p.hidden_at IS NULL AND {} ORDER BY p.title",
+        super::community::VISIBLE
+    ))
     .bind(who.user_id)
     .bind(who.setting_id)
     .bind(who.setting_moderator)
