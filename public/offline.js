@@ -547,6 +547,9 @@ async function followUpdate(registration) {
     await new Promise((resolve) => setTimeout(resolve, wait));
     const build = await workerBuild();
     if (build === null || build === BUILD) return;
+    // Installed but still waiting: the browser put off the take-over (the old worker was
+    // busy) and may not look again for minutes. Asking the new worker again looks now.
+    registration.waiting?.postMessage({ type: "take-over" });
     if (!registration.installing && !registration.waiting && navigator.onLine) await registration.update().catch(() => {});
   }
 }

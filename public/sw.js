@@ -107,6 +107,7 @@ self.addEventListener("message", (event) => {
   if (event.data?.type === "forget") event.waitUntil(forget(event.data.keep ?? null));
   // A page asks which build this worker runs (offline.js: followUpdate).
   if (event.data?.type === "build") event.ports[0]?.postMessage(BUILD);
+  if (event.data?.type === "take-over") event.waitUntil(self.skipWaiting());
 });
 
 /** Deletes kept pages and saved modules of everyone but `keep`. */

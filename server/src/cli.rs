@@ -55,6 +55,18 @@ pub enum Command {
     /// partnership), whose people share a community space.
     #[command(subcommand)]
     Network(NetworkCommand),
+    /// Copy the database to FILE while the server runs (a consistent snapshot, checked
+    /// with SQLite's integrity check). FILE must not exist.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: std::path::PathBuf,
+    },
+    /// Put a backup in place of the database. Refuses while a server runs on it; the
+    /// database it replaces is kept beside it.
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: std::path::PathBuf,
+    },
     /// Add a large generated network (for benchmarks): settings, each with a few people,
     /// and posts shared across the network.
     GenerateCommunity {

@@ -9,6 +9,7 @@
 //! the same rule as the server functions), reach into `app::api`, or hold SQL (that is
 //! `services::store`; the binary does not even depend on sqlx).
 
+pub mod backup;
 pub mod cli;
 pub mod demo;
 pub mod downloads;

@@ -79,6 +79,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Backup { to } => {
+            let copied = server::backup::backup(&url, &to).await?;
+            println!("Backed up {url} to {}: {copied}.", to.display());
+            Ok(())
+        }
+        Command::Restore { from } => {
+            let (copied, kept) = server::backup::restore(&url, &from).await?;
+            println!("Restored {} into {url}: {copied}.", from.display());
+            if let Some(kept) = kept {
+                println!("The database it replaced is kept as {}.", kept.display());
+            }
+            println!("Start the server as usual; it brings the backup's tables up to date.");
+            Ok(())
+        }
         Command::Network(command) => network(&config, command).await,
         Command::GenerateCommunity { settings, posts } => {
             let state = server::prepare(&config).await?;
@@ -185,6 +199,11 @@ async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("TANDEM_TRUSTED_PROXIES: {e}"))?,
         statement_limit: Some(services::store::REQUEST_LIMIT),
         ..config
+    };
+    // Held while serving: `tandem restore` refuses to replace the database under us.
+    let _serving = match server::backup::database_path(&config.database_url) {
+        Ok(path) => Some(server::backup::ServeLock::shared(&path)?),
+        Err(_) => None,
     };
     let state = server::prepare(&config).await?;
     if args.demo && server::demo::seed_if_empty(&state.db).await? {

@@ -98,6 +98,11 @@ impl TestApp {
         }
     }
 
+    /// The database file this app serves from.
+    pub fn database(&self) -> std::path::PathBuf {
+        self._dir.path().join("test.db")
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
