@@ -155,6 +155,16 @@ pub struct ServeArgs {
     /// Minutes between email digests.
     #[arg(long, env = "TANDEM_DIGEST_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub digest_minutes: u64,
+    /// Serve Prometheus metrics at /metrics (request counts and latency by route, outbox
+    /// outcomes, database pool, digests). Needs TANDEM_METRICS_TOKEN or TANDEM_METRICS_ADDR.
+    #[arg(long, env = "TANDEM_METRICS", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+    pub metrics: bool,
+    /// The bearer token a scraper sends to read /metrics on the public port.
+    #[arg(long, env = "TANDEM_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// A separate, private address serving only /metrics without a token (e.g. 127.0.0.1:9464).
+    #[arg(long, env = "TANDEM_METRICS_ADDR")]
+    pub metrics_addr: Option<String>,
 }
 
 impl Default for ServeArgs {
@@ -235,6 +245,35 @@ impl ServeArgs {
 
     /// Refuses settings that would send passwords in the clear to anyone who can reach the
     /// server: plain http on an address other than this machine's own.
+    /// Who may read /metrics on the public port, when metrics are on; and the private
+    /// address, if any. Metrics on with no way to reach them safely is a mistake to report.
+    pub fn metrics(
+        &self,
+    ) -> Result<(Option<crate::metrics::Access>, Option<std::net::SocketAddr>), String> {
+        if !self.metrics {
+            return Ok((None, None));
+        }
+        let token = self.metrics_token.clone().filter(|t| !t.trim().is_empty());
+        if token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(
+                "TANDEM_METRICS_TOKEN is too short: use at least 16 random characters".into(),
+            );
+        }
+        let addr = match &self.metrics_addr {
+            Some(a) => Some(a.parse().map_err(|_| {
+                format!("TANDEM_METRICS_ADDR {a:?} is not an address like 127.0.0.1:9464")
+            })?),
+            None => None,
+        };
+        if token.is_none() && addr.is_none() {
+            return Err("TANDEM_METRICS=true needs TANDEM_METRICS_TOKEN (to scrape the public port) or TANDEM_METRICS_ADDR (a private port): metrics are never public".into());
+        }
+        Ok((
+            token.map(|token| crate::metrics::Access { token: Some(token) }),
+            addr,
+        ))
+    }
+
     pub fn check_transport(&self, addr: &std::net::SocketAddr) -> Result<(), String> {
         let public = self.public_url();
         if !public.starts_with("https://") && !addr.ip().is_loopback() && !self.allow_insecure_http

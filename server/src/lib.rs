@@ -14,6 +14,7 @@ pub mod cli;
 pub mod demo;
 pub mod downloads;
 pub mod housekeeping;
+pub mod metrics;
 pub mod middleware;
 pub mod router;
 

@@ -10,13 +10,24 @@ use std::net::SocketAddr;
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
-        )
-        .with_target(false)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    // One JSON object per line for a log collector (TANDEM_LOG_FORMAT=json).
+    match std::env::var("TANDEM_LOG_FORMAT").as_deref() {
+        Ok("json") => logs
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init(),
+        Ok("text") | Ok("") | Err(_) => logs.init(),
+        Ok(other) => {
+            eprintln!("tandem: TANDEM_LOG_FORMAT {other:?} is not \"text\" or \"json\"");
+            std::process::exit(2);
+        }
+    }
     let cli = Cli::parse();
     if let Err(error) = run(cli).await {
         eprintln!("tandem: {error:#}");
@@ -188,6 +199,7 @@ async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
         )
     })?;
     args.check_transport(&addr).map_err(anyhow::Error::msg)?;
+    let (metrics, metrics_addr) = args.metrics().map_err(anyhow::Error::msg)?;
     let config = server::Config {
         site_root: args.site_root.clone(),
         secure_cookies: args.secure(),
@@ -224,7 +236,15 @@ async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!(minutes = args.digest_minutes, "email digests on");
     }
     server::housekeeping::spawn(state.db.clone());
-    let app = server::router::router(state);
+    if let Some(private) = metrics_addr {
+        let listener = tokio::net::TcpListener::bind(private)
+            .await
+            .with_context(|| format!("cannot listen on TANDEM_METRICS_ADDR {private}"))?;
+        let metrics = server::metrics::private(state.clone());
+        tokio::spawn(async move { axum::serve(listener, metrics).await });
+        tracing::info!(%private, "metrics on http://{private}/metrics");
+    }
+    let app = server::router::with_metrics(state, metrics);
     tracing::info!(%addr, database = config.database_url, ready_in_ms = started.elapsed().as_millis() as u64, "Tandem is serving on http://{addr}");
     axum::serve(
         listener,

@@ -23,6 +23,12 @@ use tower_http::{
 use tracing::Level;
 
 pub fn router(state: AppState) -> Router {
+    with_metrics(state, None)
+}
+
+/// `router`, with `/metrics` served on this port too when `metrics` is given
+/// (`TANDEM_METRICS=true`; see `crate::metrics`).
+pub fn with_metrics(state: AppState, metrics: Option<crate::metrics::Access>) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
@@ -38,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/offline.html", get(shell_file))
         .route("/signed-out.html", get(shell_file))
         .merge(downloads())
+        .merge(metrics.map(crate::metrics::public).unwrap_or_default())
         .route("/api/{*name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
@@ -55,6 +62,7 @@ pub fn router(state: AppState) -> Router {
             _,
         >(context, shell))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
+        .layer(axum::middleware::from_fn(crate::metrics::count))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::resolve_session,

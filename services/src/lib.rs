@@ -14,6 +14,7 @@ pub mod generate;
 pub mod learning_log;
 pub mod mail;
 mod markdown;
+pub mod metrics;
 pub mod network;
 pub mod password;
 pub mod pdf;

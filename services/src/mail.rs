@@ -138,12 +138,16 @@ pub async fn send_digests(db: &Db, course: &Course, mailer: &Mailer) -> anyhow::
             Ok(_) => {
                 let through = lines.iter().map(|l| l.at).max().unwrap_or_default();
                 digest::mark_sent(db, first.recipient_id, through).await?;
+                crate::metrics::digest(true);
                 sent += 1;
             }
-            Err(e) => tracing::warn!(
-                user = first.recipient_id,
-                "digest not sent, will retry: {e}"
-            ),
+            Err(e) => {
+                crate::metrics::digest(false);
+                tracing::warn!(
+                    user = first.recipient_id,
+                    "digest not sent, will retry: {e}"
+                )
+            }
         }
     }
     Ok(sent)

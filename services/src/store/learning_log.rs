@@ -1,6 +1,7 @@
 //! Learning-log entries, their revisions, feedback and follow-ups.
 
 use super::{now, Db};
+use crate::metrics::{self, Outbox};
 use domain::learning_log::{decide_save, EntryKind, EntryStatus, SaveDecision};
 use domain::review::ReviewAction;
 use serde::{Deserialize, Serialize};
@@ -56,10 +57,12 @@ pub async fn save(
     .await?;
     if let Some(first) = first {
         if first.user_id != input.user_id {
+            metrics::outbox(Outbox::Refused);
             return Ok(Err(Refusal::NotYours));
         }
         let result =
             serde_json::from_str(&first.reply).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        metrics::outbox(Outbox::Replayed);
         return Ok(Ok(result));
     }
     let current: Option<Current> = sqlx::query!(
@@ -172,6 +175,7 @@ pub async fn save(
             .await?;
             if conflicts.same == 0 {
                 if conflicts.kept >= MAX_CONFLICTS_PER_ENTRY {
+                    metrics::outbox(Outbox::Refused);
                     return Ok(Err(Refusal::TooManyConflicts));
                 }
                 revision(
@@ -206,6 +210,10 @@ pub async fn save(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    metrics::outbox(match result.outcome {
+        SaveOutcome::Saved => Outbox::Accepted,
+        SaveOutcome::Conflict { .. } => Outbox::Conflicted,
+    });
     Ok(Ok(result))
 }
 

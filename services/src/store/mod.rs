@@ -134,7 +134,9 @@ pub struct WriteTx {
 }
 
 pub async fn write(db: &Db) -> Result<WriteTx, sqlx::Error> {
+    let asked = std::time::Instant::now();
     let turn = db.writers.clone().lock_owned().await;
+    crate::metrics::write_wait(asked.elapsed());
     let tx = db.pool.begin_with("BEGIN IMMEDIATE").await?;
     Ok(WriteTx { tx, _turn: turn })
 }

@@ -52,6 +52,7 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
     .rows_affected()
         == 1;
     if !inserted {
+        crate::metrics::outbox(crate::metrics::Outbox::Replayed);
         return Ok(false);
     }
     let current = sqlx::query_as!(
@@ -88,6 +89,7 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
         .await?;
     }
     tx.commit().await?;
+    crate::metrics::outbox(crate::metrics::Outbox::Accepted);
     Ok(true)
 }
 
