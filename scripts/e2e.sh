@@ -10,5 +10,7 @@ export TANDEM_E2E_PORT=$port
 # The update test starts (and restarts) its own server with two different builds.
 export TANDEM_BIN="${TANDEM_BIN:-$CARGO_TARGET_DIR/release/tandem}"
 export TANDEM_E2E_SITE="${TANDEM_E2E_SITE:-target/site}"
+# Single sign-on keeps client secrets sealed with this key (sso.spec.ts configures a provider).
+export TANDEM_SECRET_KEY="${TANDEM_SECRET_KEY:-e2e-only-secret-key-0123456789abcdef}"
 export TANDEM_E2E_SERVER="env TANDEM_DATABASE_URL=sqlite://target/e2e/tandem.db TANDEM_ADDR=127.0.0.1:$port TANDEM_DEMO=true LEPTOS_SITE_ROOT=$TANDEM_E2E_SITE RUST_LOG=warn $TANDEM_BIN serve"
 npx playwright test --config end2end/playwright.config.ts "$@"

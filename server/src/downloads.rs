@@ -91,9 +91,27 @@ fn download(content_type: &'static str, filename: &str, body: Vec<u8>) -> Respon
         .into_response()
 }
 
+/// Everything Tandem holds about the person asking (a subject access request answered at
+/// once): their learning log as in the other downloads, and beside it their account, who
+/// read their entries, the feedback they gave, their community writing and sessions.
 pub async fn json(State(state): State<AppState>, asker: Asker) -> Result<Response, Refused> {
-    let d = data(&state, &asker).await?;
-    let body = serde_json::to_vec_pretty(&d).map_err(|_| AppError::Internal)?;
+    #[derive(serde::Serialize)]
+    struct MyData {
+        about: &'static str,
+        #[serde(flatten)]
+        log: ExportData,
+        #[serde(flatten)]
+        held: services::store::data_protection::Held,
+    }
+    let me = asker.require(Need::SignedIn)?;
+    let log = data(&state, &asker).await?;
+    let held = services::store::data_protection::held(&state.db, me.id).await?;
+    let mine = MyData {
+        about: "Everything Tandem holds about you. Times are seconds since 1 January 1970 (UTC). audit_about_you lists who opened your entries and when; feedback is inside each entry.",
+        log,
+        held,
+    };
+    let body = serde_json::to_vec_pretty(&mine).map_err(|_| AppError::Internal)?;
     Ok(download("application/json", "tandem-my-data.json", body))
 }
 

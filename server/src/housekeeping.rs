@@ -9,8 +9,13 @@ pub fn spawn(db: Db) {
     memory::spawn();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(3600));
-        loop {
+        for hour in 0u64.. {
             every.tick().await;
+            // Once a day (and at startup): erase the records of people who left longer ago
+            // than their setting keeps them.
+            if hour % 24 == 0 {
+                retention(&db).await;
+            }
             match sweep(&db).await {
                 Ok(0) => {}
                 Ok(rows) => {
@@ -25,6 +30,20 @@ pub fn spawn(db: Db) {
             }
         }
     });
+}
+
+/// Applies every setting's retention period; logs counts only.
+pub async fn retention(db: &Db) {
+    match services::store::data_protection::apply_retention(db, services::store::now()).await {
+        Ok(e) if e.people == 0 => {}
+        Ok(e) => tracing::info!(
+            people = e.people,
+            entries = e.entries,
+            posts = e.posts,
+            "retention: records of people who left erased"
+        ),
+        Err(error) => tracing::warn!(%error, "retention failed; trying again tomorrow"),
+    }
 }
 
 /// glibc's allocator keeps what a busy spell freed: each thread that allocates gets an arena

@@ -17,6 +17,7 @@ pub mod housekeeping;
 pub mod metrics;
 pub mod middleware;
 pub mod router;
+pub mod sso;
 
 use app::server::AppState;
 use leptos::prelude::LeptosOptions;

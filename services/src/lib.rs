@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod network;
 pub mod password;
 pub mod pdf;
+pub mod secrets;
 pub mod shell;
 pub mod staff;
 pub mod store;

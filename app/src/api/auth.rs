@@ -76,6 +76,21 @@ async fn check_and_start_session(
         }
     };
     let user_id = match credentials {
+        // The setting signs in with its school accounts only (admins keep their password,
+        // so an outage at the provider never locks the setting out).
+        Some(c)
+            if matches
+                && c.active
+                && !c.is_admin
+                && !services::store::single_sign_on::password_allowed(&db, c.setting_id)
+                    .await? =>
+        {
+            rate_limit::refund(&db, &buckets[0].0).await?;
+            return Err(AppError::invalid(
+                "password",
+                "Your setting signs in with your school account, not a password. Use “Continue with your school account” below.",
+            ));
+        }
         Some(c) if matches && c.active => c.id,
         Some(_) if matches => {
             rate_limit::refund(&db, &buckets[0].0).await?;

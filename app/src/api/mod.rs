@@ -7,10 +7,12 @@ pub mod auth;
 pub mod community;
 pub mod community_sessions;
 pub mod course;
+pub mod data_protection;
 pub mod guide;
 pub mod learning_log;
 pub mod profile;
 pub mod review;
+pub mod single_sign_on;
 pub mod staff;
 
 /// Where to go after signing in: a path on this site, never another host. Browsers strip

@@ -352,6 +352,7 @@ pub fn Footer() -> impl IntoView {
                 "Tandem: continuing professional development in special educational needs and disabilities, for every setting from early years to post-16."
             </p>
             <p>"Your learning log is private until you choose to share an entry with your SENCo."</p>
+            <p><a href="/privacy">"Privacy notice"</a></p>
         </footer>
     }
 }

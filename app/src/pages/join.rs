@@ -74,6 +74,7 @@ pub fn JoinPage() -> impl IntoView {
                 <Button busy=action.pending()>"Create account"</Button>
             </ActionForm>
             <p>"Already have an account? " <a href="/sign-in">"Sign in"</a> "."</p>
+            <p>"How Tandem uses what you give it: " <a href="/privacy">"privacy notice"</a> "."</p>
         </div>
     }
     .into_any()

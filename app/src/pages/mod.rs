@@ -1,9 +1,11 @@
 //! One module per page.
 
 pub mod admin;
+pub mod admin_sign_in;
 pub mod community;
 pub mod community_sessions;
 pub mod course;
+pub mod data_protection;
 pub mod errors;
 pub mod facilitator;
 pub mod home;

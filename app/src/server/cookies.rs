@@ -18,13 +18,24 @@ pub fn cookie_name(secure: bool) -> &'static str {
     }
 }
 
-fn set(value: &str, max_age: i64) {
-    let secure = state().map(|s| s.secure_cookies).unwrap_or(true);
-    let cookie = format!(
+/// The Set-Cookie value for a session (or its end, with `max_age` 0).
+fn header_value(value: &str, max_age: i64, secure: bool) -> String {
+    format!(
         "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
         cookie_name(secure),
         if secure { "; Secure" } else { "" }
-    );
+    )
+}
+
+/// The Set-Cookie value that starts a session, for answers made outside a server function
+/// (single sign-on's callback).
+pub fn session_header(token: &str, secure: bool) -> String {
+    header_value(token, services::store::sessions::SESSION_TTL_SECS, secure)
+}
+
+fn set(value: &str, max_age: i64) {
+    let secure = state().map(|s| s.secure_cookies).unwrap_or(true);
+    let cookie = header_value(value, max_age, secure);
     if let (Some(response), Ok(header)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(&cookie),

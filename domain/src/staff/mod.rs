@@ -5,6 +5,7 @@ use crate::model::{Role, Sector};
 use crate::progress::{cpd_minutes, SectionState, Status, Tally};
 use serde::{Deserialize, Serialize};
 
+pub mod import;
 mod views;
 pub use views::*;
 

@@ -12,6 +12,7 @@
 
 pub mod community;
 pub mod community_sessions;
+pub mod data_protection;
 pub mod digest;
 pub mod filter;
 pub mod invites;
@@ -22,6 +23,7 @@ pub mod rate_limit;
 pub mod review;
 pub mod sessions;
 pub mod settings;
+pub mod single_sign_on;
 pub mod staff;
 pub mod sweep;
 pub mod users;

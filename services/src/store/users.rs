@@ -63,6 +63,8 @@ pub struct Credentials {
     pub id: i64,
     pub password_hash: String,
     pub active: bool,
+    pub setting_id: i64,
+    pub is_admin: bool,
 }
 
 pub async fn credentials_by_email(
@@ -71,7 +73,8 @@ pub async fn credentials_by_email(
 ) -> Result<Option<Credentials>, sqlx::Error> {
     sqlx::query_as!(
         Credentials,
-        r#"SELECT id AS "id!", password_hash, active AS "active: bool" FROM users WHERE email = ?"#,
+        r#"SELECT id AS "id!", password_hash, active AS "active: bool", setting_id,
+                  role = 'admin' AS "is_admin!: bool" FROM users WHERE email = ?"#,
         email
     )
     .fetch_optional(db.pool())
@@ -154,7 +157,7 @@ const MEMBER_COLUMNS: &str = "id, email, display_name, role, sector, active, las
 
 pub async fn members(db: &Db, setting_id: i64) -> Result<Vec<Member>, sqlx::Error> {
     let rows: Vec<Member> = sqlx::query_as(&format!(
-        "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = ? ORDER BY active DESC, display_name COLLATE NOCASE"
+        "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = ? AND erased_at IS NULL ORDER BY active DESC, display_name COLLATE NOCASE"
     ))
     .bind(setting_id)
     .fetch_all(db.pool())
@@ -192,9 +195,16 @@ pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<(), sqlx::Err
 /// Deactivating also ends every session, so the person is signed out everywhere at once.
 pub async fn set_active(db: &Db, user_id: i64, active: bool) -> Result<(), sqlx::Error> {
     let mut tx = super::write(db).await?;
-    sqlx::query!("UPDATE users SET active = ? WHERE id = ?", active, user_id)
-        .execute(&mut *tx)
-        .await?;
+    // The clock for keeping a leaver's records starts when the account is closed.
+    let closed_at = (!active).then(now);
+    sqlx::query!(
+        "UPDATE users SET active = ?, deactivated_at = ? WHERE id = ?",
+        active,
+        closed_at,
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
     if !active {
         sqlx::query!("DELETE FROM sessions WHERE user_id = ?", user_id)
             .execute(&mut *tx)

@@ -1,0 +1,153 @@
+//! `/admin/sign-in`: a setting admin sets up single sign-on with the school's Microsoft
+//! 365 or Google Workspace accounts.
+
+use super::Restricted;
+use crate::api::single_sign_on::{sso_redirect_uri, sso_settings, SaveSso, TurnOffSso};
+use crate::components::*;
+use crate::session::{hard_navigate, local_date};
+use domain::model::Role;
+use domain::single_sign_on::{ProviderKind, ProviderView};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AdminSignInPage() -> impl IntoView {
+    view! {
+        <Title text="Single sign-on"/>
+        <Restricted roles=&[Role::Admin]>
+            <SingleSignOn/>
+        </Restricted>
+    }
+}
+
+#[component]
+fn SingleSignOn() -> impl IntoView {
+    let saved = Resource::new(
+        || (),
+        |_| async { (sso_settings().await, sso_redirect_uri().await) },
+    );
+    view! {
+        <p class="breadcrumb"><a href="/admin">"Staff and invites"</a></p>
+        <h1 class="page-title">"Single sign-on"</h1>
+        <p class="lede">"Let staff sign in with the Microsoft 365 or Google Workspace account they already use at school. Tandem never sees their school password."</p>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match saved.await {
+                    (Ok(current), Ok(redirect)) => view! { <ProviderForm current redirect/> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <p class="error-text">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProviderForm(current: Option<ProviderView>, redirect: String) -> impl IntoView {
+    let save = ServerAction::<SaveSso>::new();
+    let off = ServerAction::<TurnOffSso>::new();
+    let error = action_error(save.value());
+    let off_error = action_error(off.value());
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(()))) || matches!(off.value().get(), Some(Ok(()))) {
+            hard_navigate("/admin/sign-in?saved=1");
+        }
+    });
+    let on = current.is_some();
+    let banner = current
+        .as_ref()
+        .map(|c| (c.domains.join(", "), c.kind.short(), c.updated_at));
+    let c = current.clone();
+    let kind = c
+        .as_ref()
+        .map_or("microsoft", |c| c.kind.as_str())
+        .to_string();
+    let issuer = c.as_ref().map(|c| c.issuer.clone()).unwrap_or_default();
+    let client_id = c.as_ref().map(|c| c.client_id.clone()).unwrap_or_default();
+    let domains = c.as_ref().map(|c| c.domains.join(", ")).unwrap_or_default();
+    let role = c
+        .as_ref()
+        .map_or("practitioner", |c| c.new_role.as_str())
+        .to_string();
+    let password_allowed = c.as_ref().is_none_or(|c| c.password_allowed);
+    let kinds = ProviderKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), k.label().to_string()))
+        .collect::<Vec<_>>();
+    let roles = Role::ALL
+        .iter()
+        .map(|r| (r.as_str().to_string(), r.label().to_string()))
+        .collect::<Vec<_>>();
+    view! {
+        {banner.map(|(domains, short, at)| view! {
+            <Banner title="Single sign-on is on" kind=BannerKind::Success>
+                <p>
+                    "People with an address at "<strong>{domains}</strong>" sign in with "
+                    {short}". Changed "{local_date(at)}"."
+                </p>
+            </Banner>
+        })}
+        <section aria-labelledby="register-heading" class="card">
+            <h2 id="register-heading" class="card-heading">"1. Register Tandem with your provider"</h2>
+            <p>"In Microsoft Entra admin centre (App registrations → New registration) or Google Cloud console (APIs and services → Credentials → OAuth client ID, web application), add this redirect URI:"</p>
+            <p><code class="break-all">{redirect}</code></p>
+            <p>"Then create a client secret and copy the client ID and secret into the form below. The scopes Tandem asks for are openid, email and profile."</p>
+        </section>
+        <section aria-labelledby="sso-heading" class="card">
+            <h2 id="sso-heading" class="card-heading">"2. Your provider's details"</h2>
+            <ErrorSummary error/>
+            <ActionForm action=save>
+                <SelectField name="kind" label="Provider" options=kinds selected=kind error=field_error(error, "kind")/>
+                <TextField
+                    name="issuer"
+                    label="Issuer URL"
+                    hint="Microsoft: https://login.microsoftonline.com/<your tenant ID>/v2.0. Google: https://accounts.google.com."
+                    value=issuer
+                    spellcheck="false"
+                    error=field_error(error, "issuer")
+                />
+                <TextField name="client_id" label="Client ID" value=client_id spellcheck="false" error=field_error(error, "client_id")/>
+                <TextField
+                    name="client_secret"
+                    label="Client secret"
+                    hint=if on { "A secret is saved and is never shown again. Leave this empty to keep it, or enter a new one to replace it." } else { "Stored encrypted. It is never shown again after you save." }
+                    input_type="password"
+                    autocomplete="off"
+                    error=field_error(error, "client_secret")
+                />
+                <TextField
+                    name="domains"
+                    label="Allowed email domains"
+                    hint="Separated by commas, like oakfield.sch.uk, staff.oakfield.sch.uk. Only accounts at these domains can sign in."
+                    value=domains
+                    spellcheck="false"
+                    error=field_error(error, "domains")
+                />
+                <SelectField
+                    name="new_role"
+                    label="Role for people signing in for the first time"
+                    hint="Someone who already has a Tandem account with the same email address keeps their role; change roles on Staff and invites."
+                    options=roles
+                    selected=role
+                    error=field_error(error, "new_role")
+                />
+                <Checkbox
+                    name="password_allowed"
+                    label="Password sign-in stays available"
+                    hint="Untick to make staff use their school account. Admins can always sign in with a password, so an outage at the provider never locks your setting out."
+                    checked=password_allowed
+                />
+                <Button busy=save.pending()>"Save single sign-on"</Button>
+            </ActionForm>
+        </section>
+        {on.then(|| view! {
+            <section aria-labelledby="off-heading" class="card">
+                <h2 id="off-heading" class="card-heading">"Turn single sign-on off"</h2>
+                <ErrorSummary error=off_error/>
+                <p>"Everyone signs in with a password again. People whose accounts were made by single sign-on have no password yet: give them an invite code to set one."</p>
+                <ActionForm action=off>
+                    <Button busy=off.pending() kind=ButtonKind::Secondary>"Turn single sign-on off"</Button>
+                </ActionForm>
+            </section>
+        })}
+    }
+}

@@ -1,0 +1,387 @@
+//! Signing in with a school's Microsoft Entra ID or Google Workspace account (OpenID
+//! Connect, authorization code flow with PKCE).
+//!
+//! `POST /sign-in/sso` (the email address someone typed) finds the setting whose provider
+//! signs in that email domain and sends the browser there, with a fresh state, nonce and
+//! PKCE challenge; the state is also set in a cookie, so an answer the browser did not ask
+//! for is refused. `GET /sign-in/sso/callback` takes the state (once, within ten minutes),
+//! exchanges the code, and verifies the ID token against the issuer's keys (signature,
+//! issuer, audience, expiry, nonce) with the `openidconnect` crate. Every failure sends the
+//! person back to the sign-in page with a message saying what to do.
+
+use app::server::AppState;
+use axum::{
+    extract::{Query, State},
+    http::{header, HeaderMap},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Form, Router,
+};
+use domain::single_sign_on::{domain_of, ProviderKind};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, LoginHint, Nonce,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+};
+use services::store::{settings, single_sign_on as store};
+
+const STATE_COOKIE: &str = "tandem_sso";
+const CALLBACK: &str = "/sign-in/sso/callback";
+/// How long the provider may take to answer each request.
+const PROVIDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sign-in/sso", post(start))
+        .route(CALLBACK, get(callback))
+}
+
+/// Why a sign-in went back to the sign-in page; the page words each one.
+#[derive(Clone, Copy, Debug)]
+enum Problem {
+    NotSetUp,
+    Unavailable,
+    Expired,
+    Cancelled,
+    Failed,
+    Unverified,
+    WrongDomain,
+    Closed,
+    OtherSetting,
+}
+
+impl Problem {
+    fn code(self) -> &'static str {
+        match self {
+            Problem::NotSetUp => "not-set-up",
+            Problem::Unavailable => "unavailable",
+            Problem::Expired => "expired",
+            Problem::Cancelled => "cancelled",
+            Problem::Failed => "failed",
+            Problem::Unverified => "unverified",
+            Problem::WrongDomain => "wrong-domain",
+            Problem::Closed => "closed",
+            Problem::OtherSetting => "other-setting",
+        }
+    }
+}
+
+/// Back to the sign-in page with the problem and what to show with it.
+fn back(problem: Problem, kind: Option<ProviderKind>, email: &str) -> Response {
+    let mut url = format!("/sign-in?sso={}", problem.code());
+    if let Some(kind) = kind {
+        url.push_str(&format!("&provider={}", kind.as_str()));
+    }
+    if !email.is_empty() && email.len() <= 254 {
+        url.push_str(&format!("&email={}", encode(email)));
+    }
+    let mut response = Redirect::to(&url).into_response();
+    clear_state_cookie(&mut response);
+    response
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'@' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(serde::Deserialize)]
+struct StartForm {
+    #[serde(default)]
+    email: String,
+}
+
+async fn start(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<StartForm>,
+) -> Response {
+    let email = match domain::validate::email(&form.email) {
+        Ok(email) => email,
+        Err(_) => return back(Problem::NotSetUp, None, form.email.trim()),
+    };
+    let Some(domain) = domain_of(&email) else {
+        return back(Problem::NotSetUp, None, &email);
+    };
+    let provider = match store::for_domain(&state.db, &domain).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return back(Problem::NotSetUp, None, &email),
+        Err(error) => {
+            tracing::error!(%error, "single sign-on: reading the provider failed");
+            return back(Problem::Unavailable, None, &email);
+        }
+    };
+    let kind = Some(provider.kind);
+    let client = match client(&state, &headers, &provider).await {
+        Ok(client) => client,
+        Err(problem) => return back(problem, kind, &email),
+    };
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, csrf, nonce) = client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_scope(Scope::new("email".into()))
+        .add_scope(Scope::new("profile".into()))
+        .set_pkce_challenge(challenge)
+        .set_login_hint(LoginHint::new(email.clone()))
+        .url();
+    if let Err(error) = store::begin(
+        &state.db,
+        csrf.secret(),
+        provider.setting_id,
+        nonce.secret(),
+        verifier.secret(),
+    )
+    .await
+    {
+        tracing::error!(%error, "single sign-on: keeping the state failed");
+        return back(Problem::Unavailable, kind, &email);
+    }
+    let mut response = Redirect::to(url.as_str()).into_response();
+    let cookie = format!(
+        "{STATE_COOKIE}={}; Path=/sign-in/sso; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        csrf.secret(),
+        store::LOGIN_TTL_SECS,
+        if state.secure_cookies { "; Secure" } else { "" }
+    );
+    if let Ok(value) = cookie.parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+type Client = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+/// The provider's client, from its discovery document (fetched each time, so a change of
+/// keys at the provider is picked up at once).
+async fn client(
+    state: &AppState,
+    headers: &HeaderMap,
+    provider: &store::Provider,
+) -> Result<Client, Problem> {
+    let secret = services::secrets::open(&provider.secret_sealed).map_err(|error| {
+        tracing::error!(setting = provider.setting_id, "single sign-on: {error}");
+        Problem::Unavailable
+    })?;
+    let issuer = IssuerUrl::new(provider.issuer.clone()).map_err(|_| Problem::Unavailable)?;
+    let metadata = CoreProviderMetadata::discover_async(issuer, &http())
+        .await
+        .map_err(|error| {
+            tracing::warn!(
+                setting = provider.setting_id,
+                issuer = provider.issuer,
+                "single sign-on: provider unreachable: {error}"
+            );
+            Problem::Unavailable
+        })?;
+    let redirect = RedirectUrl::new(format!("{}{CALLBACK}", origin(state, headers)))
+        .map_err(|_| Problem::Unavailable)?;
+    Ok(CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(provider.client_id.clone()),
+        Some(ClientSecret::new(secret)),
+    )
+    .set_redirect_uri(redirect))
+}
+
+/// No redirects (a provider's redirect could point anywhere), and a time limit.
+fn http() -> openidconnect::reqwest::Client {
+    openidconnect::reqwest::ClientBuilder::new()
+        .redirect(openidconnect::reqwest::redirect::Policy::none())
+        .timeout(PROVIDER_TIMEOUT)
+        .build()
+        .unwrap_or_default()
+}
+
+/// Where people reach Tandem: TANDEM_PUBLIC_URL, or the address they asked for.
+pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    state.public_origin.clone().unwrap_or_else(|| {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1:3000");
+        format!("http://{host}")
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct Answer {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+async fn callback(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(answer): Query<Answer>,
+) -> Response {
+    let sent = answer.state.unwrap_or_default();
+    // The state must be the one this browser was given, and unused.
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|c| c.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == STATE_COOKIE)
+        .map(|(_, value)| value.to_string());
+    if sent.is_empty() || cookie.as_deref() != Some(sent.as_str()) {
+        // Not this browser's sign-in (or altered): refused, and the one this browser did
+        // start is left to finish.
+        return Redirect::to("/sign-in?sso=expired").into_response();
+    }
+    let pending = match store::take(&state.db, &sent).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return back(Problem::Expired, None, ""),
+        Err(error) => {
+            tracing::error!(%error, "single sign-on: reading the state failed");
+            return back(Problem::Unavailable, None, "");
+        }
+    };
+    let provider = match store::get(&state.db, pending.setting_id).await {
+        Ok(Some(p)) => p,
+        _ => return back(Problem::NotSetUp, None, ""),
+    };
+    let kind = Some(provider.kind);
+    if answer.error.is_some() {
+        return back(Problem::Cancelled, kind, "");
+    }
+    let Some(code) = answer.code else {
+        return back(Problem::Failed, kind, "");
+    };
+    let client = match client(&state, &headers, &provider).await {
+        Ok(client) => client,
+        Err(problem) => return back(problem, kind, ""),
+    };
+    let exchange = match client.exchange_code(AuthorizationCode::new(code)) {
+        Ok(request) => {
+            request
+                .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier))
+                .request_async(&http())
+                .await
+        }
+        Err(error) => {
+            tracing::warn!("single sign-on: no token endpoint: {error}");
+            return back(Problem::Failed, kind, "");
+        }
+    };
+    let tokens = match exchange {
+        Ok(tokens) => tokens,
+        Err(error) => {
+            tracing::warn!(
+                setting = provider.setting_id,
+                "single sign-on: code exchange refused: {error}"
+            );
+            return back(Problem::Failed, kind, "");
+        }
+    };
+    let Some(id_token) = tokens.id_token() else {
+        return back(Problem::Failed, kind, "");
+    };
+    let claims = match id_token.claims(&client.id_token_verifier(), &Nonce::new(pending.nonce)) {
+        Ok(claims) => claims,
+        Err(error) => {
+            tracing::warn!(
+                setting = provider.setting_id,
+                "single sign-on: ID token refused: {error}"
+            );
+            return back(Problem::Failed, kind, "");
+        }
+    };
+    let email = claims
+        .email()
+        .map(|e| e.as_str().trim().to_lowercase())
+        .unwrap_or_default();
+    if domain::validate::email(&email).is_err() || !verified(&provider, claims.email_verified()) {
+        return back(Problem::Unverified, kind, &email);
+    }
+    if !domain_of(&email).is_some_and(|d| provider.domains.contains(&d)) {
+        return back(Problem::WrongDomain, kind, &email);
+    }
+    let name = claims
+        .name()
+        .and_then(|n| n.get(None))
+        .map(|n| n.as_str().to_string())
+        .and_then(|n| domain::validate::display_name(&n).ok())
+        .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
+    let sector = match settings::find(&state.db, &provider.setting_id.to_string()).await {
+        Ok(Some(s)) => s.default_sector,
+        _ => return back(Problem::Unavailable, kind, &email),
+    };
+    let who = store::Identity {
+        issuer: &provider.issuer,
+        subject: claims.subject().as_str(),
+        email: &email,
+        name: &name,
+    };
+    let user_id = match store::sign_in(&state.db, &provider, &who, sector).await {
+        Ok(Ok(outcome)) => {
+            tracing::info!(setting = provider.setting_id, ?outcome, "single sign-on");
+            match outcome {
+                store::Outcome::Known(id)
+                | store::Outcome::Linked(id)
+                | store::Outcome::Created(id) => id,
+            }
+        }
+        Ok(Err(store::Refusal::Closed)) => return back(Problem::Closed, kind, &email),
+        Ok(Err(store::Refusal::OtherSetting)) => return back(Problem::OtherSetting, kind, &email),
+        Err(error) => {
+            tracing::error!(%error, "single sign-on: finding the account failed");
+            return back(Problem::Unavailable, kind, &email);
+        }
+    };
+    let session = match services::store::sessions::create(&state.db, user_id).await {
+        Ok(token) => token,
+        Err(error) => {
+            tracing::error!(%error, "single sign-on: starting the session failed");
+            return back(Problem::Unavailable, kind, &email);
+        }
+    };
+    let _ = services::store::users::touch_last_seen(&state.db, user_id).await;
+    let mut response = Redirect::to("/").into_response();
+    if let Ok(value) = app::server::cookies::session_header(&session, state.secure_cookies).parse()
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    clear_state_cookie(&mut response);
+    response
+}
+
+/// Whether the provider vouches for the email address. Google and most providers say so
+/// in `email_verified`. Microsoft Entra ID does not send it: there the address comes from
+/// the school's own tenant (the issuer names it), whose domains Microsoft has verified, so
+/// it is trusted only with a tenant's issuer, never the shared `common` ones.
+fn verified(provider: &store::Provider, email_verified: Option<bool>) -> bool {
+    match (provider.kind, email_verified) {
+        (_, Some(v)) => v,
+        (ProviderKind::Microsoft, None) => !["/common/", "/organizations/", "/consumers/"]
+            .iter()
+            .any(|shared| format!("{}/", provider.issuer).contains(shared)),
+        (_, None) => false,
+    }
+}
+
+fn clear_state_cookie(response: &mut Response) {
+    let cookie = format!("{STATE_COOKIE}=; Path=/sign-in/sso; HttpOnly; SameSite=Lax; Max-Age=0");
+    if let Ok(value) = cookie.parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}

@@ -1,0 +1,428 @@
+//! UK GDPR: erasing a person's records (on request, or when the setting's retention period
+//! after they left has passed), and everything Tandem holds about a person (subject access).
+//!
+//! Erasure keeps the account's row as "Former member" (the feedback they gave others, the
+//! sessions they organised and the audit lines about who read what still need someone to
+//! point at), with no name, address or password left in it. Their own writing goes:
+//! learning-log entries with every revision, the feedback they received, progress,
+//! follow-ups, sessions, and their community posts and replies unless the setting keeps
+//! posts under "Former member". One line per erasure goes in `data_protection_log`, with
+//! counts only.
+
+use super::{now, Db};
+use serde::Serialize;
+use sqlx::SqliteConnection;
+
+/// What an erasure removed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Erased {
+    pub people: i64,
+    pub entries: i64,
+    pub feedback_received: i64,
+    pub progress_events: i64,
+    pub posts: i64,
+    pub replies: i64,
+}
+
+impl Erased {
+    fn add(&mut self, other: &Erased) {
+        self.people += other.people;
+        self.entries += other.entries;
+        self.feedback_received += other.feedback_received;
+        self.progress_events += other.progress_events;
+        self.posts += other.posts;
+        self.replies += other.replies;
+    }
+}
+
+async fn count(tx: &mut SqliteConnection, sql: &str, user_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(sql)
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await
+}
+
+async fn run(tx: &mut SqliteConnection, sql: &str, user_id: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(sql)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected())
+}
+
+/// Erases one person's records inside the caller's write transaction.
+async fn erase_in(
+    tx: &mut SqliteConnection,
+    user_id: i64,
+    erase_posts: bool,
+) -> Result<Erased, sqlx::Error> {
+    let at = now();
+    let mut erased = Erased {
+        people: 1,
+        entries: count(tx, "SELECT COUNT(*) FROM log_entries WHERE user_id = ?", user_id).await?,
+        feedback_received: count(
+            tx,
+            "SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id WHERE e.user_id = ?",
+            user_id,
+        )
+        .await?,
+        progress_events: count(tx, "SELECT COUNT(*) FROM progress_events WHERE user_id = ?", user_id).await?,
+        ..Erased::default()
+    };
+    // Entries take their revisions, submissions, feedback and audit lines about them along
+    // (ON DELETE CASCADE); audit lines without an entry (a SENCo opened the person's page)
+    // stay: they hold no content.
+    for sql in [
+        "DELETE FROM log_entries WHERE user_id = ?",
+        "DELETE FROM progress_events WHERE user_id = ?",
+        "DELETE FROM section_progress WHERE user_id = ?",
+        "DELETE FROM follow_ups WHERE user_id = ?",
+        "DELETE FROM sessions WHERE user_id = ?",
+        "DELETE FROM op_outcomes WHERE user_id = ?",
+        "DELETE FROM helpful_marks WHERE user_id = ?",
+        "DELETE FROM follows WHERE user_id = ?",
+        "DELETE FROM session_people WHERE user_id = ?",
+        "DELETE FROM user_identities WHERE user_id = ?",
+        "DELETE FROM network_moderators WHERE user_id = ?",
+        "UPDATE reports SET reason = '' WHERE reporter_id = ?",
+    ] {
+        run(tx, sql, user_id).await?;
+    }
+    if erase_posts {
+        run(tx, "DELETE FROM post_revisions WHERE post_id IN (SELECT id FROM posts WHERE author_id = ?)", user_id).await?;
+        erased.posts = sqlx::query(
+            "UPDATE posts SET deleted_at = COALESCE(deleted_at, ?1), title = '', need = '', tried = '', outcome = '', change = '', body = '', age = ''
+             WHERE author_id = ?2 AND title || need || tried || outcome || change || body || age != ''",
+        )
+        .bind(at)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as i64;
+        erased.replies = sqlx::query(
+            "UPDATE replies SET deleted_at = COALESCE(deleted_at, ?1), body = '' WHERE author_id = ?2 AND body != ''",
+        )
+        .bind(at)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as i64;
+    }
+    sqlx::query(
+        "UPDATE users SET email = 'erased-' || id || '@erased.invalid', display_name = 'Former member',
+           password_hash = '!erased', preferences = '{}', active = 0, specialist = 0, expertise = '',
+           deactivated_at = COALESCE(deactivated_at, ?1), erased_at = ?1
+         WHERE id = ?2",
+    )
+    .bind(at)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(erased)
+}
+
+async fn log(
+    tx: &mut SqliteConnection,
+    setting_id: i64,
+    action: &str,
+    actor: Option<i64>,
+    erased: &Erased,
+) -> Result<(), sqlx::Error> {
+    let detail = serde_json::to_string(erased).unwrap_or_default();
+    sqlx::query("INSERT INTO data_protection_log (setting_id, action, actor_id, detail, at) VALUES (?, ?, ?, ?, ?)")
+        .bind(setting_id)
+        .bind(action)
+        .bind(actor)
+        .bind(detail)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// An admin erases a person of their setting, who must already be deactivated (so nobody
+/// is erased by a slip of the hand on the staff list).
+pub enum Refusal {
+    NotInSetting,
+    StillActive,
+    AlreadyErased,
+}
+
+pub async fn erase(
+    db: &Db,
+    setting_id: i64,
+    user_id: i64,
+    admin_id: i64,
+) -> Result<Result<Erased, Refusal>, sqlx::Error> {
+    let mut tx = super::write(db).await?;
+    let person: Option<(i64, bool, Option<i64>, bool)> = sqlx::query_as(
+        "SELECT u.setting_id, u.active, u.erased_at, s.erase_posts FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = ?",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let erase_posts = match person {
+        Some((s, _, _, _)) if s != setting_id => return Ok(Err(Refusal::NotInSetting)),
+        None => return Ok(Err(Refusal::NotInSetting)),
+        Some((_, true, _, _)) => return Ok(Err(Refusal::StillActive)),
+        Some((_, _, Some(_), _)) => return Ok(Err(Refusal::AlreadyErased)),
+        Some((_, _, None, erase_posts)) => erase_posts,
+    };
+    let erased = erase_in(&mut tx, user_id, erase_posts).await?;
+    log(&mut tx, setting_id, "erasure", Some(admin_id), &erased).await?;
+    tx.commit().await?;
+    Ok(Ok(erased))
+}
+
+/// Seconds in a year of the retention period (a calendar year on average).
+const YEAR_SECS: i64 = 31_557_600;
+
+/// Erases everyone whose account was closed longer ago than their setting keeps records.
+/// One audit line per setting with anything erased, counts only. Returns the totals.
+pub async fn apply_retention(db: &Db, at: i64) -> Result<Erased, sqlx::Error> {
+    let due: Vec<(i64, i64, bool)> = sqlx::query_as(
+        "SELECT u.id, u.setting_id, s.erase_posts FROM users u JOIN settings s ON s.id = u.setting_id
+         WHERE u.active = 0 AND u.erased_at IS NULL AND u.deactivated_at IS NOT NULL
+           AND u.deactivated_at < ?1 - s.retention_years * ?2
+         ORDER BY u.setting_id",
+    )
+    .bind(at)
+    .bind(YEAR_SECS)
+    .fetch_all(db.pool())
+    .await?;
+    let mut total = Erased::default();
+    for group in due.chunk_by(|a, b| a.1 == b.1) {
+        let mut tx = super::write(db).await?;
+        let mut setting = Erased::default();
+        for (user_id, _, erase_posts) in group {
+            setting.add(&erase_in(&mut tx, *user_id, *erase_posts).await?);
+        }
+        log(&mut tx, group[0].1, "retention", None, &setting).await?;
+        tx.commit().await?;
+        total.add(&setting);
+    }
+    Ok(total)
+}
+
+/// A setting's data protection choices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Policy {
+    pub retention_years: i64,
+    pub erase_posts: bool,
+}
+
+pub async fn policy(db: &Db, setting_id: i64) -> Result<Policy, sqlx::Error> {
+    let (retention_years, erase_posts): (i64, bool) =
+        sqlx::query_as("SELECT retention_years, erase_posts FROM settings WHERE id = ?")
+            .bind(setting_id)
+            .fetch_one(db.pool())
+            .await?;
+    Ok(Policy {
+        retention_years,
+        erase_posts,
+    })
+}
+
+pub async fn set_policy(db: &Db, setting_id: i64, policy: &Policy) -> Result<(), sqlx::Error> {
+    use super::WriteOne;
+    sqlx::query("UPDATE settings SET retention_years = ?, erase_posts = ? WHERE id = ?")
+        .bind(policy.retention_years)
+        .bind(policy.erase_posts)
+        .bind(setting_id)
+        .write_in_turn(db)
+        .await?;
+    Ok(())
+}
+
+/// One line of the data protection log, as an admin sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct LogLine {
+    pub action: String,
+    pub by: Option<String>,
+    pub detail: String,
+    pub at: i64,
+}
+
+pub async fn log_lines(db: &Db, setting_id: i64) -> Result<Vec<LogLine>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT l.action, u.display_name AS by, l.detail, l.at FROM data_protection_log l
+         LEFT JOIN users u ON u.id = l.actor_id WHERE l.setting_id = ? ORDER BY l.at DESC, l.id DESC LIMIT 50",
+    )
+    .bind(setting_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// The setting's privacy notice (Markdown; empty: Tandem's default) and when it changed.
+pub async fn privacy_notice(
+    db: &Db,
+    setting_id: i64,
+) -> Result<(String, Option<i64>), sqlx::Error> {
+    sqlx::query_as("SELECT privacy_notice, privacy_updated_at FROM settings WHERE id = ?")
+        .bind(setting_id)
+        .fetch_one(db.pool())
+        .await
+}
+
+pub async fn set_privacy_notice(db: &Db, setting_id: i64, text: &str) -> Result<(), sqlx::Error> {
+    use super::WriteOne;
+    sqlx::query("UPDATE settings SET privacy_notice = ?, privacy_updated_at = ? WHERE id = ?")
+        .bind(text)
+        .bind(now())
+        .bind(setting_id)
+        .write_in_turn(db)
+        .await?;
+    Ok(())
+}
+
+/// Everything else Tandem holds about a person, beside their learning log (subject access):
+/// their account, who read their entries, feedback they gave, their community writing
+/// and the sessions they signed up to.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Held {
+    pub account: Account,
+    pub identities: Vec<Linked>,
+    pub audit_about_you: Vec<Audit>,
+    pub feedback_you_gave: Vec<Given>,
+    pub community_posts: Vec<Post>,
+    pub community_replies: Vec<Reply>,
+    pub community_sessions: Vec<Session>,
+    pub reports_you_made: Vec<Report>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, sqlx::FromRow)]
+pub struct Account {
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub sector: String,
+    pub setting: String,
+    pub created_at: i64,
+    pub last_seen_at: Option<i64>,
+    pub preferences: String,
+    pub specialist: bool,
+    pub expertise: String,
+    pub active: bool,
+    pub deactivated_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Linked {
+    pub issuer: String,
+    pub subject: String,
+    pub linked_at: i64,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Audit {
+    pub who: String,
+    pub action: String,
+    pub entry_id: Option<String>,
+    pub at: i64,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Given {
+    pub to: String,
+    pub entry_id: String,
+    pub action: String,
+    pub body: String,
+    pub at: i64,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Post {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub need: String,
+    pub tried: String,
+    pub outcome: String,
+    pub change: String,
+    pub body: String,
+    pub created_at: i64,
+    pub deleted_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Reply {
+    pub id: String,
+    pub post_id: String,
+    pub body: String,
+    pub created_at: i64,
+    pub deleted_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Session {
+    pub topic: String,
+    pub starts_at: i64,
+    pub minutes: i64,
+    pub coming: bool,
+    pub attended: bool,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Report {
+    pub post_id: String,
+    pub reason: String,
+    pub created_at: i64,
+}
+
+pub async fn held(db: &Db, user_id: i64) -> Result<Held, sqlx::Error> {
+    let pool = db.pool();
+    Ok(Held {
+        account: sqlx::query_as(
+            "SELECT u.email, u.display_name, u.role, u.sector, s.name AS setting, u.created_at, u.last_seen_at,
+                    u.preferences, u.specialist, u.expertise, u.active, u.deactivated_at
+             FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = ?",
+        )
+        .bind(user_id)
+        .fetch_one(pool)
+        .await?,
+        identities: sqlx::query_as("SELECT issuer, subject, linked_at FROM user_identities WHERE user_id = ?")
+            .bind(user_id)
+            .fetch_all(pool)
+            .await?,
+        audit_about_you: sqlx::query_as(
+            "SELECT u.display_name AS who, a.action, a.entry_id, a.at FROM audit_log a JOIN users u ON u.id = a.actor_id
+             WHERE a.subject_id = ? ORDER BY a.at",
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?,
+        feedback_you_gave: sqlx::query_as(
+            "SELECT u.display_name AS \"to\", f.entry_id, f.action, f.body, f.created_at AS at
+             FROM feedback f JOIN log_entries e ON e.id = f.entry_id JOIN users u ON u.id = e.user_id
+             WHERE f.author_id = ? ORDER BY f.created_at",
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?,
+        community_posts: sqlx::query_as(
+            "SELECT id, kind, title, need, tried, outcome, change, body, created_at, deleted_at FROM posts WHERE author_id = ? ORDER BY created_at",
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?,
+        community_replies: sqlx::query_as(
+            "SELECT id, post_id, body, created_at, deleted_at FROM replies WHERE author_id = ? ORDER BY created_at",
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?,
+        community_sessions: sqlx::query_as(
+            "SELECT c.topic, c.starts_at, c.minutes, p.coming, p.attended FROM session_people p
+             JOIN community_sessions c ON c.id = p.session_id WHERE p.user_id = ? ORDER BY c.starts_at",
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?,
+        reports_you_made: sqlx::query_as(
+            "SELECT post_id, reason, created_at FROM reports WHERE reporter_id = ? ORDER BY created_at",
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?,
+    })
+}
