@@ -62,3 +62,22 @@ CREATE TABLE data_protection_log (
     detail      TEXT    NOT NULL,
     at          INTEGER NOT NULL
 );
+
+-- Staff imported from a spreadsheet: the file as read, previewed before it is applied.
+CREATE TABLE staff_imports (
+    id          TEXT    PRIMARY KEY,
+    setting_id  INTEGER NOT NULL REFERENCES settings (id) ON DELETE CASCADE,
+    admin_id    INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    file_name   TEXT    NOT NULL,
+    rows        TEXT    NOT NULL,   -- JSON: the usable rows
+    bad         TEXT    NOT NULL,   -- JSON: the rows that cannot be used, and why
+    created_at  INTEGER NOT NULL,
+    applied_at  INTEGER
+);
+-- A personal invite, made for one person by an import: only their address can use it, and
+-- it is emailed to them when the server sends email.
+ALTER TABLE invites ADD COLUMN email TEXT;
+ALTER TABLE invites ADD COLUMN display_name TEXT;
+ALTER TABLE invites ADD COLUMN import_id TEXT REFERENCES staff_imports (id) ON DELETE SET NULL;
+ALTER TABLE invites ADD COLUMN emailed_at INTEGER;
+CREATE INDEX invites_email ON invites (email);

@@ -180,6 +180,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminPage ssr=COMPLETE/>
                     <Route path=path!("/admin/sign-in") view=pages::admin_sign_in::AdminSignInPage ssr=COMPLETE/>
                     <Route path=path!("/admin/data") view=pages::data_protection::DataProtectionPage ssr=COMPLETE/>
+                    <Route path=path!("/admin/import") view=pages::staff_import::ImportPage ssr=COMPLETE/>
+                    <Route path=path!("/admin/import/:id") view=pages::staff_import::ImportPreviewPage ssr=COMPLETE/>
                     <Route path=path!("/privacy") view=pages::data_protection::PrivacyPage ssr=COMPLETE/>
                     <Route path=path!("/log") view=LogPage ssr=COMPLETE/>
                     <Route path=path!("/log/print") view=LogPrintPage ssr=COMPLETE/>

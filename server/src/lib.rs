@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod router;
 pub mod sso;
+pub mod staff_import;
 
 use app::server::AppState;
 use leptos::prelude::LeptosOptions;

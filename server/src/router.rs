@@ -45,6 +45,7 @@ pub fn with_metrics(state: AppState, metrics: Option<crate::metrics::Access>) ->
         .route("/signed-out.html", get(shell_file))
         .merge(downloads())
         .merge(crate::sso::routes())
+        .merge(crate::staff_import::routes())
         .merge(metrics.map(crate::metrics::public).unwrap_or_default())
         .route("/api/{*name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, context.clone(), {

@@ -18,7 +18,9 @@ use axum::{
     Form, Router,
 };
 use domain::single_sign_on::{domain_of, ProviderKind};
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::core::{
+    CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreProviderMetadata,
+};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, LoginHint, Nonce,
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
@@ -134,6 +136,9 @@ async fn start(
         .add_scope(Scope::new("profile".into()))
         .set_pkce_challenge(challenge)
         .set_login_hint(LoginHint::new(email.clone()))
+        // Shared tablets: the provider must ask who is signing in, never reuse the account
+        // the last person left signed in there.
+        .add_prompt(CoreAuthPrompt::Login)
         .url();
     if let Err(error) = store::begin(
         &state.db,
@@ -147,7 +152,7 @@ async fn start(
         tracing::error!(%error, "single sign-on: keeping the state failed");
         return back(Problem::Unavailable, kind, &email);
     }
-    let mut response = Redirect::to(url.as_str()).into_response();
+    let mut response = onward(url.as_str(), provider.kind);
     let cookie = format!(
         "{STATE_COOKIE}={}; Path=/sign-in/sso; HttpOnly; SameSite=Lax; Max-Age={}{}",
         csrf.secret(),
@@ -158,6 +163,30 @@ async fn start(
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
+}
+
+/// A page that goes on to the provider. Not a redirect: the sign-in page's form may only
+/// post to Tandem (`form-action 'self'`), and browsers apply that to where a form's answer
+/// redirects too. A refresh (and the link, for anyone whose browser does not follow it) is
+/// an ordinary navigation.
+fn onward(url: &str, kind: ProviderKind) -> Response {
+    let href = url
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let short = kind.short();
+    let page = format!(
+        "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={href}\"><title>Signing in with {short}</title></head><body><main><p>Taking you to {short} to sign in. <a href=\"{href}\">Continue</a> if nothing happens.</p></main></body></html>"
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        page,
+    )
+        .into_response()
 }
 
 type Client = CoreClient<

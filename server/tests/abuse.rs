@@ -17,6 +17,9 @@ use app::api::community_sessions::{
     Attend, CommunitySessions, Rsvp, ScheduleSession, SessionNotes,
 };
 use app::api::course::{CourseOverview, ModuleView, RecordProgress, SectionView};
+use app::api::data_protection::{
+    DataProtection, ErasePerson, PrivacyNotice, SavePrivacyNotice, SaveRetention,
+};
 use app::api::guide::FacilitatorGuide;
 use app::api::learning_log::{
     DueFollowUps, LogEntry, LogExport, LogList, SaveAnswer, SaveSection, SectionAnswers,
@@ -26,7 +29,9 @@ use app::api::profile::{
     ChangePassword, CommunityProfile, SaveCommunityProfile, SavePreferences, UpdateProfile,
 };
 use app::api::review::{MyEntryViews, Notices, ReviewAct, ReviewEntry, ReviewQueue};
+use app::api::single_sign_on::{SaveSso, SsoRedirectUri, SsoSettings, TurnOffSso};
 use app::api::staff::{StaffDashboard, StaffMember};
+use app::api::staff_import::{ApplyImport, ImportCodes, ImportPreview};
 use common::*;
 use http::StatusCode;
 
@@ -79,6 +84,55 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
                 ("password", "a long enough pass phrase"),
                 ("sector", "school_age"),
             ],
+        ),
+        f(Endpoint::of::<PrivacyNotice>(), Who::Anyone, &[]),
+        f(Endpoint::of::<SsoSettings>(), Who::Admin, &[]),
+        f(Endpoint::of::<SsoRedirectUri>(), Who::Admin, &[]),
+        f(
+            Endpoint::of::<SaveSso>(),
+            Who::Admin,
+            &[
+                ("kind", "google"),
+                ("issuer", "https://accounts.google.com"),
+                ("client_id", "tandem-client"),
+                ("client_secret", "a-client-secret"),
+                ("domains", "oakfield.example"),
+                ("new_role", "practitioner"),
+                ("password_allowed", "on"),
+            ],
+        ),
+        f(Endpoint::of::<TurnOffSso>(), Who::Admin, &[]),
+        f(Endpoint::of::<DataProtection>(), Who::Admin, &[]),
+        f(
+            Endpoint::of::<SaveRetention>(),
+            Who::Admin,
+            &[("years", "6"), ("keep_posts", "")],
+        ),
+        f(
+            Endpoint::of::<SavePrivacyNotice>(),
+            Who::Admin,
+            &[("notice", "## Our notice\nWe keep records for six years.")],
+        ),
+        // Nobody with this id is in the setting: always refused.
+        f(
+            Endpoint::of::<ErasePerson>(),
+            Who::Admin,
+            &[("user_id", "999999"), ("confirm", "on")],
+        ),
+        f(
+            Endpoint::of::<ImportPreview>(),
+            Who::Admin,
+            &[("id", "91111111-2222-4333-8444-555555555555")],
+        ),
+        f(
+            Endpoint::of::<ApplyImport>(),
+            Who::Admin,
+            &[("id", "91111111-2222-4333-8444-555555555555")],
+        ),
+        f(
+            Endpoint::of::<ImportCodes>(),
+            Who::Admin,
+            &[("id", "91111111-2222-4333-8444-555555555555")],
         ),
         f(Endpoint::of::<CourseOverview>(), Who::SignedIn, &[]),
         f(
@@ -390,7 +444,7 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
 
 /// Every table a refused request must leave alone (counters, sessions and first answers
 /// to writes are left out: they are meant to change on attempts and sign-ins).
-const TABLES: [&str; 21] = [
+const TABLES: [&str; 25] = [
     "settings",
     "users",
     "invites",
@@ -412,6 +466,10 @@ const TABLES: [&str; 21] = [
     "moderation_log",
     "community_sessions",
     "session_people",
+    "sign_in_providers",
+    "staff_imports",
+    "data_protection_log",
+    "user_identities",
 ];
 
 async fn snapshot(app: &TestApp) -> String {
@@ -453,6 +511,8 @@ struct World {
     elsewhere_practitioner: String,
     invite: String,
     other_invite: String,
+    /// A staff import of Oakfield's, not applied.
+    import: String,
 }
 
 async fn world() -> World {
@@ -496,7 +556,23 @@ async fn world() -> World {
     ] {
         app.person_elsewhere(email, role).await;
     }
+    let oakfield = app.state.db.clone();
+    let parsed = domain::staff::import::parse(
+        b"name,email,role\nNew Person,new.person@oakfield.example,practitioner\n",
+    )
+    .unwrap();
+    let admin_id = app.user_id(ADMIN).await;
+    let (setting_id,): (i64,) = sqlx::query_as("SELECT setting_id FROM users WHERE id = ?")
+        .bind(admin_id)
+        .fetch_one(oakfield.pool())
+        .await
+        .unwrap();
+    let import =
+        services::store::staff_import::save(&oakfield, setting_id, admin_id, "staff.csv", &parsed)
+            .await
+            .unwrap();
     World {
+        import,
         elsewhere_admin: app.sign_in("head@riverside.example").await,
         elsewhere_senco: app.sign_in("senco@riverside.example").await,
         elsewhere_practitioner: app.sign_in("tutor@riverside.example").await,
@@ -612,6 +688,22 @@ async fn another_settings_ids_are_not_found_and_change_nothing() {
             &w.elsewhere_admin,
             Endpoint::of::<RevokeInvite>(),
             vec![("code", &w.invite)],
+        ),
+        // Erasing, or importing over, another setting's people.
+        (
+            &w.elsewhere_admin,
+            Endpoint::of::<ErasePerson>(),
+            vec![("user_id", &sam_id), ("confirm", "on")],
+        ),
+        (
+            &w.elsewhere_admin,
+            Endpoint::of::<ImportPreview>(),
+            vec![("id", &w.import)],
+        ),
+        (
+            &w.elsewhere_admin,
+            Endpoint::of::<ApplyImport>(),
+            vec![("id", &w.import)],
         ),
         (
             &w.elsewhere_practitioner,

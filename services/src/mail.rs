@@ -37,6 +37,25 @@ impl Mailer {
     }
 }
 
+impl Mailer {
+    /// Sends one plain-text email. The outer error: the message cannot be made; the inner
+    /// one: the server did not take it (tried again next round).
+    async fn send(
+        &self,
+        to: Mailbox,
+        subject: String,
+        body: String,
+    ) -> anyhow::Result<Result<(), lettre::transport::smtp::Error>> {
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)?;
+        Ok(self.transport.send(message).await.map(|_| ()))
+    }
+}
+
 /// The subject and plain-text body of one person's digest.
 pub fn compose(course: &Course, lines: &[DigestLine], public_url: &str) -> (String, String) {
     let name = lines[0]
@@ -128,14 +147,8 @@ pub async fn send_digests(db: &Db, course: &Course, mailer: &Mailer) -> anyhow::
             tracing::warn!(user = first.recipient_id, "no digest: address not usable");
             continue;
         };
-        let message = Message::builder()
-            .from(mailer.from.clone())
-            .to(to)
-            .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body)?;
-        match mailer.transport.send(message).await {
-            Ok(_) => {
+        match mailer.send(to, subject, body).await? {
+            Ok(()) => {
                 let through = lines.iter().map(|l| l.at).max().unwrap_or_default();
                 digest::mark_sent(db, first.recipient_id, through).await?;
                 crate::metrics::digest(true);
@@ -153,8 +166,53 @@ pub async fn send_digests(db: &Db, course: &Course, mailer: &Mailer) -> anyhow::
     Ok(sent)
 }
 
-/// Sends digests every `every`, for as long as the server runs.
+/// The email that brings someone an import made: their code and where to use it.
+pub fn invite_message(name: &str, setting: &str, code: &str, public_url: &str) -> (String, String) {
+    let subject = format!("Your invitation to Tandem from {setting}");
+    let body = format!(
+        "Hello {name},\n\n{setting} uses Tandem for continuing professional development in special educational needs and disabilities.\n\nCreate your account with this invite code (it works once, for this email address, for {days} days):\n\n    {code}\n\n{public_url}/join?code={code}\n\nIf your setting signs in with Microsoft 365 or Google Workspace, you can instead choose \"Continue with your school account\" on the sign-in page.\n",
+        days = crate::store::staff_import::INVITE_DAYS,
+    );
+    (subject, body)
+}
+
+/// Emails the personal invites staff imports made, once each. Returns how many went out.
+pub async fn send_invites(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
+    let mut sent = 0;
+    for (code, name, email, setting) in crate::store::staff_import::unsent_invites(db).await? {
+        let Some(to) = mailbox(&name, &email) else {
+            continue;
+        };
+        let (subject, body) = invite_message(&name, &setting, &code, &mailer.public_url);
+        match mailer.send(to, subject, body).await? {
+            Ok(()) => {
+                crate::store::staff_import::mark_emailed(db, &code).await?;
+                sent += 1;
+            }
+            Err(e) => tracing::warn!("invite not emailed, will retry: {e}"),
+        }
+    }
+    Ok(sent)
+}
+
+/// Sends digests every `every`, and new invites within half a minute, for as long as the
+/// server runs.
 pub fn spawn(db: Db, course: std::sync::Arc<Course>, mailer: Mailer, every: Duration) {
+    {
+        let (db, mailer) = (db.clone(), mailer.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(30));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match send_invites(&db, &mailer).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!("emailed {n} invites"),
+                    Err(e) => tracing::warn!("emailing invites failed, will retry: {e}"),
+                }
+            }
+        });
+    }
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -159,7 +159,8 @@ pub async fn join(
     display_name: String,
     email: String,
     password: String,
-    sector: String,
+    // Absent when no radio button was chosen: the check below says so, by the field.
+    #[server(default)] sector: String,
 ) -> Result<String, AppError> {
     let mut checks = Checks::new();
     let code = checks.check("code", validate::invite_code(&code));
@@ -195,10 +196,21 @@ pub async fn join(
     rate_limit::refund(&db, &address_bucket).await?;
     let password_hash = password::hash(password).await?;
     let mut tx = services::store::write(&db).await?;
-    let Some((setting_id, role)) = invites::redeem(&mut tx, &code).await? else {
+    let Some((setting_id, role, for_email)) = invites::redeem(&mut tx, &code).await? else {
         // Used up or revoked in the moment since it was checked.
         return Err(unrecognised());
     };
+    // A personal invite (from a staff import) works only for the address it was made for;
+    // returning here rolls the use back.
+    if for_email
+        .as_ref()
+        .is_some_and(|e| !e.eq_ignore_ascii_case(&email))
+    {
+        return Err(AppError::invalid(
+            "email",
+            "This invite code was made for a different email address. Use the address your setting has for you, as printed beside the code.",
+        ));
+    }
     let new_user = users::NewUser {
         email: &email,
         display_name: &display_name,

@@ -14,6 +14,7 @@ pub mod profile;
 pub mod review;
 pub mod single_sign_on;
 pub mod staff;
+pub mod staff_import;
 
 /// Where to go after signing in: a path on this site, never another host. Browsers strip
 /// tabs and newlines from URLs and read `\\` as `/`, and the path is decoded before it is

@@ -51,6 +51,7 @@ fn Admin() -> impl IntoView {
         <h1 class="page-title">"Staff and invites"</h1>
         <nav aria-label="Running your setting" class="card">
             <ul class="link-list">
+                <li><a href="/admin/import">"Import staff"</a>" — from a spreadsheet (CSV), with a preview before anything changes"</li>
                 <li><a href="/admin/sign-in">"Single sign-on"</a>" — staff sign in with their Microsoft 365 or Google Workspace account"</li>
                 <li><a href="/admin/data">"Data protection"</a>" — how long records are kept, erasing a person's records, your privacy notice"</li>
             </ul>

@@ -62,7 +62,7 @@ fn Log() -> impl IntoView {
             <a href="/log/print">"Printable log"</a>
             <a href="/log/learning-log.pdf" rel="external" download>"Download as PDF"</a>
             <a href="/log/certificate.pdf" rel="external" download>"Completion certificate (PDF)"</a>
-            <a href="/log/export.json" rel="external" download>"Download my data (JSON)"</a>
+            <a href="/log/export.json" rel="external" download>"Download all my data (JSON)"</a>
             <a href="/log/export.csv" rel="external" download>"Download my data (CSV)"</a>
         </p>
         <form method="get" action="/log" class="filters" role="search" aria-label="Filter your learning log">

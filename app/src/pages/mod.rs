@@ -16,6 +16,7 @@ pub mod profile;
 pub mod review;
 pub mod sign_in;
 pub mod staff;
+pub mod staff_import;
 
 use crate::session::use_me;
 use domain::model::Role;

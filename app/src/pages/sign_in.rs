@@ -62,14 +62,11 @@ pub fn SignInPage() -> impl IntoView {
             <p>"If your setting has set up sign-in with Microsoft 365 or Google Workspace, you do not need a Tandem password."</p>
             // A plain form: the server sends the browser on to the school's provider.
             <form method="post" action="/sign-in/sso">
-                <TextField
-                    name="email"
-                    label="Your school account's email"
-                    input_type="email"
-                    autocomplete="email"
-                    spellcheck="false"
-                    value=sso_email
-                />
+                // Its own id: the password form above has a field named "email" too.
+                <div class="field">
+                    <label for="sso-email" class="field-label">"Your school account's email"</label>
+                    <input id="sso-email" name="email" type="email" autocomplete="email" spellcheck="false" value=sso_email class="input w-full"/>
+                </div>
                 <Button kind=ButtonKind::Secondary>"Continue with your school account"</Button>
             </form>
             <h2 class="section-title">"New to Tandem?"</h2>

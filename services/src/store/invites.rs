@@ -9,7 +9,7 @@ use rand::Rng;
 /// from a printed sheet (no 0/O, 1/I/L).
 const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
-fn new_code() -> String {
+pub(crate) fn new_code() -> String {
     let mut rng = rand::rngs::OsRng;
     let chars: String = (0..8)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
@@ -110,12 +110,13 @@ pub async fn usable(db: &Db, code: &str) -> Result<Option<(i64, Role)>, sqlx::Er
 
 /// The setting and role a usable code grants, counting one use. Runs inside the caller's
 /// transaction so that a failed account creation does not use the code up.
+/// The third value is the address a personal invite (from a staff import) was made for.
 pub async fn redeem(
     tx: &mut sqlx::SqliteConnection,
     code: &str,
-) -> Result<Option<(i64, Role)>, sqlx::Error> {
+) -> Result<Option<(i64, Role, Option<String>)>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "UPDATE invites SET uses = uses + 1 WHERE code = ? AND {USABLE} RETURNING setting_id, role"
+        "UPDATE invites SET uses = uses + 1 WHERE code = ? AND {USABLE} RETURNING setting_id, role, email"
     ))
     .bind(code)
     .bind(now())

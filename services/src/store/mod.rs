@@ -25,6 +25,7 @@ pub mod sessions;
 pub mod settings;
 pub mod single_sign_on;
 pub mod staff;
+pub mod staff_import;
 pub mod sweep;
 pub mod users;
 
