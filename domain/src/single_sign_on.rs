@@ -100,7 +100,13 @@ pub fn domains(raw: &str) -> Result<Vec<String>, String> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
     }) {
-        return Err(format!("“{bad}” is not an email domain. Enter domains like oakfield.sch.uk, without the part before the @."));
+        // Named only when short: a message never carries back whatever was pasted.
+        let named = if bad.chars().count() <= 60 {
+            format!("“{bad}” is")
+        } else {
+            "One of these is".into()
+        };
+        return Err(format!("{named} not an email domain. Enter domains like oakfield.sch.uk, without the part before the @."));
     }
     Ok(list)
 }

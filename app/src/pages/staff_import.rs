@@ -47,7 +47,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
     let id = use_params_map()
         .with_untracked(|p| p.get("id"))
         .unwrap_or_default();
-    let preview = Resource::new(move || id.clone(), |id| import_preview(id));
+    let preview = Resource::new(move || id.clone(), import_preview);
     view! {
         <Title text="Import staff: preview"/>
         <Restricted roles=&[Role::Admin]>
@@ -133,7 +133,7 @@ fn Preview(v: ImportView) -> impl IntoView {
 /// The invite codes the import made that are still waiting, to print and hand out.
 #[component]
 fn CodeSheet(id: String) -> impl IntoView {
-    let codes = Resource::new(move || id.clone(), |id| import_codes(id));
+    let codes = Resource::new(move || id.clone(), import_codes);
     view! {
         <section aria-labelledby="codes-heading" class="card">
             <h2 id="codes-heading" class="card-heading">"Invite codes to hand out"</h2>

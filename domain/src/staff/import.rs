@@ -81,12 +81,12 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
             ));
         }
         let get = |i: usize| fields.get(i).map(|s| s.trim()).unwrap_or("");
-        let text = fields.join(", ");
+        let text = short(&fields.join(", "));
         let mut problems = Vec::new();
         let name = validate::display_name(get(name_at))
             .map_err(|_| "the name is missing or longer than 100 characters".to_string());
         let email = validate::email(get(email_at))
-            .map_err(|_| format!("“{}” is not an email address", get(email_at)));
+            .map_err(|_| format!("“{}” is not an email address", short(get(email_at))));
         let role = role(get(role_at));
         let sector = match sector_at.map(get).filter(|s| !s.is_empty()) {
             None => Ok(None),
@@ -130,6 +130,15 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
     Ok(parsed)
 }
 
+/// A cell as a message shows it: long pastes are cut, so a page never echoes a whole file.
+fn short(s: &str) -> String {
+    if s.chars().count() <= 80 {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(80).collect::<String>())
+    }
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -148,7 +157,8 @@ fn role(raw: &str) -> Result<Role, String> {
         "admin" | "setting admin" | "administrator" => Ok(Role::Admin),
         "" => Err("the role is missing (practitioner, SENCo or admin)".into()),
         _ => Err(format!(
-            "“{raw}” is not a role: use practitioner, SENCo or admin"
+            "“{}” is not a role: use practitioner, SENCo or admin",
+            short(raw)
         )),
     }
 }
@@ -162,7 +172,12 @@ fn sector(raw: &str) -> Result<Sector, String> {
             "post16" | "fe" | "college" => Some(Sector::Post16),
             _ => None,
         })
-        .ok_or_else(|| format!("“{raw}” is not a sector: use Early Years, School age or Post-16"))
+        .ok_or_else(|| {
+            format!(
+                "“{}” is not a sector: use Early Years, School age or Post-16",
+                short(raw)
+            )
+        })
 }
 
 /// CSV records with the line each starts on: quoted fields may hold commas, doubled

@@ -143,7 +143,7 @@ mod tests {
         let mut conn = db.pool().acquire().await.unwrap();
         assert_eq!(
             redeem(&mut conn, &invite.code).await.unwrap(),
-            Some((s, Role::Practitioner))
+            Some((s, Role::Practitioner, None))
         );
         assert_eq!(redeem(&mut conn, "ZZZZ-ZZZZ").await.unwrap(), None);
         drop(conn);
