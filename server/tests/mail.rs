@@ -62,16 +62,20 @@ async fn smtp_server() -> (String, Arc<Mutex<Vec<(Vec<String>, String)>>>) {
     (url, inbox)
 }
 
+fn mailer(url: &str) -> services::mail::Mailer {
+    services::mail::Mailer::new(
+        url,
+        "Tandem <tandem@oakfield.example>",
+        "https://tandem.oakfield.example",
+    )
+    .unwrap()
+}
+
 #[tokio::test]
 async fn digests_tell_the_senco_of_submissions_and_the_author_of_feedback_once() {
     let app = TestApp::new().await;
     let (url, inbox) = smtp_server().await;
-    let mailer = services::mail::Mailer::new(
-        &url,
-        "Tandem <tandem@oakfield.example>",
-        "https://tandem.oakfield.example",
-    )
-    .unwrap();
+    let mailer = mailer(&url);
     let send = || services::mail::send_digests(&app.state.db, &app.state.course, &mailer);
     assert_eq!(send().await.unwrap(), 0, "nothing to tell yet");
 
@@ -142,5 +146,60 @@ async fn digests_tell_the_senco_of_submissions_and_the_author_of_feedback_once()
     assert!(
         data.contains("Marked reviewed from Priya Shah") && data.contains("/log"),
         "{data}"
+    );
+}
+
+#[tokio::test]
+async fn an_imports_personal_invites_are_emailed_once_each() {
+    let app = TestApp::new().await;
+    let (url, inbox) = smtp_server().await;
+    let mailer = mailer(&url);
+    let admin_id = app.user_id(ADMIN).await;
+    let setting_id: i64 = sqlx::query_scalar("SELECT setting_id FROM users WHERE id = ?")
+        .bind(admin_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let parsed = domain::staff::import::parse(
+        b"name,email,role\nDana Okafor,dana@oakfield.example,senco\nLee Hart,lee@oakfield.example,practitioner\n",
+    )
+    .unwrap();
+    let db = &app.state.db;
+    let id = services::store::staff_import::save(db, setting_id, admin_id, "staff.csv", &parsed)
+        .await
+        .unwrap();
+    assert_eq!(
+        services::mail::send_invites(db, &mailer).await.unwrap(),
+        0,
+        "not applied yet"
+    );
+    services::store::staff_import::apply(db, setting_id, admin_id, &id)
+        .await
+        .unwrap();
+    assert_eq!(services::mail::send_invites(db, &mailer).await.unwrap(), 2);
+    assert_eq!(
+        services::mail::send_invites(db, &mailer).await.unwrap(),
+        0,
+        "once each"
+    );
+    let codes = services::store::staff_import::codes(db, setting_id, &id)
+        .await
+        .unwrap();
+    let mail = inbox.lock().unwrap();
+    let dana = mail
+        .iter()
+        .find(|(to, _)| to[0].contains("dana@oakfield.example"))
+        .unwrap();
+    let code = &codes
+        .iter()
+        .find(|c| c.1 == "dana@oakfield.example")
+        .unwrap()
+        .3;
+    assert!(dana.1.contains(code.as_str()), "{}", dana.1);
+    assert!(
+        dana.1
+            .contains("https://tandem.oakfield.example/join?code="),
+        "{}",
+        dana.1
     );
 }

@@ -169,8 +169,17 @@ pub async fn send_digests(db: &Db, course: &Course, mailer: &Mailer) -> anyhow::
 /// The email that brings someone an import made: their code and where to use it.
 pub fn invite_message(name: &str, setting: &str, code: &str, public_url: &str) -> (String, String) {
     let subject = format!("Your invitation to Tandem from {setting}");
+    // Short lines: the message stays plain 7-bit text, so the link and code arrive as typed.
     let body = format!(
-        "Hello {name},\n\n{setting} uses Tandem for continuing professional development in special educational needs and disabilities.\n\nCreate your account with this invite code (it works once, for this email address, for {days} days):\n\n    {code}\n\n{public_url}/join?code={code}\n\nIf your setting signs in with Microsoft 365 or Google Workspace, you can instead choose \"Continue with your school account\" on the sign-in page.\n",
+        "Hello {name},\n\n\
+         {setting} uses Tandem for professional development in\n\
+         special educational needs and disabilities.\n\n\
+         Create your account with this invite code. It works once,\n\
+         for this email address, for {days} days:\n\n    {code}\n\n\
+         {public_url}/join?code={code}\n\n\
+         If your setting signs in with Microsoft 365 or Google\n\
+         Workspace, you can instead choose \"Continue with your school\n\
+         account\" on the sign-in page.\n",
         days = crate::store::staff_import::INVITE_DAYS,
     );
     (subject, body)
