@@ -181,6 +181,12 @@ async function learn(response, path, url) {
     if (personal(path)) await nobody();
     return;
   }
+  if ((response.status === 404 || response.status === 410) && keepable(path)) {
+    // Gone (a thread hidden, deleted or erased; a page removed): its kept copy goes too,
+    // so it no longer opens offline for anyone on this device.
+    await dropKept(url);
+    return;
+  }
   if (!response.ok || !(response.headers.get("content-type") || "").includes("text/html")) return;
   const who = personOf(response);
   if (!who) {
@@ -194,6 +200,20 @@ async function learn(response, path, url) {
   if (!known || known.id !== who.id) await forget(who.id);
   if (!known || known.id !== who.id || known.session !== who.session) await db.device.set("person", who);
   if (keepable(path)) await (await caches.open(db.pageCache(BUILD, who.id))).put(url, response);
+}
+
+/** Deletes a page's kept copies (every person's, this build) and takes it out of saved
+ *  modules and followed threads. */
+async function dropKept(url) {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(db.pageCache(BUILD, ""))) await (await caches.open(name)).delete(url);
+  }
+  const person = await db.device.get("person").catch(() => null);
+  if (!person) return;
+  const same = (u) => new URL(u, self.location.origin).href === url;
+  for (const saved of await db.saved.list(person.id).catch(() => [])) {
+    if (saved.urls.some(same)) await db.saved.put({ ...saved, urls: saved.urls.filter((u) => !same(u)) });
+  }
 }
 
 /** Someone signed out here while the server could not be told: tell it now, before this

@@ -176,6 +176,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=COMPLETE/>
                     <Route path=path!("/sign-in") view=SignInPage/>
                     <Route path=path!("/join") view=JoinPage/>
+                    <Route path=path!("/confirm-email") view=pages::proof::ProofPage ssr=COMPLETE/>
+                    <Route path=path!("/sign-in/link") view=pages::proof::ProofPage ssr=COMPLETE/>
                     <Route path=path!("/profile") view=ProfilePage ssr=COMPLETE/>
                     <Route path=path!("/admin") view=AdminPage ssr=COMPLETE/>
                     <Route path=path!("/admin/sign-in") view=pages::admin_sign_in::AdminSignInPage ssr=COMPLETE/>

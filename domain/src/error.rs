@@ -92,6 +92,16 @@ impl AppError {
     }
 }
 
+/// A wait in words for a message: "30 seconds", "1 minute", "4 minutes" (rounded up).
+pub fn wait_words(seconds: i64) -> String {
+    match seconds {
+        ..=1 => "a second".into(),
+        2..=59 => format!("{seconds} seconds"),
+        60 => "1 minute".into(),
+        _ => format!("{} minutes", (seconds + 59) / 60),
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -133,5 +143,19 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         tracing::error!(%error, "database error");
         AppError::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wait_words;
+
+    #[test]
+    fn waits_are_said_in_words_rounded_up() {
+        assert_eq!(wait_words(1), "a second");
+        assert_eq!(wait_words(30), "30 seconds");
+        assert_eq!(wait_words(60), "1 minute");
+        assert_eq!(wait_words(61), "2 minutes");
+        assert_eq!(wait_words(900), "15 minutes");
     }
 }

@@ -188,6 +188,9 @@ pub struct Member {
     pub sector: Sector,
     pub active: bool,
     pub last_seen_at: Option<i64>,
+    /// False while the person has not proved their email address (joined with an open
+    /// invite code where Tandem sends no email): their admin confirms them.
+    pub email_proved: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -59,6 +59,11 @@ pub async fn backup(url: &str, to: &Path) -> anyhow::Result<Copied> {
     if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
+    let dir = to
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    crate::files::refuse_shared_folder(dir)?;
     // Written under a temporary name, so a backup cut short never looks like a good one.
     let partial = with_suffix(to, ".partial");
     let _ = std::fs::remove_file(&partial);
@@ -76,6 +81,8 @@ pub async fn backup(url: &str, to: &Path) -> anyhow::Result<Copied> {
             return Err(e);
         }
     };
+    // Only the operator's account may read it: it holds password hashes and private logs.
+    crate::files::owner_only(&partial)?;
     std::fs::rename(&partial, to)?;
     Ok(copied)
 }
@@ -96,6 +103,7 @@ pub async fn restore(url: &str, from: &Path) -> anyhow::Result<(Copied, Option<P
     }
     let incoming = with_suffix(&target, ".restoring");
     std::fs::copy(from, &incoming)?;
+    crate::files::owner_only(&incoming)?;
     let mut kept = None;
     if target.exists() {
         // Fold the WAL in first, so the kept copy is whole in one file.

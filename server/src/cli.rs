@@ -51,6 +51,10 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Approve the single sign-on providers and email domains setting admins saved (nobody
+    /// signs in through them until you do).
+    #[command(subcommand)]
+    Sso(SsoCommand),
     /// Manage networks of settings (a trust, a local-authority cluster, a college
     /// partnership), whose people share a community space.
     #[command(subcommand)]
@@ -74,6 +78,30 @@ pub enum Command {
         settings: usize,
         #[arg(long, default_value_t = 10_000)]
         posts: usize,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SsoCommand {
+    /// Every setting's provider: its issuer and domains, and what waits for approval.
+    List,
+    /// Approve a setting's provider (its issuer as saved now) and its email domains, once
+    /// you have checked they are really the setting's: that the school owns each domain
+    /// (for example from its website or its IT provider) and that the issuer is its own.
+    Approve {
+        /// The setting's id or exact name.
+        #[arg(long)]
+        setting: String,
+        /// Approve only this domain (and the issuer).
+        #[arg(long)]
+        domain: Option<String>,
+    },
+    /// Withdraw approval: of one domain, or of the issuer and every domain.
+    Revoke {
+        #[arg(long)]
+        setting: String,
+        #[arg(long)]
+        domain: Option<String>,
     },
 }
 
@@ -197,6 +225,16 @@ pub enum SettingCommand {
     },
     /// List settings.
     List,
+    /// Let a setting's staff imports email invites to any address (normally only to its
+    /// approved sign-in domains), or stop it.
+    MailAny {
+        /// The setting's id or exact name.
+        #[arg(long)]
+        setting: String,
+        /// on or off.
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -268,10 +306,7 @@ impl ServeArgs {
         if token.is_none() && addr.is_none() {
             return Err("TANDEM_METRICS=true needs TANDEM_METRICS_TOKEN (to scrape the public port) or TANDEM_METRICS_ADDR (a private port): metrics are never public".into());
         }
-        Ok((
-            token.map(|token| crate::metrics::Access { token: Some(token) }),
-            addr,
-        ))
+        Ok((Some(crate::metrics::Access { token }), addr))
     }
 
     pub fn check_transport(&self, addr: &std::net::SocketAddr) -> Result<(), String> {

@@ -61,6 +61,7 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
             role: account.role,
             setting_id,
             sector: account.sector,
+            email_proved: true,
         };
         users::create(db, &user)
             .await
@@ -150,6 +151,7 @@ mod community {
                 role: Role::parse(&p.role).unwrap_or(Role::Practitioner),
                 setting_id: second,
                 sector: Sector::parse(&p.sector).unwrap_or(sector),
+                email_proved: true,
             };
             let id = users::create(db, &user)
                 .await

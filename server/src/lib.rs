@@ -13,6 +13,7 @@ pub mod backup;
 pub mod cli;
 pub mod demo;
 pub mod downloads;
+pub mod files;
 pub mod housekeeping;
 pub mod metrics;
 pub mod middleware;
@@ -34,7 +35,17 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
     let migrating = services::store::connect(&config.database_url, None).await?;
     services::store::migrate(&migrating).await?;
     migrating.close().await;
+    if let Ok(path) = backup::database_path(&config.database_url) {
+        for file in files::close_up_database(&path)? {
+            tracing::warn!(file, "others could read this database file; it is now 0600");
+        }
+    }
     let db = services::store::connect(&config.database_url, config.statement_limit).await?;
+    // Client secrets sealed before they were bound to their setting (a one-time upgrade).
+    match services::store::single_sign_on::upgrade_secrets(&db).await? {
+        0 => {}
+        n => tracing::info!(n, "re-sealed single sign-on client secrets in the new form"),
+    }
     Ok(AppState {
         db,
         leptos_options: leptos_options(&config.site_root),

@@ -3,13 +3,17 @@ use axum::serve::ListenerExt;
 use clap::Parser;
 use domain::model::{Role, Sector};
 use domain::validate;
-use server::cli::{Cli, Command, NetworkCommand, ServeArgs, SettingCommand, UserCommand};
+use server::cli::{
+    Cli, Command, NetworkCommand, ServeArgs, SettingCommand, SsoCommand, UserCommand,
+};
 use services::store::{settings, users};
 use std::io::BufRead;
 use std::net::SocketAddr;
 
 #[tokio::main]
 async fn main() {
+    // Every file Tandem makes (database, WAL, backups) is its account's alone.
+    server::files::private_by_default();
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
     let logs = tracing_subscriber::fmt()
@@ -105,6 +109,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Network(command) => network(&config, command).await,
+        Command::Sso(command) => sso(&config, command).await,
+        Command::Setting(SettingCommand::MailAny { setting, state }) => {
+            let app = server::prepare(&config).await?;
+            let s = settings::find(&app.db, &setting)
+                .await?
+                .with_context(|| format!("no setting {setting:?}"))?;
+            settings::set_invite_mail_any(&app.db, s.id, state == "on").await?;
+            println!(
+                "{}'s staff imports now email invites {}.",
+                s.name,
+                if state == "on" {
+                    "to any address"
+                } else {
+                    "only to its approved sign-in domains"
+                }
+            );
+            Ok(())
+        }
         Command::GenerateCommunity { settings, posts } => {
             let state = server::prepare(&config).await?;
             let network = services::generate::large_network(
@@ -128,6 +150,67 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             sector,
         }) => add_user(&config, &email, &name, &role, &setting, sector.as_deref()).await,
     }
+}
+
+/// The operator's approval of single sign-on providers and domains.
+async fn sso(config: &server::Config, command: SsoCommand) -> anyhow::Result<()> {
+    use services::store::single_sign_on as store;
+    let state = server::prepare(config).await?;
+    let db = &state.db;
+    let setting = |name: String| async move {
+        settings::find(db, &name)
+            .await?
+            .with_context(|| format!("no setting {name:?} (see `tandem setting list`)"))
+    };
+    match command {
+        SsoCommand::List => {
+            let all = store::all(db).await?;
+            if all.is_empty() {
+                println!("No setting has saved single sign-on.");
+            }
+            for (name, p) in all {
+                let mark = |ok: bool| if ok { "approved" } else { "WAITING" };
+                println!("{name} (setting {}): {}", p.setting_id, p.kind.label());
+                println!("    issuer   {}  [{}]", p.issuer, mark(p.issuer_approved));
+                for d in &p.domains {
+                    println!("    domain   {}  [{}]", d.domain, mark(d.approved));
+                }
+            }
+        }
+        SsoCommand::Approve {
+            setting: name,
+            domain,
+        } => {
+            let s = setting(name).await?;
+            let domain = domain.map(|d| d.trim().to_lowercase());
+            match store::approve(db, s.id, domain.as_deref()).await? {
+                None if domain.is_some() => anyhow::bail!(
+                    "{} has no domain {:?} in its single sign-on",
+                    s.name,
+                    domain.unwrap_or_default()
+                ),
+                None => anyhow::bail!("{} has not saved single sign-on", s.name),
+                Some(domains) => println!(
+                    "Approved {}'s sign-in provider{}.",
+                    s.name,
+                    if domains.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" and {}", domains.join(", "))
+                    }
+                ),
+            }
+        }
+        SsoCommand::Revoke {
+            setting: name,
+            domain,
+        } => {
+            let s = setting(name).await?;
+            store::revoke(db, s.id, domain.as_deref()).await?;
+            println!("Approval withdrawn; nobody signs in through it until you approve it again.");
+        }
+    }
+    Ok(())
 }
 
 /// The operator's side of networks: made and joined here, accepted by each setting's admin.
@@ -175,7 +258,9 @@ async fn network(config: &server::Config, command: NetworkCommand) -> anyhow::Re
             let user = services::store::users::credentials_by_email(db, &email)
                 .await?
                 .with_context(|| format!("no account {email:?}"))?;
-            networks::add_moderator(db, id, user.id).await?;
+            if !networks::add_moderator(db, id, user.id).await? {
+                anyhow::bail!("{email}'s setting is not a member of {network} (or the account is closed): only members moderate a network");
+            }
             println!("{email} now moderates {network}'s posts.");
         }
         NetworkCommand::List => {
@@ -310,6 +395,7 @@ async fn add_user(
         role,
         setting_id: setting.id,
         sector,
+        email_proved: true,
     };
     match users::create(&state.db, &new_user).await {
         Ok(id) => {

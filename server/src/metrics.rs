@@ -23,7 +23,8 @@ pub struct Access {
     pub token: Option<String>,
 }
 
-/// Counts every request under its route's pattern and status, with its latency.
+/// Counts every request under its route's pattern and status, with its latency. Only on
+/// the router when metrics are on (`router::with_metrics`).
 pub async fn count(request: Request<Body>, next: Next) -> Response {
     let started = std::time::Instant::now();
     let method = request.method().as_str().to_owned();
@@ -35,7 +36,7 @@ pub async fn count(request: Request<Body>, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status().as_u16();
     services::metrics::request(
-        &route(matched.as_deref(), &path, status),
+        route(matched.as_deref(), &path),
         &method,
         status,
         started.elapsed(),
@@ -44,16 +45,34 @@ pub async fn count(request: Request<Body>, next: Next) -> Response {
 }
 
 /// The series a request is counted under: its route's pattern, or for server functions
-/// (one pattern, `/api/{*name}`) the function's own path when it exists. Never a path a
-/// client made up, so nobody can create series.
-fn route(matched: Option<&str>, path: &str, status: u16) -> String {
+/// (one pattern, `/api/{*name}`) the function's registered path. Never a path a client
+/// made up (those are all `unknown`), so nobody can create series.
+fn route(matched: Option<&str>, path: &str) -> &'static str {
     match matched {
-        Some("/api/{*name}") if status != 404 && path.len() <= 64 => path.to_owned(),
-        Some("/api/{*name}") => "/api/unknown".to_owned(),
-        Some(pattern) => pattern.to_owned(),
-        None if path.starts_with("/pkg/") => "/pkg".to_owned(),
-        None => "other".to_owned(),
+        Some("/api/{*name}") => crate::router::server_fn_path(path).unwrap_or("/api/unknown"),
+        Some(pattern) => label(pattern),
+        None if path.starts_with("/pkg/") => "/pkg",
+        None => "unknown",
     }
+}
+
+/// A matched route's pattern as a label. A pattern is always one of the router's own
+/// routes, so there are only ever a few hundred; each is kept once (and past a generous
+/// cap, counted as `unknown`, so even a mistake here could not grow memory).
+fn label(pattern: &str) -> &'static str {
+    static SEEN: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let Ok(mut seen) = SEEN.lock() else {
+        return "unknown";
+    };
+    if let Some(known) = seen.iter().find(|p| **p == pattern) {
+        return known;
+    }
+    if seen.len() >= 1000 {
+        return "unknown";
+    }
+    let kept: &'static str = Box::leak(pattern.to_owned().into_boxed_str());
+    seen.push(kept);
+    kept
 }
 
 /// `/metrics` on the public port, behind the token.
@@ -120,18 +139,19 @@ mod tests {
     #[test]
     fn series_are_named_by_route_never_by_a_made_up_path() {
         assert_eq!(
-            route(Some("/modules/{module}"), "/modules/m1", 200),
+            route(Some("/modules/{module}"), "/modules/m1"),
             "/modules/{module}"
         );
+        assert_eq!(route(Some("/healthz"), "/healthz"), "/healthz");
         assert_eq!(
-            route(Some("/api/{*name}"), "/api/log/save", 200),
+            route(Some("/api/{*name}"), "/api/log/save"),
             "/api/log/save"
         );
         assert_eq!(
-            route(Some("/api/{*name}"), "/api/anything-at-all", 404),
+            route(Some("/api/{*name}"), "/api/anything-at-all"),
             "/api/unknown"
         );
-        assert_eq!(route(None, "/wp-login.php", 404), "other");
+        assert_eq!(route(None, "/wp-login.php"), "unknown");
         assert!(same(b"abc", b"abc") && !same(b"abc", b"abd") && !same(b"abc", b"ab"));
     }
 }

@@ -26,9 +26,13 @@ pub fn router(state: AppState) -> Router {
     with_metrics(state, None)
 }
 
-/// `router`, with `/metrics` served on this port too when `metrics` is given
-/// (`TANDEM_METRICS=true`; see `crate::metrics`).
+/// `router`, counting requests when `metrics` is given (`TANDEM_METRICS=true`; see
+/// `crate::metrics`), and serving `/metrics` on this port too when it has a token.
 pub fn with_metrics(state: AppState, metrics: Option<crate::metrics::Access>) -> Router {
+    if metrics.is_some() {
+        services::metrics::enable();
+    }
+    let counting = metrics.is_some();
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
@@ -37,7 +41,7 @@ pub fn with_metrics(state: AppState, metrics: Option<crate::metrics::Access>) ->
         move || provide_context(state.clone())
     };
 
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/sw.js", get(shell_file))
         .route("/offline.js", get(shell_file))
@@ -63,8 +67,14 @@ pub fn with_metrics(state: AppState, metrics: Option<crate::metrics::Access>) ->
             AppState,
             _,
         >(context, shell))
-        .layer(axum::middleware::from_fn(middleware::server_fn_status))
-        .layer(axum::middleware::from_fn(crate::metrics::count))
+        .layer(axum::middleware::from_fn(middleware::server_fn_status));
+    // Counted only with metrics on: otherwise nothing about requests is kept at all.
+    let router = if counting {
+        router.layer(axum::middleware::from_fn(crate::metrics::count))
+    } else {
+        router
+    };
+    router
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::resolve_session,
@@ -131,8 +141,27 @@ fn downloads() -> Router<AppState> {
         .route_layer(axum::middleware::from_fn(downloads::sign_in_first))
 }
 
+/// Every server function's path (`/api/log/save`), as registered at startup.
+static SERVER_FNS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path)
+            .collect()
+    });
+
+/// `path` as a registered server function's path, if it is one.
+pub fn server_fn_path(path: &str) -> Option<&'static str> {
+    SERVER_FNS.get(path).copied()
+}
+
+/// A server function; any other path under `/api/` is not found (Leptos would answer 400).
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+    if server_fn_path(request.uri().path()).is_none() {
+        return (StatusCode::NOT_FOUND, "There is nothing at this address.").into_response();
+    }
+    handle_server_fns_with_context(move || provide_context(state.clone()), request)
+        .await
+        .into_response()
 }
 
 /// The files that carry the build id (the service worker, the offline layer, the offline

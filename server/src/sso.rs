@@ -7,8 +7,14 @@
 //! for is refused. `GET /sign-in/sso/callback` takes the state (once, within ten minutes),
 //! exchanges the code, and verifies the ID token against the issuer's keys (signature,
 //! issuer, audience, expiry, nonce) with the `openidconnect` crate. Every failure sends the
-//! person back to the sign-in page with a message saying what to do.
+//! person back to the sign-in page with a problem's code (the page says what to do).
+//!
+//! Only providers and domains whoever runs Tandem approved are used, and only over https
+//! to public addresses. An existing account is never linked by its email address alone:
+//! the person first proves it is theirs (`/sign-in/link`), and is told by email when a
+//! link is made.
 
+use app::server::cookies::Jar;
 use app::server::AppState;
 use axum::{
     extract::{Query, State},
@@ -17,7 +23,7 @@ use axum::{
     routing::{get, post},
     Form, Router,
 };
-use domain::single_sign_on::{domain_of, ProviderKind};
+use domain::single_sign_on::{domain_of, ProviderKind, SignOnProblem as Problem};
 use openidconnect::core::{
     CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreProviderMetadata,
 };
@@ -27,7 +33,6 @@ use openidconnect::{
 };
 use services::store::{settings, single_sign_on as store};
 
-const STATE_COOKIE: &str = "tandem_sso";
 const CALLBACK: &str = "/sign-in/sso/callback";
 /// How long the provider may take to answer each request.
 const PROVIDER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -38,60 +43,19 @@ pub fn routes() -> Router<AppState> {
         .route(CALLBACK, get(callback))
 }
 
-/// Why a sign-in went back to the sign-in page; the page words each one.
-#[derive(Clone, Copy, Debug)]
-enum Problem {
-    NotSetUp,
-    Unavailable,
-    Expired,
-    Cancelled,
-    Failed,
-    Unverified,
-    WrongDomain,
-    Closed,
-    OtherSetting,
-}
-
-impl Problem {
-    fn code(self) -> &'static str {
-        match self {
-            Problem::NotSetUp => "not-set-up",
-            Problem::Unavailable => "unavailable",
-            Problem::Expired => "expired",
-            Problem::Cancelled => "cancelled",
-            Problem::Failed => "failed",
-            Problem::Unverified => "unverified",
-            Problem::WrongDomain => "wrong-domain",
-            Problem::Closed => "closed",
-            Problem::OtherSetting => "other-setting",
-        }
-    }
-}
-
-/// Back to the sign-in page with the problem and what to show with it.
-fn back(problem: Problem, kind: Option<ProviderKind>, email: &str) -> Response {
+/// Back to the sign-in page with the problem's code (and the address typed, for its field
+/// only).
+fn back(state: &AppState, problem: Problem, kind: Option<ProviderKind>, email: &str) -> Response {
     let mut url = format!("/sign-in?sso={}", problem.code());
     if let Some(kind) = kind {
         url.push_str(&format!("&provider={}", kind.as_str()));
     }
-    if !email.is_empty() && email.len() <= 254 {
-        url.push_str(&format!("&email={}", encode(email)));
+    if domain::validate::email(email).is_ok() {
+        url.push_str(&format!("&email={}", app::pages::urlencode(email)));
     }
     let mut response = Redirect::to(&url).into_response();
-    clear_state_cookie(&mut response);
+    clear_state_cookie(state, &mut response);
     response
-}
-
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'@' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[derive(serde::Deserialize)]
@@ -107,23 +71,26 @@ async fn start(
 ) -> Response {
     let email = match domain::validate::email(&form.email) {
         Ok(email) => email,
-        Err(_) => return back(Problem::NotSetUp, None, form.email.trim()),
+        Err(_) => return back(&state, Problem::NotSetUp, None, ""),
     };
     let Some(domain) = domain_of(&email) else {
-        return back(Problem::NotSetUp, None, &email);
+        return back(&state, Problem::NotSetUp, None, &email);
     };
     let provider = match store::for_domain(&state.db, &domain).await {
         Ok(Some(p)) => p,
-        Ok(None) => return back(Problem::NotSetUp, None, &email),
+        Ok(None) => return back(&state, Problem::NotSetUp, None, &email),
         Err(error) => {
             tracing::error!(%error, "single sign-on: reading the provider failed");
-            return back(Problem::Unavailable, None, &email);
+            return back(&state, Problem::Unavailable, None, &email);
         }
     };
     let kind = Some(provider.kind);
+    if !provider.issuer_approved || !provider.signs_in(&domain) {
+        return back(&state, Problem::Waiting, kind, &email);
+    }
     let client = match client(&state, &headers, &provider).await {
         Ok(client) => client,
-        Err(problem) => return back(problem, kind, &email),
+        Err(problem) => return back(&state, problem, kind, &email),
     };
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, csrf, nonce) = client
@@ -150,15 +117,10 @@ async fn start(
     .await
     {
         tracing::error!(%error, "single sign-on: keeping the state failed");
-        return back(Problem::Unavailable, kind, &email);
+        return back(&state, Problem::Unavailable, kind, &email);
     }
     let mut response = onward(url.as_str(), provider.kind);
-    let cookie = format!(
-        "{STATE_COOKIE}={}; Path=/sign-in/sso; HttpOnly; SameSite=Lax; Max-Age={}{}",
-        csrf.secret(),
-        store::LOGIN_TTL_SECS,
-        if state.secure_cookies { "; Secure" } else { "" }
-    );
+    let cookie = Jar::SignOn.header(csrf.secret(), store::LOGIN_TTL_SECS, state.secure_cookies);
     if let Ok(value) = cookie.parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -199,16 +161,31 @@ type Client = CoreClient<
 >;
 
 /// The provider's client, from its discovery document (fetched each time, so a change of
-/// keys at the provider is picked up at once).
+/// keys at the provider is picked up at once). The issuer, and every address the document
+/// names, must be https to a public host (`domain::single_sign_on::endpoint`), checked here
+/// as well as when the admin saved it.
 async fn client(
     state: &AppState,
     headers: &HeaderMap,
     provider: &store::Provider,
 ) -> Result<Client, Problem> {
-    let secret = services::secrets::open(&provider.secret_sealed).map_err(|error| {
-        tracing::error!(setting = provider.setting_id, "single sign-on: {error}");
+    let loopback = services::network::sso_loopback_http();
+    let refuse = |what: &str, why: &str| {
+        tracing::warn!(
+            setting = provider.setting_id,
+            issuer = provider.issuer,
+            "single sign-on: the provider's {what} {why}; refused"
+        );
         Problem::Unavailable
-    })?;
+    };
+    if let Err(why) = domain::single_sign_on::issuer(provider.kind, &provider.issuer, loopback) {
+        return Err(refuse("issuer", &why));
+    }
+    let secret =
+        services::secrets::open(provider.setting_id, &provider.secret_sealed).map_err(|error| {
+            tracing::error!(setting = provider.setting_id, "single sign-on: {error}");
+            Problem::Unavailable
+        })?;
     let issuer = IssuerUrl::new(provider.issuer.clone()).map_err(|_| Problem::Unavailable)?;
     let metadata = CoreProviderMetadata::discover_async(issuer, &http())
         .await
@@ -220,6 +197,25 @@ async fn client(
             );
             Problem::Unavailable
         })?;
+    let named = [
+        (
+            "authorization endpoint",
+            Some(metadata.authorization_endpoint().url()),
+        ),
+        ("token endpoint", metadata.token_endpoint().map(|u| u.url())),
+        ("keys address", Some(metadata.jwks_uri().url())),
+        (
+            "user info endpoint",
+            metadata.userinfo_endpoint().map(|u| u.url()),
+        ),
+    ];
+    for (what, url) in named {
+        if let Some(url) = url {
+            if let Err(why) = domain::single_sign_on::endpoint(url, loopback) {
+                return Err(refuse(what, why));
+            }
+        }
+    }
     let redirect = RedirectUrl::new(format!("{}{CALLBACK}", origin(state, headers)))
         .map_err(|_| Problem::Unavailable)?;
     Ok(CoreClient::from_provider_metadata(
@@ -268,10 +264,7 @@ async fn callback(
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|c| c.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == STATE_COOKIE)
-        .map(|(_, value)| value.to_string());
+        .find_map(|c| Jar::SignOn.read(c, state.secure_cookies));
     if sent.is_empty() || cookie.as_deref() != Some(sent.as_str()) {
         // Not this browser's sign-in (or altered): refused, and the one this browser did
         // start is left to finish.
@@ -279,26 +272,29 @@ async fn callback(
     }
     let pending = match store::take(&state.db, &sent).await {
         Ok(Some(p)) => p,
-        Ok(None) => return back(Problem::Expired, None, ""),
+        Ok(None) => return back(&state, Problem::Expired, None, ""),
         Err(error) => {
             tracing::error!(%error, "single sign-on: reading the state failed");
-            return back(Problem::Unavailable, None, "");
+            return back(&state, Problem::Unavailable, None, "");
         }
     };
     let provider = match store::get(&state.db, pending.setting_id).await {
         Ok(Some(p)) => p,
-        _ => return back(Problem::NotSetUp, None, ""),
+        _ => return back(&state, Problem::NotSetUp, None, ""),
     };
     let kind = Some(provider.kind);
+    if !provider.issuer_approved {
+        return back(&state, Problem::Waiting, kind, "");
+    }
     if answer.error.is_some() {
-        return back(Problem::Cancelled, kind, "");
+        return back(&state, Problem::Cancelled, kind, "");
     }
     let Some(code) = answer.code else {
-        return back(Problem::Failed, kind, "");
+        return back(&state, Problem::Failed, kind, "");
     };
     let client = match client(&state, &headers, &provider).await {
         Ok(client) => client,
-        Err(problem) => return back(problem, kind, ""),
+        Err(problem) => return back(&state, problem, kind, ""),
     };
     let exchange = match client.exchange_code(AuthorizationCode::new(code)) {
         Ok(request) => {
@@ -309,7 +305,7 @@ async fn callback(
         }
         Err(error) => {
             tracing::warn!("single sign-on: no token endpoint: {error}");
-            return back(Problem::Failed, kind, "");
+            return back(&state, Problem::Failed, kind, "");
         }
     };
     let tokens = match exchange {
@@ -319,11 +315,11 @@ async fn callback(
                 setting = provider.setting_id,
                 "single sign-on: code exchange refused: {error}"
             );
-            return back(Problem::Failed, kind, "");
+            return back(&state, Problem::Failed, kind, "");
         }
     };
     let Some(id_token) = tokens.id_token() else {
-        return back(Problem::Failed, kind, "");
+        return back(&state, Problem::Failed, kind, "");
     };
     let claims = match id_token.claims(&client.id_token_verifier(), &Nonce::new(pending.nonce)) {
         Ok(claims) => claims,
@@ -332,7 +328,7 @@ async fn callback(
                 setting = provider.setting_id,
                 "single sign-on: ID token refused: {error}"
             );
-            return back(Problem::Failed, kind, "");
+            return back(&state, Problem::Failed, kind, "");
         }
     };
     let email = claims
@@ -340,10 +336,10 @@ async fn callback(
         .map(|e| e.as_str().trim().to_lowercase())
         .unwrap_or_default();
     if domain::validate::email(&email).is_err() || !verified(&provider, claims.email_verified()) {
-        return back(Problem::Unverified, kind, &email);
+        return back(&state, Problem::Unverified, kind, "");
     }
-    if !domain_of(&email).is_some_and(|d| provider.domains.contains(&d)) {
-        return back(Problem::WrongDomain, kind, &email);
+    if !domain_of(&email).is_some_and(|d| provider.signs_in(&d)) {
+        return back(&state, Problem::WrongDomain, kind, "");
     }
     let name = claims
         .name()
@@ -353,7 +349,7 @@ async fn callback(
         .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
     let sector = match settings::find(&state.db, &provider.setting_id.to_string()).await {
         Ok(Some(s)) => s.default_sector,
-        _ => return back(Problem::Unavailable, kind, &email),
+        _ => return back(&state, Problem::Unavailable, kind, &email),
     };
     let who = store::Identity {
         issuer: &provider.issuer,
@@ -361,27 +357,38 @@ async fn callback(
         email: &email,
         name: &name,
     };
-    let user_id = match store::sign_in(&state.db, &provider, &who, sector).await {
-        Ok(Ok(outcome)) => {
-            tracing::info!(setting = provider.setting_id, ?outcome, "single sign-on");
-            match outcome {
-                store::Outcome::Known(id)
-                | store::Outcome::Linked(id)
-                | store::Outcome::Created(id) => id,
-            }
+    let outcome = match store::sign_in(&state.db, &provider, &who, sector).await {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(store::Refusal::Closed)) => return back(&state, Problem::Closed, kind, &email),
+        Ok(Err(store::Refusal::OtherSetting)) => {
+            return back(&state, Problem::OtherSetting, kind, &email)
         }
-        Ok(Err(store::Refusal::Closed)) => return back(Problem::Closed, kind, &email),
-        Ok(Err(store::Refusal::OtherSetting)) => return back(Problem::OtherSetting, kind, &email),
         Err(error) => {
             tracing::error!(%error, "single sign-on: finding the account failed");
-            return back(Problem::Unavailable, kind, &email);
+            return back(&state, Problem::Unavailable, kind, &email);
+        }
+    };
+    tracing::info!(setting = provider.setting_id, ?outcome, "single sign-on");
+    let user_id = match outcome {
+        store::Outcome::Known(id) | store::Outcome::Created(id) => id,
+        store::Outcome::Reclaimed(id) => {
+            // The account is the provider's person's now: tell them, as for any link.
+            if let Err(error) =
+                services::accounts::tell_of_link(&state.db, id, provider.kind.short()).await
+            {
+                tracing::error!(%error, "single sign-on: queueing the link notice failed");
+            }
+            id
+        }
+        store::Outcome::ProveFirst { user_id, .. } => {
+            return prove_first(&state, user_id, &who, kind).await;
         }
     };
     let session = match services::store::sessions::create(&state.db, user_id).await {
         Ok(token) => token,
         Err(error) => {
             tracing::error!(%error, "single sign-on: starting the session failed");
-            return back(Problem::Unavailable, kind, &email);
+            return back(&state, Problem::Unavailable, kind, &email);
         }
     };
     let _ = services::store::users::touch_last_seen(&state.db, user_id).await;
@@ -390,7 +397,38 @@ async fn callback(
     {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
-    clear_state_cookie(&mut response);
+    clear_state_cookie(&state, &mut response);
+    response
+}
+
+/// An account with this address exists and is not linked to this school account: the
+/// person proves it is theirs on `/sign-in/link` (its password, or a code sent to the
+/// address) before anything is linked. This browser holds the proof.
+async fn prove_first(
+    state: &AppState,
+    user_id: i64,
+    who: &store::Identity<'_>,
+    kind: Option<ProviderKind>,
+) -> Response {
+    let started =
+        services::accounts::start_link_proof(&state.db, user_id, who.issuer, who.subject).await;
+    let token = match started {
+        Ok(token) => token,
+        Err(error) => {
+            tracing::error!(%error, "single sign-on: starting the link proof failed");
+            return back(state, Problem::Unavailable, kind, who.email);
+        }
+    };
+    let mut response = Redirect::to("/sign-in/link").into_response();
+    let cookie = Jar::Proof.header(
+        &token,
+        services::store::proofs::PROOF_TTL_SECS,
+        state.secure_cookies,
+    );
+    if let Ok(value) = cookie.parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    clear_state_cookie(state, &mut response);
     response
 }
 
@@ -408,8 +446,8 @@ fn verified(provider: &store::Provider, email_verified: Option<bool>) -> bool {
     }
 }
 
-fn clear_state_cookie(response: &mut Response) {
-    let cookie = format!("{STATE_COOKIE}=; Path=/sign-in/sso; HttpOnly; SameSite=Lax; Max-Age=0");
+fn clear_state_cookie(state: &AppState, response: &mut Response) {
+    let cookie = Jar::SignOn.header("", 0, state.secure_cookies);
     if let Ok(value) = cookie.parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
     }

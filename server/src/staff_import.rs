@@ -10,7 +10,7 @@ use axum::{
     routing::post,
     Router,
 };
-use domain::staff::import::{parse, MAX_BYTES};
+use domain::staff::import::{parse, FileProblem, MAX_BYTES};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -19,15 +19,9 @@ pub fn routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024))
 }
 
-fn back(problem: &str) -> Response {
-    let encoded: String = problem
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    Redirect::to(&format!("/admin/import?problem={encoded}")).into_response()
+/// Back to the upload page with the problem's code (the page says the words).
+fn back(problem: FileProblem) -> Response {
+    Redirect::to(&format!("/admin/import?problem={}", problem.code())).into_response()
 }
 
 async fn upload(State(state): State<AppState>, asker: Asker, mut form: Multipart) -> Response {
@@ -47,27 +41,27 @@ async fn upload(State(state): State<AppState>, asker: Asker, mut form: Multipart
                     .collect::<String>();
                 match field.bytes().await {
                     Ok(bytes) => file = Some((name, bytes)),
-                    Err(_) => return back(&format!("The file is larger than {} KB, or the upload was cut short. Try again with a smaller file.", MAX_BYTES / 1000)),
+                    Err(_) => return back(FileProblem::CutShort),
                 }
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(_) => return back("The upload was cut short. Choose the file and try again."),
+            Err(_) => return back(FileProblem::CutShort),
         }
     }
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return back("Choose a CSV file of your staff to upload.");
+        return back(FileProblem::NoFile);
     };
     let parsed = match parse(&bytes) {
         Ok(parsed) => parsed,
-        Err(problem) => return back(&problem),
+        Err(problem) => return back(problem),
     };
     match services::store::staff_import::save(&state.db, me.setting_id, me.id, &name, &parsed).await
     {
         Ok(id) => Redirect::to(&format!("/admin/import/{id}")).into_response(),
         Err(error) => {
             tracing::error!(%error, "saving a staff import failed");
-            back("The file could not be kept just now. Try again in a minute.")
+            back(FileProblem::NotSaved)
         }
     }
 }

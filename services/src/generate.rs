@@ -35,7 +35,7 @@ pub async fn large_setting(
         .collect();
     let t0 = now() - 120 * 86_400;
     let mut tx = crate::store::write(db).await?;
-    let insert_user = "INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    let insert_user = "INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at, last_seen_at, email_verified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7)";
     sqlx::query(insert_user)
         .bind(SENCO_EMAIL)
         .bind("Jordan Ellis")
@@ -159,7 +159,7 @@ pub async fn large_network(
             } else {
                 format!("p{n}@bench{s:02}.example")
             };
-            let id: i64 = sqlx::query_scalar("INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")
+            let id: i64 = sqlx::query_scalar("INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at, email_verified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id")
                 .bind(email)
                 .bind(format!("Bench Person {s:02}-{n}"))
                 .bind(&hash)

@@ -8,6 +8,7 @@
 //! Must not: know who is asking (the callers check that first, through the app's guard),
 //! answer HTTP, or be compiled into the browser build.
 
+pub mod accounts;
 pub mod content;
 pub mod exports;
 pub mod generate;

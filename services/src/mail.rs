@@ -185,10 +185,99 @@ pub fn invite_message(name: &str, setting: &str, code: &str, public_url: &str) -
     (subject, body)
 }
 
-/// Emails the personal invites staff imports made, once each. Returns how many went out.
+/// The email with a code that proves the person owns their address: after joining with an
+/// open invite code, or before a school account is linked to their Tandem account.
+pub fn code_message(
+    purpose: crate::store::proofs::Purpose,
+    name: &str,
+    code: &str,
+) -> (String, String) {
+    use crate::store::proofs::Purpose;
+    let first = name.split_whitespace().next().unwrap_or("there");
+    let why = match purpose {
+        Purpose::Join => "You created a Tandem account with this email address.\nTo confirm it is yours, enter this code on the page\nyou are on:",
+        Purpose::Link => "Someone is linking a school sign-in account (Microsoft\nor Google) to your Tandem account. If that is you, enter\nthis code on the page you are on:",
+    };
+    let body = format!(
+        "Hello {first},\n\n{why}\n\n    {code}\n\n\
+         The code works for 30 minutes, on that device only.\n\n\
+         If this was not you, do not enter the code and tell your\n\
+         setting admin. Nobody at your school or at Tandem will\n\
+         ever ask you for it.\n"
+    );
+    (format!("Your Tandem code: {code}"), body)
+}
+
+/// The notice that a school account was linked to a Tandem account: sent every time, so a
+/// link nobody asked for is seen. (`{PUBLIC_URL}` is filled in when it is sent.)
+pub fn linked_message(name: &str, provider: &str) -> (String, String) {
+    let first = name.split_whitespace().next().unwrap_or("there");
+    let body = format!(
+        "Hello {first},\n\n\
+         A {provider} account was linked to your Tandem account just\n\
+         now. You can now sign in with it.\n\n\
+         If this was not you, remove the link on your profile and\n\
+         tell your setting admin:\n\n\
+         {PUBLIC_URL}/profile#sign-in-links\n"
+    );
+    (
+        "A school account was linked to your Tandem account".to_string(),
+        body,
+    )
+}
+
+static ENABLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this server sends email (`TANDEM_SMTP_URL` is set: `spawn` ran). Without it,
+/// nothing is queued that only an email could deliver, and admins confirm new people.
+pub fn enabled() -> bool {
+    ENABLED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Stands for the address people use, in a queued email's body (the server that sends it
+/// knows it; the request that queued it may not).
+pub const PUBLIC_URL: &str = "{tandem-public-url}";
+
+/// Wakes the outbox sender: an email was queued that someone is waiting for (a code).
+static WAKE: std::sync::LazyLock<tokio::sync::Notify> =
+    std::sync::LazyLock::new(tokio::sync::Notify::new);
+
+pub fn wake() {
+    WAKE.notify_one();
+}
+
+/// Sends what waits in the mail outbox, oldest first. Returns how many went out.
+pub async fn send_outbox(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
+    let mut sent = 0;
+    for mail in crate::store::mail::waiting(db, 100).await? {
+        let Some(to) = mailbox(&mail.to_name, &mail.to_email) else {
+            crate::store::mail::sent(db, mail.id).await?;
+            continue;
+        };
+        let body = mail.body.replace(PUBLIC_URL, &mailer.public_url);
+        match mailer.send(to, mail.subject, body).await? {
+            Ok(()) => {
+                crate::store::mail::sent(db, mail.id).await?;
+                sent += 1;
+            }
+            Err(e) => tracing::warn!("email not sent, will retry: {e}"),
+        }
+    }
+    Ok(sent)
+}
+
+/// Invite emails one setting may send in a day (a staff import of a large college fits;
+/// a runaway or hostile import does not go on and on).
+pub const INVITES_PER_SETTING_PER_DAY: i64 = 500;
+
+/// Emails the personal invites staff imports made, once each, to addresses in the
+/// setting's approved sign-in domains (or anywhere, where the operator allowed it), within
+/// the daily limit. Returns how many went out.
 pub async fn send_invites(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
     let mut sent = 0;
-    for (code, name, email, setting) in crate::store::staff_import::unsent_invites(db).await? {
+    for (code, name, email, setting) in
+        crate::store::staff_import::unsent_invites(db, INVITES_PER_SETTING_PER_DAY).await?
+    {
         let Some(to) = mailbox(&name, &email) else {
             continue;
         };
@@ -204,16 +293,21 @@ pub async fn send_invites(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
     Ok(sent)
 }
 
-/// Sends digests every `every`, and new invites within half a minute, for as long as the
-/// server runs.
+/// Sends digests every `every`, new invites within half a minute, and codes and notices
+/// at once (`wake`), for as long as the server runs.
 pub fn spawn(db: Db, course: std::sync::Arc<Course>, mailer: Mailer, every: Duration) {
+    ENABLED.store(true, std::sync::atomic::Ordering::Relaxed);
     {
         let (db, mailer) = (db.clone(), mailer.clone());
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(30));
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tick.tick().await;
+                // Woken by a queued code, or every half minute for invites and retries.
+                let _ = tokio::time::timeout(Duration::from_secs(30), WAKE.notified()).await;
+                match send_outbox(&db, &mailer).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!("sent {n} emails"),
+                    Err(e) => tracing::warn!("sending email failed, will retry: {e}"),
+                }
                 match send_invites(&db, &mailer).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!("emailed {n} invites"),

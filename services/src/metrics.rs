@@ -1,10 +1,12 @@
 //! Counters and histograms for `GET /metrics` (Prometheus text format). One registry for
 //! the process, counted with atomics so counting costs nothing noticeable when nobody
-//! scrapes. The server reads it only when `TANDEM_METRICS=true`.
+//! scrapes. Nothing is counted until the server turns metrics on (`enable`, for
+//! `TANDEM_METRICS=true`), and every label comes from a fixed set (the router's routes),
+//! so no request can add a series.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 
@@ -70,8 +72,8 @@ pub enum Outbox {
 #[derive(Default)]
 struct Registry {
     /// (route, method, status class) → count
-    requests: Mutex<BTreeMap<(String, &'static str, u16), u64>>,
-    latency: Mutex<BTreeMap<String, Histogram>>,
+    requests: Mutex<BTreeMap<(&'static str, &'static str, u16), u64>>,
+    latency: Mutex<BTreeMap<&'static str, Histogram>>,
     outbox: [AtomicU64; 4],
     digests_sent: AtomicU64,
     digests_failed: AtomicU64,
@@ -79,29 +81,54 @@ struct Registry {
 }
 
 static REGISTRY: LazyLock<Registry> = LazyLock::new(Registry::default);
+static ENABLED: AtomicBool = AtomicBool::new(false);
+
+/// Starts counting (the server calls this when `TANDEM_METRICS=true`).
+pub fn enable() {
+    ENABLED.store(true, Relaxed);
+}
+
+fn on() -> bool {
+    ENABLED.load(Relaxed)
+}
+
+/// How many series the registry holds (for the tests that send junk paths).
+pub fn series() -> usize {
+    let r = &*REGISTRY;
+    r.requests.lock().map_or(0, |m| m.len()) + r.latency.lock().map_or(0, |m| m.len())
+}
 
 /// One HTTP request answered. `route` is the route's pattern (`/modules/{module}`), never
 /// the raw path, so the number of series stays bounded whatever people request.
-pub fn request(route: &str, method: &str, status: u16, took: Duration) {
+pub fn request(route: &'static str, method: &str, status: u16, took: Duration) {
+    if !on() {
+        return;
+    }
     let r = &*REGISTRY;
     if let Ok(mut requests) = r.requests.lock() {
         *requests
-            .entry((route.to_string(), method_name(method), status))
+            .entry((route, method_name(method), status))
             .or_default() += 1;
     }
     if let Ok(mut latency) = r.latency.lock() {
         latency
-            .entry(route.to_string())
+            .entry(route)
             .or_default()
             .observe(took.as_secs_f64());
     }
 }
 
 pub fn outbox(outcome: Outbox) {
+    if !on() {
+        return;
+    }
     REGISTRY.outbox[outcome as usize].fetch_add(1, Relaxed);
 }
 
 pub fn digest(sent: bool) {
+    if !on() {
+        return;
+    }
     let counter = if sent {
         &REGISTRY.digests_sent
     } else {
@@ -112,6 +139,9 @@ pub fn digest(sent: bool) {
 
 /// How long a write waited for its turn (`store::write`).
 pub fn write_wait(waited: Duration) {
+    if !on() {
+        return;
+    }
     if let Ok(mut h) = REGISTRY.write_wait.lock() {
         h.observe(waited.as_secs_f64());
     }
@@ -203,6 +233,7 @@ mod tests {
 
     #[test]
     fn histograms_are_cumulative_and_series_are_labelled() {
+        enable();
         request("/modules/{module}", "GET", 200, Duration::from_millis(3));
         request("/modules/{module}", "GET", 200, Duration::from_millis(30));
         request("/a\"b", "BREW", 418, Duration::from_secs(60));

@@ -62,6 +62,12 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// Whether single sign-on may talk to a provider on this machine over plain http
+/// (`TANDEM_TEST_SSO_LOOPBACK=true`): only the test suites set it, for their own provider.
+pub fn sso_loopback_http() -> bool {
+    std::env::var("TANDEM_TEST_SSO_LOOPBACK").is_ok_and(|v| v == "true")
+}
+
 /// `TANDEM_TRUSTED_PROXIES`: addresses or networks, separated by commas or spaces.
 pub fn parse_trusted(list: &str) -> Result<Vec<Cidr>, String> {
     list.split([',', ' '])

@@ -34,21 +34,32 @@ pub async fn hash(password: String) -> Result<String, AppError> {
     on_hashing_thread(move || hash_blocking(&password)).await?
 }
 
-/// Verifies against the stored hash, or against a dummy hash when there is no account, so
-/// that the time taken does not reveal which emails have accounts. `Err` only when the
+/// Verifies against the stored hash, or against a dummy hash when there is no account or
+/// the account has no password (made by single sign-on, or erased), so that the time taken
+/// does not reveal which emails have accounts or how they sign in. `Err` only when the
 /// server is too busy to try (the attempt should not count).
 pub async fn verify(password: String, hash: Option<String>) -> Result<bool, AppError> {
-    on_hashing_thread(move || match hash {
-        Some(hash) => verify_blocking(&password, &hash),
-        None => {
-            static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-            let dummy = DUMMY
-                .get_or_init(|| hash_blocking("dummy password for timing").unwrap_or_default());
-            let _ = verify_blocking(&password, dummy);
-            false
-        }
+    on_hashing_thread(move || {
+        let (checked, real) = hash_to_check(hash.as_deref());
+        verify_blocking(&password, checked) && real
     })
     .await
+}
+
+/// The hash a password is checked against: the account's own when it is a real hash,
+/// otherwise the dummy one (and `false`: nothing may match it).
+fn hash_to_check(stored: Option<&str>) -> (&str, bool) {
+    match stored.filter(|h| PasswordHash::new(h).is_ok()) {
+        Some(hash) => (hash, true),
+        None => (dummy_hash(), false),
+    }
+}
+
+/// A real argon2id hash of nothing anyone types, made once, with the same parameters as
+/// every stored hash (so checking it takes as long).
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_blocking("dummy password for timing").unwrap_or_default())
 }
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -138,6 +149,26 @@ mod tests {
             busy > 0 && tried <= threads * (QUEUED_PER_THREAD + 1) + threads,
             "{tried} tried, {busy} turned away"
         );
+    }
+
+    /// An account without a password (single sign-on's `!single-sign-on`, an erased
+    /// account's `!erased`) or no account at all is checked against a real argon2 hash, so
+    /// refusing it takes as long as refusing a wrong password.
+    #[tokio::test]
+    async fn accounts_without_a_password_are_checked_against_a_real_hash() {
+        for stored in [Some("!single-sign-on"), Some("!erased"), Some(""), None] {
+            let (checked, real) = hash_to_check(stored);
+            assert!(!real, "{stored:?}");
+            assert!(checked.starts_with("$argon2id$"), "{stored:?}: {checked}");
+            assert!(!verify("!single-sign-on".into(), stored.map(String::from))
+                .await
+                .unwrap());
+        }
+        let real = hash_blocking("kettle orbit window").unwrap();
+        assert_eq!(hash_to_check(Some(&real)), (real.as_str(), true));
+        assert!(verify("kettle orbit window".into(), Some(real))
+            .await
+            .unwrap());
     }
 
     #[test]

@@ -50,6 +50,21 @@ pub async fn create_invite(
     Ok(invite)
 }
 
+/// The admin vouches for someone who joined with an open invite code and could not prove
+/// their address by email (Tandem sends none): they can sign in from now on. The admin
+/// should check with the person first that the address is really theirs.
+#[server(endpoint = "admin/confirm")]
+pub async fn confirm_member(user_id: i64) -> Result<(), AppError> {
+    let me = require(ADMIN)?;
+    if !users::confirm(&db()?, me.setting_id, user_id).await? {
+        return Err(AppError::NotFound(
+            "There is nobody waiting to be confirmed with that id in your setting.".into(),
+        ));
+    }
+    super::redirect_plain_form("/admin");
+    Ok(())
+}
+
 /// The time zone everyone in the admin's setting sees dates in.
 #[server(endpoint = "admin/time_zone")]
 pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {

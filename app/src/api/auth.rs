@@ -50,18 +50,30 @@ async fn check_and_start_session(
     let db = db()?;
 
     // Counted before the password is checked, so a burst of parallel guesses all count;
-    // a right password gives its count back.
+    // a right password gives its count back. Failures slow down one address's guesses at
+    // one account, one address's guesses at many, and (never by more than half a minute)
+    // guesses at one account from everywhere: an attacker elsewhere cannot lock anyone out.
+    let address = client_address();
     let buckets = [
         (
-            format!("sign_in:address:{}", client_address()),
-            &rate_limit::PER_ADDRESS,
+            format!("sign_in:pair:{email}|{address}"),
+            &rate_limit::SIGN_IN_PAIR,
         ),
-        (format!("sign_in:account:{email}"), &rate_limit::PER_ACCOUNT),
+        (
+            format!("sign_in:address:{address}"),
+            &rate_limit::SIGN_IN_ADDRESS,
+        ),
+        (
+            format!("sign_in:account:{email}"),
+            &rate_limit::SIGN_IN_ACCOUNT,
+        ),
     ];
-    if !rate_limit::attempt(&db, &buckets).await? {
-        return Err(AppError::TooManyAttempts(
-            "Too many attempts to sign in. Wait 15 minutes and try again, or ask your setting admin for help.".into(),
-        ));
+    let wait = rate_limit::attempt_with_backoff(&db, &buckets).await?;
+    if wait > 0 {
+        return Err(AppError::TooManyAttempts(format!(
+            "Too many attempts to sign in. Wait {} and try again, or ask your setting admin for help.",
+            domain::error::wait_words(wait)
+        )));
     }
     let credentials = users::credentials_by_email(&db, &email).await?;
     let hash = credentials.as_ref().map(|c| c.password_hash.clone());
@@ -85,15 +97,19 @@ async fn check_and_start_session(
                 && !services::store::single_sign_on::password_allowed(&db, c.setting_id)
                     .await? =>
         {
-            rate_limit::refund(&db, &buckets[0].0).await?;
+            forgive(&db, &buckets).await?;
             return Err(AppError::invalid(
                 "password",
                 "Your setting signs in with your school account, not a password. Use “Continue with your school account” below.",
             ));
         }
+        Some(c) if matches && c.active && !c.email_proved => {
+            forgive(&db, &buckets).await?;
+            return prove_address(&db, c.id).await;
+        }
         Some(c) if matches && c.active => c.id,
         Some(_) if matches => {
-            rate_limit::refund(&db, &buckets[0].0).await?;
+            forgive(&db, &buckets).await?;
             return Err(AppError::invalid(
                 "email",
                 "This account has been deactivated. Ask your setting admin to reactivate it.",
@@ -107,18 +123,52 @@ async fn check_and_start_session(
         }
     };
 
-    rate_limit::refund(&db, &buckets[0].0).await?;
-    rate_limit::clear(&db, &buckets[1].0).await?;
+    forgive(&db, &buckets).await?;
     start_session(&db, user_id).await?;
     let next = super::safe_next(next);
     super::redirect_plain_form(&next);
     Ok(next)
 }
 
+/// The right password: this attempt is not held against anyone, and this address starts
+/// afresh with the account.
+#[cfg(feature = "ssr")]
+async fn forgive(
+    db: &services::store::Db,
+    buckets: &[(String, &rate_limit::Backoff); 3],
+) -> Result<(), AppError> {
+    rate_limit::clear(db, &buckets[0].0).await?;
+    rate_limit::refund(db, &buckets[1].0).await?;
+    rate_limit::refund(db, &buckets[2].0).await?;
+    Ok(())
+}
+
+/// The account's address was never proved (it joined with an open invite code): nobody is
+/// signed in until it is. Where Tandem sends email, a code goes to the address and this
+/// browser is sent to enter it; otherwise the setting's admin confirms the person.
+#[cfg(feature = "ssr")]
+async fn prove_address(db: &services::store::Db, user_id: i64) -> Result<String, AppError> {
+    let mut tx = services::store::write(db).await?;
+    let token = services::accounts::start_join_proof(&mut tx, user_id).await?;
+    tx.commit().await?;
+    cookies::Jar::Proof.set(&token, services::store::proofs::PROOF_TTL_SECS);
+    if services::mail::enabled() {
+        // A code that cannot be sent just now can be asked for again on the page.
+        if let Err(error) = services::accounts::send_code(db, &token).await {
+            tracing::error!(%error, "queueing a confirmation code failed");
+        }
+    }
+    super::redirect_plain_form(CONFIRM_PAGE);
+    Ok(CONFIRM_PAGE.to_string())
+}
+
+/// Where a person proves their address.
+pub const CONFIRM_PAGE: &str = "/confirm-email";
+
 /// A new session id at every sign-in (and the old one ended), so a session id planted
 /// before sign-in is worthless afterwards.
 #[cfg(feature = "ssr")]
-async fn start_session(db: &services::store::Db, user_id: i64) -> Result<(), AppError> {
+pub(crate) async fn start_session(db: &services::store::Db, user_id: i64) -> Result<(), AppError> {
     if let Some(old) = guard::viewer().token {
         sessions::delete(db, &old).await?;
     }
@@ -211,6 +261,9 @@ pub async fn join(
             "This invite code was made for a different email address. Use the address your setting has for you, as printed beside the code.",
         ));
     }
+    // A personal invite went to this address (emailed, or handed over by the admin who made
+    // it): using it proves the address. An open code proves nothing about it.
+    let proved = for_email.is_some();
     let new_user = users::NewUser {
         email: &email,
         display_name: &display_name,
@@ -218,6 +271,7 @@ pub async fn join(
         role,
         setting_id,
         sector,
+        email_proved: proved,
     };
     let user_id = match users::create_in(&mut tx, &new_user).await {
         Ok(id) => id,
@@ -233,6 +287,9 @@ pub async fn join(
         }
     };
     tx.commit().await?;
+    if !proved {
+        return prove_address(&db, user_id).await;
+    }
     start_session(&db, user_id).await?;
     super::redirect_plain_form("/");
     Ok("/".to_string())

@@ -650,10 +650,14 @@ async fn publish(
     let checked = check_post(draft, confirm, names_checked)?;
     if let Some(post_id) = editing {
         let post = visible(&me, post_id).await?;
-        if post.author_id != me.id || !store::edit_post(&db, me.id, post_id, &checked).await? {
+        if post.author_id != me.id {
             return Err(AppError::Forbidden);
         }
-        return Ok(post.id);
+        return match store::edit_post(&db, me.id, post_id, &checked).await? {
+            store::Stored::Done => Ok(post.id),
+            store::Stored::NotYours => Err(AppError::Forbidden),
+            store::Stored::Full => Err(full()),
+        };
     }
     check_id(id)?;
     let (space, _) = find_space(&me, space).await?;
@@ -675,7 +679,17 @@ async fn publish(
     match store::create_post(&db, &new).await? {
         store::Stored::Done => Ok(id.to_string()),
         store::Stored::NotYours => Err(refused_id()),
+        store::Stored::Full => Err(full()),
     }
+}
+
+/// The day's posts, replies and edits are used up (`store::DAILY_WRITES`).
+#[cfg(feature = "ssr")]
+fn full() -> AppError {
+    AppError::TooManyAttempts(format!(
+        "You have posted, replied or edited {} times in the last day, the most Tandem keeps from one person. What you typed is kept here: send it tomorrow.",
+        store::DAILY_WRITES
+    ))
 }
 
 /// Answers a question, comments on an example, or (with `parent`) comments on an answer.
@@ -744,6 +758,7 @@ async fn reply(id: &str, post_id: &str, parent: Option<&str>, body: &str) -> Res
     match store::add_reply(&db, &new).await? {
         store::Stored::Done => Ok(()),
         store::Stored::NotYours => Err(refused_id()),
+        store::Stored::Full => Err(full()),
     }
 }
 

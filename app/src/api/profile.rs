@@ -220,3 +220,60 @@ mod tests {
         );
     }
 }
+
+/// A school account (Microsoft, Google or another provider) linked to the person's account.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignInLink {
+    /// "Microsoft", "Google", or the provider's address.
+    pub provider: String,
+    pub issuer: String,
+    pub subject: String,
+    pub linked_at: i64,
+    /// How it was linked: "password", "emailed code", or "school-sign-in" (the account was
+    /// made, or its unproved address taken over, by signing in with it).
+    pub how: String,
+}
+
+#[server(endpoint = "profile/links")]
+pub async fn sign_in_links() -> Result<Vec<SignInLink>, AppError> {
+    let me = require(Need::SignedIn)?;
+    let db = db()?;
+    let provider = services::store::single_sign_on::get(&db, me.setting_id).await?;
+    Ok(services::store::single_sign_on::links(&db, me.id)
+        .await?
+        .into_iter()
+        .map(|l| SignInLink {
+            provider: match &provider {
+                Some(p) if p.issuer == l.issuer => p.kind.short().to_string(),
+                _ => l.issuer.clone(),
+            },
+            issuer: l.issuer,
+            subject: l.subject,
+            linked_at: l.linked_at,
+            how: l.how,
+        })
+        .collect())
+}
+
+/// Removes a school account from the person's account. Everywhere else they are signed in
+/// is signed out (a link they did not make may have been used).
+#[server(endpoint = "profile/unlink")]
+pub async fn remove_sign_in_link(issuer: String, subject: String) -> Result<(), AppError> {
+    let me = guard::require_writer(Need::SignedIn)?;
+    let keep = guard::viewer().token;
+    match services::store::single_sign_on::unlink(&db()?, me.id, &issuer, &subject, keep.as_deref())
+        .await?
+    {
+        None => Err(AppError::NotFound(
+            "That school account is not linked to yours.".into(),
+        )),
+        Some(Err(())) => Err(AppError::invalid(
+            "link",
+            "This is the only way you sign in (your account has no Tandem password), so it stays. Ask your setting admin if it is not yours.",
+        )),
+        Some(Ok(())) => {
+            super::redirect_plain_form("/profile#sign-in-links");
+            Ok(())
+        }
+    }
+}

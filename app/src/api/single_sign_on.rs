@@ -15,7 +15,7 @@ use crate::server::{
 #[cfg(feature = "ssr")]
 use domain::{
     single_sign_on::{self as sso, ProviderKind},
-    validate::{self, Checks},
+    validate::Checks,
 };
 #[cfg(feature = "ssr")]
 use services::store::single_sign_on as store;
@@ -53,6 +53,7 @@ pub async fn sso_settings() -> Result<Option<ProviderView>, AppError> {
         issuer: p.issuer,
         client_id: p.client_id,
         domains: p.domains,
+        issuer_approved: p.issuer_approved,
         new_role: p.new_role,
         password_allowed: p.password_allowed,
         redirect_uri: redirect_uri()?,
@@ -85,45 +86,55 @@ pub async fn save_sso(
         "kind",
         ProviderKind::parse(&kind).ok_or_else(|| "Choose your provider.".to_string()),
     );
-    let issuer = checks.check("issuer", sso::issuer(&issuer));
+    let issuer = checks.check(
+        "issuer",
+        sso::issuer(
+            kind.unwrap_or(ProviderKind::Other),
+            &issuer,
+            services::network::sso_loopback_http(),
+        ),
+    );
     let client_id = checks.check("client_id", sso::client_id(&client_id));
     let secret = checks.check(
         "client_secret",
         sso::client_secret(&client_secret, saved.is_some()),
     );
     let domains = checks.check("domains", sso::domains(&domains));
-    let new_role = checks.check("new_role", validate::role(&new_role));
+    let new_role = checks.check("new_role", sso::new_role(&new_role));
     checks.finish()?;
     let (Some(kind), Some(issuer), Some(client_id), Some(secret), Some(domains), Some(new_role)) =
         (kind, issuer, client_id, secret, domains, new_role)
     else {
         return Err(AppError::Internal);
     };
-    if let Some(domain) = store::domain_taken(&db, me.setting_id, &domains).await? {
-        return Err(AppError::invalid(
+    let taken = |domain: &str| {
+        AppError::invalid(
             "domains",
             format!("{domain} already signs in to another setting on this Tandem. Ask whoever runs Tandem to sort out which setting it belongs to."),
-        ));
+        )
+    };
+    if let Some(domain) = store::domain_taken(&db, me.setting_id, &domains).await? {
+        return Err(taken(&domain));
     }
     let sealed = match secret {
         Some(secret) => Some(
-            services::secrets::seal(&secret)
+            services::secrets::seal(me.setting_id, &secret)
                 .map_err(|e| AppError::invalid("client_secret", e.to_string()))?,
         ),
         None => None,
     };
-    let provider = store::Provider {
+    let provider = store::Saved {
         setting_id: me.setting_id,
         kind,
-        issuer,
-        client_id,
-        secret_sealed: String::new(),
-        domains,
+        issuer: &issuer,
+        client_id: &client_id,
+        domains: &domains,
         new_role,
         password_allowed: !password_allowed.is_empty(),
-        updated_at: 0,
     };
-    store::save(&db, &provider, sealed.as_deref(), me.id).await?;
+    if let Err(domain) = store::save(&db, &provider, sealed.as_deref(), me.id).await? {
+        return Err(taken(&domain));
+    }
     super::redirect_plain_form("/admin/sign-in");
     Ok(())
 }

@@ -67,6 +67,10 @@ fn view_of(import: store::Import) -> ImportView {
                     "Has an account in another setting: not imported".to_string(),
                     true,
                 ),
+                (Change::LastAdmin, _) => (
+                    "Stays an admin: the setting would have no admin left".to_string(),
+                    true,
+                ),
             };
             RowView {
                 row: p.row,

@@ -1,6 +1,7 @@
 use super::Restricted;
 use crate::api::admin::{
-    invite_codes, staff, ChangeRole, CreateInvite, RevokeInvite, SetMemberActive, SetTimeZone,
+    invite_codes, staff, ChangeRole, ConfirmMember, CreateInvite, RevokeInvite, SetMemberActive,
+    SetTimeZone,
 };
 use crate::components::*;
 use crate::session::{local_date, use_me};
@@ -28,8 +29,15 @@ fn Admin() -> impl IntoView {
     let revoke = ServerAction::<RevokeInvite>::new();
     let change_role = ServerAction::<ChangeRole>::new();
     let set_active = ServerAction::<SetMemberActive>::new();
+    let confirm = ServerAction::<ConfirmMember>::new();
     let members = Resource::new(
-        move || (change_role.version().get(), set_active.version().get()),
+        move || {
+            (
+                change_role.version().get(),
+                set_active.version().get(),
+                confirm.version().get(),
+            )
+        },
         |_| staff(),
     );
     let codes = Resource::new(
@@ -45,6 +53,7 @@ fn Admin() -> impl IntoView {
             .get()
             .and_then(Result::err)
             .or_else(|| set_active.value().get().and_then(Result::err))
+            .or_else(|| confirm.value().get().and_then(Result::err))
     });
 
     view! {
@@ -126,7 +135,7 @@ fn Admin() -> impl IntoView {
             <Transition fallback=|| view! { <p>"Loading staff…"</p> }>
                 {move || Suspend::new(async move {
                     match members.await {
-                        Ok(list) => view! { <StaffTable list change_role set_active/> }.into_any(),
+                        Ok(list) => view! { <StaffTable list change_role set_active confirm/> }.into_any(),
                         Err(e) => view! { <p class="error-text">{e.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -205,6 +214,7 @@ fn StaffTable(
     list: Vec<Member>,
     change_role: ServerAction<ChangeRole>,
     set_active: ServerAction<SetMemberActive>,
+    confirm: ServerAction<ConfirmMember>,
 ) -> impl IntoView {
     view! {
         <div class="table-wrap">
@@ -220,7 +230,7 @@ fn StaffTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {list.into_iter().map(|m| view! { <StaffRow m change_role set_active/> }).collect_view()}
+                    {list.into_iter().map(|m| view! { <StaffRow m change_role set_active confirm/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -232,10 +242,24 @@ fn StaffRow(
     m: Member,
     change_role: ServerAction<ChangeRole>,
     set_active: ServerAction<SetMemberActive>,
+    confirm: ServerAction<ConfirmMember>,
 ) -> impl IntoView {
     let select_id = format!("role-{}", m.id);
     let name = m.display_name.clone();
-    let (name1, name2, name3) = (name.clone(), name.clone(), name);
+    let (name1, name2, name3, name4) = (name.clone(), name.clone(), name.clone(), name);
+    // Joined with an open code where Tandem sends no email: the admin confirms them, after
+    // checking with them that the address is theirs.
+    let waiting = (!m.email_proved && m.active).then(|| {
+        view! {
+            <ActionForm action=confirm>
+                <input type="hidden" name="user_id" value=m.id/>
+                <p class="muted">"Waiting for you to confirm their email address"</p>
+                <button type="submit" class="btn btn-secondary btn-small">
+                    "Confirm"<span class="sr-only">{format!(" {name4}")}</span>
+                </button>
+            </ActionForm>
+        }
+    });
     view! {
         <tr class:inactive-row=!m.active>
             <td>
@@ -272,6 +296,7 @@ fn StaffRow(
                         <span class="sr-only">{format!(" {name3}")}</span>
                     </button>
                 </ActionForm>
+                {waiting}
             </td>
         </tr>
     }

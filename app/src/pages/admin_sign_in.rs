@@ -53,9 +53,23 @@ fn ProviderForm(current: Option<ProviderView>, redirect: String) -> impl IntoVie
         }
     });
     let on = current.is_some();
-    let banner = current
-        .as_ref()
-        .map(|c| (c.domains.join(", "), c.kind.short(), c.updated_at));
+    let banner = current.as_ref().map(|c| {
+        let list = |approved: bool| {
+            c.domains
+                .iter()
+                .filter(|d| d.approved == approved)
+                .map(|d| d.domain.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        (
+            list(true),
+            list(false),
+            c.issuer_approved,
+            c.kind.short(),
+            c.updated_at,
+        )
+    });
     let c = current.clone();
     let kind = c
         .as_ref()
@@ -63,7 +77,16 @@ fn ProviderForm(current: Option<ProviderView>, redirect: String) -> impl IntoVie
         .to_string();
     let issuer = c.as_ref().map(|c| c.issuer.clone()).unwrap_or_default();
     let client_id = c.as_ref().map(|c| c.client_id.clone()).unwrap_or_default();
-    let domains = c.as_ref().map(|c| c.domains.join(", ")).unwrap_or_default();
+    let domains = c
+        .as_ref()
+        .map(|c| {
+            c.domains
+                .iter()
+                .map(|d| d.domain.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
     let role = c
         .as_ref()
         .map_or("practitioner", |c| c.new_role.as_str())
@@ -73,18 +96,29 @@ fn ProviderForm(current: Option<ProviderView>, redirect: String) -> impl IntoVie
         .iter()
         .map(|k| (k.as_str().to_string(), k.label().to_string()))
         .collect::<Vec<_>>();
-    let roles = Role::ALL
+    // Never admin: everyone at the domain would be one.
+    let roles = [Role::Practitioner, Role::Senco]
         .iter()
         .map(|r| (r.as_str().to_string(), r.label().to_string()))
         .collect::<Vec<_>>();
     view! {
-        {banner.map(|(domains, short, at)| view! {
-            <Banner title="Single sign-on is on" kind=BannerKind::Success>
-                <p>
-                    "People with an address at "<strong>{domains}</strong>" sign in with "
-                    {short}". Changed "{local_date(at)}"."
-                </p>
-            </Banner>
+        {banner.map(|(approved, waiting, issuer_approved, short, at)| view! {
+            {(issuer_approved && !approved.is_empty()).then(|| view! {
+                <Banner title="Single sign-on is on" kind=BannerKind::Success>
+                    <p>
+                        "People with an address at "<strong>{approved}</strong>" sign in with "
+                        {short}". Changed "{local_date(at)}"."
+                    </p>
+                </Banner>
+            })}
+            {(!issuer_approved || !waiting.is_empty()).then(|| view! {
+                <Banner title="Waiting for approval" kind=BannerKind::Information>
+                    <p>"Whoever runs Tandem for your setting checks that a sign-in provider and its email domains are really your school's before anyone can sign in through them (so no one can claim another school's domain)."</p>
+                    {(!issuer_approved).then(|| view! { <p>"Waiting: your provider's issuer."</p> })}
+                    {(!waiting.is_empty()).then(|| view! { <p>"Waiting: "<strong>{waiting}</strong>"."</p> })}
+                    <p>"Ask them to approve it (the command is "<code>"tandem sso approve"</code>"). Until then, people sign in with their Tandem password."</p>
+                </Banner>
+            })}
         })}
         <section aria-labelledby="register-heading" class="card">
             <h2 id="register-heading" class="card-heading">"1. Register Tandem with your provider"</h2>
@@ -117,7 +151,7 @@ fn ProviderForm(current: Option<ProviderView>, redirect: String) -> impl IntoVie
                 <TextField
                     name="domains"
                     label="Allowed email domains"
-                    hint="Separated by commas, like oakfield.sch.uk, staff.oakfield.sch.uk. Only accounts at these domains can sign in."
+                    hint="Your school's own domains, separated by commas, like oakfield.sch.uk, staff.oakfield.sch.uk. Only accounts at these domains can sign in, once whoever runs Tandem has approved them. Email services anyone can join (gmail.com, outlook.com and the like) are not allowed."
                     value=domains
                     spellcheck="false"
                     error=field_error(error, "domains")

@@ -1,8 +1,8 @@
 use super::join::sector_options;
 use super::Restricted;
 use crate::api::profile::{
-    community_profile, ChangePassword, PublicProfile, SaveCommunityProfile, SavePreferences,
-    UpdateProfile,
+    community_profile, sign_in_links, ChangePassword, PublicProfile, RemoveSignInLink,
+    SaveCommunityProfile, SavePreferences, UpdateProfile,
 };
 use crate::components::*;
 use crate::session::{apply_preferences, use_me};
@@ -140,6 +140,8 @@ fn Profile(me: Me) -> impl IntoView {
             </ActionForm>
         </section>
 
+        <SignInLinks/>
+
         <section aria-labelledby="password-heading" class="card">
             <h2 id="password-heading" class="card-heading">"Change your password"</h2>
             {saved_banner(password.value(), "Password changed")}
@@ -169,6 +171,51 @@ fn Profile(me: Me) -> impl IntoView {
                 />
                 <Button busy=password.pending()>"Change password"</Button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// The school accounts that sign in to this account, each removable: a link the person
+/// did not make is seen here (and was emailed about) and can be taken away.
+#[component]
+fn SignInLinks() -> impl IntoView {
+    let remove = ServerAction::<RemoveSignInLink>::new();
+    let error = action_error(remove.value());
+    let links = Resource::new(move || remove.version().get(), |_| sign_in_links());
+    view! {
+        <section id="sign-in-links" aria-labelledby="links-heading" class="card">
+            <h2 id="links-heading" class="card-heading">"School accounts you sign in with"</h2>
+            {saved_banner(remove.value(), "Removed")}
+            <ErrorSummary error/>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match links.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p>"None. If your setting has set up sign-in with Microsoft 365 or Google Workspace, you can use “Continue with your school account” on the sign-in page."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <p>"These accounts sign in to your Tandem account. If you do not recognise one, remove it: everywhere else you are signed in is signed out too. Then tell your setting admin."</p>
+                            <ul class="link-list">
+                                {list.into_iter().map(|l| {
+                                    let label = format!("{} account, linked {} (by {})", l.provider, crate::session::local_date(l.linked_at), l.how);
+                                    let name = format!("Remove the {} account linked {}", l.provider, crate::session::local_date(l.linked_at));
+                                    view! {
+                                        <li>
+                                            <ActionForm action=remove>
+                                                <input type="hidden" name="issuer" value=l.issuer/>
+                                                <input type="hidden" name="subject" value=l.subject/>
+                                                <span>{label}" "</span>
+                                                <button type="submit" class="btn-link" aria-label=name>"Remove"</button>
+                                            </ActionForm>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p class="error-text">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }

@@ -10,7 +10,8 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let next = query.with_untracked(|q| q.get("next")).unwrap_or_default();
     let signed_out = query.with_untracked(|q| q.get("signed_out").is_some());
-    // Sent back by the server after a plain form failed: what was typed.
+    // Sent back by the server after a plain form failed: what was typed (only ever put back
+    // in its field, never shown as a message).
     let email = query.with_untracked(|q| q.get("email")).unwrap_or_default();
     let sso = query.with_untracked(|q| (q.get("sso"), q.get("provider")));
     let sso_email = email.clone();
@@ -35,7 +36,7 @@ pub fn SignInPage() -> impl IntoView {
                         </Banner>
                     }
                 })}
-            {sso.0.map(|code| sso_problem(&code, sso.1.as_deref(), &email))}
+            {sso.0.and_then(|code| sso_problem(&code, sso.1.as_deref()))}
             <ErrorSummary error/>
             <h1 class="page-title">"Sign in to Tandem"</h1>
             <ActionForm action>
@@ -81,28 +82,17 @@ pub fn SignInPage() -> impl IntoView {
     .into_any()
 }
 
-/// Why signing in with a school account did not work, and what to do instead.
-fn sso_problem(code: &str, provider: Option<&str>, email: &str) -> impl IntoView {
+/// Why signing in with a school account did not work, and what to do instead. Only known
+/// codes are shown, in Tandem's words: nothing from the address itself.
+fn sso_problem(code: &str, provider: Option<&str>) -> Option<impl IntoView> {
+    let problem = domain::single_sign_on::SignOnProblem::parse(code)?;
     let provider = provider
         .and_then(domain::single_sign_on::ProviderKind::parse)
         .map_or("your school's sign-in", |k| k.short());
-    let domain = domain::single_sign_on::domain_of(email).unwrap_or_default();
-    let message = match code {
-        "not-set-up" if domain.is_empty() => "Enter your school email address, like name@school.org.uk.".to_string(),
-        "not-set-up" => format!("Sign-in with a school account is not set up for {domain}. Sign in with your Tandem password, or ask your setting admin."),
-        "unavailable" => format!("We could not reach {provider} just now, so you are not signed in. Try again in a few minutes. Sign in with your Tandem password if your setting allows it."),
-        "expired" => "That sign-in had expired or did not start on this device. Start again below.".to_string(),
-        "cancelled" => format!("Sign-in was cancelled at {provider}. Start again when you are ready."),
-        "unverified" => format!("{provider} did not confirm your email address, so you are not signed in. Ask your setting admin."),
-        "wrong-domain" => format!("You signed in to {provider} as {email}, which is not an address your setting allows. Sign out of that account at {provider} and use your school account."),
-        "closed" => "This account has been deactivated. Ask your setting admin to reactivate it.".to_string(),
-        "other-setting" => format!("{email} already has a Tandem account in another setting. Ask your setting admin to move it."),
-        _ => format!("{provider} sign-in could not be checked, so you are not signed in. Try again; if it keeps happening, tell your setting admin."),
-    };
-    view! {
+    Some(view! {
         <div class="error-summary" role="alert" tabindex="-1">
             <h2 class="error-summary-title">"You are not signed in"</h2>
-            <p>{message}</p>
+            <p>{problem.message(provider)}</p>
         </div>
-    }
+    })
 }

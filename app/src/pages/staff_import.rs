@@ -12,7 +12,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
-    let problem = use_query_map().with_untracked(|q| q.get("problem"));
+    // A code from the upload (never text from the address itself).
+    let problem = use_query_map()
+        .with_untracked(|q| q.get("problem"))
+        .and_then(|code| domain::staff::import::FileProblem::parse(&code))
+        .map(|p| p.message());
     view! {
         <Title text="Import staff"/>
         <Restricted roles=&[Role::Admin]>

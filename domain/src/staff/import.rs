@@ -37,21 +37,73 @@ pub struct Parsed {
     pub bad: Vec<BadRow>,
 }
 
-/// Reads the file. Err: the file as a whole cannot be used (not text, no header, too big).
-pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
-    if bytes.len() > MAX_BYTES {
-        return Err(format!(
-            "The file is {} KB; the largest Tandem takes is {} KB. Split it into smaller files.",
-            bytes.len() / 1000,
-            MAX_BYTES / 1000
-        ));
+/// Why a file as a whole cannot be used, or its upload failed. Only the code travels in
+/// the address (`/admin/import?problem=too-large`): the page says the words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileProblem {
+    TooLarge,
+    NotUtf8,
+    Empty,
+    NoHeader,
+    TooManyRows,
+    NoFile,
+    CutShort,
+    NotSaved,
+}
+
+impl FileProblem {
+    pub const ALL: [FileProblem; 8] = [
+        Self::TooLarge,
+        Self::NotUtf8,
+        Self::Empty,
+        Self::NoHeader,
+        Self::TooManyRows,
+        Self::NoFile,
+        Self::CutShort,
+        Self::NotSaved,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::TooLarge => "too-large",
+            Self::NotUtf8 => "not-utf8",
+            Self::Empty => "empty",
+            Self::NoHeader => "no-header",
+            Self::TooManyRows => "too-many-rows",
+            Self::NoFile => "no-file",
+            Self::CutShort => "cut-short",
+            Self::NotSaved => "not-saved",
+        }
     }
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|_| {
-        "The file is not UTF-8 text. In Excel, choose File → Save As → “CSV UTF-8 (Comma delimited)”.".to_string()
-    })?;
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    pub fn message(self) -> String {
+        match self {
+            Self::TooLarge => format!("The file is larger than {} KB, the largest Tandem takes. Split it into smaller files.", MAX_BYTES / 1000),
+            Self::NotUtf8 => "The file is not UTF-8 text. In Excel, choose File → Save As → “CSV UTF-8 (Comma delimited)”.".into(),
+            Self::Empty => "The file is empty. It needs a header row (name, email, role, sector) and one row per person.".into(),
+            Self::NoHeader => "The first row must name the columns: name, email, role and (optionally) sector.".into(),
+            Self::TooManyRows => format!("The file has more than {MAX_ROWS} people. Split it into smaller files."),
+            Self::NoFile => "Choose a CSV file of your staff to upload.".into(),
+            Self::CutShort => "The upload was cut short. Choose the file and try again.".into(),
+            Self::NotSaved => "The file could not be kept just now. Try again in a minute.".into(),
+        }
+    }
+}
+
+/// Reads the file. Err: the file as a whole cannot be used (not text, no header, too big).
+pub fn parse(bytes: &[u8]) -> Result<Parsed, FileProblem> {
+    if bytes.len() > MAX_BYTES {
+        return Err(FileProblem::TooLarge);
+    }
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| FileProblem::NotUtf8)?;
     let records = records(text);
     let Some((_, header)) = records.first() else {
-        return Err("The file is empty. It needs a header row (name, email, role, sector) and one row per person.".into());
+        return Err(FileProblem::Empty);
     };
     let column = |names: &[&str]| {
         header
@@ -63,10 +115,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
         column(&["email", "email address", "e-mail"]),
         column(&["role"]),
     ) else {
-        return Err(
-            "The first row must name the columns: name, email, role and (optionally) sector."
-                .into(),
-        );
+        return Err(FileProblem::NoHeader);
     };
     let sector_at = column(&["sector", "phase"]);
     let mut parsed = Parsed::default();
@@ -76,9 +125,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, String> {
             continue;
         }
         if parsed.rows.len() + parsed.bad.len() >= MAX_ROWS {
-            return Err(format!(
-                "The file has more than {MAX_ROWS} people. Split it into smaller files."
-            ));
+            return Err(FileProblem::TooManyRows);
         }
         let get = |i: usize| fields.get(i).map(|s| s.trim()).unwrap_or("");
         let text = short(&fields.join(", "));
@@ -267,15 +314,17 @@ mod tests {
 
     #[test]
     fn whole_file_problems_are_refused_plainly() {
-        assert!(parse(b"").unwrap_err().contains("empty"));
-        assert!(parse(b"first,last\nA,B\n")
-            .unwrap_err()
-            .contains("name, email, role"));
-        assert!(parse(&[0x4e, 0x61, 0xff, 0xfe])
-            .unwrap_err()
-            .contains("UTF-8"));
+        assert_eq!(parse(b""), Err(FileProblem::Empty));
+        assert_eq!(parse(b"first,last\nA,B\n"), Err(FileProblem::NoHeader));
+        assert_eq!(parse(&[0x4e, 0x61, 0xff, 0xfe]), Err(FileProblem::NotUtf8));
         let big = "name,email,role\n".to_string() + &"a,a@b.org,staff\n".repeat(70_000);
-        assert!(parse(big.as_bytes()).unwrap_err().contains("KB"));
+        assert_eq!(parse(big.as_bytes()), Err(FileProblem::TooLarge));
+        // Problems travel as codes, and only known codes have words.
+        for p in FileProblem::ALL {
+            assert_eq!(FileProblem::parse(p.code()), Some(p));
+            assert!(p.message().ends_with('.'));
+        }
+        assert_eq!(FileProblem::parse("Call us on 0800 000 000"), None);
     }
 
     #[test]

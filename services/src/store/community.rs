@@ -109,6 +109,33 @@ pub enum Stored {
     Done,
     /// The id is someone else's.
     NotYours,
+    /// The person has written `DAILY_WRITES` posts, replies and edits in the last day.
+    Full,
+}
+
+/// Posts, replies and edits one person may store in a day: far more than anyone writes, and
+/// a ceiling on what a runaway script (or a person pasting in a loop) can fill the database
+/// with.
+pub const DAILY_WRITES: i64 = 100;
+
+/// Versions of a post kept: the newest, as the learning log keeps a bounded number of
+/// conflicts. Older ones are dropped.
+pub const KEPT_REVISIONS: i64 = 20;
+
+/// Whether `author_id` has used up the day's writes.
+async fn full(tx: &mut sqlx::SqliteConnection, author_id: i64) -> Result<bool, sqlx::Error> {
+    let since = now() - 24 * 60 * 60;
+    let written: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM posts WHERE author_id = ?1 AND created_at > ?2)
+              + (SELECT COUNT(*) FROM replies WHERE author_id = ?1 AND created_at > ?2)
+              + (SELECT COUNT(*) FROM post_revisions r JOIN posts p ON p.id = r.post_id
+                 WHERE p.author_id = ?1 AND r.saved_at > ?2)",
+    )
+    .bind(author_id)
+    .bind(since)
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(written >= DAILY_WRITES)
 }
 
 fn binds<'q>(
@@ -153,6 +180,9 @@ pub async fn create_post(db: &Db, new: &NewPost<'_>) -> Result<Stored, sqlx::Err
     .await?
     {
         return Ok(stored);
+    }
+    if full(&mut tx, new.author_id).await? {
+        return Ok(Stored::Full);
     }
     let p = new.post;
     let at = now();
@@ -312,6 +342,9 @@ pub async fn add_reply(db: &Db, new: &NewReply<'_>) -> Result<Stored, sqlx::Erro
     {
         return Ok(stored);
     }
+    if full(&mut tx, new.author_id).await? {
+        return Ok(Stored::Full);
+    }
     sqlx::query(
         "INSERT INTO replies (id, post_id, parent_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
     )
@@ -431,14 +464,18 @@ pub async fn followed(db: &Db, who: Who) -> Result<Vec<(String, String)>, sqlx::
     .await
 }
 
-/// An author's change to their post; the text before it is kept.
+/// An author's change to their post; the text before it is kept (the newest
+/// `KEPT_REVISIONS` versions). NotYours: not the author's (or deleted).
 pub async fn edit_post(
     db: &Db,
     author_id: i64,
     id: &str,
     post: &Checked,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Stored, sqlx::Error> {
     let mut tx = super::write(db).await?;
+    if full(&mut tx, author_id).await? {
+        return Ok(Stored::Full);
+    }
     let at = now();
     let kept = sqlx::query(
         "INSERT INTO post_revisions (post_id, title, need, tried, outcome, change, body, saved_at)
@@ -452,8 +489,16 @@ pub async fn edit_post(
     .await?
     .rows_affected();
     if kept == 0 {
-        return Ok(false);
+        return Ok(Stored::NotYours);
     }
+    sqlx::query(
+        "DELETE FROM post_revisions WHERE post_id = ?1 AND id NOT IN
+           (SELECT id FROM post_revisions WHERE post_id = ?1 ORDER BY id DESC LIMIT ?2)",
+    )
+    .bind(id)
+    .bind(KEPT_REVISIONS)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "UPDATE posts SET title = ?, area = ?, sector = ?, age = ?, module_key = ?, need = ?, tried = ?,
                           outcome = ?, change = ?, body = ?, edited_at = ? WHERE id = ?",
@@ -473,7 +518,7 @@ pub async fn edit_post(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Stored::Done)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -490,9 +535,10 @@ pub struct RevisionRow {
 /// Earlier texts of a post, newest first.
 pub async fn revisions(db: &Db, post_id: &str) -> Result<Vec<RevisionRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT title, need, tried, outcome, change, body, saved_at FROM post_revisions WHERE post_id = ? ORDER BY id DESC",
+        "SELECT title, need, tried, outcome, change, body, saved_at FROM post_revisions WHERE post_id = ? ORDER BY id DESC LIMIT ?",
     )
     .bind(post_id)
+    .bind(KEPT_REVISIONS)
     .fetch_all(db.pool())
     .await
 }
@@ -567,7 +613,7 @@ pub async fn open_reports(db: &Db, who: Who) -> Result<Vec<ReportRow>, sqlx::Err
                 COALESCE(rp.hidden_at, p.hidden_at) IS NOT NULL AS hidden
          FROM reports r JOIN posts p ON p.id = r.post_id LEFT JOIN replies rp ON rp.id = r.reply_id
               JOIN users u ON u.id = COALESCE(rp.author_id, p.author_id)
-         WHERE r.closed_at IS NULL AND p.deleted_at IS NULL AND {MODERATES}
+         WHERE r.closed_at IS NULL AND {VISIBLE} AND {MODERATES}
          ORDER BY r.created_at"
     ))
     .bind(who.user_id)

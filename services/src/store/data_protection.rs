@@ -57,6 +57,12 @@ async fn erase_in(
     erase_posts: bool,
 ) -> Result<Erased, sqlx::Error> {
     let at = now();
+    let (email, name, setting_id): (String, String, i64) =
+        sqlx::query_as("SELECT email, display_name, setting_id FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    forget_elsewhere(tx, user_id, &email, &name, setting_id).await?;
     let mut erased = Erased {
         people: 1,
         entries: count(tx, "SELECT COUNT(*) FROM log_entries WHERE user_id = ?", user_id).await?,
@@ -119,6 +125,81 @@ async fn erase_in(
     .execute(&mut *tx)
     .await?;
     Ok(erased)
+}
+
+/// Where a person's name and address sit in rows that are not theirs: invites made for
+/// them, staff import files that listed them, and "shared by <name>" at the top of
+/// colleagues' "I tried this" entries (and those entries' earlier versions).
+async fn forget_elsewhere(
+    tx: &mut SqliteConnection,
+    user_id: i64,
+    email: &str,
+    name: &str,
+    setting_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE invites SET email = NULL, display_name = NULL WHERE setting_id = ? AND email = ? COLLATE NOCASE",
+    )
+    .bind(setting_id)
+    .bind(email)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM mail_outbox WHERE user_id = ? OR to_email = ? COLLATE NOCASE")
+        .bind(user_id)
+        .bind(email)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM email_proofs WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    let imports: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT id, rows, bad FROM staff_imports WHERE setting_id = ? AND (instr(lower(rows), lower(?2)) > 0 OR instr(lower(bad), lower(?2)) > 0)",
+    )
+    .bind(setting_id)
+    .bind(email)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (id, rows, bad) in imports {
+        let without = |json: &str, field: &str| {
+            let list: Vec<serde_json::Value> = serde_json::from_str(json).unwrap_or_default();
+            let kept: Vec<serde_json::Value> = list
+                .into_iter()
+                .filter(|row| {
+                    !row[field]
+                        .as_str()
+                        .is_some_and(|v| v.to_lowercase().contains(&email.to_lowercase()))
+                })
+                .collect();
+            serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into())
+        };
+        sqlx::query("UPDATE staff_imports SET rows = ?, bad = ? WHERE id = ?")
+            .bind(without(&rows, "email"))
+            .bind(without(&bad, "text"))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // The opening line `api::community::tried_this` writes: I tried “<title>”, shared by <name> (<setting>).
+    let shared_by = format!("shared by {name} (");
+    for table in ["log_entries", "log_entry_revisions"] {
+        let key = if table == "log_entries" {
+            "section_key"
+        } else {
+            "(SELECT e.section_key FROM log_entries e WHERE e.id = entry_id)"
+        };
+        sqlx::query(&format!(
+            "UPDATE {table} SET body = replace(body, ?1, 'shared by Former member (')
+             WHERE instr(body, ?1) > 0
+               AND {key} IN (SELECT ?3 || p.id FROM posts p WHERE p.author_id = ?2)"
+        ))
+        .bind(&shared_by)
+        .bind(user_id)
+        .bind(domain::community::TRIED_PREFIX)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn log(

@@ -124,6 +124,26 @@ pub async fn redeem(
     .await
 }
 
+/// The role a staff import's personal invite gives `email` in the setting, spending the
+/// invite: the person signed in with their school account instead of using the code.
+pub async fn take_personal(
+    tx: &mut sqlx::SqliteConnection,
+    setting_id: i64,
+    email: &str,
+) -> Result<Option<Role>, sqlx::Error> {
+    sqlx::query_scalar(&format!(
+        "UPDATE invites SET uses = uses + 1 WHERE code = (
+           SELECT code FROM invites WHERE setting_id = ? AND email = ? COLLATE NOCASE AND {USABLE}
+           ORDER BY created_at DESC LIMIT 1)
+         RETURNING role"
+    ))
+    .bind(setting_id)
+    .bind(email)
+    .bind(now())
+    .fetch_optional(&mut *tx)
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,8 +17,10 @@ pub mod digest;
 pub mod filter;
 pub mod invites;
 pub mod learning_log;
+pub mod mail;
 pub mod networks;
 pub mod progress;
+pub mod proofs;
 pub mod rate_limit;
 pub mod review;
 pub mod sessions;
@@ -366,6 +368,7 @@ pub(crate) mod test_db {
             role,
             setting_id,
             sector: Sector::SchoolAge,
+            email_proved: true,
         };
         (setting_id, users::create(db, &user).await.unwrap())
     }

@@ -72,11 +72,25 @@ pub async fn answer(
         .write_in_turn(db)
         .await?
     } else {
-        sqlx::query("DELETE FROM network_settings WHERE network_id = ? AND setting_id = ?")
-            .bind(network_id)
-            .bind(setting_id)
-            .write_in_turn(db)
-            .await?
+        // The setting's people stop moderating the network with it: a moderator who can no
+        // longer see its posts must not see its reports either.
+        let mut tx = super::write(db).await?;
+        sqlx::query(
+            "DELETE FROM network_moderators WHERE network_id = ?
+               AND user_id IN (SELECT id FROM users WHERE setting_id = ?)",
+        )
+        .bind(network_id)
+        .bind(setting_id)
+        .execute(&mut *tx)
+        .await?;
+        let done =
+            sqlx::query("DELETE FROM network_settings WHERE network_id = ? AND setting_id = ?")
+                .bind(network_id)
+                .bind(setting_id)
+                .execute(&mut *tx)
+                .await?;
+        tx.commit().await?;
+        done
     };
     Ok(done.rows_affected() > 0)
 }
@@ -105,15 +119,21 @@ pub async fn is_member(db: &Db, network_id: i64, setting_id: i64) -> Result<bool
     .is_some())
 }
 
-pub async fn add_moderator(db: &Db, network_id: i64, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO network_moderators (network_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+/// Lets someone moderate a network's posts: only someone whose setting is a member of it
+/// (and whose account is open). False when they are not.
+pub async fn add_moderator(db: &Db, network_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO network_moderators (network_id, user_id)
+         SELECT ?1, u.id FROM users u
+         JOIN network_settings ns ON ns.setting_id = u.setting_id AND ns.network_id = ?1
+         WHERE u.id = ?2 AND u.active = 1 AND ns.accepted_at IS NOT NULL
+         ON CONFLICT DO NOTHING",
     )
     .bind(network_id)
     .bind(user_id)
     .write_in_turn(db)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() > 0 || is_moderator(db, network_id, user_id).await?)
 }
 
 pub async fn is_moderator(db: &Db, network_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {

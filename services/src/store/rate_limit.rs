@@ -23,6 +23,102 @@ pub const INVITES_PER_ADDRESS: Limit = Limit {
     window_secs: 15 * 60,
 };
 
+/// Growing delays instead of a hard stop: `free` failures, then each further attempt waits
+/// `base_secs`, doubled for every failure since, up to `max_secs`. Failures are forgotten
+/// `forget_secs` after the last one. A bucket of this kind keeps the time of its last
+/// counted failure in `window_start`.
+pub struct Backoff {
+    pub free: i64,
+    pub base_secs: i64,
+    pub max_secs: i64,
+    pub forget_secs: i64,
+}
+
+impl Backoff {
+    /// Seconds still to wait before another attempt, after `hits` failures, the last at
+    /// `last_at` (0: go ahead).
+    pub fn wait(&self, hits: i64, last_at: i64, now: i64) -> i64 {
+        if now - last_at >= self.forget_secs || hits < self.free {
+            return 0;
+        }
+        let doublings = (hits - self.free).min(20) as u32;
+        let delay = self
+            .base_secs
+            .saturating_mul(1 << doublings)
+            .min(self.max_secs);
+        (last_at + delay - now).max(0)
+    }
+}
+
+/// Signing in to one account from one address: five tries, then a minute, two, four...
+pub const SIGN_IN_PAIR: Backoff = Backoff {
+    free: 5,
+    base_secs: 60,
+    max_secs: 15 * 60,
+    forget_secs: 60 * 60,
+};
+/// One account from every address together (guessing spread over many machines): short
+/// delays that never grow past half a minute, so nobody elsewhere can lock the real person
+/// (or an admin) out.
+pub const SIGN_IN_ACCOUNT: Backoff = Backoff {
+    free: 20,
+    base_secs: 2,
+    max_secs: 30,
+    forget_secs: 60 * 60,
+};
+/// One address trying many accounts.
+pub const SIGN_IN_ADDRESS: Backoff = Backoff {
+    free: 30,
+    base_secs: 60,
+    max_secs: 15 * 60,
+    forget_secs: 60 * 60,
+};
+
+/// Counts an attempt against every bucket, in one write, unless one of them must still
+/// wait: then nothing is counted (so refused attempts never push anyone's wait further
+/// out) and the longest wait, in seconds, is returned. 0: counted, go ahead.
+pub async fn attempt_with_backoff(
+    db: &Db,
+    buckets: &[(String, &Backoff)],
+) -> Result<i64, sqlx::Error> {
+    let now = now();
+    let mut tx = super::write(db).await?;
+    let mut counts = Vec::with_capacity(buckets.len());
+    let mut wait = 0;
+    for (bucket, backoff) in buckets {
+        let row = sqlx::query_as::<_, (i64, i64)>(
+            "SELECT hits, window_start FROM rate_limits WHERE bucket = ?",
+        )
+        .bind(bucket)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let hits = match row {
+            Some((hits, last_at)) if now - last_at < backoff.forget_secs => {
+                wait = wait.max(backoff.wait(hits, last_at, now));
+                hits
+            }
+            _ => 0,
+        };
+        counts.push(hits + 1);
+    }
+    if wait > 0 {
+        return Ok(wait);
+    }
+    for ((bucket, _), hits) in buckets.iter().zip(counts) {
+        sqlx::query(
+            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?1, ?2, ?3)
+             ON CONFLICT (bucket) DO UPDATE SET window_start = ?2, hits = ?3",
+        )
+        .bind(bucket)
+        .bind(now)
+        .bind(hits)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(0)
+}
+
 /// Counts an attempt against every bucket before it is tried, in one write, and says whether
 /// all of them were still within their limits. Counting first is what makes a burst of
 /// parallel guesses count: checking first and counting afterwards lets them all through.
@@ -181,6 +277,57 @@ mod tests {
             allowed += usize::from(h.await.unwrap());
         }
         allowed
+    }
+
+    #[test]
+    fn delays_grow_after_the_free_tries_and_are_forgotten() {
+        let b = Backoff {
+            free: 3,
+            base_secs: 10,
+            max_secs: 60,
+            forget_secs: 600,
+        };
+        assert_eq!(b.wait(2, 1000, 1000), 0, "within the free tries");
+        assert_eq!(b.wait(3, 1000, 1000), 10);
+        assert_eq!(b.wait(3, 1000, 1004), 6);
+        assert_eq!(b.wait(4, 1000, 1000), 20);
+        assert_eq!(b.wait(5, 1000, 1000), 40);
+        assert_eq!(b.wait(6, 1000, 1000), 60, "never past the cap");
+        assert_eq!(b.wait(1_000_000, 1000, 1000), 60);
+        assert_eq!(b.wait(9, 1000, 1600), 0, "forgotten");
+    }
+
+    #[tokio::test]
+    async fn a_waiting_bucket_refuses_without_counting() {
+        let db = test_db::fresh().await;
+        const B: Backoff = Backoff {
+            free: 2,
+            base_secs: 100,
+            max_secs: 1000,
+            forget_secs: 3600,
+        };
+        let pair = [("pair".to_string(), &B), ("other".to_string(), &B)];
+        assert_eq!(attempt_with_backoff(&db, &pair).await.unwrap(), 0);
+        assert_eq!(attempt_with_backoff(&db, &pair).await.unwrap(), 0);
+        let wait = attempt_with_backoff(&db, &pair).await.unwrap();
+        assert!((99..=100).contains(&wait), "{wait}");
+        // Refused attempts were not counted: the wait does not grow.
+        assert!(attempt_with_backoff(&db, &pair).await.unwrap() <= 100);
+        let (hits,): (i64,) = sqlx::query_as("SELECT hits FROM rate_limits WHERE bucket = 'pair'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(hits, 2);
+        // Once the wait is over, one more try; then twice as long.
+        sqlx::query("UPDATE rate_limits SET window_start = window_start - 100")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(attempt_with_backoff(&db, &pair).await.unwrap(), 0);
+        assert!(attempt_with_backoff(&db, &pair).await.unwrap() > 150);
+        // A bucket nobody has used is never held up by another's wait.
+        let fresh = [("fresh".to_string(), &B)];
+        assert_eq!(attempt_with_backoff(&db, &fresh).await.unwrap(), 0);
     }
 
     #[tokio::test]

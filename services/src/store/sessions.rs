@@ -53,7 +53,7 @@ pub async fn create(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
 pub async fn resolve(db: &Db, token: &str) -> Result<Option<Me>, sqlx::Error> {
     let row = sqlx::query_as(&format!(
         "SELECT {} FROM sessions x JOIN users u ON u.id = x.user_id JOIN settings s ON s.id = u.setting_id
-         WHERE x.token_hash = ? AND x.expires_at > ? AND u.active = 1",
+         WHERE x.token_hash = ? AND x.expires_at > ? AND u.active = 1 AND u.email_verified_at IS NOT NULL",
         users::ME_COLUMNS
     ))
     .bind(hash_token(token))

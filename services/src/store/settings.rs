@@ -46,6 +46,20 @@ pub async fn set_time_zone(db: &Db, setting_id: i64, zone: &str) -> Result<(), s
     tx.commit().await
 }
 
+/// Whether the setting's staff imports email invites to any address (the operator's
+/// choice), or only to its approved sign-in domains.
+pub async fn set_invite_mail_any(db: &Db, setting_id: i64, any: bool) -> Result<(), sqlx::Error> {
+    let mut tx = super::write(db).await?;
+    sqlx::query!(
+        "UPDATE settings SET invite_mail_any = ? WHERE id = ?",
+        any,
+        setting_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
 /// Finds a setting by id or by exact name, as the command line accepts either.
 pub async fn find(db: &Db, id_or_name: &str) -> Result<Option<Setting>, sqlx::Error> {
     let id = id_or_name.parse::<i64>().ok();

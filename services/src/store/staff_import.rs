@@ -24,6 +24,9 @@ pub enum Change {
     Deactivated,
     /// The address has an account in another setting.
     OtherSetting,
+    /// A change away from admin that would leave the setting with no admin: not made (the
+    /// same rule as changing a role on Staff and invites).
+    LastAdmin,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +101,7 @@ async fn load(
         let (change, code) = compare(conn, setting_id, &row).await?;
         planned.push(Planned { row, change, code });
     }
+    keep_an_admin(conn, setting_id, &mut planned).await?;
     Ok(Some(Import {
         id: id.to_string(),
         file_name,
@@ -143,6 +147,39 @@ async fn compare(
         }
     };
     Ok((change, None))
+}
+
+/// A file that would take away every admin's role changes none of them.
+async fn keep_an_admin(
+    conn: &mut sqlx::SqliteConnection,
+    setting_id: i64,
+    planned: &mut [Planned],
+) -> Result<(), sqlx::Error> {
+    let demotes = |c: &Change| {
+        matches!(
+            c,
+            Change::RoleChange {
+                from: Role::Admin,
+                ..
+            }
+        )
+    };
+    let demoted = planned.iter().filter(|p| demotes(&p.change)).count() as i64;
+    if demoted == 0 {
+        return Ok(());
+    }
+    let admins: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE setting_id = ? AND role = 'admin' AND active = 1",
+    )
+    .bind(setting_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if admins - demoted < 1 {
+        for p in planned.iter_mut().filter(|p| demotes(&p.change)) {
+            p.change = Change::LastAdmin;
+        }
+    }
+    Ok(())
 }
 
 /// How long a personal invite from an import lasts.
@@ -223,16 +260,37 @@ pub async fn codes(
     .await
 }
 
-/// Personal invites not emailed yet: (code, name, email, setting name).
-pub async fn unsent_invites(db: &Db) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT i.code, i.display_name, i.email, s.name FROM invites i JOIN settings s ON s.id = i.setting_id
-         WHERE i.email IS NOT NULL AND i.emailed_at IS NULL AND i.revoked_at IS NULL AND i.uses = 0 AND i.expires_at > ?
-         LIMIT 200",
+/// Personal invites to email now: (code, name, email, setting name). Only to addresses in
+/// the setting's approved sign-in domains (unless the operator allowed any address for the
+/// setting), and no more than `per_day` a setting in a day.
+pub async fn unsent_invites(
+    db: &Db,
+    per_day: i64,
+) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT i.setting_id,
+                (SELECT COUNT(*) FROM invites j WHERE j.setting_id = i.setting_id AND j.emailed_at > ?1 - 86400),
+                i.code, i.display_name, i.email, s.name
+         FROM invites i JOIN settings s ON s.id = i.setting_id
+         WHERE i.email IS NOT NULL AND i.emailed_at IS NULL AND i.revoked_at IS NULL AND i.uses = 0 AND i.expires_at > ?1
+           AND (s.invite_mail_any = 1 OR EXISTS (
+                 SELECT 1 FROM sign_in_domains d WHERE d.setting_id = s.id AND d.approved_at IS NOT NULL
+                   AND d.domain = substr(i.email, instr(i.email, '@') + 1)))
+         ORDER BY i.created_at, i.code LIMIT 200",
     )
     .bind(now())
     .fetch_all(db.pool())
-    .await
+    .await?;
+    let mut sent_today = std::collections::HashMap::new();
+    Ok(rows
+        .into_iter()
+        .filter(|(setting, already, ..)| {
+            let n = sent_today.entry(*setting).or_insert(*already);
+            *n += 1;
+            *n <= per_day
+        })
+        .map(|(_, _, code, name, email, setting)| (code, name, email, setting))
+        .collect())
 }
 
 pub async fn mark_emailed(db: &Db, code: &str) -> Result<(), sqlx::Error> {

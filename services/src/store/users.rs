@@ -10,6 +10,10 @@ pub struct NewUser<'a> {
     pub role: Role,
     pub setting_id: i64,
     pub sector: Sector,
+    /// Whether the person has proved the address is theirs (or someone answerable vouches
+    /// for it: the operator, a personal invite sent to it, their school's sign-in). An
+    /// account that has not cannot be signed in to until it does.
+    pub email_proved: bool,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -42,9 +46,10 @@ pub async fn create_in(
     user: &NewUser<'_>,
 ) -> Result<i64, CreateError> {
     let at = now();
+    let proved = user.email_proved.then_some(at);
     let id = sqlx::query_scalar!(
-        r#"INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        r#"INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at, email_verified_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
         user.email,
         user.display_name,
         user.password_hash,
@@ -52,6 +57,7 @@ pub async fn create_in(
         user.setting_id,
         user.sector,
         at,
+        proved,
     )
     .fetch_one(executor)
     .await?;
@@ -65,6 +71,9 @@ pub struct Credentials {
     pub active: bool,
     pub setting_id: i64,
     pub is_admin: bool,
+    pub email_proved: bool,
+    pub display_name: String,
+    pub email: String,
 }
 
 pub async fn credentials_by_email(
@@ -74,11 +83,31 @@ pub async fn credentials_by_email(
     sqlx::query_as!(
         Credentials,
         r#"SELECT id AS "id!", password_hash, active AS "active: bool", setting_id,
-                  role = 'admin' AS "is_admin!: bool" FROM users WHERE email = ?"#,
+                  role = 'admin' AS "is_admin!: bool",
+                  email_verified_at IS NOT NULL AS "email_proved!: bool", display_name, email
+           FROM users WHERE email = ?"#,
         email
     )
     .fetch_optional(db.pool())
     .await
+}
+
+/// The setting a person belongs to.
+pub async fn setting_of(db: &Db, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT setting_id FROM users WHERE id = ?", user_id)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// Where to write to a person: (email, display name).
+pub async fn address(db: &Db, user_id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        "SELECT email, display_name FROM users WHERE id = ? AND erased_at IS NULL",
+        user_id
+    )
+    .fetch_optional(db.pool())
+    .await?
+    .map(|r| (r.email, r.display_name)))
 }
 
 pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
@@ -153,7 +182,8 @@ pub async fn me(db: &Db, user_id: i64) -> Result<Option<Me>, sqlx::Error> {
     Ok(row.map(me_from_row))
 }
 
-const MEMBER_COLUMNS: &str = "id, email, display_name, role, sector, active, last_seen_at";
+const MEMBER_COLUMNS: &str = "id, email, display_name, role, sector, active, last_seen_at,
+                              email_verified_at IS NOT NULL AS email_proved";
 
 pub async fn members(db: &Db, setting_id: i64) -> Result<Vec<Member>, sqlx::Error> {
     let rows: Vec<Member> = sqlx::query_as(&format!(
@@ -255,6 +285,34 @@ pub async fn set_preferences(
     Ok(())
 }
 
+/// An admin vouches for a person of their setting who could not prove their address by
+/// email (Tandem sends none). False when there is no such person waiting.
+pub async fn confirm(db: &Db, setting_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
+    let at = now();
+    let done = sqlx::query!(
+        "UPDATE users SET email_verified_at = ? WHERE id = ? AND setting_id = ? AND email_verified_at IS NULL AND erased_at IS NULL",
+        at,
+        user_id,
+        setting_id
+    )
+    .write_in_turn(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The person proved their address (an emailed code) inside the caller's write.
+pub async fn mark_proved(tx: &mut sqlx::SqliteConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    let at = now();
+    sqlx::query!(
+        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?",
+        at,
+        user_id
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
 pub async fn set_password_hash(db: &Db, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE users SET password_hash = ? WHERE id = ?",
@@ -297,6 +355,7 @@ mod tests {
             role: Role::Practitioner,
             setting_id,
             sector: Sector::SchoolAge,
+            email_proved: true,
         }
     }
 

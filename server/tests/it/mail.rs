@@ -1,0 +1,204 @@
+//! Email digests against a small SMTP server the test starts on loopback.
+
+use crate::common::*;
+use app::api::learning_log::{SaveAnswer, SubmitEntries};
+use app::api::review::ReviewAct;
+use http::StatusCode;
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+/// Accepts SMTP sessions and keeps each message: (recipients, data).
+async fn smtp_server() -> (String, Arc<Mutex<Vec<(Vec<String>, String)>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let inbox = Arc::new(Mutex::new(Vec::new()));
+    let kept = inbox.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let inbox = kept.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+                let (mut to, mut data, mut in_data) = (vec![], String::new(), false);
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            inbox
+                                .lock()
+                                .unwrap()
+                                .push((std::mem::take(&mut to), std::mem::take(&mut data)));
+                            write.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.split([' ', ':']).next().unwrap_or("").to_uppercase();
+                    let answer: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 test\r\n",
+                        "RCPT" => {
+                            to.push(line.to_string());
+                            b"250 ok\r\n"
+                        }
+                        "DATA" => {
+                            in_data = true;
+                            b"354 go on\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    write.write_all(answer).await.unwrap();
+                }
+            });
+        }
+    });
+    (url, inbox)
+}
+
+fn mailer(url: &str) -> services::mail::Mailer {
+    services::mail::Mailer::new(
+        url,
+        "Tandem <tandem@oakfield.example>",
+        "https://tandem.oakfield.example",
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn digests_tell_the_senco_of_submissions_and_the_author_of_feedback_once() {
+    let app = TestApp::new().await;
+    let (url, inbox) = smtp_server().await;
+    let mailer = mailer(&url);
+    let send = || services::mail::send_digests(&app.state.db, &app.state.course, &mailer);
+    assert_eq!(send().await.unwrap(), 0, "nothing to tell yet");
+
+    let sam = app.sign_in(SAM).await;
+    let entry = "11111111-2222-4333-8444-555555555555";
+    let r = app
+        .call::<SaveAnswer>(
+            &[
+                ("op_id", "00000000-0000-4000-8000-000000000001"),
+                ("entry_id", entry),
+                ("section_key", "m1.reflection"),
+                ("prompt_key", "p1"),
+                ("base_rev", "0"),
+                ("body", "Private words about Jay"),
+            ],
+            Some(&sam),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        app.call::<SubmitEntries>(&[("id", entry)], Some(&sam))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    assert_eq!(send().await.unwrap(), 1);
+    {
+        let mail = inbox.lock().unwrap();
+        let (to, data) = &mail[0];
+        assert!(to[0].contains(SENCO), "{to:?}");
+        assert!(
+            data.contains("Subject: Tandem: 1 entry waiting for your review"),
+            "{data}"
+        );
+        assert!(
+            data.contains("Sam Taylor") && data.contains("https://tandem.oakfield.example/review"),
+            "{data}"
+        );
+        assert!(
+            !data.contains("Private words"),
+            "a digest never carries what someone wrote"
+        );
+    }
+    assert_eq!(
+        send().await.unwrap(),
+        0,
+        "the same submission is not emailed twice"
+    );
+
+    let senco = app.sign_in(SENCO).await;
+    let r = app
+        .call::<ReviewAct>(
+            &[
+                ("id", entry),
+                ("rev", "1"),
+                ("action", "reviewed"),
+                ("comment", "Thank you"),
+            ],
+            Some(&senco),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(send().await.unwrap(), 1);
+    let mail = inbox.lock().unwrap();
+    let (to, data) = &mail[1];
+    assert!(to[0].contains(SAM), "{to:?}");
+    assert!(
+        data.contains("Marked reviewed from Priya Shah") && data.contains("/log"),
+        "{data}"
+    );
+}
+
+#[tokio::test]
+async fn an_imports_personal_invites_are_emailed_once_each() {
+    let app = TestApp::new().await;
+    let (url, inbox) = smtp_server().await;
+    let mailer = mailer(&url);
+    let admin_id = app.user_id(ADMIN).await;
+    let setting_id: i64 = sqlx::query_scalar("SELECT setting_id FROM users WHERE id = ?")
+        .bind(admin_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let parsed = domain::staff::import::parse(
+        b"name,email,role\nDana Okafor,dana@oakfield.example,senco\nLee Hart,lee@oakfield.example,practitioner\n",
+    )
+    .unwrap();
+    let db = &app.state.db;
+    let id = services::store::staff_import::save(db, setting_id, admin_id, "staff.csv", &parsed)
+        .await
+        .unwrap();
+    assert_eq!(
+        services::mail::send_invites(db, &mailer).await.unwrap(),
+        0,
+        "not applied yet"
+    );
+    services::store::staff_import::apply(db, setting_id, admin_id, &id)
+        .await
+        .unwrap();
+    assert_eq!(services::mail::send_invites(db, &mailer).await.unwrap(), 2);
+    assert_eq!(
+        services::mail::send_invites(db, &mailer).await.unwrap(),
+        0,
+        "once each"
+    );
+    let codes = services::store::staff_import::codes(db, setting_id, &id)
+        .await
+        .unwrap();
+    let mail = inbox.lock().unwrap();
+    let dana = mail
+        .iter()
+        .find(|(to, _)| to[0].contains("dana@oakfield.example"))
+        .unwrap();
+    let code = &codes
+        .iter()
+        .find(|c| c.1 == "dana@oakfield.example")
+        .unwrap()
+        .3;
+    assert!(dana.1.contains(code.as_str()), "{}", dana.1);
+    assert!(
+        dana.1
+            .contains("https://tandem.oakfield.example/join?code="),
+        "{}",
+        dana.1
+    );
+}

@@ -1,0 +1,24 @@
+//! The server's integration tests, in one binary (one link of the whole server instead of
+//! one per file). `cargo nextest` runs each test in its own process, so tests that read
+//! process-wide figures (memory, metrics) are not disturbed by their neighbours.
+
+mod common;
+
+mod abuse;
+mod accounts;
+mod admin;
+mod backup;
+mod burst;
+mod community;
+mod course;
+mod data_protection;
+mod log;
+mod mail;
+mod metrics;
+mod offline;
+mod pages;
+mod pdf;
+mod review;
+mod sso;
+mod staff_import;
+mod time_zone;

@@ -1,0 +1,329 @@
+//! Server-rendered pages: status codes, redirects, and the headers every answer carries.
+
+use crate::common::*;
+use app::api::auth::{CurrentMe, SignIn, SignOut};
+use http::StatusCode;
+
+#[tokio::test]
+async fn pages_carry_a_nonce_based_content_security_policy() {
+    let app = TestApp::new().await;
+    let page = app.get("/sign-in", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csp = page
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("a nonce");
+    assert!(
+        page.body.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(
+        page.headers.get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+    assert_eq!(page.headers.get("referrer-policy").unwrap(), "same-origin");
+    // Each response has its own nonce.
+    let again = app.get("/sign-in", None).await;
+    assert_ne!(
+        again
+            .headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        csp
+    );
+}
+
+#[tokio::test]
+async fn the_sign_in_page_is_usable_without_javascript() {
+    let app = TestApp::new().await;
+    let page = app.get("/sign-in", None).await;
+    assert!(
+        page.body.contains(&format!(r#"action="{}""#, SignIn::PATH)),
+        "a plain form posts to the server"
+    );
+    assert!(page.body.contains(r#"<label for="email""#));
+    assert!(page.body.contains("Skip to main content"));
+}
+
+#[tokio::test]
+async fn the_sign_in_page_loads_no_wasm_and_other_pages_do() {
+    let app = TestApp::new().await;
+    let sign_in = app.get("/sign-in", None).await;
+    assert!(
+        !sign_in.body.contains("tandem_bg.wasm"),
+        "the sign-in page is a plain form"
+    );
+    assert!(sign_in.body.contains(r#"data-plain="true""#));
+    assert!(
+        sign_in.body.contains("/offline.js?v="),
+        "the outbox script still loads"
+    );
+    let cookie = app.sign_in(SAM).await;
+    let home = app.get("/", Some(&cookie)).await;
+    assert!(home.body.contains("tandem_bg.wasm"), "{}", home.body);
+    assert!(!home.body.contains("data-plain"));
+}
+
+/// Pages with data are whole in their first response (no placeholder waiting for a
+/// script), and a section's text appears once: not again in the hydration data.
+#[tokio::test]
+async fn pages_are_complete_and_a_section_carries_its_text_once() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_in(SAM).await;
+    for path in [
+        "/",
+        "/modules",
+        "/modules/m2",
+        "/modules/m2/knowledge",
+        "/log",
+        "/profile",
+    ] {
+        let page = app.get(path, Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(!page.body.contains("Loading"), "{path} has a placeholder");
+        assert!(page.body.contains("<h1"), "{path}");
+    }
+    let page = app.get("/modules/m2/knowledge", Some(&cookie)).await;
+    let article = page
+        .body
+        .split(r#"<article id="section-text""#)
+        .nth(1)
+        .expect("the section's text");
+    let paragraph = article
+        .split("<p>")
+        .nth(1)
+        .and_then(|p| p.split("</p>").next())
+        .unwrap();
+    let sentence: String = paragraph.chars().take(60).collect();
+    assert!(sentence.len() > 40, "{sentence}");
+    assert_eq!(page.body.matches(&sentence).count(), 1, "{sentence}");
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_with_a_helpful_page() {
+    let app = TestApp::new().await;
+    let page = app.get("/no-such-page", None).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("Page not found"));
+}
+
+#[tokio::test]
+async fn restricted_pages_send_anonymous_people_to_sign_in() {
+    let app = TestApp::new().await;
+    let page = app.get("/admin", None).await;
+    assert_eq!(page.status, StatusCode::FOUND);
+    assert_eq!(
+        page.headers.get("location").unwrap(),
+        "/sign-in?next=/admin"
+    );
+}
+
+#[tokio::test]
+async fn a_practitioner_is_refused_the_admin_page() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_in(SAM).await;
+    let page = app.get("/admin", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains("You cannot see this page"));
+    assert!(!page.body.contains("Invite staff"));
+    let admin = app.sign_in(ADMIN).await;
+    let page = app.get("/admin", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Invite staff"));
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_in(SAM).await;
+    let request = axum::http::Request::post(SignOut::PATH)
+        .header("host", HOST)
+        .header("origin", "https://evil.example")
+        .header("cookie", &cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let reply = app.send(request).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(
+        app.call::<CurrentMe>(&[], Some(&cookie))
+            .await
+            .body
+            .contains("Sam"),
+        "the session survived"
+    );
+}
+
+#[tokio::test]
+async fn a_signed_in_dashboard_greets_the_person() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_in(ELLA).await;
+    let page = app.get("/", Some(&cookie)).await;
+    assert!(page.body.contains("Hello, Ella"));
+    assert!(page.body.contains("Early Years"));
+    assert!(
+        !page.body.contains("Staff and invites"),
+        "practitioners have no admin link"
+    );
+}
+
+#[tokio::test]
+async fn pages_link_the_manifest_and_offline_script_and_the_worker_may_fetch() {
+    let app = TestApp::new().await;
+    let page = app.get("/sign-in", None).await;
+    assert!(page
+        .body
+        .contains(r#"<link rel="manifest" href="/manifest.webmanifest""#));
+    let build = &app.state.shell.build;
+    assert!(page.body.contains(&format!(
+        r#"<script type="module" src="/offline.js?v={build}"></script>"#
+    )));
+    let csp = |r: &Reply| {
+        r.headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    // The service worker runs under its own script's policy: it may fetch this site and
+    // load its one helper script from it, nothing else.
+    let worker = app.get("/sw.js", None).await;
+    assert!(
+        csp(&worker).contains("connect-src 'self'") && csp(&worker).contains("script-src 'self';"),
+        "{}",
+        csp(&worker)
+    );
+    // Any other non-page response still allows nothing.
+    let other = app.get("/favicon.svg", None).await;
+    assert!(!csp(&other).contains("connect-src"), "{}", csp(&other));
+}
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_keeps_one_from_a_proxy() {
+    let app = TestApp::new().await;
+    let id = |r: &Reply| {
+        r.headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (a, b) = (
+        app.get("/sign-in", None).await,
+        app.get("/healthz", None).await,
+    );
+    assert!(!id(&a).is_empty() && !id(&b).is_empty());
+    assert_ne!(id(&a), id(&b), "each request has its own id");
+    let proxied = app
+        .send(
+            http::Request::get("/sign-in")
+                .header("host", HOST)
+                .header("x-request-id", "proxy-7f3a")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(id(&proxied), "proxy-7f3a");
+}
+
+#[tokio::test]
+async fn static_files_are_served_without_the_database() {
+    // Files are the same for everyone, so a session cookie does not send them to the
+    // database: a tablet still gets the app shell while the database is unavailable.
+    let app = TestApp::new().await;
+    let sam = app.sign_in(SAM).await;
+    app.state.db.close().await;
+    for path in [
+        "/sw.js",
+        "/offline.js",
+        "/favicon.svg",
+        "/manifest.webmanifest",
+    ] {
+        assert_eq!(
+            app.get(path, Some(&sam)).await.status,
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        app.get("/log", Some(&sam)).await.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "pages need the session, so they say the database is unavailable"
+    );
+}
+
+#[tokio::test]
+async fn a_download_asked_for_signed_out_leads_back_to_its_page_after_sign_in() {
+    let app = TestApp::new().await;
+    let sam_id = app.user_id(SAM).await;
+    for (path, back) in [
+        ("/log/learning-log.pdf".to_string(), "/log".to_string()),
+        ("/staff/progress.csv".into(), "/staff".into()),
+        (
+            format!("/staff/{sam_id}/evidence.pdf"),
+            format!("/staff/{sam_id}"),
+        ),
+    ] {
+        let r = app.get(&path, None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(
+            r.headers.get("location").unwrap(),
+            &format!("/sign-in?next={back}"),
+            "{path}"
+        );
+    }
+    // Refusals other than "sign in first" keep their status, in words.
+    let sam = app.sign_in(SAM).await;
+    let r = app.get("/staff/progress.csv", Some(&sam)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("permission"), "{}", r.body);
+}
+
+/// Pages are compressed as browsers ask: Brotli when it is accepted (every browser over
+/// HTTPS), gzip otherwise (Chrome over plain HTTP), and never twice.
+#[tokio::test]
+async fn pages_are_compressed_with_the_best_encoding_the_browser_takes() {
+    let app = TestApp::new().await;
+    let fetch = |accept: &'static str| {
+        let app = &app;
+        async move {
+            let request = http::Request::get("/sign-in")
+                .header("host", HOST)
+                .header("accept", "text/html")
+                .header("accept-encoding", accept)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            app.send(request).await
+        }
+    };
+    let plain = fetch("identity").await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(plain.headers.get("content-encoding").is_none());
+    for (accept, expected) in [
+        ("gzip, deflate, br, zstd", "br"),
+        ("br", "br"),
+        ("gzip, deflate", "gzip"),
+    ] {
+        let page = fetch(accept).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let encodings: Vec<_> = page.headers.get_all("content-encoding").iter().collect();
+        assert_eq!(encodings, [expected], "for {accept:?}");
+        assert!(
+            page.bytes.len() * 2 < plain.bytes.len(),
+            "{accept:?}: {} bytes compressed against {} plain",
+            page.bytes.len(),
+            plain.bytes.len()
+        );
+    }
+}

@@ -1,0 +1,144 @@
+//! Single sign-on's refusals at the server (the browser suite signs in for real against a
+//! certified provider: end2end/tests/sso.spec.ts).
+
+use crate::common::*;
+use app::api::auth::SignIn;
+use app::api::single_sign_on::SaveSso;
+use axum::body::Body;
+use domain::model::Role;
+use domain::single_sign_on::ProviderKind;
+use http::{Request, StatusCode};
+use services::store::single_sign_on as store;
+
+async fn provider(app: &TestApp, password_allowed: bool) {
+    let setting_id: i64 = sqlx::query_scalar("SELECT setting_id FROM users WHERE email = ?")
+        .bind(ADMIN)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let p = store::Provider {
+        setting_id,
+        kind: ProviderKind::Other,
+        // Nothing listens here: the provider is "down".
+        issuer: "http://127.0.0.1:9".into(),
+        client_id: "tandem".into(),
+        secret_sealed: String::new(),
+        domains: vec!["oakfield.example".into()],
+        new_role: Role::Practitioner,
+        password_allowed,
+        updated_at: 0,
+    };
+    store::save(
+        &app.state.db,
+        &p,
+        Some("v1.not-a-real-seal.x"),
+        app.user_id(ADMIN).await,
+    )
+    .await
+    .unwrap();
+}
+
+async fn start(app: &TestApp, email: &str) -> Reply {
+    let request = Request::post("/sign-in/sso")
+        .header("host", HOST)
+        .header("origin", format!("http://{HOST}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("email={}", urlencode(email))))
+        .unwrap();
+    app.send(request).await
+}
+
+fn location(r: &Reply) -> &str {
+    r.headers["location"].to_str().unwrap()
+}
+
+#[tokio::test]
+async fn an_address_without_single_sign_on_is_sent_back_with_it_kept() {
+    let app = TestApp::new().await;
+    let r = start(&app, "someone@nowhere.example").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&r),
+        "/sign-in?sso=not-set-up&email=someone@nowhere.example"
+    );
+}
+
+#[tokio::test]
+async fn a_provider_that_cannot_be_reached_or_read_is_a_clear_refusal() {
+    let app = TestApp::new().await;
+    provider(&app, true).await;
+    let r = start(&app, "sam@oakfield.example").await;
+    assert!(
+        location(&r).starts_with("/sign-in?sso=unavailable&provider=other"),
+        "{}",
+        location(&r)
+    );
+}
+
+#[tokio::test]
+async fn an_answer_this_browser_did_not_ask_for_is_refused() {
+    let app = TestApp::new().await;
+    for cookie in [None, Some("tandem_sso=abc"), Some("tandem_sso=")] {
+        let mut request =
+            Request::get("/sign-in/sso/callback?code=x&state=abc").header("host", HOST);
+        if let Some(c) = cookie {
+            request = request.header("cookie", c);
+        }
+        let r = app.send(request.body(Body::empty()).unwrap()).await;
+        assert_eq!(location(&r), "/sign-in?sso=expired", "{cookie:?}");
+        assert!(r.session_cookie().is_none());
+    }
+}
+
+#[tokio::test]
+async fn with_passwords_off_staff_are_sent_to_single_sign_on_but_admins_are_not() {
+    let app = TestApp::new().await;
+    provider(&app, false).await;
+    let password = server::demo::DEMO_PASSWORD;
+    let r = app
+        .call::<SignIn>(&[("email", SAM), ("password", password)], None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("signs in with your school account"),
+        "{}",
+        r.body
+    );
+    assert!(r.session_cookie().is_none());
+    // A wrong password still says only that it is wrong.
+    let r = app
+        .call::<SignIn>(&[("email", SAM), ("password", "wrong")], None)
+        .await;
+    assert!(r.body.contains("not right"), "{}", r.body);
+    app.sign_in(ADMIN).await;
+}
+
+#[tokio::test]
+async fn a_client_secret_is_never_stored_without_the_servers_key() {
+    // The tests run without TANDEM_SECRET_KEY (scripts/e2e.sh sets one for the browser suite).
+    if std::env::var("TANDEM_SECRET_KEY").is_ok() {
+        return;
+    }
+    let app = TestApp::new().await;
+    let admin = app.sign_in(ADMIN).await;
+    let r = app
+        .call::<SaveSso>(
+            &[
+                ("kind", "google"),
+                ("issuer", "https://accounts.google.com"),
+                ("client_id", "tandem"),
+                ("client_secret", "s3cret"),
+                ("domains", "oakfield.example"),
+                ("new_role", "practitioner"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("TANDEM_SECRET_KEY"), "{}", r.body);
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_providers")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
