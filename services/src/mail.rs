@@ -228,6 +228,11 @@ pub fn linked_message(name: &str, provider: &str) -> (String, String) {
 
 static ENABLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// Marks this server as one that sends email (`spawn` does; tests that read the outbox too).
+pub fn turn_on() {
+    ENABLED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Whether this server sends email (`TANDEM_SMTP_URL` is set: `spawn` ran). Without it,
 /// nothing is queued that only an email could deliver, and admins confirm new people.
 pub fn enabled() -> bool {
@@ -296,7 +301,7 @@ pub async fn send_invites(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
 /// Sends digests every `every`, new invites within half a minute, and codes and notices
 /// at once (`wake`), for as long as the server runs.
 pub fn spawn(db: Db, course: std::sync::Arc<Course>, mailer: Mailer, every: Duration) {
-    ENABLED.store(true, std::sync::atomic::Ordering::Relaxed);
+    turn_on();
     {
         let (db, mailer) = (db.clone(), mailer.clone());
         tokio::spawn(async move {

@@ -5,7 +5,8 @@
 
 use crate::common::*;
 use app::api::admin::{
-    ChangeRole, CreateInvite, InviteCodes, RevokeInvite, SetMemberActive, SetTimeZone, Staff,
+    ChangeRole, ConfirmMember, CreateInvite, InviteCodes, RevokeInvite, SetMemberActive,
+    SetTimeZone, Staff,
 };
 use app::api::auth::{CurrentMe, Join, SignIn, SignOut};
 use app::api::community::{
@@ -26,8 +27,10 @@ use app::api::learning_log::{
     SubmitEntries,
 };
 use app::api::profile::{
-    ChangePassword, CommunityProfile, SaveCommunityProfile, SavePreferences, UpdateProfile,
+    ChangePassword, CommunityProfile, RemoveSignInLink, SaveCommunityProfile, SavePreferences,
+    SignInLinks, UpdateProfile,
 };
+use app::api::proof::{EnterProofCode, LinkWithPassword, ProofStatus, SendProofCode};
 use app::api::review::{MyEntryViews, Notices, ReviewAct, ReviewEntry, ReviewQueue};
 use app::api::single_sign_on::{SaveSso, SsoRedirectUri, SsoSettings, TurnOffSso};
 use app::api::staff::{StaffDashboard, StaffMember};
@@ -85,6 +88,31 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             ],
         ),
         f(Endpoint::of::<PrivacyNotice>(), Who::Anyone, &[]),
+        // The proof pages: the proof cookie is what they need (none here: not found).
+        f(Endpoint::of::<ProofStatus>(), Who::Anyone, &[]),
+        f(Endpoint::of::<SendProofCode>(), Who::Anyone, &[]),
+        f(
+            Endpoint::of::<EnterProofCode>(),
+            Who::Anyone,
+            &[("code", "123456")],
+        ),
+        f(
+            Endpoint::of::<LinkWithPassword>(),
+            Who::Anyone,
+            &[("password", "a guess")],
+        ),
+        f(Endpoint::of::<SignInLinks>(), Who::SignedIn, &[]),
+        f(
+            Endpoint::of::<RemoveSignInLink>(),
+            Who::SignedIn,
+            &[("issuer", "https://idp.example"), ("subject", "nobody")],
+        ),
+        // Nobody waiting with this id: always refused.
+        f(
+            Endpoint::of::<ConfirmMember>(),
+            Who::Admin,
+            &[("user_id", "999999")],
+        ),
         f(Endpoint::of::<SsoSettings>(), Who::Admin, &[]),
         f(Endpoint::of::<SsoRedirectUri>(), Who::Admin, &[]),
         f(
@@ -443,7 +471,7 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
 
 /// Every table a refused request must leave alone (counters, sessions and first answers
 /// to writes are left out: they are meant to change on attempts and sign-ins).
-const TABLES: [&str; 25] = [
+const TABLES: [&str; 28] = [
     "settings",
     "users",
     "invites",
@@ -469,6 +497,9 @@ const TABLES: [&str; 25] = [
     "staff_imports",
     "data_protection_log",
     "user_identities",
+    "sign_in_domains",
+    "email_proofs",
+    "mail_outbox",
 ];
 
 async fn snapshot(app: &TestApp) -> String {
@@ -512,6 +543,8 @@ struct World {
     other_invite: String,
     /// A staff import of Oakfield's, not applied.
     import: String,
+    /// Someone who joined Oakfield with an open code, waiting for the admin to confirm them.
+    waiting: String,
 }
 
 async fn world() -> World {
@@ -570,7 +603,22 @@ async fn world() -> World {
         services::store::staff_import::save(&oakfield, setting_id, admin_id, "staff.csv", &parsed)
             .await
             .unwrap();
+    let r = app
+        .call::<Join>(
+            &[
+                ("code", &invite),
+                ("display_name", "Wai Ting"),
+                ("email", "waiting@oakfield.example"),
+                ("password", "a long enough pass phrase"),
+                ("sector", "school_age"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let waiting = app.user_id("waiting@oakfield.example").await.to_string();
     World {
+        waiting,
         import,
         elsewhere_admin: app.sign_in("head@riverside.example").await,
         elsewhere_senco: app.sign_in("senco@riverside.example").await,
@@ -687,6 +735,12 @@ async fn another_settings_ids_are_not_found_and_change_nothing() {
             &w.elsewhere_admin,
             Endpoint::of::<RevokeInvite>(),
             vec![("code", &w.invite)],
+        ),
+        // Confirming someone of another setting who is waiting to be confirmed.
+        (
+            &w.elsewhere_admin,
+            Endpoint::of::<ConfirmMember>(),
+            vec![("user_id", &w.waiting)],
         ),
         // Erasing, or importing over, another setting's people.
         (
@@ -1191,6 +1245,7 @@ async fn privileged_invite_codes_work_once_and_go_with_their_maker() {
     // An admin who leaves takes their codes with them.
     let second_admin = create("admin", "").await;
     assert_eq!(join(second_admin, 6).await, StatusCode::OK);
+    app.confirm_by_admin("joiner6@oakfield.example").await;
     let r = app
         .call::<SignIn>(
             &[

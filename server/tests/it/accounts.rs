@@ -170,8 +170,21 @@ async fn joining_with_an_invite_creates_an_account_with_its_role() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    // An open code proves nothing about the address: not signed in until it is proved
+    // (here, where Tandem sends no email, by the admin).
+    assert!(reply.session_cookie().is_none());
+    app.confirm_by_admin("jo@oakfield.example").await;
+    let signed_in = app
+        .call::<SignIn>(
+            &[
+                ("email", "jo@oakfield.example"),
+                ("password", "kettle orbit window plum"),
+            ],
+            None,
+        )
+        .await;
     let me = app
-        .call::<CurrentMe>(&[], Some(&reply.session_cookie().unwrap()))
+        .call::<CurrentMe>(&[], Some(&signed_in.session_cookie().unwrap()))
         .await;
     let me: Option<domain::model::Me> = serde_json::from_str(&me.body).unwrap();
     let me = me.unwrap();

@@ -53,7 +53,7 @@ async fn parallel_wrong_passwords_for_one_account_let_at_most_the_limit_through(
     let let_through = statuses.get(&422).copied().unwrap_or(0);
     println!("figures: 200 parallel wrong passwords for one account: {let_through} tried, the rest refused {statuses:?}");
     assert!(
-        let_through <= services::store::rate_limit::PER_ACCOUNT.max_hits as u32,
+        let_through <= services::store::rate_limit::SIGN_IN_ACCOUNT.free as u32,
         "{statuses:?}"
     );
     assert!(

@@ -279,6 +279,17 @@ impl TestApp {
         }
     }
 
+    /// Oakfield's admin confirms someone who joined with an open invite code (Tandem sends
+    /// no email in these tests, so nobody else can prove their address).
+    pub async fn confirm_by_admin(&self, email: &str) {
+        let admin = self.sign_in(ADMIN).await;
+        let id = self.user_id(email).await.to_string();
+        let r = self
+            .call::<app::api::admin::ConfirmMember>(&[("user_id", &id)], Some(&admin))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "confirming {email}: {}", r.body);
+    }
+
     pub async fn user_id(&self, email: &str) -> i64 {
         let row: (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
             .bind(email)

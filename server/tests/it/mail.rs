@@ -175,6 +175,14 @@ async fn an_imports_personal_invites_are_emailed_once_each() {
     services::store::staff_import::apply(db, setting_id, admin_id, &id)
         .await
         .unwrap();
+    assert_eq!(
+        services::mail::send_invites(db, &mailer).await.unwrap(),
+        0,
+        "only to the setting's approved domains, and it has none yet"
+    );
+    services::store::settings::set_invite_mail_any(db, setting_id, true)
+        .await
+        .unwrap();
     assert_eq!(services::mail::send_invites(db, &mailer).await.unwrap(), 2);
     assert_eq!(
         services::mail::send_invites(db, &mailer).await.unwrap(),

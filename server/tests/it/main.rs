@@ -19,6 +19,7 @@ mod offline;
 mod pages;
 mod pdf;
 mod review;
+mod security;
 mod sso;
 mod staff_import;
 mod time_zone;

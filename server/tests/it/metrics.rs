@@ -217,35 +217,33 @@ fn rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// Made-up paths, as anyone could send them: each is a 404.
+async fn junk(app: &TestApp, n: usize) {
+    for path in [
+        format!("/api/junk-{n}"),
+        format!("/api/log/save/{n}"),
+        format!("/no-such-page-{n}"),
+    ] {
+        let get = app.get(&path, None).await;
+        assert_eq!(get.status, StatusCode::NOT_FOUND, "GET {path}");
+    }
+    let post = app
+        .send(
+            Request::post(format!("/api/made-up/{n}"))
+                .header("host", HOST)
+                .header("origin", format!("http://{HOST}"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from("a=b"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(post.status, StatusCode::NOT_FOUND, "POST /api/made-up/{n}");
+}
+
 /// Anyone, signed in or not, sending made-up paths: each is a 404, and neither the number
 /// of series nor the server's memory grows with them, whether metrics are on or off.
 #[tokio::test]
 async fn ten_thousand_junk_paths_add_no_series_and_no_memory() {
-    let junk = |app: &TestApp, n: usize| {
-        let paths = [
-            format!("/api/junk-{n}"),
-            format!("/api/log/save/{n}"),
-            format!("/no-such-page-{n}"),
-        ];
-        let app = &*app;
-        async move {
-            for path in paths {
-                let get = app.get(&path, None).await;
-                assert_eq!(get.status, StatusCode::NOT_FOUND, "GET {path}");
-            }
-            let post = app
-                .send(
-                    Request::post(format!("/api/made-up/{n}"))
-                        .header("host", HOST)
-                        .header("origin", format!("http://{HOST}"))
-                        .header("content-type", "application/x-www-form-urlencoded")
-                        .body(Body::from("a=b"))
-                        .unwrap(),
-                )
-                .await;
-            assert_eq!(post.status, StatusCode::NOT_FOUND, "POST /api/made-up/{n}");
-        }
-    };
     // Off (the default): nothing is counted at all.
     let app = TestApp::new().await;
     for n in 0..50 {

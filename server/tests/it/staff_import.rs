@@ -162,17 +162,27 @@ async fn only_admins_import_and_a_bad_file_says_why() {
     let (admin, senco) = (app.sign_in(ADMIN).await, app.sign_in(SENCO).await);
     let r = upload(&app, &senco, FILE.as_bytes()).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    for (file, says) in [
-        (&b"first,last\nA,B\n"[..], "name%2C%20email"),
-        (&b""[..], "Choose%20a%20CSV"),
-        (&[0xff, 0xfe, 0x00, 0x41][..], "UTF-8"),
+    for (file, says, words) in [
+        (
+            &b"first,last\nA,B\n"[..],
+            "no-header",
+            "must name the columns",
+        ),
+        (&b""[..], "no-file", "Choose a CSV file"),
+        (
+            &[0xff, 0xfe, 0x00, 0x41][..],
+            "not-utf8",
+            "is not UTF-8 text",
+        ),
     ] {
         let r = upload(&app, &admin, file).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         let to = r.headers["location"].to_str().unwrap();
+        assert_eq!(to, format!("/admin/import?problem={says}"));
+        // The page says it in words.
         assert!(
-            to.starts_with("/admin/import?problem=") && to.contains(says),
-            "{to}"
+            app.get(to, Some(&admin)).await.body.contains(words),
+            "{says}"
         );
     }
     let big = vec![b'a'; 1_200_000];

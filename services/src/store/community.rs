@@ -122,20 +122,17 @@ pub const DAILY_WRITES: i64 = 100;
 /// conflicts. Older ones are dropped.
 pub const KEPT_REVISIONS: i64 = 20;
 
-/// Whether `author_id` has used up the day's writes.
+/// Counts one of the day's writes for `author_id` (a counter of its own, so dropping old
+/// versions of a post gives nothing back); true when the day's writes were already used up
+/// (then nothing is stored).
 async fn full(tx: &mut sqlx::SqliteConnection, author_id: i64) -> Result<bool, sqlx::Error> {
-    let since = now() - 24 * 60 * 60;
-    let written: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM posts WHERE author_id = ?1 AND created_at > ?2)
-              + (SELECT COUNT(*) FROM replies WHERE author_id = ?1 AND created_at > ?2)
-              + (SELECT COUNT(*) FROM post_revisions r JOIN posts p ON p.id = r.post_id
-                 WHERE p.author_id = ?1 AND r.saved_at > ?2)",
-    )
-    .bind(author_id)
-    .bind(since)
-    .fetch_one(&mut *tx)
-    .await?;
-    Ok(written >= DAILY_WRITES)
+    const DAY: super::rate_limit::Limit = super::rate_limit::Limit {
+        max_hits: DAILY_WRITES,
+        window_secs: 24 * 60 * 60,
+    };
+    let within =
+        super::rate_limit::count_in(tx, &format!("community:writes:{author_id}"), &DAY).await?;
+    Ok(!within)
 }
 
 fn binds<'q>(

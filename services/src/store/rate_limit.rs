@@ -125,26 +125,36 @@ pub async fn attempt_with_backoff(
 /// A successful attempt gives its count back (`refund`), so only failures use a limit up
 /// and people who type their password right are never held up.
 pub async fn attempt(db: &Db, buckets: &[(String, &Limit)]) -> Result<bool, sqlx::Error> {
-    let now = now();
     let mut tx = super::write(db).await?;
     let mut allowed = true;
     for (bucket, limit) in buckets {
-        let hits = sqlx::query_scalar!(
-            r#"INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?1, ?2, 1)
-               ON CONFLICT (bucket) DO UPDATE SET
-                 hits = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE hits + 1 END,
-                 window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END
-               RETURNING hits AS "hits!""#,
-            bucket,
-            now,
-            limit.window_secs
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        allowed &= hits <= limit.max_hits;
+        allowed &= count_in(&mut tx, bucket, limit).await?;
     }
     tx.commit().await?;
     Ok(allowed)
+}
+
+/// Counts one hit against a fixed-window bucket inside the caller's write; true while the
+/// bucket is within its limit (this hit included).
+pub async fn count_in(
+    tx: &mut sqlx::SqliteConnection,
+    bucket: &str,
+    limit: &Limit,
+) -> Result<bool, sqlx::Error> {
+    let now = now();
+    let hits = sqlx::query_scalar!(
+        r#"INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?1, ?2, 1)
+           ON CONFLICT (bucket) DO UPDATE SET
+             hits = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE hits + 1 END,
+             window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END
+           RETURNING hits AS "hits!""#,
+        bucket,
+        now,
+        limit.window_secs
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(hits <= limit.max_hits)
 }
 
 /// Takes back one attempt counted by `attempt` (it succeeded).
