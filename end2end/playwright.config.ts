@@ -7,6 +7,8 @@ import path from "node:path";
 const port = process.env.TANDEM_E2E_PORT ?? "3100";
 const baseURL = process.env.TANDEM_E2E_URL ?? `http://127.0.0.1:${port}`;
 const serverCommand = process.env.TANDEM_E2E_SERVER;
+// The mail server the Tandem server sends to (scripts/e2e.sh points TANDEM_SMTP_URL at it).
+const mailPort = Number(process.env.TANDEM_E2E_MAIL_PORT ?? Number(port) + 300);
 
 export default defineConfig({
   testDir: "./tests",
@@ -34,14 +36,23 @@ export default defineConfig({
     },
   },
   webServer: serverCommand
-    ? {
-        command: serverCommand,
-        cwd: path.resolve(__dirname, ".."),
-        url: `${baseURL}/healthz`,
-        timeout: 60_000,
-        reuseExistingServer: false,
-        stdout: "ignore",
-        stderr: "pipe",
-      }
+    ? [
+        {
+          command: `node end2end/mail/sink.mjs ${mailPort} target/e2e/mail`,
+          cwd: path.resolve(__dirname, ".."),
+          port: mailPort,
+          timeout: 20_000,
+          reuseExistingServer: false,
+        },
+        {
+          command: serverCommand,
+          cwd: path.resolve(__dirname, ".."),
+          url: `${baseURL}/healthz`,
+          timeout: 60_000,
+          reuseExistingServer: false,
+          stdout: "ignore",
+          stderr: "pipe",
+        },
+      ]
     : undefined,
 });

@@ -12,5 +12,10 @@ export TANDEM_BIN="${TANDEM_BIN:-$CARGO_TARGET_DIR/release/tandem}"
 export TANDEM_E2E_SITE="${TANDEM_E2E_SITE:-target/site}"
 # Single sign-on keeps client secrets sealed with this key (sso.spec.ts configures a provider).
 export TANDEM_SECRET_KEY="${TANDEM_SECRET_KEY:-e2e-only-secret-key-0123456789abcdef}"
-export TANDEM_E2E_SERVER="env TANDEM_DATABASE_URL=sqlite://target/e2e/tandem.db TANDEM_ADDR=127.0.0.1:$port TANDEM_DEMO=true LEPTOS_SITE_ROOT=$TANDEM_E2E_SITE RUST_LOG=warn $TANDEM_BIN serve"
+# Email goes to the suite's own mail server (end2end/mail/sink.mjs), which keeps each message
+# in target/e2e/mail for the tests to read (codes that prove an address, notices of a link).
+export TANDEM_E2E_MAIL_PORT=$((port + 300))
+# The suite's OpenID provider runs on this machine over plain http: allowed for tests only.
+export TANDEM_TEST_SSO_LOOPBACK=true
+export TANDEM_E2E_SERVER="env TANDEM_DATABASE_URL=sqlite://target/e2e/tandem.db TANDEM_ADDR=127.0.0.1:$port TANDEM_DEMO=true LEPTOS_SITE_ROOT=$TANDEM_E2E_SITE TANDEM_SMTP_URL=smtp://127.0.0.1:$TANDEM_E2E_MAIL_PORT TANDEM_MAIL_FROM=tandem@oakfield.example RUST_LOG=warn $TANDEM_BIN serve"
 npx playwright test --config end2end/playwright.config.ts "$@"

@@ -34,6 +34,15 @@ impl ProviderKind {
         }
     }
 
+    /// The account people sign in with: "Microsoft account", "school account".
+    pub fn account(self) -> &'static str {
+        match self {
+            Self::Microsoft => "Microsoft account",
+            Self::Google => "Google account",
+            Self::Other => "school account",
+        }
+    }
+
     /// What people see on the sign-in button and in messages.
     pub fn short(self) -> &'static str {
         match self {
@@ -104,7 +113,7 @@ impl SignOnProblem {
             Self::Expired => "That sign-in had expired or did not start on this device. Start again below.".into(),
             Self::Cancelled => format!("Sign-in was cancelled at {provider}. Start again when you are ready."),
             Self::Unverified => format!("{provider} did not confirm your email address, so you are not signed in. Ask your setting admin."),
-            Self::WrongDomain => format!("You signed in to {provider} with an address your setting does not allow. Sign out of that account at {provider} and use your school account."),
+            Self::WrongDomain => format!("The account you used at {provider} has an address your setting does not allow. Sign out of it there and use your school account."),
             Self::Closed => "This account has been deactivated. Ask your setting admin to reactivate it.".into(),
             Self::OtherSetting => "That email address already has a Tandem account in another setting. Ask your setting admin to move it.".into(),
             Self::Failed => format!("{provider} sign-in could not be checked, so you are not signed in. Try again; if it keeps happening, tell your setting admin."),

@@ -1,6 +1,7 @@
 import { test, expect } from "@playwright/test";
 import {
   ADMIN, SAM, ELLA, open, signIn, signOut, expectAccessible, newPage, uniqueEmail, waitForHydration,
+  emailedCode,
 } from "./helpers";
 
 test("the landing and sign-in pages render and pass an accessibility scan", async ({ page }) => {
@@ -51,6 +52,19 @@ test("an admin creates an invite, a new person joins with it, signs out and back
   await newcomer.getByLabel("Create a password").fill("harbour lantern violet");
   await newcomer.getByRole("radio", { name: "Post-16" }).check();
   await newcomer.getByRole("button", { name: "Create account" }).click();
+  // The code proves nothing about the address: the one emailed to it does, typed on this
+  // device. Until then nobody is signed in.
+  await expect(newcomer.getByRole("heading", { level: 1, name: "Confirm your email address" })).toBeVisible();
+  await waitForHydration(newcomer);
+  await expect(newcomer.getByRole("status")).toContainText("We sent a code to j***@oakfield.example");
+  await expectAccessible(newcomer, "confirm your email address");
+  const emailed = await emailedCode(email);
+  await newcomer.getByLabel("Code from the email").fill(emailed === "123456" ? "654321" : "123456");
+  await newcomer.getByRole("button", { name: "Confirm", exact: true }).click();
+  await expect(newcomer.getByRole("alert")).toContainText("That code is not right. 4 tries left.");
+  await expect(newcomer.getByLabel("Code from the email")).toHaveAttribute("aria-invalid", "true");
+  await newcomer.getByLabel("Code from the email").fill(emailed);
+  await newcomer.getByRole("button", { name: "Confirm", exact: true }).click();
   await expect(newcomer.getByRole("heading", { level: 1, name: "Hello, Jo" })).toBeVisible();
   await expect(newcomer.getByText("SENCo · Post-16")).toBeVisible();
   await waitForHydration(newcomer);

@@ -13,6 +13,7 @@ import {
   practitionerOnDevice,
   pendingOps,
   serviceWorkerReady,
+  cachedPages,
 } from "./helpers";
 
 // The demo network: Oakfield and a second setting with a specialist school.
@@ -268,4 +269,34 @@ test("a comment written offline is kept on the device, posted when the connectio
   await expect(page.locator(".reply").filter({ hasText: text })).toHaveCount(1);
   await page.reload();
   await expect(page.locator(".reply").filter({ hasText: text })).toHaveCount(1);
+});
+
+test("a thread deleted by its author is no longer kept on a follower's device", async ({ browser, baseURL }) => {
+  const author = await practitionerOnDevice(browser, baseURL!, { name: "Del Author" });
+  const title = `a question its author deletes ${marker("d")}`;
+  await ask(author.page, title, NETWORK);
+  const thread = new URL(author.page.url()).pathname;
+  // A colleague follows it: kept on their device for reading offline.
+  const { page, context } = await practitionerOnDevice(browser, baseURL!, { name: "Fol Lower" });
+  await open(page, thread);
+  await serviceWorkerReady(page);
+  await page.getByRole("button", { name: "Follow (and keep on this device)" }).click();
+  await expect(page.getByText("Kept on this device: you can read this thread offline.")).toBeVisible();
+  await expect.poll(async () => (await cachedPages(page)).some((c) => c.path === thread)).toBe(true);
+
+  await open(author.page, thread);
+  await author.page.getByRole("button", { name: "Delete" }).click();
+  await expect(author.page).toHaveURL(/\/community\?deleted=1/);
+
+  // Online, the follower is told it has gone (a 404), and the kept copy goes with it.
+  const gone = await page.goto(thread);
+  expect(gone?.status()).toBe(404);
+  await expect(page.getByText("There is no such post, or it is not shared with you.")).toBeVisible();
+  await expect.poll(async () => (await cachedPages(page)).some((c) => c.path === thread)).toBe(false);
+  // Offline, it no longer opens.
+  await context.setOffline(true);
+  const reader = await context.newPage();
+  await reader.goto(thread);
+  await expect(reader.getByText(title)).toHaveCount(0);
+  await context.setOffline(false);
 });

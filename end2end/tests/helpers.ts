@@ -62,6 +62,49 @@ export function uniqueEmail(prefix: string) {
   return `${prefix}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@oakfield.example`;
 }
 
+/** The newest email to `email` that the suite's mail server kept (end2end/mail/sink.mjs),
+ *  waiting for it to arrive; `since` (ms) skips older ones. */
+export async function mailTo(email: string, since = 0): Promise<string> {
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  const folder = path.resolve(__dirname, "../../target/e2e/mail");
+  let found = "";
+  await expect
+    .poll(
+      () => {
+        const names = fs.existsSync(folder) ? fs.readdirSync(folder).sort().reverse() : [];
+        for (const name of names) {
+          if (Number(name.split("-")[0]) < since) break;
+          const text = fs.readFileSync(path.join(folder, name), "utf8");
+          if (text.split("\n")[0].toLowerCase().includes(email.toLowerCase())) {
+            found = text;
+            return true;
+          }
+        }
+        return false;
+      },
+      { timeout: 15_000, message: `an email to ${email}` },
+    )
+    .toBe(true);
+  return found;
+}
+
+/** The code in the newest email to `email` (sent after `since`). */
+export async function emailedCode(email: string, since = 0) {
+  const mail = await mailTo(email, since);
+  const code = /^\s+(\d{6})\s*$/m.exec(mail)?.[1];
+  expect(code, mail).toBeTruthy();
+  return code!;
+}
+
+/** On the "Confirm your email address" page: the code from the email, and in. */
+export async function confirmEmail(page: Page, email: string, since = 0) {
+  await expect(page.getByRole("heading", { level: 1, name: "Confirm your email address" })).toBeVisible();
+  await waitForHydration(page);
+  await page.getByLabel("Code from the email").fill(await emailedCode(email, since));
+  await page.getByRole("button", { name: "Confirm" }).click();
+}
+
 /** A new practitioner, made through the real invite and join functions (the admin invites,
  *  the person joins). Returns their email; the password is the demo password. */
 export async function newPractitioner(baseURL: string, name = "Robin Lane") {
@@ -80,6 +123,9 @@ export async function newPractitioner(baseURL: string, name = "Robin Lane") {
     headers,
   });
   expect(joined.ok(), await joined.text()).toBe(true);
+  // An open code proves nothing about the address: the emailed code does.
+  const proved = await joining.post("/api/proof/code", { form: { code: await emailedCode(email) }, headers });
+  expect(proved.ok(), await proved.text()).toBe(true);
   await admin.dispose();
   return { email, api: joining, headers };
 }

@@ -2,7 +2,7 @@
 // protection (retention, erasure, the privacy notice) and everything held about a person.
 import { test, expect } from "@playwright/test";
 
-import { ADMIN, DEMO_PASSWORD, expectAccessible, newPage, open, signIn, waitForHydration } from "./helpers";
+import { ADMIN, DEMO_PASSWORD, confirmEmail, expectAccessible, newPage, open, signIn, waitForHydration } from "./helpers";
 
 test("an admin imports staff from a spreadsheet: preview, apply, codes, and the same file again changes nothing", async ({ browser }) => {
   const stamp = Date.now();
@@ -94,6 +94,7 @@ test("data protection: the admin's page, the privacy notice everyone reads, and 
   await leaver.getByLabel("School age").check();
   await leaver.getByLabel("Create a password").fill(DEMO_PASSWORD);
   await leaver.getByRole("button", { name: /Create/ }).click();
+  await confirmEmail(leaver, email);
   await expect(leaver.getByRole("heading", { level: 1, name: "Hello, Rowan" })).toBeVisible();
   // Their own copy of everything first (subject access).
   await open(leaver, "/log");

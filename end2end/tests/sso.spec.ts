@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 
 import { startProvider, completeProviderLogin } from "../oidc/provider.mjs";
-import { DEMO_PASSWORD, expectAccessible, open, signIn, waitForHydration } from "./helpers";
+import { DEMO_PASSWORD, emailedCode, expectAccessible, mailTo, open, signIn, waitForHydration } from "./helpers";
 
 const root = path.resolve(__dirname, "../..");
 const port = Number(process.env.TANDEM_E2E_PORT ?? 3100);
@@ -16,14 +16,26 @@ const SETTING = `Hillside Academy ${stamp}`;
 const ADMIN_EMAIL = `it.lead@${DOMAIN}`;
 const LEE = `lee.hart@${DOMAIN}`;
 const NIA = `nia.owusu@${DOMAIN}`;
+const HEAD = `new.head@${DOMAIN}`;
 const CLIENT = { client_id: `tandem-${stamp}`, client_secret: `secret-${stamp}-0123456789`, redirect_uris: [`${tandem}/sign-in/sso/callback`] };
 const USERS = [
   { id: "nia", email: NIA, email_verified: true, name: "Nia Owusu" },
   { id: "lee", email: LEE, email_verified: true, name: "Lee Hart" },
   { id: "intruder", email: `intruder@elsewhere${stamp}.example`, email_verified: true, name: "Not Staff" },
+  // The new head teacher, who has not used Tandem yet.
+  { id: "head", email: HEAD, email_verified: true, name: "Hana Head" },
+  // The provider is the admin's own: it can say anyone at the domain signed in, the IT lead
+  // included. Saying so must not get it into their account.
+  { id: "fake-lead", email: ADMIN_EMAIL, email_verified: true, name: "Ira Lead" },
 ];
 
 let provider: { issuer: string; stop(): Promise<void> } | null = null;
+
+/** Whoever runs Tandem approves what the admin saved (`tandem sso approve`). */
+function operatorApproves() {
+  const env = { ...process.env, TANDEM_DATABASE_URL: "sqlite://target/e2e/tandem.db" };
+  return execFileSync(process.env.TANDEM_BIN!, ["sso", "approve", "--setting", SETTING], { env, cwd: root }).toString();
+}
 
 test.describe.configure({ mode: "serial" });
 
@@ -87,6 +99,15 @@ test("an admin sets up single sign-on; the first sign-in makes an account, the n
   await admin.getByLabel("Client secret").fill(CLIENT.client_secret);
   await admin.getByLabel("Role for people signing in for the first time").selectOption("practitioner");
   await admin.getByRole("button", { name: "Save single sign-on" }).click();
+  // Nobody signs in through it until whoever runs Tandem approves the provider and domain.
+  await expect(admin.getByText("Waiting for approval")).toBeVisible();
+  await expectAccessible(admin, "single sign-on waiting for approval");
+  const early = await fresh(browser);
+  await continueWithSchoolAccount(early, NIA);
+  await expect(early).toHaveURL(/\/sign-in\?sso=waiting/);
+  await expect(early.getByRole("alert")).toContainText("has not approved it yet");
+  expect(operatorApproves()).toContain(DOMAIN);
+  await open(admin, "/admin/sign-in");
   await expect(admin.getByText("Single sign-on is on")).toBeVisible();
   await expect(admin.getByText(`People with an address at ${DOMAIN}`)).toBeVisible();
   // The secret is never shown again, not even in the page's source.
@@ -101,10 +122,29 @@ test("an admin sets up single sign-on; the first sign-in makes an account, the n
   await open(nia, "/profile");
   await expect(nia.locator("main")).toContainText(`Signed in as ${NIA} (${SETTING})`);
 
-  // Second: an existing account (made with a password) is linked by its verified email.
+  // Second: an existing account (made with a password) is never linked by its email alone:
+  // Lee shows it is hers with its password, and is told by email that a link was made.
   const lee = await fresh(browser);
+  const beforeLink = Date.now();
   await ssoSignIn(lee, LEE, "lee");
+  await expect(lee).toHaveURL(/\/sign-in\/link$/);
+  await expect(lee.getByRole("heading", { level: 1, name: "Link your school account" })).toBeVisible();
+  await waitForHydration(lee);
+  await expectAccessible(lee, "link your school account");
+  await lee.getByLabel("Your Tandem password", { exact: true }).fill("not her password");
+  await lee.getByRole("button", { name: "Link and sign in" }).click();
+  await expect(lee.getByRole("alert")).toContainText("That password is not right. 4 tries left.");
+  await lee.getByLabel("Your Tandem password", { exact: true }).fill(DEMO_PASSWORD);
+  await lee.getByRole("button", { name: "Link and sign in" }).click();
   await expect(lee.getByRole("heading", { level: 1, name: "Hello, Lee" })).toBeVisible();
+  expect(await mailTo(LEE, beforeLink)).toContain("was linked to your Tandem account");
+  await open(lee, "/profile");
+  await expect(lee.locator("#sign-in-links")).toContainText("Your school account, linked");
+  await expectAccessible(lee, "profile with a linked account");
+  // The next time, the school account signs straight in.
+  const leeLater = await fresh(browser);
+  await ssoSignIn(leeLater, LEE, "lee");
+  await expect(leeLater.getByRole("heading", { level: 1, name: "Hello, Lee" })).toBeVisible();
   // Its password still works while the setting allows passwords.
   const leeAgain = await fresh(browser);
   await signIn(leeAgain, LEE);
@@ -114,12 +154,74 @@ test("an admin sets up single sign-on; the first sign-in makes an account, the n
   await expect(admin.getByLabel("Role for Nia Owusu")).toHaveValue("practitioner");
 });
 
+test("the admin's own provider saying it signed in as someone else gets nowhere near their account", async ({ browser }) => {
+  const attacker = await fresh(browser);
+  const before = Date.now();
+  await ssoSignIn(attacker, ADMIN_EMAIL, "fake-lead");
+  await expect(attacker).toHaveURL(/\/sign-in\/link$/);
+  await waitForHydration(attacker);
+  // The address is not shown whole, and a code goes to the real owner's mailbox.
+  await expect(attacker.locator("main")).toContainText(`i***@${DOMAIN}`);
+  await attacker.getByRole("button", { name: "Email me a code" }).click();
+  await expect(attacker.getByRole("status")).toContainText("We sent a code to");
+  expect(await mailTo(ADMIN_EMAIL, before)).toContain("Someone is linking a school sign-in account");
+  // Guessing: a few tries, then the check ends.
+  for (let left = 4; left >= 1; left--) {
+    await attacker.getByLabel("Code from the email").fill(String(100000 + left));
+    await attacker.getByRole("button", { name: "Confirm" }).click();
+    await expect(attacker.getByRole("alert")).toContainText(`${left} ${left === 1 ? "try" : "tries"} left`);
+  }
+  await attacker.getByLabel("Code from the email").fill("100000");
+  await attacker.getByRole("button", { name: "Confirm" }).click();
+  await expect(attacker.getByRole("alert")).toContainText("Too many wrong tries");
+  // Even the right code is no use now, and nobody is signed in.
+  const code = await emailedCode(ADMIN_EMAIL, before);
+  await open(attacker, "/sign-in/link");
+  await expect(attacker.getByRole("heading", { level: 1, name: "This check has ended" })).toBeVisible();
+  await open(attacker, "/");
+  await expect(attacker.getByRole("heading", { level: 2, name: "Already have an account?" })).toBeVisible();
+  expect(code).toMatch(/^\d{6}$/);
+});
+
+test("someone who joined with an open code as the new head's address loses it when she signs in", async ({ browser }) => {
+  // An open invite code of the setting's, in the wrong hands.
+  const admin = await fresh(browser);
+  await signIn(admin, ADMIN_EMAIL);
+  await open(admin, "/admin");
+  await admin.getByRole("button", { name: "Create invite code" }).click();
+  const code = (await admin.locator(".banner .invite-code").innerText()).trim();
+  const pretender = await fresh(browser);
+  await open(pretender, `/join?code=${code}`);
+  await pretender.getByLabel("Your name").fill("Hana Head");
+  await pretender.getByLabel("Email address").fill(HEAD);
+  await pretender.getByLabel("School age").check();
+  await pretender.getByLabel("Create a password").fill("the pretender's own pass phrase");
+  await pretender.getByRole("button", { name: /Create/ }).click();
+  // Not in: the address has to be proved, and the code went to the head's mailbox.
+  await expect(pretender.getByRole("heading", { level: 1, name: "Confirm your email address" })).toBeVisible();
+  await open(pretender, "/sign-in");
+  await pretender.getByLabel("Email address").fill(HEAD);
+  await pretender.getByLabel("Password").fill("the pretender's own pass phrase");
+  await pretender.getByRole("button", { name: "Sign in" }).click();
+  await expect(pretender.getByRole("heading", { level: 1, name: "Confirm your email address" })).toBeVisible();
+  // The head signs in with her school account: the account is hers, the password gone.
+  const head = await fresh(browser);
+  await ssoSignIn(head, HEAD, "head");
+  await expect(head.getByRole("heading", { level: 1, name: "Hello, Hana" })).toBeVisible();
+  const again = await fresh(browser);
+  await open(again, "/sign-in");
+  await again.getByLabel("Email address").fill(HEAD);
+  await again.getByLabel("Password").fill("the pretender's own pass phrase");
+  await again.getByRole("button", { name: "Sign in" }).click();
+  await expect(again.getByRole("alert")).toContainText("not right");
+});
+
 test("a provider account at another domain is refused", async ({ browser }) => {
   const page = await fresh(browser);
   // The person types a school address, then signs in at the provider as someone else.
   await ssoSignIn(page, NIA, "intruder");
   await expect(page).toHaveURL(/\/sign-in\?sso=wrong-domain/);
-  await expect(page.getByRole("alert")).toContainText("which is not an address your setting allows");
+  await expect(page.getByRole("alert")).toContainText("has an address your setting does not allow");
   await expectAccessible(page, "sign-in refused");
   // Not signed in: the home page is the welcome for visitors.
   await open(page, "/");

@@ -374,7 +374,7 @@ async fn callback(
         store::Outcome::Reclaimed(id) => {
             // The account is the provider's person's now: tell them, as for any link.
             if let Err(error) =
-                services::accounts::tell_of_link(&state.db, id, provider.kind.short()).await
+                services::accounts::tell_of_link(&state.db, id, provider.kind.account()).await
             {
                 tracing::error!(%error, "single sign-on: queueing the link notice failed");
             }

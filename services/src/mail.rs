@@ -210,12 +210,12 @@ pub fn code_message(
 
 /// The notice that a school account was linked to a Tandem account: sent every time, so a
 /// link nobody asked for is seen. (`{PUBLIC_URL}` is filled in when it is sent.)
-pub fn linked_message(name: &str, provider: &str) -> (String, String) {
+pub fn linked_message(name: &str, account: &str) -> (String, String) {
     let first = name.split_whitespace().next().unwrap_or("there");
     let body = format!(
         "Hello {first},\n\n\
-         A {provider} account was linked to your Tandem account just\n\
-         now. You can now sign in with it.\n\n\
+         A {account} was linked to your Tandem account just now.\n\
+         You can sign in with it from now on.\n\n\
          If this was not you, remove the link on your profile and\n\
          tell your setting admin:\n\n\
          {PUBLIC_URL}/profile#sign-in-links\n"

@@ -224,7 +224,7 @@ mod tests {
 /// A school account (Microsoft, Google or another provider) linked to the person's account.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SignInLink {
-    /// "Microsoft", "Google", or the provider's address.
+    /// "Microsoft account", "Google account", "school account", or the provider's address.
     pub provider: String,
     pub issuer: String,
     pub subject: String,
@@ -244,8 +244,8 @@ pub async fn sign_in_links() -> Result<Vec<SignInLink>, AppError> {
         .into_iter()
         .map(|l| SignInLink {
             provider: match &provider {
-                Some(p) if p.issuer == l.issuer => p.kind.short().to_string(),
-                _ => l.issuer.clone(),
+                Some(p) if p.issuer == l.issuer => p.kind.account().to_string(),
+                _ => format!("account at {}", l.issuer),
             },
             issuer: l.issuer,
             subject: l.subject,

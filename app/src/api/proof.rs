@@ -26,8 +26,8 @@ pub struct ProofView {
     pub kind: ProofKind,
     /// The address, partly hidden (`s***@oakfield.example`).
     pub email: String,
-    /// "Microsoft", "Google" or "your school's sign-in" (links only).
-    pub provider: String,
+    /// "Microsoft account", "Google account" or "school account" (links only).
+    pub account: String,
     /// Whether Tandem sends email (otherwise the admin confirms new people).
     pub mail: bool,
     pub code_sent: bool,
@@ -60,17 +60,18 @@ fn gone() -> AppError {
     )
 }
 
+/// The kind of the setting's sign-in provider (Other when it has none now).
 #[cfg(feature = "ssr")]
-async fn provider_name(setting_id: Option<i64>) -> Result<String, AppError> {
+async fn provider_kind(
+    setting_id: Option<i64>,
+) -> Result<domain::single_sign_on::ProviderKind, AppError> {
     let kind = match setting_id {
         Some(id) => services::store::single_sign_on::get(&db()?, id)
             .await?
             .map(|p| p.kind),
         None => None,
     };
-    Ok(kind
-        .map_or("your school's sign-in", |k| k.short())
-        .to_string())
+    Ok(kind.unwrap_or(domain::single_sign_on::ProviderKind::Other))
 }
 
 /// The proof this browser is part way through, if any.
@@ -89,7 +90,7 @@ pub async fn proof_status() -> Result<Option<ProofView>, AppError> {
             Purpose::Link => ProofKind::Link,
         },
         email: mask(&p.email),
-        provider: provider_name(setting).await?,
+        account: provider_kind(setting).await?.account().to_string(),
         mail: services::mail::enabled(),
         code_sent: p.code_sent,
         has_password: p.has_password,
@@ -230,7 +231,8 @@ async fn finish(
     };
     if proof.purpose == Purpose::Link {
         let setting = services::store::users::setting_of(db, user_id).await?;
-        services::accounts::tell_of_link(db, user_id, &provider_name(setting).await?).await?;
+        let kind = provider_kind(setting).await?;
+        services::accounts::tell_of_link(db, user_id, kind.account()).await?;
     }
     Jar::Proof.set("", 0);
     super::auth::start_session(db, user_id).await?;

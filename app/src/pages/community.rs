@@ -323,7 +323,12 @@ pub fn PostPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(post) => view! { <Title text=post.title.clone()/><Thread post version/> }.into_any(),
-                        Err(e) => view! { <Title text="Post not found"/><ProblemPage message=e.to_string()/> }.into_any(),
+                        Err(e) => {
+                            // A 404 tells the service worker to drop the kept copy of a thread
+                            // that was deleted, hidden or erased (public/sw.js).
+                            crate::components::set_status(e.status());
+                            view! { <Title text="Post not found"/><ProblemPage message=e.to_string()/> }.into_any()
+                        }
                     }
                 })}
             </Transition>

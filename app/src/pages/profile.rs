@@ -197,8 +197,8 @@ fn SignInLinks() -> impl IntoView {
                             <p>"These accounts sign in to your Tandem account. If you do not recognise one, remove it: everywhere else you are signed in is signed out too. Then tell your setting admin."</p>
                             <ul class="link-list">
                                 {list.into_iter().map(|l| {
-                                    let label = format!("{} account, linked {} (by {})", l.provider, crate::session::local_date(l.linked_at), l.how);
-                                    let name = format!("Remove the {} account linked {}", l.provider, crate::session::local_date(l.linked_at));
+                                    let label = format!("Your {}, linked {} (by {})", l.provider, crate::session::local_date(l.linked_at), l.how);
+                                    let name = format!("Remove the {} linked {}", l.provider, crate::session::local_date(l.linked_at));
                                     view! {
                                         <li>
                                             <ActionForm action=remove>

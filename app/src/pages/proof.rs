@@ -65,10 +65,10 @@ fn Proof(view: ProofView) -> impl IntoView {
             format!("Your account is made. Before you can use it, we need to know that {email} is yours."),
         ),
         ProofKind::Link => (
-            format!("Link your {} account", view.provider),
+            format!("Link your {}", view.account),
             format!(
-                "You already have a Tandem account as {email}. To sign in to it with your {} account from now on, show that the Tandem account is yours. Nothing is linked until you do.",
-                view.provider
+                "You already have a Tandem account as {email}. To sign in to it with your {} from now on, show that the Tandem account is yours. Nothing is linked until you do.",
+                view.account
             ),
         ),
     };
