@@ -20,7 +20,16 @@ async function startServer(site: string): Promise<ChildProcess> {
   if (!binary) throw new Error("TANDEM_BIN is not set: run the suite with `make e2e` (scripts/e2e.sh)");
   const server = spawn(binary, ["serve"], {
     cwd: root,
-    env: { ...process.env, TANDEM_DATABASE_URL: `sqlite://${database}`, TANDEM_ADDR: `127.0.0.1:${port}`, TANDEM_DEMO: "true", LEPTOS_SITE_ROOT: site, RUST_LOG: "warn" },
+    env: {
+      ...process.env,
+      TANDEM_DATABASE_URL: `sqlite://${database}`,
+      TANDEM_ADDR: `127.0.0.1:${port}`,
+      TANDEM_DEMO: "true",
+      LEPTOS_SITE_ROOT: site,
+      RUST_LOG: "warn",
+      // The suite's mail server (people who join prove their address with an emailed code).
+      TANDEM_SMTP_URL: `smtp://127.0.0.1:${process.env.TANDEM_E2E_MAIL_PORT}`,
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   await expect
