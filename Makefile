@@ -30,10 +30,12 @@ lint:
 	@$(ENV) cargo clippy -p domain -p services -p app -p server --features app/ssr --all-targets -- -D warnings
 	@$(ENV) cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-# Tests build in release mode so they reuse the dependencies `make build` compiled.
+# Tests build in release mode so they reuse the dependencies `make build` compiled, and run
+# under cargo-nextest: each test in its own process, so tests that read process-wide figures
+# (memory, metrics, the mail switch) are not disturbed by their neighbours.
 unit:
-	@$(ENV) cargo test --release -p domain -p services -p app --features domain/ssr,app/ssr
-	@$(ENV) cargo test --release -p server
+	@$(ENV) cargo nextest run --release --no-fail-fast -p domain -p services -p app --features domain/ssr,app/ssr
+	@$(ENV) cargo nextest run --release --no-fail-fast -p server
 	@node --test end2end/unit/
 
 e2e:

@@ -31,7 +31,14 @@ if ! "$TANDEM_TOOLS/bin/wasm-bindgen" --version 2>/dev/null | grep -qx "wasm-bin
   fi
 fi
 
-# 3. npm packages (Tailwind, binaryen's wasm-opt, Playwright, axe-core), pinned by package-lock.json.
+# 3. cargo-nextest, which runs the Rust tests (each in its own process). The machines come
+#    with it; anywhere else it is built from crates.io once.
+if ! cargo nextest --version >/dev/null 2>&1; then
+  log "installing cargo-nextest (one-time)"
+  cargo install cargo-nextest --locked --root "$TANDEM_TOOLS"
+fi
+
+# 4. npm packages (Tailwind, binaryen's wasm-opt, Playwright, axe-core), pinned by package-lock.json.
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.tandem-lock; then
   log "installing npm packages"
   # `npm install` rather than `npm ci`: npm 11 leaves the optional per-platform Tailwind
@@ -40,7 +47,7 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
   cp package-lock.json node_modules/.tandem-lock
 fi
 
-# 4. Chromium for the browser tests, from Debian (Playwright's own browser download cannot
+# 5. Chromium for the browser tests, from Debian (Playwright's own browser download cannot
 #    work here), and the sqlite3 shell that builds the schema for the query-data check
 #    (scripts/sqlx-prepare.sh). Only `make test` needs them.
 if [ "${1:-}" = "--browser" ] && { ! command -v chromium >/dev/null || ! command -v sqlite3 >/dev/null; }; then
