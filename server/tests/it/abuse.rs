@@ -1355,3 +1355,122 @@ async fn a_runaway_writer_is_slowed_down() {
         "{statuses:?}"
     );
 }
+
+/// Made-up paths, as anyone could send them: each is a 404.
+async fn junk(app: &TestApp, n: usize) {
+    for path in [
+        format!("/api/junk-{n}"),
+        format!("/api/log/save/{n}"),
+        format!("/no-such-page-{n}"),
+    ] {
+        let get = app.get(&path, None).await;
+        assert_eq!(get.status, StatusCode::NOT_FOUND, "GET {path}");
+    }
+    let post = app
+        .send(
+            http::Request::post(format!("/api/made-up/{n}"))
+                .header("host", HOST)
+                .header("origin", format!("http://{HOST}"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from("a=b"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(post.status, StatusCode::NOT_FOUND, "POST /api/made-up/{n}");
+}
+
+/// Anyone, signed in or not, sending made-up paths: each is a 404, and neither the number
+/// of series nor the server's memory grows with them, whether metrics are on or off.
+#[tokio::test]
+async fn ten_thousand_junk_paths_add_no_series_and_no_memory() {
+    // Off (the default): nothing is counted at all.
+    let app = TestApp::new().await;
+    for n in 0..50 {
+        junk(&app, n).await;
+    }
+    assert_eq!(services::metrics::series(), 0, "counted with metrics off");
+
+    let mut app = TestApp::new().await;
+    app.router = server::router::with_metrics(
+        app.state.clone(),
+        Some(server::metrics::Access {
+            token: Some(crate::metrics::TOKEN.into()),
+        }),
+    );
+    let auth = format!("Bearer {}", crate::metrics::TOKEN);
+    for n in 0..500 {
+        junk(&app, n).await;
+    }
+    let series = services::metrics::series();
+    let before = rss_mb();
+    for n in 500..10_500 {
+        junk(&app, n).await;
+    }
+    let after = rss_mb();
+    assert_eq!(services::metrics::series(), series, "junk made new series");
+    let text = crate::metrics::scrape(&app, Some(&auth)).await.body;
+    assert!(
+        !text.contains("junk") && !text.contains("made-up"),
+        "{text}"
+    );
+    assert!(
+        crate::metrics::value(
+            &text,
+            r#"tandem_http_requests_total{route="/api/unknown",method="POST",status="404"}"#
+        ) >= 10_000.0,
+        "{text}"
+    );
+    println!("figures: 40,000 junk requests: {series} series throughout; memory {before:.1} MB before, {after:.1} MB after");
+    assert!(
+        after - before < 10.0,
+        "memory grew from {before:.1} MB to {after:.1} MB"
+    );
+}
+
+/// The proof pages and sign-on routes, called by nobody, with a forged or another browser's
+/// proof, and with nonsense: never a 5xx, never anyone signed in, nothing changed.
+#[tokio::test]
+async fn proof_pages_and_sign_on_routes_refuse_what_is_not_theirs() {
+    let w = world().await;
+    let sam_id = w.app.user_id(SAM).await;
+    let real =
+        services::accounts::start_link_proof(&w.app.state.db, sam_id, "https://idp.example", "x")
+            .await
+            .unwrap();
+    let before = snapshot(&w.app).await;
+    for cookie in [
+        None,
+        Some("tandem_proof=forged".to_string()),
+        Some(format!("tandem_proof={}x", real)),
+        Some(format!("__Host-tandem_proof={real}")),
+        Some(format!("tandem_proof={}", "a".repeat(100_000))),
+    ] {
+        for page in ["/confirm-email", "/sign-in/link"] {
+            let r = w.app.get(page, cookie.as_deref()).await;
+            assert_eq!(r.status, StatusCode::OK, "{page} with {cookie:?}");
+            assert!(
+                r.body.contains("This check has ended"),
+                "{page} with {cookie:?}"
+            );
+        }
+        let r = w
+            .app
+            .call::<LinkWithPassword>(
+                &[("password", server::demo::DEMO_PASSWORD)],
+                cookie.as_deref(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{cookie:?}: {}", r.body);
+        assert!(r.session_cookie().is_none());
+    }
+    for path in [
+        "/sign-in/sso/callback",
+        "/sign-in/sso/callback?state=&code=",
+        "/sign-in/sso/callback?error=access_denied&state=x",
+    ] {
+        let r = w.app.get(path, None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(r.session_cookie().is_none());
+    }
+    assert_eq!(snapshot(&w.app).await, before);
+}

@@ -9,18 +9,6 @@ use std::sync::Arc;
 /// The two tests share the process's memory figures: one at a time.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 fn address(n: u32) -> std::net::SocketAddr {
     format!("198.51.{}.{}:40000", 100 + n / 250, 1 + n % 250)
         .parse()
