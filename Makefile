@@ -5,7 +5,7 @@ SHELL := /bin/bash
 ENV := . scripts/env.sh &&
 BIN = $${CARGO_TARGET_DIR}/release/tandem
 
-.PHONY: run test tools build dev lint unit e2e bench clean-db
+.PHONY: run test tools build dev lint unit e2e soak bench clean-db
 
 run: tools build
 	@$(ENV) TANDEM_DEMO=$${TANDEM_DEMO:-true} LEPTOS_SITE_ROOT=$${LEPTOS_SITE_ROOT:-target/site} exec $(BIN) serve
@@ -40,6 +40,11 @@ unit:
 
 e2e:
 	@bash scripts/e2e.sh
+
+# The browser suite N times over (N=5 unless given), to show it passes every time.
+N ?= 5
+soak: tools build
+	@bash scripts/e2e.sh --repeat-each=$(N)
 
 bench: tools build
 	@bash scripts/bench.sh

@@ -279,7 +279,7 @@ code=$(curl -s -X POST -H "Cookie: $admin" -H "Origin: $base" -H 'Accept: applic
 by_status() { sort | uniq -c | awk '{printf "%s×%s ", $1, $2}'; }
 echo "200 parallel wrong passwords for one account: $(seq 1 200 | xargs -P 200 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
   -H "Origin: $base" -H 'Accept: application/json' -H 'X-Forwarded-For: 10.1.0.{}' \
-  --data-urlencode email=staff0001@large.example --data-urlencode password=wrong-guess "$base/api/sign_in" | by_status)(by status; the account's limit is 5 tries)"
+  --data-urlencode email=staff0001@large.example --data-urlencode password=wrong-guess "$base/api/sign_in" | by_status)(by status; an account from everywhere takes 20 tries, then waits seconds between them)"
 sample_from
 burst=$( { seq 1 250 | xargs -P 250 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H "Origin: $base" -H 'Accept: application/json' \
     -H 'X-Forwarded-For: 10.2.0.{}' --data-urlencode "email=nobody{}@large.example" --data-urlencode password=wrong-guess "$base/api/sign_in" &

@@ -38,12 +38,12 @@ if ! cargo nextest --version >/dev/null 2>&1; then
   cargo install cargo-nextest --locked --root "$TANDEM_TOOLS"
 fi
 
-# 4. npm packages (Tailwind, binaryen's wasm-opt, Playwright, axe-core), pinned by package-lock.json.
+# 4. npm packages (Tailwind, binaryen's wasm-opt, Playwright, axe-core), exactly as
+#    package-lock.json pins them. The lock is complete (it lists the per-platform Tailwind
+#    packages too), so `npm ci` installs it without rewriting it: a clone stays clean.
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.tandem-lock; then
   log "installing npm packages"
-  # `npm install` rather than `npm ci`: npm 11 leaves the optional per-platform Tailwind
-  # packages out of the lock file and `npm ci` then refuses it. The lock still pins versions.
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.tandem-lock
 fi
 
