@@ -41,7 +41,10 @@ pub fn AnswerBox(
     index: usize,
 ) -> impl IntoView {
     let id = format!("answer-{}", answer.prompt_key);
-    let body = RwSignal::new(answer.body.clone());
+    // Text typed into the server's page before this code arrived (a slow connection): it is
+    // the newest there is, so it is kept, shown and saved, never replaced by the page's.
+    let typed_early = typed_before_hydration(&id).filter(|t| *t != answer.body);
+    let body = RwSignal::new(typed_early.clone().unwrap_or_else(|| answer.body.clone()));
     let state = RwSignal::new(SaveState::Saved);
     let entry_id = StoredValue::new(answer.entry_id.clone().unwrap_or_else(new_op_id));
     let rev = StoredValue::new(answer.rev);
@@ -301,15 +304,30 @@ pub fn AnswerBox(
         });
     }
 
+    // Typed before the code arrived: kept on the device at once and saved after the pause.
+    if let Some(text) = typed_early.clone() {
+        let draft_key = draft_key.clone();
+        Effect::new(move |_| {
+            local::write(&draft_key, &entry_id.get_value(), rev.get_value(), &text);
+            state.set(SaveState::Unsaved);
+            schedule();
+        });
+    }
+
     // Back on the page after a reload, a sign-in or a crash: an unsettled conflict is shown
     // again; an unsent draft on this device (or text still in the outbox) wins over the
-    // server's copy.
+    // server's copy. (Not when text was typed on this page before its code arrived: that is
+    // newer than any of them.)
+    let restore = typed_early.is_none();
     Effect::new({
         let (draft_key, merge) = (draft_key.clone(), merge.clone());
         let server_body = answer.body.clone();
         move |_| {
             let (draft_key, merge, server_body) =
                 (draft_key.clone(), merge.clone(), server_body.clone());
+            if !restore {
+                return;
+            }
             leptos::task::spawn_local(async move {
                 crate::offline::ready().await;
                 if let Some(c) = crate::offline::conflict(&merge) {
@@ -443,6 +461,25 @@ pub fn AnswerBox(
                 _ => None,
             }}
         </div>
+    }
+}
+
+/// What the server-rendered textarea `id` holds when this code takes the page over: the
+/// server's text, or what the person typed while the code was still loading.
+fn typed_before_hydration(id: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        document()
+            .get_element_by_id(id)?
+            .dyn_into::<web_sys::HtmlTextAreaElement>()
+            .ok()
+            .map(|t| t.value())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        None
     }
 }
 
