@@ -266,6 +266,7 @@ fn StaffRow(
                 <span class="font-semibold">{m.display_name.clone()}</span>
                 <br/>
                 <span class="muted">{m.email.clone()}</span>
+                {waiting}
             </td>
             <td>{m.sector.label()}</td>
             <td>{m.last_seen_at.map(local_date).unwrap_or_else(|| "Never".into())}</td>
@@ -296,7 +297,6 @@ fn StaffRow(
                         <span class="sr-only">{format!(" {name3}")}</span>
                     </button>
                 </ActionForm>
-                {waiting}
             </td>
         </tr>
     }
