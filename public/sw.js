@@ -19,27 +19,11 @@ importScripts("/device-db.js?v=__TANDEM_BUILD__");
 const BUILD = "__TANDEM_BUILD__";
 const SHELL = `tandem-v2-shell-${BUILD}`;
 const v = (path) => `${path}?v=${BUILD}`;
-// Requested with this build's `?v=`: served from the precache.
-const VERSIONED = [
-  "/pkg/tandem.js",
-  "/pkg/tandem_bg.wasm",
-  "/pkg/tandem.css",
-  "/offline.js",
-  "/outbox-core.js",
-  "/device-db.js",
-  "/lock.js",
-  "/offline.html",
-  "/signed-out.html",
-];
+// Requested with this build's `?v=`: served from the precache. Both lists are filled in by
+// the server from its one list of the app shell (services/src/shell.rs, FILES).
+const VERSIONED = __TANDEM_VERSIONED__;
 // Requested by plain URL (from the CSS, the manifest): their bytes are part of the build id.
-const STABLE = [
-  "/manifest.webmanifest",
-  "/favicon.svg",
-  "/icons/icon-192.png",
-  "/icons/icon-512.png",
-  "/fonts/opendyslexic-latin-400-normal.woff2",
-  "/fonts/opendyslexic-latin-700-normal.woff2",
-];
+const STABLE = __TANDEM_STABLE__;
 // How long a page may take before the kept copy is shown instead (flaky Wi-Fi).
 const NETWORK_TIMEOUT_MS = 4000;
 // How long the update may spend on each saved page it fetches again.

@@ -14,24 +14,34 @@ step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 step "server (release)"
 cargo build --release -p server --bin tandem
 
-step "browser wasm (wasm-release)"
-cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release
-wasm_in="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
-if [ ! -f "$pkg/tandem_bg.wasm" ] || [ "$wasm_in" -nt "$pkg/tandem_bg.wasm" ]; then
-  # Into a scratch folder first, so that a failed step never leaves an unoptimised or
-  # half-written wasm behind that a later run would take as done.
-  out=$(mktemp -d)
-  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name tandem "$wasm_in"
-  # npm binaryen's wasm-opt (Debian's 108 breaks hydration). The features are those rustc
-  # emits for wasm32-unknown-unknown.
-  wasm-opt -Oz --strip-debug --strip-producers \
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-reference-types --enable-multivalue --enable-mutable-globals \
-    -o "$out/tandem_bg.opt.wasm" "$out/tandem_bg.wasm"
-  mv "$out/tandem_bg.opt.wasm" "$out/tandem_bg.wasm"
-  cp -r "$out"/. "$pkg/"
-  rm -rf "$out"
-fi
+# The browser's code, in two bundles of islands (app/src/islands): the learner's (`tandem`)
+# and the full one with the community's, SENCo's and admin's islands too (`tandem-full`).
+bundle() { # name, cargo features
+  local name=$1 features=$2
+  step "browser wasm: $name (wasm-release)"
+  cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release $features
+  local wasm_in="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
+  # Kept per bundle: the two builds share one output file.
+  local built="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/$name.wasm"
+  cp -p "$wasm_in" "$built"
+  if [ ! -f "$pkg/${name}_bg.wasm" ] || [ "$built" -nt "$pkg/${name}_bg.wasm" ]; then
+    # Into a scratch folder first, so that a failed step never leaves an unoptimised or
+    # half-written wasm behind that a later run would take as done.
+    local out; out=$(mktemp -d)
+    wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" "$built"
+    # npm binaryen's wasm-opt (Debian's 108 breaks hydration). The features are those rustc
+    # emits for wasm32-unknown-unknown.
+    wasm-opt -Oz --strip-debug --strip-producers \
+      --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-reference-types --enable-multivalue --enable-mutable-globals \
+      -o "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
+    mv "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
+    cp -r "$out"/. "$pkg/"
+    rm -rf "$out"
+  fi
+}
+bundle tandem ""
+bundle tandem-full "--features full"
 
 step "stylesheet"
 # Tailwind prints its banner on stderr: shown only when it fails, with the error.

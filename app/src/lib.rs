@@ -12,20 +12,41 @@
 
 pub mod api;
 pub mod components;
+pub mod islands;
 pub mod offline;
+/// Pages are rendered on the server only (their interactive parts are `islands`), so none
+/// of them is in the browser's code.
+#[cfg(feature = "ssr")]
 pub mod pages;
 pub mod session;
 
 #[cfg(feature = "ssr")]
 pub mod server;
 
+/// Percent-encodes a path for use in a query string.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(feature = "ssr")]
 use components::{Footer, Header, SkipLink};
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
 use leptos_meta::{provide_meta_context, Title};
+#[cfg(feature = "ssr")]
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
+#[cfg(feature = "ssr")]
 use pages::{
     admin::AdminPage,
     community::{CommunityPage, ComposePage, PostPage, ReportsPage},
@@ -42,6 +63,7 @@ use pages::{
     sign_in::SignInPage,
     staff::{StaffDashboardPage, StaffMemberPage},
 };
+#[cfg(feature = "ssr")]
 use session::{initial_me, CurrentUser};
 
 /// The whole HTML document, rendered on the server for every page. Reading preferences
@@ -57,8 +79,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         .unwrap_or_default();
     let me_json = session::me_json(&me);
     let shell = server::state().map(|s| s.shell).unwrap_or_default();
-    let plain = use_context::<http::request::Parts>()
-        .is_some_and(|request| PLAIN_PAGES.contains(&request.uri.path()));
+    let path = use_context::<http::request::Parts>()
+        .map(|request| request.uri.path().to_string())
+        .unwrap_or_default();
     set_content_security_policy();
     let _ = options;
     // Every shell URL names this build, so a device never mixes one build's page with
@@ -87,38 +110,46 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The outbox and service worker registration: before the app, so that the
                 // app's first writes already have somewhere to go.
                 <script type="module" src=shell.url("/offline.js")></script>
-                {(!plain).then(|| view! { <HydrationScripts shell=shell.clone()/> })}
+                // Only signed-in pages have islands (signing in and joining are plain forms).
+                {me.is_some().then(|| view! { <IslandScripts shell=shell.clone() bundle=bundle_for(&path)/> })}
                 <MetaTags/>
             </head>
-            <body data-plain=plain.then_some("true")>
+            <body>
                 <App/>
             </body>
         </html>
     }
 }
 
-/// Pages that are plain HTML forms and load none of the app's code: the first page on a
-/// new device is small (the wasm is ~450 KB), and the forms work the same without it. The
-/// outbox script still loads (it finishes a sign-out made offline), and the service worker
-/// fetches the app for offline use in the background.
+/// The two bundles of the browser's code. A page loads at most one, and only when it has
+/// islands: the learner's (answer boxes, sync status, offline saving, reading aloud) on the
+/// course, learning log, home and profile pages; the full one (adding the community's, the
+/// SENCo's and the admin's islands) on theirs.
 #[cfg(feature = "ssr")]
-const PLAIN_PAGES: [&str; 1] = ["/sign-in"];
+fn bundle_for(path: &str) -> &'static str {
+    let full = ["/community", "/review", "/staff", "/admin", "/facilitator"]
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    if full {
+        "tandem-full"
+    } else {
+        "tandem"
+    }
+}
 
-/// Loads this build's wasm and hydrates the page (Leptos' own `HydrationScripts`, with
-/// versioned URLs).
+/// Where this page's bundle is (read by `/islands.js`), and hints so the browser fetches it
+/// while it reads the page. Pages without islands ignore it and load no code.
 #[cfg(feature = "ssr")]
 #[component]
-fn HydrationScripts(shell: std::sync::Arc<services::shell::Shell>) -> impl IntoView {
-    let nonce = leptos::nonce::use_nonce();
-    let js = shell.url("/pkg/tandem.js");
-    let wasm = shell.url("/pkg/tandem_bg.wasm");
-    let script = format!(
-        "import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => m.hydrate()));"
-    );
+fn IslandScripts(shell: std::sync::Arc<services::shell::Shell>, bundle: &'static str) -> impl IntoView {
+    let js = shell.url(&format!("/pkg/{bundle}.js"));
+    let wasm = shell.url(&format!("/pkg/{bundle}_bg.wasm"));
+    let config = serde_json::json!({ "js": js, "wasm": wasm }).to_string();
     view! {
         <link rel="modulepreload" href=js/>
         <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
-        <script type="module" nonce=nonce>{script}</script>
+        <script type="application/json" id="tandem-islands" inner_html=config></script>
+        <script type="module" src=shell.url("/islands.js")></script>
     }
 }
 
@@ -149,27 +180,22 @@ fn set_content_security_policy() {
 /// load) never sees the page, and a page's title set from its data misses the `<head>`.
 /// Tandem's pages load their data in a few milliseconds and are tens of KB, so waiting for
 /// it costs little (figures: `make bench`, the section page).
+#[cfg(feature = "ssr")]
 const COMPLETE: SsrMode = SsrMode::Async;
 
+/// Every page, rendered on the server.
+#[cfg(feature = "ssr")]
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(CurrentUser(RwSignal::new(initial_me())));
-
-    // A marker that the wasm has loaded and taken over; the browser tests wait for it.
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Title formatter=|title: String| format!("{title} – Tandem")/>
         <Router>
             <SkipLink/>
             <Header/>
-            <components::SyncStatusBar/>
+            {session::user_id().ne(&0).then(|| view! { <components::SyncStatusBar/> })}
             <main id="main-content" tabindex="-1" class="site-main">
                 // Pages with data are sent whole (see COMPLETE); sign-in and join have none.
                 <Routes fallback=|| view! { <NotFound/> }>

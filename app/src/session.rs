@@ -1,7 +1,6 @@
-//! The signed-in person as the pages see them, the same on the server and in the browser.
-//!
-//! The server writes the person into the page as JSON (see `shell`); the browser reads it
-//! back before hydrating, so both render the same header without an extra request.
+//! The signed-in person as the pages see them (on the server, where pages are rendered), and
+//! small helpers the islands share. The server also writes the person into the page as JSON
+//! (see `shell`), where `public/offline.js` reads whose page it is.
 
 use domain::model::Me;
 use leptos::prelude::*;
@@ -17,6 +16,11 @@ pub fn use_me() -> RwSignal<Option<Me>> {
         .unwrap_or_else(|| RwSignal::new(None))
 }
 
+/// The id of the person the page is rendered for (0 for nobody): for islands, which carry it.
+pub fn user_id() -> i64 {
+    use_me().with_untracked(|m| m.as_ref().map_or(0, |m| m.id))
+}
+
 /// A day as the person reading sees it, in their setting's time zone: "22 November 2026".
 pub fn local_date(unix: i64) -> String {
     use_me().with_untracked(|me| match me {
@@ -25,20 +29,10 @@ pub fn local_date(unix: i64) -> String {
     })
 }
 
-/// The person the page was rendered for.
+/// The person the page is rendered for.
+#[cfg(feature = "ssr")]
 pub fn initial_me() -> Option<Me> {
-    #[cfg(feature = "ssr")]
-    {
-        crate::server::guard::current_user()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        document()
-            .get_element_by_id(ME_SCRIPT_ID)
-            .and_then(|el| el.text_content())
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .flatten()
-    }
+    crate::server::guard::current_user()
 }
 
 /// JSON for the page, safe inside a `<script>` element.

@@ -113,25 +113,11 @@ pub async fn reject_foreign_origin(
     }
 }
 
-/// Files of the site root that are part of the app shell (the rest of the site root is
-/// `/pkg/`, `/fonts/` and `/icons/`).
-const SHELL_FILES: [&str; 9] = [
-    "/sw.js",
-    "/offline.js",
-    "/outbox-core.js",
-    "/device-db.js",
-    "/lock.js",
-    "/offline.html",
-    "/signed-out.html",
-    "/manifest.webmanifest",
-    "/favicon.svg",
-];
-
 fn is_asset(path: &str) -> bool {
     ["/pkg/", "/fonts/", "/icons/"]
         .iter()
         .any(|p| path.starts_with(p))
-        || SHELL_FILES.contains(&path)
+        || services::shell::is_shell_file(path)
 }
 
 /// Headers for every response. Pages set their own Content-Security-Policy (with the

@@ -41,12 +41,15 @@ pub fn with_metrics(state: AppState, metrics: Option<crate::metrics::Access>) ->
         move || provide_context(state.clone())
     };
 
+    // The app shell's files that carry the build id, served from memory (the rest of the
+    // shell is in the site root, under `/pkg` or by the fallback).
+    let templated = services::shell::FILES
+        .iter()
+        .filter(|(_, kind)| matches!(kind, services::shell::Kind::Templated(_)))
+        .fold(Router::new(), |r, (path, _)| r.route(path, get(shell_file)));
     let router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/sw.js", get(shell_file))
-        .route("/offline.js", get(shell_file))
-        .route("/offline.html", get(shell_file))
-        .route("/signed-out.html", get(shell_file))
+        .merge(templated)
         .merge(downloads())
         .merge(crate::sso::routes())
         .merge(crate::staff_import::routes())

@@ -13,30 +13,60 @@ use std::path::Path;
 
 /// Written where the build id goes in the files that carry it.
 pub const PLACEHOLDER: &str = "__TANDEM_BUILD__";
+/// Written in `sw.js` where the lists of files it precaches go (`VERSIONED`, `STABLE`).
+pub const VERSIONED_PLACEHOLDER: &str = "__TANDEM_VERSIONED__";
+pub const STABLE_PLACEHOLDER: &str = "__TANDEM_STABLE__";
 
-/// Files of the site root that carry the build id, served from memory with it filled in.
-const TEMPLATED: [(&str, &str); 4] = [
-    ("sw.js", "text/javascript; charset=utf-8"),
-    ("offline.js", "text/javascript; charset=utf-8"),
-    ("offline.html", "text/html; charset=utf-8"),
-    ("signed-out.html", "text/html; charset=utf-8"),
+/// How a file of the app shell is asked for, and served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Under this build's `?v=` (pages name them so), from the built site.
+    Versioned,
+    /// Under this build's `?v=`, with the build id filled in, from memory (its content type).
+    Templated(&'static str),
+    /// By its plain URL (from the stylesheet, the manifest): only its bytes are in the id.
+    Stable,
+}
+
+/// Every file of the app shell: what a device keeps to run Tandem offline (the service
+/// worker precaches each), what names the build, and what needs no session to serve. The
+/// one list: the worker's own lists are filled in from it (`sw.js`), as are the server's
+/// routes for the templated files and its asset rule.
+pub const FILES: [(&str, Kind); 19] = [
+    ("/sw.js", Kind::Templated("text/javascript; charset=utf-8")),
+    ("/offline.js", Kind::Templated("text/javascript; charset=utf-8")),
+    ("/offline.html", Kind::Templated("text/html; charset=utf-8")),
+    ("/signed-out.html", Kind::Templated("text/html; charset=utf-8")),
+    ("/pkg/tandem.js", Kind::Versioned),
+    ("/pkg/tandem_bg.wasm", Kind::Versioned),
+    ("/pkg/tandem-full.js", Kind::Versioned),
+    ("/pkg/tandem-full_bg.wasm", Kind::Versioned),
+    ("/pkg/tandem.css", Kind::Versioned),
+    ("/islands.js", Kind::Versioned),
+    ("/outbox-core.js", Kind::Versioned),
+    ("/device-db.js", Kind::Versioned),
+    ("/lock.js", Kind::Versioned),
+    ("/manifest.webmanifest", Kind::Stable),
+    ("/favicon.svg", Kind::Stable),
+    ("/icons/icon-192.png", Kind::Stable),
+    ("/icons/icon-512.png", Kind::Stable),
+    ("/fonts/opendyslexic-latin-400-normal.woff2", Kind::Stable),
+    ("/fonts/opendyslexic-latin-700-normal.woff2", Kind::Stable),
 ];
 
-/// Everything else the worker precaches (see `public/sw.js`), relative to the site root.
-const PRECACHED: [&str; 12] = [
-    "pkg/tandem.js",
-    "pkg/tandem_bg.wasm",
-    "pkg/tandem.css",
-    "outbox-core.js",
-    "device-db.js",
-    "lock.js",
-    "manifest.webmanifest",
-    "favicon.svg",
-    "icons/icon-192.png",
-    "icons/icon-512.png",
-    "fonts/opendyslexic-latin-400-normal.woff2",
-    "fonts/opendyslexic-latin-700-normal.woff2",
-];
+/// The shell files of a kind, as the worker's lists name them.
+fn paths(wanted: impl Fn(Kind) -> bool) -> Vec<&'static str> {
+    FILES
+        .iter()
+        .filter(|(path, kind)| wanted(*kind) && *path != "/sw.js")
+        .map(|(path, _)| *path)
+        .collect()
+}
+
+/// Whether `path` is a file of the shell (served without looking up a session).
+pub fn is_shell_file(path: &str) -> bool {
+    FILES.iter().any(|(p, _)| *p == path)
+}
 
 /// The build, as this server process serves it.
 #[derive(Debug, Default)]
@@ -51,19 +81,18 @@ impl Shell {
     pub fn load(site_root: &Path) -> std::io::Result<Shell> {
         let mut hash = Sha256::new();
         let mut templates = vec![];
-        for (name, content_type) in TEMPLATED {
+        for (path, kind) in FILES {
+            let name = path.trim_start_matches('/');
             if let Some(bytes) = read_if_present(&site_root.join(name))? {
                 hash.update(name.as_bytes());
                 hash.update(&bytes);
-                templates.push((name, content_type, bytes));
+                if let Kind::Templated(content_type) = kind {
+                    templates.push((name, content_type, bytes));
+                }
             }
         }
-        for name in PRECACHED {
-            if let Some(bytes) = read_if_present(&site_root.join(name))? {
-                hash.update(name.as_bytes());
-                hash.update(&bytes);
-            }
-        }
+        let versioned = serde_json::to_string(&paths(|k| k != Kind::Stable)).unwrap_or_default();
+        let stable = serde_json::to_string(&paths(|k| k == Kind::Stable)).unwrap_or_default();
         let build: String = hash
             .finalize()
             .iter()
@@ -73,7 +102,10 @@ impl Shell {
         let files = templates
             .into_iter()
             .map(|(name, content_type, bytes)| {
-                let text = String::from_utf8_lossy(&bytes).replace(PLACEHOLDER, &build);
+                let text = String::from_utf8_lossy(&bytes)
+                    .replace(PLACEHOLDER, &build)
+                    .replace(VERSIONED_PLACEHOLDER, &versioned)
+                    .replace(STABLE_PLACEHOLDER, &stable);
                 (name, content_type, Bytes::from(text))
             })
             .collect();
@@ -115,6 +147,32 @@ mod tests {
             std::fs::write(path, text).unwrap();
         }
         dir
+    }
+
+    /// The worker's lists come from `FILES`: `public/sw.js` must ask for them (once each),
+    /// and every file the list names must be one the build makes or `public/` holds.
+    #[test]
+    fn the_worker_takes_its_lists_from_the_one_list() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let sw = std::fs::read_to_string(root.join("public/sw.js")).unwrap();
+        for placeholder in [VERSIONED_PLACEHOLDER, STABLE_PLACEHOLDER] {
+            assert_eq!(sw.matches(placeholder).count(), 1, "{placeholder} in sw.js");
+        }
+        let built_by_the_build = ["/pkg/", "/fonts/"];
+        for (path, _) in FILES {
+            let in_public = root.join("public").join(path.trim_start_matches('/')).exists();
+            assert!(
+                in_public || built_by_the_build.iter().any(|p| path.starts_with(p)),
+                "{path} is neither in public/ nor made by scripts/build.sh"
+            );
+        }
+        let site = site(&[("sw.js", &sw)]);
+        let shell = Shell::load(&site).unwrap();
+        let served = String::from_utf8(shell.file("/sw.js").unwrap().1.to_vec()).unwrap();
+        assert!(served.contains(r#""/pkg/tandem_bg.wasm","#), "{served}");
+        assert!(served.contains(r#""/favicon.svg""#));
+        assert!(!served.contains("__TANDEM_"));
+        std::fs::remove_dir_all(site).unwrap();
     }
 
     #[test]

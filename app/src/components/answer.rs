@@ -30,8 +30,45 @@ const DEBOUNCE: Duration = Duration::from_millis(1200);
 #[derive(Clone, Copy)]
 pub struct SaveAllNow(pub Trigger);
 
+/// The learning-log questions of a section, each with an autosaving answer box. An island:
+/// everything else on the page is the server's. `error` is a plain form's refusal, sent back
+/// in the page's address; `user_id` names whose drafts this device keeps.
+#[island]
+pub fn SectionAnswers(
+    section_key: String,
+    place: String,
+    answers: Vec<Answer>,
+    user_id: i64,
+    error: Option<AppError>,
+) -> impl IntoView {
+    let save_now = Trigger::new();
+    provide_context(SaveAllNow(save_now));
+    let error = Signal::derive(move || error.clone());
+    view! {
+        <section aria-labelledby="log-heading" class="card answers" id="follow-up">
+            <h2 id="log-heading" class="card-heading">"Your learning log"</h2>
+            <p class="muted">
+                "Your answers save as you type and stay private until you submit them to your SENCo from your "
+                <a href="/log">"learning log"</a>"."
+            </p>
+            <p class="muted">
+                "Write about children, young people, families and colleagues by initials or a short description (\"a Year 4 learner with a hearing impairment\"), never by full name, so that an entry stays safe to submit or export. A learning log is not the place to report a worry about a child's safety: tell your setting's safeguarding lead straight away."
+            </p>
+            // A plain form, so answers can be written and saved before (or without) the
+            // page's code; once it runs, they save as the person types and the button
+            // sends at once whatever is still waiting.
+            <form method="post" action="/api/log/save_section" on:submit=move |ev| { ev.prevent_default(); save_now.notify(); }>
+                <super::ErrorSummary error/>
+                <input type="hidden" name="section_key" value=section_key.clone()/>
+                {answers.into_iter().enumerate().map(|(index, answer)| view! { <AnswerBox answer section_key=section_key.clone() place=place.clone() user_id index/> }).collect_view()}
+                <super::Button kind=super::ButtonKind::Secondary>"Save answers"</super::Button>
+            </form>
+        </section>
+    }
+}
+
 #[component]
-pub fn AnswerBox(
+fn AnswerBox(
     answer: Answer,
     section_key: String,
     /// Where the answer is, in words ("Module 2: Reflection").
@@ -401,7 +438,6 @@ pub fn AnswerBox(
         SaveState::Conflict(_) => "This answer was changed on another device. Choose which version to keep.".into(),
     }
     };
-    let next = leptos_router::hooks::use_location();
     view! {
         <div class="field answer" id=format!("{id}-field") class:field-has-error=move || matches!(state.get(), SaveState::Problem(_))>
             <label for=id.clone() class="field-label">{answer.question.clone()}</label>
@@ -438,9 +474,9 @@ pub fn AnswerBox(
                 {status_text}
             </p>
             {move || matches!(state.get(), SaveState::SignedOut).then(|| {
-                let path = next.pathname.get_untracked();
+                let path = super::current_path();
                 // A full page load: the page still believes the person is signed in.
-                view! { <p><a href=format!("/sign-in?next={}", crate::pages::urlencode(&path)) rel="external">"Sign in again"</a></p> }
+                view! { <p><a href=format!("/sign-in?next={}", crate::urlencode(&path)) rel="external">"Sign in again"</a></p> }
             })}
             {move || match state.get() {
                 SaveState::Conflict(theirs) => Some(view! {

@@ -10,6 +10,19 @@ where
     Signal::derive(move || value.get().and_then(Result::err))
 }
 
+/// The refusal a plain form of server function `S` was sent back with (in the page's
+/// address, see `api::plain_form_error`), if this page is that answer. Read on the server,
+/// where pages are rendered; an island gets it as a prop.
+pub fn plain_form_error<S>() -> Option<AppError>
+where
+    S: leptos::server_fn::ServerFn,
+{
+    use leptos::server_fn::error::ServerFnUrlError;
+    use_context::<leptos::server::ServerActionError>()
+        .filter(|e| e.path() == S::PATH)
+        .map(|e| ServerFnUrlError::<AppError>::decode_err(e.err()))
+}
+
 /// The message for one field out of an action's error.
 pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || error.get().and_then(|e| e.field(field)))
@@ -313,6 +326,14 @@ pub fn module_options() -> Vec<(String, String)> {
 }
 
 /// The three sectors as filter options.
+/// The areas of need, for a select.
+pub fn area_options() -> Vec<(String, String)> {
+    domain::community::Area::ALL
+        .iter()
+        .map(|a| (a.as_str().to_string(), a.label().to_string()))
+        .collect()
+}
+
 pub fn sector_options() -> Vec<(String, String)> {
     domain::model::Sector::ALL
         .iter()

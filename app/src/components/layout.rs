@@ -4,27 +4,11 @@ use domain::model::{Me, Role};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// Moves focus to the main content. Before hydration the browser does this itself; after
-/// it, the router would only scroll, so focus is moved here.
+/// Moves focus to the main content (which has `tabindex="-1"`, so the browser focuses it
+/// when the link is followed).
 #[component]
 pub fn SkipLink() -> impl IntoView {
-    let skip = move |ev: leptos::ev::MouseEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            if let Some(main) = document()
-                .get_element_by_id("main-content")
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                ev.prevent_default();
-                let _ = main.focus();
-                main.scroll_into_view();
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
-    };
-    view! { <a href="#main-content" class="skip-link" on:click=skip>"Skip to main content"</a> }
+    view! { <a href="#main-content" class="skip-link">"Skip to main content"</a> }
 }
 
 /// The main navigation for a role. Later features add their pages here.
@@ -62,31 +46,13 @@ fn badge(href: &str, notices: domain::model::NavCounts) -> Option<impl IntoView>
     })
 }
 
+/// The site's header, rendered on the server with each page (the badge numbers come with
+/// the person on every page load). Only signing out needs the page's code.
 #[component]
 pub fn Header() -> impl IntoView {
     let me = use_me();
     let location = use_location();
-    let sign_out = ServerAction::<SignOut>::new();
-    // The badge numbers come with the person on every full page load; after a move within
-    // the app they are asked for again, so they stay current.
-    let counts =
-        RwSignal::new(me.with_untracked(|m| m.as_ref().map(|m| m.counts).unwrap_or_default()));
-    Effect::new(move |previous: Option<String>| {
-        let path = location.pathname.get();
-        if previous.is_some_and(|p| p != path) && me.with_untracked(Option::is_some) {
-            leptos::task::spawn_local(async move {
-                if let Ok(fresh) = crate::api::review::notices().await {
-                    counts.set(fresh);
-                }
-            });
-        }
-        path
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = sign_out.value().get() {
-            hard_navigate("/sign-in?signed_out=1");
-        }
-    });
+    let counts = me.with_untracked(|m| m.as_ref().map(|m| m.counts).unwrap_or_default());
     view! {
         <header class="site-header">
             <div class="site-header-inner">
@@ -113,7 +79,7 @@ pub fn Header() -> impl IntoView {
                                                     <li>
                                                         <a href=href aria-current=current>
                                                             {label}
-                                                            {move || badge(href, counts.get())}
+                                                            {badge(href, counts)}
                                                         </a>
                                                     </li>
                                                 }
@@ -127,7 +93,7 @@ pub fn Header() -> impl IntoView {
                                         {me.display_name.clone()}
                                         <span class="site-role">{format!(" · {}", me.role.label())}</span>
                                     </span>
-                                    <SignOutButton sign_out/>
+                                    <SignOutButton/>
                                 </div>
                             }
                                 .into_any()
@@ -152,8 +118,15 @@ pub fn Header() -> impl IntoView {
 /// Signing out: a shared tablet must not keep one person's pages for the next, and must
 /// end the session even when the connection has just dropped (see `public/offline.js`).
 /// Changes not yet sent are warned about first, with the choice to send, keep or delete them.
-#[component]
-fn SignOutButton(sign_out: ServerAction<SignOut>) -> impl IntoView {
+/// An island: before (or without) the page's code it is a plain form.
+#[island]
+fn SignOutButton() -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            hard_navigate("/sign-in?signed_out=1");
+        }
+    });
     let warning = RwSignal::new(None::<crate::offline::SyncStatus>);
     let go = move |discard: bool| {
         if !crate::offline::sign_out(discard) {
@@ -226,8 +199,9 @@ fn SignOutButton(sign_out: ServerAction<SignOut>) -> impl IntoView {
 }
 
 /// Always visible while signed in: online or offline, changes waiting to be sent, when
-/// this device last synced, a way to sync now, and anything that needs the person.
-#[component]
+/// this device last synced, a way to sync now, and anything that needs the person. An
+/// island (only shown to someone signed in): the server cannot know this device's state.
+#[island]
 pub fn SyncStatusBar() -> impl IntoView {
     // Filled in after hydration: the server cannot know the state of this device.
     let status = RwSignal::new(None::<crate::offline::SyncStatus>);
@@ -246,10 +220,8 @@ pub fn SyncStatusBar() -> impl IntoView {
         }
     });
     crate::offline::on_event("tandem:outbox", refresh);
-    let me = use_me();
-    let location = use_location();
     move || {
-        status.get().filter(|_| me.with(Option::is_some)).map(|s| {
+        status.get().map(|s| {
             let connection = if s.online { "Online" } else { "Offline" };
             let waiting = match s.pending {
                 0 => "all changes saved".to_string(),
@@ -261,7 +233,7 @@ pub fn SyncStatusBar() -> impl IntoView {
                 .map(|ms| format!("last synced at {}", crate::offline::clock(ms)))
                 .unwrap_or_else(|| "not synced yet on this device".into());
             let waiting_class = s.pending > 0;
-            let next = crate::pages::urlencode(&location.pathname.get_untracked());
+            let next = crate::urlencode(&current_path());
             view! {
                 <div class="sync-status" class:sync-offline=!s.online class:sync-waiting=waiting_class>
                     <p role="status" aria-live="polite">
@@ -296,6 +268,16 @@ pub fn SyncStatusBar() -> impl IntoView {
             }
         })
     }
+}
+
+/// The path of the page in the browser (empty on the server).
+pub fn current_path() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        window().location().pathname().unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
 }
 
 /// Changes the server would not take, and answers changed on two devices: each with its

@@ -1,4 +1,4 @@
-//! Browser-only helpers for the section page: read-aloud and counting active time.
+//! The section page's islands that need the browser: read-aloud and counting active time.
 
 use leptos::prelude::*;
 
@@ -10,16 +10,17 @@ enum Speech {
 }
 
 /// Reads the section aloud with the browser's own speech synthesis, for people who prefer
-/// listening. Appears only once the page has hydrated and the browser can speak.
-#[component]
-pub fn ReadAloud(target: &'static str) -> impl IntoView {
+/// listening. Appears only once the page's code runs and the browser can speak.
+#[island]
+pub fn ReadAloud(target: String) -> impl IntoView {
     let (supported, set_supported) = signal(false);
     let (speech, set_speech) = signal(Speech::Idle);
     Effect::new(move |_| set_supported.set(synth::available()));
     on_cleanup(synth::stop);
 
+    let target = StoredValue::new(target);
     let listen = move |_| {
-        synth::speak(target, move || set_speech.set(Speech::Idle));
+        synth::speak(&target.get_value(), move || set_speech.set(Speech::Idle));
         set_speech.set(Speech::Speaking);
     };
     let pause = move |_| match speech.get_untracked() {
@@ -120,8 +121,8 @@ mod synth {
 /// Records that the section was opened, and the time the person is actively on it: only
 /// while the page is visible and they have pressed a key, touched, scrolled or moved the
 /// pointer in the last minute. Time is sent in whole-minute events (and whatever is left
-/// when they leave), each with its own op id.
-#[component]
+/// when they leave), each with its own op id. An island with nothing to show.
+#[island]
 pub fn ActivityTracker(section_key: String, title: String) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     activity::track(section_key, title);

@@ -6,13 +6,13 @@ use super::{errors::ProblemPage, urlencode, Restricted};
 use crate::api::community::*;
 use crate::api::learning_log::section_answers;
 use crate::components::*;
-use crate::pages::course::SectionAnswers;
+use crate::islands::community::{ComposeForm, KeepOffline, ReplyForm};
 use crate::session::{local_date, new_op_id};
-use domain::community::{Area, PostKind};
+use domain::community::PostKind;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// A text as paragraphs, split at blank lines.
 pub fn paragraphs(text: &str) -> impl IntoView {
@@ -23,12 +23,6 @@ pub fn paragraphs(text: &str) -> impl IntoView {
         .collect_view()
 }
 
-fn area_options() -> Vec<(String, String)> {
-    Area::ALL
-        .iter()
-        .map(|a| (a.as_str().to_string(), a.label().to_string()))
-        .collect()
-}
 
 /// The tabs of the spaces a person can open.
 #[component]
@@ -226,85 +220,27 @@ pub fn ComposePage() -> impl IntoView {
 
 #[component]
 fn Compose(data: ComposeData) -> impl IntoView {
-    let query = use_query_map();
-    // Sent back by the server after a plain form failed: what was typed.
-    let kept = move |k: &str, fallback: &str| {
-        query
-            .with_untracked(|q| q.get(k))
-            .unwrap_or_else(|| fallback.to_string())
-    };
-    // A plain form's error comes back in the address; a queued one from the outbox.
-    let plain_error = action_error(ServerAction::<PublishPost>::new().value());
-    let navigate = use_navigate();
-    let write = QueuedWrite::new(move |reply| {
-        if let Some(id) = reply.as_str() {
-            navigate(&format!("/community/p/{id}"), Default::default());
-        }
+    // Sent back by the server after a plain form failed: what was typed, and why.
+    let kept: Vec<(String, String)> = use_query_map().with_untracked(|q| {
+        [
+            "kind", "space", "title", "area", "sector", "age", "module", "need", "tried",
+            "outcome", "change", "body",
+        ]
+        .into_iter()
+        .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
+        .collect()
     });
-    let error = Signal::derive(move || write.refused.get().or_else(|| plain_error.get()));
-    let d = data.draft.clone();
-    let kind = PostKind::parse(&kept("kind", &d.kind)).unwrap_or(PostKind::Example);
-    let editing = data.editing.clone();
-    let heading = match (&editing, kind) {
-        (Some(_), _) => "Edit your post",
-        (None, PostKind::Example) => "Share a practice example",
-        (None, PostKind::Question) => "Ask a question",
-    };
-    let names_flagged = move || error.get().and_then(|e| e.field("names_checked")).is_some();
-    let mut modules = vec![(String::new(), "None".to_string())];
-    modules.extend(data.modules.clone());
-    let spaces: Vec<(String, String)> = data
-        .spaces
+    let kind = kept
         .iter()
-        .map(|s| (s.param.clone(), s.name.clone()))
-        .collect();
-    let is_example = kind == PostKind::Example;
+        .find(|(k, _)| k == "kind")
+        .map_or(data.draft.kind.as_str(), |(_, v)| v.as_str());
+    let title = crate::islands::community::heading(
+        data.editing.is_some(),
+        PostKind::parse(kind).unwrap_or(PostKind::Example),
+    );
     view! {
-        <Title text=heading/>
-        <h1 class="page-title">{heading}</h1>
-        <ErrorSummary error/>
-        <Banner title="Before you share">
-            <p>"Describe learners, families and colleagues by role or age (\"a Year 4 pupil\", \"his mum\", \"our speech and language therapist\"), never by name, and leave out anything that would let someone work out who they are. A worry about a child's safety goes to your safeguarding lead, not here."</p>
-        </Banner>
-        <form method="post" action=PublishPost::PATH on:submit=move |ev| {
-            write.submit::<PublishPost>(ev, "A community post you wrote".into(), "/community/new".into())
-        }>
-            <input type="hidden" name="id" value=new_op_id()/>
-            <input type="hidden" name="kind" value=kind.as_str()/>
-            {editing.clone().map(|e| view! { <input type="hidden" name="editing" value=e/> })}
-            {data.source_entry.clone().map(|e| view! {
-                <input type="hidden" name="source_entry" value=e/>
-                <p class="muted">"This starts as a copy of your learning-log entry. Your entry itself stays private, and nothing you change here changes it."</p>
-            })}
-            {if editing.is_some() {
-                view! { <input type="hidden" name="space" value=data.space.clone()/> }.into_any()
-            } else {
-                view! { <SelectField name="space" label="Share with" hint="Your setting only, or everyone in a network your setting belongs to. You choose each time." options=spaces selected=kept("space", &data.space) error=field_error(error, "space")/> }.into_any()
-            }}
-            <TextField name="title" label="Title" value=kept("title", &d.title) error=field_error(error, "title")/>
-            <SelectField name="area" label="Area of need" options=area_options() selected=kept("area", &d.area) error=field_error(error, "area")/>
-            <SelectField name="sector" label="Sector" options=sector_options() selected=kept("sector", &d.sector) error=field_error(error, "sector")/>
-            <TextField name="age" label="Age or stage (optional)" hint="For example: 3 to 4 years, Year 4, 16 to 19." value=kept("age", &d.age) error=field_error(error, "age")/>
-            <SelectField name="module" label="Course module it relates to (optional)" options=modules selected=kept("module", &d.module) error=field_error(error, "module")/>
-            {if is_example {
-                view! {
-                    <TextArea name="need" label="The need" hint="Who it was for and what they found hard, without naming them." value=kept("need", &d.need) error=field_error(error, "need")/>
-                    <TextArea name="tried" label="What you tried" value=kept("tried", &d.tried) error=field_error(error, "tried") rows=7/>
-                    <TextArea name="outcome" label="What happened" hint="What you saw, heard or counted that tells you." value=kept("outcome", &d.outcome) error=field_error(error, "outcome")/>
-                    <TextArea name="change" label="What you would change (optional)" value=kept("change", &d.change) error=field_error(error, "change")/>
-                }.into_any()
-            } else {
-                view! {
-                    <TextArea name="body" label="Your question" hint="What you have tried so far helps others answer." value=kept("body", &d.body) error=field_error(error, "body") rows=7/>
-                }.into_any()
-            }}
-            {move || names_flagged().then(|| view! {
-                <Checkbox name="names_checked" label="I have checked these words: none of them names a learner, a family member or a colleague" checked=false/>
-            })}
-            <Checkbox name="confirm_private" label="Nothing in this post identifies a learner, a family or a colleague" checked=false/>
-            <Button busy=Signal::derive(move || write.waiting.get().is_some())>{if editing.is_some() { "Save changes" } else { "Publish" }}</Button>
-            {write.status()}
-        </form>
+        <Title text=title/>
+        <ComposeForm data kept error={plain_form_error::<PublishPost>()} id=new_op_id()/>
     }
 }
 
@@ -314,15 +250,13 @@ fn Compose(data: ComposeData) -> impl IntoView {
 pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    // Bumped when a reply of this page has been sent, to show it.
-    let version = RwSignal::new(0u32);
-    let data = Resource::new(move || (id(), version.get()), |(id, _)| community_post(id));
+    let data = Resource::new(id, community_post);
     view! {
         <Restricted>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(post) => view! { <Title text=post.title.clone()/><Thread post version/> }.into_any(),
+                        Ok(post) => view! { <Title text=post.title.clone()/><Thread post/> }.into_any(),
                         Err(e) => {
                             // A 404 tells the service worker to drop the kept copy of a thread
                             // that was deleted, hidden or erased (public/sw.js).
@@ -369,14 +303,10 @@ fn ActionButton(
 }
 
 #[component]
-fn Thread(post: PostView, version: RwSignal<u32>) -> impl IntoView {
+fn Thread(post: PostView) -> impl IntoView {
     let query = use_query_map();
     let reported = query.with_untracked(|q| q.get("reported").is_some());
-    let plain_error = action_error(ServerAction::<PostReply>::new().value());
-    let write = QueuedWrite::new(move |_| version.update(|v| *v += 1));
-    let error = Signal::derive(move || write.refused.get().or_else(|| plain_error.get()));
     let reply_label = format!("Your reply to \u{201c}{}\u{201d}", post.title);
-    let reply_href = format!("/community/p/{}", post.id);
     let id = post.id.clone();
     let is_question = post.kind == PostKind::Question;
     let reply_count = post.replies.len();
@@ -459,17 +389,14 @@ fn Thread(post: PostView, version: RwSignal<u32>) -> impl IntoView {
                 view! { <p>"This post is hidden, so it cannot take replies."</p> }.into_any()
             } else {
                 view! {
-                    <ErrorSummary error/>
-                    <form method="post" action=PostReply::PATH on:submit=move |ev| {
-                        write.submit::<PostReply>(ev, reply_label.clone(), reply_href.clone())
-                    }>
-                        <input type="hidden" name="id" value=new_op_id()/>
-                        <input type="hidden" name="post" value=post_id.clone()/>
-                        <TextArea name="body" id="reply".to_string() label=if is_question { "Your answer" } else { "Your comment" }
-                            value=query.with_untracked(|q| q.get("reply")).unwrap_or_default() error=field_error(error, "body")/>
-                        <Button busy=Signal::derive(move || write.waiting.get().is_some())>{if is_question { "Post answer" } else { "Post comment" }}</Button>
-                        {write.status()}
-                    </form>
+                    <ReplyForm
+                        post=post_id.clone()
+                        id=new_op_id()
+                        label=reply_label.clone()
+                        is_question
+                        typed=query.with_untracked(|q| q.get("reply")).unwrap_or_default()
+                        error={plain_form_error::<PostReply>()}
+                    />
                 }.into_any()
             }}
         </section>
@@ -491,33 +418,6 @@ fn Thread(post: PostView, version: RwSignal<u32>) -> impl IntoView {
         })}
         <p><a href=format!("/community?space={}", post.space.param)>{format!("Back to {}", post.space.name)}</a></p>
     }
-}
-
-/// A followed thread is kept on this device, like a saved module, for reading offline (and
-/// fetched again on each visit, so the copy is the latest one seen); one no longer followed
-/// is let go.
-#[component]
-fn KeepOffline(post: String, following: bool) -> impl IntoView {
-    let status = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        let post = post.clone();
-        leptos::task::spawn_local(async move {
-            let url = format!("/community/p/{post}");
-            let key = format!("thread:{post}");
-            if !following {
-                if crate::offline::saved_modules().contains(&key) {
-                    let _ = crate::offline::remove_module(key).await;
-                }
-                return;
-            }
-            let kept = crate::offline::save_module(key, vec![url], |_, _| {}).await;
-            status.set(Some(match kept {
-                Ok(_) => "Kept on this device: you can read this thread offline.".into(),
-                Err(e) => e,
-            }));
-        });
-    });
-    view! { <p class="muted" role="status">{move || status.get()}</p> }
 }
 
 /// The person's own note about an example they tried, saved as they type like any answer.
@@ -546,7 +446,7 @@ fn Tried(post: String, state: TriedState) -> impl IntoView {
                     let key = key.clone();
                     Suspend::new(async move {
                         answers.await.ok().map(|answers| view! {
-                            <SectionAnswers section_key=key place="Tried from the community".into() answers/>
+                            <SectionAnswers section_key=key place="Tried from the community".into() answers user_id=crate::session::user_id() error=None/>
                         })
                     })
                 }}

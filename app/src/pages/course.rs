@@ -6,6 +6,7 @@ use crate::api::course::{
 };
 use crate::api::learning_log::{section_answers, Answer, SaveSection};
 use crate::components::*;
+use crate::islands::course::{MarkComplete, OfflineSave, SavedHere};
 use domain::content::SectionKind;
 use domain::error::AppError;
 use domain::model::Sector;
@@ -82,16 +83,6 @@ fn Catalogue() -> impl IntoView {
 
 #[component]
 fn ModuleSummary(card: ModuleCard) -> impl IntoView {
-    // Known only on this device, so filled in after hydration.
-    let saved = RwSignal::new(false);
-    {
-        let key = card.key.clone();
-        Effect::new(move |_| saved.set(crate::offline::saved_modules().contains(&key)));
-        let key = card.key.clone();
-        crate::offline::on_event("tandem:saved-modules", move |keys: Vec<String>| {
-            saved.set(keys.contains(&key))
-        });
-    }
     let heading_id = format!("{}-title", card.key);
     let labelled_by = heading_id.clone();
     view! {
@@ -104,7 +95,7 @@ fn ModuleSummary(card: ModuleCard) -> impl IntoView {
             <p class="meta">
                 <StatusTag status=card.status/>
                 <span>{format!("About {}", describe_minutes(card.minutes))}</span>
-                {move || saved.get().then(|| view! { <strong class="tag tag-blue">"Saved on this device"</strong> })}
+                <SavedHere module_key=card.key.clone()/>
             </p>
             <ProgressBar
                 label=format!("Progress in module {}", card.number)
@@ -268,22 +259,6 @@ fn SectionDetail(
     /// The segments' text when taken out of `view` (on the server), else empty.
     text: Vec<String>,
 ) -> impl IntoView {
-    // Marked complete on this page: through the outbox (sent now, or once back online), or
-    // straight to the server when there is none.
-    let queued = RwSignal::new(false);
-    let completed = Signal::derive({
-        let already = view.completed;
-        move || already || queued.get()
-    });
-    let queue_completion = {
-        let key = view.key.clone();
-        let label = format!("Marking “{}” as complete", view.title);
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            crate::offline::record_progress(&key, "completed", None, label.clone());
-            queued.set(true);
-        }
-    };
     let module_href = format!("/modules/{}", view.module_key);
     let section_href = domain::content::section_href(
         &view.module_key,
@@ -295,7 +270,6 @@ fn SectionDetail(
         SectionKind::Reflection => "Take your time over these questions. Your answers go in your learning log, which stays private until you choose to share an entry.",
         SectionKind::Enquiry => "This part of your enquiry is recorded in your learning log, step by step.",
     };
-    let op_id = crate::session::new_op_id();
     view! {
         <Title text=view.title.clone()/>
         <ActivityTracker section_key=view.key.clone() title=view.title.clone()/>
@@ -309,13 +283,13 @@ fn SectionDetail(
         <p class="caption">{format!("{}: {} · {}", module_label(view.module_number), view.module_title, view.kind.label())}</p>
         <h1 class="page-title">{view.title.clone()}</h1>
         <p class="meta">
-            {completed.get_untracked().then(|| view! { <StatusTag status=Status::Complete/> })}
+            {view.completed.then(|| view! { <StatusTag status=Status::Complete/> })}
             <span>{format!("About {} in all", describe_minutes(view.minutes))}</span>
             <span>{format!("{} of reading", describe_minutes(view.reading_minutes))}</span>
         </p>
         <p class="lead">{kind_hint}</p>
         {view.has_sector_passages.then(|| view! { <SectorSwitch shown=view.sector own=view.own_sector base=section_href.clone()/> })}
-        <ReadAloud target="section-text"/>
+        <ReadAloud target="section-text".to_string()/>
         <article id="section-text" class="prose">
             {view
                 .segments
@@ -344,74 +318,15 @@ fn SectionDetail(
 
         {(!answers.is_empty()).then(|| {
             let place = format!("{}, {}", module_label(view.module_number), view.title);
-            view! { <SectionAnswers section_key=view.key.clone() place answers/> }
+            view! { <SectionAnswers section_key=view.key.clone() place answers user_id=crate::session::user_id() error={plain_form_error::<SaveSection>()}/> }
         })}
 
-        <section aria-labelledby="complete-heading" class="card complete-card">
-            <h2 id="complete-heading" class="card-heading">"Finished this section?"</h2>
-            <Show
-                when=move || completed.get()
-                fallback=move || {
-                    let key = view.key.clone();
-                    let op_id = op_id.clone();
-                    view! {
-                        // A plain form before the page's code has loaded; after, the
-                        // completion goes through the outbox.
-                        <form method="post" action="/api/progress/record" on:submit=queue_completion.clone()>
-                            <input type="hidden" name="op_id" value=op_id/>
-                            <input type="hidden" name="section_key" value=key/>
-                            <input type="hidden" name="kind" value="completed"/>
-                            <Button>"Mark as complete"</Button>
-                        </form>
-                    }
-                }
-            >
-                <p role="status" class="complete-note">
-                    "You have completed this section."
-                    {move || (queued.get() && !crate::offline::current_status().online).then_some(" It will be recorded when you are back online.")}
-                </p>
-            </Show>
-        </section>
+        <MarkComplete section_key=view.key.clone() title=view.title.clone() completed=view.completed op_id=crate::session::new_op_id()/>
 
         <nav aria-label="Sections" class="pager">
             {view.previous.map(|p| view! { <a href=p.href class="pager-previous" rel="prev"><span class="pager-label">"Previous"</span>{p.title}</a> })}
             {view.next.map(|n| view! { <a href=n.href class="pager-next" rel="next"><span class="pager-label">"Next"</span>{n.title}</a> })}
         </nav>
-    }
-}
-
-/// The learning-log questions of a section, each with an autosaving answer box.
-#[component]
-pub(crate) fn SectionAnswers(
-    section_key: String,
-    place: String,
-    answers: Vec<Answer>,
-) -> impl IntoView {
-    let user_id = crate::session::use_me().get_untracked().map_or(0, |m| m.id);
-    let save_now = Trigger::new();
-    provide_context(SaveAllNow(save_now));
-    // Only the plain form (no JavaScript) comes back with an error: in the page's address.
-    let error = action_error(ServerAction::<SaveSection>::new().value());
-    view! {
-        <section aria-labelledby="log-heading" class="card answers" id="follow-up">
-            <h2 id="log-heading" class="card-heading">"Your learning log"</h2>
-            <p class="muted">
-                "Your answers save as you type and stay private until you submit them to your SENCo from your "
-                <a href="/log">"learning log"</a>"."
-            </p>
-            <p class="muted">
-                "Write about children, young people, families and colleagues by initials or a short description (\"a Year 4 learner with a hearing impairment\"), never by full name, so that an entry stays safe to submit or export. A learning log is not the place to report a worry about a child's safety: tell your setting's safeguarding lead straight away."
-            </p>
-            // A plain form, so answers can be written and saved before (or without) the
-            // page's code; once it runs, they save as the person types and the button
-            // sends at once whatever is still waiting.
-            <form method="post" action="/api/log/save_section" on:submit=move |ev| { ev.prevent_default(); save_now.notify(); }>
-                <ErrorSummary error/>
-                <input type="hidden" name="section_key" value=section_key.clone()/>
-                {answers.into_iter().enumerate().map(|(index, answer)| view! { <AnswerBox answer section_key=section_key.clone() place=place.clone() user_id index/> }).collect_view()}
-                <Button kind=ButtonKind::Secondary>"Save answers"</Button>
-            </form>
-        </section>
     }
 }
 
@@ -440,78 +355,3 @@ fn SectorSwitch(shown: Sector, own: Sector, base: String) -> impl IntoView {
     }
 }
 
-/// "Save for offline use": fetches the module's pages into this device's cache so they
-/// open without a connection, with progress as it goes. "Remove from this device" undoes it.
-#[component]
-fn OfflineSave(module_key: String, urls: Vec<String>) -> impl IntoView {
-    #[derive(Clone, PartialEq)]
-    enum State {
-        Unknown,
-        NotSaved,
-        Saving(u32, u32),
-        Saved,
-        Failed(String),
-    }
-    let state = RwSignal::new(State::Unknown);
-    {
-        let key = module_key.clone();
-        Effect::new(move |_| {
-            let key = key.clone();
-            leptos::task::spawn_local(async move {
-                crate::offline::ready().await;
-                if crate::offline::available() {
-                    let saved = crate::offline::saved_modules().contains(&key);
-                    state.set(if saved { State::Saved } else { State::NotSaved });
-                }
-            });
-        });
-    }
-    let total = urls.len() as u32;
-    let save = {
-        let (key, urls) = (module_key.clone(), urls.clone());
-        move |_| {
-            let (key, urls) = (key.clone(), urls.clone());
-            state.set(State::Saving(0, total));
-            leptos::task::spawn_local(async move {
-                let progress = move |done, total| state.set(State::Saving(done, total));
-                match crate::offline::save_module(key, urls, progress).await {
-                    Ok(_) => state.set(State::Saved),
-                    Err(message) => state.set(State::Failed(message)),
-                }
-            });
-        }
-    };
-    let remove = {
-        let key = module_key.clone();
-        move |_| {
-            let key = key.clone();
-            leptos::task::spawn_local(async move {
-                let _ = crate::offline::remove_module(key).await;
-                state.set(State::NotSaved);
-            });
-        }
-    };
-    view! {
-        <section aria-labelledby="offline-heading" class="card offline-card">
-            <h2 id="offline-heading" class="card-heading">"Use this module offline"</h2>
-            <p role="status" class="offline-state">
-                {move || match state.get() {
-                    State::Unknown => "Saving for offline use is available once the page has finished loading.".to_string(),
-                    State::NotSaved => format!("Save this module's {total} pages on this device, so they open without a connection. What you write offline is sent when you reconnect."),
-                    State::Saving(done, of) => format!("Saving page {done} of {of}…"),
-                    State::Saved => "Saved on this device: this module opens without a connection.".to_string(),
-                    State::Failed(message) => format!("Not saved: {message} Check your connection and try again."),
-                }}
-            </p>
-            {move || match state.get() {
-                State::Saved => view! {
-                    <button type="button" class="btn btn-secondary" on:click=remove.clone()>"Remove from this device"</button>
-                }.into_any(),
-                State::NotSaved | State::Failed(_) => view! {
-                    <button type="button" class="btn btn-primary" on:click=save.clone()>"Save for offline use"</button>
-                }.into_any(),
-                State::Saving(..) | State::Unknown => ().into_any(),
-            }}
-        </section>
-    }
-}
