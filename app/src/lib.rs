@@ -141,7 +141,10 @@ fn bundle_for(path: &str) -> &'static str {
 /// while it reads the page. Pages without islands ignore it and load no code.
 #[cfg(feature = "ssr")]
 #[component]
-fn IslandScripts(shell: std::sync::Arc<services::shell::Shell>, bundle: &'static str) -> impl IntoView {
+fn IslandScripts(
+    shell: std::sync::Arc<services::shell::Shell>,
+    bundle: &'static str,
+) -> impl IntoView {
     let js = shell.url(&format!("/pkg/{bundle}.js"));
     let wasm = shell.url(&format!("/pkg/{bundle}_bg.wasm"));
     let config = serde_json::json!({ "js": js, "wasm": wasm }).to_string();

@@ -53,16 +53,6 @@ pub fn hard_navigate(url: &str) {
     let _ = url;
 }
 
-/// Applies reading preferences to the page at once, without a reload.
-pub fn apply_preferences(prefs: &domain::model::Preferences) {
-    #[cfg(feature = "hydrate")]
-    if let Some(root) = document().document_element() {
-        root.set_class_name(&prefs.html_classes());
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = prefs;
-}
-
 /// A fresh id for one change the person makes (a progress event, a save), so the server
 /// can apply it once however often it is sent.
 pub fn new_op_id() -> String {

@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import {
   ADMIN, SAM, ELLA, open, signIn, signOut, expectAccessible, newPage, uniqueEmail, waitForHydration,
   emailedCode,

@@ -1,4 +1,5 @@
-import { test, expect, type Locator } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import { type Locator } from "@playwright/test";
 import { SAM, ELLA, open, signIn, signOut, expectAccessible, waitForHydration } from "./helpers";
 
 test("complete two sections, sign out and back in, and land at the right place", async ({ page }) => {

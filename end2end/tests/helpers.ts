@@ -13,13 +13,13 @@ export async function open(page: Page, path: string) {
   await waitForHydration(page);
 }
 
-/** Waits until the wasm has hydrated the page (the app sets the marker), or, on a plain
- *  page that loads no wasm (sign-in), until the outbox script has run. */
+/** Waits until the page's islands have their code (`/islands.js` sets the marker), or, on
+ *  a page that loads no code for islands (signed out), until the outbox script has run. */
 export async function waitForHydration(page: Page) {
   await page.waitForFunction(
     () =>
       document.body?.dataset.hydrated === "true" ||
-      (document.body?.dataset.plain === "true" && Boolean((window as any).tandemOffline)),
+      (!document.getElementById("tandem-islands") && Boolean((window as any).tandemOffline)),
     null,
     { timeout: 20_000 },
   );

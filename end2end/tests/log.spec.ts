@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 
 import { SAM, ELLA, DEMO_PASSWORD, open, signIn, expectAccessible, waitForHydration } from "./helpers";
 

@@ -1,7 +1,8 @@
 // JavaScript off (a locked-down browser, some screen-reader setups, an old tablet whose wasm
 // fails to load): every page is complete in its first response, and the learner journey
 // works as plain forms.
-import { test, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import { type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
 import { ADMIN, SENCO, DEMO_PASSWORD, expectAccessible, newPractitioner } from "./helpers";
 

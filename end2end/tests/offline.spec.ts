@@ -1,6 +1,7 @@
 // Offline use on a tablet: modules saved for offline, writes kept on the device and sent
 // by themselves, conflicts between devices, and writes that go wrong on the way.
-import { test, expect, type Page, type Browser, type BrowserContextOptions } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import { type Page, type Browser, type BrowserContextOptions } from "@playwright/test";
 
 import {
   open, signIn, waitForHydration, newPractitioner, serverData, expectAccessible, serviceWorkerReady,

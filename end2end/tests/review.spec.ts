@@ -1,4 +1,5 @@
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import { type Page } from "@playwright/test";
 
 import { SAM, SENCO, ELLA, open, signIn, newPage, expectAccessible } from "./helpers";
 

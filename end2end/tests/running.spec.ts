@@ -1,6 +1,6 @@
 // An IT lead and a setting admin running Tandem: importing staff from a spreadsheet, data
 // protection (retention, erasure, the privacy notice) and everything held about a person.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 
 import { ADMIN, DEMO_PASSWORD, confirmEmail, expectAccessible, newPage, open, signIn, waitForHydration } from "./helpers";
 

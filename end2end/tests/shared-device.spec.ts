@@ -1,6 +1,7 @@
 // A tablet shared by several people: signing out (with or without a connection), the next
 // person on the same device, sessions that end, and what the device keeps of whom.
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import { type Page } from "@playwright/test";
 
 import {
   SENCO, open, signIn, waitForHydration, newPractitioner, serverData, expectAccessible, serviceWorkerReady,

@@ -1,6 +1,7 @@
 // A slow school Wi-Fi: the page arrives, the person starts typing, and the app's code is
 // still downloading. What they typed is kept when the code takes over, and saved.
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import { type Page } from "@playwright/test";
 
 import { newPractitioner, serverData, waitForHydration } from "./helpers";
 

@@ -1,6 +1,7 @@
 // Single sign-on against a real, certified OpenID provider (oidc-provider) that this file
 // starts and stops: an admin sets it up, staff sign in with their school accounts.
-import { test, expect, type Browser, type Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import { type Browser, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 

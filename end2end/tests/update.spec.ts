@@ -1,6 +1,7 @@
 // An app update reaching a tablet that already has the service worker: a second, genuinely
 // different build served by the same server restarted, as an IT lead deploys one.
-import { test, expect, type Browser, type Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import { type Browser, type Page } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, rmSync, appendFileSync, existsSync } from "node:fs";
 import path from "node:path";

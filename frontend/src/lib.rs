@@ -4,7 +4,6 @@
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
     // Names the app crate, so that it is linked and its islands exported.
     app::islands::link();
     leptos::mount::hydrate_islands();

@@ -34,9 +34,15 @@ pub enum Kind {
 /// routes for the templated files and its asset rule.
 pub const FILES: [(&str, Kind); 19] = [
     ("/sw.js", Kind::Templated("text/javascript; charset=utf-8")),
-    ("/offline.js", Kind::Templated("text/javascript; charset=utf-8")),
+    (
+        "/offline.js",
+        Kind::Templated("text/javascript; charset=utf-8"),
+    ),
     ("/offline.html", Kind::Templated("text/html; charset=utf-8")),
-    ("/signed-out.html", Kind::Templated("text/html; charset=utf-8")),
+    (
+        "/signed-out.html",
+        Kind::Templated("text/html; charset=utf-8"),
+    ),
     ("/pkg/tandem.js", Kind::Versioned),
     ("/pkg/tandem_bg.wasm", Kind::Versioned),
     ("/pkg/tandem-full.js", Kind::Versioned),
@@ -160,7 +166,10 @@ mod tests {
         }
         let built_by_the_build = ["/pkg/", "/fonts/"];
         for (path, _) in FILES {
-            let in_public = root.join("public").join(path.trim_start_matches('/')).exists();
+            let in_public = root
+                .join("public")
+                .join(path.trim_start_matches('/'))
+                .exists();
             assert!(
                 in_public || built_by_the_build.iter().any(|p| path.starts_with(p)),
                 "{path} is neither in public/ nor made by scripts/build.sh"

@@ -46,7 +46,8 @@ pub async fn create_invite(
         return Err(AppError::Internal);
     };
     let invite = invites::create(&db()?, me.setting_id, role, days, Some(me.id), uses).await?;
-    super::redirect_plain_form("/admin");
+    // The page shows the new code at the top (its banner reads `invite`).
+    super::redirect_plain_form(&format!("/admin?invite={}", invite.code));
     Ok(invite)
 }
 

@@ -202,7 +202,9 @@ pub async fn sign_out(session: Option<String>) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Creates an account in the setting an invite code belongs to, and signs the person in.
+/// Creates an account in the setting an invite code belongs to, and signs the person in
+/// (or, with an open code, sends them to prove their address). A refused plain form goes
+/// back to the join page with everything but the password kept.
 #[server(endpoint = "join")]
 pub async fn join(
     code: String,
@@ -212,12 +214,33 @@ pub async fn join(
     // Absent when no radio button was chosen: the check below says so, by the field.
     #[server(default)] sector: String,
 ) -> Result<String, AppError> {
+    let outcome = create_account(&code, &display_name, &email, password, &sector).await;
+    if let Err(error) = &outcome {
+        let keep = [
+            ("code", code.as_str()),
+            ("display_name", display_name.as_str()),
+            ("email", email.as_str()),
+            ("sector", sector.as_str()),
+        ];
+        super::plain_form_error::<Join>("/join", &keep, error);
+    }
+    outcome
+}
+
+#[cfg(feature = "ssr")]
+async fn create_account(
+    code: &str,
+    display_name: &str,
+    email: &str,
+    password: String,
+    sector: &str,
+) -> Result<String, AppError> {
     let mut checks = Checks::new();
-    let code = checks.check("code", validate::invite_code(&code));
-    let display_name = checks.check("display_name", validate::display_name(&display_name));
-    let email = checks.check("email", validate::email(&email));
+    let code = checks.check("code", validate::invite_code(code));
+    let display_name = checks.check("display_name", validate::display_name(display_name));
+    let email = checks.check("email", validate::email(email));
     let password = checks.check("password", validate::new_password(&password));
-    let sector = checks.check("sector", validate::sector(&sector));
+    let sector = checks.check("sector", validate::sector(sector));
     checks.finish()?;
     let (Some(code), Some(display_name), Some(email), Some(password), Some(sector)) =
         (code, display_name, email, password, sector)

@@ -27,7 +27,7 @@ pub async fn update_profile(display_name: String, sector: String) -> Result<(), 
     if let (Some(name), Some(sector)) = (name, sector) {
         users::update_profile(&db()?, me.id, &name, sector).await?;
     }
-    super::redirect_plain_form("/profile");
+    super::redirect_plain_form("/profile?saved=details");
     Ok(())
 }
 
@@ -71,7 +71,7 @@ pub async fn save_community_profile(
         ));
     }
     services::store::community::set_profile(&db()?, me.id, ticked(&specialist), &expertise).await?;
-    super::redirect_plain_form("/profile");
+    super::redirect_plain_form("/profile?saved=community");
     Ok(())
 }
 
@@ -127,7 +127,7 @@ pub async fn save_preferences(
         &reduced_motion,
     )?;
     users::set_preferences(&db()?, me.id, &preferences).await?;
-    super::redirect_plain_form("/profile");
+    super::redirect_plain_form("/profile?saved=preferences#preferences");
     Ok(preferences)
 }
 
@@ -185,7 +185,7 @@ pub async fn change_password(
     if let Some(token) = guard::viewer().token {
         sessions::delete_others(&db, me.id, &token).await?;
     }
-    super::redirect_plain_form("/profile");
+    super::redirect_plain_form("/profile?saved=password");
     Ok(())
 }
 
@@ -272,7 +272,7 @@ pub async fn remove_sign_in_link(issuer: String, subject: String) -> Result<(), 
             "This is the only way you sign in (your account has no Tandem password), so it stays. Ask your setting admin if it is not yours.",
         )),
         Some(Ok(())) => {
-            super::redirect_plain_form("/profile#sign-in-links");
+            super::redirect_plain_form("/profile?saved=links#sign-in-links");
             Ok(())
         }
     }

@@ -189,11 +189,22 @@ pub async fn review_act(
     action: String,
     comment: String,
 ) -> Result<EntryStatus, AppError> {
+    let outcome = act(&id, rev, &action, &comment).await;
+    let page = format!("/review/{}", crate::urlencode(&id));
+    match &outcome {
+        Ok(status) => super::redirect_plain_form(&format!("{page}?sent={}", status.as_str())),
+        Err(error) => super::plain_form_error::<ReviewAct>(&page, &[("comment", &comment)], error),
+    }
+    outcome
+}
+
+#[cfg(feature = "ssr")]
+async fn act(id: &str, rev: i64, action: &str, comment: &str) -> Result<EntryStatus, AppError> {
     let me = require(SENCO)?;
     let db = db()?;
-    let action = ReviewAction::parse(&action)
+    let action = ReviewAction::parse(action)
         .ok_or_else(|| AppError::invalid("action", "Choose what to do with this entry."))?;
-    let entry = store::submitted_entry(&db, me.setting_id, &id)
+    let entry = store::submitted_entry(&db, me.setting_id, id)
         .await?
         .ok_or_else(not_found)?;
     if entry.author_id == me.id {
@@ -201,7 +212,7 @@ pub async fn review_act(
         return Err(AppError::Forbidden);
     }
     let from = entry.status;
-    let to = domain::review::decide(from, action, &comment)
+    let to = domain::review::decide(from, action, comment)
         .map_err(|message| AppError::invalid("comment", message))?;
     let decision = store::Decision {
         entry_id: &entry.id,
@@ -209,7 +220,7 @@ pub async fn review_act(
         author_id: entry.author_id,
         rev,
         action,
-        comment: &comment,
+        comment,
         from,
         to,
     };

@@ -78,6 +78,48 @@ pub async fn save_sso(
     new_role: String,
     #[server(default)] password_allowed: String,
 ) -> Result<(), AppError> {
+    let outcome = save(
+        kind.clone(),
+        issuer.clone(),
+        client_id.clone(),
+        client_secret,
+        domains.clone(),
+        new_role.clone(),
+        password_allowed.clone(),
+    )
+    .await;
+    if let Err(error) = &outcome {
+        // Everything but the secret goes back to the form.
+        let keep = [
+            ("kind", kind.as_str()),
+            ("issuer", issuer.as_str()),
+            ("client_id", client_id.as_str()),
+            ("domains", domains.as_str()),
+            ("new_role", new_role.as_str()),
+            (
+                "password_allowed",
+                if password_allowed.is_empty() {
+                    "off"
+                } else {
+                    "on"
+                },
+            ),
+        ];
+        super::plain_form_error::<SaveSso>("/admin/sign-in", &keep, error);
+    }
+    outcome
+}
+
+#[cfg(feature = "ssr")]
+async fn save(
+    kind: String,
+    issuer: String,
+    client_id: String,
+    client_secret: String,
+    domains: String,
+    new_role: String,
+    password_allowed: String,
+) -> Result<(), AppError> {
     let me = require(ADMIN)?;
     let db = db()?;
     let saved = store::get(&db, me.setting_id).await?;

@@ -24,6 +24,21 @@ enum SaveState {
     Conflict(String),
 }
 
+impl SaveState {
+    /// The state's name, for the page (`data-state`) and the tests.
+    fn name(&self) -> &'static str {
+        match self {
+            SaveState::Saved => "saved",
+            SaveState::Unsaved => "unsaved",
+            SaveState::Saving => "saving",
+            SaveState::Retrying => "retrying",
+            SaveState::SignedOut => "signedout",
+            SaveState::Problem(_) => "problem",
+            SaveState::Conflict(_) => "conflict",
+        }
+    }
+}
+
 const DEBOUNCE: Duration = Duration::from_millis(1200);
 
 /// Provided by a section's answers: notified when the person asks to save them all now.
@@ -470,7 +485,7 @@ fn AnswerBox(
                     }
                 }}
             </p>
-            <p id=status_id class="save-status" role="status" data-state=move || format!("{:?}", state.get()).split('(').next().unwrap_or_default().to_lowercase()>
+            <p id=status_id class="save-status" role="status" data-state=move || state.with(SaveState::name)>
                 {status_text}
             </p>
             {move || matches!(state.get(), SaveState::SignedOut).then(|| {

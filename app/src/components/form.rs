@@ -23,6 +23,12 @@ where
         .map(|e| ServerFnUrlError::<AppError>::decode_err(e.err()))
 }
 
+/// A value of the page's address (`?name=…`) as the page is rendered: what a plain form sent
+/// back (what was typed, or what was done).
+pub fn query_value(name: &str) -> Option<String> {
+    leptos_router::hooks::use_query_map().with_untracked(|q| q.get(name))
+}
+
 /// The message for one field out of an action's error.
 pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || error.get().and_then(|e| e.field(field)))

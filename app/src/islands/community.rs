@@ -117,7 +117,8 @@ pub fn ReplyForm(
     let href = format!("/community/p/{post}");
     let write = {
         let (href, id) = (href.clone(), id.clone());
-        QueuedWrite::new(move |_| hard_navigate(&format!("{href}#reply-{id}")))
+        // A new address (not only a new `#`), so the page really loads again.
+        QueuedWrite::new(move |_| hard_navigate(&format!("{href}?replied={id}#reply-{id}")))
     };
     let error = Signal::derive(move || write.refused.get().or_else(|| error.clone()));
     view! {
@@ -161,4 +162,3 @@ pub fn KeepOffline(post: String, following: bool) -> impl IntoView {
     });
     view! { <p class="muted" role="status">{move || status.get()}</p> }
 }
-

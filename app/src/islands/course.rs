@@ -16,14 +16,23 @@ pub fn SavedHere(module_key: String) -> impl IntoView {
             saved.set(keys.contains(&module_key))
         });
     }
-    move || saved.get().then(|| view! { <strong class="tag tag-blue">"Saved on this device"</strong> })
+    move || {
+        saved
+            .get()
+            .then(|| view! { <strong class="tag tag-blue">"Saved on this device"</strong> })
+    }
 }
 
 /// "Finished this section?": a plain form before (or without) the page's code; once it
 /// runs, the completion goes through the outbox (sent now, or once back online), so it
 /// works offline too.
 #[island]
-pub fn MarkComplete(section_key: String, title: String, completed: bool, op_id: String) -> impl IntoView {
+pub fn MarkComplete(
+    section_key: String,
+    title: String,
+    completed: bool,
+    op_id: String,
+) -> impl IntoView {
     let queued = RwSignal::new(false);
     let done = Signal::derive(move || completed || queued.get());
     let label = format!("Marking “{title}” as complete");

@@ -69,22 +69,20 @@ fn Admin() -> impl IntoView {
         <section aria-labelledby="invite-heading" class="card">
             <h2 id="invite-heading" class="card-heading">"Invite staff"</h2>
             <p>"Give each person a code for their role. They use it once to create their own account at the Join page."</p>
-            {move || {
-                create
-                    .value()
-                    .get()
-                    .and_then(Result::ok)
-                    .map(|invite| {
-                        view! {
-                            <Banner title="Invite code created" kind=BannerKind::Success>
-                                <p>
-                                    "Code "<strong class="invite-code">{invite.code.clone()}</strong>" for a "
-                                    {invite.role.label()}", valid until "{local_date(invite.expires_at)}"."
-                                </p>
-                            </Banner>
-                        }
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let made = query_value("invite")?;
+                    let invite = codes.await.ok()?.into_iter().find(|i| i.code == made)?;
+                    Some(view! {
+                        <Banner title="Invite code created" kind=BannerKind::Success>
+                            <p>
+                                "Code "<strong class="invite-code">{invite.code.clone()}</strong>" for a "
+                                {invite.role.label()}", valid until "{local_date(invite.expires_at)}"."
+                            </p>
+                        </Banner>
                     })
-            }}
+                })}
+            </Suspense>
             <ErrorSummary error=create_error/>
             <ActionForm action=create>
                 <Radios
@@ -325,11 +323,6 @@ fn TimeZoneForm() -> impl IntoView {
     let action = ServerAction::<SetTimeZone>::new();
     let error = action_error(action.value());
     // Dates already on the page were written in the old zone: load it afresh.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            crate::session::hard_navigate("/admin");
-        }
-    });
     let current = use_me().with_untracked(|me| me.as_ref().map(|m| m.zone.name.clone()));
     let current = current.unwrap_or_else(|| domain::zone::DEFAULT_ZONE.to_string());
     let mut options: Vec<(String, String)> = TIME_ZONES

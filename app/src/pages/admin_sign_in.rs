@@ -4,7 +4,7 @@
 use super::Restricted;
 use crate::api::single_sign_on::{sso_redirect_uri, sso_settings, SaveSso, TurnOffSso};
 use crate::components::*;
-use crate::session::{hard_navigate, local_date};
+use crate::session::local_date;
 use domain::model::Role;
 use domain::single_sign_on::{ProviderKind, ProviderView};
 use leptos::prelude::*;
@@ -47,11 +47,6 @@ fn ProviderForm(current: Option<ProviderView>, redirect: String) -> impl IntoVie
     let off = ServerAction::<TurnOffSso>::new();
     let error = action_error(save.value());
     let off_error = action_error(off.value());
-    Effect::new(move |_| {
-        if matches!(save.value().get(), Some(Ok(()))) || matches!(off.value().get(), Some(Ok(()))) {
-            hard_navigate("/admin/sign-in?saved=1");
-        }
-    });
     let on = current.is_some();
     let banner = current.as_ref().map(|c| {
         let list = |approved: bool| {
@@ -71,27 +66,44 @@ fn ProviderForm(current: Option<ProviderView>, redirect: String) -> impl IntoVie
         )
     });
     let c = current.clone();
-    let kind = c
-        .as_ref()
-        .map_or("microsoft", |c| c.kind.as_str())
-        .to_string();
-    let issuer = c.as_ref().map(|c| c.issuer.clone()).unwrap_or_default();
-    let client_id = c.as_ref().map(|c| c.client_id.clone()).unwrap_or_default();
-    let domains = c
-        .as_ref()
-        .map(|c| {
-            c.domains
-                .iter()
-                .map(|d| d.domain.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_default();
-    let role = c
-        .as_ref()
-        .map_or("practitioner", |c| c.new_role.as_str())
-        .to_string();
-    let password_allowed = c.as_ref().is_none_or(|c| c.password_allowed);
+    // What a refused form sent back wins over what is saved.
+    let kept = |name: &str, saved: String| query_value(name).unwrap_or(saved);
+    let kind = kept(
+        "kind",
+        c.as_ref()
+            .map_or("microsoft", |c| c.kind.as_str())
+            .to_string(),
+    );
+    let issuer = kept(
+        "issuer",
+        c.as_ref().map(|c| c.issuer.clone()).unwrap_or_default(),
+    );
+    let client_id = kept(
+        "client_id",
+        c.as_ref().map(|c| c.client_id.clone()).unwrap_or_default(),
+    );
+    let domains = kept(
+        "domains",
+        c.as_ref()
+            .map(|c| {
+                c.domains
+                    .iter()
+                    .map(|d| d.domain.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default(),
+    );
+    let role = kept(
+        "new_role",
+        c.as_ref()
+            .map_or("practitioner", |c| c.new_role.as_str())
+            .to_string(),
+    );
+    let password_allowed = match query_value("password_allowed").as_deref() {
+        Some(kept) => kept == "on",
+        None => c.as_ref().is_none_or(|c| c.password_allowed),
+    };
     let kinds = ProviderKind::ALL
         .iter()
         .map(|k| (k.as_str().to_string(), k.label().to_string()))

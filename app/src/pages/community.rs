@@ -23,7 +23,6 @@ pub fn paragraphs(text: &str) -> impl IntoView {
         .collect_view()
 }
 
-
 /// The tabs of the spaces a person can open.
 #[component]
 pub fn SpaceTabs(spaces: Vec<SpaceLink>, current: String, base: &'static str) -> impl IntoView {

@@ -354,4 +354,3 @@ fn SectorSwitch(shown: Sector, own: Sector, base: String) -> impl IntoView {
         </div>
     }
 }
-

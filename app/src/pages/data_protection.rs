@@ -6,7 +6,7 @@ use crate::api::data_protection::{
     data_protection, privacy_notice, ErasePerson, Overview, SavePrivacyNotice, SaveRetention,
 };
 use crate::components::*;
-use crate::session::{hard_navigate, local_date};
+use crate::session::local_date;
 use domain::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -53,16 +53,6 @@ fn Sections(o: Overview) -> impl IntoView {
     let retention_error = action_error(retention.value());
     let notice_error = action_error(notice.value());
     let erase_error = action_error(erase.value());
-    Effect::new(move |_| {
-        if matches!(retention.value().get(), Some(Ok(())))
-            || matches!(notice.value().get(), Some(Ok(())))
-        {
-            hard_navigate("/admin/data");
-        }
-        if matches!(erase.value().get(), Some(Ok(_))) {
-            hard_navigate("/admin/data?erased=1");
-        }
-    });
     let people: Vec<(String, String)> = o
         .closed
         .iter()

@@ -1,10 +1,10 @@
 use crate::api::auth::Join;
 use crate::components::*;
-use crate::session::{hard_navigate, use_me};
+use crate::session::use_me;
 use domain::model::Sector;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::Redirect, hooks::use_query_map};
+use leptos_router::components::Redirect;
 
 pub fn sector_options() -> Vec<(&'static str, &'static str)> {
     Sector::ALL
@@ -15,16 +15,11 @@ pub fn sector_options() -> Vec<(&'static str, &'static str)> {
 
 #[component]
 pub fn JoinPage() -> impl IntoView {
-    let code = use_query_map()
-        .with_untracked(|q| q.get("code"))
-        .unwrap_or_default();
+    // The code from an invite's link, and what a refused plain form sent back.
+    let kept = |name: &str| query_value(name).unwrap_or_default();
+    let code = kept("code");
     let action = ServerAction::<Join>::new();
     let error = action_error(action.value());
-    Effect::new(move |_| {
-        if let Some(Ok(next)) = action.value().get() {
-            hard_navigate(&next);
-        }
-    });
     if use_me().get_untracked().is_some() {
         return view! { <Redirect path="/"/> }.into_any();
     }
@@ -45,7 +40,7 @@ pub fn JoinPage() -> impl IntoView {
                     width_class="w-48"
                     error=field_error(error, "code")
                 />
-                <TextField name="display_name" label="Your name" autocomplete="name" error=field_error(error, "display_name")/>
+                <TextField name="display_name" label="Your name" autocomplete="name" value=kept("display_name") error=field_error(error, "display_name")/>
                 <TextField
                     name="email"
                     label="Email address"
@@ -53,6 +48,7 @@ pub fn JoinPage() -> impl IntoView {
                     input_type="email"
                     autocomplete="email"
                     spellcheck="false"
+                    value=kept("email")
                     error=field_error(error, "email")
                 />
                 <TextField
@@ -68,7 +64,7 @@ pub fn JoinPage() -> impl IntoView {
                     legend="Which age group do you work with?"
                     hint="The course shows examples from your sector. You can change this later."
                     options=sector_options()
-                    selected=""
+                    selected=kept("sector")
                     error=field_error(error, "sector")
                 />
                 <Button busy=action.pending()>"Create account"</Button>

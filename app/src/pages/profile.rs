@@ -5,7 +5,7 @@ use crate::api::profile::{
     SaveCommunityProfile, SavePreferences, UpdateProfile,
 };
 use crate::components::*;
-use crate::session::{apply_preferences, use_me};
+use crate::session::use_me;
 use domain::model::{LineSpacing, Me, TextSize};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,20 +21,15 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-/// A success banner for an action that has just worked.
-fn saved_banner<T, S>(value: S, title: &'static str) -> impl IntoView
-where
-    T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, domain::error::AppError>>> + Send + Sync + 'static,
-{
-    move || {
-        matches!(value.get(), Some(Ok(_))).then(|| view! { <Banner title kind=BannerKind::Success><p>"Your changes are saved."</p></Banner> })
-    }
+/// A success banner for the form that has just been saved (the page's address says which:
+/// `?saved=…`).
+fn saved_banner(which: &'static str, title: &'static str) -> impl IntoView {
+    (query_value("saved").as_deref() == Some(which))
+        .then(|| view! { <Banner title kind=BannerKind::Success><p>"Your changes are saved."</p></Banner> })
 }
 
 #[component]
 fn Profile(me: Me) -> impl IntoView {
-    let me_signal = use_me();
     let details = ServerAction::<UpdateProfile>::new();
     let details_error = action_error(details.value());
     let prefs = ServerAction::<SavePreferences>::new();
@@ -42,17 +37,6 @@ fn Profile(me: Me) -> impl IntoView {
     let password = ServerAction::<ChangePassword>::new();
     let password_error = action_error(password.value());
 
-    // Reading preferences take effect on this page at once, and on every page after.
-    Effect::new(move |_| {
-        if let Some(Ok(p)) = prefs.value().get() {
-            apply_preferences(&p);
-            me_signal.update(|m| {
-                if let Some(m) = m {
-                    m.preferences = p
-                }
-            });
-        }
-    });
     let p = me.preferences;
     let text_size = match p.text_size {
         TextSize::Standard => "standard",
@@ -71,7 +55,7 @@ fn Profile(me: Me) -> impl IntoView {
 
         <section aria-labelledby="details-heading" class="card">
             <h2 id="details-heading" class="card-heading">"Your details"</h2>
-            {saved_banner(details.value(), "Details saved")}
+            {saved_banner("details", "Details saved")}
             <ErrorSummary error=details_error/>
             <ActionForm action=details>
                 <TextField
@@ -98,7 +82,7 @@ fn Profile(me: Me) -> impl IntoView {
         <section id="preferences" aria-labelledby="preferences-heading" class="card">
             <h2 id="preferences-heading" class="card-heading">"Reading preferences"</h2>
             <p>"These change how every page looks for you, on any device you sign in on."</p>
-            {saved_banner(prefs.value(), "Preferences saved")}
+            {saved_banner("preferences", "Preferences saved")}
             <ErrorSummary error=prefs_error/>
             <ActionForm action=prefs>
                 <Radios
@@ -144,7 +128,7 @@ fn Profile(me: Me) -> impl IntoView {
 
         <section aria-labelledby="password-heading" class="card">
             <h2 id="password-heading" class="card-heading">"Change your password"</h2>
-            {saved_banner(password.value(), "Password changed")}
+            {saved_banner("password", "Password changed")}
             <ErrorSummary error=password_error/>
             <ActionForm action=password>
                 <TextField
@@ -185,7 +169,7 @@ fn SignInLinks() -> impl IntoView {
     view! {
         <section id="sign-in-links" aria-labelledby="links-heading" class="card">
             <h2 id="links-heading" class="card-heading">"School accounts you sign in with"</h2>
-            {saved_banner(remove.value(), "Removed")}
+            {saved_banner("links", "Removed")}
             <ErrorSummary error/>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -230,7 +214,7 @@ fn CommunityDetails() -> impl IntoView {
         <section aria-labelledby="community-heading" class="card">
             <h2 id="community-heading" class="card-heading">"In the community"</h2>
             <p>"Shown beside what you post and answer, with your name, role and setting, so colleagues know where your experience comes from."</p>
-            {saved_banner(action.value(), "Saved")}
+            {saved_banner("community", "Saved")}
             <ErrorSummary error/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {

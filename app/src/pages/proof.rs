@@ -6,7 +6,6 @@ use crate::api::proof::{
     proof_status, EnterProofCode, LinkWithPassword, ProofKind, ProofView, SendProofCode,
 };
 use crate::components::*;
-use crate::session::hard_navigate;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -29,10 +28,13 @@ pub fn ProofPage() -> impl IntoView {
     }
 }
 
-/// No proof in progress on this device (it ended, or started elsewhere).
+/// No proof in progress on this device (it ended, or started elsewhere), and why, when the
+/// last try was what ended it.
 #[component]
 fn Ended() -> impl IntoView {
+    let why = plain_form_error::<EnterProofCode>().or_else(plain_form_error::<LinkWithPassword>);
     view! {
+        <ErrorSummary error=Signal::derive(move || why.clone())/>
         <h1 class="page-title">"This check has ended"</h1>
         <p>"A check that an address or account is yours lasts half an hour, on the device where it started. Sign in again to start a new one."</p>
         <p><a href="/sign-in">"Sign in"</a></p>
@@ -48,13 +50,6 @@ fn Proof(view: ProofView) -> impl IntoView {
     let send_error = action_error(send.value());
     let code_error = action_error(code.value());
     let password_error = action_error(password.value());
-    for done in [code.value(), password.value()] {
-        Effect::new(move |_| {
-            if let Some(Ok(next)) = done.get() {
-                hard_navigate(&next);
-            }
-        });
-    }
     let sent = Signal::derive(move || {
         view.code_sent || sent_now || matches!(send.value().get(), Some(Ok(_)))
     });

@@ -109,29 +109,16 @@ fn QueueTable(q: QueueView) -> impl IntoView {
 pub fn ReviewEntryPage() -> impl IntoView {
     let params = use_params_map();
     let act = ServerAction::<ReviewAct>::new();
-    // Kept here, above the part that reloads after each send, so that a refused reply
-    // stays in the box; it clears only once a reply is sent.
-    let typed = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = act.value().get() {
-            typed.set(String::new());
-        }
-    });
     let entry = Resource::new(
-        move || {
-            (
-                params.with(|p| p.get("id").unwrap_or_default()),
-                act.version().get(),
-            )
-        },
-        |(id, _)| review_entry(id),
+        move || params.with(|p| p.get("id").unwrap_or_default()),
+        review_entry,
     );
     view! {
         <Restricted roles=&[Role::Senco]>
             <Transition fallback=|| view! { <p>"Loading the entry…"</p> }>
                 {move || Suspend::new(async move {
                     match entry.await {
-                        Ok(detail) => view! { <Review detail act typed/> }.into_any(),
+                        Ok(detail) => view! { <Review detail act/> }.into_any(),
                         Err(domain::error::AppError::NotFound(_)) => view! { <super::errors::NotFound/> }.into_any(),
                         Err(e) => view! { <ProblemPage message=e.to_string()/> }.into_any(),
                     }
@@ -142,23 +129,20 @@ pub fn ReviewEntryPage() -> impl IntoView {
 }
 
 #[component]
-fn Review(
-    detail: ReviewDetail,
-    act: ServerAction<ReviewAct>,
-    typed: RwSignal<String>,
-) -> impl IntoView {
+fn Review(detail: ReviewDetail, act: ServerAction<ReviewAct>) -> impl IntoView {
     let d = detail;
     let error = action_error(act.value());
     let comment_error = field_error(error, "comment");
+    // A refused reply comes back with what was typed; a sent one says so.
+    let typed = query_value("comment").unwrap_or_default();
     let author = d.author.clone();
-    let done = move || {
-        let author = author.clone();
-        act.value().get().and_then(Result::ok).map(move |status| view! {
+    let done = query_value("sent")
+        .and_then(|s| domain::learning_log::EntryStatus::parse(&s))
+        .map(move |status| view! {
             <Banner title="Reply sent" kind=BannerKind::Success>
                 <p>{format!("{author} will see your reply beside their entry. Status: {}.", status.label())}</p>
             </Banner>
-        })
-    };
+        });
     let decidable = d.status == domain::learning_log::EntryStatus::Submitted;
     view! {
         <Title text=format!("Review: {}", d.question)/>
@@ -204,9 +188,7 @@ fn Review(
                     <textarea id="comment" name="comment" rows="6" class="input w-full"
                         aria-describedby=move || if comment_error.get().is_some() { "comment-hint comment-error" } else { "comment-hint" }
                         aria-invalid=move || comment_error.get().is_some().then_some("true")
-                        prop:value=move || typed.get()
-                        on:input=move |ev| typed.set(event_target_value(&ev))
-                    ></textarea>
+                    >{typed}</textarea>
                 </div>
                 <div class="button-row">
                     <button type="submit" name="action" value="comment" class="btn btn-secondary">"Send feedback"</button>

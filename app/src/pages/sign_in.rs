@@ -1,6 +1,6 @@
 use crate::api::auth::SignIn;
 use crate::components::*;
-use crate::session::{hard_navigate, use_me};
+use crate::session::use_me;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};
@@ -17,11 +17,6 @@ pub fn SignInPage() -> impl IntoView {
     let sso_email = email.clone();
     let action = ServerAction::<SignIn>::new();
     let error = action_error(action.value());
-    Effect::new(move |_| {
-        if let Some(Ok(next)) = action.value().get() {
-            hard_navigate(&next);
-        }
-    });
     if use_me().get_untracked().is_some() {
         return view! { <Redirect path="/"/> }.into_any();
     }

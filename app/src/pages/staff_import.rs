@@ -4,7 +4,7 @@
 use super::Restricted;
 use crate::api::staff_import::{import_codes, import_preview, ApplyImport, ImportView};
 use crate::components::*;
-use crate::session::{hard_navigate, local_date};
+use crate::session::local_date;
 use domain::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -73,11 +73,6 @@ fn Preview(v: ImportView) -> impl IntoView {
     let apply = ServerAction::<ApplyImport>::new();
     let error = action_error(apply.value());
     let id = v.id.clone();
-    Effect::new(move |_| {
-        if let Some(Ok(done)) = apply.value().get() {
-            hard_navigate(&format!("/admin/import/{}?applied=1", done.id));
-        }
-    });
     let applied = v.applied_at.is_some();
     let summary = if applied {
         format!(

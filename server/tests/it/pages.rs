@@ -57,23 +57,97 @@ async fn the_sign_in_page_is_usable_without_javascript() {
     assert!(page.body.contains("Skip to main content"));
 }
 
+/// Pages render on the server; only islands load code. Signed out, there are none: no
+/// code at all. The learner's pages load the learner's bundle; the community's, the
+/// SENCo's and the admin's the full one; and each page's islands are in its bundle.
 #[tokio::test]
-async fn the_sign_in_page_loads_no_wasm_and_other_pages_do() {
+async fn pages_load_only_the_code_their_islands_need() {
     let app = TestApp::new().await;
-    let sign_in = app.get("/sign-in", None).await;
-    assert!(
-        !sign_in.body.contains("tandem_bg.wasm"),
-        "the sign-in page is a plain form"
+    for path in ["/sign-in", "/join", "/privacy"] {
+        let page = app.get(path, None).await;
+        assert!(!page.body.contains(".wasm"), "{path} loads no wasm");
+        assert!(
+            !page.body.contains("/islands.js"),
+            "{path} loads no island code"
+        );
+        assert!(
+            !page.body.contains("<leptos-island"),
+            "{path} has no islands"
+        );
+        assert!(
+            page.body.contains("/offline.js?v="),
+            "the outbox script still loads"
+        );
+    }
+    let sam = app.sign_in(SAM).await;
+    let senco = app.sign_in(SENCO).await;
+    let learner = [
+        "/",
+        "/modules",
+        "/modules/m2",
+        "/modules/m2/knowledge",
+        "/modules/m2/reflection",
+        "/log",
+        "/profile",
+    ];
+    let full = ["/community", "/community/p/demo-post-000", "/community/new"];
+    for (paths, cookie, bundle) in [
+        (&learner[..], &sam, "tandem"),
+        (&full[..], &sam, "tandem-full"),
+        (&["/review", "/staff"][..], &senco, "tandem-full"),
+    ] {
+        for path in paths {
+            let page = app.get(path, Some(cookie)).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            assert!(
+                page.body.contains(&format!("/pkg/{bundle}_bg.wasm?v=")),
+                "{path} loads {bundle}"
+            );
+            for name in islands(&page.body) {
+                assert!(
+                    bundle == "tandem-full" || LEARNER_ISLANDS.contains(&name.as_str()),
+                    "{path} has the island {name}, which the learner's bundle does not hold"
+                );
+            }
+        }
+    }
+    let section = app.get("/modules/m2/reflection", Some(&sam)).await;
+    assert_eq!(
+        islands(&section.body),
+        vec![
+            "SignOutButton",
+            "SyncStatusBar",
+            "ActivityTracker",
+            "ReadAloud",
+            "SectionAnswers",
+            "MarkComplete"
+        ]
     );
-    assert!(sign_in.body.contains(r#"data-plain="true""#));
-    assert!(
-        sign_in.body.contains("/offline.js?v="),
-        "the outbox script still loads"
-    );
-    let cookie = app.sign_in(SAM).await;
-    let home = app.get("/", Some(&cookie)).await;
-    assert!(home.body.contains("tandem_bg.wasm"), "{}", home.body);
-    assert!(!home.body.contains("data-plain"));
+}
+
+/// The islands of the learner's bundle (`hydrate` without `full`: app/src/islands).
+const LEARNER_ISLANDS: [&str; 8] = [
+    "SignOutButton",
+    "SyncStatusBar",
+    "ActivityTracker",
+    "ReadAloud",
+    "SectionAnswers",
+    "MarkComplete",
+    "OfflineSave",
+    "SavedHere",
+];
+
+/// The islands in a page, by component name, in order.
+fn islands(html: &str) -> Vec<String> {
+    html.split(r#"<leptos-island data-component=""#)
+        .skip(1)
+        .map(|rest| {
+            rest.split(['_', '"'])
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
 }
 
 /// Pages with data are whole in their first response (no placeholder waiting for a
