@@ -1,5 +1,6 @@
-// Tandem's offline layer in the page, loaded before the app hydrates. The Rust app talks to
-// it through `window.tandemOffline` and the `tandem:*` window events.
+// Tandem's offline layer in the page, loaded on every page (before any island's code). The
+// Rust islands talk to it through `window.tandemOffline` and the `tandem:*` window events;
+// it draws the sync status line and runs signing out itself (status.js).
 //
 // - The outbox: every write (answer saves, section completions, time on task) is kept in
 //   IndexedDB first, one record per write, under the person who made it, then sent in order
@@ -18,6 +19,7 @@
 // the session, not the session itself) and data-build.
 
 import * as rules from "/outbox-core.js?v=__TANDEM_BUILD__";
+import { refusal, startStatus } from "/status.js?v=__TANDEM_BUILD__";
 import "/device-db.js?v=__TANDEM_BUILD__";
 
 const BUILD = "__TANDEM_BUILD__";
@@ -206,7 +208,7 @@ async function sendAll() {
     }
     if (outcome === "refused") {
       await change((list) => rules.afterRefused(list, op, status, text));
-      emit("tandem:refused", { op, status, body: text });
+      emit("tandem:refused", { op, status, body: text, message: refusal(text) });
       continue;
     }
     await change((list) => rules.markWaiting(list, op.op_id));
@@ -481,6 +483,9 @@ window.tandemOffline = {
   copy: (text) => navigator.clipboard?.writeText(text).catch(() => {}),
   pending: () => ops.filter((o) => o.state === "waiting" || o.state === "sending").map((o) => ({ ...o })),
 };
+
+// The status line and the sign-out warning (status.js).
+startStatus(window.tandemOffline);
 
 channel?.addEventListener("message", ({ data }) => {
   if (data?.type === "ops") reload();

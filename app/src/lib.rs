@@ -111,7 +111,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // app's first writes already have somewhere to go.
                 <script type="module" src=shell.url("/offline.js")></script>
                 // Only signed-in pages have islands (signing in and joining are plain forms).
-                {me.is_some().then(|| view! { <IslandScripts shell=shell.clone() bundle=bundle_for(&path)/> })}
+                {me.as_ref().and(bundle_for(&path)).map(|bundle| view! { <IslandScripts shell=shell.clone() bundle/> })}
+                // Tandem's own words for a refused change, for the status line (status.js).
+                {me.is_some().then(|| {
+                    let messages: serde_json::Map<String, serde_json::Value> = domain::error::messages()
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), v.into()))
+                        .collect();
+                    let json = serde_json::Value::Object(messages).to_string().replace('<', "\\u003c");
+                    view! { <script type="application/json" id="tandem-messages" inner_html=json></script> }
+                })}
                 <MetaTags/>
             </head>
             <body>
@@ -121,19 +130,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The two bundles of the browser's code. A page loads at most one, and only when it has
-/// islands: the learner's (answer boxes, sync status, offline saving, reading aloud) on the
-/// course, learning log, home and profile pages; the full one (adding the community's, the
-/// SENCo's and the admin's islands) on theirs.
+/// The bundle of the browser's code a page needs, by its path: none for pages without
+/// islands (most: they are the server's alone, and the outbox script draws the status line
+/// and runs signing out); the learner's (answer boxes, marking complete, offline saving,
+/// reading aloud) on the course's pages; the full one (adding the community's islands) on a
+/// thread and the sharing form. Chosen here, in the page's head, so the browser fetches the
+/// code while it reads the page; `server/tests/it/pages.rs` checks that a page has islands
+/// exactly when it names a bundle, and only islands its bundle holds.
 #[cfg(feature = "ssr")]
-fn bundle_for(path: &str) -> &'static str {
-    let full = ["/community", "/review", "/staff", "/admin", "/facilitator"]
-        .iter()
-        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
-    if full {
-        "tandem-full"
+fn bundle_for(path: &str) -> Option<&'static str> {
+    if path == "/modules" || path.starts_with("/modules/") {
+        Some("tandem")
+    } else if path == "/community/new" || path.starts_with("/community/p/") {
+        Some("tandem-full")
     } else {
-        "tandem"
+        None
     }
 }
 

@@ -11,7 +11,6 @@
 //! argument with `#[server(rename = "old_name")]` (the tests below pin them).
 
 use crate::api::course::RecordProgress;
-use domain::error::AppError;
 #[cfg(feature = "hydrate")]
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -62,49 +61,13 @@ pub struct Sent {
     pub reply: Option<serde_json::Value>,
 }
 
-/// A write the server refused, with its answer.
+/// A write the server refused, with its answer and what it says in words (the outbox
+/// script words it: `public/status.js`, `refusal`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Refused {
     pub op: Op,
     pub body: String,
-}
-
-/// One write that needs the person: shown with its text, to copy, retry or discard.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Attention {
-    pub op_id: String,
-    pub label: String,
-    pub href: Option<String>,
-    /// "refused" or "conflict".
-    pub state: String,
-    pub text: Option<String>,
-    /// A message kept from an earlier build.
-    pub message: Option<String>,
-    /// The server's answer.
-    pub error: Option<String>,
-}
-
-impl Attention {
-    pub fn reason(&self) -> String {
-        if self.state == "conflict" {
-            return "It was changed on another device too: open it to choose which version to keep.".into();
-        }
-        self.message
-            .clone()
-            .unwrap_or_else(|| refusal(self.error.as_deref().unwrap_or_default()))
-    }
-}
-
-/// The message of a refused write, from the server's error.
-pub fn refusal(body: &str) -> String {
-    match serde_json::from_str::<AppError>(body) {
-        Ok(AppError::Invalid(errors)) => errors
-            .first()
-            .map(|e| e.message.clone())
-            .unwrap_or_else(|| AppError::Invalid(vec![]).to_string()),
-        Ok(other) => other.to_string(),
-        Err(_) => "The server could not accept this change as it is.".into(),
-    }
+    pub message: String,
 }
 
 /// An unsettled conflict of one answer.
@@ -236,8 +199,9 @@ pub async fn enqueue<F: ServerFn + Serialize>(
     }
 }
 
-/// Records a progress event (section opened, completed, time spent): through the outbox,
-/// or straight to the server when there is none. `label` says what it was, in words.
+/// Records a progress event (section opened, completed, time spent) through the outbox.
+/// Without one, an "opened" or time event is not recorded (completing a section falls back
+/// to its plain form: see `islands::course::MarkComplete`). `label` says what it was.
 pub fn record_progress(section_key: &str, kind: &'static str, seconds: Option<i64>, label: String) {
     let op_id = crate::session::new_op_id();
     let args = RecordProgress {
@@ -249,16 +213,7 @@ pub fn record_progress(section_key: &str, kind: &'static str, seconds: Option<i6
     };
     let href = format!("/modules/{}", section_key.replacen('.', "/", 1));
     leptos::task::spawn_local(async move {
-        if enqueue(&op_id, &args, None, &label, &href).await.is_err() {
-            let _ = crate::api::course::record_progress(
-                args.op_id,
-                args.section_key,
-                args.kind,
-                args.seconds,
-                args.client_time,
-            )
-            .await;
-        }
+        let _ = enqueue(&op_id, &args, None, &label, &href).await;
     });
 }
 
@@ -304,44 +259,12 @@ pub fn conflict(merge: &str) -> Option<Conflict> {
     query("conflict", merge)
 }
 
-/// Everything that needs the person.
-pub fn attention() -> Vec<Attention> {
-    #[cfg(feature = "hydrate")]
-    {
-        js::call("attention", &[])
-            .and_then(|v| js::from_js(&v))
-            .unwrap_or_default()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    Vec::new()
-}
-
-/// Sends a refused write again, or throws it away (the person chose to).
-pub fn retry(op_id: &str) {
-    #[cfg(feature = "hydrate")]
-    js::call("retry", &[op_id.into()]);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = op_id;
-}
-
+/// Throws a write away (a form that shows the refusal itself keeps the text).
 pub fn discard(op_id: &str) {
     #[cfg(feature = "hydrate")]
     js::call("discard", &[op_id.into()]);
     #[cfg(not(feature = "hydrate"))]
     let _ = op_id;
-}
-
-/// Puts text on the clipboard (a refused change the person wants to keep elsewhere).
-pub fn copy(text: &str) {
-    #[cfg(feature = "hydrate")]
-    js::call("copy", &[text.into()]);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = text;
-}
-
-pub fn flush() {
-    #[cfg(feature = "hydrate")]
-    js::call("flush", &[]);
 }
 
 pub fn current_status() -> SyncStatus {
@@ -353,24 +276,6 @@ pub fn current_status() -> SyncStatus {
     }
     #[cfg(not(feature = "hydrate"))]
     SyncStatus::default()
-}
-
-/// Signs out on this device (see `public/offline.js`): works with no connection. False
-/// when there is no offline layer (the caller signs out the plain way).
-pub fn sign_out(discard: bool) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        js::call(
-            "signOut",
-            &[js::to_js(&serde_json::json!({ "discard": discard }))],
-        )
-        .is_some()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = discard;
-        false
-    }
 }
 
 /// Calls `f` with the detail of each `name` event on the window, for as long as the
@@ -453,20 +358,6 @@ pub async fn remove_module(module_key: String) -> Result<(), String> {
     }
 }
 
-/// A time of day on this device's clock, "14:05".
-pub fn clock(ms: f64) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let d = web_sys::js_sys::Date::new(&ms.into());
-        format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = ms;
-        String::new()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,19 +415,5 @@ mod tests {
         let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
         keys.sort();
         keys
-    }
-
-    #[test]
-    fn refusals_are_told_in_the_servers_words() {
-        let body =
-            serde_json::to_string(&AppError::invalid("body", "Too long by 5 characters.")).unwrap();
-        assert_eq!(refusal(&body), "Too long by 5 characters.");
-        let body =
-            serde_json::to_string(&AppError::NotFound("There is no such section.".into())).unwrap();
-        assert_eq!(refusal(&body), "There is no such section.");
-        assert_eq!(
-            refusal("<html>"),
-            "The server could not accept this change as it is."
-        );
     }
 }

@@ -92,6 +92,22 @@ impl AppError {
     }
 }
 
+/// What each kind of refusal says when it carries no words of its own, by the name it has
+/// in a serialised `AppError` (`"Forbidden"`, `{"Invalid": [...]}`), for the page's
+/// scripts (`public/status.js` reads them from the page), and what an unreadable one says.
+pub fn messages() -> Vec<(&'static str, String)> {
+    vec![
+        ("Unauthenticated", AppError::Unauthenticated.to_string()),
+        ("Forbidden", AppError::Forbidden.to_string()),
+        ("Invalid", AppError::Invalid(vec![]).to_string()),
+        ("Internal", AppError::Internal.to_string()),
+        (
+            "unreadable",
+            "The server could not accept this change as it is.".to_string(),
+        ),
+    ]
+}
+
 /// A wait in words for a message: "30 seconds", "1 minute", "4 minutes" (rounded up).
 pub fn wait_words(seconds: i64) -> String {
     match seconds {
@@ -148,7 +164,41 @@ impl From<sqlx::Error> for AppError {
 
 #[cfg(test)]
 mod tests {
-    use super::wait_words;
+    use super::{messages, wait_words, AppError, FieldError};
+
+    /// The page's script words a refusal from its serialised form (`public/status.js`,
+    /// `refusal`): a kind without words of its own must have them in `messages()`.
+    #[test]
+    fn every_refusal_has_words_for_the_pages_script() {
+        let known: Vec<&str> = messages().iter().map(|(k, _)| *k).collect();
+        let all = [
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound("There is no such section.".into()),
+            AppError::Invalid(vec![FieldError::new("body", "Too long.")]),
+            AppError::TooManyAttempts("Wait a minute.".into()),
+            AppError::Busy("Busy.".into()),
+            AppError::WrongPerson("Someone else.".into()),
+            AppError::Internal,
+            AppError::Network("down".into()),
+        ];
+        for error in all {
+            match serde_json::to_value(&error).unwrap() {
+                serde_json::Value::String(kind) => {
+                    assert!(known.contains(&kind.as_str()), "{kind} has no words")
+                }
+                serde_json::Value::Object(map) => {
+                    let (kind, value) = map.iter().next().unwrap();
+                    assert!(
+                        value.is_string() || known.contains(&kind.as_str()),
+                        "{kind} has no words"
+                    );
+                }
+                other => panic!("unexpected shape {other}"),
+            }
+        }
+        assert!(known.contains(&"unreadable"));
+    }
 
     #[test]
     fn waits_are_said_in_words_rounded_up() {

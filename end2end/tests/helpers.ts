@@ -167,8 +167,15 @@ export async function serviceWorkerReady(page: Page) {
   await expect.poll(controlled, { timeout: 15_000 }).toBe(true);
 }
 
-/** Writes still to send in this page's outbox. */
-export const pendingOps = (page: Page) => page.evaluate(() => (window as any).tandemOffline.pending().length as number);
+/** Writes still to send in this page's outbox; -1 while the page is between documents (a
+ *  sent reply reloads its thread), so a poll for 0 waits for the page that follows. */
+export const pendingOps = (page: Page) =>
+  page
+    .evaluate(() => ((window as any).tandemOffline?.pending().length ?? -1) as number)
+    .catch((e: Error) => {
+      if (/context was destroyed|navigat/i.test(e.message)) return -1;
+      throw e;
+    });
 
 /** Every cached page path, with the cache it is in. */
 export const cachedPages = (page: Page) =>

@@ -32,7 +32,7 @@ pub enum Kind {
 /// worker precaches each), what names the build, and what needs no session to serve. The
 /// one list: the worker's own lists are filled in from it (`sw.js`), as are the server's
 /// routes for the templated files and its asset rule.
-pub const FILES: [(&str, Kind); 19] = [
+pub const FILES: [(&str, Kind); 20] = [
     ("/sw.js", Kind::Templated("text/javascript; charset=utf-8")),
     (
         "/offline.js",
@@ -50,6 +50,7 @@ pub const FILES: [(&str, Kind); 19] = [
     ("/pkg/tandem.css", Kind::Versioned),
     ("/islands.js", Kind::Versioned),
     ("/outbox-core.js", Kind::Versioned),
+    ("/status.js", Kind::Versioned),
     ("/device-db.js", Kind::Versioned),
     ("/lock.js", Kind::Versioned),
     ("/manifest.webmanifest", Kind::Stable),

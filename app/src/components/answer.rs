@@ -1,54 +1,29 @@
 //! An answer box for the learning log, with autosave. What the person types is written to
-//! this device at once and sent to the server shortly after they pause; if that fails
-//! (offline, signed out, a conflict) the text stays on the page and on the device until it
-//! is saved. Nothing is ever cut or thrown away.
+//! this device at once and given to the outbox shortly after they pause (the outbox sends
+//! it, now or when it can); if it cannot be sent (offline, signed out, a conflict, refused)
+//! the text stays on the page and on the device until it is saved. Nothing is ever cut or
+//! thrown away. The states and what moves between them: `domain::learning_log::autosave`.
 
 use super::form::escape_html;
-use crate::api::learning_log::{save_answer, Answer, SaveAnswer, SaveReply};
+use crate::api::learning_log::{Answer, SaveAnswer, SaveReply};
 use crate::offline::NotKept;
 use crate::session::new_op_id;
 use domain::error::AppError;
+use domain::learning_log::autosave::{next, Event, Outbox, SaveState};
 use domain::learning_log::{check_length, group, MAX_BODY_CHARS, WARN_AT_CHARS};
 use leptos::prelude::*;
-use std::sync::Arc;
 use std::time::Duration;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum SaveState {
-    Saved,
-    Unsaved,
-    Saving,
-    Retrying,
-    SignedOut,
-    Problem(String),
-    Conflict(String),
-}
-
-impl SaveState {
-    /// The state's name, for the page (`data-state`) and the tests.
-    fn name(&self) -> &'static str {
-        match self {
-            SaveState::Saved => "saved",
-            SaveState::Unsaved => "unsaved",
-            SaveState::Saving => "saving",
-            SaveState::Retrying => "retrying",
-            SaveState::SignedOut => "signedout",
-            SaveState::Problem(_) => "problem",
-            SaveState::Conflict(_) => "conflict",
-        }
-    }
-}
-
+/// How long a pause in typing is before the text goes to the outbox.
 const DEBOUNCE: Duration = Duration::from_millis(1200);
 
 /// Provided by a section's answers: notified when the person asks to save them all now.
 #[derive(Clone, Copy)]
 pub struct SaveAllNow(pub Trigger);
 
-/// The learning-log questions of a section, each with an autosaving answer box. An island:
-/// everything else on the page is the server's. `error` is a plain form's refusal, sent back
-/// in the page's address; `user_id` names whose drafts this device keeps.
-#[island]
+/// The learning-log questions of a section, each with an autosaving answer box, and the
+/// refusal of a plain form that saved them (sent back in the page's address), above them.
+#[component]
 pub fn SectionAnswers(
     section_key: String,
     place: String,
@@ -56,9 +31,23 @@ pub fn SectionAnswers(
     user_id: i64,
     error: Option<AppError>,
 ) -> impl IntoView {
+    view! {
+        <super::ErrorSummary error=Signal::derive(move || error.clone())/>
+        <AnswerForm section_key place answers user_id/>
+    }
+}
+
+/// The answer boxes of a section, in its plain form. An island: everything else on the
+/// page is the server's. `user_id` names whose drafts this device keeps.
+#[island]
+fn AnswerForm(
+    section_key: String,
+    place: String,
+    answers: Vec<Answer>,
+    user_id: i64,
+) -> impl IntoView {
     let save_now = Trigger::new();
     provide_context(SaveAllNow(save_now));
-    let error = Signal::derive(move || error.clone());
     view! {
         <section aria-labelledby="log-heading" class="card answers" id="follow-up">
             <h2 id="log-heading" class="card-heading">"Your learning log"</h2>
@@ -72,8 +61,13 @@ pub fn SectionAnswers(
             // A plain form, so answers can be written and saved before (or without) the
             // page's code; once it runs, they save as the person types and the button
             // sends at once whatever is still waiting.
-            <form method="post" action="/api/log/save_section" on:submit=move |ev| { ev.prevent_default(); save_now.notify(); }>
-                <super::ErrorSummary error/>
+            <form method="post" action="/api/log/save_section" on:submit=move |ev| {
+                // Without the outbox (blocked storage), the plain form saves the answers.
+                if crate::offline::available() {
+                    ev.prevent_default();
+                    save_now.notify();
+                }
+            }>
                 <input type="hidden" name="section_key" value=section_key.clone()/>
                 {answers.into_iter().enumerate().map(|(index, answer)| view! { <AnswerBox answer section_key=section_key.clone() place=place.clone() user_id index/> }).collect_view()}
                 <super::Button kind=super::ButtonKind::Secondary>"Save answers"</super::Button>
@@ -98,10 +92,10 @@ fn AnswerBox(
     let typed_early = typed_before_hydration(&id).filter(|t| *t != answer.body);
     let body = RwSignal::new(typed_early.clone().unwrap_or_else(|| answer.body.clone()));
     let state = RwSignal::new(SaveState::Saved);
+    let on = move |event: Event| state.update(|s| *s = next(s, event));
     let entry_id = StoredValue::new(answer.entry_id.clone().unwrap_or_else(new_op_id));
     let rev = StoredValue::new(answer.rev);
     let generation = StoredValue::new(0u64);
-    let attempts = StoredValue::new(0u32);
     let draft_key = format!("tandem:{user_id}:draft:{section_key}:{}", answer.prompt_key);
     // What the outbox calls this answer: a newer text replaces a waiting one.
     let merge = format!("answer:{section_key}:{}", answer.prompt_key);
@@ -112,86 +106,8 @@ fn AnswerBox(
     };
     let prompt_key = answer.prompt_key.clone();
 
-    // Straight to the server (no outbox on this page, or the device could not keep the
-    // text): one save at a time, as a second one sent before the first returns would be
-    // based on a revision the first has already moved past, and look like a conflict.
-    let in_flight = StoredValue::new(false);
-    let again = StoredValue::new(false);
-    let saver: StoredValue<Option<Arc<dyn Fn() + Send + Sync>>> = StoredValue::new(None);
-    let run_save = move || {
-        if let Some(save) = saver.get_value() {
-            save();
-        }
-    };
-    let send_direct = {
-        let (section_key, prompt_key, draft_key) =
-            (section_key.clone(), prompt_key.clone(), draft_key.clone());
-        move |text: String, not_kept: Option<String>| {
-            if in_flight.get_value() {
-                again.set_value(true);
-                return;
-            }
-            state.set(SaveState::Saving);
-            in_flight.set_value(true);
-            let (section_key, prompt_key, draft_key) =
-                (section_key.clone(), prompt_key.clone(), draft_key.clone());
-            let sent_generation = generation.get_value();
-            leptos::task::spawn_local(async move {
-                let reply = save_answer(
-                    new_op_id(),
-                    entry_id.get_value(),
-                    section_key,
-                    prompt_key,
-                    rev.get_value(),
-                    text.clone(),
-                )
-                .await;
-                in_flight.set_value(false);
-                let wanted_again = again.get_value();
-                again.set_value(false);
-                match reply {
-                    Ok(reply) => {
-                        entry_id.set_value(reply.entry_id);
-                        attempts.set_value(0);
-                        rev.set_value(reply.rev);
-                        if let Some(theirs) = reply.conflict {
-                            // Saving again will be based on the newer text once they have chosen.
-                            state.set(SaveState::Conflict(theirs));
-                        } else if generation.get_value() == sent_generation && !wanted_again {
-                            local::remove(&draft_key);
-                            state.set(SaveState::Saved);
-                        } else {
-                            run_save();
-                        }
-                    }
-                    Err(_) if not_kept.is_some() => state.set(SaveState::Problem(format!(
-                        "{} Tandem could not reach the server either, so copy your text somewhere safe before you leave this page.",
-                        not_kept.unwrap_or_default()
-                    ))),
-                    Err(AppError::Unauthenticated) => state.set(SaveState::SignedOut),
-                    Err(AppError::Invalid(errors)) => state.set(SaveState::Problem(
-                        errors
-                            .first()
-                            .map(|e| e.message.clone())
-                            .unwrap_or_default(),
-                    )),
-                    Err(
-                        AppError::NotFound(message)
-                        | AppError::TooManyAttempts(message)
-                        | AppError::WrongPerson(message),
-                    ) => state.set(SaveState::Problem(message)),
-                    Err(_) => {
-                        state.set(SaveState::Retrying);
-                        let n = attempts.get_value().min(5);
-                        attempts.set_value(n + 1);
-                        // Back off: 2, 4, 8, 16, 32, 60 seconds.
-                        let wait = Duration::from_secs((2u64 << n).min(60));
-                        set_timeout(run_save, wait);
-                    }
-                }
-            });
-        }
-    };
+    // Gives the text to the outbox: the one way a text is sent (it keeps it on this device
+    // and sends it now, or when the connection returns, backing off between tries).
     let save = {
         let (section_key, prompt_key, merge, label, href) = (
             section_key.clone(),
@@ -203,11 +119,9 @@ fn AnswerBox(
         move || {
             let text = body.get_untracked();
             if let Err(message) = check_length(&text) {
-                state.set(SaveState::Problem(message));
+                on(Event::TooLong(message));
                 return;
             }
-            // Through the outbox: it keeps the write on this device and sends it in
-            // order, now or when the connection returns.
             let op_id = new_op_id();
             let args = SaveAnswer {
                 op_id: op_id.clone(),
@@ -215,48 +129,29 @@ fn AnswerBox(
                 section_key: section_key.clone(),
                 prompt_key: prompt_key.clone(),
                 base_rev: rev.get_value(),
-                body: text.clone(),
+                body: text,
             };
-            let (merge, label, href, send_direct) = (
-                merge.clone(),
-                label.clone(),
-                href.clone(),
-                send_direct.clone(),
-            );
+            let (merge, label, href) = (merge.clone(), label.clone(), href.clone());
             leptos::task::spawn_local(async move {
                 match crate::offline::enqueue(&op_id, &args, Some(&merge), &label, &href).await {
-                    Ok(()) => {
-                        let status = crate::offline::current_status();
-                        if matches!(
-                            state.get_untracked(),
-                            SaveState::Unsaved | SaveState::Problem(_) | SaveState::Saved
-                        ) {
-                            state.set(if status.signed_out {
-                                SaveState::SignedOut
-                            } else if status.online && !status.retrying {
-                                SaveState::Saving
-                            } else {
-                                SaveState::Retrying
-                            });
-                        }
-                    }
-                    Err(NotKept::Unavailable) => send_direct(text, None),
-                    Err(NotKept::Storage(message)) => send_direct(text, Some(message)),
+                    Ok(()) => on(Event::Queued(outbox())),
+                    Err(NotKept::Unavailable) => on(Event::NotKept(
+                        "This device cannot keep your answer to send it by itself.".into(),
+                    )),
+                    Err(NotKept::Storage(message)) => on(Event::NotKept(message)),
                 }
             });
         }
     };
-    saver.set_value(Some(Arc::new(save)));
+    let save = StoredValue::new(std::sync::Arc::new(save));
+    let run_save = move || (save.get_value())();
 
     // The section's "Save answers" button: what is not saved yet goes now.
     if let Some(SaveAllNow(now)) = use_context::<SaveAllNow>() {
         Effect::watch(
             move || now.track(),
             move |_, _, _| {
-                if matches!(
-                    state.get_untracked(),
-                    SaveState::Unsaved | SaveState::Retrying | SaveState::Problem(_)
-                ) {
+                if state.with_untracked(SaveState::needs_saving) {
                     run_save();
                 }
             },
@@ -290,8 +185,8 @@ fn AnswerBox(
             let text = event_target_value(&ev);
             body.set(text.clone());
             local::write(&draft_key, &entry_id.get_value(), rev.get_value(), &text);
+            on(Event::Typed);
             if !matches!(state.get_untracked(), SaveState::Conflict(_)) {
-                state.set(SaveState::Unsaved);
                 schedule();
             }
         }
@@ -314,43 +209,39 @@ fn AnswerBox(
             };
             entry_id.set_value(reply.entry_id);
             rev.set_value(reply.rev);
-            if let Some(theirs) = reply.conflict {
-                state.set(SaveState::Conflict(theirs));
-            } else if sent.op.body() == Some(body.get_untracked().as_str())
+            let current = sent.op.body() == Some(body.get_untracked().as_str())
                 && sent
                     .op
                     .merge
                     .as_deref()
                     .and_then(crate::offline::waiting)
-                    .is_none()
-            {
+                    .is_none();
+            if current && reply.conflict.is_none() {
                 local::remove(&draft_key);
-                state.set(SaveState::Saved);
             }
+            on(Event::Sent {
+                current,
+                theirs: reply.conflict,
+            });
         });
         crate::offline::on_event("tandem:refused", move |refused: crate::offline::Refused| {
             if mine(&refused.op) {
-                state.set(SaveState::Problem(crate::offline::refusal(&refused.body)));
+                on(Event::Refused(refused.message));
             }
         });
         crate::offline::on_event(
             "tandem:outbox",
             move |status: crate::offline::SyncStatus| {
-                if matches!(
-                    state.get_untracked(),
-                    SaveState::Saving | SaveState::Retrying | SaveState::SignedOut
-                ) {
-                    if status.signed_out {
-                        state.set(SaveState::SignedOut);
-                    } else if !status.online || status.retrying {
-                        state.set(SaveState::Retrying);
-                    }
-                }
+                on(Event::Status(Outbox {
+                    online: status.online,
+                    retrying: status.retrying,
+                    signed_out: status.signed_out,
+                }))
             },
         );
         // Signing out: what was typed but not yet queued is queued now.
         crate::offline::on_event("tandem:before-sign-out", move |_: serde_json::Value| {
-            if matches!(state.get_untracked(), SaveState::Unsaved) {
+            if state.with_untracked(SaveState::needs_saving) {
                 run_save();
             }
         });
@@ -361,7 +252,7 @@ fn AnswerBox(
         let draft_key = draft_key.clone();
         Effect::new(move |_| {
             local::write(&draft_key, &entry_id.get_value(), rev.get_value(), &text);
-            state.set(SaveState::Unsaved);
+            on(Event::Typed);
             schedule();
         });
     }
@@ -386,7 +277,7 @@ fn AnswerBox(
                     entry_id.set_value(c.entry_id);
                     rev.set_value(c.rev);
                     body.set(c.mine);
-                    state.set(SaveState::Conflict(c.theirs));
+                    on(Event::Unsettled(c.theirs));
                     return;
                 }
                 if let Some((draft_entry, draft_rev, text)) = local::read(&draft_key) {
@@ -394,7 +285,7 @@ fn AnswerBox(
                         entry_id.set_value(draft_entry);
                         rev.set_value(draft_rev);
                         body.set(text);
-                        state.set(SaveState::Unsaved);
+                        on(Event::Typed);
                         schedule();
                         return;
                     }
@@ -404,12 +295,7 @@ fn AnswerBox(
                     entry_id.set_value(w.entry_id);
                     rev.set_value(w.base_rev);
                     body.set(w.body);
-                    let status = crate::offline::current_status();
-                    state.set(if status.online && !status.retrying {
-                        SaveState::Saving
-                    } else {
-                        SaveState::Retrying
-                    });
+                    on(Event::Waiting(outbox()));
                 }
             });
         }
@@ -426,13 +312,13 @@ fn AnswerBox(
     }
 
     let keep_mine = move |_| {
-        state.set(SaveState::Unsaved);
+        on(Event::Settled);
         run_save();
     };
     let keep_theirs = move |_| {
         if let SaveState::Conflict(theirs) = state.get_untracked() {
             body.set(theirs);
-            state.set(SaveState::Unsaved);
+            on(Event::Settled);
             run_save();
         }
     };
@@ -441,18 +327,7 @@ fn AnswerBox(
     let status_id = format!("{id}-status");
     let count_id = format!("{id}-count");
     let described = format!("{status_id} {count_id}");
-    let status_text = move || {
-        match state.get() {
-        SaveState::Saved if body.with(String::is_empty) => String::new(),
-        SaveState::Saved => "Saved".into(),
-        SaveState::Unsaved => "Not saved yet".into(),
-        SaveState::Saving => "Saving…".into(),
-        SaveState::Retrying => "Not saved yet — will retry. Your text is kept on this device.".into(),
-        SaveState::SignedOut => "Not saved: you have been signed out. Your text is kept on this device and will be saved when you sign in again.".into(),
-        SaveState::Problem(message) => format!("Not saved: {message}"),
-        SaveState::Conflict(_) => "This answer was changed on another device. Choose which version to keep.".into(),
-    }
-    };
+    let status_text = move || state.with(|s| s.words(body.with(String::is_empty)));
     view! {
         <div class="field answer" id=format!("{id}-field") class:field-has-error=move || matches!(state.get(), SaveState::Problem(_))>
             <label for=id.clone() class="field-label">{answer.question.clone()}</label>
@@ -489,7 +364,7 @@ fn AnswerBox(
                 {status_text}
             </p>
             {move || matches!(state.get(), SaveState::SignedOut).then(|| {
-                let path = super::current_path();
+                let path = current_path();
                 // A full page load: the page still believes the person is signed in.
                 view! { <p><a href=format!("/sign-in?next={}", crate::urlencode(&path)) rel="external">"Sign in again"</a></p> }
             })}
@@ -513,6 +388,26 @@ fn AnswerBox(
             }}
         </div>
     }
+}
+
+/// What the outbox says about sending just now.
+fn outbox() -> Outbox {
+    let status = crate::offline::current_status();
+    Outbox {
+        online: status.online,
+        retrying: status.retrying,
+        signed_out: status.signed_out,
+    }
+}
+
+/// The path of the page in the browser (empty on the server).
+fn current_path() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        window().location().pathname().unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
 }
 
 /// What the server-rendered textarea `id` holds when this code takes the page over: the

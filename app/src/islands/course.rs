@@ -39,9 +39,12 @@ pub fn MarkComplete(
     let queue_completion = {
         let key = section_key.clone();
         move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            crate::offline::record_progress(&key, "completed", None, label.clone());
-            queued.set(true);
+            // Without the outbox (blocked storage), the plain form records it.
+            if crate::offline::available() {
+                ev.prevent_default();
+                crate::offline::record_progress(&key, "completed", None, label.clone());
+                queued.set(true);
+            }
         }
     };
     view! {

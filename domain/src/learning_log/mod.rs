@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod autosave;
 mod views;
 pub use views::*;
 

@@ -58,8 +58,9 @@ async fn the_sign_in_page_is_usable_without_javascript() {
 }
 
 /// Pages render on the server; only islands load code. Signed out, there are none: no
-/// code at all. The learner's pages load the learner's bundle; the community's, the
-/// SENCo's and the admin's the full one; and each page's islands are in its bundle.
+/// code at all. A page loads a bundle exactly when it has islands: the learner's on the
+/// course's pages, the full one on a thread and the sharing form; and each page's islands
+/// are in its bundle.
 #[tokio::test]
 async fn pages_load_only_the_code_their_islands_need() {
     let app = TestApp::new().await;
@@ -81,57 +82,62 @@ async fn pages_load_only_the_code_their_islands_need() {
     }
     let sam = app.sign_in(SAM).await;
     let senco = app.sign_in(SENCO).await;
-    let learner = [
-        "/",
-        "/modules",
-        "/modules/m2",
-        "/modules/m2/knowledge",
-        "/modules/m2/reflection",
-        "/log",
-        "/profile",
+    let admin = app.sign_in(ADMIN).await;
+    let pages: Vec<(&str, &str, Option<&str>)> = vec![
+        ("/", &sam, None),
+        ("/log", &sam, None),
+        ("/profile", &sam, None),
+        ("/community", &sam, None),
+        ("/community/sessions", &sam, None),
+        ("/modules", &sam, Some("tandem")),
+        ("/modules/m2", &sam, Some("tandem")),
+        ("/modules/m2/knowledge", &sam, Some("tandem")),
+        ("/modules/m2/reflection", &sam, Some("tandem")),
+        ("/community/p/demo-post-000", &sam, Some("tandem-full")),
+        ("/community/new", &sam, Some("tandem-full")),
+        ("/review", &senco, None),
+        ("/staff", &senco, None),
+        ("/facilitator", &senco, None),
+        ("/admin", &admin, None),
+        ("/admin/sign-in", &admin, None),
+        ("/admin/data", &admin, None),
+        ("/admin/import", &admin, None),
     ];
-    let full = ["/community", "/community/p/demo-post-000", "/community/new"];
-    for (paths, cookie, bundle) in [
-        (&learner[..], &sam, "tandem"),
-        (&full[..], &sam, "tandem-full"),
-        (&["/review", "/staff"][..], &senco, "tandem-full"),
-    ] {
-        for path in paths {
-            let page = app.get(path, Some(cookie)).await;
-            assert_eq!(page.status, StatusCode::OK, "{path}");
-            assert!(
+    for (path, cookie, bundle) in pages {
+        let page = app.get(path, Some(cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let names = islands(&page.body);
+        assert_eq!(
+            page.body.contains("/islands.js"),
+            !names.is_empty(),
+            "{path}: loads code exactly when it has islands ({names:?})"
+        );
+        match bundle {
+            Some(bundle) => assert!(
                 page.body.contains(&format!("/pkg/{bundle}_bg.wasm?v=")),
                 "{path} loads {bundle}"
+            ),
+            None => assert!(!page.body.contains(".wasm"), "{path} loads no wasm"),
+        }
+        for name in names {
+            assert!(
+                bundle == Some("tandem-full") || LEARNER_ISLANDS.contains(&name.as_str()),
+                "{path} has the island {name}, which the learner's bundle does not hold"
             );
-            for name in islands(&page.body) {
-                assert!(
-                    bundle == "tandem-full" || LEARNER_ISLANDS.contains(&name.as_str()),
-                    "{path} has the island {name}, which the learner's bundle does not hold"
-                );
-            }
         }
     }
     let section = app.get("/modules/m2/reflection", Some(&sam)).await;
     assert_eq!(
         islands(&section.body),
-        vec![
-            "SignOutButton",
-            "SyncStatusBar",
-            "ActivityTracker",
-            "ReadAloud",
-            "SectionAnswers",
-            "MarkComplete"
-        ]
+        vec!["ActivityTracker", "ReadAloud", "AnswerForm", "MarkComplete"]
     );
 }
 
 /// The islands of the learner's bundle (`hydrate` without `full`: app/src/islands).
-const LEARNER_ISLANDS: [&str; 8] = [
-    "SignOutButton",
-    "SyncStatusBar",
+const LEARNER_ISLANDS: [&str; 6] = [
     "ActivityTracker",
     "ReadAloud",
-    "SectionAnswers",
+    "AnswerForm",
     "MarkComplete",
     "OfflineSave",
     "SavedHere",
