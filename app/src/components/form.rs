@@ -29,6 +29,21 @@ pub fn query_value(name: &str) -> Option<String> {
     leptos_router::hooks::use_query_map().with_untracked(|q| q.get(name))
 }
 
+/// The page's address (`?name=…`) read into `T` (`#[derive(Params)]`) as the page is
+/// rendered. A value left empty counts as not given (a filter form sends `?q=`), and an
+/// address that does not read (a hand-edited `?page=x`) counts as none given.
+pub fn typed_query<T: leptos_router::params::Params + Default>() -> T {
+    use leptos_router::params::ParamsMap;
+    leptos_router::hooks::use_query_map().with_untracked(|q| {
+        let given: ParamsMap = q
+            .latest_values()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        T::from_map(&given).unwrap_or_default()
+    })
+}
+
 /// The message for one field out of an action's error.
 pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || error.get().and_then(|e| e.field(field)))

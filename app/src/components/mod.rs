@@ -3,15 +3,23 @@
 //! links to the fields, and plain words.
 
 mod answer;
+#[cfg(feature = "ssr")]
+mod entries;
 mod form;
 mod layout;
 mod queued;
 mod reading;
+#[cfg(feature = "ssr")]
+mod spaces;
 mod ui;
 
 pub use answer::*;
+#[cfg(feature = "ssr")]
+pub use entries::*;
 pub use form::*;
 pub use layout::*;
 pub use queued::*;
 pub use reading::*;
+#[cfg(feature = "ssr")]
+pub use spaces::*;
 pub use ui::*;

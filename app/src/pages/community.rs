@@ -12,31 +12,7 @@ use domain::community::PostKind;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// A text as paragraphs, split at blank lines.
-pub fn paragraphs(text: &str) -> impl IntoView {
-    text.split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| view! { <p class="post-text">{p.to_string()}</p> })
-        .collect_view()
-}
-
-/// The tabs of the spaces a person can open.
-#[component]
-pub fn SpaceTabs(spaces: Vec<SpaceLink>, current: String, base: &'static str) -> impl IntoView {
-    view! {
-        <nav aria-label="Spaces" class="space-tabs">
-            <ul>
-                {spaces.into_iter().map(|s| {
-                    let here = (s.param == current).then_some("page");
-                    view! { <li><a href=format!("{base}?space={}", s.param) aria-current=here>{s.name}</a></li> }
-                }).collect_view()}
-            </ul>
-        </nav>
-    }
-}
+use leptos_router::{hooks::use_params_map, params::Params};
 
 #[component]
 pub fn CommunityPage() -> impl IntoView {
@@ -48,28 +24,33 @@ pub fn CommunityPage() -> impl IntoView {
     }
 }
 
+/// What a community page's address may hold: the space, the filters, the page of posts.
+#[derive(Params, Clone, Default, PartialEq)]
+struct SpaceQuery {
+    space: Option<String>,
+    kind: Option<String>,
+    sector: Option<String>,
+    area: Option<String>,
+    module: Option<String>,
+    answered: Option<String>,
+    q: Option<String>,
+    page: Option<u32>,
+    /// Set after the person deleted a post.
+    deleted: Option<String>,
+}
+
 #[component]
 fn Space() -> impl IntoView {
-    let query = use_query_map();
-    let get = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
+    let query = typed_query::<SpaceQuery>();
+    let deleted = query.deleted.is_some();
     let data = Resource::new(
-        move || {
-            (
-                get("space"),
-                get("kind"),
-                get("sector"),
-                get("area"),
-                get("module"),
-                get("answered"),
-                get("q"),
-                get("page").and_then(|p| p.parse::<u32>().ok()),
+        move || query.clone(),
+        |q| {
+            community_space(
+                q.space, q.kind, q.sector, q.area, q.module, q.answered, q.q, q.page,
             )
         },
-        |(space, kind, sector, area, module, answered, q, page)| {
-            community_space(space, kind, sector, area, module, answered, q, page)
-        },
     );
-    let deleted = get("deleted").is_some();
     view! {
         <h1 class="page-title">"Community"</h1>
         <p class="lead">"Practice that worked (and what did not) from colleagues in your setting and your network, and questions anyone can answer. What you share is a copy you choose to make: your learning log stays private."</p>
@@ -87,16 +68,21 @@ fn Space() -> impl IntoView {
 
 #[component]
 fn SpaceBody(view: SpaceView) -> impl IntoView {
-    let query = use_query_map();
-    let get = move |k: &str| query.with_untracked(|q| q.get(k)).unwrap_or_default();
+    let query = typed_query::<SpaceQuery>();
     let space = view.space.clone();
-    let filters: Vec<String> = ["space", "kind", "sector", "area", "module", "answered", "q"]
-        .iter()
-        .filter_map(|k| {
-            let v = if *k == "space" { space.clone() } else { get(k) };
-            (!v.is_empty()).then(|| format!("{k}={}", urlencode(&v)))
-        })
-        .collect();
+    let filters: Vec<String> = [
+        ("space", Some(space.clone())),
+        ("kind", query.kind.clone()),
+        ("sector", query.sector.clone()),
+        ("area", query.area.clone()),
+        ("module", query.module.clone()),
+        ("answered", query.answered.clone()),
+        ("q", query.q.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| format!("{k}={}", urlencode(&v))))
+    .collect();
+    let get = |v: &Option<String>| v.clone().unwrap_or_default();
     let count = view.total;
     view! {
         <SpaceTabs spaces=view.spaces.clone() current=view.space.clone() base="/community"/>
@@ -114,14 +100,14 @@ fn SpaceBody(view: SpaceView) -> impl IntoView {
             <input type="hidden" name="space" value=space.clone()/>
             <div class="field">
                 <label for="q" class="field-label">"Search"</label>
-                <input id="q" name="q" type="search" class="input" value=get("q") maxlength=domain::learning_log::MAX_SEARCH_CHARS.to_string()/>
+                <input id="q" name="q" type="search" class="input" value=get(&query.q) maxlength=domain::learning_log::MAX_SEARCH_CHARS.to_string()/>
             </div>
-            <FilterSelect name="kind" label="Type" any="Examples and questions" selected=get("kind")
+            <FilterSelect name="kind" label="Type" any="Examples and questions" selected=get(&query.kind)
                 options=PostKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect()/>
-            <FilterSelect name="sector" label="Sector" any="All sectors" selected=get("sector") options=sector_options()/>
-            <FilterSelect name="area" label="Area of need" any="All areas" selected=get("area") options=area_options()/>
-            <FilterSelect name="module" label="Module" any="All modules" selected=get("module") options=module_options()/>
-            <FilterSelect name="answered" label="Questions" any="Answered or not" selected=get("answered")
+            <FilterSelect name="sector" label="Sector" any="All sectors" selected=get(&query.sector) options=sector_options()/>
+            <FilterSelect name="area" label="Area of need" any="All areas" selected=get(&query.area) options=area_options()/>
+            <FilterSelect name="module" label="Module" any="All modules" selected=get(&query.module) options=module_options()/>
+            <FilterSelect name="answered" label="Questions" any="Answered or not" selected=get(&query.answered)
                 options=vec![("yes".into(), "Answered".into()), ("no".into(), "Not answered yet".into())]/>
             <button type="submit" class="btn btn-secondary">"Show posts"</button>
         </form>
@@ -195,13 +181,29 @@ fn PostCard(p: PostSummary) -> impl IntoView {
 
 // ---- Sharing --------------------------------------------------------------------------
 
+/// What the address of the form to share may hold: which kind of post, a learning-log
+/// entry to start from, a post to edit, the space to share in.
+#[derive(Params, Clone, Default, PartialEq)]
+struct ComposeQuery {
+    kind: Option<String>,
+    from: Option<String>,
+    edit: Option<String>,
+    space: Option<String>,
+}
+
 #[component]
 pub fn ComposePage() -> impl IntoView {
-    let query = use_query_map();
-    let get = move |k: &str| query.with_untracked(|q| q.get(k)).filter(|v| !v.is_empty());
+    let q = typed_query::<ComposeQuery>();
     let data = Resource::new(
         || (),
-        move |_| community_compose(get("kind"), get("from"), get("edit"), get("space")),
+        move |_| {
+            community_compose(
+                q.kind.clone(),
+                q.from.clone(),
+                q.edit.clone(),
+                q.space.clone(),
+            )
+        },
     );
     view! {
         <Restricted>
@@ -220,15 +222,13 @@ pub fn ComposePage() -> impl IntoView {
 #[component]
 fn Compose(data: ComposeData) -> impl IntoView {
     // Sent back by the server after a plain form failed: what was typed, and why.
-    let kept: Vec<(String, String)> = use_query_map().with_untracked(|q| {
-        [
-            "kind", "space", "title", "area", "sector", "age", "module", "need", "tried",
-            "outcome", "change", "body",
-        ]
-        .into_iter()
-        .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
-        .collect()
-    });
+    let kept: Vec<(String, String)> = [
+        "kind", "space", "title", "area", "sector", "age", "module", "need", "tried", "outcome",
+        "change", "body",
+    ]
+    .into_iter()
+    .filter_map(|k| query_value(k).map(|v| (k.to_string(), v)))
+    .collect();
     let kind = kept
         .iter()
         .find(|(k, _)| k == "kind")
@@ -303,8 +303,7 @@ fn ActionButton(
 
 #[component]
 fn Thread(post: PostView) -> impl IntoView {
-    let query = use_query_map();
-    let reported = query.with_untracked(|q| q.get("reported").is_some());
+    let reported = query_value("reported").is_some();
     let reply_label = format!("Your reply to \u{201c}{}\u{201d}", post.title);
     let id = post.id.clone();
     let is_question = post.kind == PostKind::Question;
@@ -393,7 +392,7 @@ fn Thread(post: PostView) -> impl IntoView {
                         id=new_op_id()
                         label=reply_label.clone()
                         is_question
-                        typed=query.with_untracked(|q| q.get("reply")).unwrap_or_default()
+                        typed=query_value("reply").unwrap_or_default()
                         error={plain_form_error::<PostReply>()}
                     />
                 }.into_any()

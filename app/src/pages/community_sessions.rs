@@ -1,6 +1,5 @@
 //! Community sessions: the "swap and support" meetings of a setting or a network.
 
-use super::community::{paragraphs, SpaceTabs};
 use super::Restricted;
 use crate::api::community_sessions::*;
 use crate::components::*;
@@ -8,13 +7,11 @@ use crate::session::{local_date, new_op_id, use_me};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SessionsPage() -> impl IntoView {
-    let query = use_query_map();
-    let space = move || query.with(|q| q.get("space")).filter(|v| !v.is_empty());
-    let data = Resource::new(space, community_sessions);
+    let space = query_value("space").filter(|v| !v.is_empty());
+    let data = Resource::new(move || space.clone(), community_sessions);
     view! {
         <Title text="Community sessions"/>
         <Restricted>
@@ -67,8 +64,7 @@ fn Sessions(view: SessionsView) -> impl IntoView {
 
 #[component]
 fn ScheduleForm(space: String) -> impl IntoView {
-    let query = use_query_map();
-    let kept = move |k: &str| query.with_untracked(|q| q.get(k)).unwrap_or_default();
+    let kept = |k: &str| query_value(k).unwrap_or_default();
     let action = ServerAction::<ScheduleSession>::new();
     let error = action_error(action.value());
     view! {

@@ -13,7 +13,7 @@ use domain::model::Sector;
 use domain::progress::{describe_minutes, Status};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 /// A status tag ("In progress") that does not rely on colour alone.
 #[component]
@@ -208,7 +208,7 @@ fn ModuleDetail(view: ModuleData) -> impl IntoView {
 #[component]
 pub fn SectionPage() -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
+    let sector = query_value("sector");
     // The section's text is the bulk of the page. Rendered on the server, it is taken out
     // of the data the page carries for hydration, which would repeat it: hydration keeps
     // the server's text in place (an `inner_html` is not set again when hydrating). A
@@ -220,7 +220,7 @@ pub fn SectionPage() -> impl IntoView {
             (
                 p.get("module").unwrap_or_default(),
                 p.get("section").unwrap_or_default(),
-                query.with(|q| q.get("sector")),
+                sector.clone(),
             )
         },
         // The answers load with the section: one resource for the page.

@@ -10,7 +10,6 @@ use crate::session::local_date;
 use domain::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn DataProtectionPage() -> impl IntoView {
@@ -25,7 +24,7 @@ pub fn DataProtectionPage() -> impl IntoView {
 #[component]
 fn DataProtection() -> impl IntoView {
     let overview = Resource::new(|| (), |_| data_protection());
-    let erased = use_query_map().with_untracked(|q| q.get("erased").is_some());
+    let erased = query_value("erased").is_some();
     view! {
         <p class="breadcrumb"><a href="/admin">"Staff and invites"</a></p>
         <h1 class="page-title">"Data protection"</h1>

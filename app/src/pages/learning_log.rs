@@ -7,18 +7,7 @@ use crate::session::local_date;
 use domain::learning_log::{EntryKind, EntryStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-#[component]
-pub fn EntryStatusTag(status: EntryStatus) -> impl IntoView {
-    let class = match status {
-        EntryStatus::Draft => "tag tag-grey",
-        EntryStatus::Submitted => "tag tag-blue",
-        EntryStatus::Reviewed => "tag tag-green",
-        EntryStatus::NeedsRevision => "tag tag-orange",
-    };
-    view! { <strong class=class>{status.label()}</strong> }
-}
+use leptos_router::{hooks::use_params_map, params::Params};
 
 #[component]
 pub fn LogPage() -> impl IntoView {
@@ -30,28 +19,31 @@ pub fn LogPage() -> impl IntoView {
     }
 }
 
+/// What the learning log's address may hold: its filters and search.
+#[derive(Params, Clone, Default, PartialEq)]
+struct LogQuery {
+    module: Option<String>,
+    kind: Option<String>,
+    status: Option<String>,
+    q: Option<String>,
+}
+
 #[component]
 fn Log() -> impl IntoView {
-    let query = use_query_map();
-    let get = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
+    let query = typed_query::<LogQuery>();
     let submit = ServerAction::<SubmitEntries>::new();
     let entries = Resource::new(
-        move || {
-            (
-                get("module"),
-                get("kind"),
-                get("status"),
-                get("q"),
-                submit.version().get(),
-            )
+        {
+            let query = query.clone();
+            move || (query.clone(), submit.version().get())
         },
-        |(module, kind, status, q, _)| log_list(module, kind, status, q),
+        |(q, _)| log_list(q.module, q.kind, q.status, q.q),
     );
-    let module = get("module");
+    let module = query.module;
     let (kind, status, q) = (
-        get("kind").unwrap_or_default(),
-        get("status").unwrap_or_default(),
-        get("q").unwrap_or_default(),
+        query.kind.unwrap_or_default(),
+        query.status.unwrap_or_default(),
+        query.q.unwrap_or_default(),
     );
     let submit_error = action_error(submit.value());
     view! {
@@ -169,16 +161,22 @@ fn EntryTable(list: Vec<EntrySummary>) -> impl IntoView {
     }
 }
 
+/// An entry's address may ask for a page of its earlier versions.
+#[derive(Params, Clone, Default, PartialEq)]
+struct HistoryQuery {
+    history: Option<u32>,
+}
+
 #[component]
 pub fn EntryPage() -> impl IntoView {
     let params = use_params_map();
-    let query = leptos_router::hooks::use_query_map();
+    let history = typed_query::<HistoryQuery>().history;
     let submit = ServerAction::<SubmitEntries>::new();
     let entry = Resource::new(
         move || {
             (
                 params.with(|p| p.get("id").unwrap_or_default()),
-                query.with(|q| q.get("history").and_then(|h| h.parse::<u32>().ok())),
+                history,
                 submit.version().get(),
             )
         },
@@ -228,7 +226,7 @@ fn Entry(detail: EntryDetail, submit: ServerAction<SubmitEntries>) -> impl IntoV
                 <Button>"Submit to your SENCo"</Button>
             </ActionForm>
         })}
-        <super::review::FeedbackThread feedback=detail.feedback empty="No feedback yet. Your SENCo can reply once you have submitted this entry."/>
+        <FeedbackThread feedback=detail.feedback empty="No feedback yet. Your SENCo can reply once you have submitted this entry."/>
         <section aria-labelledby="views-heading">
             <h2 id="views-heading" class="section-title">"Who has read this entry"</h2>
             {if detail.viewed_by.is_empty() {

@@ -8,7 +8,6 @@ use crate::api::proof::{
 use crate::components::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ProofPage() -> impl IntoView {
@@ -43,7 +42,7 @@ fn Ended() -> impl IntoView {
 
 #[component]
 fn Proof(view: ProofView) -> impl IntoView {
-    let sent_now = use_query_map().with_untracked(|q| q.get("sent").is_some());
+    let sent_now = query_value("sent").is_some();
     let send = ServerAction::<SendProofCode>::new();
     let code = ServerAction::<EnterProofCode>::new();
     let password = ServerAction::<LinkWithPassword>::new();

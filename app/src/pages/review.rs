@@ -1,15 +1,14 @@
 //! The SENCo's review queue and the review page of one submitted entry.
 
-use super::{errors::ProblemPage, learning_log::EntryStatusTag, Restricted};
-use crate::api::learning_log::Feedback;
+use super::{errors::ProblemPage, Restricted};
 use crate::api::review::{review_entry, review_queue, QueueView, ReviewAct, ReviewDetail};
 use crate::components::*;
 use crate::session::local_date;
 use domain::model::Role;
-use domain::review::{Change, ReviewAction};
+use domain::review::Change;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::{hooks::use_params_map, params::Params};
 
 #[component]
 pub fn ReviewQueuePage() -> impl IntoView {
@@ -21,37 +20,47 @@ pub fn ReviewQueuePage() -> impl IntoView {
     }
 }
 
+/// What the review queue's address may hold: its filters.
+#[derive(Params, Clone, Default, PartialEq)]
+struct QueueQuery {
+    practitioner: Option<String>,
+    module: Option<String>,
+    sector: Option<String>,
+}
+
 #[component]
 fn Queue() -> impl IntoView {
-    let query = use_query_map();
-    let get = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
+    let filters = typed_query::<QueueQuery>();
     let queue = Resource::new(
-        move || (get("practitioner"), get("module"), get("sector")),
-        |(p, m, s)| review_queue(p, m, s),
+        {
+            let filters = filters.clone();
+            move || filters.clone()
+        },
+        |f| review_queue(f.practitioner, f.module, f.sector),
     );
     view! {
         <h1 class="page-title">"Review queue"</h1>
         <p class="lead">"Entries your staff have submitted, oldest first. Each one is waiting for your feedback."</p>
         <Transition fallback=|| view! { <p>"Loading the queue…"</p> }>
-            {move || Suspend::new(async move {
-                match queue.await {
-                    Ok(q) => view! { <QueueFilters q=q.clone() get/> <QueueTable q/> }.into_any(),
-                    Err(e) => view! { <ProblemPage message=e.to_string()/> }.into_any(),
-                }
-            })}
+            {move || {
+                let filters = filters.clone();
+                Suspend::new(async move {
+                    match queue.await {
+                        Ok(q) => view! { <QueueFilters q=q.clone() filters/> <QueueTable q/> }.into_any(),
+                        Err(e) => view! { <ProblemPage message=e.to_string()/> }.into_any(),
+                    }
+                })
+            }}
         </Transition>
     }
 }
 
 #[component]
-fn QueueFilters(
-    q: QueueView,
-    get: impl Fn(&str) -> Option<String> + Copy + 'static,
-) -> impl IntoView {
+fn QueueFilters(q: QueueView, filters: QueueQuery) -> impl IntoView {
     let (who, module, sector) = (
-        get("practitioner").unwrap_or_default(),
-        get("module").unwrap_or_default(),
-        get("sector").unwrap_or_default(),
+        filters.practitioner.unwrap_or_default(),
+        filters.module.unwrap_or_default(),
+        filters.sector.unwrap_or_default(),
     );
     view! {
         <form method="get" action="/review" class="filters" aria-label="Filter the review queue">
@@ -234,44 +243,4 @@ pub fn Changes(changes: Vec<Change>) -> impl IntoView {
             Change::Removed(t) => view! { <del><span class="sr-only">"[removed: "</span>{t}<span class="sr-only">"]"</span></del> }.into_any(),
         })
         .collect_view()
-}
-
-/// Replies on an entry, oldest first, each with what it did to the entry. `nested` leaves
-/// out the heading (for a thread inside a disclosure that already names it).
-#[component]
-pub fn FeedbackThread(
-    feedback: Vec<Feedback>,
-    empty: &'static str,
-    #[prop(optional)] nested: bool,
-) -> impl IntoView {
-    let list = if feedback.is_empty() {
-        view! { <p>{empty}</p> }.into_any()
-    } else {
-        view! { <ol class="feedback-list">{feedback.into_iter().map(|f| {
-            let heading = match f.action {
-                ReviewAction::Comment => f.author.clone(),
-                action => format!("{} · {}", f.author, action.label()),
-            };
-            view! {
-                <li class="card" class:feedback-new=f.unread>
-                    <p class="caption">
-                        {heading}" · "{local_date(f.created_at)}
-                        {f.rev.map(|r| format!(" · about version {r}"))}
-                        {f.unread.then(|| view! { " " <strong class="tag tag-blue">"New"</strong> })}
-                    </p>
-                    {(!f.body.is_empty()).then(|| view! { <p class="pre">{f.body}</p> })}
-                </li>
-            }
-        }).collect_view()}</ol> }.into_any()
-    };
-    if nested {
-        return list;
-    }
-    view! {
-        <section aria-labelledby="feedback-heading">
-            <h2 id="feedback-heading" class="section-title">"Feedback"</h2>
-            {list}
-        </section>
-    }
-    .into_any()
 }

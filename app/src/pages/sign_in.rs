@@ -3,17 +3,28 @@ use crate::components::*;
 use crate::session::use_me;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::Redirect, hooks::use_query_map};
+use leptos_router::{components::Redirect, params::Params};
+
+/// What the sign-in page's address may hold: where to go next, what just happened, and
+/// what a plain form or single sign-on sent back.
+#[derive(Params, Clone, Default, PartialEq)]
+struct SignInQuery {
+    next: Option<String>,
+    signed_out: Option<String>,
+    email: Option<String>,
+    sso: Option<String>,
+    provider: Option<String>,
+}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let query = use_query_map();
-    let next = query.with_untracked(|q| q.get("next")).unwrap_or_default();
-    let signed_out = query.with_untracked(|q| q.get("signed_out").is_some());
+    let query = typed_query::<SignInQuery>();
+    let next = query.next.unwrap_or_default();
+    let signed_out = query.signed_out.is_some();
     // Sent back by the server after a plain form failed: what was typed (only ever put back
     // in its field, never shown as a message).
-    let email = query.with_untracked(|q| q.get("email")).unwrap_or_default();
-    let sso = query.with_untracked(|q| (q.get("sso"), q.get("provider")));
+    let email = query.email.unwrap_or_default();
+    let sso = (query.sso, query.provider);
     let sso_email = email.clone();
     let action = ServerAction::<SignIn>::new();
     let error = action_error(action.value());

@@ -1,8 +1,6 @@
 //! Setting oversight for the SENCo: the staff dashboard and one staff member's page.
 
-use super::{
-    errors::ProblemPage, learning_log::EntryStatusTag, review::FeedbackThread, Restricted,
-};
+use super::{errors::ProblemPage, Restricted};
 use crate::api::staff::{staff_dashboard, staff_member, status_key, Dashboard, MemberView};
 use crate::components::*;
 use crate::session::local_date;
@@ -11,38 +9,44 @@ use domain::progress::{describe_minutes, Status};
 use domain::staff::{ModuleCount, SortBy, StaffRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::{hooks::use_params_map, params::Params};
 
 const STATUSES: [Status; 3] = [Status::NotStarted, Status::InProgress, Status::Complete];
 
+/// What the staff dashboard's address may hold: filters, the sort and the page.
+#[derive(Params, Clone, Default, PartialEq)]
+struct DashboardQuery {
+    sector: Option<String>,
+    status: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    page: Option<u32>,
+}
+
 #[component]
 pub fn StaffDashboardPage() -> impl IntoView {
-    let query = use_query_map();
-    let get = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.is_empty());
+    let query = typed_query::<DashboardQuery>();
+    let shown = StoredValue::new((
+        query.sector.clone().unwrap_or_default(),
+        query.status.clone().unwrap_or_default(),
+    ));
     let data = Resource::new(
-        move || {
-            (
-                get("sector"),
-                get("status"),
-                get("sort"),
-                get("dir"),
-                get("page").and_then(|p| p.parse().ok()),
-            )
-        },
-        |(sector, status, sort, dir, page)| staff_dashboard(sector, status, sort, dir, page),
+        move || query.clone(),
+        |q| staff_dashboard(q.sector, q.status, q.sort, q.dir, q.page),
     );
     view! {
         <Title text="Staff progress"/>
         <Restricted roles=&[Role::Senco]>
             <Transition fallback=|| view! { <p>"Loading staff progress…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => view! {
-                            <DashboardView d sector=get("sector").unwrap_or_default() status=get("status").unwrap_or_default()/>
-                        }.into_any(),
-                        Err(e) => view! { <ProblemPage message=e.to_string()/> }.into_any(),
-                    }
-                })}
+                {move || {
+                    let (sector, status) = shown.get_value();
+                    Suspend::new(async move {
+                        match data.await {
+                            Ok(d) => view! { <DashboardView d sector status/> }.into_any(),
+                            Err(e) => view! { <ProblemPage message=e.to_string()/> }.into_any(),
+                        }
+                    })
+                }}
             </Transition>
         </Restricted>
     }

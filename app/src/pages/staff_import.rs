@@ -8,13 +8,12 @@ use crate::session::local_date;
 use domain::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
     // A code from the upload (never text from the address itself).
-    let problem = use_query_map()
-        .with_untracked(|q| q.get("problem"))
+    let problem = query_value("problem")
         .and_then(|code| domain::staff::import::FileProblem::parse(&code))
         .map(|p| p.message());
     view! {

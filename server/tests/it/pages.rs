@@ -407,3 +407,59 @@ async fn pages_are_compressed_with_the_best_encoding_the_browser_takes() {
         );
     }
 }
+
+#[tokio::test]
+async fn filters_read_from_the_address_treat_empty_and_hand_edited_values_plainly() {
+    let app = TestApp::new().await;
+    let ella = app.sign_in(ELLA).await;
+    let senco = app.sign_in(SENCO).await;
+    let saved = app
+        .call::<app::api::learning_log::SaveAnswer>(
+            &[
+                ("op_id", "71111111-2222-4333-8444-555555555555"),
+                ("entry_id", "71111111-2222-4333-8444-666666666666"),
+                ("section_key", "m1.reflection"),
+                ("prompt_key", "p1"),
+                ("base_rev", "0"),
+                ("body", "A visual timetable by the door."),
+            ],
+            Some(&ella),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    // An empty filter (a form sends `?q=`) is no filter: the same entries as none at all.
+    let plain = app.get("/log", Some(&ella)).await;
+    let empty = app.get("/log?module=&kind=&status=&q=", Some(&ella)).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    let count = |html: &str| html.matches("href=\"/log/").count();
+    assert!(count(&plain.body) > 0);
+    assert_eq!(count(&plain.body), count(&empty.body));
+    // A typed value is kept in its box.
+    let searched = app.get("/log?q=visual", Some(&ella)).await;
+    assert!(
+        searched.body.contains("value=\"visual\""),
+        "the search stays in its box"
+    );
+    // A page number that is not one is read as no page, never an error page.
+    for path in [
+        "/staff?page=x&sort=name",
+        "/community?page=-1",
+        "/log/00000000-0000-4000-8000-000000000000?history=lots",
+    ] {
+        let cookie = if path.starts_with("/staff") {
+            &senco
+        } else {
+            &ella
+        };
+        let reply = app.get(path, Some(cookie)).await;
+        assert!(
+            reply.status == StatusCode::OK || reply.status == StatusCode::NOT_FOUND,
+            "{path}: {}",
+            reply.status
+        );
+        assert!(!reply.body.contains("Sorry, there is a problem"), "{path}");
+    }
+    let staff = app.get("/staff?page=x&sector=primary", Some(&senco)).await;
+    assert_eq!(staff.status, StatusCode::OK);
+    assert!(staff.body.contains("Staff progress"));
+}
