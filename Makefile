@@ -32,10 +32,11 @@ lint:
 
 # Tests build in release mode so they reuse the dependencies `make build` compiled, and run
 # under cargo-nextest: each test in its own process, so tests that read process-wide figures
-# (memory, metrics, the mail switch) are not disturbed by their neighbours.
+# (memory, metrics, the mail switch) are not disturbed by their neighbours. One run for
+# every crate, with the server's features: its dependencies are exactly those `make build`
+# compiled (server/Cargo.toml pins the features the tests' own dependencies add).
 unit:
-	@$(ENV) cargo nextest run --release --no-fail-fast -p domain -p services -p app --features domain/ssr,app/ssr
-	@$(ENV) cargo nextest run --release --no-fail-fast -p server
+	@$(ENV) cargo nextest run --release --no-fail-fast -p domain -p services -p app -p server --features app/ssr
 	@node --test end2end/unit/
 
 e2e:

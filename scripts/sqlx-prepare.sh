@@ -22,12 +22,12 @@ done
 
 out="$work/sqlx"
 mkdir -p "$out"
-# A separate target folder, and `services` built afresh there: the macros must run again,
-# which a cached build would skip.
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR}/sqlx-prepare"
+# `services` (the one crate with checked queries) is checked afresh, since the macros must
+# run again, which a cached build would skip. The packages and features are clippy's (see
+# the Makefile's lint), so the dependencies checked here are the ones clippy then reuses.
 cargo clean -q -p services
 SQLX_OFFLINE=false DATABASE_URL="sqlite://$db" SQLX_OFFLINE_DIR="$out" \
-  cargo check -q -p services --all-targets
+  cargo check -q -p domain -p services -p app -p server --features app/ssr --all-targets
 
 if [ "${1:-}" = "--check" ]; then
   if ! diff -r -q "$out" .sqlx >/dev/null 2>&1; then
