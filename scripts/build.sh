@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds Tandem for release (see README, "One build"): the server binary, the hydration wasm (wasm-bindgen + wasm-opt), the
-# stylesheet (Tailwind) and static files into target/site. Each step is skipped by its
-# own tool when nothing changed.
+# Builds Tandem for release (see README, "One build"): the server binary, the islands'
+# wasm (wasm-bindgen + wasm-opt), the stylesheet (Tailwind) and static files into
+# target/site. Each step is skipped by its own tool when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -11,11 +11,20 @@ pkg=$site/pkg
 mkdir -p "$pkg" "$site/fonts"
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+# The wasm-bindgen CLI (a few minutes on a new machine, nothing after) installs beside the
+# server's build; the browser's bundles below wait for it.
+bash scripts/ensure-wasm-bindgen.sh &
+wb_pid=$!
+trap 'kill $wb_pid 2>/dev/null || true' EXIT
+
 step "server (release)"
 cargo build --release -p server --bin tandem
+wait "$wb_pid" || { echo "build.sh: could not install the wasm-bindgen CLI" >&2; exit 1; }
+trap - EXIT
 
 # The browser's code, in two bundles of islands (app/src/islands): the learner's (`tandem`)
-# and the full one with the community's, SENCo's and admin's islands too (`tandem-full`).
+# and the full one that adds the community's (`tandem-full`). README: "Pages without
+# JavaScript, and what a page carries".
 bundle() { # name, cargo features
   local name=$1 features=$2
   step "browser wasm: $name (wasm-release)"

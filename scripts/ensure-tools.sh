@@ -15,25 +15,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# 2. wasm-bindgen CLI, at exactly the version of the wasm-bindgen crate in Cargo.lock.
-wb_version=$(awk '$0=="name = \"wasm-bindgen\"" {getline; gsub(/"/,"",$3); print $3; exit}' Cargo.lock)
-if ! "$TANDEM_TOOLS/bin/wasm-bindgen" --version 2>/dev/null | grep -qx "wasm-bindgen $wb_version"; then
-  log "installing wasm-bindgen-cli $wb_version (one-time, a few minutes)"
-  if ! cargo install wasm-bindgen-cli --version "$wb_version" --locked --root "$TANDEM_TOOLS" 2>/tmp/tandem-wb-install.log; then
-    # Its lock file pins a webpki-roots release that the registry no longer serves: take the
-    # unpacked source, move that one pin back and install from the copy.
-    src=$(ls -d "$CARGO_HOME"/registry/src/*/wasm-bindgen-cli-"$wb_version" | head -n1)
-    work=$(mktemp -d)
-    cp -r "$src" "$work/cli"
-    (cd "$work/cli" && rm -f rust-toolchain.toml && cargo update -p webpki-roots --precise 1.0.10)
-    cargo install --path "$work/cli" --locked --root "$TANDEM_TOOLS"
-    rm -rf "$work"
-  fi
-fi
+# 2. The wasm-bindgen CLI is installed by scripts/build.sh, beside the server's build
+#    (scripts/ensure-wasm-bindgen.sh).
 
-# 3. cargo-nextest, which runs the Rust tests (each in its own process). The machines come
-#    with it; anywhere else it is built from crates.io once.
-if ! cargo nextest --version >/dev/null 2>&1; then
+# 3. cargo-nextest, which runs the Rust tests (each in its own process): `make test` only.
+#    The machines come with it; anywhere else it is built from crates.io once.
+if [ "${1:-}" = "--browser" ] && ! cargo nextest --version >/dev/null 2>&1; then
   log "installing cargo-nextest (one-time)"
   cargo install cargo-nextest --locked --root "$TANDEM_TOOLS"
 fi

@@ -209,10 +209,9 @@ fn ModuleDetail(view: ModuleData) -> impl IntoView {
 pub fn SectionPage() -> impl IntoView {
     let params = use_params_map();
     let sector = query_value("sector");
-    // The section's text is the bulk of the page. Rendered on the server, it is taken out
-    // of the data the page carries for hydration, which would repeat it: hydration keeps
-    // the server's text in place (an `inner_html` is not set again when hydrating). A
-    // section opened in the browser (a link followed after hydration) gets it in full.
+    // The section's text is the bulk of the page: it is taken out of the resource's value
+    // and rendered once, so that nothing the page carries repeats it (the test
+    // `pages_are_complete_and_a_section_carries_its_text_once` holds it to that).
     let text = StoredValue::new(Vec::<String>::new());
     let section = Resource::new(
         move || {
