@@ -11,7 +11,7 @@ run: tools build
 	@$(ENV) TANDEM_DEMO=$${TANDEM_DEMO:-true} LEPTOS_SITE_ROOT=$${LEPTOS_SITE_ROOT:-target/site} exec $(BIN) serve
 
 tools:
-	@bash scripts/ensure-tools.sh $(if $(filter test e2e bench,$(MAKECMDGOALS)),--browser)
+	@bash scripts/ensure-tools.sh $(if $(filter test unit e2e bench soak,$(MAKECMDGOALS)),--browser)
 
 build:
 	@bash scripts/build.sh
