@@ -23,12 +23,15 @@ dev: tools
 test: tools lint unit build e2e
 	@echo "make test: all checks passed"
 
+# Clippy and the .sqlx/ check run in the release profiles, so that they reuse the build
+# scripts and macros `make build` compiles (and it theirs): only the checks themselves are
+# extra work.
 lint:
 	@bash scripts/unused-deps.sh
-	@bash scripts/sqlx-prepare.sh --check
 	@$(ENV) cargo fmt --all -- --check
-	@$(ENV) cargo clippy -p domain -p services -p app -p server --features app/ssr --all-targets -- -D warnings
-	@$(ENV) cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	@bash scripts/sqlx-prepare.sh --check
+	@$(ENV) cargo clippy --release -p domain -p services -p app -p server --features app/ssr --all-targets -- -D warnings
+	@$(ENV) cargo clippy --profile wasm-release -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Tests build in release mode so they reuse the dependencies `make build` compiled, and run
 # under cargo-nextest: each test in its own process, so tests that read process-wide figures
