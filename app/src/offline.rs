@@ -278,6 +278,22 @@ pub fn current_status() -> SyncStatus {
     SyncStatus::default()
 }
 
+/// The events the outbox script (`public/offline.js`) sends the page, by name: the one list
+/// on the Rust side, checked against the script by a test.
+pub mod events {
+    /// A write reached the server (detail: `Sent`).
+    pub const SENT: &str = "tandem:sent";
+    /// The server refused a write for good (detail: `Refused`).
+    pub const REFUSED: &str = "tandem:refused";
+    /// The outbox changed (detail: `SyncStatus`).
+    pub const OUTBOX: &str = "tandem:outbox";
+    /// The person is signing out on this device: forms drop what they hold.
+    pub const BEFORE_SIGN_OUT: &str = "tandem:before-sign-out";
+    /// The modules saved on this device changed (detail: their keys).
+    pub const SAVED_MODULES: &str = "tandem:saved-modules";
+    pub const ALL: [&str; 5] = [SENT, REFUSED, OUTBOX, BEFORE_SIGN_OUT, SAVED_MODULES];
+}
+
 /// Calls `f` with the detail of each `name` event on the window, for as long as the
 /// calling component lives.
 pub fn on_event<T: serde::de::DeserializeOwned + 'static>(
@@ -409,6 +425,25 @@ mod tests {
         })
         .unwrap();
         assert_eq!(keys(&reply), ["conflict", "entry_id", "rev", "status"]);
+    }
+
+    /// Every event the islands listen for is one the outbox script sends, and the other way
+    /// round: a renamed event fails here, not silently in a browser.
+    #[test]
+    fn the_outbox_scripts_events_are_the_ones_the_islands_listen_for() {
+        let script = include_str!("../../public/offline.js");
+        let sent: std::collections::BTreeSet<&str> = script
+            .match_indices("emit(\"")
+            .map(|(i, m)| {
+                let rest = &script[i + m.len()..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect();
+        let listened: std::collections::BTreeSet<&str> = events::ALL.into_iter().collect();
+        assert_eq!(sent, listened);
+        for name in events::ALL {
+            assert!(name.starts_with("tandem:"), "{name}");
+        }
     }
 
     fn keys(value: &serde_json::Value) -> Vec<String> {

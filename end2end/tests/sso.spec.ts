@@ -11,24 +11,42 @@ import { DEMO_PASSWORD, emailedCode, expectAccessible, mailTo, open, signIn, wai
 const root = path.resolve(__dirname, "../..");
 const port = Number(process.env.TANDEM_E2E_PORT ?? 3100);
 const tandem = `http://127.0.0.1:${port}`;
-const stamp = Date.now();
-const DOMAIN = `hillside${stamp}.example`;
-const SETTING = `Hillside Academy ${stamp}`;
-const ADMIN_EMAIL = `it.lead@${DOMAIN}`;
-const LEE = `lee.hart@${DOMAIN}`;
-const NIA = `nia.owusu@${DOMAIN}`;
-const HEAD = `new.head@${DOMAIN}`;
-const CLIENT = { client_id: `tandem-${stamp}`, client_secret: `secret-${stamp}-0123456789`, redirect_uris: [`${tandem}/sign-in/sso/callback`] };
-const USERS = [
-  { id: "nia", email: NIA, email_verified: true, name: "Nia Owusu" },
-  { id: "lee", email: LEE, email_verified: true, name: "Lee Hart" },
-  { id: "intruder", email: `intruder@elsewhere${stamp}.example`, email_verified: true, name: "Not Staff" },
-  // The new head teacher, who has not used Tandem yet.
-  { id: "head", email: HEAD, email_verified: true, name: "Hana Head" },
-  // The provider is the admin's own: it can say anyone at the domain signed in, the IT lead
-  // included. Saying so must not get it into their account.
-  { id: "fake-lead", email: ADMIN_EMAIL, email_verified: true, name: "Ira Lead" },
-];
+// Who takes part: new people at a new school each time the file runs (`make soak` runs it
+// several times against one server), set by `beforeAll`.
+let stamp = 0;
+let DOMAIN = "";
+let SETTING = "";
+let ADMIN_EMAIL = "";
+let LEE = "";
+let NIA = "";
+let HEAD = "";
+let CLIENT = { client_id: "", client_secret: "", redirect_uris: [] as string[] };
+let USERS: { id: string; email: string; email_verified: boolean; name: string }[] = [];
+
+/** The provider's own name for someone at this school: it says who signed in by this (the
+ *  `sub`), so each run's people need names no earlier run's had. */
+const who = (id: string) => `${id}-${stamp}`;
+
+function newSchool() {
+  stamp = Date.now();
+  DOMAIN = `hillside${stamp}.example`;
+  SETTING = `Hillside Academy ${stamp}`;
+  ADMIN_EMAIL = `it.lead@${DOMAIN}`;
+  LEE = `lee.hart@${DOMAIN}`;
+  NIA = `nia.owusu@${DOMAIN}`;
+  HEAD = `new.head@${DOMAIN}`;
+  CLIENT = { client_id: `tandem-${stamp}`, client_secret: `secret-${stamp}-0123456789`, redirect_uris: [`${tandem}/sign-in/sso/callback`] };
+  USERS = [
+    { id: who("nia"), email: NIA, email_verified: true, name: "Nia Owusu" },
+    { id: who("lee"), email: LEE, email_verified: true, name: "Lee Hart" },
+    { id: who("intruder"), email: `intruder@elsewhere${stamp}.example`, email_verified: true, name: "Not Staff" },
+    // The new head teacher, who has not used Tandem yet.
+    { id: who("head"), email: HEAD, email_verified: true, name: "Hana Head" },
+    // The provider is the admin's own: it can say anyone at the domain signed in, the IT lead
+    // included. Saying so must not get it into their account.
+    { id: who("fake-lead"), email: ADMIN_EMAIL, email_verified: true, name: "Ira Lead" },
+  ];
+}
 
 let provider: { issuer: string; stop(): Promise<void> } | null = null;
 
@@ -41,6 +59,7 @@ function operatorApproves() {
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(() => {
+  newSchool();
   // A setting of its own, made with the operator's commands, so passwords can be turned off.
   const env = { ...process.env, TANDEM_DATABASE_URL: "sqlite://target/e2e/tandem.db" };
   const bin = process.env.TANDEM_BIN!;
@@ -76,6 +95,8 @@ async function ssoSignIn(page: Page, email: string, login: string) {
 }
 
 test("an admin sets up single sign-on; the first sign-in makes an account, the next links one", async ({ browser }) => {
+  // The provider of a run before this one (same port) gives way to this school's.
+  await provider?.stop();
   provider = await startProvider({ port: port + 200, clients: [CLIENT], users: USERS });
   const admin = await fresh(browser);
   await signIn(admin, ADMIN_EMAIL);
@@ -118,7 +139,7 @@ test("an admin sets up single sign-on; the first sign-in makes an account, the n
 
   // First sign-in: a new account in Hillside, with the configured role.
   const nia = await fresh(browser);
-  await ssoSignIn(nia, NIA, "nia");
+  await ssoSignIn(nia, NIA, who("nia"));
   await expect(nia.getByRole("heading", { level: 1, name: "Hello, Nia" })).toBeVisible();
   await open(nia, "/profile");
   await expect(nia.locator("main")).toContainText(`Signed in as ${NIA} (${SETTING})`);
@@ -127,7 +148,7 @@ test("an admin sets up single sign-on; the first sign-in makes an account, the n
   // Lee shows it is hers with its password, and is told by email that a link was made.
   const lee = await fresh(browser);
   const beforeLink = Date.now();
-  await ssoSignIn(lee, LEE, "lee");
+  await ssoSignIn(lee, LEE, who("lee"));
   await expect(lee).toHaveURL(/\/sign-in\/link$/);
   await expect(lee.getByRole("heading", { level: 1, name: "Link your school account" })).toBeVisible();
   await waitForHydration(lee);
@@ -144,7 +165,7 @@ test("an admin sets up single sign-on; the first sign-in makes an account, the n
   await expectAccessible(lee, "profile with a linked account");
   // The next time, the school account signs straight in.
   const leeLater = await fresh(browser);
-  await ssoSignIn(leeLater, LEE, "lee");
+  await ssoSignIn(leeLater, LEE, who("lee"));
   await expect(leeLater.getByRole("heading", { level: 1, name: "Hello, Lee" })).toBeVisible();
   // Its password still works while the setting allows passwords.
   const leeAgain = await fresh(browser);
@@ -158,7 +179,7 @@ test("an admin sets up single sign-on; the first sign-in makes an account, the n
 test("the admin's own provider saying it signed in as someone else gets nowhere near their account", async ({ browser }) => {
   const attacker = await fresh(browser);
   const before = Date.now();
-  await ssoSignIn(attacker, ADMIN_EMAIL, "fake-lead");
+  await ssoSignIn(attacker, ADMIN_EMAIL, who("fake-lead"));
   await expect(attacker).toHaveURL(/\/sign-in\/link$/);
   await waitForHydration(attacker);
   // The address is not shown whole, and a code goes to the real owner's mailbox.
@@ -207,7 +228,7 @@ test("someone who joined with an open code as the new head's address loses it wh
   await expect(pretender.getByRole("heading", { level: 1, name: "Confirm your email address" })).toBeVisible();
   // The head signs in with her school account: the account is hers, the password gone.
   const head = await fresh(browser);
-  await ssoSignIn(head, HEAD, "head");
+  await ssoSignIn(head, HEAD, who("head"));
   await expect(head.getByRole("heading", { level: 1, name: "Hello, Hana" })).toBeVisible();
   const again = await fresh(browser);
   await open(again, "/sign-in");
@@ -220,7 +241,7 @@ test("someone who joined with an open code as the new head's address loses it wh
 test("a provider account at another domain is refused", async ({ browser }) => {
   const page = await fresh(browser);
   // The person types a school address, then signs in at the provider as someone else.
-  await ssoSignIn(page, NIA, "intruder");
+  await ssoSignIn(page, NIA, who("intruder"));
   await expect(page).toHaveURL(/\/sign-in\?sso=wrong-domain/);
   await expect(page.getByRole("alert")).toContainText("has an address your setting does not allow");
   await expectAccessible(page, "sign-in refused");
@@ -250,7 +271,7 @@ test("an answer with a tampered state is refused; the real one still signs in", 
   await expect(other).toHaveURL(/\/sign-in\?sso=expired/);
   // Neither used the sign-in up: this browser finishes it at the provider and is in.
   await page.goto(authorize);
-  await completeProviderLogin(page, "nia");
+  await completeProviderLogin(page, who("nia"));
   await expect(page.getByRole("heading", { level: 1, name: "Hello, Nia" })).toBeVisible();
 });
 
@@ -281,7 +302,7 @@ test("passwords turned off: staff use their school account, admins keep theirs; 
   await lee.getByLabel("Password").fill(DEMO_PASSWORD);
   await lee.getByRole("button", { name: "Sign in" }).click();
   await expect(lee.getByRole("alert")).toContainText("Your setting signs in with your school account");
-  await ssoSignIn(lee, LEE, "lee");
+  await ssoSignIn(lee, LEE, who("lee"));
   await expect(lee.getByRole("heading", { level: 1, name: "Hello, Lee" })).toBeVisible();
 
   // The admin closes Lee's account: the school account no longer gets in.
@@ -289,7 +310,7 @@ test("passwords turned off: staff use their school account, admins keep theirs; 
   await admin.getByRole("button", { name: "Deactivate Lee Hart" }).click();
   await expect(admin.locator("tr").filter({ hasText: "Lee Hart" })).toContainText("Deactivated");
   const again = await fresh(browser);
-  await ssoSignIn(again, LEE, "lee");
+  await ssoSignIn(again, LEE, who("lee"));
   await expect(again).toHaveURL(/\/sign-in\?sso=closed/);
   await expect(again.getByRole("alert")).toContainText("This account has been deactivated");
 });

@@ -197,40 +197,46 @@ fn AnswerBox(
         let (merge, draft_key) = (merge.clone(), draft_key.clone());
         let mine = move |op: &crate::offline::Op| op.merge.as_deref() == Some(merge.as_str());
         let mine_sent = mine.clone();
-        crate::offline::on_event("tandem:sent", move |sent: crate::offline::Sent| {
-            if !mine_sent(&sent.op) {
-                return;
-            }
-            let Some(reply) = sent
-                .reply
-                .and_then(|r| serde_json::from_value::<SaveReply>(r).ok())
-            else {
-                return;
-            };
-            entry_id.set_value(reply.entry_id);
-            rev.set_value(reply.rev);
-            let current = sent.op.body() == Some(body.get_untracked().as_str())
-                && sent
-                    .op
-                    .merge
-                    .as_deref()
-                    .and_then(crate::offline::waiting)
-                    .is_none();
-            if current && reply.conflict.is_none() {
-                local::remove(&draft_key);
-            }
-            on(Event::Sent {
-                current,
-                theirs: reply.conflict,
-            });
-        });
-        crate::offline::on_event("tandem:refused", move |refused: crate::offline::Refused| {
-            if mine(&refused.op) {
-                on(Event::Refused(refused.message));
-            }
-        });
         crate::offline::on_event(
-            "tandem:outbox",
+            crate::offline::events::SENT,
+            move |sent: crate::offline::Sent| {
+                if !mine_sent(&sent.op) {
+                    return;
+                }
+                let Some(reply) = sent
+                    .reply
+                    .and_then(|r| serde_json::from_value::<SaveReply>(r).ok())
+                else {
+                    return;
+                };
+                entry_id.set_value(reply.entry_id);
+                rev.set_value(reply.rev);
+                let current = sent.op.body() == Some(body.get_untracked().as_str())
+                    && sent
+                        .op
+                        .merge
+                        .as_deref()
+                        .and_then(crate::offline::waiting)
+                        .is_none();
+                if current && reply.conflict.is_none() {
+                    local::remove(&draft_key);
+                }
+                on(Event::Sent {
+                    current,
+                    theirs: reply.conflict,
+                });
+            },
+        );
+        crate::offline::on_event(
+            crate::offline::events::REFUSED,
+            move |refused: crate::offline::Refused| {
+                if mine(&refused.op) {
+                    on(Event::Refused(refused.message));
+                }
+            },
+        );
+        crate::offline::on_event(
+            crate::offline::events::OUTBOX,
             move |status: crate::offline::SyncStatus| {
                 on(Event::Status(Outbox {
                     online: status.online,
@@ -240,11 +246,14 @@ fn AnswerBox(
             },
         );
         // Signing out: what was typed but not yet queued is queued now.
-        crate::offline::on_event("tandem:before-sign-out", move |_: serde_json::Value| {
-            if state.with_untracked(SaveState::needs_saving) {
-                run_save();
-            }
-        });
+        crate::offline::on_event(
+            crate::offline::events::BEFORE_SIGN_OUT,
+            move |_: serde_json::Value| {
+                if state.with_untracked(SaveState::needs_saving) {
+                    run_save();
+                }
+            },
+        );
     }
 
     // Typed before the code arrived: kept on the device at once and saved after the pause.

@@ -20,13 +20,13 @@ impl QueuedWrite {
             waiting: RwSignal::new(None),
             refused: RwSignal::new(None),
         };
-        crate::offline::on_event("tandem:sent", move |done: Sent| {
+        crate::offline::on_event(crate::offline::events::SENT, move |done: Sent| {
             if write.waiting.get_untracked().as_deref() == Some(done.op.op_id.as_str()) {
                 write.waiting.set(None);
                 sent(done.reply.unwrap_or_default());
             }
         });
-        crate::offline::on_event("tandem:refused", move |refused: Refused| {
+        crate::offline::on_event(crate::offline::events::REFUSED, move |refused: Refused| {
             if write.waiting.get_untracked().as_deref() == Some(refused.op.op_id.as_str()) {
                 write.waiting.set(None);
                 write.refused.set(Some(

@@ -12,9 +12,10 @@ pub fn SavedHere(module_key: String) -> impl IntoView {
     {
         let key = module_key.clone();
         Effect::new(move |_| saved.set(crate::offline::saved_modules().contains(&key)));
-        crate::offline::on_event("tandem:saved-modules", move |keys: Vec<String>| {
-            saved.set(keys.contains(&module_key))
-        });
+        crate::offline::on_event(
+            crate::offline::events::SAVED_MODULES,
+            move |keys: Vec<String>| saved.set(keys.contains(&module_key)),
+        );
     }
     move || {
         saved
