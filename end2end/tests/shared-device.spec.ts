@@ -61,6 +61,7 @@ test("a tab left open by one person never sends their work into the next person'
   const robinsTab = await context.newPage();
   await signIn(robinsTab, robin.email);
   await open(robinsTab, "/modules/m2/reflection");
+  await expect.poll(() => pendingOps(robinsTab)).toBe(0); // the section's "opened" record is sent
   // Robin's answer cannot reach the server for now (the Wi-Fi comes and goes).
   await context.route("**/api/log/save", (route) => route.abort("internetdisconnected"));
   const text = `Robin's reflection ${Date.now()}`;

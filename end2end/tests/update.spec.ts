@@ -85,7 +85,9 @@ async function updateJourney(browser: Browser, cut: boolean) {
     const first = await page.evaluate(() => document.documentElement.dataset.build);
     expect(await page.evaluate(() => (window as any).tandemOffline.build)).toBe(first);
 
-    // Written offline under the first build, still unsent when the update comes.
+    // Written offline under the first build, still unsent when the update comes. The
+    // section's own "opened" record goes first, so the only thing left unsent is the answer.
+    await expect.poll(() => pendingOps(page)).toBe(0);
     await context.setOffline(true);
     const text = `Written before the update ${Date.now()}`;
     await page.locator("textarea.answer-text").first().fill(text);
