@@ -161,6 +161,9 @@ pub struct Section {
     pub words: [u32; 3],
     /// The structured activities, in reading order.
     pub activities: Vec<Activity>,
+    /// When the section's "What may change" box was last checked against the law and
+    /// guidance (`2026-12-04`), if it has one.
+    pub reviewed: Option<String>,
 }
 
 impl Section {

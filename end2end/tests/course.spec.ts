@@ -25,7 +25,7 @@ test("complete two sections, sign out and back in, and land at the right place",
   const resume = page.getByRole("region", { name: "Continue where you left off" });
   await expect(resume).toContainText("Reflection:");
   await expect(resume).toContainText("About 26 minutes left in this module.");
-  await expect(page.getByText("2 of 19 sections complete")).toBeVisible();
+  await expect(page.getByText("2 of 24 sections complete")).toBeVisible();
   await resume.getByRole("link", { name: "Continue" }).click();
   await expect(page.getByText("Module 1: High-quality teaching for SEND · Reflection")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Questions to reflect on" })).toBeVisible();

@@ -153,7 +153,7 @@ pub async fn certificate_download(
         StatusCode::CONFLICT,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         format!(
-            "Your certificate is ready once every section of all six modules is complete. So far {} of {} sections are complete.",
+            "Your certificate is ready once every section of every module is complete. So far {} of {} sections are complete.",
             d.sections_complete, d.sections_total
         ),
     )

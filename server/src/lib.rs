@@ -29,6 +29,11 @@ use leptos::prelude::LeptosOptions;
 /// startup with nothing changed.
 pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
     let course = services::content::load_course(&config.content_dir)?;
+    for overdue in
+        services::content::overdue_reviews(&course, time::OffsetDateTime::now_utc().date())
+    {
+        tracing::warn!("{overdue}");
+    }
     ensure_parent_dir(&config.database_url)?;
     let shell = services::shell::Shell::load(std::path::Path::new(&config.site_root))?;
     // Migrations may take a while on a large database; serving has a time limit per request.

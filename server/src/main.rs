@@ -47,7 +47,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Content => {
             let course = services::content::load_course(&cli.content_dir)?;
             print!("{}", server::content_report(&course));
-            Ok(())
+            let overdue =
+                services::content::overdue_reviews(&course, time::OffsetDateTime::now_utc().date());
+            if overdue.is_empty() {
+                Ok(())
+            } else {
+                anyhow::bail!("{}", overdue.join("\n"))
+            }
         }
         Command::Migrate => {
             server::prepare(&config).await?;

@@ -130,6 +130,42 @@ struct CaseRef {
 }
 
 /// Loads every module folder under `dir`, in folder-name order, and the facilitator guide.
+/// The element id of a section's "What may change" box, for links to it.
+pub const MAY_CHANGE_ID: &str = markdown::MAY_CHANGE_ID;
+
+/// How long a "What may change" box stays current after its review.
+pub const REVIEW_EVERY_MONTHS: u8 = 12;
+
+/// The boxes whose review is due (12 months old or more) or dated after `today`, each as a
+/// sentence naming the section. `tandem content` and the content test refuse the course
+/// while any is listed; the server only warns, so a school's Tandem still starts.
+pub fn overdue_reviews(course: &Course, today: time::Date) -> Vec<String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let year_ago = today
+        .replace_year(today.year() - 1)
+        .unwrap_or_else(|_| today - time::Duration::days(365));
+    course
+        .sections()
+        .filter_map(|(_, section)| {
+            let text = section.reviewed.as_deref()?;
+            let date = time::Date::parse(text, format).ok()?;
+            if date > today {
+                Some(format!(
+                    "{}: the what-may-change box says it was reviewed on {text}, which is after today ({today})",
+                    section.key
+                ))
+            } else if date <= year_ago {
+                Some(format!(
+                    "{}: the what-may-change box was last reviewed on {text}, {REVIEW_EVERY_MONTHS} months or more ago. Check it against the current law and guidance, then update its date (content/facilitator.md, \"Keeping it current\")",
+                    section.key
+                ))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
 pub fn load_course(dir: &Path) -> Result<Course, ContentError> {
     let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| error(dir, 0, format!("cannot read the content folder: {e}")))?
@@ -160,12 +196,33 @@ pub fn load_course(dir: &Path) -> Result<Course, ContentError> {
     course.modules.sort_by_key(|m| m.number);
     course.facilitator = load_guide(&dir.join(FACILITATOR_FILE), &mut collected)?;
     for (file, line, target) in collected.links {
-        if course.section(&target).is_none() {
+        let (key, fragment) = match target.split_once('#') {
+            Some((key, fragment)) => (key, Some(fragment)),
+            None => (target.as_str(), None),
+        };
+        let Some((_, section)) = course.section(key) else {
             return Err(error(
                 &file,
                 line,
                 format!("link to @{target}, but there is no section with that key"),
             ));
+        };
+        match fragment {
+            Some(MAY_CHANGE_ID) if section.reviewed.is_none() => {
+                return Err(error(
+                    &file,
+                    line,
+                    format!("link to @{target}, but {key} has no what-may-change box"),
+                ))
+            }
+            Some(other) if other != MAY_CHANGE_ID => {
+                return Err(error(
+                    &file,
+                    line,
+                    format!("link to @{target}: only #{MAY_CHANGE_ID} may follow a section key"),
+                ))
+            }
+            _ => {}
         }
     }
     check_case_names(&collected.cases)?;
@@ -439,6 +496,7 @@ fn load_section(
     let mut words = [prompt_words; 3];
     let mut segments = vec![];
     let mut activities = vec![];
+    let mut reviewed = None;
     for block in blocks {
         match block {
             Block::Shared(text) => {
@@ -460,6 +518,15 @@ fn load_section(
                         .map(|(s, text)| (s, text.render()))
                         .collect(),
                 ));
+            }
+            Block::MayChange(boxed) => {
+                let n = markdown::count_words(&boxed.body);
+                words.iter_mut().for_each(|w| *w += n);
+                segments.push(Segment::Shared(markdown::render_may_change(
+                    boxed.reviewed,
+                    &boxed.body,
+                )));
+                reviewed = Some(boxed.reviewed);
             }
             Block::Activity(a) => {
                 let n = markdown::count_words(&a.title)
@@ -497,6 +564,7 @@ fn load_section(
         segments,
         words,
         activities,
+        reviewed: reviewed.map(|d: time::Date| d.to_string()),
     };
     section.minutes = estimate_minutes(
         section.words,
@@ -659,10 +727,18 @@ struct ActivityBlock {
     answer: Option<(String, String)>,
 }
 
+/// A dated box on what may change in law or guidance (`::: may-change | reviewed 2026-12-04`).
+struct MayChangeBlock {
+    reviewed: time::Date,
+    line: usize,
+    body: String,
+}
+
 enum Block {
     Shared(Text),
     Sectors(Vec<(Sector, Text)>),
     Activity(ActivityBlock),
+    MayChange(MayChangeBlock),
 }
 
 fn collect_cases(path: &Path, text: &Text, cases: &mut Vec<CaseRef>) {
@@ -790,6 +866,37 @@ fn parse_activity_header(
     })
 }
 
+/// `| reviewed 2026-12-04`: the date someone last checked the box against the law and guidance.
+fn parse_may_change_header(
+    path: &Path,
+    line: usize,
+    args: &str,
+) -> Result<MayChangeBlock, ContentError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = args
+        .trim()
+        .strip_prefix('|')
+        .and_then(|rest| rest.trim().strip_prefix("reviewed"))
+        .map(str::trim);
+    match date.map(|d| (d, time::Date::parse(d, format))) {
+        Some((_, Ok(reviewed))) => Ok(MayChangeBlock {
+            reviewed,
+            line,
+            body: String::new(),
+        }),
+        Some((d, Err(_))) => Err(error(
+            path,
+            line,
+            format!("{d:?} is not a date: write it as YYYY-MM-DD, for example `::: may-change | reviewed 2026-12-04`"),
+        )),
+        None => Err(error(
+            path,
+            line,
+            "the box needs the date it was last reviewed: `::: may-change | reviewed YYYY-MM-DD`",
+        )),
+    }
+}
+
 /// A Markdown heading of level 1 to 3 (`#`, `##`, `###` followed by a space).
 fn heading_level(line: &str) -> Option<usize> {
     let t = line.trim_start();
@@ -822,6 +929,7 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>, 
     let mut sector_open: Option<(Sector, Text, usize)> = None;
     let mut case_open: Option<CaseStudy> = None;
     let mut activity_open: Option<ActivityBlock> = None;
+    let mut may_change_open: Option<MayChangeBlock> = None;
     let mut seen_h2 = false;
 
     let close_group = |group: &mut Vec<(Sector, Text)>,
@@ -877,6 +985,39 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>, 
             } else {
                 case.markdown.push_str(line);
                 case.markdown.push('\n');
+            }
+            continue;
+        }
+
+        if let Some(boxed) = may_change_open.as_mut() {
+            if trimmed == ":::" {
+                let boxed = may_change_open.take().expect("open box");
+                if boxed.body.trim().is_empty() {
+                    return Err(error(
+                        path,
+                        boxed.line,
+                        "the what-may-change box has no text",
+                    ));
+                }
+                blocks.push(Block::MayChange(boxed));
+            } else if trimmed.starts_with(":::") {
+                return Err(error(
+                    path,
+                    n,
+                    format!(
+                        "the what-may-change box opened on line {} must be closed with a line of ::: before another block",
+                        boxed.line
+                    ),
+                ));
+            } else if heading_level(line).is_some_and(|l| l <= 3) {
+                return Err(error(
+                    path,
+                    n,
+                    "headings inside the what-may-change box start at #### (the box's title is a level-3 heading)",
+                ));
+            } else {
+                boxed.body.push_str(line);
+                boxed.body.push('\n');
             }
             continue;
         }
@@ -1002,6 +1143,21 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>, 
                     close_group(&mut group, &mut blocks, group_line)?;
                     case_open = Some(parse_case_header(path, n, args)?);
                 }
+                "may-change" => {
+                    close_group(&mut group, &mut blocks, group_line)?;
+                    if !seen_h2 {
+                        return Err(error(
+                            path,
+                            n,
+                            "the what-may-change box comes after a `## ` heading (its title is a level-3 heading)",
+                        ));
+                    }
+                    if blocks.iter().any(|b| matches!(b, Block::MayChange(_))) {
+                        return Err(error(path, n, "a section has at most one what-may-change box"));
+                    }
+                    blocks.push(Block::Shared(std::mem::take(&mut shared)));
+                    may_change_open = Some(parse_may_change_header(path, n, args)?);
+                }
                 "answer" => {
                     return Err(error(
                         path,
@@ -1014,7 +1170,7 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>, 
                         path,
                         n,
                         format!(
-                            "unknown block {rest:?}: use `::: sector <name>`, `::: activity …` or `::: case …`"
+                            "unknown block {rest:?}: use `::: sector <name>`, `::: activity …`, `::: case …` or `::: may-change | reviewed YYYY-MM-DD`"
                         ),
                     ))
                 }
@@ -1042,6 +1198,13 @@ fn parse_body(path: &Path, body: &str, first_line: usize) -> Result<Vec<Block>, 
             path,
             activity.line,
             "this activity is never closed with a line of :::",
+        ));
+    }
+    if let Some(boxed) = may_change_open {
+        return Err(error(
+            path,
+            boxed.line,
+            "this what-may-change box is never closed with a line of :::",
         ));
     }
     if let Some((_, _, start)) = sector_open {
@@ -1553,16 +1716,159 @@ mod tests {
         );
     }
 
+    fn with_box(date: &str) -> impl FnOnce(&Path) {
+        let header = format!("::: may-change | reviewed {date}");
+        move |m: &Path| {
+            replace(
+                &m.join("knowledge.md"),
+                "After.\n",
+                &format!("After.\n\n{header}\nThe law may change.\n:::\n"),
+            )
+        }
+    }
+
+    #[test]
+    fn a_what_may_change_box_is_dated_titled_and_linkable() {
+        let (_dir, result) = fixture(|m| {
+            with_box("2026-01-10")(m);
+            replace(
+                &m.parent().unwrap().join(FACILITATOR_FILE),
+                "(@m1.knowledge)",
+                "(@m1.knowledge#what-may-change)",
+            );
+        });
+        let course = result.unwrap();
+        let (_, section) = course.section("m1.knowledge").unwrap();
+        assert_eq!(section.reviewed.as_deref(), Some("2026-01-10"));
+        let boxed = section
+            .segments
+            .iter()
+            .find_map(|s| match s {
+                Segment::Shared(html) if html.contains("<aside") => Some(html.clone()),
+                _ => None,
+            })
+            .expect("the box is rendered");
+        assert!(boxed.contains(r#"id="what-may-change""#), "{boxed}");
+        assert!(boxed.contains(">What may change</h3>"), "{boxed}");
+        assert!(
+            boxed.contains(r#"Last reviewed <time datetime="2026-01-10">10 January 2026</time>"#),
+            "{boxed}"
+        );
+        assert!(boxed.contains("The law may change."), "{boxed}");
+        // Its four words are read by every sector.
+        let (_dir, plain) = fixture(|_| {});
+        let before = plain.unwrap().section("m1.knowledge").unwrap().1.words;
+        assert_eq!(section.words, before.map(|w| w + 4));
+        assert!(course
+            .facilitator
+            .html
+            .contains(r#"href="/modules/m1/knowledge#what-may-change""#));
+        assert_eq!(course.section("m1.reflection").unwrap().1.reviewed, None);
+    }
+
+    #[test]
+    fn a_what_may_change_box_is_checked() {
+        let k = |from: &'static str, to: &'static str| {
+            move |m: &Path| replace(&m.join("knowledge.md"), from, to)
+        };
+        expect_error(with_box("2026-13-01"), "knowledge.md", 26, "is not a date");
+        expect_error(with_box(""), "knowledge.md", 26, "YYYY-MM-DD");
+        expect_error(
+            |m: &Path| {
+                with_box("2026-01-10")(m);
+                replace(
+                    &m.join("knowledge.md"),
+                    "The law may change.\n:::\n",
+                    "The law.\n",
+                );
+            },
+            "knowledge.md",
+            29,
+            "opened on line 26 must be closed with a line of :::",
+        );
+        expect_error(
+            |m: &Path| {
+                with_box("2026-01-10")(m);
+                replace(&m.join("knowledge.md"), "The law may change.", "### Inside");
+            },
+            "knowledge.md",
+            27,
+            "start at ####",
+        );
+        expect_error(
+            k(
+                "## Intro\n",
+                "::: may-change | reviewed 2026-01-10\nEarly.\n:::\n",
+            ),
+            "knowledge.md",
+            8,
+            "after a `## ` heading",
+        );
+        // A link to the box needs the box, and no other fragment is known.
+        expect_error(
+            |m: &Path| {
+                replace(
+                    &m.parent().unwrap().join(FACILITATOR_FILE),
+                    "(@m1.knowledge)",
+                    "(@m1.knowledge#what-may-change)",
+                )
+            },
+            FACILITATOR_FILE,
+            8,
+            "has no what-may-change box",
+        );
+        expect_error(
+            |m: &Path| {
+                with_box("2026-01-10")(m);
+                replace(
+                    &m.parent().unwrap().join(FACILITATOR_FILE),
+                    "(@m1.knowledge)",
+                    "(@m1.knowledge#intro)",
+                )
+            },
+            FACILITATOR_FILE,
+            8,
+            "only #what-may-change",
+        );
+    }
+
+    #[test]
+    fn a_review_is_due_after_twelve_months_and_never_in_the_future() {
+        let (_dir, result) = fixture(with_box("2026-01-10"));
+        let course = result.unwrap();
+        let day = |y, m, d| {
+            time::Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), d).unwrap()
+        };
+        assert!(overdue_reviews(&course, day(2026, 1, 10)).is_empty());
+        assert!(overdue_reviews(&course, day(2027, 1, 9)).is_empty());
+        let due = overdue_reviews(&course, day(2027, 1, 10));
+        assert_eq!(due.len(), 1, "{due:?}");
+        assert!(
+            due[0].starts_with("m1.knowledge: ") && due[0].contains("12 months or more"),
+            "{due:?}"
+        );
+        let future = overdue_reviews(&course, day(2026, 1, 9));
+        assert!(
+            future.len() == 1 && future[0].contains("after today"),
+            "{future:?}"
+        );
+        // A course without a box has nothing to review.
+        let (_dir, plain) = fixture(|_| {});
+        assert!(overdue_reviews(&plain.unwrap(), day(2040, 1, 1)).is_empty());
+    }
+
     #[test]
     fn the_real_course_loads() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
         let course = load_course(&dir).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(course.modules.len(), 6);
+        assert_eq!(course.modules.len(), 7);
         assert_eq!(
             course.modules.iter().map(|m| m.number).collect::<Vec<_>>(),
-            vec![1, 2, 3, 4, 5, 6]
+            vec![1, 2, 3, 4, 5, 6, 7]
         );
-        for module in &course.modules[..5] {
+        // Every module but the enquiry (6) starts with knowledge and ends with a practice
+        // task and a reflection.
+        for module in course.modules.iter().filter(|m| m.key != "m6") {
             let kinds: Vec<_> = module.sections.iter().map(|s| s.kind).collect();
             assert_eq!(kinds[0], SectionKind::Knowledge, "{}", module.key);
             assert_eq!(
@@ -1582,8 +1888,8 @@ mod tests {
             .all(|s| s.kind == SectionKind::Enquiry));
         let hours = course.minutes() as f64 / 60.0;
         assert!(
-            (8.0..=11.0).contains(&hours),
-            "about nine to ten hours, got {hours}"
+            (12.0..=16.0).contains(&hours),
+            "about fourteen hours, spread over two or three terms, got {hours}"
         );
         for (module, section) in course.sections() {
             let text = section
@@ -1629,6 +1935,10 @@ mod tests {
         let m6 = course.section("m6.impact").unwrap().1;
         assert!(m6.activities.iter().any(|a| a.title.contains("self-audit")));
         assert!(course.facilitator.words > 600);
+        // The reform box in module 5 is current (reviewed within the last 12 months).
+        assert!(course.section("m5.knowledge").unwrap().1.reviewed.is_some());
+        let overdue = overdue_reviews(&course, time::OffsetDateTime::now_utc().date());
+        assert!(overdue.is_empty(), "{}", overdue.join("\n"));
     }
 }
 

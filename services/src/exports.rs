@@ -134,7 +134,7 @@ pub fn certificate_pdf(d: &ExportData) -> anyhow::Result<Vec<u8>> {
         &format!("This certifies that {} of {}", d.name, d.setting),
         pdf::LEAD,
     );
-    doc.paragraph("has completed all six modules of the Tandem SEND continuing professional development programme:", pdf::BODY);
+    doc.paragraph("has completed every module of the Tandem SEND continuing professional development programme:", pdf::BODY);
     modules_completed(&mut doc, d);
     doc.space(12.0);
     doc.paragraph(

@@ -17,7 +17,13 @@ pub fn render(markdown: &str) -> String {
             title,
             id,
         }) if dest_url.starts_with('@') => {
-            let href = domain::content::href_for_key(&dest_url[1..]).unwrap_or_default();
+            let (key, fragment) = match dest_url[1..].split_once('#') {
+                Some((key, fragment)) => (key, format!("#{fragment}")),
+                None => (&dest_url[1..], String::new()),
+            };
+            let href = domain::content::href_for_key(key)
+                .map(|href| href + &fragment)
+                .unwrap_or_default();
             Event::Start(Tag::Link {
                 link_type,
                 dest_url: CowStr::from(href),
@@ -83,6 +89,22 @@ pub fn render_activity(
     }
     out.push_str("</section>");
     out
+}
+
+/// The element id of the "What may change" box (one per section at most).
+pub const MAY_CHANGE_ID: &str = "what-may-change";
+
+/// The "What may change" box: a titled `aside` with the date it was last reviewed, then its
+/// sanitised text. Built, like an activity, from validated values around rendered Markdown.
+pub fn render_may_change(reviewed: time::Date, body: &str) -> String {
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    let shown = reviewed
+        .format(format)
+        .unwrap_or_else(|_| reviewed.to_string());
+    format!(
+        r#"<aside class="may-change" id="{MAY_CHANGE_ID}" aria-labelledby="{MAY_CHANGE_ID}-title"><h3 id="{MAY_CHANGE_ID}-title">What may change</h3><p class="may-change-reviewed">Last reviewed <time datetime="{reviewed}">{shown}</time></p>{}</aside>"#,
+        render(body)
+    )
 }
 
 /// A case study: its sanitised text in a marked box.

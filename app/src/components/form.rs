@@ -339,11 +339,22 @@ pub fn FilterSelect(
     }
 }
 
-/// The six modules as filter options ("m1", "Module 1").
+/// The course's modules as filter options ("m1", "Module 1"). Filters are drawn on the
+/// server only (pages are not in the browser's code).
 pub fn module_options() -> Vec<(String, String)> {
-    (1..=6)
-        .map(|n| (format!("m{n}"), format!("Module {n}")))
-        .collect()
+    #[cfg(feature = "ssr")]
+    let modules = crate::server::course()
+        .map(|course| {
+            course
+                .modules
+                .iter()
+                .map(|m| (m.key.clone(), format!("Module {}", m.number)))
+                .collect()
+        })
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let modules = Vec::new();
+    modules
 }
 
 /// The three sectors as filter options.

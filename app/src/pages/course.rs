@@ -59,7 +59,8 @@ fn Catalogue() -> impl IntoView {
                     Ok(o) => view! {
                         <p class="lead">
                             {format!(
-                                "Six modules, about {} in all. Work through them in order or start where you need to; Tandem keeps your place.",
+                                "{} modules, about {} in all. Work through them in order or start where you need to; Tandem keeps your place.",
+                                o.modules.len(),
                                 describe_minutes(o.total_minutes),
                             )}
                         </p>

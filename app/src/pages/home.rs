@@ -63,7 +63,8 @@ fn PractitionerNext(me: Me) -> impl IntoView {
         <Card heading="How the course works">
             <p>
                 {format!(
-                    "Six modules, each following the SEND Code of Practice, with examples from {} settings. Modules 1 to 5 have three parts: what to know, something to try with the learners you work with, and a reflection for your learning log. Module 6 is a small enquiry of your own.",
+                    "{} modules, each following the SEND Code of Practice, with examples from {} settings. Most have three parts: what to know, something to try with the learners you work with, and a reflection for your learning log. Module 6 is a small enquiry of your own.",
+                    crate::server::course().map_or(0, |c| c.modules.len()),
                     me.sector.label(),
                 )}
             </p>

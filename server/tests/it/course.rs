@@ -61,8 +61,8 @@ async fn a_new_practitioner_starts_at_the_beginning() {
     let app = TestApp::new().await;
     let sam = app.sign_in(SAM).await;
     let o = overview(&app, &sam).await;
-    assert_eq!(o.modules.len(), 6);
-    assert_eq!((o.overall.complete, o.overall.total), (0, 19));
+    assert_eq!(o.modules.len(), 7);
+    assert_eq!((o.overall.complete, o.overall.total), (0, 24));
     assert_eq!(o.cpd_minutes, 0);
     let resume = o.resume.unwrap();
     assert_eq!(resume.href, "/modules/m1/knowledge");
@@ -224,7 +224,7 @@ async fn module_pages_list_outcomes_sections_and_reading() {
     let sam = app.sign_in(SAM).await;
     let reply = app.call::<ModuleView>(&[("key", "m5")], Some(&sam)).await;
     let module: ModuleData = serde_json::from_str(&reply.body).unwrap();
-    assert_eq!(module.sections.len(), 3);
+    assert_eq!(module.sections.len(), 4);
     assert!(module.outcomes.len() >= 3);
     assert!(module
         .reading
@@ -263,6 +263,40 @@ async fn the_section_page_is_server_rendered_with_the_readers_examples() {
 }
 
 #[tokio::test]
+async fn the_reform_box_is_dated_and_other_modules_link_to_it() {
+    let app = TestApp::new().await;
+    let sam = app.sign_in(SAM).await;
+    let page = app.get("/modules/m5/knowledge", Some(&sam)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let reviewed = app
+        .state
+        .course
+        .section("m5.knowledge")
+        .unwrap()
+        .1
+        .reviewed
+        .clone()
+        .unwrap();
+    assert!(
+        page.body
+            .contains(r#"<aside class="may-change" id="what-may-change""#),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains(&format!(r#"Last reviewed <time datetime="{reviewed}">"#)));
+    for section in ["m3/knowledge", "m4/knowledge"] {
+        let page = app.get(&format!("/modules/{section}"), Some(&sam)).await;
+        assert!(
+            page.body
+                .contains(r#"href="/modules/m5/knowledge#what-may-change""#),
+            "{section} links to the box"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_facilitator_guide_is_for_sencos_only() {
     let app = TestApp::new().await;
     assert_eq!(
@@ -297,7 +331,7 @@ async fn a_senco_reads_the_facilitator_guide_with_module_times() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let guide: GuideView = serde_json::from_str(&reply.body).unwrap();
     assert_eq!(guide.title, app.state.course.facilitator.title);
-    assert_eq!(guide.modules.len(), 6);
+    assert_eq!(guide.modules.len(), 7);
     assert_eq!(guide.total_minutes, app.state.course.minutes());
     assert_eq!(
         guide.modules.iter().map(|m| m.minutes).sum::<u32>(),

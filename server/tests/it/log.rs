@@ -330,7 +330,7 @@ async fn exports_contain_the_persons_entries() {
     assert!(text.starts_with("Learning log: Sam Taylor"), "{text}");
     let certificate = app.get("/log/certificate.pdf", Some(&sam)).await;
     assert_eq!(certificate.status, StatusCode::CONFLICT);
-    assert!(certificate.body.contains("0 of 19 sections"));
+    assert!(certificate.body.contains("0 of 24 sections"));
 }
 
 #[tokio::test]

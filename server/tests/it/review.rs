@@ -306,7 +306,7 @@ async fn the_dashboard_counts_progress_and_the_csv_matches() {
     assert_eq!(csv.status, StatusCode::OK);
     let sam_line = csv.body.lines().find(|l| l.contains("Sam Taylor")).unwrap();
     assert!(
-        sam_line.contains("\"3\",\"19\"") && sam_line.contains("\"3/3\""),
+        sam_line.contains("\"3\",\"24\"") && sam_line.contains("\"3/3\""),
         "{sam_line}"
     );
     let page = app.get("/staff", Some(&senco)).await;
