@@ -99,3 +99,20 @@ test("an activity is a named region whose model answer stays folded until the re
   await expect(answer).toBeVisible();
   await expectAccessible(page, "section page with an open model answer");
 });
+
+test("the dated 'What may change' box is one link from modules 3 and 4, and the new sections read accessibly", async ({ page }) => {
+  await signIn(page, ELLA);
+  await open(page, "/modules/m3/knowledge");
+  await page.getByRole("link", { name: "what may change" }).first().click();
+  await expect(page).toHaveURL(/\/modules\/m5\/knowledge#what-may-change$/);
+  const box = page.getByRole("complementary", { name: "What may change" });
+  await expect(box).toBeVisible();
+  await expect(box).toContainText(/Last reviewed \d{1,2} \w+ 20\d\d/);
+  await expect(box).toContainText("Children and Families Act 2014");
+  await expectAccessible(page, "section page with the reform box");
+  for (const path of ["/modules/m5/plans", "/modules/m7", "/modules/m7/knowledge", "/modules/m7/safeguarding", "/modules/m7/practice", "/modules/m7/reflection"]) {
+    await open(page, path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expectAccessible(page, path);
+  }
+});
