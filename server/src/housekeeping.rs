@@ -11,6 +11,10 @@ pub fn spawn(db: Db) {
         let mut every = tokio::time::interval(Duration::from_secs(3600));
         for hour in 0u64.. {
             every.tick().await;
+            // With several app servers on one database, one of them does this (`jobs`).
+            if !services::jobs::ours(&db, "housekeeping", Duration::from_secs(2 * 3600)).await {
+                continue;
+            }
             // Once a day (and at startup): erase the records of people who left longer ago
             // than their setting keeps them.
             if hour % 24 == 0 {

@@ -335,6 +335,7 @@ async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
         tokio::spawn(async move { axum::serve(listener, metrics).await });
         tracing::info!(%private, "metrics on http://{private}/metrics");
     }
+    let db = state.db.clone();
     let app = server::router::with_metrics(state, metrics);
     tracing::info!(%addr, database = config.database_url, ready_in_ms = started.elapsed().as_millis() as u64, "Tandem is serving on http://{addr}");
     axum::serve(
@@ -343,6 +344,7 @@ async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    services::jobs::release(&db).await;
     tracing::info!("stopped");
     Ok(())
 }

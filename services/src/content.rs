@@ -1247,8 +1247,8 @@ mod tests {
 
     /// Writes a small course into a temporary folder; `edit` breaks it in one way (it gets
     /// the module folder; the facilitator guide is in its parent).
-    fn fixture(edit: impl FnOnce(&Path)) -> (tempfile_lite::Dir, Result<Course, ContentError>) {
-        let dir = tempfile_lite::Dir::new();
+    fn fixture(edit: impl FnOnce(&Path)) -> (crate::test_dir::Dir, Result<Course, ContentError>) {
+        let dir = crate::test_dir::Dir::new();
         let m = dir.path().join("m1-test");
         std::fs::create_dir_all(&m).unwrap();
         std::fs::write(m.join("module.toml"), "key = \"m1\"\nnumber = 1\ntitle = \"Test\"\nsummary = \"S\"\noutcomes = [\"o\"]\nsections = [\"knowledge\", \"reflection\"]\n\n[[reading]]\ntitle = \"Code\"\npublisher = \"DfE\"\nyear = 2015\n").unwrap();
@@ -1939,37 +1939,5 @@ mod tests {
         assert!(course.section("m5.knowledge").unwrap().1.reviewed.is_some());
         let overdue = overdue_reviews(&course, time::OffsetDateTime::now_utc().date());
         assert!(overdue.is_empty(), "{}", overdue.join("\n"));
-    }
-}
-
-/// A temporary folder for the fixtures, removed when dropped (no extra crate needed).
-#[cfg(test)]
-mod tempfile_lite {
-    use std::path::{Path, PathBuf};
-
-    pub struct Dir(PathBuf);
-
-    impl Dir {
-        pub fn new() -> Self {
-            use std::sync::atomic::{AtomicU32, Ordering};
-            static N: AtomicU32 = AtomicU32::new(0);
-            let path = std::env::temp_dir().join(format!(
-                "tandem-content-{}-{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::SeqCst)
-            ));
-            std::fs::create_dir_all(&path).unwrap();
-            Dir(path)
-        }
-
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
     }
 }

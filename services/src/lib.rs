@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod content;
 pub mod exports;
 pub mod generate;
+pub mod jobs;
 pub mod learning_log;
 pub mod mail;
 mod markdown;
@@ -23,4 +24,6 @@ pub mod secrets;
 pub mod shell;
 pub mod staff;
 pub mod store;
+#[cfg(test)]
+pub(crate) mod test_dir;
 pub mod throttle;

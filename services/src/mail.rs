@@ -300,6 +300,43 @@ pub async fn send_invites(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
 
 /// Sends digests every `every`, new invites within half a minute, and codes and notices
 /// at once (`wake`), for as long as the server runs.
+/// How long the mail outbox's lease lasts: beyond the half minute between its turns.
+const MAIL_LEASE: Duration = Duration::from_secs(90);
+
+/// One turn of the email digests, if this server holds the job (`jobs`): Some(emails sent),
+/// or None while another server does. `every` is the time between turns.
+pub async fn digest_turn(
+    db: &Db,
+    course: &Course,
+    mailer: &Mailer,
+    every: Duration,
+) -> anyhow::Result<Option<usize>> {
+    let lease = (every * 2).max(Duration::from_secs(600));
+    if !crate::jobs::ours(db, "digests", lease).await {
+        return Ok(None);
+    }
+    send_digests(db, course, mailer).await.map(Some)
+}
+
+/// One turn of the mail outbox and invites, if this server holds the job.
+pub async fn outbox_turn(db: &Db, mailer: &Mailer) -> Option<(usize, usize)> {
+    if !crate::jobs::ours(db, "mail", MAIL_LEASE).await {
+        return None;
+    }
+    let outbox = send_outbox(db, mailer).await.unwrap_or_else(|e| {
+        tracing::warn!("sending email failed, will retry: {e}");
+        0
+    });
+    let invites = send_invites(db, mailer).await.unwrap_or_else(|e| {
+        tracing::warn!("emailing invites failed, will retry: {e}");
+        0
+    });
+    Some((outbox, invites))
+}
+
+/// Sends email in the background. With several app servers on one database, only the
+/// server holding a job's lease sends (the others' turns are skipped), so nothing goes
+/// twice; a code queued on another server goes within the half minute.
 pub fn spawn(db: Db, course: std::sync::Arc<Course>, mailer: Mailer, every: Duration) {
     turn_on();
     {
@@ -308,15 +345,11 @@ pub fn spawn(db: Db, course: std::sync::Arc<Course>, mailer: Mailer, every: Dura
             loop {
                 // Woken by a queued code, or every half minute for invites and retries.
                 let _ = tokio::time::timeout(Duration::from_secs(30), WAKE.notified()).await;
-                match send_outbox(&db, &mailer).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!("sent {n} emails"),
-                    Err(e) => tracing::warn!("sending email failed, will retry: {e}"),
-                }
-                match send_invites(&db, &mailer).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!("emailed {n} invites"),
-                    Err(e) => tracing::warn!("emailing invites failed, will retry: {e}"),
+                match outbox_turn(&db, &mailer).await {
+                    Some((0, 0)) | None => {}
+                    Some((sent, invites)) => {
+                        tracing::info!("sent {sent} emails and {invites} invites")
+                    }
                 }
             }
         });
@@ -326,9 +359,9 @@ pub fn spawn(db: Db, course: std::sync::Arc<Course>, mailer: Mailer, every: Dura
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match send_digests(&db, &course, &mailer).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!("sent {n} email digests"),
+            match digest_turn(&db, &course, &mailer, every).await {
+                Ok(Some(0)) | Ok(None) => {}
+                Ok(Some(n)) => tracing::info!("sent {n} email digests"),
                 Err(e) => tracing::warn!("email digests failed, will retry: {e}"),
             }
         }

@@ -210,3 +210,78 @@ async fn an_imports_personal_invites_are_emailed_once_each() {
         dana.1
     );
 }
+
+#[tokio::test]
+async fn two_app_servers_on_one_database_send_each_digest_once_and_carry_on_when_one_stops() {
+    let app = TestApp::new().await;
+    // A second server on the same database file.
+    let url = format!("sqlite://{}", app.database().display());
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let other = server::prepare(&server::Config {
+        site_root: here.join("../public").display().to_string(),
+        ..server::Config::new(&url, here.join("../content"))
+    })
+    .await
+    .unwrap();
+    let (smtp, inbox) = smtp_server().await;
+    let mailer = mailer(&smtp);
+    let every = std::time::Duration::from_secs(60);
+    let turn = |db: &services::store::Db| {
+        let (db, mailer, course) = (db.clone(), mailer.clone(), app.state.course.clone());
+        async move {
+            services::mail::digest_turn(&db, &course, &mailer, every)
+                .await
+                .unwrap()
+        }
+    };
+
+    let sam = app.sign_in(SAM).await;
+    let entry = "21111111-2222-4333-8444-555555555555";
+    let saved = app
+        .call::<SaveAnswer>(
+            &[
+                ("op_id", "00000000-0000-4000-8000-000000000021"),
+                ("entry_id", entry),
+                ("section_key", "m1.reflection"),
+                ("prompt_key", "p1"),
+                ("base_rev", "0"),
+                ("body", "Words for the SENCo"),
+            ],
+            Some(&sam),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let submitted = app
+        .call::<SubmitEntries>(&[("id", entry)], Some(&sam))
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+
+    // Both servers' timers fire at once: one of them sends, once.
+    let (a, b) = tokio::join!(turn(&app.state.db), turn(&other.db));
+    assert_eq!(
+        [a, b].iter().flatten().sum::<usize>(),
+        1,
+        "one digest in all: {a:?} {b:?}"
+    );
+    assert!(
+        a.is_none() ^ b.is_none(),
+        "exactly one server ran the turn: {a:?} {b:?}"
+    );
+    assert_eq!(inbox.lock().unwrap().len(), 1);
+    let (running, idle) = if a.is_some() {
+        (&app.state.db, &other.db)
+    } else {
+        (&other.db, &app.state.db)
+    };
+    assert_eq!(turn(idle).await, None, "the other server keeps out");
+    assert_eq!(turn(running).await, Some(0), "and nothing goes twice");
+
+    // The running server stops without a word; once its lease lapses the other carries on.
+    sqlx::query("UPDATE job_leases SET expires_at = 0 WHERE job = 'digests'")
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(turn(idle).await, Some(0));
+    assert_eq!(turn(running).await, None, "back again, it waits its turn");
+    assert_eq!(inbox.lock().unwrap().len(), 1);
+}

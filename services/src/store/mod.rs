@@ -17,6 +17,7 @@ pub mod digest;
 pub mod filter;
 pub mod invites;
 pub mod learning_log;
+pub mod leases;
 pub mod mail;
 pub mod networks;
 pub mod progress;
@@ -46,9 +47,22 @@ use std::time::Duration;
 pub struct Db {
     pool: SqlitePool,
     writers: Arc<tokio::sync::Mutex<()>>,
+    /// This server among those sharing the database, as the holder of job leases
+    /// (`leases`): the process id, for the log, and a random part, so each connection
+    /// (a restarted server, or a second one in a test) is a holder of its own.
+    holder: Arc<str>,
+}
+
+fn new_holder() -> Arc<str> {
+    format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()).into()
 }
 
 impl Db {
+    /// This server, as a holder of job leases.
+    pub fn holder(&self) -> &str {
+        &self.holder
+    }
+
     /// The pool, for reads (`.fetch_all(db.pool())`). Writes go through `write`.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
@@ -89,6 +103,7 @@ pub async fn connect(url: &str, limit: Option<Duration>) -> Result<Db, sqlx::Err
     Ok(Db {
         pool: pool.connect_with(options).await?,
         writers: Default::default(),
+        holder: new_holder(),
     })
 }
 
@@ -341,6 +356,7 @@ pub(crate) mod test_db {
                 .await
                 .unwrap(),
             writers: Default::default(),
+            holder: new_holder(),
         };
         migrate(&db).await.unwrap();
         db
