@@ -82,7 +82,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let path = use_context::<http::request::Parts>()
         .map(|request| request.uri.path().to_string())
         .unwrap_or_default();
-    set_content_security_policy();
     let _ = options;
     // Every shell URL names this build, so a device never mixes one build's page with
     // another's code (see `services/src/shell.rs`).
@@ -167,24 +166,32 @@ fn IslandScripts(
     }
 }
 
-/// A strict policy: only our own scripts (the hydration bootstrap carries this response's
-/// nonce), our own styles, and WebAssembly compilation. Nothing may frame the page.
+/// A page's Content-Security-Policy: only our own scripts (an inline script must carry the
+/// response's nonce), our own styles, and WebAssembly compilation. Nothing may frame the
+/// page. The server's middleware sets it on every HTML answer, with the nonce it put in the
+/// request (`PageNonce`), which `provide_page_nonce` hands to the render: so no page can go
+/// out under another policy, whatever happens while it renders.
 #[cfg(feature = "ssr")]
-fn set_content_security_policy() {
-    use http::header::{HeaderName, HeaderValue};
-    let nonce = leptos::nonce::use_nonce()
-        .map(|n| n.to_string())
-        .unwrap_or_default();
-    let policy = format!(
+pub fn page_policy(nonce: &str) -> String {
+    format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'"
-    );
-    if let (Some(response), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&policy),
-    ) {
-        response.insert_header(HeaderName::from_static("content-security-policy"), value);
+    )
+}
+
+/// The nonce of one answer's inline scripts, made by the middleware for each request.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub String);
+
+/// Makes the request's `PageNonce` the one the render writes into its scripts.
+#[cfg(feature = "ssr")]
+pub fn provide_page_nonce() {
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
 }
 

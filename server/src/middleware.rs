@@ -138,25 +138,37 @@ pub async fn security_headers(
         q.split('&')
             .any(|p| p == format!("v={}", state.shell.build))
     });
+    let nonce = uuid::Uuid::new_v4().simple().to_string();
+    let mut request = request;
+    request
+        .extensions_mut()
+        .insert(app::PageNonce(nonce.clone()));
     let mut response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
         headers
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
     };
-    set(
-        headers,
-        "content-security-policy",
-        match path.as_str() {
-            // A service worker runs under its script's policy: it loads its helper script
-            // and fetches (and precaches) this site's files, and nothing else.
-            "/sw.js" => "default-src 'none'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-            // The pages the worker shows offline: our stylesheet, fonts and icon only.
-            "/offline.html" | "/signed-out.html" => "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-            _ => "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
-        },
-    );
+    let policy = match path.as_str() {
+        // A service worker runs under its script's policy: it loads its helper script and
+        // fetches (and precaches) this site's files, and nothing else.
+        "/sw.js" => "default-src 'none'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'".to_string(),
+        // The pages the worker shows offline: our stylesheet, fonts and icon only.
+        "/offline.html" | "/signed-out.html" => "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'".to_string(),
+        // A page, whatever made it: the policy with this request's nonce, the one its
+        // scripts carry (`app::provide_page_nonce`).
+        _ if html => app::page_policy(&nonce),
+        _ => "default-src 'none'; frame-ancestors 'none'; base-uri 'none'".to_string(),
+    };
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        headers.entry("content-security-policy").or_insert(policy);
+    }
     set(headers, "x-content-type-options", "nosniff");
     set(headers, "referrer-policy", "same-origin");
     set(headers, "x-frame-options", "DENY");

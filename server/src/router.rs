@@ -38,7 +38,10 @@ pub fn with_metrics(state: AppState, metrics: Option<crate::metrics::Access>) ->
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            app::provide_page_nonce();
+        }
     };
 
     // The app shell's files that carry the build id, served from memory (the rest of the

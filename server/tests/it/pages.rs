@@ -4,6 +4,60 @@ use crate::common::*;
 use app::api::auth::{CurrentMe, SignIn, SignOut};
 use http::StatusCode;
 
+/// The policy a page went out with, and whether its scripts carry the policy's nonce.
+fn nonce_matches(page: &Reply) -> Result<(), String> {
+    let csp = page
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .ok_or_else(|| format!("no nonce in {csp:?}"))?;
+    if !csp.contains("script-src 'self'") {
+        return Err(format!("not the page policy: {csp}"));
+    }
+    let scripts = page.body.matches("<script nonce=").count();
+    let carried = page.body.matches(&format!("nonce=\"{nonce}\"")).count();
+    if scripts == carried {
+        Ok(())
+    } else {
+        Err(format!(
+            "{carried} of {scripts} inline scripts carry the nonce {nonce}"
+        ))
+    }
+}
+
+#[tokio::test]
+async fn every_html_answer_goes_out_under_the_page_policy_with_its_own_nonce() {
+    let app = TestApp::new().await;
+    let sam = app.sign_in(SAM).await;
+    let senco = app.sign_in(SENCO).await;
+    for (path, cookie) in [
+        ("/sign-in", None),
+        ("/", Some(&sam)),
+        ("/modules/m1/knowledge", Some(&sam)),
+        ("/log", Some(&sam)),
+        ("/community", Some(&sam)),
+        ("/community/p/demo-post-003", Some(&sam)),
+        ("/review", Some(&senco)),
+        ("/staff", Some(&senco)),
+        ("/nowhere", Some(&sam)),
+    ] {
+        let page = app.get(path, cookie.map(|c| c.as_str())).await;
+        assert!(
+            page.headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|t| t.starts_with("text/html")),
+            "{path}"
+        );
+        nonce_matches(&page).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+}
+
 #[tokio::test]
 async fn pages_carry_a_nonce_based_content_security_policy() {
     let app = TestApp::new().await;
