@@ -116,3 +116,16 @@ test("the dated 'What may change' box is one link from modules 3 and 4, and the 
     await expectAccessible(page, path);
   }
 });
+
+test("on a phone a wide table scrolls in its own region and the page does not", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, ELLA);
+  await open(page, "/modules/m5/plans");
+  const table = page.getByRole("region", { name: /Table/ }).first();
+  await expect(table).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  expect(await table.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  await table.focus();
+  await expect(table).toBeFocused();
+  await expectAccessible(page, "a section with a wide table on a phone");
+});

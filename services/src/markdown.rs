@@ -37,10 +37,22 @@ pub fn render(markdown: &str) -> String {
     });
     let mut out = String::new();
     html::push_html(&mut out, parser);
-    ammonia::Builder::default()
+    let clean = ammonia::Builder::default()
         .link_rel(None)
         .clean(&out)
-        .to_string()
+        .to_string();
+    scrolling_tables(&clean)
+}
+
+/// A table wider than a phone scrolls sideways inside its own region instead of widening
+/// the page; the region takes keyboard focus so it can be scrolled without a pointer.
+/// Applied to sanitised output, whose `<table>` tags carry no attributes.
+fn scrolling_tables(html: &str) -> String {
+    html.replace(
+        "<table>",
+        r#"<div class="table-scroll" role="region" tabindex="0" aria-label="Table (scrolls sideways on a narrow screen)"><table>"#,
+    )
+    .replace("</table>", "</table></div>")
 }
 
 /// Escapes text for use in HTML content or a double-quoted attribute.
@@ -159,6 +171,21 @@ mod tests {
             r#"<div class="case-study"><p>Ava, 3, <em>likes</em> stories.</p>
 </div>"#
         );
+    }
+
+    #[test]
+    fn a_table_scrolls_in_a_focusable_region_of_its_own() {
+        let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n<table>raw</table>\n");
+        assert!(
+            html.starts_with(r#"<div class="table-scroll" role="region" tabindex="0" aria-label="Table (scrolls sideways on a narrow screen)"><table>"#),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("<table>").count(),
+            1,
+            "raw HTML stays text: {html}"
+        );
+        assert_eq!(html.matches("</table></div>").count(), 1, "{html}");
     }
 
     #[test]
