@@ -298,8 +298,6 @@ pub async fn send_invites(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
     Ok(sent)
 }
 
-/// Sends digests every `every`, new invites within half a minute, and codes and notices
-/// at once (`wake`), for as long as the server runs.
 /// How long the mail outbox's lease lasts: beyond the half minute between its turns.
 const MAIL_LEASE: Duration = Duration::from_secs(90);
 
@@ -334,7 +332,8 @@ pub async fn outbox_turn(db: &Db, mailer: &Mailer) -> Option<(usize, usize)> {
     Some((outbox, invites))
 }
 
-/// Sends email in the background. With several app servers on one database, only the
+/// Sends digests every `every`, new invites within half a minute, and codes and notices
+/// at once (`wake`), for as long as the server runs. With several app servers on one database, only the
 /// server holding a job's lease sends (the others' turns are skipped), so nothing goes
 /// twice; a code queued on another server goes within the half minute.
 pub fn spawn(db: Db, course: std::sync::Arc<Course>, mailer: Mailer, every: Duration) {

@@ -61,6 +61,25 @@ async fn smtp_server() -> (String, Arc<Mutex<Vec<(Vec<String>, String)>>>) {
     (url, inbox)
 }
 
+/// Sam answers m1's first reflection prompt and submits it to the SENCo.
+async fn submit_answer(app: &TestApp, op_id: &str, entry: &str, body: &str) {
+    let sam = app.sign_in(SAM).await;
+    let form = [
+        ("op_id", op_id),
+        ("entry_id", entry),
+        ("section_key", "m1.reflection"),
+        ("prompt_key", "p1"),
+        ("base_rev", "0"),
+        ("body", body),
+    ];
+    let saved = app.call::<SaveAnswer>(&form, Some(&sam)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let submitted = app
+        .call::<SubmitEntries>(&[("id", entry)], Some(&sam))
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+}
+
 fn mailer(url: &str) -> services::mail::Mailer {
     services::mail::Mailer::new(
         url,
@@ -78,28 +97,14 @@ async fn digests_tell_the_senco_of_submissions_and_the_author_of_feedback_once()
     let send = || services::mail::send_digests(&app.state.db, &app.state.course, &mailer);
     assert_eq!(send().await.unwrap(), 0, "nothing to tell yet");
 
-    let sam = app.sign_in(SAM).await;
     let entry = "11111111-2222-4333-8444-555555555555";
-    let r = app
-        .call::<SaveAnswer>(
-            &[
-                ("op_id", "00000000-0000-4000-8000-000000000001"),
-                ("entry_id", entry),
-                ("section_key", "m1.reflection"),
-                ("prompt_key", "p1"),
-                ("base_rev", "0"),
-                ("body", "Private words about Jay"),
-            ],
-            Some(&sam),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(
-        app.call::<SubmitEntries>(&[("id", entry)], Some(&sam))
-            .await
-            .status,
-        StatusCode::OK
-    );
+    submit_answer(
+        &app,
+        "00000000-0000-4000-8000-000000000001",
+        entry,
+        "Private words about Jay",
+    )
+    .await;
 
     assert_eq!(send().await.unwrap(), 1);
     {
@@ -235,26 +240,13 @@ async fn two_app_servers_on_one_database_send_each_digest_once_and_carry_on_when
         }
     };
 
-    let sam = app.sign_in(SAM).await;
-    let entry = "21111111-2222-4333-8444-555555555555";
-    let saved = app
-        .call::<SaveAnswer>(
-            &[
-                ("op_id", "00000000-0000-4000-8000-000000000021"),
-                ("entry_id", entry),
-                ("section_key", "m1.reflection"),
-                ("prompt_key", "p1"),
-                ("base_rev", "0"),
-                ("body", "Words for the SENCo"),
-            ],
-            Some(&sam),
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
-    let submitted = app
-        .call::<SubmitEntries>(&[("id", entry)], Some(&sam))
-        .await;
-    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+    submit_answer(
+        &app,
+        "00000000-0000-4000-8000-000000000021",
+        "21111111-2222-4333-8444-555555555555",
+        "Words for the SENCo",
+    )
+    .await;
 
     // Both servers' timers fire at once: one of them sends, once.
     let (a, b) = tokio::join!(turn(&app.state.db), turn(&other.db));
