@@ -238,6 +238,30 @@ test("a save whose reply is lost is sent again and gets its first answer: a conf
   await tabletContext.close();
 });
 
+test("a reload the server draws before the outbox's save reaches it shows the saved text, not the older page's", async ({ browser, baseURL }) => {
+  const { person, context, page } = await practitionerOnDevice(browser, baseURL!, { device: { serviceWorkers: "block" } });
+  const path = "/modules/m2/practice";
+  await open(page, path);
+  // The page as the server drew it before the answer existed: what a reload gets when it
+  // reaches the server a moment before the save the outbox sent as the page went away.
+  const older = await context.request.get(path);
+  expect(await older.text()).toContain("answer-text");
+  const text = `Saved while the page reloaded ${Date.now()}`;
+  await answer(page).fill(text);
+  await expect(saveStatus(page)).toHaveText("Saved");
+  await context.route(`**${path}`, (route) => route.fulfill({ response: older }), { times: 1 });
+  await page.reload();
+  await waitForHydration(page);
+  await expect(answer(page)).toHaveValue(text);
+  // The box carries on from the saved revision: more words save without a conflict.
+  await answer(page).fill(`${text} And a second thought.`);
+  await expect(saveStatus(page)).toHaveText("Saved");
+  await expect(page.getByRole("group", { name: "Two versions of this answer" })).toHaveCount(0);
+  const data = await serverData(person.api, baseURL!);
+  expect(data.entries.map((e: any) => e.body)).toEqual([`${text} And a second thought.`]);
+  await context.close();
+});
+
 test("a reply that cannot be read is not taken as sent", async ({ browser, baseURL }) => {
   const { person, context, page } = await practitionerOnDevice(browser, baseURL!, { device: { serviceWorkers: "block" } });
   await open(page, "/modules/m2/practice");

@@ -48,6 +48,7 @@ fn AnswerForm(
 ) -> impl IntoView {
     let save_now = Trigger::new();
     provide_context(SaveAllNow(save_now));
+    Effect::new(move |_| local::sweep(user_id));
     view! {
         <section aria-labelledby="log-heading" class="card answers" id="follow-up">
             <h2 id="log-heading" class="card-heading">"Your learning log"</h2>
@@ -209,7 +210,7 @@ fn AnswerBox(
                 else {
                     return;
                 };
-                entry_id.set_value(reply.entry_id);
+                entry_id.set_value(reply.entry_id.clone());
                 rev.set_value(reply.rev);
                 let current = sent.op.body() == Some(body.get_untracked().as_str())
                     && sent
@@ -219,7 +220,14 @@ fn AnswerBox(
                         .and_then(crate::offline::waiting)
                         .is_none();
                 if current && reply.conflict.is_none() {
-                    local::remove(&draft_key);
+                    // Kept as saved (not removed) for a reload the server drew before
+                    // this text reached it: see the restore below.
+                    local::saved(
+                        &draft_key,
+                        &reply.entry_id,
+                        reply.rev,
+                        &body.get_untracked(),
+                    );
                 }
                 on(Event::Sent {
                     current,
@@ -274,6 +282,7 @@ fn AnswerBox(
     Effect::new({
         let (draft_key, merge) = (draft_key.clone(), merge.clone());
         let server_body = answer.body.clone();
+        let server_rev = answer.rev;
         move |_| {
             let (draft_key, merge, server_body) =
                 (draft_key.clone(), merge.clone(), server_body.clone());
@@ -289,16 +298,27 @@ fn AnswerBox(
                     on(Event::Unsettled(c.theirs));
                     return;
                 }
-                if let Some((draft_entry, draft_rev, text)) = local::read(&draft_key) {
-                    if text != server_body {
-                        entry_id.set_value(draft_entry);
-                        rev.set_value(draft_rev);
-                        body.set(text);
+                match local::read(&draft_key) {
+                    // Saved from this device after the server drew this page (a reload
+                    // while the outbox was sending): the page's text is the older one.
+                    Some(kept) if kept.saved => {
+                        local::remove(&draft_key);
+                        if kept.rev > server_rev {
+                            entry_id.set_value(kept.entry_id);
+                            rev.set_value(kept.rev);
+                            body.set(kept.body);
+                        }
+                    }
+                    Some(draft) if draft.body != server_body => {
+                        entry_id.set_value(draft.entry_id);
+                        rev.set_value(draft.rev);
+                        body.set(draft.body);
                         on(Event::Typed);
                         schedule();
                         return;
                     }
-                    local::remove(&draft_key);
+                    Some(_) => local::remove(&draft_key),
+                    None => {}
                 }
                 if let Some(w) = crate::offline::waiting(&merge) {
                     entry_id.set_value(w.entry_id);
@@ -438,40 +458,98 @@ fn typed_before_hydration(id: &str) -> Option<String> {
     }
 }
 
-/// Unsent drafts, in the browser's localStorage, keyed by person, section and question.
+/// Unsent drafts, in the browser's localStorage, keyed by person, section and question. A
+/// saved one stays a few minutes (marked saved), for a page the server drew before the save
+/// reached it (a reload while the outbox was sending); signing out clears them all
+/// (`public/offline.js`).
 mod local {
+    /// How long a saved text is kept for a page drawn before it reached the server.
+    const KEEP_SAVED_MS: f64 = 10.0 * 60.0 * 1000.0;
+
+    /// What this device keeps of one answer.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    pub struct Kept {
+        pub entry_id: String,
+        pub rev: i64,
+        pub body: String,
+        /// The server has this text (at `rev`).
+        #[serde(default)]
+        pub saved: bool,
+        /// When it was saved (milliseconds since the epoch).
+        #[serde(default)]
+        pub at: f64,
+    }
+
+    fn now() -> f64 {
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::js_sys::Date::now()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        0.0
+    }
+
     #[cfg(feature = "hydrate")]
     fn storage() -> Option<web_sys::Storage> {
         leptos::prelude::window().local_storage().ok().flatten()
     }
 
-    pub fn write(key: &str, entry_id: &str, rev: i64, body: &str) {
+    fn put(key: &str, entry_id: &str, rev: i64, body: &str, saved: bool) {
+        let kept = Kept {
+            entry_id: entry_id.to_string(),
+            rev,
+            body: body.to_string(),
+            saved,
+            at: if saved { now() } else { 0.0 },
+        };
         #[cfg(feature = "hydrate")]
-        if let Some(s) = storage() {
-            let value =
-                serde_json::json!({ "entry_id": entry_id, "rev": rev, "body": body }).to_string();
+        if let (Some(s), Ok(value)) = (storage(), serde_json::to_string(&kept)) {
             let _ = s.set_item(key, &value);
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (key, entry_id, rev, body);
+        let _ = (key, kept);
     }
 
-    pub fn read(key: &str) -> Option<(String, i64, String)> {
+    /// A text typed and not yet saved.
+    pub fn write(key: &str, entry_id: &str, rev: i64, body: &str) {
+        put(key, entry_id, rev, body, false);
+    }
+
+    /// A text the server has saved, at `rev`.
+    pub fn saved(key: &str, entry_id: &str, rev: i64, body: &str) {
+        put(key, entry_id, rev, body, true);
+    }
+
+    pub fn read(key: &str) -> Option<Kept> {
         #[cfg(feature = "hydrate")]
         {
-            let text = storage()?.get_item(key).ok()??;
-            let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-            Some((
-                v["entry_id"].as_str()?.to_string(),
-                v["rev"].as_i64()?,
-                v["body"].as_str()?.to_string(),
-            ))
+            serde_json::from_str(&storage()?.get_item(key).ok()??).ok()
         }
         #[cfg(not(feature = "hydrate"))]
         {
             let _ = key;
             None
         }
+    }
+
+    /// Forgets the saved texts of `person` kept longer than they can be of use.
+    pub fn sweep(person: i64) {
+        let prefix = format!("tandem:{person}:draft:");
+        for key in keys().into_iter().filter(|k| k.starts_with(&prefix)) {
+            if read(&key).is_some_and(|k| k.saved && now() - k.at > KEEP_SAVED_MS) {
+                remove(&key);
+            }
+        }
+    }
+
+    fn keys() -> Vec<String> {
+        #[cfg(feature = "hydrate")]
+        if let Some(s) = storage() {
+            return (0..s.length().unwrap_or(0))
+                .filter_map(|i| s.key(i).ok().flatten())
+                .collect();
+        }
+        Vec::new()
     }
 
     pub fn remove(key: &str) {
