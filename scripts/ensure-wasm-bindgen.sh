@@ -20,7 +20,9 @@ export CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
 log=$(mktemp)
 export CARGO_TARGET_DIR; CARGO_TARGET_DIR=$(mktemp -d)
 trap 'rm -rf "$log" "$CARGO_TARGET_DIR"' EXIT
-if ! cargo install wasm-bindgen-cli --version "$wb_version" --locked --root "$TANDEM_TOOLS" 2>"$log"; then
+# Only the one program, without the TLS stack its test runner uses to fetch web drivers.
+only=(--no-default-features --bin wasm-bindgen)
+if ! cargo install wasm-bindgen-cli --version "$wb_version" --locked "${only[@]}" --root "$TANDEM_TOOLS" 2>"$log"; then
   # Its lock file pins a webpki-roots release that the registry no longer serves: take the
   # unpacked source, move that one pin back and install from the copy.
   src=$(ls -d "$CARGO_HOME"/registry/src/*/wasm-bindgen-cli-"$wb_version" 2>/dev/null | head -n1)
@@ -31,6 +33,6 @@ if ! cargo install wasm-bindgen-cli --version "$wb_version" --locked --root "$TA
   work=$(mktemp -d)
   cp -r "$src" "$work/cli"
   (cd "$work/cli" && rm -f rust-toolchain.toml && cargo update -q -p webpki-roots --precise 1.0.10)
-  cargo install -q --path "$work/cli" --locked --root "$TANDEM_TOOLS"
+  cargo install -q --path "$work/cli" --locked "${only[@]}" --root "$TANDEM_TOOLS"
   rm -rf "$work"
 fi

@@ -645,7 +645,7 @@ async fn publish(
     confirm: bool,
     names_checked: bool,
 ) -> Result<String, AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     let db = db()?;
     let checked = check_post(draft, confirm, names_checked)?;
     if let Some(post_id) = editing {
@@ -725,7 +725,7 @@ pub async fn post_reply(
 
 #[cfg(feature = "ssr")]
 async fn reply(id: &str, post_id: &str, parent: Option<&str>, body: &str) -> Result<(), AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     let db = db()?;
     let body = rules::check_reply(body).map_err(|m| AppError::invalid("body", m))?;
     check_id(id).map_err(|_| {
@@ -766,7 +766,7 @@ async fn reply(id: &str, post_id: &str, parent: Option<&str>, body: &str) -> Res
 /// asker's setting.
 #[server(endpoint = "community/accept")]
 pub async fn accept_answer(post: String, reply: Option<String>) -> Result<(), AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     let db = db()?;
     let found = visible(&me, &post).await?;
     let allowed = found.kind == PostKind::Question
@@ -791,7 +791,7 @@ pub async fn accept_answer(post: String, reply: Option<String>) -> Result<(), Ap
 /// "Helpful" on a post or one of its replies.
 #[server(endpoint = "community/helpful")]
 pub async fn mark_helpful(post: String, reply: Option<String>) -> Result<bool, AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     let db = db()?;
     let found = visible(&me, &post).await?;
     let reply = reply.filter(|r| !r.is_empty());
@@ -811,7 +811,7 @@ pub async fn mark_helpful(post: String, reply: Option<String>) -> Result<bool, A
 /// offline, and new replies come in their email digest.
 #[server(endpoint = "community/follow")]
 pub async fn follow_post(post: String, on: bool) -> Result<bool, AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     let found = visible(&me, &post).await?;
     store::follow(&db()?, me.id, &found.id, on).await?;
     crate::api::redirect_plain_form(&format!("/community/p/{post}"));
@@ -829,7 +829,7 @@ pub async fn followed_posts() -> Result<Vec<(String, String)>, AppError> {
 /// follow-up ("what changed?") after the setting's usual number of days.
 #[server(endpoint = "community/tried")]
 pub async fn tried_this(post: String) -> Result<String, AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     let db = db()?;
     let found = visible(&me, &post).await?;
     let days = services::store::learning_log::follow_up_days(&db, me.setting_id).await?;
@@ -856,7 +856,7 @@ pub async fn report_post(
     reply: Option<String>,
     reason: String,
 ) -> Result<(), AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     let db = db()?;
     let found = visible(&me, &post).await?;
     let reply = reply.filter(|r| !r.is_empty());
@@ -915,7 +915,7 @@ pub async fn moderate(
     action: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     let db = db()?;
     let found = visible(&me, &post).await?;
     if !found.moderator {
@@ -940,7 +940,7 @@ pub async fn moderate(
 /// The author deletes their post.
 #[server(endpoint = "community/delete")]
 pub async fn delete_post(post: String) -> Result<(), AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     let found = visible(&me, &post).await?;
     if found.author_id != me.id || !store::delete_post(&db()?, me.id, &found.id).await? {
         return Err(AppError::Forbidden);
@@ -952,7 +952,7 @@ pub async fn delete_post(post: String) -> Result<(), AppError> {
 /// An admin accepts (or declines) their setting's invitation into a network.
 #[server(endpoint = "community/network")]
 pub async fn answer_network(network: String, accept: bool) -> Result<(), AppError> {
-    let me = require_writer(crate::server::guard::ADMIN)?;
+    let me = require_writer(crate::server::guard::ADMIN).await?;
     let id = Space::parse(&network)
         .and_then(Space::network_id)
         .ok_or_else(|| AppError::NotFound("There is no such network.".into()))?;

@@ -146,7 +146,7 @@ async fn schedule(
     place: &str,
 ) -> Result<(), AppError> {
     use domain::community::{MAX_SESSION_AGE_DAYS, MAX_SESSION_MINUTES};
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     let (space, _) = find_space(&me, space).await?;
     if !may_organise(&me, space).await? {
         return Err(AppError::Forbidden);
@@ -240,7 +240,7 @@ fn back_to(session: &sessions_store::SessionRow) -> String {
 /// Says the person is coming, or no longer is.
 #[server(endpoint = "community/rsvp")]
 pub async fn rsvp(session: String, coming: bool) -> Result<(), AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     let found = session_for(&me, &session).await?;
     sessions_store::set_coming(&db()?, &found.id, me.id, coming).await?;
     crate::api::redirect_plain_form(&back_to(&found));
@@ -251,7 +251,7 @@ pub async fn rsvp(session: String, coming: bool) -> Result<(), AppError> {
 /// their CPD time.
 #[server(endpoint = "community/attend")]
 pub async fn attend(session: String) -> Result<(), AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     let found = session_for(&me, &session).await?;
     if found.starts_at > services::store::now() {
         return Err(AppError::invalid(
@@ -271,7 +271,7 @@ pub async fn session_notes(
     notes: String,
     #[server(default)] discussed: Vec<String>,
 ) -> Result<(), AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     let found = session_for(&me, &session).await?;
     if found.organiser_id != me.id {
         return Err(AppError::Forbidden);

@@ -316,7 +316,7 @@ pub async fn record_progress(
     seconds: Option<i64>,
     client_time: Option<i64>,
 ) -> Result<(), AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     if !valid_op_id(&op_id) {
         return Err(AppError::invalid(
             "op_id",

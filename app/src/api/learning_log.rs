@@ -83,7 +83,7 @@ pub async fn save_answer(
     base_rev: i64,
     body: String,
 ) -> Result<SaveReply, AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     ssr::save(
         me.id,
         &op_id,
@@ -117,7 +117,7 @@ pub async fn save_section(
     section_key: String,
     #[server(default)] answers: Vec<AnswerField>,
 ) -> Result<u32, AppError> {
-    let me = require_writer(Need::SignedIn)?;
+    let me = require_writer(Need::SignedIn).await?;
     if answers.len() > MAX_ANSWERS_PER_FORM {
         return Err(AppError::invalid(
             "body",

@@ -259,7 +259,7 @@ pub async fn sign_in_links() -> Result<Vec<SignInLink>, AppError> {
 /// is signed out (a link they did not make may have been used).
 #[server(endpoint = "profile/unlink")]
 pub async fn remove_sign_in_link(issuer: String, subject: String) -> Result<(), AppError> {
-    let me = guard::require_writer(Need::SignedIn)?;
+    let me = guard::require_writer(Need::SignedIn).await?;
     let keep = guard::viewer().token;
     match services::store::single_sign_on::unlink(&db()?, me.id, &issuer, &subject, keep.as_deref())
         .await?

@@ -99,10 +99,10 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Asker {
 }
 
 /// `require`, for functions that write: also refuses (429) a person writing far faster than
-/// anyone types or any outbox sends (`throttle::WRITES`).
-pub fn require_writer(need: Need) -> Result<Me, AppError> {
+/// anyone types or any outbox sends (`throttle::WRITES`, shared by every app server).
+pub async fn require_writer(need: Need) -> Result<Me, AppError> {
     let me = require(need)?;
-    if services::throttle::WRITES.allow(me.id) {
+    if services::throttle::WRITES.allow(&super::db()?, me.id).await {
         Ok(me)
     } else {
         Err(AppError::TooManyAttempts(

@@ -51,17 +51,7 @@ pub async fn holder(db: &Db, job: &str) -> Result<Option<String>, sqlx::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{connect, migrate};
-
-    /// Two app servers: two pools (each with its own queue of writers) on one database file.
-    async fn two_servers() -> (crate::test_dir::Dir, Db, Db) {
-        let dir = crate::test_dir::Dir::new();
-        let url = format!("sqlite://{}/shared.db", dir.path().display());
-        let a = connect(&url, None).await.unwrap();
-        migrate(&a).await.unwrap();
-        let b = connect(&url, None).await.unwrap();
-        (dir, a, b)
-    }
+    use crate::store::test_db;
 
     async fn lapse(db: &Db, job: &str) {
         sqlx::query("UPDATE job_leases SET expires_at = ? WHERE job = ?")
@@ -74,7 +64,7 @@ mod tests {
 
     #[tokio::test]
     async fn one_server_holds_a_job_until_it_stops_renewing() {
-        let (_dir, a, b) = two_servers().await;
+        let (_dir, a, b) = test_db::two_servers().await;
         assert!(hold(&a, "digests", "server-a", 60).await.unwrap());
         assert!(
             !hold(&b, "digests", "server-b", 60).await.unwrap(),
@@ -107,7 +97,7 @@ mod tests {
 
     #[tokio::test]
     async fn servers_asking_at_once_get_one_holder() {
-        let (_dir, a, b) = two_servers().await;
+        let (_dir, a, b) = test_db::two_servers().await;
         for round in 0..20 {
             let job = format!("job-{round}");
             let (x, y) = tokio::join!(

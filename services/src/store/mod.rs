@@ -31,6 +31,7 @@ pub mod staff;
 pub mod staff_import;
 pub mod sweep;
 pub mod users;
+pub mod write_allowance;
 
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteQueryResult,
@@ -360,6 +361,16 @@ pub(crate) mod test_db {
         };
         migrate(&db).await.unwrap();
         db
+    }
+
+    /// Two app servers: two pools (each with its own queue of writers) on one database file.
+    pub async fn two_servers() -> (crate::test_dir::Dir, Db, Db) {
+        let dir = crate::test_dir::Dir::new();
+        let url = format!("sqlite://{}/shared.db", dir.path().display());
+        let a = connect(&url, None).await.unwrap();
+        migrate(&a).await.unwrap();
+        let b = connect(&url, None).await.unwrap();
+        (dir, a, b)
     }
 
     /// A person named by their email, in `setting` or in a new setting of their own.

@@ -1,5 +1,5 @@
 //! Clearing out what is no longer needed: expired sessions, old write answers, finished
-//! rate-limit counters, proofs that ended, and staff import files and the names and
+//! rate-limit counters and write allowances, proofs that ended, and staff import files and the names and
 //! addresses of invites past their time (the server runs this once an hour).
 
 use super::{now, Db};
@@ -29,7 +29,8 @@ pub async fn sweep(db: &Db) -> Result<u64, sqlx::Error> {
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let counters = super::rate_limit::sweep(&mut tx, at).await?;
+    let counters = super::rate_limit::sweep(&mut tx, at).await?
+        + super::write_allowance::sweep(&mut tx, at).await?;
     let proofs_before = at - super::proofs::PROOF_TTL_SECS;
     let proofs = sqlx::query!(
         "DELETE FROM email_proofs WHERE created_at < ?",
