@@ -88,11 +88,23 @@ function describe(error) {
   return "This device could not keep the change (its storage is blocked or unavailable).";
 }
 
+/** Reads this person's ops into `ops`. Reads overlap (a reload, a change, the sender): a
+ *  read that started earlier can finish later, and must not put back a list from before a
+ *  newer write (a comment queued offline would vanish from the status until the next
+ *  read). Only the latest read started is kept; each caller still gets its own list. */
+let opsReads = 0;
+async function readOps() {
+  const read = ++opsReads;
+  const list = await db.ops.all(me.id);
+  if (read === opsReads) ops = list;
+  return list;
+}
+
 /** Re-reads this person's ops (another tab, or the worker, may have changed them). */
 async function reload() {
   if (!me.id) return announce();
   try {
-    ops = await db.ops.all(me.id);
+    await readOps();
     others = await db.ops.others(me.id);
   } catch (e) {
     storageError = describe(e);
@@ -103,7 +115,7 @@ async function reload() {
 /** Changes this person's ops with a pure rule, in one transaction, and tells other tabs. */
 async function change(rule) {
   await db.ops.update(me.id, rule);
-  ops = await db.ops.all(me.id);
+  await readOps();
   channel?.postMessage({ type: "ops" });
   announce();
 }
@@ -169,13 +181,14 @@ function flush() {
 
 async function sendAll() {
   for (;;) {
+    let list;
     try {
-      ops = await db.ops.all(me.id);
+      list = await readOps();
     } catch (e) {
       storageError = describe(e);
       return;
     }
-    const op = rules.nextToSend(ops);
+    const op = rules.nextToSend(list);
     if (!op || locked || elsewhere || signedOut || !navigator.onLine) return;
     await change((list) => rules.markSending(list, op.op_id));
     let status = null;
