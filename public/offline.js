@@ -88,17 +88,15 @@ function describe(error) {
   return "This device could not keep the change (its storage is blocked or unavailable).";
 }
 
-/** Reads this person's ops into `ops`. Reads overlap (a reload, a change, the sender): a
- *  read that started earlier can finish later, and must not put back a list from before a
- *  newer write (a comment queued offline would vanish from the status until the next
- *  read). Only the latest read started is kept; each caller still gets its own list. */
-let opsReads = 0;
-async function readOps() {
-  const read = ++opsReads;
-  const list = await db.ops.all(me.id);
-  if (read === opsReads) ops = list;
-  return list;
-}
+/** Reads this person's ops into `ops`. Reads overlap (a reload, a change, the sender), so
+ *  only the latest started may replace the list (see `latestRead`); each caller still gets
+ *  its own list. */
+const readOps = rules.latestRead(
+  () => db.ops.all(me.id),
+  (list) => {
+    ops = list;
+  },
+);
 
 /** Re-reads this person's ops (another tab, or the worker, may have changed them). */
 async function reload() {

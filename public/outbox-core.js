@@ -171,3 +171,17 @@ export function fromLegacy(person, legacy, now) {
           },
     );
 }
+
+/** Wraps an async read whose result replaces some state. Reads overlap: one started before a
+ *  write can finish after a read started since, and would put back the list from before the
+ *  write (a comment queued offline vanishing from the status until the next read). So only
+ *  the latest read started hands its result to `keep`; every caller still gets its own. */
+export function latestRead(read, keep) {
+  let started = 0;
+  return async (...args) => {
+    const mine = ++started;
+    const result = await read(...args);
+    if (mine === started) keep(result);
+    return result;
+  };
+}

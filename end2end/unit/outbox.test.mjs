@@ -135,3 +135,26 @@ test("writes queued by an earlier build (localStorage) come across unchanged", (
   assert.ok(ops.every((o) => o.person === 12 && o.state === "waiting"));
   assert.deepEqual(rules.fromLegacy(1, "not a list", 0), []);
 });
+
+test("of overlapping reads, one that finishes late cannot put back the list from before a write", async () => {
+  // Two reads of the device's ops: the first starts before a comment is queued and
+  // finishes last; the second starts after it and finishes first.
+  const pending = [];
+  const read = () => new Promise((resolve) => pending.push(resolve));
+  let kept = null;
+  const readOps = rules.latestRead(read, (list) => {
+    kept = list;
+  });
+  const before = readOps();
+  const after = readOps();
+  pending[1](["comment"]);
+  assert.deepEqual(await after, ["comment"]);
+  pending[0]([]);
+  assert.deepEqual(await before, [], "each caller still gets its own read");
+  assert.deepEqual(kept, ["comment"], "the state keeps the latest read started");
+  // A read on its own is kept as usual.
+  const alone = readOps();
+  pending[2](["comment", "save"]);
+  await alone;
+  assert.deepEqual(kept, ["comment", "save"]);
+});
