@@ -1,9 +1,11 @@
 //! The community's posts, replies, marks, follows, reports and moderation. Who may see a
-//! post is one SQL rule (`VISIBLE`, described in `domain::community`), used by every read,
-//! so a list, a search, a thread and a reply can never disagree about it.
+//! post is one SQL rule, the `visible_posts` view (migration 0015), which every read of
+//! posts goes through (here, the navigation's count in `users` and the digest), so a list,
+//! a search, a thread, a report and a count can never disagree about it. How an author is
+//! shown is the `community_authors` view.
 
 use super::filter::Filtered;
-use super::{now, Db};
+use super::{now, Db, WriteOne};
 use domain::community::{Area, Checked, PostKind, PostSummary, Space};
 use domain::model::{Role, Sector};
 
@@ -15,20 +17,6 @@ pub struct Who {
     /// A SENCo or admin: moderates their own setting's posts.
     pub setting_moderator: bool,
 }
-
-/// `p` is visible to `?1` (user id) of `?2` (setting id), `?3` (1 when a setting moderator).
-pub(crate) const VISIBLE: &str = "p.deleted_at IS NULL
-    AND ((p.network_id IS NULL AND p.setting_id = ?2)
-         OR EXISTS (SELECT 1 FROM network_settings ns WHERE ns.network_id = p.network_id AND ns.setting_id = ?2 AND ns.accepted_at IS NOT NULL))
-    AND (p.hidden_at IS NULL OR p.author_id = ?1 OR (?3 AND p.setting_id = ?2)
-         OR EXISTS (SELECT 1 FROM network_moderators m WHERE m.network_id = p.network_id AND m.user_id = ?1))";
-
-/// Whether `?1`/`?2`/`?3` moderate post `p`.
-const MODERATES: &str = "((?3 AND p.setting_id = ?2)
-    OR EXISTS (SELECT 1 FROM network_moderators m WHERE m.network_id = p.network_id AND m.user_id = ?1))";
-
-/// How an author is shown: their name, or "Former member" once their account is closed.
-const AUTHOR: &str = "CASE WHEN u.active THEN u.display_name ELSE 'Former member' END";
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct PostRow {
@@ -135,47 +123,24 @@ async fn full(tx: &mut sqlx::SqliteConnection, author_id: i64) -> Result<bool, s
     Ok(!within)
 }
 
-fn binds<'q>(
-    query: sqlx::query::QueryAs<'q, sqlx::Sqlite, PostRow, sqlx::sqlite::SqliteArguments<'q>>,
-    who: Who,
-) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, PostRow, sqlx::sqlite::SqliteArguments<'q>> {
-    query
-        .bind(who.user_id)
-        .bind(who.setting_id)
-        .bind(who.setting_moderator)
-}
-
-/// What became of an earlier write with this id, if there was one: `owner_sql` selects the
-/// id's owner. Ids are made by browsers, so a retry finds its first try here.
-pub(crate) async fn earlier(
-    tx: &mut super::WriteTx,
-    owner_sql: &str,
-    id: &str,
-    user_id: i64,
-) -> Result<Option<Stored>, sqlx::Error> {
-    let owner: Option<i64> = sqlx::query_scalar(owner_sql)
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(owner.map(|owner| {
+/// What became of an earlier write with this id, given the id's owner if it exists. Ids are
+/// made by browsers, so a retry finds its first try this way.
+pub(crate) fn earlier(owner: Option<i64>, user_id: i64) -> Option<Stored> {
+    owner.map(|owner| {
         if owner == user_id {
             Stored::Done
         } else {
             Stored::NotYours
         }
-    }))
+    })
 }
 
 pub async fn create_post(db: &Db, new: &NewPost<'_>) -> Result<Stored, sqlx::Error> {
     let mut tx = super::write(db).await?;
-    if let Some(stored) = earlier(
-        &mut tx,
-        "SELECT author_id FROM posts WHERE id = ?",
-        new.id,
-        new.author_id,
-    )
-    .await?
-    {
+    let owner = sqlx::query_scalar!("SELECT author_id FROM posts WHERE id = ?", new.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(stored) = earlier(owner, new.author_id) {
         return Ok(stored);
     }
     if full(&mut tx, new.author_id).await? {
@@ -183,28 +148,28 @@ pub async fn create_post(db: &Db, new: &NewPost<'_>) -> Result<Stored, sqlx::Err
     }
     let p = new.post;
     let at = now();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO posts (id, author_id, setting_id, network_id, kind, title, area, sector, age, module_key,
                             need, tried, outcome, change, body, source_entry_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        new.id,
+        new.author_id,
+        new.setting_id,
+        new.network_id,
+        p.kind,
+        p.title,
+        p.area,
+        p.sector,
+        p.age,
+        p.module,
+        p.need,
+        p.tried,
+        p.outcome,
+        p.change,
+        p.body,
+        new.source_entry_id,
+        at
     )
-    .bind(new.id)
-    .bind(new.author_id)
-    .bind(new.setting_id)
-    .bind(new.network_id)
-    .bind(p.kind)
-    .bind(&p.title)
-    .bind(p.area)
-    .bind(p.sector)
-    .bind(&p.age)
-    .bind(&p.module)
-    .bind(&p.need)
-    .bind(&p.tried)
-    .bind(&p.outcome)
-    .bind(&p.change)
-    .bind(&p.body)
-    .bind(new.source_entry_id)
-    .bind(at)
     .execute(&mut *tx)
     .await?;
     follow_in(&mut tx, new.author_id, new.id, true).await?;
@@ -212,29 +177,31 @@ pub async fn create_post(db: &Db, new: &NewPost<'_>) -> Result<Stored, sqlx::Err
     Ok(Stored::Done)
 }
 
-fn post_select() -> String {
-    format!(
-        "SELECT p.id, p.kind, p.title, p.area, p.sector, p.age, p.module_key, p.need, p.tried, p.outcome, p.change, p.body,
-                p.author_id, {AUTHOR} AS author, u.role AS author_role, u.specialist AS author_specialist,
-                u.expertise AS author_expertise, p.setting_id, s.name AS setting_name, p.network_id,
-                n.name AS network_name, p.created_at, p.edited_at, p.hidden_reason, p.accepted_reply_id,
-                p.reply_count, p.helpful_count,
-                CASE WHEN p.author_id = ?1 THEN p.source_entry_id END AS source_entry_id,
-                {MODERATES} AS moderator,
-                EXISTS (SELECT 1 FROM helpful_marks h WHERE h.user_id = ?1 AND h.target_id = p.id) AS helpful_mine,
-                EXISTS (SELECT 1 FROM follows f WHERE f.user_id = ?1 AND f.post_id = p.id) AS following
-         FROM posts p JOIN users u ON u.id = p.author_id JOIN settings s ON s.id = p.setting_id
-              LEFT JOIN networks n ON n.id = p.network_id"
-    )
-}
-
 /// A post the person may see (None for any other, so ids reveal nothing).
 pub async fn post(db: &Db, who: Who, id: &str) -> Result<Option<PostRow>, sqlx::Error> {
-    let sql = format!("{} WHERE p.id = ?4 AND {VISIBLE}", post_select());
-    binds(sqlx::query_as(&sql), who)
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await
+    sqlx::query_as!(
+        PostRow,
+        r#"SELECT p.id AS "id!", p.kind AS "kind!: PostKind", p.title AS "title!", p.area AS "area!: Area",
+                p.sector AS "sector!: Sector", p.age AS "age!", p.module_key AS "module_key?", p.need AS "need!",
+                p.tried AS "tried!", p.outcome AS "outcome!", p.change AS "change!", p.body AS "body!",
+                p.author_id AS "author_id!", a.name AS "author!: String", a.role AS "author_role!: Role",
+                a.specialist AS "author_specialist!: bool", a.expertise AS "author_expertise!",
+                p.setting_id AS "setting_id!", s.name AS "setting_name!", p.network_id AS "network_id?",
+                n.name AS "network_name?", p.created_at AS "created_at!", p.edited_at AS "edited_at?",
+                p.hidden_reason AS "hidden_reason?", p.accepted_reply_id AS "accepted_reply_id?",
+                p.reply_count AS "reply_count!", p.helpful_count AS "helpful_count!",
+                CASE WHEN p.author_id = ?1 THEN p.source_entry_id END AS "source_entry_id?: String",
+                p.viewer_moderates AS "moderator!: bool",
+                EXISTS (SELECT 1 FROM helpful_marks h WHERE h.user_id = ?1 AND h.target_id = p.id) AS "helpful_mine!: bool",
+                EXISTS (SELECT 1 FROM follows f WHERE f.user_id = ?1 AND f.post_id = p.id) AS "following!: bool"
+         FROM visible_posts p JOIN community_authors a ON a.id = p.author_id JOIN settings s ON s.id = p.setting_id
+              LEFT JOIN networks n ON n.id = p.network_id
+         WHERE p.viewer_id = ?1 AND p.id = ?2"#,
+        who.user_id,
+        id
+    )
+    .fetch_optional(db.pool())
+    .await
 }
 
 /// One page of a space, newest first, and how many posts match in all.
@@ -246,21 +213,13 @@ pub async fn list(
     page: u32,
     size: u32,
 ) -> Result<(Vec<PostSummary>, u32), sqlx::Error> {
-    let select = format!(
-        "SELECT p.id, p.kind, p.title, p.area, p.sector, p.age, p.module_key,
+    let select = "SELECT p.id, p.kind, p.title, p.area, p.sector, p.age, p.module_key,
                 substr(CASE WHEN p.kind = 'example' THEN p.need ELSE p.body END, 1, 220) AS excerpt,
-                {AUTHOR} AS author, s.name AS setting_name, p.created_at, p.reply_count, p.helpful_count,
+                a.name AS author, s.name AS setting_name, p.created_at, p.reply_count, p.helpful_count,
                 p.accepted_reply_id IS NOT NULL AS answered, p.hidden_at IS NOT NULL AS hidden
-         FROM posts p JOIN users u ON u.id = p.author_id JOIN settings s ON s.id = p.setting_id"
-    );
+         FROM visible_posts p JOIN community_authors a ON a.id = p.author_id JOIN settings s ON s.id = p.setting_id";
     let query = |head: &str| {
-        let hidden_setting = who.setting_moderator.then_some(who.setting_id);
-        let filtered = Filtered::new(head)
-            .and_sql("p.deleted_at IS NULL")
-            .and_each(
-                "(p.hidden_at IS NULL OR p.author_id = ? OR p.setting_id = ? OR EXISTS (SELECT 1 FROM network_moderators m WHERE m.network_id = p.network_id AND m.user_id = ?))",
-                vec![who.user_id, hidden_setting.unwrap_or(-1), who.user_id],
-            );
+        let filtered = Filtered::new(head).and("p.viewer_id = ?", Some(who.user_id));
         let filtered = match space {
             // The caller has checked that the person's setting belongs to the network.
             Space::Network(id) => filtered.and("p.network_id = ?", Some(id)),
@@ -270,7 +229,7 @@ pub async fn list(
         };
         filtered
             .and(
-                "p.rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)",
+                "p.search_rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)",
                 super::learning_log::fts_terms(filters.words),
             )
             .and("p.kind = ?", filters.kind.map(PostKind::as_str))
@@ -282,13 +241,13 @@ pub async fn list(
                 filters.answered,
             )
     };
-    let total: i64 = query("SELECT COUNT(*) FROM posts p")
+    let total: i64 = query("SELECT COUNT(*) FROM visible_posts p")
         .then("")
         .build_query_scalar()
         .fetch_one(db.pool())
         .await?;
     let offset = (page.max(1) - 1) as i64 * size as i64;
-    let rows = query(&select)
+    let rows = query(select)
         .then(&format!(
             "ORDER BY p.created_at DESC, p.id LIMIT {size} OFFSET {offset}"
         ))
@@ -301,18 +260,19 @@ pub async fn list(
 /// The replies of a post the person may see, oldest first; hidden ones only for their
 /// author and the post's moderators.
 pub async fn replies(db: &Db, who: Who, post: &PostRow) -> Result<Vec<ReplyRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT r.id, r.parent_id, r.author_id, {AUTHOR} AS author, u.role AS author_role,
-                u.specialist AS author_specialist, u.expertise AS author_expertise, s.name AS setting_name,
+    sqlx::query_as!(
+        ReplyRow,
+        r#"SELECT r.id AS "id!", r.parent_id, r.author_id, a.name AS "author!: String", a.role AS "author_role!: Role",
+                a.specialist AS "author_specialist!: bool", a.expertise AS "author_expertise!", s.name AS setting_name,
                 r.body, r.helpful_count, r.created_at, r.hidden_reason,
-                EXISTS (SELECT 1 FROM helpful_marks h WHERE h.user_id = ?1 AND h.target_id = r.id) AS helpful_mine
-         FROM replies r JOIN users u ON u.id = r.author_id JOIN settings s ON s.id = u.setting_id
+                EXISTS (SELECT 1 FROM helpful_marks h WHERE h.user_id = ?1 AND h.target_id = r.id) AS "helpful_mine!: bool"
+         FROM replies r JOIN community_authors a ON a.id = r.author_id JOIN settings s ON s.id = a.setting_id
          WHERE r.post_id = ?2 AND r.deleted_at IS NULL AND (r.hidden_at IS NULL OR r.author_id = ?1 OR ?3)
-         ORDER BY r.created_at, r.id"
-    ))
-    .bind(who.user_id)
-    .bind(&post.id)
-    .bind(post.moderator)
+         ORDER BY r.created_at, r.id"#,
+        who.user_id,
+        post.id,
+        post.moderator
+    )
     .fetch_all(db.pool())
     .await
 }
@@ -329,34 +289,33 @@ pub struct NewReply<'a> {
 /// The author follows the thread from then on.
 pub async fn add_reply(db: &Db, new: &NewReply<'_>) -> Result<Stored, sqlx::Error> {
     let mut tx = super::write(db).await?;
-    if let Some(stored) = earlier(
-        &mut tx,
-        "SELECT author_id FROM replies WHERE id = ?",
-        new.id,
-        new.author_id,
-    )
-    .await?
-    {
+    let owner = sqlx::query_scalar!("SELECT author_id FROM replies WHERE id = ?", new.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(stored) = earlier(owner, new.author_id) {
         return Ok(stored);
     }
     if full(&mut tx, new.author_id).await? {
         return Ok(Stored::Full);
     }
-    sqlx::query(
+    let at = now();
+    sqlx::query!(
         "INSERT INTO replies (id, post_id, parent_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        new.id,
+        new.post_id,
+        new.parent_id,
+        new.author_id,
+        new.body,
+        at
     )
-    .bind(new.id)
-    .bind(new.post_id)
-    .bind(new.parent_id)
-    .bind(new.author_id)
-    .bind(new.body)
-    .bind(now())
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE posts SET reply_count = reply_count + 1 WHERE id = ?")
-        .bind(new.post_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE posts SET reply_count = reply_count + 1 WHERE id = ?",
+        new.post_id
+    )
+    .execute(&mut *tx)
+    .await?;
     follow_in(&mut tx, new.author_id, new.post_id, true).await?;
     tx.commit().await?;
     Ok(Stored::Done)
@@ -364,25 +323,25 @@ pub async fn add_reply(db: &Db, new: &NewReply<'_>) -> Result<Stored, sqlx::Erro
 
 /// Whether `reply_id` is a live reply of `post_id`.
 pub async fn reply_of(db: &Db, post_id: &str, reply_id: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar::<_, i64>(
-        "SELECT 1 FROM replies WHERE id = ? AND post_id = ? AND deleted_at IS NULL",
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM replies WHERE id = ? AND post_id = ? AND deleted_at IS NULL) AS "live!: bool""#,
+        reply_id,
+        post_id
     )
-    .bind(reply_id)
-    .bind(post_id)
-    .fetch_optional(db.pool())
-    .await?
-    .is_some())
+    .fetch_one(db.pool())
+    .await
 }
 
 /// Marks the answer that helped (None: none does).
 pub async fn accept(db: &Db, post_id: &str, reply_id: Option<&str>) -> Result<(), sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    sqlx::query("UPDATE posts SET accepted_reply_id = ? WHERE id = ?")
-        .bind(reply_id)
-        .bind(post_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
+    sqlx::query!(
+        "UPDATE posts SET accepted_reply_id = ? WHERE id = ?",
+        reply_id,
+        post_id
+    )
+    .write_in_turn(db)
+    .await?;
+    Ok(())
 }
 
 /// "Helpful" on a post or one of its replies, once per person; false if already marked.
@@ -394,26 +353,29 @@ pub async fn mark_helpful(
 ) -> Result<bool, sqlx::Error> {
     let mut tx = super::write(db).await?;
     let target = reply_id.unwrap_or(post_id);
-    let added = sqlx::query(
+    let at = now();
+    let added = sqlx::query!(
         "INSERT INTO helpful_marks (user_id, target_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        user_id,
+        target,
+        at
     )
-    .bind(user_id)
-    .bind(target)
-    .bind(now())
     .execute(&mut *tx)
     .await?
     .rows_affected()
         > 0;
     if added {
-        let table = if reply_id.is_some() {
-            "replies"
+        if reply_id.is_some() {
+            sqlx::query!(
+                "UPDATE replies SET helpful_count = helpful_count + 1 WHERE id = ?",
+                target
+            )
         } else {
-            "posts"
-        };
-        sqlx::query(&format!(
-            "UPDATE {table} SET helpful_count = helpful_count + 1 WHERE id = ?"
-        ))
-        .bind(target)
+            sqlx::query!(
+                "UPDATE posts SET helpful_count = helpful_count + 1 WHERE id = ?",
+                target
+            )
+        }
         .execute(&mut *tx)
         .await?;
     }
@@ -427,17 +389,25 @@ async fn follow_in(
     post_id: &str,
     on: bool,
 ) -> Result<(), sqlx::Error> {
-    let sql = if on {
-        "INSERT INTO follows (user_id, post_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"
-    } else {
-        "DELETE FROM follows WHERE user_id = ?1 AND post_id = ?2 AND ?3 IS NOT NULL"
-    };
-    sqlx::query(sql)
-        .bind(user_id)
-        .bind(post_id)
-        .bind(now())
+    if on {
+        let at = now();
+        sqlx::query!(
+            "INSERT INTO follows (user_id, post_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            user_id,
+            post_id,
+            at
+        )
         .execute(&mut **tx)
         .await?;
+    } else {
+        sqlx::query!(
+            "DELETE FROM follows WHERE user_id = ? AND post_id = ?",
+            user_id,
+            post_id
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 
@@ -450,15 +420,14 @@ pub async fn follow(db: &Db, user_id: i64, post_id: &str, on: bool) -> Result<()
 /// The threads a person follows that they may still see: their addresses, for keeping on
 /// their devices.
 pub async fn followed(db: &Db, who: Who) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT p.id, p.title FROM follows f JOIN posts p ON p.id = f.post_id
-         WHERE f.user_id = ?1 AND {VISIBLE} ORDER BY f.created_at DESC"
-    ))
-    .bind(who.user_id)
-    .bind(who.setting_id)
-    .bind(who.setting_moderator)
+    let rows = sqlx::query!(
+        r#"SELECT p.id AS "id!", p.title AS "title!" FROM follows f JOIN visible_posts p ON p.id = f.post_id
+         WHERE f.user_id = ?1 AND p.viewer_id = ?1 ORDER BY f.created_at DESC"#,
+        who.user_id
+    )
     .fetch_all(db.pool())
-    .await
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.title)).collect())
 }
 
 /// An author's change to their post; the text before it is kept (the newest
@@ -474,44 +443,44 @@ pub async fn edit_post(
         return Ok(Stored::Full);
     }
     let at = now();
-    let kept = sqlx::query(
+    let kept = sqlx::query!(
         "INSERT INTO post_revisions (post_id, title, need, tried, outcome, change, body, saved_at)
          SELECT id, title, need, tried, outcome, change, body, ? FROM posts
          WHERE id = ? AND author_id = ? AND deleted_at IS NULL",
+        at,
+        id,
+        author_id
     )
-    .bind(at)
-    .bind(id)
-    .bind(author_id)
     .execute(&mut *tx)
     .await?
     .rows_affected();
     if kept == 0 {
         return Ok(Stored::NotYours);
     }
-    sqlx::query(
+    sqlx::query!(
         "DELETE FROM post_revisions WHERE post_id = ?1 AND id NOT IN
            (SELECT id FROM post_revisions WHERE post_id = ?1 ORDER BY id DESC LIMIT ?2)",
+        id,
+        KEPT_REVISIONS
     )
-    .bind(id)
-    .bind(KEPT_REVISIONS)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE posts SET title = ?, area = ?, sector = ?, age = ?, module_key = ?, need = ?, tried = ?,
                           outcome = ?, change = ?, body = ?, edited_at = ? WHERE id = ?",
+        post.title,
+        post.area,
+        post.sector,
+        post.age,
+        post.module,
+        post.need,
+        post.tried,
+        post.outcome,
+        post.change,
+        post.body,
+        at,
+        id
     )
-    .bind(&post.title)
-    .bind(post.area)
-    .bind(post.sector)
-    .bind(&post.age)
-    .bind(&post.module)
-    .bind(&post.need)
-    .bind(&post.tried)
-    .bind(&post.outcome)
-    .bind(&post.change)
-    .bind(&post.body)
-    .bind(at)
-    .bind(id)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -531,11 +500,13 @@ pub struct RevisionRow {
 
 /// Earlier texts of a post, newest first.
 pub async fn revisions(db: &Db, post_id: &str) -> Result<Vec<RevisionRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT title, need, tried, outcome, change, body, saved_at FROM post_revisions WHERE post_id = ? ORDER BY id DESC LIMIT ?",
+    sqlx::query_as!(
+        RevisionRow,
+        "SELECT title, need, tried, outcome, change, body, saved_at FROM post_revisions
+         WHERE post_id = ? ORDER BY id DESC LIMIT ?",
+        post_id,
+        KEPT_REVISIONS
     )
-    .bind(post_id)
-    .bind(KEPT_REVISIONS)
     .fetch_all(db.pool())
     .await
 }
@@ -544,25 +515,26 @@ pub async fn revisions(db: &Db, post_id: &str) -> Result<Vec<RevisionRow>, sqlx:
 /// write cannot bring it back.
 pub async fn delete_post(db: &Db, author_id: i64, id: &str) -> Result<bool, sqlx::Error> {
     let mut tx = super::write(db).await?;
-    let done = sqlx::query(
+    let at = now();
+    let done = sqlx::query!(
         "UPDATE posts SET deleted_at = ?, title = '', need = '', tried = '', outcome = '', change = '', body = '', age = ''
          WHERE id = ? AND author_id = ? AND deleted_at IS NULL",
+        at,
+        id,
+        author_id
     )
-    .bind(now())
-    .bind(id)
-    .bind(author_id)
     .execute(&mut *tx)
     .await?
     .rows_affected()
         > 0;
-    sqlx::query("DELETE FROM post_revisions WHERE post_id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM follows WHERE post_id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    if done {
+        sqlx::query!("DELETE FROM post_revisions WHERE post_id = ?", id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query!("DELETE FROM follows WHERE post_id = ?", id)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
     Ok(done)
 }
@@ -574,18 +546,18 @@ pub async fn report(
     reply_id: Option<&str>,
     reason: &str,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    sqlx::query(
+    let at = now();
+    sqlx::query!(
         "INSERT INTO reports (post_id, reply_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?, ?)",
+        post_id,
+        reply_id,
+        reporter_id,
+        reason,
+        at
     )
-    .bind(post_id)
-    .bind(reply_id)
-    .bind(reporter_id)
-    .bind(reason)
-    .bind(now())
-    .execute(&mut *tx)
+    .write_in_turn(db)
     .await?;
-    tx.commit().await
+    Ok(())
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -603,19 +575,18 @@ pub struct ReportRow {
 
 /// Open reports on posts the person moderates, oldest first. Reporters stay anonymous.
 pub async fn open_reports(db: &Db, who: Who) -> Result<Vec<ReportRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT r.id, r.post_id, r.reply_id, p.title,
-                substr(COALESCE(rp.body, CASE WHEN p.kind = 'example' THEN p.need ELSE p.body END), 1, 300) AS excerpt,
-                {AUTHOR} AS author, r.reason, r.created_at,
-                COALESCE(rp.hidden_at, p.hidden_at) IS NOT NULL AS hidden
-         FROM reports r JOIN posts p ON p.id = r.post_id LEFT JOIN replies rp ON rp.id = r.reply_id
-              JOIN users u ON u.id = COALESCE(rp.author_id, p.author_id)
-         WHERE r.closed_at IS NULL AND {VISIBLE} AND {MODERATES}
-         ORDER BY r.created_at"
-    ))
-    .bind(who.user_id)
-    .bind(who.setting_id)
-    .bind(who.setting_moderator)
+    sqlx::query_as!(
+        ReportRow,
+        r#"SELECT r.id AS "id!", r.post_id, r.reply_id, p.title AS "title!",
+                substr(COALESCE(rp.body, CASE WHEN p.kind = 'example' THEN p.need ELSE p.body END), 1, 300) AS "excerpt!: String",
+                a.name AS "author!: String", r.reason, r.created_at,
+                COALESCE(rp.hidden_at, p.hidden_at) IS NOT NULL AS "hidden!: bool"
+         FROM reports r JOIN visible_posts p ON p.id = r.post_id LEFT JOIN replies rp ON rp.id = r.reply_id
+              JOIN community_authors a ON a.id = COALESCE(rp.author_id, p.author_id)
+         WHERE r.closed_at IS NULL AND p.viewer_id = ?1 AND p.viewer_moderates
+         ORDER BY r.created_at"#,
+        who.user_id
+    )
     .fetch_all(db.pool())
     .await
 }
@@ -658,52 +629,55 @@ pub async fn moderate(
 ) -> Result<(), sqlx::Error> {
     let mut tx = super::write(db).await?;
     let at = now();
-    let table = if reply_id.is_some() {
-        "replies"
-    } else {
-        "posts"
-    };
+    // What the action changes (a dismissal changes nothing but the reports).
     let target = reply_id.unwrap_or(post_id);
-    match action {
-        Moderation::Hide => {
-            sqlx::query(&format!(
-                "UPDATE {table} SET hidden_at = ?, hidden_by = ?, hidden_reason = ? WHERE id = ?"
-            ))
-            .bind(at)
-            .bind(moderator_id)
-            .bind(reason)
-            .bind(target)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Moderation::Unhide => {
-            sqlx::query(&format!(
-                "UPDATE {table} SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL WHERE id = ?"
-            ))
-            .bind(target)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Moderation::Dismiss => {}
+    let change = match (action, reply_id.is_some()) {
+        (Moderation::Hide, true) => Some(sqlx::query!(
+            "UPDATE replies SET hidden_at = ?, hidden_by = ?, hidden_reason = ? WHERE id = ?",
+            at,
+            moderator_id,
+            reason,
+            target
+        )),
+        (Moderation::Hide, false) => Some(sqlx::query!(
+            "UPDATE posts SET hidden_at = ?, hidden_by = ?, hidden_reason = ? WHERE id = ?",
+            at,
+            moderator_id,
+            reason,
+            target
+        )),
+        (Moderation::Unhide, true) => Some(sqlx::query!(
+            "UPDATE replies SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL WHERE id = ?",
+            target
+        )),
+        (Moderation::Unhide, false) => Some(sqlx::query!(
+            "UPDATE posts SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL WHERE id = ?",
+            target
+        )),
+        (Moderation::Dismiss, _) => None,
+    };
+    if let Some(change) = change {
+        change.execute(&mut *tx).await?;
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE reports SET closed_at = ?, closed_by = ? WHERE post_id = ? AND reply_id IS ? AND closed_at IS NULL",
+        at,
+        moderator_id,
+        post_id,
+        reply_id
     )
-    .bind(at)
-    .bind(moderator_id)
-    .bind(post_id)
-    .bind(reply_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    let action = action.as_str();
+    sqlx::query!(
         "INSERT INTO moderation_log (moderator_id, post_id, reply_id, action, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        moderator_id,
+        post_id,
+        reply_id,
+        action,
+        reason,
+        at
     )
-    .bind(moderator_id)
-    .bind(post_id)
-    .bind(reply_id)
-    .bind(action.as_str())
-    .bind(reason)
-    .bind(at)
     .execute(&mut *tx)
     .await?;
     tx.commit().await
@@ -719,37 +693,42 @@ pub struct LogRow {
 
 /// The moderation of one post (and its replies), newest first.
 pub async fn moderation_log(db: &Db, post_id: &str) -> Result<Vec<LogRow>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        LogRow,
         "SELECT u.display_name AS moderator, l.action, l.reason, l.created_at
          FROM moderation_log l JOIN users u ON u.id = l.moderator_id WHERE l.post_id = ? ORDER BY l.id DESC",
+        post_id
     )
-    .bind(post_id)
     .fetch_all(db.pool())
     .await
 }
 
 /// The person has looked at the community now: the navigation's "new" count starts again.
 pub async fn mark_seen(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    sqlx::query("UPDATE users SET community_seen_at = ? WHERE id = ?")
-        .bind(now())
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
+    let at = now();
+    sqlx::query!(
+        "UPDATE users SET community_seen_at = ? WHERE id = ?",
+        at,
+        user_id
+    )
+    .write_in_turn(db)
+    .await?;
+    Ok(())
 }
 
 /// Moves a post (or one of its replies) back in time: for demo data, which tells of weeks
 /// of conversation.
 pub async fn backdate(db: &Db, id: &str, reply: bool, at: i64) -> Result<(), sqlx::Error> {
-    let table = if reply { "replies" } else { "posts" };
-    let mut tx = super::write(db).await?;
-    sqlx::query(&format!("UPDATE {table} SET created_at = ? WHERE id = ?"))
-        .bind(at)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
+    if reply {
+        sqlx::query!("UPDATE replies SET created_at = ? WHERE id = ?", at, id)
+            .write_in_turn(db)
+            .await?;
+    } else {
+        sqlx::query!("UPDATE posts SET created_at = ? WHERE id = ?", at, id)
+            .write_in_turn(db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// What others see of a person in the community: whether they work in a specialist
@@ -760,20 +739,249 @@ pub async fn set_profile(
     specialist: bool,
     expertise: &str,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    sqlx::query("UPDATE users SET specialist = ?, expertise = ? WHERE id = ?")
-        .bind(specialist)
-        .bind(expertise)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
+    sqlx::query!(
+        "UPDATE users SET specialist = ?, expertise = ? WHERE id = ?",
+        specialist,
+        expertise,
+        user_id
+    )
+    .write_in_turn(db)
+    .await?;
+    Ok(())
 }
 
 /// The community profile of a person: (specialist, expertise).
 pub async fn profile(db: &Db, user_id: i64) -> Result<(bool, String), sqlx::Error> {
-    sqlx::query_as("SELECT specialist, expertise FROM users WHERE id = ?")
-        .bind(user_id)
-        .fetch_one(db.pool())
+    let row = sqlx::query!(
+        r#"SELECT specialist AS "specialist: bool", expertise FROM users WHERE id = ?"#,
+        user_id
+    )
+    .fetch_one(db.pool())
+    .await?;
+    Ok((row.specialist, row.expertise))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{digest, networks, settings, test_db, users};
+    use std::collections::BTreeSet;
+
+    fn checked(title: &str) -> Checked {
+        Checked {
+            kind: PostKind::Question,
+            title: title.into(),
+            area: Area::CognitionLearning,
+            sector: Sector::SchoolAge,
+            age: String::new(),
+            module: None,
+            need: String::new(),
+            tried: String::new(),
+            outcome: String::new(),
+            change: String::new(),
+            body: format!("{title} body"),
+        }
+    }
+
+    async fn person(db: &Db, email: &str, role: Role, setting: i64) -> Who {
+        let (_, user_id) = test_db::person(db, email, role, Some(setting)).await;
+        Who {
+            user_id,
+            setting_id: setting,
+            setting_moderator: matches!(role, Role::Senco | Role::Admin),
+        }
+    }
+
+    async fn post_as(db: &Db, id: &str, by: Who, network_id: Option<i64>) {
+        let new = NewPost {
+            id,
+            author_id: by.user_id,
+            setting_id: by.setting_id,
+            network_id,
+            post: &checked(id),
+            source_entry_id: None,
+        };
+        assert_eq!(create_post(db, &new).await.unwrap(), Stored::Done);
+    }
+
+    fn ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+        ids.into_iter().map(String::from).collect()
+    }
+
+    /// Every read of posts (a thread, a space's list, followed threads, reports, the
+    /// navigation's count, the digest) shows a person exactly the posts the rule lets them
+    /// see: settings A and B in a network, C invited but not yet in it; hidden and deleted
+    /// posts; a SENCo and a network moderator.
+    #[tokio::test]
+    async fn every_read_of_posts_agrees_on_who_may_see_them() {
+        let db = test_db::fresh().await;
+        let [a, b, c] = [
+            settings::create(&db, "Ash", Sector::SchoolAge)
+                .await
+                .unwrap(),
+            settings::create(&db, "Birch", Sector::SchoolAge)
+                .await
+                .unwrap(),
+            settings::create(&db, "Cedar", Sector::SchoolAge)
+                .await
+                .unwrap(),
+        ];
+        let north = networks::create(&db, "North").await.unwrap();
+        for setting in [a, b, c] {
+            networks::invite(&db, north, setting).await.unwrap();
+        }
+        for setting in [a, b] {
+            assert!(networks::answer(&db, north, setting, None, true)
+                .await
+                .unwrap());
+        }
+        let a1 = person(&db, "a1@x.test", Role::Practitioner, a).await;
+        let a2 = person(&db, "a2@x.test", Role::Practitioner, a).await;
+        let senco_a = person(&db, "senco@x.test", Role::Senco, a).await;
+        let b1 = person(&db, "b1@x.test", Role::Practitioner, b).await;
+        let m = person(&db, "m@x.test", Role::Practitioner, b).await;
+        let c1 = person(&db, "c1@x.test", Role::Practitioner, c).await;
+        let replier = person(&db, "r@x.test", Role::Practitioner, a).await;
+        assert!(networks::add_moderator(&db, north, m.user_id)
+            .await
+            .unwrap());
+
+        post_as(&db, "a-own", a1, None).await;
+        post_as(&db, "a-net", a1, Some(north)).await;
+        post_as(&db, "a-hidden", a2, None).await;
+        post_as(&db, "b-own", b1, None).await;
+        post_as(&db, "b-net-hidden", b1, Some(north)).await;
+        post_as(&db, "gone", a1, Some(north)).await;
+        let all = [
+            "a-own",
+            "a-net",
+            "a-hidden",
+            "b-own",
+            "b-net-hidden",
+            "gone",
+        ];
+        moderate(
+            &db,
+            senco_a.user_id,
+            "a-hidden",
+            None,
+            Moderation::Hide,
+            "why",
+        )
         .await
+        .unwrap();
+        moderate(
+            &db,
+            m.user_id,
+            "b-net-hidden",
+            None,
+            Moderation::Hide,
+            "why",
+        )
+        .await
+        .unwrap();
+        assert!(delete_post(&db, a1.user_id, "gone").await.unwrap());
+        for (i, id) in all.iter().enumerate() {
+            report(&db, replier.user_id, id, None, "check")
+                .await
+                .unwrap();
+            let reply = NewReply {
+                id: &format!("reply-{i}"),
+                post_id: id,
+                parent_id: None,
+                author_id: replier.user_id,
+                body: "a reply",
+            };
+            assert_eq!(add_reply(&db, &reply).await.unwrap(), Stored::Done);
+        }
+
+        let cases = [
+            (a1, ids(["a-own", "a-net"]), ids([])),
+            (a2, ids(["a-own", "a-net", "a-hidden"]), ids([])),
+            (
+                senco_a,
+                ids(["a-own", "a-net", "a-hidden"]),
+                ids(["a-own", "a-net", "a-hidden"]),
+            ),
+            (b1, ids(["a-net", "b-own", "b-net-hidden"]), ids([])),
+            (
+                m,
+                ids(["a-net", "b-own", "b-net-hidden"]),
+                ids(["a-net", "b-net-hidden"]),
+            ),
+            (c1, ids([]), ids([])),
+        ];
+        for (who, visible, moderated) in cases {
+            let name = who.user_id;
+            let mut by_id = BTreeSet::new();
+            for id in all {
+                if let Some(row) = post(&db, who, id).await.unwrap() {
+                    by_id.insert(row.id);
+                }
+            }
+            assert_eq!(by_id, visible, "threads of person {name}");
+
+            let mut listed = BTreeSet::new();
+            for space in [Space::Setting, Space::Network(north)] {
+                let (rows, total) = list(&db, who, space, &ListFilters::default(), 1, 50)
+                    .await
+                    .unwrap();
+                assert_eq!(total as usize, rows.len());
+                listed.extend(rows.into_iter().map(|r| r.id));
+            }
+            assert_eq!(listed, visible, "lists of person {name}");
+
+            for id in all {
+                follow(&db, who.user_id, id, true).await.unwrap();
+            }
+            let followed: BTreeSet<String> = followed(&db, who)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+            assert_eq!(followed, visible, "followed threads of person {name}");
+
+            let reported: BTreeSet<String> = open_reports(&db, who)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.post_id)
+                .collect();
+            assert_eq!(reported, moderated, "reports for person {name}");
+
+            // The count and the digest leave out hidden posts, and the count the person's own.
+            let author = |id: &str| match id {
+                "a-own" | "a-net" | "gone" => a1.user_id,
+                "a-hidden" => a2.user_id,
+                _ => b1.user_id,
+            };
+            let shown = |own: bool| -> BTreeSet<String> {
+                visible
+                    .iter()
+                    .filter(|id| !id.contains("hidden"))
+                    .filter(|id| own || author(id) != who.user_id)
+                    .cloned()
+                    .collect()
+            };
+            let me = users::me(&db, who.user_id).await.unwrap().unwrap();
+            assert_eq!(
+                me.counts.community_new as usize,
+                shown(false).len(),
+                "navigation count of person {name}"
+            );
+            let digest: BTreeSet<String> = digest::pending(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|line| line.recipient_id == who.user_id)
+                .filter_map(|line| {
+                    line.section_key
+                        .strip_prefix("community:")
+                        .map(String::from)
+                })
+                .collect();
+            assert_eq!(digest, shown(true), "digest of person {name}");
+        }
+    }
 }

@@ -2,12 +2,8 @@
 //! network, who is coming, who attended (their CPD time), and the notes afterwards.
 
 use super::community::{Stored, Who};
-use super::{now, Db};
+use super::{now, Db, WriteOne};
 use domain::community::Space;
-
-/// `cs` is a session of `?2`'s setting, or of a network that setting belongs to.
-const VISIBLE: &str = "((cs.network_id IS NULL AND cs.setting_id = ?2)
-     OR EXISTS (SELECT 1 FROM network_settings ns WHERE ns.network_id = cs.network_id AND ns.setting_id = ?2 AND ns.accepted_at IS NOT NULL))";
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct SessionRow {
@@ -40,64 +36,74 @@ pub struct NewSession<'a> {
 
 pub async fn create(db: &Db, new: &NewSession<'_>) -> Result<Stored, sqlx::Error> {
     let mut tx = super::write(db).await?;
-    let owner = "SELECT organiser_id FROM community_sessions WHERE id = ?";
-    if let Some(stored) =
-        super::community::earlier(&mut tx, owner, new.id, new.organiser_id).await?
-    {
+    let owner = sqlx::query_scalar!(
+        "SELECT organiser_id FROM community_sessions WHERE id = ?",
+        new.id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(stored) = super::community::earlier(owner, new.organiser_id) {
         return Ok(stored);
     }
-    sqlx::query(
+    let at = now();
+    sqlx::query!(
         "INSERT INTO community_sessions (id, organiser_id, setting_id, network_id, topic, starts_at, minutes, place, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        new.id,
+        new.organiser_id,
+        new.setting_id,
+        new.network_id,
+        new.topic,
+        new.starts_at,
+        new.minutes,
+        new.place,
+        at
     )
-    .bind(new.id)
-    .bind(new.organiser_id)
-    .bind(new.setting_id)
-    .bind(new.network_id)
-    .bind(new.topic)
-    .bind(new.starts_at)
-    .bind(new.minutes)
-    .bind(new.place)
-    .bind(now())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(Stored::Done)
 }
 
-fn select() -> String {
-    "SELECT cs.id, cs.topic, cs.starts_at, cs.minutes, cs.place, cs.notes, cs.notes_at, cs.organiser_id,
-            u.display_name AS organiser, s.name AS setting_name, cs.network_id,
-            (SELECT COUNT(*) FROM session_people sp WHERE sp.session_id = cs.id AND sp.coming) AS coming_count,
-            EXISTS (SELECT 1 FROM session_people sp WHERE sp.session_id = cs.id AND sp.user_id = ?1 AND sp.coming) AS coming,
-            EXISTS (SELECT 1 FROM session_people sp WHERE sp.session_id = cs.id AND sp.user_id = ?1 AND sp.attended) AS attended
-     FROM community_sessions cs JOIN users u ON u.id = cs.organiser_id JOIN settings s ON s.id = cs.setting_id"
-        .to_string()
+/// The sessions the person may see (the `visible_sessions` view): one by id, or else
+/// those of a space, soonest first.
+async fn fetch(
+    db: &Db,
+    who: Who,
+    id: Option<&str>,
+    space: Space,
+) -> Result<Vec<SessionRow>, sqlx::Error> {
+    let network_id = space.network_id();
+    sqlx::query_as!(
+        SessionRow,
+        r#"SELECT cs.id AS "id!", cs.topic AS "topic!", cs.starts_at AS "starts_at!", cs.minutes AS "minutes!",
+                cs.place AS "place!", cs.notes AS "notes!", cs.notes_at AS "notes_at?", cs.organiser_id AS "organiser_id!",
+                u.display_name AS organiser, s.name AS setting_name, cs.network_id AS "network_id?",
+                (SELECT COUNT(*) FROM session_people sp WHERE sp.session_id = cs.id AND sp.coming) AS "coming_count!: i64",
+                EXISTS (SELECT 1 FROM session_people sp WHERE sp.session_id = cs.id AND sp.user_id = ?1 AND sp.coming) AS "coming!: bool",
+                EXISTS (SELECT 1 FROM session_people sp WHERE sp.session_id = cs.id AND sp.user_id = ?1 AND sp.attended) AS "attended!: bool"
+         FROM visible_sessions cs JOIN users u ON u.id = cs.organiser_id JOIN settings s ON s.id = cs.setting_id
+         WHERE cs.viewer_id = ?1
+           AND CASE WHEN ?2 IS NOT NULL THEN cs.id = ?2
+                    ELSE cs.network_id IS ?3 AND (cs.network_id IS NOT NULL OR cs.setting_id = ?4) END
+         ORDER BY cs.starts_at"#,
+        who.user_id,
+        id,
+        network_id,
+        who.setting_id
+    )
+    .fetch_all(db.pool())
+    .await
 }
 
 /// The sessions of a space, soonest first.
 pub async fn list(db: &Db, who: Who, space: Space) -> Result<Vec<SessionRow>, sqlx::Error> {
-    let sql = format!(
-        "{} WHERE {VISIBLE} AND cs.network_id IS ?3 AND (cs.network_id IS NOT NULL OR cs.setting_id = ?2) ORDER BY cs.starts_at",
-        select()
-    );
-    sqlx::query_as(&sql)
-        .bind(who.user_id)
-        .bind(who.setting_id)
-        .bind(space.network_id())
-        .fetch_all(db.pool())
-        .await
+    fetch(db, who, None, space).await
 }
 
 /// A session the person may see.
 pub async fn get(db: &Db, who: Who, id: &str) -> Result<Option<SessionRow>, sqlx::Error> {
-    let sql = format!("{} WHERE cs.id = ?3 AND {VISIBLE}", select());
-    sqlx::query_as(&sql)
-        .bind(who.user_id)
-        .bind(who.setting_id)
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await
+    Ok(fetch(db, who, Some(id), Space::Setting).await?.pop())
 }
 
 /// Says the person is coming (or no longer is).
@@ -107,31 +113,29 @@ pub async fn set_coming(
     user_id: i64,
     coming: bool,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO session_people (session_id, user_id, coming) VALUES (?1, ?2, ?3)
          ON CONFLICT (session_id, user_id) DO UPDATE SET coming = ?3",
+        session_id,
+        user_id,
+        coming
     )
-    .bind(session_id)
-    .bind(user_id)
-    .bind(coming)
-    .execute(&mut *tx)
+    .write_in_turn(db)
     .await?;
-    tx.commit().await
+    Ok(())
 }
 
 /// Records that the person attended (the caller has checked the session has started).
 pub async fn attend(db: &Db, session_id: &str, user_id: i64) -> Result<(), sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO session_people (session_id, user_id, coming, attended) VALUES (?1, ?2, 1, 1)
          ON CONFLICT (session_id, user_id) DO UPDATE SET attended = 1",
+        session_id,
+        user_id
     )
-    .bind(session_id)
-    .bind(user_id)
-    .execute(&mut *tx)
+    .write_in_turn(db)
     .await?;
-    tx.commit().await
+    Ok(())
 }
 
 /// The notes after a session, and the posts discussed (ids the caller has checked).
@@ -142,22 +146,24 @@ pub async fn set_notes(
     post_ids: &[String],
 ) -> Result<(), sqlx::Error> {
     let mut tx = super::write(db).await?;
-    sqlx::query("UPDATE community_sessions SET notes = ?, notes_at = ? WHERE id = ?")
-        .bind(notes)
-        .bind(now())
-        .bind(session_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM session_posts WHERE session_id = ?")
-        .bind(session_id)
+    let at = now();
+    sqlx::query!(
+        "UPDATE community_sessions SET notes = ?, notes_at = ? WHERE id = ?",
+        notes,
+        at,
+        session_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("DELETE FROM session_posts WHERE session_id = ?", session_id)
         .execute(&mut *tx)
         .await?;
     for post_id in post_ids {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO session_posts (session_id, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            session_id,
+            post_id
         )
-        .bind(session_id)
-        .bind(post_id)
         .execute(&mut *tx)
         .await?;
     }
@@ -170,26 +176,143 @@ pub async fn linked_posts(
     who: Who,
     session_id: &str,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT p.id, p.title FROM session_posts sp JOIN posts p ON p.id = sp.post_id
-         WHERE sp.session_id = ?4 AND p.hidden_at IS NULL AND {} ORDER BY p.title",
-        super::community::VISIBLE
-    ))
-    .bind(who.user_id)
-    .bind(who.setting_id)
-    .bind(who.setting_moderator)
-    .bind(session_id)
+    let rows = sqlx::query!(
+        r#"SELECT p.id AS "id!", p.title AS "title!" FROM session_posts sp JOIN visible_posts p ON p.id = sp.post_id
+         WHERE sp.session_id = ? AND p.viewer_id = ? AND p.hidden_at IS NULL ORDER BY p.title"#,
+        session_id,
+        who.user_id
+    )
     .fetch_all(db.pool())
-    .await
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.title)).collect())
 }
 
 /// Minutes of community sessions the person attended: part of their CPD time.
 pub async fn attended_minutes(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COALESCE(SUM(cs.minutes), 0) FROM session_people sp JOIN community_sessions cs ON cs.id = sp.session_id
-         WHERE sp.user_id = ? AND sp.attended",
+    sqlx::query_scalar!(
+        r#"SELECT COALESCE(SUM(cs.minutes), 0) AS "minutes!: i64" FROM session_people sp
+         JOIN community_sessions cs ON cs.id = sp.session_id WHERE sp.user_id = ? AND sp.attended"#,
+        user_id
     )
-    .bind(user_id)
     .fetch_one(db.pool())
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{networks, settings, test_db};
+    use domain::model::{Role, Sector};
+
+    async fn who(db: &Db, email: &str, setting_id: i64) -> Who {
+        let (_, user_id) = test_db::person(db, email, Role::Practitioner, Some(setting_id)).await;
+        Who {
+            user_id,
+            setting_id,
+            setting_moderator: false,
+        }
+    }
+
+    async fn session(db: &Db, id: &str, by: Who, network_id: Option<i64>) {
+        let new = NewSession {
+            id,
+            organiser_id: by.user_id,
+            setting_id: by.setting_id,
+            network_id,
+            topic: "Visual timetables",
+            starts_at: 1_800_000_000,
+            minutes: 45,
+            place: "Library",
+        };
+        assert_eq!(create(db, &new).await.unwrap(), Stored::Done);
+        assert_eq!(
+            create(db, &new).await.unwrap(),
+            Stored::Done,
+            "a retry finds its first try"
+        );
+    }
+
+    fn ids(rows: &[SessionRow]) -> Vec<&str> {
+        rows.iter().map(|r| r.id.as_str()).collect()
+    }
+
+    #[tokio::test]
+    async fn sessions_are_seen_by_their_setting_or_network_and_count_attendance() {
+        let db = test_db::fresh().await;
+        let ash = settings::create(&db, "Ash", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let birch = settings::create(&db, "Birch", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let north = networks::create(&db, "North").await.unwrap();
+        networks::invite(&db, north, ash).await.unwrap();
+        networks::invite(&db, north, birch).await.unwrap();
+        networks::answer(&db, north, ash, None, true).await.unwrap();
+        let a = who(&db, "a@x.test", ash).await;
+        let b = who(&db, "b@x.test", birch).await;
+        session(&db, "ash-only", a, None).await;
+        session(&db, "north", a, Some(north)).await;
+        let other = NewSession {
+            id: "ash-only",
+            organiser_id: b.user_id,
+            setting_id: birch,
+            network_id: None,
+            topic: "Mine",
+            starts_at: 0,
+            minutes: 30,
+            place: "Hall",
+        };
+        assert_eq!(create(&db, &other).await.unwrap(), Stored::NotYours);
+
+        assert_eq!(
+            ids(&list(&db, a, Space::Setting).await.unwrap()),
+            ["ash-only"]
+        );
+        assert_eq!(
+            ids(&list(&db, a, Space::Network(north)).await.unwrap()),
+            ["north"]
+        );
+        // Birch is only invited: nothing of the network's, nothing of Ash's.
+        assert!(list(&db, b, Space::Network(north))
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(list(&db, b, Space::Setting).await.unwrap().is_empty());
+        assert!(get(&db, b, "north").await.unwrap().is_none());
+        assert!(get(&db, b, "ash-only").await.unwrap().is_none());
+
+        networks::answer(&db, north, birch, None, true)
+            .await
+            .unwrap();
+        assert_eq!(
+            ids(&list(&db, b, Space::Network(north)).await.unwrap()),
+            ["north"]
+        );
+        assert!(
+            get(&db, b, "ash-only").await.unwrap().is_none(),
+            "Ash's own stays Ash's"
+        );
+
+        set_coming(&db, "north", b.user_id, true).await.unwrap();
+        set_coming(&db, "north", a.user_id, true).await.unwrap();
+        set_coming(&db, "north", a.user_id, false).await.unwrap();
+        attend(&db, "north", b.user_id).await.unwrap();
+        let seen_by_b = get(&db, b, "north").await.unwrap().unwrap();
+        assert_eq!(
+            (seen_by_b.coming_count, seen_by_b.coming, seen_by_b.attended),
+            (1, true, true)
+        );
+        let seen_by_a = get(&db, a, "north").await.unwrap().unwrap();
+        assert_eq!((seen_by_a.coming, seen_by_a.attended), (false, false));
+        assert_eq!(attended_minutes(&db, b.user_id).await.unwrap(), 45);
+        assert_eq!(attended_minutes(&db, a.user_id).await.unwrap(), 0);
+
+        set_notes(&db, "north", "We shared timetables.", &[])
+            .await
+            .unwrap();
+        let noted = get(&db, a, "north").await.unwrap().unwrap();
+        assert_eq!(noted.notes, "We shared timetables.");
+        assert!(noted.notes_at.is_some());
+    }
 }

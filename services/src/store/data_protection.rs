@@ -9,7 +9,7 @@
 //! posts under "Former member". One line per erasure goes in `data_protection_log`, with
 //! counts only.
 
-use super::{now, Db};
+use super::{now, Db, WriteOne};
 use serde::Serialize;
 use sqlx::SqliteConnection;
 
@@ -35,21 +35,6 @@ impl Erased {
     }
 }
 
-async fn count(tx: &mut SqliteConnection, sql: &str, user_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(sql)
-        .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await
-}
-
-async fn run(tx: &mut SqliteConnection, sql: &str, user_id: i64) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query(sql)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected())
-}
-
 /// Erases one person's records inside the caller's write transaction.
 async fn erase_in(
     tx: &mut SqliteConnection,
@@ -57,71 +42,92 @@ async fn erase_in(
     erase_posts: bool,
 ) -> Result<Erased, sqlx::Error> {
     let at = now();
-    let (email, name, setting_id): (String, String, i64) =
-        sqlx::query_as("SELECT email, display_name, setting_id FROM users WHERE id = ?")
-            .bind(user_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    forget_elsewhere(tx, user_id, &email, &name, setting_id).await?;
+    let person = sqlx::query!(
+        "SELECT email, display_name, setting_id FROM users WHERE id = ?",
+        user_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    forget_elsewhere(
+        tx,
+        user_id,
+        &person.email,
+        &person.display_name,
+        person.setting_id,
+    )
+    .await?;
     let mut erased = Erased {
         people: 1,
-        entries: count(tx, "SELECT COUNT(*) FROM log_entries WHERE user_id = ?", user_id).await?,
-        feedback_received: count(
-            tx,
+        entries: sqlx::query_scalar!("SELECT COUNT(*) FROM log_entries WHERE user_id = ?", user_id)
+            .fetch_one(&mut *tx)
+            .await?,
+        feedback_received: sqlx::query_scalar!(
             "SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id WHERE e.user_id = ?",
-            user_id,
+            user_id
         )
+        .fetch_one(&mut *tx)
         .await?,
-        progress_events: count(tx, "SELECT COUNT(*) FROM progress_events WHERE user_id = ?", user_id).await?,
+        progress_events: sqlx::query_scalar!(
+            "SELECT COUNT(*) FROM progress_events WHERE user_id = ?",
+            user_id
+        )
+        .fetch_one(&mut *tx)
+        .await?,
         ..Erased::default()
     };
     // Entries take their revisions, submissions, feedback and audit lines about them along
     // (ON DELETE CASCADE); audit lines without an entry (a SENCo opened the person's page)
     // stay: they hold no content.
-    for sql in [
-        "DELETE FROM log_entries WHERE user_id = ?",
-        "DELETE FROM progress_events WHERE user_id = ?",
-        "DELETE FROM section_progress WHERE user_id = ?",
-        "DELETE FROM follow_ups WHERE user_id = ?",
-        "DELETE FROM sessions WHERE user_id = ?",
-        "DELETE FROM op_outcomes WHERE user_id = ?",
-        "DELETE FROM helpful_marks WHERE user_id = ?",
-        "DELETE FROM follows WHERE user_id = ?",
-        "DELETE FROM session_people WHERE user_id = ?",
-        "DELETE FROM user_identities WHERE user_id = ?",
-        "DELETE FROM network_moderators WHERE user_id = ?",
-        "UPDATE reports SET reason = '' WHERE reporter_id = ?",
+    let id = user_id;
+    for query in [
+        sqlx::query!("DELETE FROM log_entries WHERE user_id = ?", id),
+        sqlx::query!("DELETE FROM progress_events WHERE user_id = ?", id),
+        sqlx::query!("DELETE FROM section_progress WHERE user_id = ?", id),
+        sqlx::query!("DELETE FROM follow_ups WHERE user_id = ?", id),
+        sqlx::query!("DELETE FROM sessions WHERE user_id = ?", id),
+        sqlx::query!("DELETE FROM op_outcomes WHERE user_id = ?", id),
+        sqlx::query!("DELETE FROM helpful_marks WHERE user_id = ?", id),
+        sqlx::query!("DELETE FROM follows WHERE user_id = ?", id),
+        sqlx::query!("DELETE FROM session_people WHERE user_id = ?", id),
+        sqlx::query!("DELETE FROM user_identities WHERE user_id = ?", id),
+        sqlx::query!("DELETE FROM network_moderators WHERE user_id = ?", id),
+        sqlx::query!("UPDATE reports SET reason = '' WHERE reporter_id = ?", id),
     ] {
-        run(tx, sql, user_id).await?;
+        query.execute(&mut *tx).await?;
     }
     if erase_posts {
-        run(tx, "DELETE FROM post_revisions WHERE post_id IN (SELECT id FROM posts WHERE author_id = ?)", user_id).await?;
-        erased.posts = sqlx::query(
+        sqlx::query!(
+            "DELETE FROM post_revisions WHERE post_id IN (SELECT id FROM posts WHERE author_id = ?)",
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        erased.posts = sqlx::query!(
             "UPDATE posts SET deleted_at = COALESCE(deleted_at, ?1), title = '', need = '', tried = '', outcome = '', change = '', body = '', age = ''
              WHERE author_id = ?2 AND title || need || tried || outcome || change || body || age != ''",
+            at,
+            id
         )
-        .bind(at)
-        .bind(user_id)
         .execute(&mut *tx)
         .await?
         .rows_affected() as i64;
-        erased.replies = sqlx::query(
+        erased.replies = sqlx::query!(
             "UPDATE replies SET deleted_at = COALESCE(deleted_at, ?1), body = '' WHERE author_id = ?2 AND body != ''",
+            at,
+            id
         )
-        .bind(at)
-        .bind(user_id)
         .execute(&mut *tx)
         .await?
         .rows_affected() as i64;
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET email = 'erased-' || id || '@erased.invalid', display_name = 'Former member',
            password_hash = '!erased', preferences = '{}', active = 0, specialist = 0, expertise = '',
            deactivated_at = COALESCE(deactivated_at, ?1), erased_at = ?1
          WHERE id = ?2",
+        at,
+        id
     )
-    .bind(at)
-    .bind(user_id)
     .execute(&mut *tx)
     .await?;
     Ok(erased)
@@ -137,30 +143,32 @@ async fn forget_elsewhere(
     name: &str,
     setting_id: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE invites SET email = NULL, display_name = NULL WHERE setting_id = ? AND email = ? COLLATE NOCASE",
+        setting_id,
+        email
     )
-    .bind(setting_id)
-    .bind(email)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM mail_outbox WHERE user_id = ? OR to_email = ? COLLATE NOCASE")
-        .bind(user_id)
-        .bind(email)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM email_proofs WHERE user_id = ?")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    let imports: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT id, rows, bad FROM staff_imports WHERE setting_id = ? AND (instr(lower(rows), lower(?2)) > 0 OR instr(lower(bad), lower(?2)) > 0)",
+    sqlx::query!(
+        "DELETE FROM mail_outbox WHERE user_id = ? OR to_email = ? COLLATE NOCASE",
+        user_id,
+        email
     )
-    .bind(setting_id)
-    .bind(email)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("DELETE FROM email_proofs WHERE user_id = ?", user_id)
+        .execute(&mut *tx)
+        .await?;
+    let imports = sqlx::query!(
+        r#"SELECT id AS "id!", rows, bad FROM staff_imports
+         WHERE setting_id = ?1 AND (instr(lower(rows), lower(?2)) > 0 OR instr(lower(bad), lower(?2)) > 0)"#,
+        setting_id,
+        email
+    )
     .fetch_all(&mut *tx)
     .await?;
-    for (id, rows, bad) in imports {
+    for import in imports {
         let without = |json: &str, field: &str| {
             let list: Vec<serde_json::Value> = serde_json::from_str(json).unwrap_or_default();
             let kept: Vec<serde_json::Value> = list
@@ -173,32 +181,40 @@ async fn forget_elsewhere(
                 .collect();
             serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into())
         };
-        sqlx::query("UPDATE staff_imports SET rows = ?, bad = ? WHERE id = ?")
-            .bind(without(&rows, "email"))
-            .bind(without(&bad, "text"))
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    // The opening line `api::community::tried_this` writes: I tried “<title>”, shared by <name> (<setting>).
-    let shared_by = format!("shared by {name} (");
-    for table in ["log_entries", "log_entry_revisions"] {
-        let key = if table == "log_entries" {
-            "section_key"
-        } else {
-            "(SELECT e.section_key FROM log_entries e WHERE e.id = entry_id)"
-        };
-        sqlx::query(&format!(
-            "UPDATE {table} SET body = replace(body, ?1, 'shared by Former member (')
-             WHERE instr(body, ?1) > 0
-               AND {key} IN (SELECT ?3 || p.id FROM posts p WHERE p.author_id = ?2)"
-        ))
-        .bind(&shared_by)
-        .bind(user_id)
-        .bind(domain::community::TRIED_PREFIX)
+        let (rows, bad) = (without(&import.rows, "email"), without(&import.bad, "text"));
+        sqlx::query!(
+            "UPDATE staff_imports SET rows = ?, bad = ? WHERE id = ?",
+            rows,
+            bad,
+            import.id
+        )
         .execute(&mut *tx)
         .await?;
     }
+    // The opening line `api::community::tried_this` writes: I tried “<title>”, shared by <name> (<setting>).
+    let shared_by = format!("shared by {name} (");
+    let prefix = domain::community::TRIED_PREFIX;
+    sqlx::query!(
+        "UPDATE log_entries SET body = replace(body, ?1, 'shared by Former member (')
+         WHERE instr(body, ?1) > 0
+           AND section_key IN (SELECT ?3 || p.id FROM posts p WHERE p.author_id = ?2)",
+        shared_by,
+        user_id,
+        prefix
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "UPDATE log_entry_revisions SET body = replace(body, ?1, 'shared by Former member (')
+         WHERE instr(body, ?1) > 0
+           AND (SELECT e.section_key FROM log_entries e WHERE e.id = entry_id)
+               IN (SELECT ?3 || p.id FROM posts p WHERE p.author_id = ?2)",
+        shared_by,
+        user_id,
+        prefix
+    )
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
@@ -210,14 +226,17 @@ async fn log(
     erased: &Erased,
 ) -> Result<(), sqlx::Error> {
     let detail = serde_json::to_string(erased).unwrap_or_default();
-    sqlx::query("INSERT INTO data_protection_log (setting_id, action, actor_id, detail, at) VALUES (?, ?, ?, ?, ?)")
-        .bind(setting_id)
-        .bind(action)
-        .bind(actor)
-        .bind(detail)
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
+    let at = now();
+    sqlx::query!(
+        "INSERT INTO data_protection_log (setting_id, action, actor_id, detail, at) VALUES (?, ?, ?, ?, ?)",
+        setting_id,
+        action,
+        actor,
+        detail,
+        at
+    )
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
@@ -236,18 +255,19 @@ pub async fn erase(
     admin_id: i64,
 ) -> Result<Result<Erased, Refusal>, sqlx::Error> {
     let mut tx = super::write(db).await?;
-    let person: Option<(i64, bool, Option<i64>, bool)> = sqlx::query_as(
-        "SELECT u.setting_id, u.active, u.erased_at, s.erase_posts FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = ?",
+    let person = sqlx::query!(
+        r#"SELECT u.setting_id, u.active AS "active: bool", u.erased_at, s.erase_posts AS "erase_posts: bool"
+         FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = ?"#,
+        user_id
     )
-    .bind(user_id)
     .fetch_optional(&mut *tx)
     .await?;
     let erase_posts = match person {
-        Some((s, _, _, _)) if s != setting_id => return Ok(Err(Refusal::NotInSetting)),
         None => return Ok(Err(Refusal::NotInSetting)),
-        Some((_, true, _, _)) => return Ok(Err(Refusal::StillActive)),
-        Some((_, _, Some(_), _)) => return Ok(Err(Refusal::AlreadyErased)),
-        Some((_, _, None, erase_posts)) => erase_posts,
+        Some(p) if p.setting_id != setting_id => return Ok(Err(Refusal::NotInSetting)),
+        Some(p) if p.active => return Ok(Err(Refusal::StillActive)),
+        Some(p) if p.erased_at.is_some() => return Ok(Err(Refusal::AlreadyErased)),
+        Some(p) => p.erase_posts,
     };
     let erased = erase_in(&mut tx, user_id, erase_posts).await?;
     log(&mut tx, setting_id, "erasure", Some(admin_id), &erased).await?;
@@ -261,24 +281,25 @@ const YEAR_SECS: i64 = 31_557_600;
 /// Erases everyone whose account was closed longer ago than their setting keeps records.
 /// One audit line per setting with anything erased, counts only. Returns the totals.
 pub async fn apply_retention(db: &Db, at: i64) -> Result<Erased, sqlx::Error> {
-    let due: Vec<(i64, i64, bool)> = sqlx::query_as(
-        "SELECT u.id, u.setting_id, s.erase_posts FROM users u JOIN settings s ON s.id = u.setting_id
+    let due = sqlx::query!(
+        r#"SELECT u.id AS "id!", u.setting_id, s.erase_posts AS "erase_posts: bool"
+         FROM users u JOIN settings s ON s.id = u.setting_id
          WHERE u.active = 0 AND u.erased_at IS NULL AND u.deactivated_at IS NOT NULL
            AND u.deactivated_at < ?1 - s.retention_years * ?2
-         ORDER BY u.setting_id",
+         ORDER BY u.setting_id"#,
+        at,
+        YEAR_SECS
     )
-    .bind(at)
-    .bind(YEAR_SECS)
     .fetch_all(db.pool())
     .await?;
     let mut total = Erased::default();
-    for group in due.chunk_by(|a, b| a.1 == b.1) {
+    for group in due.chunk_by(|a, b| a.setting_id == b.setting_id) {
         let mut tx = super::write(db).await?;
         let mut setting = Erased::default();
-        for (user_id, _, erase_posts) in group {
-            setting.add(&erase_in(&mut tx, *user_id, *erase_posts).await?);
+        for person in group {
+            setting.add(&erase_in(&mut tx, person.id, person.erase_posts).await?);
         }
-        log(&mut tx, group[0].1, "retention", None, &setting).await?;
+        log(&mut tx, group[0].setting_id, "retention", None, &setting).await?;
         tx.commit().await?;
         total.add(&setting);
     }
@@ -293,25 +314,24 @@ pub struct Policy {
 }
 
 pub async fn policy(db: &Db, setting_id: i64) -> Result<Policy, sqlx::Error> {
-    let (retention_years, erase_posts): (i64, bool) =
-        sqlx::query_as("SELECT retention_years, erase_posts FROM settings WHERE id = ?")
-            .bind(setting_id)
-            .fetch_one(db.pool())
-            .await?;
-    Ok(Policy {
-        retention_years,
-        erase_posts,
-    })
+    sqlx::query_as!(
+        Policy,
+        r#"SELECT retention_years, erase_posts AS "erase_posts: bool" FROM settings WHERE id = ?"#,
+        setting_id
+    )
+    .fetch_one(db.pool())
+    .await
 }
 
 pub async fn set_policy(db: &Db, setting_id: i64, policy: &Policy) -> Result<(), sqlx::Error> {
-    use super::WriteOne;
-    sqlx::query("UPDATE settings SET retention_years = ?, erase_posts = ? WHERE id = ?")
-        .bind(policy.retention_years)
-        .bind(policy.erase_posts)
-        .bind(setting_id)
-        .write_in_turn(db)
-        .await?;
+    sqlx::query!(
+        "UPDATE settings SET retention_years = ?, erase_posts = ? WHERE id = ?",
+        policy.retention_years,
+        policy.erase_posts,
+        setting_id
+    )
+    .write_in_turn(db)
+    .await?;
     Ok(())
 }
 
@@ -325,11 +345,12 @@ pub struct LogLine {
 }
 
 pub async fn log_lines(db: &Db, setting_id: i64) -> Result<Vec<LogLine>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT l.action, u.display_name AS by, l.detail, l.at FROM data_protection_log l
-         LEFT JOIN users u ON u.id = l.actor_id WHERE l.setting_id = ? ORDER BY l.at DESC, l.id DESC LIMIT 50",
+    sqlx::query_as!(
+        LogLine,
+        r#"SELECT l.action, u.display_name AS "by?", l.detail, l.at FROM data_protection_log l
+         LEFT JOIN users u ON u.id = l.actor_id WHERE l.setting_id = ? ORDER BY l.at DESC, l.id DESC LIMIT 50"#,
+        setting_id
     )
-    .bind(setting_id)
     .fetch_all(db.pool())
     .await
 }
@@ -339,20 +360,25 @@ pub async fn privacy_notice(
     db: &Db,
     setting_id: i64,
 ) -> Result<(String, Option<i64>), sqlx::Error> {
-    sqlx::query_as("SELECT privacy_notice, privacy_updated_at FROM settings WHERE id = ?")
-        .bind(setting_id)
-        .fetch_one(db.pool())
-        .await
+    let row = sqlx::query!(
+        "SELECT privacy_notice, privacy_updated_at FROM settings WHERE id = ?",
+        setting_id
+    )
+    .fetch_one(db.pool())
+    .await?;
+    Ok((row.privacy_notice, row.privacy_updated_at))
 }
 
 pub async fn set_privacy_notice(db: &Db, setting_id: i64, text: &str) -> Result<(), sqlx::Error> {
-    use super::WriteOne;
-    sqlx::query("UPDATE settings SET privacy_notice = ?, privacy_updated_at = ? WHERE id = ?")
-        .bind(text)
-        .bind(now())
-        .bind(setting_id)
-        .write_in_turn(db)
-        .await?;
+    let at = now();
+    sqlx::query!(
+        "UPDATE settings SET privacy_notice = ?, privacy_updated_at = ? WHERE id = ?",
+        text,
+        at,
+        setting_id
+    )
+    .write_in_turn(db)
+    .await?;
     Ok(())
 }
 
@@ -453,57 +479,215 @@ pub struct Report {
 pub async fn held(db: &Db, user_id: i64) -> Result<Held, sqlx::Error> {
     let pool = db.pool();
     Ok(Held {
-        account: sqlx::query_as(
-            "SELECT u.email, u.display_name, u.role, u.sector, s.name AS setting, u.created_at, u.last_seen_at,
-                    u.preferences, u.specialist, u.expertise, u.active, u.deactivated_at
-             FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = ?",
+        account: sqlx::query_as!(
+            Account,
+            r#"SELECT u.email, u.display_name, u.role, u.sector, s.name AS setting, u.created_at, u.last_seen_at,
+                    u.preferences, u.specialist AS "specialist: bool", u.expertise, u.active AS "active: bool",
+                    u.deactivated_at
+             FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = ?"#,
+            user_id
         )
-        .bind(user_id)
         .fetch_one(pool)
         .await?,
-        identities: sqlx::query_as("SELECT issuer, subject, linked_at FROM user_identities WHERE user_id = ?")
-            .bind(user_id)
-            .fetch_all(pool)
-            .await?,
-        audit_about_you: sqlx::query_as(
+        identities: sqlx::query_as!(
+            Linked,
+            "SELECT issuer, subject, linked_at FROM user_identities WHERE user_id = ?",
+            user_id
+        )
+        .fetch_all(pool)
+        .await?,
+        audit_about_you: sqlx::query_as!(
+            Audit,
             "SELECT u.display_name AS who, a.action, a.entry_id, a.at FROM audit_log a JOIN users u ON u.id = a.actor_id
              WHERE a.subject_id = ? ORDER BY a.at",
+            user_id
         )
-        .bind(user_id)
         .fetch_all(pool)
         .await?,
-        feedback_you_gave: sqlx::query_as(
-            "SELECT u.display_name AS \"to\", f.entry_id, f.action, f.body, f.created_at AS at
+        feedback_you_gave: sqlx::query_as!(
+            Given,
+            r#"SELECT u.display_name AS "to", f.entry_id, f.action, f.body, f.created_at AS at
              FROM feedback f JOIN log_entries e ON e.id = f.entry_id JOIN users u ON u.id = e.user_id
-             WHERE f.author_id = ? ORDER BY f.created_at",
+             WHERE f.author_id = ? ORDER BY f.created_at"#,
+            user_id
         )
-        .bind(user_id)
         .fetch_all(pool)
         .await?,
-        community_posts: sqlx::query_as(
-            "SELECT id, kind, title, need, tried, outcome, change, body, created_at, deleted_at FROM posts WHERE author_id = ? ORDER BY created_at",
+        community_posts: sqlx::query_as!(
+            Post,
+            r#"SELECT id AS "id!", kind, title, need, tried, outcome, change, body, created_at, deleted_at
+             FROM posts WHERE author_id = ? ORDER BY created_at"#,
+            user_id
         )
-        .bind(user_id)
         .fetch_all(pool)
         .await?,
-        community_replies: sqlx::query_as(
-            "SELECT id, post_id, body, created_at, deleted_at FROM replies WHERE author_id = ? ORDER BY created_at",
+        community_replies: sqlx::query_as!(
+            Reply,
+            r#"SELECT id AS "id!", post_id, body, created_at, deleted_at FROM replies WHERE author_id = ? ORDER BY created_at"#,
+            user_id
         )
-        .bind(user_id)
         .fetch_all(pool)
         .await?,
-        community_sessions: sqlx::query_as(
-            "SELECT c.topic, c.starts_at, c.minutes, p.coming, p.attended FROM session_people p
-             JOIN community_sessions c ON c.id = p.session_id WHERE p.user_id = ? ORDER BY c.starts_at",
+        community_sessions: sqlx::query_as!(
+            Session,
+            r#"SELECT c.topic, c.starts_at, c.minutes, p.coming AS "coming: bool", p.attended AS "attended: bool"
+             FROM session_people p JOIN community_sessions c ON c.id = p.session_id
+             WHERE p.user_id = ? ORDER BY c.starts_at"#,
+            user_id
         )
-        .bind(user_id)
         .fetch_all(pool)
         .await?,
-        reports_you_made: sqlx::query_as(
+        reports_you_made: sqlx::query_as!(
+            Report,
             "SELECT post_id, reason, created_at FROM reports WHERE reporter_id = ? ORDER BY created_at",
+            user_id
         )
-        .bind(user_id)
         .fetch_all(pool)
         .await?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::community::{self, NewPost, NewReply, Stored};
+    use crate::store::{test_db, users};
+    use domain::community::{Area, Checked, PostKind};
+    use domain::model::{Role, Sector};
+
+    async fn write_in_community(db: &Db, user_id: i64, setting_id: i64, id: &str) {
+        let post = Checked {
+            kind: PostKind::Example,
+            title: "Now and next boards".into(),
+            area: Area::CommunicationInteraction,
+            sector: Sector::SchoolAge,
+            age: String::new(),
+            module: None,
+            need: "Transitions".into(),
+            tried: String::new(),
+            outcome: String::new(),
+            change: String::new(),
+            body: String::new(),
+        };
+        let new = NewPost {
+            id,
+            author_id: user_id,
+            setting_id,
+            network_id: None,
+            post: &post,
+            source_entry_id: None,
+        };
+        assert_eq!(
+            community::create_post(db, &new).await.unwrap(),
+            Stored::Done
+        );
+        let reply = NewReply {
+            id: &format!("{id}-reply"),
+            post_id: id,
+            parent_id: None,
+            author_id: user_id,
+            body: "It helped.",
+        };
+        assert_eq!(
+            community::add_reply(db, &reply).await.unwrap(),
+            Stored::Done
+        );
+    }
+
+    #[tokio::test]
+    async fn only_a_closed_account_of_the_admins_setting_is_erased_and_only_once() {
+        let db = test_db::fresh().await;
+        let (ash, admin) = test_db::person(&db, "admin@ash.test", Role::Admin, None).await;
+        let (_, teacher) = test_db::person(&db, "t@ash.test", Role::Practitioner, Some(ash)).await;
+        let (elm, stranger) = test_db::person(&db, "s@elm.test", Role::Practitioner, None).await;
+        write_in_community(&db, teacher, ash, "p1").await;
+
+        assert!(matches!(
+            erase(&db, ash, teacher, admin).await.unwrap(),
+            Err(Refusal::StillActive)
+        ));
+        users::set_active(&db, stranger, false).await.unwrap();
+        assert!(matches!(
+            erase(&db, ash, stranger, admin).await.unwrap(),
+            Err(Refusal::NotInSetting)
+        ));
+        assert!(matches!(
+            erase(&db, elm, 999, admin).await.unwrap(),
+            Err(Refusal::NotInSetting)
+        ));
+
+        users::set_active(&db, teacher, false).await.unwrap();
+        let erased = erase(&db, ash, teacher, admin).await.unwrap().ok().unwrap();
+        assert_eq!((erased.people, erased.posts, erased.replies), (1, 1, 1));
+        assert!(matches!(
+            erase(&db, ash, teacher, admin).await.unwrap(),
+            Err(Refusal::AlreadyErased)
+        ));
+
+        let held = held(&db, teacher).await.unwrap();
+        assert_eq!(held.account.display_name, "Former member");
+        assert!(held.account.email.ends_with("@erased.invalid"));
+        assert!(held
+            .community_posts
+            .iter()
+            .all(|p| p.title.is_empty() && p.deleted_at.is_some()));
+        assert!(held.community_replies.iter().all(|r| r.body.is_empty()));
+        let log = log_lines(&db, ash).await.unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!(
+            (log[0].action.as_str(), log[0].by.as_deref()),
+            ("erasure", Some("admin@ash.test"))
+        );
+        assert!(
+            log[0].detail.contains("\"posts\":1"),
+            "counts only: {}",
+            log[0].detail
+        );
+        assert!(
+            log_lines(&db, elm).await.unwrap().is_empty(),
+            "another setting's log is its own"
+        );
+    }
+
+    #[tokio::test]
+    async fn retention_erases_those_closed_longer_than_the_settings_period_keeping_posts_if_asked()
+    {
+        let db = test_db::fresh().await;
+        let (ash, _) = test_db::person(&db, "admin@ash.test", Role::Admin, None).await;
+        let (_, teacher) = test_db::person(&db, "t@ash.test", Role::Practitioner, Some(ash)).await;
+        write_in_community(&db, teacher, ash, "p1").await;
+        let keep_posts = Policy {
+            retention_years: 1,
+            erase_posts: false,
+        };
+        set_policy(&db, ash, &keep_posts).await.unwrap();
+        assert_eq!(policy(&db, ash).await.unwrap(), keep_posts);
+        users::set_active(&db, teacher, false).await.unwrap();
+
+        let now = super::now();
+        assert_eq!(
+            apply_retention(&db, now + YEAR_SECS / 2).await.unwrap(),
+            Erased::default()
+        );
+        let erased = apply_retention(&db, now + YEAR_SECS + 60).await.unwrap();
+        assert_eq!((erased.people, erased.posts, erased.replies), (1, 0, 0));
+        let held = held(&db, teacher).await.unwrap();
+        assert_eq!(
+            held.community_posts[0].title, "Now and next boards",
+            "kept as Former member's"
+        );
+        assert_eq!(
+            apply_retention(&db, now + 3 * YEAR_SECS).await.unwrap(),
+            Erased::default(),
+            "once"
+        );
+        assert_eq!(log_lines(&db, ash).await.unwrap()[0].action, "retention");
+
+        set_privacy_notice(&db, ash, "We keep records for a year.")
+            .await
+            .unwrap();
+        let (notice, changed) = privacy_notice(&db, ash).await.unwrap();
+        assert_eq!(notice, "We keep records for a year.");
+        assert!(changed.is_some());
+    }
 }

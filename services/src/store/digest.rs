@@ -44,14 +44,11 @@ pub async fn pending(db: &Db) -> Result<Vec<DigestLine>, sqlx::Error> {
          -- Replies by others on community threads the person follows and may still see.
          SELECT u.id, u.email, u.display_name, a.display_name, 'community:' || p.id, 'reply', NULL, r.created_at,
                 (SELECT time_zone FROM settings WHERE id = u.setting_id)
-         FROM follows fo JOIN users u ON u.id = fo.user_id JOIN posts p ON p.id = fo.post_id
+         FROM follows fo JOIN users u ON u.id = fo.user_id
+              JOIN visible_posts p ON p.id = fo.post_id AND p.viewer_id = u.id
               JOIN replies r ON r.post_id = p.id JOIN users a ON a.id = r.author_id
          WHERE u.active = 1 AND r.author_id <> u.id AND r.deleted_at IS NULL AND r.hidden_at IS NULL
-           AND p.deleted_at IS NULL AND p.hidden_at IS NULL
-           AND r.created_at > COALESCE(u.digest_sent_at, u.created_at - 1)
-           AND ((p.network_id IS NULL AND p.setting_id = u.setting_id)
-                OR EXISTS (SELECT 1 FROM network_settings ns WHERE ns.network_id = p.network_id
-                           AND ns.setting_id = u.setting_id AND ns.accepted_at IS NOT NULL))
+           AND p.hidden_at IS NULL AND r.created_at > COALESCE(u.digest_sent_at, u.created_at - 1)
          ORDER BY 1, 8 -- recipient, then time"#
     )
     .fetch_all(db.pool())

@@ -3,7 +3,7 @@
 //! invite for each new person and changes the roles shown. Applying the same file again
 //! changes nothing.
 
-use super::{now, Db};
+use super::{now, Db, WriteOne};
 use domain::model::Role;
 use domain::staff::import::{BadRow, ImportRow, Parsed};
 use serde::{Deserialize, Serialize};
@@ -54,20 +54,20 @@ pub async fn save(
     file_name: &str,
     parsed: &Parsed,
 ) -> Result<String, sqlx::Error> {
-    use super::WriteOne;
     let id = uuid::Uuid::new_v4().to_string();
     let rows = serde_json::to_string(&parsed.rows).unwrap_or_default();
     let bad = serde_json::to_string(&parsed.bad).unwrap_or_default();
-    sqlx::query(
+    let at = now();
+    sqlx::query!(
         "INSERT INTO staff_imports (id, setting_id, admin_id, file_name, rows, bad, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        id,
+        setting_id,
+        admin_id,
+        file_name,
+        rows,
+        bad,
+        at
     )
-    .bind(&id)
-    .bind(setting_id)
-    .bind(admin_id)
-    .bind(file_name)
-    .bind(rows)
-    .bind(bad)
-    .bind(now())
     .write_in_turn(db)
     .await?;
     Ok(id)
@@ -85,17 +85,17 @@ async fn load(
     setting_id: i64,
     id: &str,
 ) -> Result<Option<Import>, sqlx::Error> {
-    let row: Option<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
+    let row = sqlx::query!(
         "SELECT file_name, rows, bad, created_at, applied_at FROM staff_imports WHERE id = ? AND setting_id = ?",
+        id,
+        setting_id
     )
-    .bind(id)
-    .bind(setting_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((file_name, rows, bad, created_at, applied_at)) = row else {
+    let Some(row) = row else {
         return Ok(None);
     };
-    let rows: Vec<ImportRow> = serde_json::from_str(&rows).unwrap_or_default();
+    let rows: Vec<ImportRow> = serde_json::from_str(&row.rows).unwrap_or_default();
     let mut planned = Vec::with_capacity(rows.len());
     for row in rows {
         let (change, code) = compare(conn, setting_id, &row).await?;
@@ -104,11 +104,11 @@ async fn load(
     keep_an_admin(conn, setting_id, &mut planned).await?;
     Ok(Some(Import {
         id: id.to_string(),
-        file_name,
-        created_at,
-        applied_at,
+        file_name: row.file_name,
+        created_at: row.created_at,
+        applied_at: row.applied_at,
         planned,
-        bad: serde_json::from_str(&bad).unwrap_or_default(),
+        bad: serde_json::from_str(&row.bad).unwrap_or_default(),
     }))
 }
 
@@ -117,11 +117,13 @@ async fn compare(
     setting_id: i64,
     row: &ImportRow,
 ) -> Result<(Change, Option<String>), sqlx::Error> {
-    let account: Option<(i64, Role, bool)> =
-        sqlx::query_as("SELECT setting_id, role, active FROM users WHERE email = ?")
-            .bind(&row.email)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let account = sqlx::query!(
+        r#"SELECT setting_id, role AS "role: Role", active AS "active: bool" FROM users WHERE email = ?"#,
+        row.email
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|a| (a.setting_id, a.role, a.active));
     let change = match account {
         Some((s, _, _)) if s != setting_id => Change::OtherSetting,
         Some((_, _, false)) => Change::Deactivated,
@@ -131,13 +133,15 @@ async fn compare(
         },
         Some(_) => Change::Unchanged,
         None => {
-            let code: Option<String> = sqlx::query_scalar(
-                "SELECT code FROM invites WHERE setting_id = ? AND email = ? AND revoked_at IS NULL AND uses = 0 AND expires_at > ?
-                 ORDER BY created_at DESC LIMIT 1",
+            let at = now();
+            let code = sqlx::query_scalar!(
+                r#"SELECT code AS "code!" FROM invites
+                 WHERE setting_id = ? AND email = ? AND revoked_at IS NULL AND uses = 0 AND expires_at > ?
+                 ORDER BY created_at DESC LIMIT 1"#,
+                setting_id,
+                row.email,
+                at
             )
-            .bind(setting_id)
-            .bind(&row.email)
-            .bind(now())
             .fetch_optional(&mut *conn)
             .await?;
             return Ok(match code {
@@ -168,10 +172,10 @@ async fn keep_an_admin(
     if demoted == 0 {
         return Ok(());
     }
-    let admins: i64 = sqlx::query_scalar(
+    let admins = sqlx::query_scalar!(
         "SELECT COUNT(*) FROM users WHERE setting_id = ? AND role = 'admin' AND active = 1",
+        setting_id
     )
-    .bind(setting_id)
     .fetch_one(&mut *conn)
     .await?;
     if admins - demoted < 1 {
@@ -202,41 +206,44 @@ pub async fn apply(
         match p.change {
             Change::Invite => {
                 let code = super::invites::new_code();
-                sqlx::query(
+                let expires_at = at + INVITE_DAYS * 86_400;
+                sqlx::query!(
                     "INSERT INTO invites (code, setting_id, role, created_by, created_at, expires_at, max_uses, email, display_name, import_id)
                      VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                    code,
+                    setting_id,
+                    p.row.role,
+                    admin_id,
+                    at,
+                    expires_at,
+                    p.row.email,
+                    p.row.name,
+                    id
                 )
-                .bind(&code)
-                .bind(setting_id)
-                .bind(p.row.role)
-                .bind(admin_id)
-                .bind(at)
-                .bind(at + INVITE_DAYS * 86_400)
-                .bind(&p.row.email)
-                .bind(&p.row.name)
-                .bind(id)
                 .execute(&mut *tx)
                 .await?;
                 p.code = Some(code);
             }
             Change::RoleChange { to, .. } => {
-                sqlx::query(
+                sqlx::query!(
                     "UPDATE users SET role = ? WHERE email = ? AND setting_id = ? AND active = 1",
+                    to,
+                    p.row.email,
+                    setting_id
                 )
-                .bind(to)
-                .bind(&p.row.email)
-                .bind(setting_id)
                 .execute(&mut *tx)
                 .await?;
             }
             _ => {}
         }
     }
-    sqlx::query("UPDATE staff_imports SET applied_at = ? WHERE id = ?")
-        .bind(at)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE staff_imports SET applied_at = ? WHERE id = ?",
+        at,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     import.applied_at = Some(at);
     Ok(Some(import))
@@ -249,15 +256,19 @@ pub async fn codes(
     setting_id: i64,
     id: &str,
 ) -> Result<Vec<(String, String, Role, String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT display_name, email, role, code, expires_at FROM invites
+    let rows = sqlx::query!(
+        r#"SELECT display_name AS "display_name!", email AS "email!", role AS "role: Role", code AS "code!", expires_at FROM invites
          WHERE import_id = ? AND setting_id = ? AND revoked_at IS NULL AND uses = 0
-         ORDER BY display_name COLLATE NOCASE",
+         ORDER BY display_name COLLATE NOCASE"#,
+        id,
+        setting_id
     )
-    .bind(id)
-    .bind(setting_id)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.display_name, r.email, r.role, r.code, r.expires_at))
+        .collect())
 }
 
 /// Personal invites to email now: (code, name, email, setting name). Only to addresses in
@@ -267,38 +278,194 @@ pub async fn unsent_invites(
     db: &Db,
     per_day: i64,
 ) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
-    let rows: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT i.setting_id,
-                (SELECT COUNT(*) FROM invites j WHERE j.setting_id = i.setting_id AND j.emailed_at > ?1 - 86400),
-                i.code, i.display_name, i.email, s.name
+    let now = now();
+    let rows = sqlx::query!(
+        r#"SELECT i.setting_id,
+                (SELECT COUNT(*) FROM invites j WHERE j.setting_id = i.setting_id AND j.emailed_at > ?1 - 86400) AS "already!: i64",
+                i.code AS "code!", i.display_name AS "name!", i.email AS "email!", s.name AS setting
          FROM invites i JOIN settings s ON s.id = i.setting_id
          WHERE i.email IS NOT NULL AND i.emailed_at IS NULL AND i.revoked_at IS NULL AND i.uses = 0 AND i.expires_at > ?1
            AND (s.invite_mail_any = 1 OR EXISTS (
                  SELECT 1 FROM sign_in_domains d WHERE d.setting_id = s.id AND d.approved_at IS NOT NULL
                    AND d.domain = substr(i.email, instr(i.email, '@') + 1)))
-         ORDER BY i.created_at, i.code LIMIT 200",
+         ORDER BY i.created_at, i.code LIMIT 200"#,
+        now
     )
-    .bind(now())
     .fetch_all(db.pool())
     .await?;
     let mut sent_today = std::collections::HashMap::new();
     Ok(rows
         .into_iter()
-        .filter(|(setting, already, ..)| {
-            let n = sent_today.entry(*setting).or_insert(*already);
+        .filter(|r| {
+            let n = sent_today.entry(r.setting_id).or_insert(r.already);
             *n += 1;
             *n <= per_day
         })
-        .map(|(_, _, code, name, email, setting)| (code, name, email, setting))
+        .map(|r| (r.code, r.name, r.email, r.setting))
         .collect())
 }
 
 pub async fn mark_emailed(db: &Db, code: &str) -> Result<(), sqlx::Error> {
-    use super::WriteOne;
-    sqlx::query("UPDATE invites SET emailed_at = ? WHERE code = ?")
-        .bind(now())
-        .bind(code)
+    let at = now();
+    sqlx::query!("UPDATE invites SET emailed_at = ? WHERE code = ?", at, code)
         .write_in_turn(db)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{settings, test_db, users};
+    use domain::model::Sector;
+
+    fn row(line: usize, email: &str, role: Role) -> ImportRow {
+        ImportRow {
+            line,
+            name: format!("Name {line}"),
+            email: email.into(),
+            role,
+            sector: None,
+        }
+    }
+
+    fn changes(import: &Import) -> Vec<(&str, &Change)> {
+        import
+            .planned
+            .iter()
+            .map(|p| (p.row.email.as_str(), &p.change))
+            .collect()
+    }
+
+    /// A file compared with the accounts there are: a new person is invited once, a role is
+    /// changed, and accounts elsewhere, closed ones and the last admin are left alone;
+    /// applying the file again changes nothing.
+    #[tokio::test]
+    async fn an_import_invites_new_people_once_and_changes_only_what_it_may() {
+        let db = test_db::fresh().await;
+        let ash = settings::create(&db, "Ash", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let (_, admin) = test_db::person(&db, "admin@ash.test", Role::Admin, Some(ash)).await;
+        let (_, teacher) = test_db::person(&db, "t@ash.test", Role::Practitioner, Some(ash)).await;
+        let (_, closed) =
+            test_db::person(&db, "gone@ash.test", Role::Practitioner, Some(ash)).await;
+        users::set_active(&db, closed, false).await.unwrap();
+        test_db::person(&db, "else@elm.test", Role::Practitioner, None).await;
+        let parsed = Parsed {
+            rows: vec![
+                row(2, "new@ash.test", Role::Practitioner),
+                row(3, "t@ash.test", Role::Senco),
+                row(4, "gone@ash.test", Role::Senco),
+                row(5, "else@elm.test", Role::Practitioner),
+                row(6, "admin@ash.test", Role::Practitioner),
+            ],
+            bad: vec![BadRow {
+                line: 7,
+                text: "x".into(),
+                problem: "no email".into(),
+            }],
+        };
+        let id = save(&db, ash, admin, "staff.csv", &parsed).await.unwrap();
+        let other = settings::create(&db, "Oak", Sector::SchoolAge)
+            .await
+            .unwrap();
+        assert!(
+            preview(&db, other, &id).await.unwrap().is_none(),
+            "not another setting's"
+        );
+
+        let seen = preview(&db, ash, &id).await.unwrap().unwrap();
+        assert_eq!(seen.bad, parsed.bad);
+        assert_eq!(
+            changes(&seen),
+            [
+                ("new@ash.test", &Change::Invite),
+                (
+                    "t@ash.test",
+                    &Change::RoleChange {
+                        from: Role::Practitioner,
+                        to: Role::Senco
+                    }
+                ),
+                ("gone@ash.test", &Change::Deactivated),
+                ("else@elm.test", &Change::OtherSetting),
+                ("admin@ash.test", &Change::LastAdmin),
+            ]
+        );
+        assert!(apply(&db, other, admin, &id).await.unwrap().is_none());
+        let applied = apply(&db, ash, admin, &id).await.unwrap().unwrap();
+        assert!(applied.applied_at.is_some());
+        let code = applied.planned[0].code.clone().expect("a personal invite");
+        assert_eq!(
+            users::member(&db, ash, teacher)
+                .await
+                .unwrap()
+                .unwrap()
+                .role,
+            Role::Senco
+        );
+        assert_eq!(
+            users::member(&db, ash, admin).await.unwrap().unwrap().role,
+            Role::Admin
+        );
+        let sheet = codes(&db, ash, &id).await.unwrap();
+        assert_eq!(sheet.len(), 1);
+        assert_eq!(
+            (sheet[0].1.as_str(), sheet[0].3.as_str()),
+            ("new@ash.test", code.as_str())
+        );
+
+        let again = apply(&db, ash, admin, &id).await.unwrap().unwrap();
+        assert_eq!(again.planned[0].change, Change::AlreadyInvited);
+        assert_eq!(again.planned[0].code.as_deref(), Some(code.as_str()));
+        assert_eq!(again.planned[1].change, Change::Unchanged);
+        assert_eq!(
+            codes(&db, ash, &id).await.unwrap().len(),
+            1,
+            "no second invite"
+        );
+    }
+
+    /// Invites are emailed only to the setting's approved domains (or any address when the
+    /// operator allows it), and no more than the day's allowance a setting.
+    #[tokio::test]
+    async fn invites_are_emailed_to_approved_domains_within_the_days_allowance() {
+        let db = test_db::fresh().await;
+        let ash = settings::create(&db, "Ash", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let (_, admin) = test_db::person(&db, "admin@ash.test", Role::Admin, Some(ash)).await;
+        let parsed = Parsed {
+            rows: (2..6)
+                .map(|n| row(n, &format!("p{n}@ash.test"), Role::Practitioner))
+                .collect(),
+            bad: vec![],
+        };
+        let id = save(&db, ash, admin, "staff.csv", &parsed).await.unwrap();
+        apply(&db, ash, admin, &id).await.unwrap().unwrap();
+        assert!(
+            unsent_invites(&db, 10).await.unwrap().is_empty(),
+            "no approved domain yet"
+        );
+
+        settings::set_invite_mail_any(&db, ash, true).await.unwrap();
+        let due = unsent_invites(&db, 3).await.unwrap();
+        assert_eq!(due.len(), 3, "three a day");
+        assert!(due
+            .iter()
+            .all(|(_, _, email, setting)| email.ends_with("@ash.test") && setting == "Ash"));
+        for (code, ..) in &due {
+            mark_emailed(&db, code).await.unwrap();
+        }
+        assert!(
+            unsent_invites(&db, 3).await.unwrap().is_empty(),
+            "the day's three are sent"
+        );
+        assert_eq!(
+            unsent_invites(&db, 4).await.unwrap().len(),
+            1,
+            "the fourth, on a bigger allowance"
+        );
+    }
 }

@@ -130,7 +130,7 @@ pub(crate) struct MeRow {
     awaiting_review: i64,
     unread_feedback: i64,
     /// Posts by others the person may see, made since they last looked at the community
-    /// (the visibility rule of `community::VISIBLE`, without the hidden ones).
+    /// (`visible_posts`, without the hidden ones).
     community_new: i64,
     time_zone: String,
 }
@@ -144,12 +144,9 @@ pub(crate) const ME_COLUMNS: &str =
        AS awaiting_review,
      (SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id
       WHERE e.user_id = u.id AND f.read_at IS NULL AND f.author_id <> u.id) AS unread_feedback,
-     (SELECT COUNT(*) FROM posts p
-      WHERE p.created_at > COALESCE(u.community_seen_at, u.created_at - 1) AND p.author_id <> u.id
-        AND p.deleted_at IS NULL AND p.hidden_at IS NULL
-        AND ((p.network_id IS NULL AND p.setting_id = u.setting_id)
-             OR p.network_id IN (SELECT ns.network_id FROM network_settings ns
-                                 WHERE ns.setting_id = u.setting_id AND ns.accepted_at IS NOT NULL)))
+     (SELECT COUNT(*) FROM visible_posts p
+      WHERE p.viewer_id = u.id AND p.hidden_at IS NULL AND p.author_id <> u.id
+        AND p.created_at > COALESCE(u.community_seen_at, u.created_at - 1))
        AS community_new,
      s.time_zone";
 
