@@ -646,6 +646,55 @@ mod tests {
         assert_eq!(revisions(&db, "e1", 100, 0).await.unwrap().len(), 2);
     }
 
+    /// Two app servers on one database, each with its own pool and queue of writers: a
+    /// retried save that reaches both at once is applied once and both answer alike, and
+    /// two devices editing from the same revision through different servers get one save
+    /// and one kept conflict, never a silent overwrite. Many rounds, for the interleavings.
+    #[tokio::test]
+    async fn two_servers_apply_a_retry_once_and_keep_a_stale_save_as_a_conflict() {
+        let (_dir, a, b) = test_db::two_servers().await;
+        let me = person(&a, "a@b.org").await;
+        for round in 0..25 {
+            // Each round its own question, so each starts a new entry.
+            let (entry, section) = (format!("e{round}"), format!("m1.s{round}"));
+            let ops = ["first", "laptop", "tablet"].map(|op| format!("{op}-{round}"));
+            let at = |op: usize, base: i64, body: &'static str| SaveInput {
+                section_key: &section,
+                ..input(&ops[op], &entry, me, base, body)
+            };
+            let (first, retry) = (at(0, 0, "started"), at(0, 0, "started"));
+            let (one, two) = tokio::join!(save(&a, &first), save(&b, &retry));
+            let (one, two) = (one.unwrap().unwrap(), two.unwrap().unwrap());
+            assert_eq!(
+                one, two,
+                "a retry gets the first answer, whichever server has it"
+            );
+            assert_eq!((one.rev, one.outcome), (1, SaveOutcome::Saved));
+
+            let (laptop, tablet) = (at(1, 1, "from the laptop"), at(2, 1, "from the tablet"));
+            let (l, t) = tokio::join!(save(&a, &laptop), save(&b, &tablet));
+            let (l, t) = (l.unwrap().unwrap(), t.unwrap().unwrap());
+            let outcomes = [&l.outcome, &t.outcome];
+            let saved = outcomes
+                .iter()
+                .filter(|o| ***o == SaveOutcome::Saved)
+                .count();
+            assert_eq!(saved, 1, "round {round}: one save wins: {outcomes:?}");
+            let (winner, loser) = if l.outcome == SaveOutcome::Saved {
+                ("from the laptop", "from the tablet")
+            } else {
+                ("from the tablet", "from the laptop")
+            };
+            let stored = get(&b, me, &entry).await.unwrap().unwrap();
+            assert_eq!((stored.body.as_str(), stored.rev), (winner, 2));
+            let revs = revisions(&a, &entry, 100, 0).await.unwrap();
+            assert!(
+                revs.iter().any(|r| r.conflict && r.body == loser),
+                "round {round}: the other text is kept as a conflict"
+            );
+        }
+    }
+
     #[tokio::test]
     async fn a_stale_save_keeps_both_texts() {
         let db = test_db::fresh().await;
