@@ -597,3 +597,219 @@ pub async fn upgrade_secrets(db: &Db) -> Result<usize, sqlx::Error> {
     }
     Ok(done)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{sessions, settings, test_db, users};
+
+    fn provider<'a>(setting_id: i64, issuer: &'a str, domains: &'a [String]) -> Saved<'a> {
+        Saved {
+            setting_id,
+            kind: ProviderKind::Other,
+            issuer,
+            client_id: "client",
+            domains,
+            new_role: Role::Practitioner,
+            password_allowed: true,
+        }
+    }
+
+    fn identity<'a>(subject: &'a str, email: &'a str) -> Identity<'a> {
+        Identity {
+            issuer: "https://id.ash.test",
+            subject,
+            email,
+            name: "Sam",
+        }
+    }
+
+    #[tokio::test]
+    async fn a_domain_is_one_settings_and_signs_in_only_once_the_operator_approves() {
+        let db = test_db::fresh().await;
+        let (ash, admin) = test_db::person(&db, "admin@ash.test", Role::Admin, None).await;
+        let elm = settings::create(&db, "Elm", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let domains = ["ash.test".to_string()];
+        save(
+            &db,
+            &provider(ash, "https://id.ash.test", &domains),
+            Some("sealed"),
+            admin,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let saved = get(&db, ash).await.unwrap().unwrap();
+        assert!(
+            !saved.signs_in("ash.test") && !saved.issuer_approved,
+            "waits for approval"
+        );
+        assert_eq!(
+            domain_taken(&db, elm, &domains).await.unwrap().as_deref(),
+            Some("ash.test")
+        );
+        let taken = save(
+            &db,
+            &provider(elm, "https://id.elm.test", &domains),
+            None,
+            admin,
+        )
+        .await;
+        assert_eq!(
+            taken.unwrap(),
+            Err("ash.test".to_string()),
+            "another setting's domain"
+        );
+
+        assert_eq!(
+            approve(&db, ash, None).await.unwrap(),
+            Some(domains.to_vec())
+        );
+        let approved = for_domain(&db, "ash.test").await.unwrap().unwrap();
+        assert!(approved.signs_in("ash.test") && approved.issuer_approved);
+        assert_eq!(approved.secret_sealed, "sealed");
+
+        // A changed issuer loses its approval; the kept domain keeps its own and the secret.
+        save(
+            &db,
+            &provider(ash, "https://evil.test", &domains),
+            None,
+            admin,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let changed = get(&db, ash).await.unwrap().unwrap();
+        assert!(!changed.issuer_approved && changed.signs_in("ash.test"));
+        assert_eq!(changed.secret_sealed, "sealed");
+        assert!(revoke(&db, ash, Some("ash.test")).await.unwrap());
+        assert!(!get(&db, ash).await.unwrap().unwrap().signs_in("ash.test"));
+        assert!(remove(&db, ash).await.unwrap());
+        assert!(get(&db, ash).await.unwrap().is_none());
+        assert!(
+            password_allowed(&db, ash).await.unwrap(),
+            "no provider: passwords as ever"
+        );
+    }
+
+    /// The account a verified identity gets: its own link, a new account, or an unproved
+    /// account taken over; never an account whose owner proved their address (that owner
+    /// must prove it is theirs first), nor one in another setting or closed.
+    #[tokio::test]
+    async fn sign_in_never_links_a_proved_account_by_its_address_alone() {
+        let db = test_db::fresh().await;
+        let (ash, admin) = test_db::person(&db, "admin@ash.test", Role::Admin, None).await;
+        let domains = ["ash.test".to_string()];
+        save(
+            &db,
+            &provider(ash, "https://id.ash.test", &domains),
+            Some("s"),
+            admin,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        approve(&db, ash, None).await.unwrap();
+        let p = get(&db, ash).await.unwrap().unwrap();
+        let (db, p) = (&db, &p);
+        let sign_in_as = move |subject: &'static str, email: &'static str| async move {
+            sign_in(db, p, &identity(subject, email), Sector::SchoolAge)
+                .await
+                .unwrap()
+        };
+
+        let Ok(Outcome::Created(sam)) = sign_in_as("sam", "sam@ash.test").await else {
+            panic!("a new person gets an account")
+        };
+        assert_eq!(
+            sign_in_as("sam", "sam@ash.test").await,
+            Ok(Outcome::Known(sam))
+        );
+        assert_eq!(links(db, sam).await.unwrap().len(), 1);
+
+        let (_, proved) = test_db::person(db, "jo@ash.test", Role::Practitioner, Some(ash)).await;
+        let outcome = sign_in_as("jo", "jo@ash.test").await;
+        assert_eq!(
+            outcome,
+            Ok(Outcome::ProveFirst {
+                user_id: proved,
+                has_password: false
+            })
+        );
+        assert!(
+            links(db, proved).await.unwrap().is_empty(),
+            "nothing linked by address alone"
+        );
+
+        let unproved = users::NewUser {
+            email: "kim@ash.test",
+            display_name: "Kim",
+            password_hash: "$argon2id$made-by-someone",
+            role: Role::Practitioner,
+            setting_id: ash,
+            sector: Sector::SchoolAge,
+            email_proved: false,
+        };
+        let kim = users::create(db, &unproved).await.unwrap();
+        let token = sessions::create(db, kim).await.unwrap();
+        assert_eq!(
+            sign_in_as("kim", "kim@ash.test").await,
+            Ok(Outcome::Reclaimed(kim))
+        );
+        assert!(
+            sessions::resolve(db, &token).await.unwrap().is_none(),
+            "its sessions ended"
+        );
+        assert_eq!(
+            users::password_hash(db, kim).await.unwrap().as_deref(),
+            Some(NO_PASSWORD)
+        );
+
+        test_db::person(db, "lee@ash.test", Role::Practitioner, None).await;
+        assert_eq!(
+            sign_in_as("lee", "lee@ash.test").await,
+            Err(Refusal::OtherSetting)
+        );
+        users::set_active(db, sam, false).await.unwrap();
+        assert_eq!(
+            sign_in_as("sam", "sam@ash.test").await,
+            Err(Refusal::Closed)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_sign_in_in_flight_is_taken_once_and_the_last_way_in_stays_linked() {
+        let db = test_db::fresh().await;
+        let (ash, _) = test_db::person(&db, "admin@ash.test", Role::Admin, None).await;
+        begin(&db, "state-1", ash, "nonce", "verifier")
+            .await
+            .unwrap();
+        let pending = take(&db, "state-1").await.unwrap().unwrap();
+        assert_eq!((pending.setting_id, pending.nonce.as_str()), (ash, "nonce"));
+        assert!(take(&db, "state-1").await.unwrap().is_none(), "once only");
+        assert!(take(&db, "never-made").await.unwrap().is_none());
+
+        let (_, user) = test_db::person(&db, "sam@ash.test", Role::Practitioner, Some(ash)).await;
+        users::set_password_hash(&db, user, NO_PASSWORD)
+            .await
+            .unwrap();
+        let mut tx = crate::store::write(&db).await.unwrap();
+        link_in(&mut tx, "https://id.ash.test", "sam", user, "test")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let refused = unlink(&db, user, "https://id.ash.test", "sam", None)
+            .await
+            .unwrap();
+        assert_eq!(refused, Some(Err(())), "the only way in without a password");
+        assert_eq!(links(&db, user).await.unwrap().len(), 1, "and it stays");
+        assert_eq!(
+            unlink(&db, user, "https://id.ash.test", "other", None)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+}
