@@ -1,5 +1,5 @@
 //! The community's posts, replies, marks, follows, reports and moderation. Who may see a
-//! post is one SQL rule, the `visible_posts` view (migration 0015), which every read of
+//! post is one SQL rule, the `visible_posts` view (migrations 0015, 0016), which every read of
 //! posts goes through (here, the navigation's count in `users` and the digest), so a list,
 //! a search, a thread, a report and a count can never disagree about it. How an author is
 //! shown is the `community_authors` view.
