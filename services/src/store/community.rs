@@ -1,5 +1,5 @@
 //! The community's posts, replies, marks, follows, reports and moderation. Who may see a
-//! post is one SQL rule, the `visible_posts` view (migrations 0015, 0016), which every read of
+//! post is one SQL rule, the `visible_posts` view (migration 0015), which every read of
 //! posts goes through (here, the navigation's count in `users` and the digest), so a list,
 //! a search, a thread, a report and a count can never disagree about it. How an author is
 //! shown is the `community_authors` view.
@@ -218,11 +218,20 @@ pub async fn list(
                 a.name AS author, s.name AS setting_name, p.created_at, p.reply_count, p.helpful_count,
                 p.accepted_reply_id IS NOT NULL AS answered, p.hidden_at IS NOT NULL AS hidden
          FROM visible_posts p JOIN community_authors a ON a.id = p.author_id JOIN settings s ON s.id = p.setting_id";
-    let query = |head: &str| {
+    let query = |head: &str, counting: bool| {
         let filtered = Filtered::new(head).and("p.viewer_id = ?", Some(who.user_id));
+        // Counting a network's posts, SQLite would walk the network's index and test the
+        // rule's "one of the viewer's networks" on every post (3.5 ms for 10,000); `+`
+        // keeps it off that index, so it reads the viewer's spaces through the rule's own
+        // indexed paths instead (under 1 ms). A page of posts is read in date order from
+        // the network's index, which the hint would lose.
+        let network = if counting && filters.words.is_empty() {
+            "+p.network_id = ?"
+        } else {
+            "p.network_id = ?"
+        };
         let filtered = match space {
-            // The caller has checked that the person's setting belongs to the network.
-            Space::Network(id) => filtered.and("p.network_id = ?", Some(id)),
+            Space::Network(id) => filtered.and(network, Some(id)),
             Space::Setting => filtered
                 .and_sql("p.network_id IS NULL")
                 .and("p.setting_id = ?", Some(who.setting_id)),
@@ -241,13 +250,13 @@ pub async fn list(
                 filters.answered,
             )
     };
-    let total: i64 = query("SELECT COUNT(*) FROM visible_posts p")
+    let total: i64 = query("SELECT COUNT(*) FROM visible_posts p", true)
         .then("")
         .build_query_scalar()
         .fetch_one(db.pool())
         .await?;
     let offset = (page.max(1) - 1) as i64 * size as i64;
-    let rows = query(select)
+    let rows = query(select, false)
         .then(&format!(
             "ORDER BY p.created_at DESC, p.id LIMIT {size} OFFSET {offset}"
         ))
