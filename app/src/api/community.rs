@@ -141,7 +141,6 @@ pub(crate) mod ssr_helpers {
         store::Who {
             user_id: me.id,
             setting_id: me.setting_id,
-            setting_moderator: matches!(me.role, Role::Senco | Role::Admin),
         }
     }
 

@@ -9,13 +9,13 @@ use super::{now, Db, WriteOne};
 use domain::community::{Area, Checked, PostKind, PostSummary, Space};
 use domain::model::{Role, Sector};
 
-/// The person asking, as the visibility rule needs them.
+/// The person asking. Whether they moderate a post (a SENCo or admin of its setting, a
+/// network's moderator) the rule reads from their account, not from here.
 #[derive(Clone, Copy, Debug)]
 pub struct Who {
     pub user_id: i64,
+    /// Their setting, whose own space a list shows.
     pub setting_id: i64,
-    /// A SENCo or admin: moderates their own setting's posts.
-    pub setting_moderator: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -801,7 +801,6 @@ mod tests {
         Who {
             user_id,
             setting_id: setting,
-            setting_moderator: matches!(role, Role::Senco | Role::Admin),
         }
     }
 

@@ -209,7 +209,6 @@ mod tests {
         Who {
             user_id,
             setting_id,
-            setting_moderator: false,
         }
     }
 

@@ -624,23 +624,29 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_domain_is_one_settings_and_signs_in_only_once_the_operator_approves() {
-        let db = test_db::fresh().await;
-        let (ash, admin) = test_db::person(&db, "admin@ash.test", Role::Admin, None).await;
-        let elm = settings::create(&db, "Elm", Sector::SchoolAge)
-            .await
-            .unwrap();
+    /// Ash, its admin, and a provider for ash.test saved (with `secret`) but not approved.
+    async fn ash_with_provider(db: &Db, secret: &str) -> (i64, i64, [String; 1]) {
+        let (ash, admin) = test_db::person(db, "admin@ash.test", Role::Admin, None).await;
         let domains = ["ash.test".to_string()];
         save(
-            &db,
+            db,
             &provider(ash, "https://id.ash.test", &domains),
-            Some("sealed"),
+            Some(secret),
             admin,
         )
         .await
         .unwrap()
         .unwrap();
+        (ash, admin, domains)
+    }
+
+    #[tokio::test]
+    async fn a_domain_is_one_settings_and_signs_in_only_once_the_operator_approves() {
+        let db = test_db::fresh().await;
+        let (ash, admin, domains) = ash_with_provider(&db, "sealed").await;
+        let elm = settings::create(&db, "Elm", Sector::SchoolAge)
+            .await
+            .unwrap();
         let saved = get(&db, ash).await.unwrap().unwrap();
         assert!(
             !saved.signs_in("ash.test") && !saved.issuer_approved,
@@ -700,17 +706,7 @@ mod tests {
     #[tokio::test]
     async fn sign_in_never_links_a_proved_account_by_its_address_alone() {
         let db = test_db::fresh().await;
-        let (ash, admin) = test_db::person(&db, "admin@ash.test", Role::Admin, None).await;
-        let domains = ["ash.test".to_string()];
-        save(
-            &db,
-            &provider(ash, "https://id.ash.test", &domains),
-            Some("s"),
-            admin,
-        )
-        .await
-        .unwrap()
-        .unwrap();
+        let (ash, ..) = ash_with_provider(&db, "s").await;
         approve(&db, ash, None).await.unwrap();
         let p = get(&db, ash).await.unwrap().unwrap();
         let (db, p) = (&db, &p);
