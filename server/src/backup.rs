@@ -68,7 +68,7 @@ pub async fn backup(url: &str, to: &Path) -> anyhow::Result<Copied> {
     let partial = with_suffix(to, ".partial");
     let _ = std::fs::remove_file(&partial);
     let mut source = open(&from, false).await?;
-    sqlx::query("VACUUM INTO ?1")
+    sqlx::query("VACUUM INTO $1")
         .bind(partial.to_string_lossy().as_ref())
         .execute(&mut source)
         .await

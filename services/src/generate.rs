@@ -71,7 +71,7 @@ pub async fn large_setting(
         for (n, (key, reflection)) in sections.iter().enumerate().take(done + 1) {
             let at = t0 + (n as i64 + 1) * 3 * 86_400 + rng.gen_range(0..86_400);
             let completed = (n < done).then_some(at + 1_800);
-            sqlx::query("INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds) VALUES (?, ?, ?, ?, ?, ?)")
+            sqlx::query("INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(user_id)
                 .bind(key)
                 .bind(at)
@@ -88,7 +88,7 @@ pub async fn large_setting(
                     "draft"
                 };
                 let submitted = (status == "submitted").then_some(at + 3_600);
-                sqlx::query("INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at, submitted_at, submitted_rev) VALUES (?, ?, ?, 'p1', 'reflection', ?, ?, 1, ?, ?, ?, ?)")
+                sqlx::query("INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at, submitted_at, submitted_rev) VALUES ($1, $2, $3, 'p1', 'reflection', $4, $5, 1, $6, $7, $8, $9)")
                     .bind(&id)
                     .bind(user_id)
                     .bind(key)
@@ -108,7 +108,7 @@ pub async fn large_setting(
                 .map(|_| VOCABULARY[rng.gen_range(0..VOCABULARY.len())])
                 .collect();
             let at = t0 + rng.gen_range(0..100) * 86_400;
-            sqlx::query("INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at) VALUES (?, ?, ?, ?, 'practice_note', ?, 'draft', 1, ?, ?)")
+            sqlx::query("INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at) VALUES ($1, $2, $3, $4, 'practice_note', $5, 'draft', 1, $6, $7)")
                 .bind(format!("{:08x}-0000-4000-9000-{:012x}", user_id, n))
                 .bind(user_id)
                 .bind(key)
@@ -159,7 +159,7 @@ pub async fn large_network(
             } else {
                 format!("p{n}@bench{s:02}.example")
             };
-            let id: i64 = sqlx::query_scalar("INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at, email_verified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id")
+            let id: i64 = sqlx::query_scalar("INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at, email_verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id")
                 .bind(email)
                 .bind(format!("Bench Person {s:02}-{n}"))
                 .bind(&hash)
@@ -200,7 +200,7 @@ pub async fn large_network(
                 String::new(),
             )
         };
-        sqlx::query("INSERT INTO posts (id, author_id, setting_id, network_id, kind, title, area, sector, age, module_key, need, tried, outcome, body, created_at, reply_count, accepted_reply_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO posts (id, author_id, setting_id, network_id, kind, title, area, sector, age, module_key, need, tried, outcome, body, created_at, reply_count, accepted_reply_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9, $10, $11, $12, $13, $14, $15, $16)")
             .bind(format!("bench-post-{i:06}"))
             .bind(author)
             .bind(setting)

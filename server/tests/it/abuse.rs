@@ -594,7 +594,7 @@ async fn world() -> World {
     )
     .unwrap();
     let admin_id = app.user_id(ADMIN).await;
-    let (setting_id,): (i64,) = sqlx::query_as("SELECT setting_id FROM users WHERE id = ?")
+    let (setting_id,): (i64,) = sqlx::query_as("SELECT setting_id FROM users WHERE id = $1")
         .bind(admin_id)
         .fetch_one(oakfield.pool())
         .await

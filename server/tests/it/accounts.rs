@@ -250,7 +250,7 @@ async fn joining_refuses_unknown_codes_weak_passwords_and_taken_emails() {
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(taken.body.contains("already an account"), "{}", taken.body);
     // The failed attempts did not use the code up.
-    let uses: (i64,) = sqlx::query_as("SELECT uses FROM invites WHERE code = ?")
+    let uses: (i64,) = sqlx::query_as("SELECT uses FROM invites WHERE code = $1")
         .bind(&code)
         .fetch_one(app.state.db.pool())
         .await

@@ -291,7 +291,7 @@ impl TestApp {
     }
 
     pub async fn user_id(&self, email: &str) -> i64 {
-        let row: (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
+        let row: (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
             .bind(email)
             .fetch_one(self.state.db.pool())
             .await

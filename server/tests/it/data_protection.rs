@@ -126,7 +126,7 @@ async fn an_admin_erases_a_closed_account_and_the_log_keeps_counts_only() {
     .await;
     assert_eq!(text, 0, "the community reply's text is gone");
     let (email, name): (String, String) =
-        sqlx::query_as("SELECT email, display_name FROM users WHERE id = ?")
+        sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1")
             .bind(sam_id)
             .fetch_one(app.state.db.pool())
             .await
@@ -193,7 +193,7 @@ async fn retention_erases_only_those_who_left_longer_ago_than_the_setting_keeps_
     let year = 31_557_600;
     // Sam left seven years ago, Ella one year ago; Oakfield keeps records for six.
     for (id, ago) in [(sam, 7 * year), (ella, year)] {
-        sqlx::query("UPDATE users SET deactivated_at = ? WHERE id = ?")
+        sqlx::query("UPDATE users SET deactivated_at = $1 WHERE id = $2")
             .bind(now - ago)
             .bind(id)
             .execute(app.state.db.pool())

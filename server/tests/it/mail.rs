@@ -159,7 +159,7 @@ async fn an_imports_personal_invites_are_emailed_once_each() {
     let (url, inbox) = smtp_server().await;
     let mailer = mailer(&url);
     let admin_id = app.user_id(ADMIN).await;
-    let setting_id: i64 = sqlx::query_scalar("SELECT setting_id FROM users WHERE id = ?")
+    let setting_id: i64 = sqlx::query_scalar("SELECT setting_id FROM users WHERE id = $1")
         .bind(admin_id)
         .fetch_one(app.state.db.pool())
         .await

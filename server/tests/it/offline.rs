@@ -276,7 +276,7 @@ async fn progress_counts_from_when_it_happened_and_schedules_its_follow_up_with_
     );
     let sam_id = app.user_id(SAM).await;
     let completed: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT section_key, completed_at FROM section_progress WHERE user_id = ? ORDER BY section_key",
+        "SELECT section_key, completed_at FROM section_progress WHERE user_id = $1 ORDER BY section_key",
     )
     .bind(sam_id)
     .fetch_all(app.state.db.pool())
@@ -296,7 +296,7 @@ async fn progress_counts_from_when_it_happened_and_schedules_its_follow_up_with_
         "{completed:?}"
     );
     let follow_ups: Vec<(String, i64)> =
-        sqlx::query_as("SELECT section_key, due_at FROM follow_ups WHERE user_id = ?")
+        sqlx::query_as("SELECT section_key, due_at FROM follow_ups WHERE user_id = $1")
             .bind(sam_id)
             .fetch_all(app.state.db.pool())
             .await
@@ -318,13 +318,13 @@ async fn old_write_answers_and_sessions_are_swept() {
     let long_ago = time::OffsetDateTime::now_utc().unix_timestamp()
         - services::store::sweep::OUTCOMES_KEPT_SECS
         - 1;
-    sqlx::query("UPDATE op_outcomes SET created_at = ? WHERE op_id = ?")
+    sqlx::query("UPDATE op_outcomes SET created_at = $1 WHERE op_id = $2")
         .bind(long_ago)
         .bind(op(1))
         .execute(app.state.db.pool())
         .await
         .unwrap();
-    sqlx::query("UPDATE sessions SET expires_at = ?")
+    sqlx::query("UPDATE sessions SET expires_at = $1")
         .bind(long_ago)
         .execute(app.state.db.pool())
         .await

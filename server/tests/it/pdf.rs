@@ -66,7 +66,7 @@ async fn world() -> (TestApp, String, String, i64) {
 }
 
 async fn rename(app: &TestApp, email: &str, name: &str) {
-    sqlx::query("UPDATE users SET display_name = ? WHERE email = ?")
+    sqlx::query("UPDATE users SET display_name = $1 WHERE email = $2")
         .bind(name)
         .bind(email)
         .execute(app.state.db.pool())

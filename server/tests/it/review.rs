@@ -339,7 +339,7 @@ async fn a_large_settings_dashboard_comes_a_page_at_a_time() {
     use services::store::users::{self, NewUser};
     let app = TestApp::new().await;
     let senco = app.sign_in(SENCO).await;
-    let setting_id: i64 = sqlx::query_scalar("SELECT setting_id FROM users WHERE email = ?")
+    let setting_id: i64 = sqlx::query_scalar("SELECT setting_id FROM users WHERE email = $1")
         .bind(SENCO)
         .fetch_one(app.state.db.pool())
         .await

@@ -24,7 +24,7 @@ fn json<T: serde::de::DeserializeOwned>(r: &Reply) -> T {
 }
 
 async fn oakfield(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT setting_id FROM users WHERE email = ?")
+    sqlx::query_scalar("SELECT setting_id FROM users WHERE email = $1")
         .bind(ADMIN)
         .fetch_one(app.state.db.pool())
         .await
@@ -86,7 +86,7 @@ fn cookie(r: &Reply, name: &str) -> Option<String> {
 /// The newest code emailed to `email` (from the mail outbox).
 async fn emailed_code(app: &TestApp, email: &str) -> String {
     let body: String = sqlx::query_scalar(
-        "SELECT body FROM mail_outbox WHERE to_email = ? ORDER BY id DESC LIMIT 1",
+        "SELECT body FROM mail_outbox WHERE to_email = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(email)
     .fetch_one(app.state.db.pool())
@@ -199,7 +199,7 @@ async fn an_existing_account_is_never_linked_by_email_alone() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let sam = r.session_cookie().expect("signed in");
     let notice: String = sqlx::query_scalar(
-        "SELECT subject FROM mail_outbox WHERE to_email = ? ORDER BY id DESC LIMIT 1",
+        "SELECT subject FROM mail_outbox WHERE to_email = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(SAM)
     .fetch_one(app.state.db.pool())
@@ -614,7 +614,7 @@ async fn reports_follow_the_one_visibility_rule() {
     // The demo network: Oakfield and Riverside Bridge (see server/src/demo.rs).
     let bridge_teacher = app.user_id("niamh.doherty@riversidebridge.example").await;
     let (network_id, bridge): (i64, i64) = sqlx::query_as(
-        "SELECT ns.network_id, ns.setting_id FROM network_settings ns JOIN users u ON u.setting_id = ns.setting_id WHERE u.id = ?",
+        "SELECT ns.network_id, ns.setting_id FROM network_settings ns JOIN users u ON u.setting_id = ns.setting_id WHERE u.id = $1",
     )
     .bind(bridge_teacher)
     .fetch_one(app.state.db.pool())
@@ -628,7 +628,7 @@ async fn reports_follow_the_one_visibility_rule() {
     // A report on one of the network's posts.
     let sam = app.sign_in(SAM).await;
     let post: String =
-        sqlx::query_scalar("SELECT id FROM posts WHERE network_id = ? AND author_id <> ? LIMIT 1")
+        sqlx::query_scalar("SELECT id FROM posts WHERE network_id = $1 AND author_id <> $2 LIMIT 1")
             .bind(network_id)
             .bind(bridge_teacher)
             .fetch_one(app.state.db.pool())
@@ -729,7 +729,7 @@ async fn an_imported_role_holds_at_sign_on() {
         .unwrap()
         .unwrap();
         assert!(matches!(outcome, Outcome::Created(_)), "{outcome:?}");
-        let (got,): (String,) = sqlx::query_as("SELECT role FROM users WHERE email = ?")
+        let (got,): (String,) = sqlx::query_as("SELECT role FROM users WHERE email = $1")
             .bind(email)
             .fetch_one(app.state.db.pool())
             .await
@@ -792,7 +792,7 @@ async fn erasure_reaches_invites_imports_and_colleagues_entries() {
     services::store::staff_import::save(&app.state.db, setting_id, admin_id, "staff.csv", &parsed)
         .await
         .unwrap();
-    sqlx::query("INSERT INTO invites (code, setting_id, role, created_at, expires_at, email, display_name) VALUES ('ELLA-0001', ?, 'practitioner', 0, 9999999999, 'ella@oakfield.example', 'Ella Hughes')")
+    sqlx::query("INSERT INTO invites (code, setting_id, role, created_at, expires_at, email, display_name) VALUES ('ELLA-0001', $1, 'practitioner', 0, 9999999999, 'ella@oakfield.example', 'Ella Hughes')")
         .bind(setting_id)
         .execute(app.state.db.pool())
         .await
@@ -1076,7 +1076,7 @@ async fn an_import_keeps_the_last_admin() {
         applied.planned[0].change,
         services::store::staff_import::Change::LastAdmin
     );
-    let (role,): (String,) = sqlx::query_as("SELECT role FROM users WHERE id = ?")
+    let (role,): (String,) = sqlx::query_as("SELECT role FROM users WHERE id = $1")
         .bind(admin_id)
         .fetch_one(app.state.db.pool())
         .await
@@ -1304,7 +1304,7 @@ async fn import_invites_go_only_to_approved_domains() {
 #[tokio::test]
 async fn accounts_without_a_password_cost_the_same_check() {
     let app = TestApp::new().await;
-    sqlx::query("UPDATE users SET password_hash = ? WHERE email = ?")
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2")
         .bind(sso::NO_PASSWORD)
         .bind(ELLA)
         .execute(app.state.db.pool())
@@ -1350,7 +1350,7 @@ async fn old_client_secrets_are_resealed_bound_to_their_setting() {
     );
     // An old one, as an earlier Tandem wrote it.
     let old = old_seal("0123456789abcdef0123456789abcdef-tests", "the-old-secret");
-    sqlx::query("UPDATE sign_in_providers SET secret_sealed = ?")
+    sqlx::query("UPDATE sign_in_providers SET secret_sealed = $1")
         .bind(&old)
         .execute(app.state.db.pool())
         .await

@@ -11,7 +11,7 @@ use http::{Request, StatusCode};
 use services::store::single_sign_on as store;
 
 async fn provider(app: &TestApp, password_allowed: bool) {
-    let setting_id: i64 = sqlx::query_scalar("SELECT setting_id FROM users WHERE email = ?")
+    let setting_id: i64 = sqlx::query_scalar("SELECT setting_id FROM users WHERE email = $1")
         .bind(ADMIN)
         .fetch_one(app.state.db.pool())
         .await

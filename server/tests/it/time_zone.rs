@@ -13,13 +13,13 @@ const CLOCKS_BACK_NIGHT: i64 = 1_792_884_600;
 /// Sam was last active at `at` (nothing of Sam's is later).
 async fn sam_last_active(app: &TestApp, at: i64) {
     let sam = app.user_id(SAM).await;
-    sqlx::query("UPDATE users SET last_seen_at = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET last_seen_at = $1 WHERE id = $2")
         .bind(at)
         .bind(sam)
         .execute(app.state.db.pool())
         .await
         .unwrap();
-    sqlx::query("UPDATE log_entries SET updated_at = 0 WHERE user_id = ?")
+    sqlx::query("UPDATE log_entries SET updated_at = 0 WHERE user_id = $1")
         .bind(sam)
         .execute(app.state.db.pool())
         .await
@@ -90,7 +90,7 @@ async fn only_an_admin_sets_the_time_zone_and_only_to_a_real_one() {
     assert_eq!(r.status, StatusCode::OK);
     let zones: Vec<(i64, String)> = sqlx::query_as(
         "SELECT u.id, s.time_zone FROM users u JOIN settings s ON s.id = u.setting_id
-         WHERE u.email IN (?, ?) ORDER BY u.id",
+         WHERE u.email IN ($1, $2) ORDER BY u.id",
     )
     .bind(ADMIN)
     .bind("head@riverside.example")

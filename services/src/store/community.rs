@@ -137,7 +137,7 @@ pub(crate) fn earlier(owner: Option<i64>, user_id: i64) -> Option<Stored> {
 
 pub async fn create_post(db: &Db, new: &NewPost<'_>) -> Result<Stored, sqlx::Error> {
     let mut tx = super::write(db).await?;
-    let owner = sqlx::query_scalar!("SELECT author_id FROM posts WHERE id = ?", new.id)
+    let owner = sqlx::query_scalar!("SELECT author_id FROM posts WHERE id = $1", new.id)
         .fetch_optional(&mut *tx)
         .await?;
     if let Some(stored) = earlier(owner, new.author_id) {
@@ -151,7 +151,7 @@ pub async fn create_post(db: &Db, new: &NewPost<'_>) -> Result<Stored, sqlx::Err
     sqlx::query!(
         "INSERT INTO posts (id, author_id, setting_id, network_id, kind, title, area, sector, age, module_key,
                             need, tried, outcome, change, body, source_entry_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         new.id,
         new.author_id,
         new.setting_id,
@@ -190,13 +190,13 @@ pub async fn post(db: &Db, who: Who, id: &str) -> Result<Option<PostRow>, sqlx::
                 n.name AS "network_name?", p.created_at AS "created_at!", p.edited_at AS "edited_at?",
                 p.hidden_reason AS "hidden_reason?", p.accepted_reply_id AS "accepted_reply_id?",
                 p.reply_count AS "reply_count!", p.helpful_count AS "helpful_count!",
-                CASE WHEN p.author_id = ?1 THEN p.source_entry_id END AS "source_entry_id?: String",
+                CASE WHEN p.author_id = $1 THEN p.source_entry_id END AS "source_entry_id?: String",
                 p.viewer_moderates AS "moderator!: bool",
-                EXISTS (SELECT 1 FROM helpful_marks h WHERE h.user_id = ?1 AND h.target_id = p.id) AS "helpful_mine!: bool",
-                EXISTS (SELECT 1 FROM follows f WHERE f.user_id = ?1 AND f.post_id = p.id) AS "following!: bool"
+                EXISTS (SELECT 1 FROM helpful_marks h WHERE h.user_id = $1 AND h.target_id = p.id) AS "helpful_mine!: bool",
+                EXISTS (SELECT 1 FROM follows f WHERE f.user_id = $1 AND f.post_id = p.id) AS "following!: bool"
          FROM visible_posts p JOIN community_authors a ON a.id = p.author_id JOIN settings s ON s.id = p.setting_id
               LEFT JOIN networks n ON n.id = p.network_id
-         WHERE p.viewer_id = ?1 AND p.id = ?2"#,
+         WHERE p.viewer_id = $1 AND p.id = $2"#,
         who.user_id,
         id
     )
@@ -278,9 +278,9 @@ pub async fn replies(db: &Db, who: Who, post: &PostRow) -> Result<Vec<ReplyRow>,
         r#"SELECT r.id AS "id!", r.parent_id, r.author_id, a.name AS "author!: String", a.role AS "author_role!: Role",
                 a.specialist AS "author_specialist!: bool", a.expertise AS "author_expertise!", s.name AS setting_name,
                 r.body, r.helpful_count, r.created_at, r.hidden_reason,
-                EXISTS (SELECT 1 FROM helpful_marks h WHERE h.user_id = ?1 AND h.target_id = r.id) AS "helpful_mine!: bool"
+                EXISTS (SELECT 1 FROM helpful_marks h WHERE h.user_id = $1 AND h.target_id = r.id) AS "helpful_mine!: bool"
          FROM replies r JOIN community_authors a ON a.id = r.author_id JOIN settings s ON s.id = a.setting_id
-         WHERE r.post_id = ?2 AND r.deleted_at IS NULL AND (r.hidden_at IS NULL OR r.author_id = ?1 OR ?3)
+         WHERE r.post_id = $2 AND r.deleted_at IS NULL AND (r.hidden_at IS NULL OR r.author_id = $1 OR $3)
          ORDER BY r.created_at, r.id"#,
         who.user_id,
         post.id,
@@ -302,7 +302,7 @@ pub struct NewReply<'a> {
 /// The author follows the thread from then on.
 pub async fn add_reply(db: &Db, new: &NewReply<'_>) -> Result<Stored, sqlx::Error> {
     let mut tx = super::write(db).await?;
-    let owner = sqlx::query_scalar!("SELECT author_id FROM replies WHERE id = ?", new.id)
+    let owner = sqlx::query_scalar!("SELECT author_id FROM replies WHERE id = $1", new.id)
         .fetch_optional(&mut *tx)
         .await?;
     if let Some(stored) = earlier(owner, new.author_id) {
@@ -313,7 +313,7 @@ pub async fn add_reply(db: &Db, new: &NewReply<'_>) -> Result<Stored, sqlx::Erro
     }
     let at = now();
     sqlx::query!(
-        "INSERT INTO replies (id, post_id, parent_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO replies (id, post_id, parent_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         new.id,
         new.post_id,
         new.parent_id,
@@ -324,7 +324,7 @@ pub async fn add_reply(db: &Db, new: &NewReply<'_>) -> Result<Stored, sqlx::Erro
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
-        "UPDATE posts SET reply_count = reply_count + 1 WHERE id = ?",
+        "UPDATE posts SET reply_count = reply_count + 1 WHERE id = $1",
         new.post_id
     )
     .execute(&mut *tx)
@@ -337,7 +337,7 @@ pub async fn add_reply(db: &Db, new: &NewReply<'_>) -> Result<Stored, sqlx::Erro
 /// Whether `reply_id` is a live reply of `post_id`.
 pub async fn reply_of(db: &Db, post_id: &str, reply_id: &str) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM replies WHERE id = ? AND post_id = ? AND deleted_at IS NULL) AS "live!: bool""#,
+        r#"SELECT EXISTS (SELECT 1 FROM replies WHERE id = $1 AND post_id = $2 AND deleted_at IS NULL) AS "live!: bool""#,
         reply_id,
         post_id
     )
@@ -348,7 +348,7 @@ pub async fn reply_of(db: &Db, post_id: &str, reply_id: &str) -> Result<bool, sq
 /// Marks the answer that helped (None: none does).
 pub async fn accept(db: &Db, post_id: &str, reply_id: Option<&str>) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE posts SET accepted_reply_id = ? WHERE id = ?",
+        "UPDATE posts SET accepted_reply_id = $1 WHERE id = $2",
         reply_id,
         post_id
     )
@@ -368,7 +368,7 @@ pub async fn mark_helpful(
     let target = reply_id.unwrap_or(post_id);
     let at = now();
     let added = sqlx::query!(
-        "INSERT INTO helpful_marks (user_id, target_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        "INSERT INTO helpful_marks (user_id, target_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         user_id,
         target,
         at
@@ -380,12 +380,12 @@ pub async fn mark_helpful(
     if added {
         if reply_id.is_some() {
             sqlx::query!(
-                "UPDATE replies SET helpful_count = helpful_count + 1 WHERE id = ?",
+                "UPDATE replies SET helpful_count = helpful_count + 1 WHERE id = $1",
                 target
             )
         } else {
             sqlx::query!(
-                "UPDATE posts SET helpful_count = helpful_count + 1 WHERE id = ?",
+                "UPDATE posts SET helpful_count = helpful_count + 1 WHERE id = $1",
                 target
             )
         }
@@ -405,7 +405,7 @@ async fn follow_in(
     if on {
         let at = now();
         sqlx::query!(
-            "INSERT INTO follows (user_id, post_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO follows (user_id, post_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
             user_id,
             post_id,
             at
@@ -414,7 +414,7 @@ async fn follow_in(
         .await?;
     } else {
         sqlx::query!(
-            "DELETE FROM follows WHERE user_id = ? AND post_id = ?",
+            "DELETE FROM follows WHERE user_id = $1 AND post_id = $2",
             user_id,
             post_id
         )
@@ -435,7 +435,7 @@ pub async fn follow(db: &Db, user_id: i64, post_id: &str, on: bool) -> Result<()
 pub async fn followed(db: &Db, who: Who) -> Result<Vec<(String, String)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT p.id AS "id!", p.title AS "title!" FROM follows f JOIN visible_posts p ON p.id = f.post_id
-         WHERE f.user_id = ?1 AND p.viewer_id = ?1 ORDER BY f.created_at DESC"#,
+         WHERE f.user_id = $1 AND p.viewer_id = $1 ORDER BY f.created_at DESC"#,
         who.user_id
     )
     .fetch_all(db.pool())
@@ -458,8 +458,8 @@ pub async fn edit_post(
     let at = now();
     let kept = sqlx::query!(
         "INSERT INTO post_revisions (post_id, title, need, tried, outcome, change, body, saved_at)
-         SELECT id, title, need, tried, outcome, change, body, ? FROM posts
-         WHERE id = ? AND author_id = ? AND deleted_at IS NULL",
+         SELECT id, title, need, tried, outcome, change, body, $1 FROM posts
+         WHERE id = $2 AND author_id = $3 AND deleted_at IS NULL",
         at,
         id,
         author_id
@@ -471,16 +471,16 @@ pub async fn edit_post(
         return Ok(Stored::NotYours);
     }
     sqlx::query!(
-        "DELETE FROM post_revisions WHERE post_id = ?1 AND id NOT IN
-           (SELECT id FROM post_revisions WHERE post_id = ?1 ORDER BY id DESC LIMIT ?2)",
+        "DELETE FROM post_revisions WHERE post_id = $1 AND id NOT IN
+           (SELECT id FROM post_revisions WHERE post_id = $1 ORDER BY id DESC LIMIT $2)",
         id,
         KEPT_REVISIONS
     )
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
-        "UPDATE posts SET title = ?, area = ?, sector = ?, age = ?, module_key = ?, need = ?, tried = ?,
-                          outcome = ?, change = ?, body = ?, edited_at = ? WHERE id = ?",
+        "UPDATE posts SET title = $1, area = $2, sector = $3, age = $4, module_key = $5, need = $6, tried = $7,
+                          outcome = $8, change = $9, body = $10, edited_at = $11 WHERE id = $12",
         post.title,
         post.area,
         post.sector,
@@ -516,7 +516,7 @@ pub async fn revisions(db: &Db, post_id: &str) -> Result<Vec<RevisionRow>, sqlx:
     sqlx::query_as!(
         RevisionRow,
         "SELECT title, need, tried, outcome, change, body, saved_at FROM post_revisions
-         WHERE post_id = ? ORDER BY id DESC LIMIT ?",
+         WHERE post_id = $1 ORDER BY id DESC LIMIT $2",
         post_id,
         KEPT_REVISIONS
     )
@@ -530,8 +530,8 @@ pub async fn delete_post(db: &Db, author_id: i64, id: &str) -> Result<bool, sqlx
     let mut tx = super::write(db).await?;
     let at = now();
     let done = sqlx::query!(
-        "UPDATE posts SET deleted_at = ?, title = '', need = '', tried = '', outcome = '', change = '', body = '', age = ''
-         WHERE id = ? AND author_id = ? AND deleted_at IS NULL",
+        "UPDATE posts SET deleted_at = $1, title = '', need = '', tried = '', outcome = '', change = '', body = '', age = ''
+         WHERE id = $2 AND author_id = $3 AND deleted_at IS NULL",
         at,
         id,
         author_id
@@ -541,10 +541,10 @@ pub async fn delete_post(db: &Db, author_id: i64, id: &str) -> Result<bool, sqlx
     .rows_affected()
         > 0;
     if done {
-        sqlx::query!("DELETE FROM post_revisions WHERE post_id = ?", id)
+        sqlx::query!("DELETE FROM post_revisions WHERE post_id = $1", id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query!("DELETE FROM follows WHERE post_id = ?", id)
+        sqlx::query!("DELETE FROM follows WHERE post_id = $1", id)
             .execute(&mut *tx)
             .await?;
     }
@@ -561,7 +561,7 @@ pub async fn report(
 ) -> Result<(), sqlx::Error> {
     let at = now();
     sqlx::query!(
-        "INSERT INTO reports (post_id, reply_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO reports (post_id, reply_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4, $5)",
         post_id,
         reply_id,
         reporter_id,
@@ -596,7 +596,7 @@ pub async fn open_reports(db: &Db, who: Who) -> Result<Vec<ReportRow>, sqlx::Err
                 COALESCE(rp.hidden_at, p.hidden_at) IS NOT NULL AS "hidden!: bool"
          FROM reports r JOIN visible_posts p ON p.id = r.post_id LEFT JOIN replies rp ON rp.id = r.reply_id
               JOIN community_authors a ON a.id = COALESCE(rp.author_id, p.author_id)
-         WHERE r.closed_at IS NULL AND p.viewer_id = ?1 AND p.viewer_moderates
+         WHERE r.closed_at IS NULL AND p.viewer_id = $1 AND p.viewer_moderates
          ORDER BY r.created_at"#,
         who.user_id
     )
@@ -646,25 +646,25 @@ pub async fn moderate(
     let target = reply_id.unwrap_or(post_id);
     let change = match (action, reply_id.is_some()) {
         (Moderation::Hide, true) => Some(sqlx::query!(
-            "UPDATE replies SET hidden_at = ?, hidden_by = ?, hidden_reason = ? WHERE id = ?",
+            "UPDATE replies SET hidden_at = $1, hidden_by = $2, hidden_reason = $3 WHERE id = $4",
             at,
             moderator_id,
             reason,
             target
         )),
         (Moderation::Hide, false) => Some(sqlx::query!(
-            "UPDATE posts SET hidden_at = ?, hidden_by = ?, hidden_reason = ? WHERE id = ?",
+            "UPDATE posts SET hidden_at = $1, hidden_by = $2, hidden_reason = $3 WHERE id = $4",
             at,
             moderator_id,
             reason,
             target
         )),
         (Moderation::Unhide, true) => Some(sqlx::query!(
-            "UPDATE replies SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL WHERE id = ?",
+            "UPDATE replies SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL WHERE id = $1",
             target
         )),
         (Moderation::Unhide, false) => Some(sqlx::query!(
-            "UPDATE posts SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL WHERE id = ?",
+            "UPDATE posts SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL WHERE id = $1",
             target
         )),
         (Moderation::Dismiss, _) => None,
@@ -673,7 +673,7 @@ pub async fn moderate(
         change.execute(&mut *tx).await?;
     }
     sqlx::query!(
-        "UPDATE reports SET closed_at = ?, closed_by = ? WHERE post_id = ? AND reply_id IS ? AND closed_at IS NULL",
+        "UPDATE reports SET closed_at = $1, closed_by = $2 WHERE post_id = $3 AND reply_id IS $4 AND closed_at IS NULL",
         at,
         moderator_id,
         post_id,
@@ -683,7 +683,7 @@ pub async fn moderate(
     .await?;
     let action = action.as_str();
     sqlx::query!(
-        "INSERT INTO moderation_log (moderator_id, post_id, reply_id, action, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO moderation_log (moderator_id, post_id, reply_id, action, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         moderator_id,
         post_id,
         reply_id,
@@ -709,7 +709,7 @@ pub async fn moderation_log(db: &Db, post_id: &str) -> Result<Vec<LogRow>, sqlx:
     sqlx::query_as!(
         LogRow,
         "SELECT u.display_name AS moderator, l.action, l.reason, l.created_at
-         FROM moderation_log l JOIN users u ON u.id = l.moderator_id WHERE l.post_id = ? ORDER BY l.id DESC",
+         FROM moderation_log l JOIN users u ON u.id = l.moderator_id WHERE l.post_id = $1 ORDER BY l.id DESC",
         post_id
     )
     .fetch_all(db.pool())
@@ -720,7 +720,7 @@ pub async fn moderation_log(db: &Db, post_id: &str) -> Result<Vec<LogRow>, sqlx:
 pub async fn mark_seen(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
     let at = now();
     sqlx::query!(
-        "UPDATE users SET community_seen_at = ? WHERE id = ?",
+        "UPDATE users SET community_seen_at = $1 WHERE id = $2",
         at,
         user_id
     )
@@ -733,11 +733,11 @@ pub async fn mark_seen(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
 /// of conversation.
 pub async fn backdate(db: &Db, id: &str, reply: bool, at: i64) -> Result<(), sqlx::Error> {
     if reply {
-        sqlx::query!("UPDATE replies SET created_at = ? WHERE id = ?", at, id)
+        sqlx::query!("UPDATE replies SET created_at = $1 WHERE id = $2", at, id)
             .write_in_turn(db)
             .await?;
     } else {
-        sqlx::query!("UPDATE posts SET created_at = ? WHERE id = ?", at, id)
+        sqlx::query!("UPDATE posts SET created_at = $1 WHERE id = $2", at, id)
             .write_in_turn(db)
             .await?;
     }
@@ -753,7 +753,7 @@ pub async fn set_profile(
     expertise: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE users SET specialist = ?, expertise = ? WHERE id = ?",
+        "UPDATE users SET specialist = $1, expertise = $2 WHERE id = $3",
         specialist,
         expertise,
         user_id
@@ -766,7 +766,7 @@ pub async fn set_profile(
 /// The community profile of a person: (specialist, expertise).
 pub async fn profile(db: &Db, user_id: i64) -> Result<(bool, String), sqlx::Error> {
     let row = sqlx::query!(
-        r#"SELECT specialist AS "specialist: bool", expertise FROM users WHERE id = ?"#,
+        r#"SELECT specialist AS "specialist: bool", expertise FROM users WHERE id = $1"#,
         user_id
     )
     .fetch_one(db.pool())

@@ -37,7 +37,7 @@ pub struct NewSession<'a> {
 pub async fn create(db: &Db, new: &NewSession<'_>) -> Result<Stored, sqlx::Error> {
     let mut tx = super::write(db).await?;
     let owner = sqlx::query_scalar!(
-        "SELECT organiser_id FROM community_sessions WHERE id = ?",
+        "SELECT organiser_id FROM community_sessions WHERE id = $1",
         new.id
     )
     .fetch_optional(&mut *tx)
@@ -48,7 +48,7 @@ pub async fn create(db: &Db, new: &NewSession<'_>) -> Result<Stored, sqlx::Error
     let at = now();
     sqlx::query!(
         "INSERT INTO community_sessions (id, organiser_id, setting_id, network_id, topic, starts_at, minutes, place, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         new.id,
         new.organiser_id,
         new.setting_id,
@@ -80,12 +80,12 @@ async fn fetch(
                 cs.place AS "place!", cs.notes AS "notes!", cs.notes_at AS "notes_at?", cs.organiser_id AS "organiser_id!",
                 u.display_name AS organiser, s.name AS setting_name, cs.network_id AS "network_id?",
                 (SELECT COUNT(*) FROM session_people sp WHERE sp.session_id = cs.id AND sp.coming) AS "coming_count!: i64",
-                EXISTS (SELECT 1 FROM session_people sp WHERE sp.session_id = cs.id AND sp.user_id = ?1 AND sp.coming) AS "coming!: bool",
-                EXISTS (SELECT 1 FROM session_people sp WHERE sp.session_id = cs.id AND sp.user_id = ?1 AND sp.attended) AS "attended!: bool"
+                EXISTS (SELECT 1 FROM session_people sp WHERE sp.session_id = cs.id AND sp.user_id = $1 AND sp.coming) AS "coming!: bool",
+                EXISTS (SELECT 1 FROM session_people sp WHERE sp.session_id = cs.id AND sp.user_id = $1 AND sp.attended) AS "attended!: bool"
          FROM visible_sessions cs JOIN users u ON u.id = cs.organiser_id JOIN settings s ON s.id = cs.setting_id
-         WHERE cs.viewer_id = ?1
-           AND CASE WHEN ?2 IS NOT NULL THEN cs.id = ?2
-                    ELSE cs.network_id IS ?3 AND (cs.network_id IS NOT NULL OR cs.setting_id = ?4) END
+         WHERE cs.viewer_id = $1
+           AND CASE WHEN $2 IS NOT NULL THEN cs.id = $2
+                    ELSE cs.network_id IS $3 AND (cs.network_id IS NOT NULL OR cs.setting_id = $4) END
          ORDER BY cs.starts_at"#,
         who.user_id,
         id,
@@ -114,8 +114,8 @@ pub async fn set_coming(
     coming: bool,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO session_people (session_id, user_id, coming) VALUES (?1, ?2, ?3)
-         ON CONFLICT (session_id, user_id) DO UPDATE SET coming = ?3",
+        "INSERT INTO session_people (session_id, user_id, coming) VALUES ($1, $2, $3)
+         ON CONFLICT (session_id, user_id) DO UPDATE SET coming = $3",
         session_id,
         user_id,
         coming
@@ -128,7 +128,7 @@ pub async fn set_coming(
 /// Records that the person attended (the caller has checked the session has started).
 pub async fn attend(db: &Db, session_id: &str, user_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO session_people (session_id, user_id, coming, attended) VALUES (?1, ?2, 1, 1)
+        "INSERT INTO session_people (session_id, user_id, coming, attended) VALUES ($1, $2, 1, 1)
          ON CONFLICT (session_id, user_id) DO UPDATE SET attended = 1",
         session_id,
         user_id
@@ -148,19 +148,19 @@ pub async fn set_notes(
     let mut tx = super::write(db).await?;
     let at = now();
     sqlx::query!(
-        "UPDATE community_sessions SET notes = ?, notes_at = ? WHERE id = ?",
+        "UPDATE community_sessions SET notes = $1, notes_at = $2 WHERE id = $3",
         notes,
         at,
         session_id
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("DELETE FROM session_posts WHERE session_id = ?", session_id)
+    sqlx::query!("DELETE FROM session_posts WHERE session_id = $1", session_id)
         .execute(&mut *tx)
         .await?;
     for post_id in post_ids {
         sqlx::query!(
-            "INSERT INTO session_posts (session_id, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO session_posts (session_id, post_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             session_id,
             post_id
         )
@@ -178,7 +178,7 @@ pub async fn linked_posts(
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT p.id AS "id!", p.title AS "title!" FROM session_posts sp JOIN visible_posts p ON p.id = sp.post_id
-         WHERE sp.session_id = ? AND p.viewer_id = ? AND p.hidden_at IS NULL ORDER BY p.title"#,
+         WHERE sp.session_id = $1 AND p.viewer_id = $2 AND p.hidden_at IS NULL ORDER BY p.title"#,
         session_id,
         who.user_id
     )
@@ -191,7 +191,7 @@ pub async fn linked_posts(
 pub async fn attended_minutes(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
         r#"SELECT COALESCE(SUM(cs.minutes), 0) AS "minutes!: i64" FROM session_people sp
-         JOIN community_sessions cs ON cs.id = sp.session_id WHERE sp.user_id = ? AND sp.attended"#,
+         JOIN community_sessions cs ON cs.id = sp.session_id WHERE sp.user_id = $1 AND sp.attended"#,
         user_id
     )
     .fetch_one(db.pool())

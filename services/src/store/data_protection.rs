@@ -43,7 +43,7 @@ async fn erase_in(
 ) -> Result<Erased, sqlx::Error> {
     let at = now();
     let person = sqlx::query!(
-        "SELECT email, display_name, setting_id FROM users WHERE id = ?",
+        "SELECT email, display_name, setting_id FROM users WHERE id = $1",
         user_id
     )
     .fetch_one(&mut *tx)
@@ -58,17 +58,17 @@ async fn erase_in(
     .await?;
     let mut erased = Erased {
         people: 1,
-        entries: sqlx::query_scalar!("SELECT COUNT(*) FROM log_entries WHERE user_id = ?", user_id)
+        entries: sqlx::query_scalar!("SELECT COUNT(*) FROM log_entries WHERE user_id = $1", user_id)
             .fetch_one(&mut *tx)
             .await?,
         feedback_received: sqlx::query_scalar!(
-            "SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id WHERE e.user_id = ?",
+            "SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id WHERE e.user_id = $1",
             user_id
         )
         .fetch_one(&mut *tx)
         .await?,
         progress_events: sqlx::query_scalar!(
-            "SELECT COUNT(*) FROM progress_events WHERE user_id = ?",
+            "SELECT COUNT(*) FROM progress_events WHERE user_id = $1",
             user_id
         )
         .fetch_one(&mut *tx)
@@ -80,31 +80,31 @@ async fn erase_in(
     // stay: they hold no content.
     let id = user_id;
     for query in [
-        sqlx::query!("DELETE FROM log_entries WHERE user_id = ?", id),
-        sqlx::query!("DELETE FROM progress_events WHERE user_id = ?", id),
-        sqlx::query!("DELETE FROM section_progress WHERE user_id = ?", id),
-        sqlx::query!("DELETE FROM follow_ups WHERE user_id = ?", id),
-        sqlx::query!("DELETE FROM sessions WHERE user_id = ?", id),
-        sqlx::query!("DELETE FROM op_outcomes WHERE user_id = ?", id),
-        sqlx::query!("DELETE FROM helpful_marks WHERE user_id = ?", id),
-        sqlx::query!("DELETE FROM follows WHERE user_id = ?", id),
-        sqlx::query!("DELETE FROM session_people WHERE user_id = ?", id),
-        sqlx::query!("DELETE FROM user_identities WHERE user_id = ?", id),
-        sqlx::query!("DELETE FROM network_moderators WHERE user_id = ?", id),
-        sqlx::query!("UPDATE reports SET reason = '' WHERE reporter_id = ?", id),
+        sqlx::query!("DELETE FROM log_entries WHERE user_id = $1", id),
+        sqlx::query!("DELETE FROM progress_events WHERE user_id = $1", id),
+        sqlx::query!("DELETE FROM section_progress WHERE user_id = $1", id),
+        sqlx::query!("DELETE FROM follow_ups WHERE user_id = $1", id),
+        sqlx::query!("DELETE FROM sessions WHERE user_id = $1", id),
+        sqlx::query!("DELETE FROM op_outcomes WHERE user_id = $1", id),
+        sqlx::query!("DELETE FROM helpful_marks WHERE user_id = $1", id),
+        sqlx::query!("DELETE FROM follows WHERE user_id = $1", id),
+        sqlx::query!("DELETE FROM session_people WHERE user_id = $1", id),
+        sqlx::query!("DELETE FROM user_identities WHERE user_id = $1", id),
+        sqlx::query!("DELETE FROM network_moderators WHERE user_id = $1", id),
+        sqlx::query!("UPDATE reports SET reason = '' WHERE reporter_id = $1", id),
     ] {
         query.execute(&mut *tx).await?;
     }
     if erase_posts {
         sqlx::query!(
-            "DELETE FROM post_revisions WHERE post_id IN (SELECT id FROM posts WHERE author_id = ?)",
+            "DELETE FROM post_revisions WHERE post_id IN (SELECT id FROM posts WHERE author_id = $1)",
             id
         )
         .execute(&mut *tx)
         .await?;
         erased.posts = sqlx::query!(
-            "UPDATE posts SET deleted_at = COALESCE(deleted_at, ?1), title = '', need = '', tried = '', outcome = '', change = '', body = '', age = ''
-             WHERE author_id = ?2 AND title || need || tried || outcome || change || body || age != ''",
+            "UPDATE posts SET deleted_at = COALESCE(deleted_at, $1), title = '', need = '', tried = '', outcome = '', change = '', body = '', age = ''
+             WHERE author_id = $2 AND title || need || tried || outcome || change || body || age != ''",
             at,
             id
         )
@@ -112,7 +112,7 @@ async fn erase_in(
         .await?
         .rows_affected() as i64;
         erased.replies = sqlx::query!(
-            "UPDATE replies SET deleted_at = COALESCE(deleted_at, ?1), body = '' WHERE author_id = ?2 AND body != ''",
+            "UPDATE replies SET deleted_at = COALESCE(deleted_at, $1), body = '' WHERE author_id = $2 AND body != ''",
             at,
             id
         )
@@ -123,8 +123,8 @@ async fn erase_in(
     sqlx::query!(
         "UPDATE users SET email = 'erased-' || id || '@erased.invalid', display_name = 'Former member',
            password_hash = '!erased', preferences = '{}', active = 0, specialist = 0, expertise = '',
-           deactivated_at = COALESCE(deactivated_at, ?1), erased_at = ?1
-         WHERE id = ?2",
+           deactivated_at = COALESCE(deactivated_at, $1), erased_at = $1
+         WHERE id = $2",
         at,
         id
     )
@@ -144,25 +144,25 @@ async fn forget_elsewhere(
     setting_id: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE invites SET email = NULL, display_name = NULL WHERE setting_id = ? AND email = ? COLLATE NOCASE",
+        "UPDATE invites SET email = NULL, display_name = NULL WHERE setting_id = $1 AND email = $2 COLLATE NOCASE",
         setting_id,
         email
     )
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
-        "DELETE FROM mail_outbox WHERE user_id = ? OR to_email = ? COLLATE NOCASE",
+        "DELETE FROM mail_outbox WHERE user_id = $1 OR to_email = $2 COLLATE NOCASE",
         user_id,
         email
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("DELETE FROM email_proofs WHERE user_id = ?", user_id)
+    sqlx::query!("DELETE FROM email_proofs WHERE user_id = $1", user_id)
         .execute(&mut *tx)
         .await?;
     let imports = sqlx::query!(
         r#"SELECT id AS "id!", rows, bad FROM staff_imports
-         WHERE setting_id = ?1 AND (instr(lower(rows), lower(?2)) > 0 OR instr(lower(bad), lower(?2)) > 0)"#,
+         WHERE setting_id = $1 AND (instr(lower(rows), lower($2)) > 0 OR instr(lower(bad), lower($2)) > 0)"#,
         setting_id,
         email
     )
@@ -183,7 +183,7 @@ async fn forget_elsewhere(
         };
         let (rows, bad) = (without(&import.rows, "email"), without(&import.bad, "text"));
         sqlx::query!(
-            "UPDATE staff_imports SET rows = ?, bad = ? WHERE id = ?",
+            "UPDATE staff_imports SET rows = $1, bad = $2 WHERE id = $3",
             rows,
             bad,
             import.id
@@ -195,9 +195,9 @@ async fn forget_elsewhere(
     let shared_by = format!("shared by {name} (");
     let prefix = domain::community::TRIED_PREFIX;
     sqlx::query!(
-        "UPDATE log_entries SET body = replace(body, ?1, 'shared by Former member (')
-         WHERE instr(body, ?1) > 0
-           AND section_key IN (SELECT ?3 || p.id FROM posts p WHERE p.author_id = ?2)",
+        "UPDATE log_entries SET body = replace(body, $1, 'shared by Former member (')
+         WHERE instr(body, $1) > 0
+           AND section_key IN (SELECT $3 || p.id FROM posts p WHERE p.author_id = $2)",
         shared_by,
         user_id,
         prefix
@@ -205,10 +205,10 @@ async fn forget_elsewhere(
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
-        "UPDATE log_entry_revisions SET body = replace(body, ?1, 'shared by Former member (')
-         WHERE instr(body, ?1) > 0
+        "UPDATE log_entry_revisions SET body = replace(body, $1, 'shared by Former member (')
+         WHERE instr(body, $1) > 0
            AND (SELECT e.section_key FROM log_entries e WHERE e.id = entry_id)
-               IN (SELECT ?3 || p.id FROM posts p WHERE p.author_id = ?2)",
+               IN (SELECT $3 || p.id FROM posts p WHERE p.author_id = $2)",
         shared_by,
         user_id,
         prefix
@@ -228,7 +228,7 @@ async fn log(
     let detail = serde_json::to_string(erased).unwrap_or_default();
     let at = now();
     sqlx::query!(
-        "INSERT INTO data_protection_log (setting_id, action, actor_id, detail, at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO data_protection_log (setting_id, action, actor_id, detail, at) VALUES ($1, $2, $3, $4, $5)",
         setting_id,
         action,
         actor,
@@ -257,7 +257,7 @@ pub async fn erase(
     let mut tx = super::write(db).await?;
     let person = sqlx::query!(
         r#"SELECT u.setting_id, u.active AS "active: bool", u.erased_at, s.erase_posts AS "erase_posts: bool"
-         FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = ?"#,
+         FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = $1"#,
         user_id
     )
     .fetch_optional(&mut *tx)
@@ -285,7 +285,7 @@ pub async fn apply_retention(db: &Db, at: i64) -> Result<Erased, sqlx::Error> {
         r#"SELECT u.id AS "id!", u.setting_id, s.erase_posts AS "erase_posts: bool"
          FROM users u JOIN settings s ON s.id = u.setting_id
          WHERE u.active = 0 AND u.erased_at IS NULL AND u.deactivated_at IS NOT NULL
-           AND u.deactivated_at < ?1 - s.retention_years * ?2
+           AND u.deactivated_at < $1 - s.retention_years * $2
          ORDER BY u.setting_id"#,
         at,
         YEAR_SECS
@@ -316,7 +316,7 @@ pub struct Policy {
 pub async fn policy(db: &Db, setting_id: i64) -> Result<Policy, sqlx::Error> {
     sqlx::query_as!(
         Policy,
-        r#"SELECT retention_years, erase_posts AS "erase_posts: bool" FROM settings WHERE id = ?"#,
+        r#"SELECT retention_years, erase_posts AS "erase_posts: bool" FROM settings WHERE id = $1"#,
         setting_id
     )
     .fetch_one(db.pool())
@@ -325,7 +325,7 @@ pub async fn policy(db: &Db, setting_id: i64) -> Result<Policy, sqlx::Error> {
 
 pub async fn set_policy(db: &Db, setting_id: i64, policy: &Policy) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE settings SET retention_years = ?, erase_posts = ? WHERE id = ?",
+        "UPDATE settings SET retention_years = $1, erase_posts = $2 WHERE id = $3",
         policy.retention_years,
         policy.erase_posts,
         setting_id
@@ -348,7 +348,7 @@ pub async fn log_lines(db: &Db, setting_id: i64) -> Result<Vec<LogLine>, sqlx::E
     sqlx::query_as!(
         LogLine,
         r#"SELECT l.action, u.display_name AS "by?", l.detail, l.at FROM data_protection_log l
-         LEFT JOIN users u ON u.id = l.actor_id WHERE l.setting_id = ? ORDER BY l.at DESC, l.id DESC LIMIT 50"#,
+         LEFT JOIN users u ON u.id = l.actor_id WHERE l.setting_id = $1 ORDER BY l.at DESC, l.id DESC LIMIT 50"#,
         setting_id
     )
     .fetch_all(db.pool())
@@ -361,7 +361,7 @@ pub async fn privacy_notice(
     setting_id: i64,
 ) -> Result<(String, Option<i64>), sqlx::Error> {
     let row = sqlx::query!(
-        "SELECT privacy_notice, privacy_updated_at FROM settings WHERE id = ?",
+        "SELECT privacy_notice, privacy_updated_at FROM settings WHERE id = $1",
         setting_id
     )
     .fetch_one(db.pool())
@@ -372,7 +372,7 @@ pub async fn privacy_notice(
 pub async fn set_privacy_notice(db: &Db, setting_id: i64, text: &str) -> Result<(), sqlx::Error> {
     let at = now();
     sqlx::query!(
-        "UPDATE settings SET privacy_notice = ?, privacy_updated_at = ? WHERE id = ?",
+        "UPDATE settings SET privacy_notice = $1, privacy_updated_at = $2 WHERE id = $3",
         text,
         at,
         setting_id
@@ -484,14 +484,14 @@ pub async fn held(db: &Db, user_id: i64) -> Result<Held, sqlx::Error> {
             r#"SELECT u.email, u.display_name, u.role, u.sector, s.name AS setting, u.created_at, u.last_seen_at,
                     u.preferences, u.specialist AS "specialist: bool", u.expertise, u.active AS "active: bool",
                     u.deactivated_at
-             FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = ?"#,
+             FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = $1"#,
             user_id
         )
         .fetch_one(pool)
         .await?,
         identities: sqlx::query_as!(
             Linked,
-            "SELECT issuer, subject, linked_at FROM user_identities WHERE user_id = ?",
+            "SELECT issuer, subject, linked_at FROM user_identities WHERE user_id = $1",
             user_id
         )
         .fetch_all(pool)
@@ -499,7 +499,7 @@ pub async fn held(db: &Db, user_id: i64) -> Result<Held, sqlx::Error> {
         audit_about_you: sqlx::query_as!(
             Audit,
             "SELECT u.display_name AS who, a.action, a.entry_id, a.at FROM audit_log a JOIN users u ON u.id = a.actor_id
-             WHERE a.subject_id = ? ORDER BY a.at",
+             WHERE a.subject_id = $1 ORDER BY a.at",
             user_id
         )
         .fetch_all(pool)
@@ -508,7 +508,7 @@ pub async fn held(db: &Db, user_id: i64) -> Result<Held, sqlx::Error> {
             Given,
             r#"SELECT u.display_name AS "to", f.entry_id, f.action, f.body, f.created_at AS at
              FROM feedback f JOIN log_entries e ON e.id = f.entry_id JOIN users u ON u.id = e.user_id
-             WHERE f.author_id = ? ORDER BY f.created_at"#,
+             WHERE f.author_id = $1 ORDER BY f.created_at"#,
             user_id
         )
         .fetch_all(pool)
@@ -516,14 +516,14 @@ pub async fn held(db: &Db, user_id: i64) -> Result<Held, sqlx::Error> {
         community_posts: sqlx::query_as!(
             Post,
             r#"SELECT id AS "id!", kind, title, need, tried, outcome, change, body, created_at, deleted_at
-             FROM posts WHERE author_id = ? ORDER BY created_at"#,
+             FROM posts WHERE author_id = $1 ORDER BY created_at"#,
             user_id
         )
         .fetch_all(pool)
         .await?,
         community_replies: sqlx::query_as!(
             Reply,
-            r#"SELECT id AS "id!", post_id, body, created_at, deleted_at FROM replies WHERE author_id = ? ORDER BY created_at"#,
+            r#"SELECT id AS "id!", post_id, body, created_at, deleted_at FROM replies WHERE author_id = $1 ORDER BY created_at"#,
             user_id
         )
         .fetch_all(pool)
@@ -532,14 +532,14 @@ pub async fn held(db: &Db, user_id: i64) -> Result<Held, sqlx::Error> {
             Session,
             r#"SELECT c.topic, c.starts_at, c.minutes, p.coming AS "coming: bool", p.attended AS "attended: bool"
              FROM session_people p JOIN community_sessions c ON c.id = p.session_id
-             WHERE p.user_id = ? ORDER BY c.starts_at"#,
+             WHERE p.user_id = $1 ORDER BY c.starts_at"#,
             user_id
         )
         .fetch_all(pool)
         .await?,
         reports_you_made: sqlx::query_as!(
             Report,
-            "SELECT post_id, reason, created_at FROM reports WHERE reporter_id = ? ORDER BY created_at",
+            "SELECT post_id, reason, created_at FROM reports WHERE reporter_id = $1 ORDER BY created_at",
             user_id
         )
         .fetch_all(pool)

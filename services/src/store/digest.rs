@@ -58,7 +58,7 @@ pub async fn pending(db: &Db) -> Result<Vec<DigestLine>, sqlx::Error> {
 /// Records that a person has been told about everything up to `through`.
 pub async fn mark_sent(db: &Db, user_id: i64, through: i64) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE users SET digest_sent_at = MAX(COALESCE(digest_sent_at, 0), ?) WHERE id = ?",
+        "UPDATE users SET digest_sent_at = MAX(COALESCE(digest_sent_at, 0), $1) WHERE id = $2",
         through,
         user_id
     )

@@ -38,7 +38,7 @@ pub async fn create(
         let code = new_code();
         let expires = now + days * 24 * 60 * 60;
         let inserted = sqlx::query!(
-            "INSERT INTO invites (code, setting_id, role, created_by, created_at, expires_at, max_uses) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO invites (code, setting_id, role, created_by, created_at, expires_at, max_uses) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             code,
             setting_id,
             role,
@@ -73,7 +73,7 @@ pub async fn list(db: &Db, setting_id: i64) -> Result<Vec<Invite>, sqlx::Error> 
         Invite,
         r#"SELECT code AS "code!", role AS "role: Role", created_at, expires_at,
                   revoked_at IS NOT NULL AS "revoked!: bool", uses, max_uses
-           FROM invites WHERE setting_id = ? ORDER BY created_at DESC, code"#,
+           FROM invites WHERE setting_id = $1 ORDER BY created_at DESC, code"#,
         setting_id
     )
     .fetch_all(db.pool())
@@ -84,7 +84,7 @@ pub async fn list(db: &Db, setting_id: i64) -> Result<Vec<Invite>, sqlx::Error> 
 pub async fn revoke(db: &Db, setting_id: i64, code: &str) -> Result<bool, sqlx::Error> {
     let at = now();
     let done = sqlx::query!(
-        "UPDATE invites SET revoked_at = COALESCE(revoked_at, ?) WHERE setting_id = ? AND code = ?",
+        "UPDATE invites SET revoked_at = COALESCE(revoked_at, $1) WHERE setting_id = $2 AND code = $3",
         at,
         setting_id,
         code
@@ -95,15 +95,15 @@ pub async fn revoke(db: &Db, setting_id: i64, code: &str) -> Result<bool, sqlx::
 }
 
 const USABLE: &str =
-    "revoked_at IS NULL AND expires_at > ? AND (max_uses IS NULL OR uses < max_uses)";
+    "revoked_at IS NULL AND expires_at > $1 AND (max_uses IS NULL OR uses < max_uses)";
 
 /// The setting and role a code would grant now, without using it.
 pub async fn usable(db: &Db, code: &str) -> Result<Option<(i64, Role)>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT setting_id, role FROM invites WHERE code = ? AND {USABLE}"
+        "SELECT setting_id, role FROM invites WHERE code = $2 AND {USABLE}"
     ))
-    .bind(code)
     .bind(now())
+    .bind(code)
     .fetch_optional(db.pool())
     .await
 }
@@ -116,10 +116,10 @@ pub async fn redeem(
     code: &str,
 ) -> Result<Option<(i64, Role, Option<String>)>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "UPDATE invites SET uses = uses + 1 WHERE code = ? AND {USABLE} RETURNING setting_id, role, email"
+        "UPDATE invites SET uses = uses + 1 WHERE code = $2 AND {USABLE} RETURNING setting_id, role, email"
     ))
-    .bind(code)
     .bind(now())
+    .bind(code)
     .fetch_optional(&mut *tx)
     .await
 }
@@ -133,13 +133,13 @@ pub async fn take_personal(
 ) -> Result<Option<Role>, sqlx::Error> {
     sqlx::query_scalar(&format!(
         "UPDATE invites SET uses = uses + 1 WHERE code = (
-           SELECT code FROM invites WHERE setting_id = ? AND email = ? COLLATE NOCASE AND {USABLE}
+           SELECT code FROM invites WHERE setting_id = $2 AND email = $3 COLLATE NOCASE AND {USABLE}
            ORDER BY created_at DESC LIMIT 1)
          RETURNING role"
     ))
+    .bind(now())
     .bind(setting_id)
     .bind(email)
-    .bind(now())
     .fetch_optional(&mut *tx)
     .await
 }
@@ -218,7 +218,7 @@ mod tests {
         let invite = create(&db, s, Role::Practitioner, 1, None, None)
             .await
             .unwrap();
-        sqlx::query("UPDATE invites SET expires_at = ?")
+        sqlx::query("UPDATE invites SET expires_at = $1")
             .bind(now() - 1)
             .execute(db.pool())
             .await

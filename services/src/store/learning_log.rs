@@ -50,7 +50,7 @@ pub async fn save(
     let at = now();
     let mut tx = super::write(db).await?;
     let first = sqlx::query!(
-        "SELECT user_id, reply FROM op_outcomes WHERE op_id = ?",
+        "SELECT user_id, reply FROM op_outcomes WHERE op_id = $1",
         input.op_id
     )
     .fetch_optional(&mut *tx)
@@ -67,8 +67,8 @@ pub async fn save(
     }
     let current: Option<Current> = sqlx::query!(
         r#"SELECT id AS "id!", user_id, rev, body, status AS "status: EntryStatus"
-           FROM log_entries WHERE id = ? OR (user_id = ? AND section_key = ? AND prompt_key = ?)
-           ORDER BY id = ? DESC LIMIT 1"#,
+           FROM log_entries WHERE id = $1 OR (user_id = $2 AND section_key = $3 AND prompt_key = $4)
+           ORDER BY id = $5 DESC LIMIT 1"#,
         input.entry_id,
         input.user_id,
         input.section_key,
@@ -95,7 +95,7 @@ pub async fn save(
             let status = EntryStatus::Draft;
             sqlx::query!(
                 "INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9)",
                 input.entry_id,
                 input.user_id,
                 input.section_key,
@@ -129,7 +129,7 @@ pub async fn save(
         (SaveDecision::Accept { rev }, Some((id, _, _, _, old_status))) => {
             let status = old_status.after_edit();
             sqlx::query!(
-                "UPDATE log_entries SET body = ?, rev = ?, status = ?, updated_at = ? WHERE id = ?",
+                "UPDATE log_entries SET body = $1, rev = $2, status = $3, updated_at = $4 WHERE id = $5",
                 input.body,
                 rev,
                 status,
@@ -166,8 +166,8 @@ pub async fn save(
             // The same conflicting text again (another tab, a retry with a new op id) is
             // kept once; past a cap, the person settles what is there before adding more.
             let conflicts = sqlx::query!(
-                r#"SELECT COUNT(*) AS "kept!: i64", COALESCE(SUM(body = ?), 0) AS "same!: i64"
-                   FROM log_entry_revisions WHERE entry_id = ? AND conflict = 1"#,
+                r#"SELECT COUNT(*) AS "kept!: i64", COALESCE(SUM(body = $1), 0) AS "same!: i64"
+                   FROM log_entry_revisions WHERE entry_id = $2 AND conflict = 1"#,
                 input.body,
                 id,
             )
@@ -201,7 +201,7 @@ pub async fn save(
     };
     let reply = serde_json::to_string(&result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query!(
-        "INSERT INTO op_outcomes (op_id, user_id, reply, created_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO op_outcomes (op_id, user_id, reply, created_at) VALUES ($1, $2, $3, $4)",
         input.op_id,
         input.user_id,
         reply,
@@ -241,7 +241,7 @@ async fn revision(
     at: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO log_entry_revisions (entry_id, rev, body, status, conflict, op_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO log_entry_revisions (entry_id, rev, body, status, conflict, op_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         entry_id,
         rev,
         body,
@@ -278,7 +278,7 @@ pub async fn for_section(
     section_key: &str,
 ) -> Result<Vec<EntryRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = ? AND e.section_key = ?"
+        "SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = $1 AND e.section_key = $2"
     ))
     .bind(user_id)
     .bind(section_key)
@@ -344,7 +344,7 @@ pub async fn list(
 /// An entry of this person's (None for anyone else's).
 pub async fn get(db: &Db, user_id: i64, id: &str) -> Result<Option<EntryRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = ? AND e.id = ?"
+        "SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = $1 AND e.id = $2"
     ))
     .bind(user_id)
     .bind(id)
@@ -354,7 +354,7 @@ pub async fn get(db: &Db, user_id: i64, id: &str) -> Result<Option<EntryRow>, sq
 
 pub async fn revision_count(db: &Db, entry_id: &str) -> Result<u32, sqlx::Error> {
     let n = sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "n!: i64" FROM log_entry_revisions WHERE entry_id = ?"#,
+        r#"SELECT COUNT(*) AS "n!: i64" FROM log_entry_revisions WHERE entry_id = $1"#,
         entry_id
     )
     .fetch_one(db.pool())
@@ -381,7 +381,7 @@ pub async fn revisions(
     sqlx::query_as!(
         RevisionRow,
         r#"SELECT rev, body, status AS "status: EntryStatus", conflict AS "conflict: bool", created_at
-           FROM log_entry_revisions WHERE entry_id = ? ORDER BY id DESC LIMIT ? OFFSET ?"#,
+           FROM log_entry_revisions WHERE entry_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"#,
         entry_id,
         limit,
         offset,
@@ -443,8 +443,8 @@ pub async fn submit(db: &Db, user_id: i64, ids: &[String]) -> Result<u64, sqlx::
     let mut tx = super::write(db).await?;
     for id in ids {
         let done = sqlx::query!(
-            "UPDATE log_entries SET status = 'submitted', submitted_at = ?, submitted_rev = rev
-             WHERE id = ? AND user_id = ? AND status IN ('draft', 'needs_revision')",
+            "UPDATE log_entries SET status = 'submitted', submitted_at = $1, submitted_rev = rev
+             WHERE id = $2 AND user_id = $3 AND status IN ('draft', 'needs_revision')",
             at,
             id,
             user_id,
@@ -455,7 +455,7 @@ pub async fn submit(db: &Db, user_id: i64, ids: &[String]) -> Result<u64, sqlx::
             // The same revision submitted again (after a revision request with no edit)
             // keeps its first submission row.
             sqlx::query!(
-                "INSERT INTO submissions (entry_id, rev, submitted_at) SELECT id, rev, ? FROM log_entries WHERE id = ?
+                "INSERT INTO submissions (entry_id, rev, submitted_at) SELECT id, rev, $1 FROM log_entries WHERE id = $2
                  ON CONFLICT (entry_id, rev) DO NOTHING",
                 at,
                 id,
@@ -478,7 +478,7 @@ pub async fn schedule_follow_up(
     due_at: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO follow_ups (user_id, section_key, due_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        "INSERT INTO follow_ups (user_id, section_key, due_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         user_id,
         section_key,
         due_at,
@@ -495,7 +495,7 @@ pub async fn follow_up_scheduled(
     section_key: &str,
 ) -> Result<bool, sqlx::Error> {
     let row = sqlx::query_scalar!(
-        r#"SELECT 1 AS "found!: i64" FROM follow_ups WHERE user_id = ? AND section_key = ?"#,
+        r#"SELECT 1 AS "found!: i64" FROM follow_ups WHERE user_id = $1 AND section_key = $2"#,
         user_id,
         section_key,
     )
@@ -511,7 +511,7 @@ pub async fn due_follow_ups(
     at: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let rows = sqlx::query!(
-        "SELECT f.section_key, f.due_at FROM follow_ups f WHERE f.user_id = ? AND f.due_at <= ? AND f.done_at IS NULL
+        "SELECT f.section_key, f.due_at FROM follow_ups f WHERE f.user_id = $1 AND f.due_at <= $2 AND f.done_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM log_entries e WHERE e.user_id = f.user_id AND e.section_key = f.section_key AND e.prompt_key = 'follow_up')
          ORDER BY f.due_at",
         user_id,
@@ -531,7 +531,7 @@ pub async fn follow_up_due(
     user_id: i64,
     section_key: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT due_at FROM follow_ups WHERE user_id = ? AND section_key = ?")
+    sqlx::query_scalar("SELECT due_at FROM follow_ups WHERE user_id = $1 AND section_key = $2")
         .bind(user_id)
         .bind(section_key)
         .fetch_optional(db.pool())
@@ -550,7 +550,7 @@ pub async fn tried(
 ) -> Result<String, sqlx::Error> {
     let mut tx = super::write(db).await?;
     let existing: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM log_entries WHERE user_id = ? AND section_key = ? AND prompt_key = 'tried'",
+        "SELECT id FROM log_entries WHERE user_id = $1 AND section_key = $2 AND prompt_key = 'tried'",
     )
     .bind(user_id)
     .bind(section_key)
@@ -563,7 +563,7 @@ pub async fn tried(
             let at = now();
             sqlx::query(
                 "INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at)
-                 VALUES (?, ?, ?, 'tried', 'practice_note', ?, 'draft', 1, ?, ?)",
+                 VALUES ($1, $2, $3, 'tried', 'practice_note', $4, 'draft', 1, $5, $6)",
             )
             .bind(&id)
             .bind(user_id)
@@ -594,7 +594,7 @@ pub async fn tried(
 
 pub async fn follow_up_days(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
-        "SELECT follow_up_days FROM settings WHERE id = ?",
+        "SELECT follow_up_days FROM settings WHERE id = $1",
         setting_id
     )
     .fetch_one(db.pool())

@@ -12,9 +12,9 @@ pub async fn hold(db: &Db, job: &str, holder: &str, ttl_secs: i64) -> Result<boo
     let at = now();
     let until = at + ttl_secs;
     let taken = sqlx::query!(
-        "INSERT INTO job_leases (job, holder, expires_at) VALUES (?1, ?2, ?3)
+        "INSERT INTO job_leases (job, holder, expires_at) VALUES ($1, $2, $3)
          ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-         WHERE job_leases.holder = excluded.holder OR job_leases.expires_at <= ?4",
+         WHERE job_leases.holder = excluded.holder OR job_leases.expires_at <= $4",
         job,
         holder,
         until,
@@ -29,7 +29,7 @@ pub async fn hold(db: &Db, job: &str, holder: &str, ttl_secs: i64) -> Result<boo
 /// for them to lapse.
 pub async fn release_all(db: &Db, holder: &str) -> Result<u64, sqlx::Error> {
     Ok(
-        sqlx::query!("DELETE FROM job_leases WHERE holder = ?", holder)
+        sqlx::query!("DELETE FROM job_leases WHERE holder = $1", holder)
             .write_in_turn(db)
             .await?
             .rows_affected(),
@@ -40,7 +40,7 @@ pub async fn release_all(db: &Db, holder: &str) -> Result<u64, sqlx::Error> {
 pub async fn holder(db: &Db, job: &str) -> Result<Option<String>, sqlx::Error> {
     let at = now();
     sqlx::query_scalar!(
-        "SELECT holder FROM job_leases WHERE job = ? AND expires_at > ?",
+        "SELECT holder FROM job_leases WHERE job = $1 AND expires_at > $2",
         job,
         at
     )
@@ -54,7 +54,7 @@ mod tests {
     use crate::store::test_db;
 
     async fn lapse(db: &Db, job: &str) {
-        sqlx::query("UPDATE job_leases SET expires_at = ? WHERE job = ?")
+        sqlx::query("UPDATE job_leases SET expires_at = $1 WHERE job = $2")
             .bind(now() - 1)
             .bind(job)
             .execute(db.pool())

@@ -15,7 +15,7 @@ pub async fn queue(
 ) -> Result<(), sqlx::Error> {
     let at = now();
     sqlx::query!(
-        "INSERT INTO mail_outbox (user_id, to_email, to_name, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO mail_outbox (user_id, to_email, to_name, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         user_id,
         to_email,
         to_name,
@@ -43,13 +43,13 @@ const GIVE_UP_SECS: i64 = 24 * 60 * 60;
 pub async fn waiting(db: &Db, limit: i64) -> Result<Vec<Waiting>, sqlx::Error> {
     let stale = now() - GIVE_UP_SECS;
     let mut tx = super::write(db).await?;
-    sqlx::query!("DELETE FROM mail_outbox WHERE created_at < ?", stale)
+    sqlx::query!("DELETE FROM mail_outbox WHERE created_at < $1", stale)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
     sqlx::query_as!(
         Waiting,
-        r#"SELECT id AS "id!", to_email, to_name, subject, body FROM mail_outbox ORDER BY id LIMIT ?"#,
+        r#"SELECT id AS "id!", to_email, to_name, subject, body FROM mail_outbox ORDER BY id LIMIT $1"#,
         limit
     )
     .fetch_all(db.pool())
@@ -58,7 +58,7 @@ pub async fn waiting(db: &Db, limit: i64) -> Result<Vec<Waiting>, sqlx::Error> {
 
 pub async fn sent(db: &Db, id: i64) -> Result<(), sqlx::Error> {
     use super::WriteOne;
-    sqlx::query!("DELETE FROM mail_outbox WHERE id = ?", id)
+    sqlx::query!("DELETE FROM mail_outbox WHERE id = $1", id)
         .write_in_turn(db)
         .await?;
     Ok(())

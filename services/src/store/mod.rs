@@ -232,7 +232,7 @@ mod tests {
         drop(conn);
         for _ in 0..8 {
             let mut tx = write(&db).await.expect("a writer gets its turn");
-            sqlx::query("INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, 0, 1)")
+            sqlx::query("INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, 0, 1)")
                 .bind(uuid::Uuid::new_v4().to_string())
                 .execute(&mut *tx)
                 .await
@@ -264,13 +264,13 @@ mod tests {
                 + Unpin
                 + 'static,
         {
-            let (stored,): (String,) = sqlx::query_as("SELECT ?")
+            let (stored,): (String,) = sqlx::query_as("SELECT $1")
                 .bind(value)
                 .fetch_one(db.pool())
                 .await
                 .unwrap();
             assert_eq!(stored, word);
-            let (read,): (T,) = sqlx::query_as("SELECT ?")
+            let (read,): (T,) = sqlx::query_as("SELECT $1")
                 .bind(word)
                 .fetch_one(db.pool())
                 .await

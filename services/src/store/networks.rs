@@ -22,7 +22,7 @@ pub async fn create(db: &Db, name: &str) -> Result<i64, sqlx::Error> {
     let mut tx = super::write(db).await?;
     let at = now();
     let id = sqlx::query_scalar!(
-        "INSERT INTO networks (name, created_at) VALUES (?, ?) RETURNING id",
+        "INSERT INTO networks (name, created_at) VALUES ($1, $2) RETURNING id",
         name,
         at
     )
@@ -33,7 +33,7 @@ pub async fn create(db: &Db, name: &str) -> Result<i64, sqlx::Error> {
 }
 
 pub async fn by_name(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT id AS "id!" FROM networks WHERE name = ?"#, name)
+    sqlx::query_scalar!(r#"SELECT id AS "id!" FROM networks WHERE name = $1"#, name)
         .fetch_optional(db.pool())
         .await
 }
@@ -43,7 +43,7 @@ pub async fn by_name(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Error> {
 pub async fn invite(db: &Db, network_id: i64, setting_id: i64) -> Result<(), sqlx::Error> {
     let at = now();
     sqlx::query!(
-        "INSERT INTO network_settings (network_id, setting_id, invited_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        "INSERT INTO network_settings (network_id, setting_id, invited_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         network_id,
         setting_id,
         at
@@ -65,8 +65,8 @@ pub async fn answer(
     let done = if accept {
         let at = now();
         sqlx::query!(
-            "UPDATE network_settings SET accepted_at = COALESCE(accepted_at, ?), accepted_by = COALESCE(accepted_by, ?)
-             WHERE network_id = ? AND setting_id = ?",
+            "UPDATE network_settings SET accepted_at = COALESCE(accepted_at, $1), accepted_by = COALESCE(accepted_by, $2)
+             WHERE network_id = $3 AND setting_id = $4",
             at,
             by,
             network_id,
@@ -79,15 +79,15 @@ pub async fn answer(
         // longer see its posts must not see its reports either.
         let mut tx = super::write(db).await?;
         sqlx::query!(
-            "DELETE FROM network_moderators WHERE network_id = ?
-               AND user_id IN (SELECT id FROM users WHERE setting_id = ?)",
+            "DELETE FROM network_moderators WHERE network_id = $1
+               AND user_id IN (SELECT id FROM users WHERE setting_id = $2)",
             network_id,
             setting_id
         )
         .execute(&mut *tx)
         .await?;
         let done = sqlx::query!(
-            "DELETE FROM network_settings WHERE network_id = ? AND setting_id = ?",
+            "DELETE FROM network_settings WHERE network_id = $1 AND setting_id = $2",
             network_id,
             setting_id
         )
@@ -105,7 +105,7 @@ pub async fn of_setting(db: &Db, setting_id: i64) -> Result<Vec<Membership>, sql
         Membership,
         r#"SELECT n.id AS "network_id!", n.name, ns.accepted_at IS NOT NULL AS "accepted!: bool"
          FROM network_settings ns JOIN networks n ON n.id = ns.network_id
-         WHERE ns.setting_id = ? ORDER BY n.name"#,
+         WHERE ns.setting_id = $1 ORDER BY n.name"#,
         setting_id
     )
     .fetch_all(db.pool())
@@ -115,7 +115,7 @@ pub async fn of_setting(db: &Db, setting_id: i64) -> Result<Vec<Membership>, sql
 /// Whether people of `setting_id` may read and post in `network_id`.
 pub async fn is_member(db: &Db, network_id: i64, setting_id: i64) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM network_settings WHERE network_id = ? AND setting_id = ? AND accepted_at IS NOT NULL)
+        r#"SELECT EXISTS (SELECT 1 FROM network_settings WHERE network_id = $1 AND setting_id = $2 AND accepted_at IS NOT NULL)
              AS "member!: bool""#,
         network_id,
         setting_id
@@ -129,9 +129,9 @@ pub async fn is_member(db: &Db, network_id: i64, setting_id: i64) -> Result<bool
 pub async fn add_moderator(db: &Db, network_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         "INSERT INTO network_moderators (network_id, user_id)
-         SELECT ?1, u.id FROM users u
-         JOIN network_settings ns ON ns.setting_id = u.setting_id AND ns.network_id = ?1
-         WHERE u.id = ?2 AND u.active = 1 AND ns.accepted_at IS NOT NULL
+         SELECT $1, u.id FROM users u
+         JOIN network_settings ns ON ns.setting_id = u.setting_id AND ns.network_id = $1
+         WHERE u.id = $2 AND u.active = 1 AND ns.accepted_at IS NOT NULL
          ON CONFLICT DO NOTHING",
         network_id,
         user_id
@@ -143,7 +143,7 @@ pub async fn add_moderator(db: &Db, network_id: i64, user_id: i64) -> Result<boo
 
 pub async fn is_moderator(db: &Db, network_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM network_moderators WHERE network_id = ? AND user_id = ?) AS "moderates!: bool""#,
+        r#"SELECT EXISTS (SELECT 1 FROM network_moderators WHERE network_id = $1 AND user_id = $2) AS "moderates!: bool""#,
         network_id,
         user_id
     )

@@ -38,7 +38,7 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
     let client_time = event.client_time.map(|_| at);
     let inserted = sqlx::query!(
         "INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (op_id) DO NOTHING",
         event.op_id,
         event.user_id,
         event.section_key,
@@ -57,7 +57,7 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
     }
     let current = sqlx::query_as!(
         SectionState,
-        "SELECT first_opened_at, last_opened_at, completed_at, active_seconds FROM section_progress WHERE user_id = ? AND section_key = ?",
+        "SELECT first_opened_at, last_opened_at, completed_at, active_seconds FROM section_progress WHERE user_id = $1 AND section_key = $2",
         event.user_id,
         event.section_key
     )
@@ -66,7 +66,7 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
     let next = apply(current.unwrap_or_default(), event.kind, at, event.seconds);
     sqlx::query!(
         "INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)
-         VALUES (?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (user_id, section_key) DO UPDATE SET
            first_opened_at = excluded.first_opened_at, last_opened_at = excluded.last_opened_at,
            completed_at = excluded.completed_at, active_seconds = excluded.active_seconds",
@@ -96,7 +96,7 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
 /// How many events a person recorded since `since` (for the daily cap).
 pub async fn count_since(db: &Db, user_id: i64, since: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "n!: i64" FROM progress_events WHERE user_id = ? AND server_time > ?"#,
+        r#"SELECT COUNT(*) AS "n!: i64" FROM progress_events WHERE user_id = $1 AND server_time > $2"#,
         user_id,
         since
     )
@@ -120,7 +120,7 @@ pub async fn events(db: &Db, user_id: i64) -> Result<Vec<EventRow>, sqlx::Error>
         EventRow,
         r#"SELECT section_key, kind AS "kind: EventKind", seconds,
                   COALESCE(client_time, server_time) AS "happened_at!: i64"
-           FROM progress_events WHERE user_id = ? ORDER BY COALESCE(client_time, server_time), rowid"#,
+           FROM progress_events WHERE user_id = $1 ORDER BY COALESCE(client_time, server_time), rowid"#,
         user_id
     )
     .fetch_all(db.pool())
@@ -130,7 +130,7 @@ pub async fn events(db: &Db, user_id: i64) -> Result<Vec<EventRow>, sqlx::Error>
 /// Every section state of one person, by section key.
 pub async fn states(db: &Db, user_id: i64) -> Result<HashMap<String, SectionState>, sqlx::Error> {
     let rows = sqlx::query!(
-        "SELECT section_key, first_opened_at, last_opened_at, completed_at, active_seconds FROM section_progress WHERE user_id = ?",
+        "SELECT section_key, first_opened_at, last_opened_at, completed_at, active_seconds FROM section_progress WHERE user_id = $1",
         user_id
     )
     .fetch_all(db.pool())

@@ -75,7 +75,7 @@ pub async fn start(
     let (issuer, subject) = link.unzip();
     let stale = at - PROOF_TTL_SECS;
     sqlx::query!(
-        "DELETE FROM email_proofs WHERE (user_id = ? AND purpose = ?) OR created_at < ?",
+        "DELETE FROM email_proofs WHERE (user_id = $1 AND purpose = $2) OR created_at < $3",
         user_id,
         kind,
         stale
@@ -83,7 +83,7 @@ pub async fn start(
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
-        "INSERT INTO email_proofs (id, user_id, purpose, issuer, subject, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO email_proofs (id, user_id, purpose, issuer, subject, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         id,
         user_id,
         kind,
@@ -118,7 +118,7 @@ async fn row(conn: &mut sqlx::SqliteConnection, token: &str) -> Result<Option<Ro
         r#"SELECT p.id AS "id!", p.user_id, p.purpose, p.issuer, p.subject, p.code_hash,
                   p.attempts, p.sends, p.sent_at, u.email, u.display_name, u.password_hash
            FROM email_proofs p JOIN users u ON u.id = p.user_id
-           WHERE p.id = ? AND p.created_at >= ? AND u.active = 1"#,
+           WHERE p.id = $1 AND p.created_at >= $2 AND u.active = 1"#,
         id,
         fresh
     )
@@ -184,7 +184,7 @@ pub async fn send_code(
     let code = new_code();
     let code_hash = hash_token(&format!("{}:{code}", r.id));
     sqlx::query!(
-        "UPDATE email_proofs SET code_hash = ?, sent_at = ?, sends = sends + 1 WHERE id = ?",
+        "UPDATE email_proofs SET code_hash = $1, sent_at = $2, sends = sends + 1 WHERE id = $3",
         code_hash,
         at,
         r.id
@@ -232,7 +232,7 @@ pub async fn spend_try(db: &Db, token: &str) -> Result<Result<(Proof, i64), Refu
     }
     let left = MAX_ATTEMPTS - r.attempts - 1;
     sqlx::query!(
-        "UPDATE email_proofs SET attempts = attempts + 1 WHERE id = ?",
+        "UPDATE email_proofs SET attempts = attempts + 1 WHERE id = $1",
         r.id
     )
     .execute(&mut *tx)
@@ -254,7 +254,7 @@ pub async fn check_code(
     };
     let typed: String = code.chars().filter(char::is_ascii_digit).collect();
     let stored: Option<String> =
-        sqlx::query_scalar!("SELECT code_hash FROM email_proofs WHERE id = ?", p.id)
+        sqlx::query_scalar!("SELECT code_hash FROM email_proofs WHERE id = $1", p.id)
             .fetch_optional(db.pool())
             .await?
             .flatten();
@@ -287,7 +287,7 @@ pub async fn wrong(db: &Db, id: &str, left: i64) -> Result<Refused, sqlx::Error>
 
 /// Ends a proof. False when it had already ended (a second tab finished it first).
 pub async fn finish(tx: &mut sqlx::SqliteConnection, id: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!("DELETE FROM email_proofs WHERE id = ?", id)
+    let done = sqlx::query!("DELETE FROM email_proofs WHERE id = $1", id)
         .execute(&mut *tx)
         .await?;
     Ok(done.rows_affected() == 1)

@@ -106,8 +106,8 @@ pub async fn attempt_with_backoff(
     }
     for ((bucket, _), hits) in buckets.iter().zip(counts) {
         sqlx::query(
-            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?1, ?2, ?3)
-             ON CONFLICT (bucket) DO UPDATE SET window_start = ?2, hits = ?3",
+            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, $3)
+             ON CONFLICT (bucket) DO UPDATE SET window_start = $2, hits = $3",
         )
         .bind(bucket)
         .bind(now)
@@ -143,10 +143,10 @@ pub async fn count_in(
 ) -> Result<bool, sqlx::Error> {
     let now = now();
     let hits = sqlx::query_scalar!(
-        r#"INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?1, ?2, 1)
+        r#"INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)
            ON CONFLICT (bucket) DO UPDATE SET
-             hits = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE hits + 1 END,
-             window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END
+             hits = CASE WHEN window_start <= $2 - $3 THEN 1 ELSE hits + 1 END,
+             window_start = CASE WHEN window_start <= $2 - $3 THEN $2 ELSE window_start END
            RETURNING hits AS "hits!""#,
         bucket,
         now,
@@ -161,7 +161,7 @@ pub async fn count_in(
 pub async fn refund(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
     let mut tx = super::write(db).await?;
     sqlx::query!(
-        "UPDATE rate_limits SET hits = MAX(hits - 1, 0) WHERE bucket = ?",
+        "UPDATE rate_limits SET hits = MAX(hits - 1, 0) WHERE bucket = $1",
         bucket
     )
     .execute(&mut *tx)
@@ -173,7 +173,7 @@ pub async fn refund(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
 pub async fn sweep(tx: &mut sqlx::SqliteConnection, at: i64) -> Result<u64, sqlx::Error> {
     let before = at - 24 * 60 * 60;
     Ok(
-        sqlx::query!("DELETE FROM rate_limits WHERE window_start < ?", before)
+        sqlx::query!("DELETE FROM rate_limits WHERE window_start < $1", before)
             .execute(tx)
             .await?
             .rows_affected(),
@@ -184,7 +184,7 @@ pub async fn sweep(tx: &mut sqlx::SqliteConnection, at: i64) -> Result<u64, sqlx
 pub async fn blocked(db: &Db, bucket: &str, limit: &Limit) -> Result<bool, sqlx::Error> {
     let since = now() - limit.window_secs;
     let hits = sqlx::query_scalar!(
-        "SELECT hits FROM rate_limits WHERE bucket = ? AND window_start > ?",
+        "SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start > $2",
         bucket,
         since
     )
@@ -201,7 +201,7 @@ pub async fn hit(db: &Db, bucket: &str, limit: &Limit) -> Result<bool, sqlx::Err
 /// Forgets the account's failures after a successful sign-in.
 pub async fn clear(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
     let mut tx = super::write(db).await?;
-    sqlx::query!("DELETE FROM rate_limits WHERE bucket = ?", bucket)
+    sqlx::query!("DELETE FROM rate_limits WHERE bucket = $1", bucket)
         .execute(&mut *tx)
         .await?;
     tx.commit().await

@@ -81,7 +81,7 @@ pub async fn submitted_entry(
 ) -> Result<Option<SubmittedEntry>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {SUBMITTED_COLUMNS} FROM log_entries e JOIN users u ON u.id = e.user_id
-         WHERE e.id = ? AND u.setting_id = ? AND e.submitted_rev IS NOT NULL"
+         WHERE e.id = $1 AND u.setting_id = $2 AND e.submitted_rev IS NOT NULL"
     ))
     .bind(entry_id)
     .bind(setting_id)
@@ -98,7 +98,7 @@ pub async fn submitted_by(
 ) -> Result<Vec<SubmittedEntry>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {SUBMITTED_COLUMNS} FROM log_entries e JOIN users u ON u.id = e.user_id
-         WHERE u.id = ? AND u.setting_id = ? AND e.submitted_rev IS NOT NULL
+         WHERE u.id = $1 AND u.setting_id = $2 AND e.submitted_rev IS NOT NULL
          ORDER BY e.section_key, e.prompt_key"
     ))
     .bind(author_id)
@@ -123,7 +123,7 @@ pub async fn submitted_versions(
         SubmittedVersion,
         "SELECT s.rev, r.body, s.submitted_at FROM submissions s
          JOIN log_entry_revisions r ON r.entry_id = s.entry_id AND r.rev = s.rev AND r.conflict = 0
-         WHERE s.entry_id = ? ORDER BY s.rev DESC",
+         WHERE s.entry_id = $1 ORDER BY s.rev DESC",
         entry_id
     )
     .fetch_all(db.pool())
@@ -148,7 +148,7 @@ pub async fn decide(db: &Db, d: &Decision<'_>) -> Result<bool, sqlx::Error> {
     let at = now();
     let mut tx = super::write(db).await?;
     let moved = sqlx::query!(
-        "UPDATE log_entries SET status = ? WHERE id = ? AND status = ? AND submitted_rev = ?",
+        "UPDATE log_entries SET status = $1 WHERE id = $2 AND status = $3 AND submitted_rev = $4",
         d.to,
         d.entry_id,
         d.from,
@@ -162,7 +162,7 @@ pub async fn decide(db: &Db, d: &Decision<'_>) -> Result<bool, sqlx::Error> {
     let comment = d.comment.trim();
     if !comment.is_empty() || d.action != ReviewAction::Comment {
         sqlx::query!(
-            "INSERT INTO feedback (entry_id, author_id, body, created_at, action, rev) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO feedback (entry_id, author_id, body, created_at, action, rev) VALUES ($1, $2, $3, $4, $5, $6)",
             d.entry_id,
             d.reviewer_id,
             comment,
@@ -224,7 +224,7 @@ async fn audit_row(
     at: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO audit_log (actor_id, subject_id, entry_id, action, at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (actor_id, subject_id, entry_id, action, at) VALUES ($1, $2, $3, $4, $5)",
         actor_id,
         subject_id,
         entry_id,
@@ -258,8 +258,8 @@ pub async fn accesses(
         r#"SELECT u.display_name AS who, a.entry_id, e.section_key AS "section_key?", e.prompt_key AS "prompt_key?",
                   a.action AS "action: AuditAction", a.at
            FROM audit_log a JOIN users u ON u.id = a.actor_id LEFT JOIN log_entries e ON e.id = a.entry_id
-           WHERE a.subject_id = ? AND (? IS NULL OR a.entry_id = ?)
-           ORDER BY a.at DESC, a.id DESC LIMIT ?"#,
+           WHERE a.subject_id = $1 AND ($2 IS NULL OR a.entry_id = $3)
+           ORDER BY a.at DESC, a.id DESC LIMIT $4"#,
         subject_id,
         entry_id,
         entry_id,
@@ -277,8 +277,8 @@ pub async fn mark_feedback_read(
 ) -> Result<bool, sqlx::Error> {
     let at = now();
     let done = sqlx::query!(
-        "UPDATE feedback SET read_at = ? WHERE entry_id = ? AND read_at IS NULL
-         AND entry_id IN (SELECT id FROM log_entries WHERE user_id = ?)",
+        "UPDATE feedback SET read_at = $1 WHERE entry_id = $2 AND read_at IS NULL
+         AND entry_id IN (SELECT id FROM log_entries WHERE user_id = $3)",
         at,
         entry_id,
         user_id,
@@ -295,7 +295,7 @@ pub async fn entries_with_unread_feedback(
 ) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar!(
         "SELECT DISTINCT f.entry_id FROM feedback f JOIN log_entries e ON e.id = f.entry_id
-         WHERE e.user_id = ? AND f.read_at IS NULL",
+         WHERE e.user_id = $1 AND f.read_at IS NULL",
         user_id
     )
     .fetch_all(db.pool())

@@ -34,7 +34,7 @@ pub async fn create(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
     let (hash, now) = (hash_token(&token), now());
     let expires = now + SESSION_TTL_SECS;
     sqlx::query!(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         hash,
         user_id,
         now,
@@ -43,7 +43,7 @@ pub async fn create(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
     .write_in_turn(db)
     .await?;
     // Expired sessions are swept here, at sign-in, rather than by a timer.
-    sqlx::query!("DELETE FROM sessions WHERE expires_at <= ?", now)
+    sqlx::query!("DELETE FROM sessions WHERE expires_at <= $1", now)
         .write_in_turn(db)
         .await?;
     Ok(token)
@@ -53,7 +53,7 @@ pub async fn create(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
 pub async fn resolve(db: &Db, token: &str) -> Result<Option<Me>, sqlx::Error> {
     let row = sqlx::query_as(&format!(
         "SELECT {} FROM sessions x JOIN users u ON u.id = x.user_id JOIN settings s ON s.id = u.setting_id
-         WHERE x.token_hash = ? AND x.expires_at > ? AND u.active = 1 AND u.email_verified_at IS NOT NULL",
+         WHERE x.token_hash = $1 AND x.expires_at > $2 AND u.active = 1 AND u.email_verified_at IS NOT NULL",
         users::ME_COLUMNS
     ))
     .bind(hash_token(token))
@@ -65,7 +65,7 @@ pub async fn resolve(db: &Db, token: &str) -> Result<Option<Me>, sqlx::Error> {
 
 pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
     let hash = hash_token(token);
-    sqlx::query!("DELETE FROM sessions WHERE token_hash = ?", hash)
+    sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", hash)
         .write_in_turn(db)
         .await?;
     Ok(())
@@ -75,7 +75,7 @@ pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
 pub async fn delete_others(db: &Db, user_id: i64, keep_token: &str) -> Result<(), sqlx::Error> {
     let keep = hash_token(keep_token);
     sqlx::query!(
-        "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+        "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
         user_id,
         keep
     )
@@ -112,7 +112,7 @@ mod tests {
         let db = test_db::fresh().await;
         let id = user(&db).await;
         let token = create(&db, id).await.unwrap();
-        sqlx::query("UPDATE sessions SET expires_at = ?")
+        sqlx::query("UPDATE sessions SET expires_at = $1")
             .bind(now() - 1)
             .execute(db.pool())
             .await

@@ -12,7 +12,7 @@ pub async fn create(db: &Db, name: &str, default_sector: Sector) -> Result<i64, 
     let mut tx = super::write(db).await?;
     let at = now();
     let id = sqlx::query_scalar!(
-        r#"INSERT INTO settings (name, default_sector, created_at) VALUES (?, ?, ?) RETURNING id AS "id!""#,
+        r#"INSERT INTO settings (name, default_sector, created_at) VALUES ($1, $2, $3) RETURNING id AS "id!""#,
         name,
         default_sector,
         at
@@ -37,7 +37,7 @@ pub async fn list(db: &Db) -> Result<Vec<Setting>, sqlx::Error> {
 pub async fn set_time_zone(db: &Db, setting_id: i64, zone: &str) -> Result<(), sqlx::Error> {
     let mut tx = super::write(db).await?;
     sqlx::query!(
-        "UPDATE settings SET time_zone = ? WHERE id = ?",
+        "UPDATE settings SET time_zone = $1 WHERE id = $2",
         zone,
         setting_id
     )
@@ -51,7 +51,7 @@ pub async fn set_time_zone(db: &Db, setting_id: i64, zone: &str) -> Result<(), s
 pub async fn set_invite_mail_any(db: &Db, setting_id: i64, any: bool) -> Result<(), sqlx::Error> {
     let mut tx = super::write(db).await?;
     sqlx::query!(
-        "UPDATE settings SET invite_mail_any = ? WHERE id = ?",
+        "UPDATE settings SET invite_mail_any = $1 WHERE id = $2",
         any,
         setting_id
     )

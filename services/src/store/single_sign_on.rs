@@ -63,7 +63,7 @@ async fn with_domains(db: &Db, row: Option<Row>) -> Result<Option<Provider>, sql
     let Some(r) = row else { return Ok(None) };
     let domains = sqlx::query!(
         r#"SELECT domain AS "domain!", approved_at IS NOT NULL AS "approved!: bool"
-           FROM sign_in_domains WHERE setting_id = ? ORDER BY domain"#,
+           FROM sign_in_domains WHERE setting_id = $1 ORDER BY domain"#,
         r.setting_id
     )
     .fetch_all(db.pool())
@@ -95,7 +95,7 @@ pub async fn get(db: &Db, setting_id: i64) -> Result<Option<Provider>, sqlx::Err
         Row,
         r#"SELECT setting_id, kind, issuer, client_id, secret_sealed, new_role,
                   password_allowed AS "password_allowed: bool", updated_at, approved_issuer
-           FROM sign_in_providers WHERE setting_id = ?"#,
+           FROM sign_in_providers WHERE setting_id = $1"#,
         setting_id
     )
     .fetch_optional(db.pool())
@@ -111,7 +111,7 @@ pub async fn for_domain(db: &Db, domain: &str) -> Result<Option<Provider>, sqlx:
         r#"SELECT p.setting_id AS "setting_id!", p.kind, p.issuer, p.client_id, p.secret_sealed, p.new_role,
                   p.password_allowed AS "password_allowed: bool", p.updated_at, p.approved_issuer
            FROM sign_in_domains d JOIN sign_in_providers p ON p.setting_id = d.setting_id
-           WHERE d.domain = ?"#,
+           WHERE d.domain = $1"#,
         domain
     )
     .fetch_optional(db.pool())
@@ -127,7 +127,7 @@ pub async fn domain_taken(
 ) -> Result<Option<String>, sqlx::Error> {
     for domain in domains {
         let other = sqlx::query_scalar!(
-            "SELECT setting_id FROM sign_in_domains WHERE domain = ? AND setting_id <> ?",
+            "SELECT setting_id FROM sign_in_domains WHERE domain = $1 AND setting_id <> $2",
             domain,
             setting_id
         )
@@ -153,11 +153,11 @@ pub async fn save(
     let mut tx = super::write(db).await?;
     sqlx::query!(
         "INSERT INTO sign_in_providers (setting_id, kind, issuer, client_id, secret_sealed, new_role, password_allowed, updated_by, updated_at)
-         VALUES (?1, ?2, ?3, ?4, COALESCE(?5, ''), ?6, ?7, ?8, ?9)
-         ON CONFLICT (setting_id) DO UPDATE SET kind = ?2, issuer = ?3, client_id = ?4,
-           secret_sealed = COALESCE(?5, secret_sealed), new_role = ?6,
-           password_allowed = ?7, updated_by = ?8, updated_at = ?9,
-           approved_issuer = CASE WHEN issuer = ?3 THEN approved_issuer END",
+         VALUES ($1, $2, $3, $4, COALESCE($5, ''), $6, $7, $8, $9)
+         ON CONFLICT (setting_id) DO UPDATE SET kind = $2, issuer = $3, client_id = $4,
+           secret_sealed = COALESCE($5, secret_sealed), new_role = $6,
+           password_allowed = $7, updated_by = $8, updated_at = $9,
+           approved_issuer = CASE WHEN issuer = $3 THEN approved_issuer END",
         p.setting_id,
         kind,
         p.issuer,
@@ -172,7 +172,7 @@ pub async fn save(
     .await?;
     let kept = serde_json::to_string(p.domains).unwrap_or_default();
     sqlx::query!(
-        "DELETE FROM sign_in_domains WHERE setting_id = ? AND domain NOT IN (SELECT value FROM json_each(?))",
+        "DELETE FROM sign_in_domains WHERE setting_id = $1 AND domain NOT IN (SELECT value FROM json_each($2))",
         p.setting_id,
         kept
     )
@@ -180,7 +180,7 @@ pub async fn save(
     .await?;
     for domain in p.domains {
         let added = sqlx::query!(
-            "INSERT INTO sign_in_domains (domain, setting_id, added_at) VALUES (?, ?, ?)
+            "INSERT INTO sign_in_domains (domain, setting_id, added_at) VALUES ($1, $2, $3)
              ON CONFLICT (domain) DO NOTHING",
             domain,
             p.setting_id,
@@ -190,7 +190,7 @@ pub async fn save(
         .await?;
         if added.rows_affected() == 0 {
             let holder = sqlx::query_scalar!(
-                "SELECT setting_id FROM sign_in_domains WHERE domain = ?",
+                "SELECT setting_id FROM sign_in_domains WHERE domain = $1",
                 domain
             )
             .fetch_one(&mut *tx)
@@ -207,13 +207,13 @@ pub async fn save(
 pub async fn remove(db: &Db, setting_id: i64) -> Result<bool, sqlx::Error> {
     let mut tx = super::write(db).await?;
     sqlx::query!(
-        "DELETE FROM sign_in_domains WHERE setting_id = ?",
+        "DELETE FROM sign_in_domains WHERE setting_id = $1",
         setting_id
     )
     .execute(&mut *tx)
     .await?;
     let done = sqlx::query!(
-        "DELETE FROM sign_in_providers WHERE setting_id = ?",
+        "DELETE FROM sign_in_providers WHERE setting_id = $1",
         setting_id
     )
     .execute(&mut *tx)
@@ -248,7 +248,7 @@ pub async fn approve(
 ) -> Result<Option<Vec<String>>, sqlx::Error> {
     let mut tx = super::write(db).await?;
     let found = sqlx::query!(
-        "UPDATE sign_in_providers SET approved_issuer = issuer WHERE setting_id = ?",
+        "UPDATE sign_in_providers SET approved_issuer = issuer WHERE setting_id = $1",
         setting_id
     )
     .execute(&mut *tx)
@@ -258,8 +258,8 @@ pub async fn approve(
     }
     let at = now();
     let approved = sqlx::query_scalar!(
-        r#"UPDATE sign_in_domains SET approved_at = COALESCE(approved_at, ?1)
-           WHERE setting_id = ?2 AND (?3 IS NULL OR domain = ?3) RETURNING domain AS "domain!""#,
+        r#"UPDATE sign_in_domains SET approved_at = COALESCE(approved_at, $1)
+           WHERE setting_id = $2 AND ($3 IS NULL OR domain = $3) RETURNING domain AS "domain!""#,
         at,
         setting_id,
         domain
@@ -278,14 +278,14 @@ pub async fn revoke(db: &Db, setting_id: i64, domain: Option<&str>) -> Result<bo
     let mut tx = super::write(db).await?;
     if domain.is_none() {
         sqlx::query!(
-            "UPDATE sign_in_providers SET approved_issuer = NULL WHERE setting_id = ?",
+            "UPDATE sign_in_providers SET approved_issuer = NULL WHERE setting_id = $1",
             setting_id
         )
         .execute(&mut *tx)
         .await?;
     }
     let done = sqlx::query!(
-        "UPDATE sign_in_domains SET approved_at = NULL WHERE setting_id = ?1 AND (?2 IS NULL OR domain = ?2)",
+        "UPDATE sign_in_domains SET approved_at = NULL WHERE setting_id = $1 AND ($2 IS NULL OR domain = $2)",
         setting_id,
         domain
     )
@@ -299,7 +299,7 @@ pub async fn revoke(db: &Db, setting_id: i64, domain: Option<&str>) -> Result<bo
 /// so a provider outage never locks a setting out).
 pub async fn password_allowed(db: &Db, setting_id: i64) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query_scalar!(
-        r#"SELECT password_allowed AS "allowed: bool" FROM sign_in_providers WHERE setting_id = ?"#,
+        r#"SELECT password_allowed AS "allowed: bool" FROM sign_in_providers WHERE setting_id = $1"#,
         setting_id
     )
     .fetch_optional(db.pool())
@@ -318,11 +318,11 @@ pub async fn begin(
     let at = now();
     let stale = at - LOGIN_TTL_SECS;
     let mut tx = super::write(db).await?;
-    sqlx::query!("DELETE FROM sso_logins WHERE created_at < ?", stale)
+    sqlx::query!("DELETE FROM sso_logins WHERE created_at < $1", stale)
         .execute(&mut *tx)
         .await?;
     sqlx::query!(
-        "INSERT INTO sso_logins (state, setting_id, nonce, pkce_verifier, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO sso_logins (state, setting_id, nonce, pkce_verifier, created_at) VALUES ($1, $2, $3, $4, $5)",
         state,
         setting_id,
         nonce,
@@ -346,7 +346,7 @@ pub async fn take(db: &Db, state: &str) -> Result<Option<Pending>, sqlx::Error> 
     let mut tx = super::write(db).await?;
     let row = sqlx::query_as!(
         Pending,
-        r#"DELETE FROM sso_logins WHERE state = ? AND created_at >= ?
+        r#"DELETE FROM sso_logins WHERE state = $1 AND created_at >= $2
            RETURNING setting_id, nonce, pkce_verifier AS verifier"#,
         state,
         fresh
@@ -400,7 +400,7 @@ pub async fn sign_in(
     let linked = sqlx::query!(
         r#"SELECT u.id AS "id!", u.active AS "active: bool", u.setting_id
            FROM user_identities i JOIN users u ON u.id = i.user_id
-           WHERE i.issuer = ? AND i.subject = ?"#,
+           WHERE i.issuer = $1 AND i.subject = $2"#,
         who.issuer,
         who.subject
     )
@@ -416,7 +416,7 @@ pub async fn sign_in(
     let existing = sqlx::query!(
         r#"SELECT id AS "id!", active AS "active: bool", setting_id,
                   email_verified_at IS NOT NULL AS "proved!: bool", password_hash
-           FROM users WHERE email = ?"#,
+           FROM users WHERE email = $1"#,
         who.email
     )
     .fetch_optional(&mut *tx)
@@ -435,17 +435,17 @@ pub async fn sign_in(
             // who made it (perhaps someone else, with an open invite code) loses it.
             let at = now();
             sqlx::query!(
-                "UPDATE users SET password_hash = ?, email_verified_at = ? WHERE id = ?",
+                "UPDATE users SET password_hash = $1, email_verified_at = $2 WHERE id = $3",
                 NO_PASSWORD,
                 at,
                 u.id
             )
             .execute(&mut *tx)
             .await?;
-            sqlx::query!("DELETE FROM sessions WHERE user_id = ?", u.id)
+            sqlx::query!("DELETE FROM sessions WHERE user_id = $1", u.id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query!("DELETE FROM email_proofs WHERE user_id = ?", u.id)
+            sqlx::query!("DELETE FROM email_proofs WHERE user_id = $1", u.id)
                 .execute(&mut *tx)
                 .await?;
             Outcome::Reclaimed(u.id)
@@ -491,7 +491,7 @@ pub async fn link_in(
 ) -> Result<(), sqlx::Error> {
     let at = now();
     sqlx::query!(
-        "INSERT INTO user_identities (issuer, subject, user_id, linked_at, how) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO user_identities (issuer, subject, user_id, linked_at, how) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (issuer, subject) DO NOTHING",
         issuer,
         subject,
@@ -516,7 +516,7 @@ pub struct Link {
 pub async fn links(db: &Db, user_id: i64) -> Result<Vec<Link>, sqlx::Error> {
     sqlx::query_as!(
         Link,
-        "SELECT issuer, subject, linked_at, how FROM user_identities WHERE user_id = ? ORDER BY linked_at",
+        "SELECT issuer, subject, linked_at, how FROM user_identities WHERE user_id = $1 ORDER BY linked_at",
         user_id
     )
     .fetch_all(db.pool())
@@ -533,18 +533,18 @@ pub async fn unlink(
     keep_session: Option<&str>,
 ) -> Result<Option<Result<(), ()>>, sqlx::Error> {
     let mut tx = super::write(db).await?;
-    let has_password = sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = ?", user_id)
+    let has_password = sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", user_id)
         .fetch_one(&mut *tx)
         .await?
         .starts_with("$argon2");
     let count = sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "n!: i64" FROM user_identities WHERE user_id = ?"#,
+        r#"SELECT COUNT(*) AS "n!: i64" FROM user_identities WHERE user_id = $1"#,
         user_id
     )
     .fetch_one(&mut *tx)
     .await?;
     let done = sqlx::query!(
-        "DELETE FROM user_identities WHERE user_id = ? AND issuer = ? AND subject = ?",
+        "DELETE FROM user_identities WHERE user_id = $1 AND issuer = $2 AND subject = $3",
         user_id,
         issuer,
         subject
@@ -559,7 +559,7 @@ pub async fn unlink(
     }
     let keep = keep_session.map(super::sessions::hash_token);
     sqlx::query!(
-        "DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?",
+        "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS NOT $2",
         user_id,
         keep
     )
@@ -585,7 +585,7 @@ pub async fn upgrade_secrets(db: &Db) -> Result<usize, sqlx::Error> {
         let Ok(resealed) = resealed else { continue };
         let mut tx = super::write(db).await?;
         sqlx::query!(
-            "UPDATE sign_in_providers SET secret_sealed = ? WHERE setting_id = ? AND secret_sealed = ?",
+            "UPDATE sign_in_providers SET secret_sealed = $1 WHERE setting_id = $2 AND secret_sealed = $3",
             resealed,
             row.setting_id,
             row.secret_sealed

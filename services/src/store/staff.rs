@@ -19,7 +19,7 @@ pub async fn people(
                 NULLIF(MAX(COALESCE(u.last_seen_at, 0), COALESCE((SELECT MAX(e.updated_at) FROM log_entries e WHERE e.user_id = u.id), 0)), 0)
                   AS "last_active?: i64",
                 (SELECT COUNT(*) FROM log_entries e WHERE e.user_id = u.id AND e.status = 'submitted') AS "awaiting_review!: u32"
-         FROM users u WHERE u.setting_id = ? AND u.active = 1 AND (? IS NULL OR u.id = ?)"#,
+         FROM users u WHERE u.setting_id = $1 AND u.active = 1 AND ($2 IS NULL OR u.id = $3)"#,
         setting_id,
         member,
         member
@@ -40,8 +40,8 @@ pub async fn states(
         r#"SELECT p.user_id AS "user_id!",
                 json_group_array(json_array(p.section_key, p.first_opened_at, p.last_opened_at,
                                             p.completed_at, p.active_seconds)) AS "sections!: String"
-         FROM section_progress p JOIN users u ON u.id = p.user_id WHERE u.setting_id = ? AND u.active = 1
-           AND (? IS NULL OR u.id = ?)
+         FROM section_progress p JOIN users u ON u.id = p.user_id WHERE u.setting_id = $1 AND u.active = 1
+           AND ($2 IS NULL OR u.id = $3)
          GROUP BY p.user_id"#,
         setting_id,
         member,

@@ -59,7 +59,7 @@ pub async fn save(
     let bad = serde_json::to_string(&parsed.bad).unwrap_or_default();
     let at = now();
     sqlx::query!(
-        "INSERT INTO staff_imports (id, setting_id, admin_id, file_name, rows, bad, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO staff_imports (id, setting_id, admin_id, file_name, rows, bad, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         id,
         setting_id,
         admin_id,
@@ -86,7 +86,7 @@ async fn load(
     id: &str,
 ) -> Result<Option<Import>, sqlx::Error> {
     let row = sqlx::query!(
-        "SELECT file_name, rows, bad, created_at, applied_at FROM staff_imports WHERE id = ? AND setting_id = ?",
+        "SELECT file_name, rows, bad, created_at, applied_at FROM staff_imports WHERE id = $1 AND setting_id = $2",
         id,
         setting_id
     )
@@ -118,7 +118,7 @@ async fn compare(
     row: &ImportRow,
 ) -> Result<(Change, Option<String>), sqlx::Error> {
     let account = sqlx::query!(
-        r#"SELECT setting_id, role AS "role: Role", active AS "active: bool" FROM users WHERE email = ?"#,
+        r#"SELECT setting_id, role AS "role: Role", active AS "active: bool" FROM users WHERE email = $1"#,
         row.email
     )
     .fetch_optional(&mut *conn)
@@ -136,7 +136,7 @@ async fn compare(
             let at = now();
             let code = sqlx::query_scalar!(
                 r#"SELECT code AS "code!" FROM invites
-                 WHERE setting_id = ? AND email = ? AND revoked_at IS NULL AND uses = 0 AND expires_at > ?
+                 WHERE setting_id = $1 AND email = $2 AND revoked_at IS NULL AND uses = 0 AND expires_at > $3
                  ORDER BY created_at DESC LIMIT 1"#,
                 setting_id,
                 row.email,
@@ -173,7 +173,7 @@ async fn keep_an_admin(
         return Ok(());
     }
     let admins = sqlx::query_scalar!(
-        "SELECT COUNT(*) FROM users WHERE setting_id = ? AND role = 'admin' AND active = 1",
+        "SELECT COUNT(*) FROM users WHERE setting_id = $1 AND role = 'admin' AND active = 1",
         setting_id
     )
     .fetch_one(&mut *conn)
@@ -209,7 +209,7 @@ pub async fn apply(
                 let expires_at = at + INVITE_DAYS * 86_400;
                 sqlx::query!(
                     "INSERT INTO invites (code, setting_id, role, created_by, created_at, expires_at, max_uses, email, display_name, import_id)
-                     VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                     VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9)",
                     code,
                     setting_id,
                     p.row.role,
@@ -226,7 +226,7 @@ pub async fn apply(
             }
             Change::RoleChange { to, .. } => {
                 sqlx::query!(
-                    "UPDATE users SET role = ? WHERE email = ? AND setting_id = ? AND active = 1",
+                    "UPDATE users SET role = $1 WHERE email = $2 AND setting_id = $3 AND active = 1",
                     to,
                     p.row.email,
                     setting_id
@@ -238,7 +238,7 @@ pub async fn apply(
         }
     }
     sqlx::query!(
-        "UPDATE staff_imports SET applied_at = ? WHERE id = ?",
+        "UPDATE staff_imports SET applied_at = $1 WHERE id = $2",
         at,
         id
     )
@@ -258,7 +258,7 @@ pub async fn codes(
 ) -> Result<Vec<(String, String, Role, String, i64)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT display_name AS "display_name!", email AS "email!", role AS "role: Role", code AS "code!", expires_at FROM invites
-         WHERE import_id = ? AND setting_id = ? AND revoked_at IS NULL AND uses = 0
+         WHERE import_id = $1 AND setting_id = $2 AND revoked_at IS NULL AND uses = 0
          ORDER BY display_name COLLATE NOCASE"#,
         id,
         setting_id
@@ -281,10 +281,10 @@ pub async fn unsent_invites(
     let now = now();
     let rows = sqlx::query!(
         r#"SELECT i.setting_id,
-                (SELECT COUNT(*) FROM invites j WHERE j.setting_id = i.setting_id AND j.emailed_at > ?1 - 86400) AS "already!: i64",
+                (SELECT COUNT(*) FROM invites j WHERE j.setting_id = i.setting_id AND j.emailed_at > $1 - 86400) AS "already!: i64",
                 i.code AS "code!", i.display_name AS "name!", i.email AS "email!", s.name AS setting
          FROM invites i JOIN settings s ON s.id = i.setting_id
-         WHERE i.email IS NOT NULL AND i.emailed_at IS NULL AND i.revoked_at IS NULL AND i.uses = 0 AND i.expires_at > ?1
+         WHERE i.email IS NOT NULL AND i.emailed_at IS NULL AND i.revoked_at IS NULL AND i.uses = 0 AND i.expires_at > $1
            AND (s.invite_mail_any = 1 OR EXISTS (
                  SELECT 1 FROM sign_in_domains d WHERE d.setting_id = s.id AND d.approved_at IS NOT NULL
                    AND d.domain = substr(i.email, instr(i.email, '@') + 1)))
@@ -307,7 +307,7 @@ pub async fn unsent_invites(
 
 pub async fn mark_emailed(db: &Db, code: &str) -> Result<(), sqlx::Error> {
     let at = now();
-    sqlx::query!("UPDATE invites SET emailed_at = ? WHERE code = ?", at, code)
+    sqlx::query!("UPDATE invites SET emailed_at = $1 WHERE code = $2", at, code)
         .write_in_turn(db)
         .await?;
     Ok(())

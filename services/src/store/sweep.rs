@@ -18,12 +18,12 @@ pub async fn sweep(db: &Db) -> Result<u64, sqlx::Error> {
     let at = now();
     let outcomes_before = at - OUTCOMES_KEPT_SECS;
     let mut tx = super::write(db).await?;
-    let sessions = sqlx::query!("DELETE FROM sessions WHERE expires_at <= ?", at)
+    let sessions = sqlx::query!("DELETE FROM sessions WHERE expires_at <= $1", at)
         .execute(&mut *tx)
         .await?
         .rows_affected();
     let outcomes = sqlx::query!(
-        "DELETE FROM op_outcomes WHERE created_at < ?",
+        "DELETE FROM op_outcomes WHERE created_at < $1",
         outcomes_before
     )
     .execute(&mut *tx)
@@ -33,7 +33,7 @@ pub async fn sweep(db: &Db) -> Result<u64, sqlx::Error> {
         + super::write_allowance::sweep(&mut tx, at).await?;
     let proofs_before = at - super::proofs::PROOF_TTL_SECS;
     let proofs = sqlx::query!(
-        "DELETE FROM email_proofs WHERE created_at < ?",
+        "DELETE FROM email_proofs WHERE created_at < $1",
         proofs_before
     )
     .execute(&mut *tx)
@@ -41,7 +41,7 @@ pub async fn sweep(db: &Db) -> Result<u64, sqlx::Error> {
     .rows_affected();
     let imports_before = at - IMPORTS_KEPT_SECS;
     let imports = sqlx::query!(
-        "DELETE FROM staff_imports WHERE created_at < ?",
+        "DELETE FROM staff_imports WHERE created_at < $1",
         imports_before
     )
     .execute(&mut *tx)
@@ -49,7 +49,7 @@ pub async fn sweep(db: &Db) -> Result<u64, sqlx::Error> {
     .rows_affected();
     let invites = sqlx::query!(
         "UPDATE invites SET email = NULL, display_name = NULL
-         WHERE (email IS NOT NULL OR display_name IS NOT NULL) AND expires_at < ?",
+         WHERE (email IS NOT NULL OR display_name IS NOT NULL) AND expires_at < $1",
         imports_before
     )
     .execute(&mut *tx)

@@ -49,7 +49,7 @@ pub async fn create_in(
     let proved = user.email_proved.then_some(at);
     let id = sqlx::query_scalar!(
         r#"INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at, email_verified_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id AS "id!""#,
         user.email,
         user.display_name,
         user.password_hash,
@@ -85,7 +85,7 @@ pub async fn credentials_by_email(
         r#"SELECT id AS "id!", password_hash, active AS "active: bool", setting_id,
                   role = 'admin' AS "is_admin!: bool",
                   email_verified_at IS NOT NULL AS "email_proved!: bool", display_name, email
-           FROM users WHERE email = ?"#,
+           FROM users WHERE email = $1"#,
         email
     )
     .fetch_optional(db.pool())
@@ -94,7 +94,7 @@ pub async fn credentials_by_email(
 
 /// The setting a person belongs to.
 pub async fn setting_of(db: &Db, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar!("SELECT setting_id FROM users WHERE id = ?", user_id)
+    sqlx::query_scalar!("SELECT setting_id FROM users WHERE id = $1", user_id)
         .fetch_optional(db.pool())
         .await
 }
@@ -102,7 +102,7 @@ pub async fn setting_of(db: &Db, user_id: i64) -> Result<Option<i64>, sqlx::Erro
 /// Where to write to a person: (email, display name).
 pub async fn address(db: &Db, user_id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
     Ok(sqlx::query!(
-        "SELECT email, display_name FROM users WHERE id = ? AND erased_at IS NULL",
+        "SELECT email, display_name FROM users WHERE id = $1 AND erased_at IS NULL",
         user_id
     )
     .fetch_optional(db.pool())
@@ -111,7 +111,7 @@ pub async fn address(db: &Db, user_id: i64) -> Result<Option<(String, String)>, 
 }
 
 pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = ?", user_id)
+    sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", user_id)
         .fetch_optional(db.pool())
         .await
 }
@@ -171,7 +171,7 @@ pub(crate) fn me_from_row(row: MeRow) -> Me {
 
 pub async fn me(db: &Db, user_id: i64) -> Result<Option<Me>, sqlx::Error> {
     let row: Option<MeRow> = sqlx::query_as(&format!(
-        "SELECT {ME_COLUMNS} FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = ? AND u.active = 1"
+        "SELECT {ME_COLUMNS} FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = $1 AND u.active = 1"
     ))
     .bind(user_id)
     .fetch_optional(db.pool())
@@ -184,7 +184,7 @@ const MEMBER_COLUMNS: &str = "id, email, display_name, role, sector, active, las
 
 pub async fn members(db: &Db, setting_id: i64) -> Result<Vec<Member>, sqlx::Error> {
     let rows: Vec<Member> = sqlx::query_as(&format!(
-        "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = ? AND erased_at IS NULL ORDER BY active DESC, display_name COLLATE NOCASE"
+        "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = $1 AND erased_at IS NULL ORDER BY active DESC, display_name COLLATE NOCASE"
     ))
     .bind(setting_id)
     .fetch_all(db.pool())
@@ -194,7 +194,7 @@ pub async fn members(db: &Db, setting_id: i64) -> Result<Vec<Member>, sqlx::Erro
 
 pub async fn member(db: &Db, setting_id: i64, user_id: i64) -> Result<Option<Member>, sqlx::Error> {
     let row: Option<Member> = sqlx::query_as(&format!(
-        "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = ? AND id = ?"
+        "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = $1 AND id = $2"
     ))
     .bind(setting_id)
     .bind(user_id)
@@ -205,7 +205,7 @@ pub async fn member(db: &Db, setting_id: i64, user_id: i64) -> Result<Option<Mem
 
 pub async fn active_admins(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "n!: i64" FROM users WHERE setting_id = ? AND role = 'admin' AND active = 1"#,
+        r#"SELECT COUNT(*) AS "n!: i64" FROM users WHERE setting_id = $1 AND role = 'admin' AND active = 1"#,
         setting_id
     )
     .fetch_one(db.pool())
@@ -213,7 +213,7 @@ pub async fn active_admins(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error>
 }
 
 pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE users SET role = ? WHERE id = ?", role, user_id)
+    sqlx::query!("UPDATE users SET role = $1 WHERE id = $2", role, user_id)
         .write_in_turn(db)
         .await?;
     Ok(())
@@ -225,7 +225,7 @@ pub async fn set_active(db: &Db, user_id: i64, active: bool) -> Result<(), sqlx:
     // The clock for keeping a leaver's records starts when the account is closed.
     let closed_at = (!active).then(now);
     sqlx::query!(
-        "UPDATE users SET active = ?, deactivated_at = ? WHERE id = ?",
+        "UPDATE users SET active = $1, deactivated_at = $2 WHERE id = $3",
         active,
         closed_at,
         user_id
@@ -233,13 +233,13 @@ pub async fn set_active(db: &Db, user_id: i64, active: bool) -> Result<(), sqlx:
     .execute(&mut *tx)
     .await?;
     if !active {
-        sqlx::query!("DELETE FROM sessions WHERE user_id = ?", user_id)
+        sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
             .execute(&mut *tx)
             .await?;
         // Codes they handed out stop working with them.
         let at = now();
         sqlx::query!(
-            "UPDATE invites SET revoked_at = ? WHERE created_by = ? AND revoked_at IS NULL",
+            "UPDATE invites SET revoked_at = $1 WHERE created_by = $2 AND revoked_at IS NULL",
             at,
             user_id
         )
@@ -256,7 +256,7 @@ pub async fn update_profile(
     sector: Sector,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE users SET display_name = ?, sector = ? WHERE id = ?",
+        "UPDATE users SET display_name = $1, sector = $2 WHERE id = $3",
         display_name,
         sector,
         user_id
@@ -273,7 +273,7 @@ pub async fn set_preferences(
 ) -> Result<(), sqlx::Error> {
     let json = Json(preferences);
     sqlx::query!(
-        "UPDATE users SET preferences = ? WHERE id = ?",
+        "UPDATE users SET preferences = $1 WHERE id = $2",
         json,
         user_id
     )
@@ -287,7 +287,7 @@ pub async fn set_preferences(
 pub async fn confirm(db: &Db, setting_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
     let at = now();
     let done = sqlx::query!(
-        "UPDATE users SET email_verified_at = ? WHERE id = ? AND setting_id = ? AND email_verified_at IS NULL AND erased_at IS NULL",
+        "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND setting_id = $3 AND email_verified_at IS NULL AND erased_at IS NULL",
         at,
         user_id,
         setting_id
@@ -301,7 +301,7 @@ pub async fn confirm(db: &Db, setting_id: i64, user_id: i64) -> Result<bool, sql
 pub async fn mark_proved(tx: &mut sqlx::SqliteConnection, user_id: i64) -> Result<(), sqlx::Error> {
     let at = now();
     sqlx::query!(
-        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?",
+        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1) WHERE id = $2",
         at,
         user_id
     )
@@ -312,7 +312,7 @@ pub async fn mark_proved(tx: &mut sqlx::SqliteConnection, user_id: i64) -> Resul
 
 pub async fn set_password_hash(db: &Db, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE users SET password_hash = ? WHERE id = ?",
+        "UPDATE users SET password_hash = $1 WHERE id = $2",
         hash,
         user_id
     )
@@ -324,7 +324,7 @@ pub async fn set_password_hash(db: &Db, user_id: i64, hash: &str) -> Result<(), 
 pub async fn touch_last_seen(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
     let at = now();
     sqlx::query!(
-        "UPDATE users SET last_seen_at = ? WHERE id = ?",
+        "UPDATE users SET last_seen_at = $1 WHERE id = $2",
         at,
         user_id
     )

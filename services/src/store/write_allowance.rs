@@ -25,10 +25,10 @@ pub async fn take(
 ) -> Result<u32, sqlx::Error> {
     let mut tx = super::write(db).await?;
     let tokens = sqlx::query_scalar!(
-        r#"INSERT INTO write_allowance (person_id, tokens, at_ms) VALUES (?1, ?2, ?4)
+        r#"INSERT INTO write_allowance (person_id, tokens, at_ms) VALUES ($1, $2, $4)
            ON CONFLICT (person_id) DO UPDATE SET
-             tokens = MIN(?2, tokens + MAX(?4 - at_ms, 0) * ?3 / 1000.0),
-             at_ms = MAX(at_ms, ?4)
+             tokens = MIN($2, tokens + MAX($4 - at_ms, 0) * $3 / 1000.0),
+             at_ms = MAX(at_ms, $4)
            RETURNING tokens"#,
         person,
         bucket.burst,
@@ -41,7 +41,7 @@ pub async fn take(
     if taken > 0 {
         let spent = f64::from(taken);
         sqlx::query!(
-            "UPDATE write_allowance SET tokens = tokens - ? WHERE person_id = ?",
+            "UPDATE write_allowance SET tokens = tokens - $1 WHERE person_id = $2",
             spent,
             person
         )
@@ -56,7 +56,7 @@ pub async fn take(
 pub async fn sweep(tx: &mut sqlx::SqliteConnection, at: i64) -> Result<u64, sqlx::Error> {
     let before_ms = (at - 24 * 60 * 60) * 1000;
     Ok(
-        sqlx::query!("DELETE FROM write_allowance WHERE at_ms < ?", before_ms)
+        sqlx::query!("DELETE FROM write_allowance WHERE at_ms < $1", before_ms)
             .execute(tx)
             .await?
             .rows_affected(),
@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(sweep(&mut tx, crate::store::now()).await.unwrap(), 1);
         tx.commit().await.unwrap();
         take(&db, person, SMALL, 1, 1_000).await.unwrap();
-        sqlx::query("DELETE FROM users WHERE id = ?")
+        sqlx::query("DELETE FROM users WHERE id = $1")
             .bind(person)
             .execute(db.pool())
             .await
