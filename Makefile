@@ -21,6 +21,7 @@ dev: tools
 	@bash scripts/dev.sh
 
 test: tools lint unit build e2e
+	@bash scripts/postgres.sh stop
 	@echo "make test: all checks passed"
 
 # Clippy and the .sqlx/ check run in the release profiles, so that they reuse the build
@@ -30,7 +31,7 @@ lint:
 	@bash scripts/unused-deps.sh
 	@$(ENV) cargo fmt --all -- --check
 	@bash scripts/sqlx-prepare.sh --check
-	@$(ENV) cargo clippy --release -p domain -p services -p app -p server --features app/ssr --all-targets -- -D warnings
+	@$(ENV) cargo clippy --release -p domain -p engines -p services -p app -p server --features app/ssr --all-targets -- -D warnings
 	@$(ENV) cargo clippy --profile wasm-release -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Tests build in release mode so they reuse the dependencies `make build` compiled, and run
@@ -38,8 +39,14 @@ lint:
 # (memory, metrics, the mail switch) are not disturbed by their neighbours. One run for
 # every crate, with the server's features: its dependencies are exactly those `make build`
 # compiled (server/Cargo.toml pins the features the tests' own dependencies add).
+#
+# The store's tests run twice: on SQLite, then on PostgreSQL (a private server of the tests'
+# own, scripts/postgres.sh; each test makes its own database there).
 unit:
 	@$(ENV) cargo nextest run --release --no-fail-fast -p domain -p services -p app -p server --features app/ssr
+	@bash scripts/postgres.sh clean
+	@TANDEM_TEST_POSTGRES="$$(bash scripts/postgres.sh start)" $(ENV) cargo nextest run --release --no-fail-fast -p domain -p services -p app -p server --features app/ssr -E 'package(services)'
+	@bash scripts/postgres.sh clean
 	@node --test end2end/unit/
 
 e2e:

@@ -7,6 +7,7 @@
 #                                    and print its URL: the only thing on stdout
 #   bash scripts/postgres.sh stop    stop it (the data stays)
 #   bash scripts/postgres.sh url     print its URL
+#   bash scripts/postgres.sh clean   start it if need be, and drop the databases tests made
 #
 # TANDEM_PG_PORT chooses the port (default 55432), TANDEM_PG_DIR the folder (default
 # $CARGO_TARGET_DIR/postgres, which is git-ignored with the rest of the build output).
@@ -23,8 +24,8 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 case "${1:-}" in
   url) echo "$url"; exit 0 ;;
-  start | stop) ;;
-  *) echo "usage: bash scripts/postgres.sh start|stop|url" >&2; exit 2 ;;
+  start | stop | clean) ;;
+  *) echo "usage: bash scripts/postgres.sh start|stop|clean|url" >&2; exit 2 ;;
 esac
 
 # The server binaries: Debian keeps them out of PATH, under /usr/lib/postgresql/<version>/bin
@@ -125,7 +126,8 @@ if running; then
 else
   log "starting PostgreSQL on 127.0.0.1:$port (log: $dir/postgres.log)"
   # The port is given at each start, so that TANDEM_PG_PORT applies to an existing folder.
-  as_server "$bin/pg_ctl" -D "$data" -w -t 60 -l "$dir/postgres.log" -o "-p $port" start >/dev/null
+  # The server must not inherit the lock's descriptor, or it would hold the lock for good.
+  as_server "$bin/pg_ctl" -D "$data" -w -t 60 -l "$dir/postgres.log" -o "-p $port" start >/dev/null 9>&-
 fi
 
 # The role and database the URL names, made once; the role may make databases (one per test).
@@ -133,4 +135,12 @@ as_server "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres 
 SELECT 'CREATE ROLE tandem LOGIN CREATEDB' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tandem') \gexec
 SELECT 'CREATE DATABASE tandem OWNER tandem' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'tandem') \gexec
 SQL
+if [ "$1" = clean ]; then
+  # Each store test makes a database of its own (t_…); a run leaves them behind.
+  as_server "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres >&2 <<'SQL'
+SELECT format('DROP DATABASE %I', datname) FROM pg_database
+WHERE datname LIKE 't\_%' OR datname LIKE 'prepare\_%' \gexec
+SQL
+  exit 0
+fi
 echo "$url"

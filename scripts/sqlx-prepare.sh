@@ -13,13 +13,6 @@ cd "$root"
 . scripts/env.sh
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-db="$work/schema.db"
-# The schema as the migrations make it (the macros only read it).
-for migration in migrations/*.sql; do
-  sqlite3 "$db" < "$migration"
-done
-
 out="$work/sqlx"
 mkdir -p "$out"
 # `services` (the one crate with checked queries) must be checked again for its macros to
@@ -29,10 +22,37 @@ mkdir -p "$out"
 lib=services/src/lib.rs
 stamp="$work/lib.rs.time"
 touch -r "$lib" "$stamp"
-trap 'touch -r "$stamp" "$lib"; rm -rf "$work"' EXIT
-touch "$lib"
-SQLX_OFFLINE=false DATABASE_URL="sqlite://$db" SQLX_OFFLINE_DIR="$out" \
-  cargo check --release -q -p domain -p services -p app -p server --features app/ssr --all-targets
+pg_db=""
+cleanup() {
+  touch -r "$stamp" "$lib"
+  if [ -n "$pg_db" ]; then psql -q "$pg_server" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Each engine's queries are checked against that engine's schema as its migrations make it
+# (the macros only read it); `#[engines::both]` leaves the other engine's bodies out
+# meanwhile (TANDEM_SQLX_ENGINE). Both engines' data go to the one `.sqlx/`.
+check() {
+  touch "$lib"
+  TANDEM_SQLX_ENGINE="$1" SQLX_OFFLINE=false DATABASE_URL="$2" SQLX_OFFLINE_DIR="$out" \
+    cargo check --release -q -p domain -p services -p app -p server --features app/ssr --all-targets
+}
+
+db="$work/schema.db"
+for migration in migrations/*.sql; do
+  sqlite3 "$db" < "$migration"
+done
+check sqlite "sqlite://$db"
+
+pg_server="$(bash scripts/postgres.sh start)"
+pg_db="prepare_$$"
+PGOPTIONS="-c client_min_messages=warning" psql -q "$pg_server" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db" >/dev/null
+pg_url="${pg_server%/*}/$pg_db"
+for migration in migrations/postgres/*.sql; do
+  psql -q -v ON_ERROR_STOP=1 "$pg_url" -f "$migration" >/dev/null
+done
+check postgres "$pg_url"
 touch -r "$stamp" "$lib"
 
 if [ "${1:-}" = "--check" ]; then

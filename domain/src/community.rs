@@ -15,7 +15,11 @@ use std::collections::HashSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "text", rename_all = "snake_case")
+)]
 pub enum PostKind {
     Example,
     Question,
@@ -46,7 +50,11 @@ impl PostKind {
 /// The four broad areas of need of the SEND Code of Practice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "text", rename_all = "snake_case")
+)]
 pub enum Area {
     CommunicationInteraction,
     CognitionLearning,
@@ -135,7 +143,9 @@ pub struct PostSummary {
     pub author: String,
     pub setting_name: String,
     pub created_at: i64,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
     pub reply_count: u32,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
     pub helpful_count: u32,
     /// A question with an answer marked as the one that helped.
     pub answered: bool,

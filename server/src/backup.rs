@@ -15,6 +15,14 @@ use std::path::{Path, PathBuf};
 
 /// The database file a `sqlite://…` URL names (without its `?options`).
 pub fn database_path(url: &str) -> anyhow::Result<PathBuf> {
+    if services::store::is_postgres(url) {
+        bail!(
+            "this database is PostgreSQL, which backs itself up: use pg_dump (for example \
+             `pg_dump --format=custom --file=tandem.dump \"$TANDEM_DATABASE_URL\"`) or your \
+             provider's backups, and pg_restore to restore; see the README's \"Running Tandem \
+             for a trust or local authority\""
+        );
+    }
     let path = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");

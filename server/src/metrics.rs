@@ -112,12 +112,7 @@ pub fn private(state: AppState) -> Router {
 }
 
 async fn scrape(State(state): State<AppState>) -> impl IntoResponse {
-    let pool = state.db.pool();
-    let text = services::metrics::render(services::metrics::Pool {
-        size: pool.size(),
-        idle: pool.num_idle(),
-        max: pool.options().get_max_connections(),
-    });
+    let text = services::metrics::render(state.db.pool_use());
     (
         [(
             header::CONTENT_TYPE,

@@ -27,7 +27,7 @@ pub async fn start_link_proof(
 
 /// Starts the proof of a new account's address (see `auth::join`).
 pub async fn start_join_proof(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut store::WriteTx,
     user_id: i64,
 ) -> Result<String, sqlx::Error> {
     proofs::start(tx, user_id, proofs::Purpose::Join, None).await

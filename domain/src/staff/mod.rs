@@ -42,7 +42,7 @@ pub struct Person {
     pub role: Role,
     pub sector: Sector,
     pub last_active: Option<i64>,
-    pub awaiting_review: u32,
+    pub awaiting_review: i64,
 }
 
 /// The course shape the dashboard needs: each module's number, title and sections
@@ -85,7 +85,7 @@ pub fn rows(
                 status: Status::of(&states),
                 cpd_minutes: cpd_minutes(&all),
                 last_active: latest,
-                awaiting_review: p.awaiting_review,
+                awaiting_review: u32::try_from(p.awaiting_review).unwrap_or(u32::MAX),
             }
         })
         .collect()
@@ -209,7 +209,7 @@ mod tests {
             role: Role::Practitioner,
             sector: Sector::SchoolAge,
             last_active: None,
-            awaiting_review: id as u32,
+            awaiting_review: id,
         }
     }
 

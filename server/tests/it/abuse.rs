@@ -507,7 +507,7 @@ async fn snapshot(app: &TestApp) -> String {
     for table in TABLES {
         let columns: Vec<(String,)> =
             sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(app.state.db.pool())
+                .fetch_all(app.state.db.sqlite_pool())
                 .await
                 .unwrap();
         let row = columns
@@ -517,7 +517,7 @@ async fn snapshot(app: &TestApp) -> String {
             .join(" || ',' || ");
         let rows: Vec<(String,)> =
             sqlx::query_as(&format!("SELECT {row} FROM \"{table}\" ORDER BY rowid"))
-                .fetch_all(app.state.db.pool())
+                .fetch_all(app.state.db.sqlite_pool())
                 .await
                 .unwrap();
         out.push_str(&format!(
@@ -596,7 +596,7 @@ async fn world() -> World {
     let admin_id = app.user_id(ADMIN).await;
     let (setting_id,): (i64,) = sqlx::query_as("SELECT setting_id FROM users WHERE id = $1")
         .bind(admin_id)
-        .fetch_one(oakfield.pool())
+        .fetch_one(oakfield.sqlite_pool())
         .await
         .unwrap();
     let import =

@@ -293,7 +293,7 @@ impl TestApp {
     pub async fn user_id(&self, email: &str) -> i64 {
         let row: (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
             .bind(email)
-            .fetch_one(self.state.db.pool())
+            .fetch_one(self.state.db.sqlite_pool())
             .await
             .unwrap();
         row.0
@@ -308,7 +308,7 @@ impl TestApp {
         use services::store::{settings, users};
         let existing: Option<(i64,)> =
             sqlx::query_as("SELECT id FROM settings WHERE name = 'Riverside College'")
-                .fetch_optional(self.state.db.pool())
+                .fetch_optional(self.state.db.sqlite_pool())
                 .await
                 .unwrap();
         let setting_id = match existing {

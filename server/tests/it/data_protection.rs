@@ -16,7 +16,7 @@ const ENTRY: &str = "a1111111-2222-4333-8444-555555555555";
 async fn count(app: &TestApp, sql: &str, id: i64) -> i64 {
     sqlx::query_scalar(sql)
         .bind(id)
-        .fetch_one(app.state.db.pool())
+        .fetch_one(app.state.db.sqlite_pool())
         .await
         .unwrap()
 }
@@ -128,7 +128,7 @@ async fn an_admin_erases_a_closed_account_and_the_log_keeps_counts_only() {
     let (email, name): (String, String) =
         sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1")
             .bind(sam_id)
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.state.db.sqlite_pool())
             .await
             .unwrap();
     assert_eq!(
@@ -138,7 +138,7 @@ async fn an_admin_erases_a_closed_account_and_the_log_keeps_counts_only() {
     // The log line: counts only.
     let (action, detail): (String, String) =
         sqlx::query_as("SELECT action, detail FROM data_protection_log")
-            .fetch_one(app.state.db.pool())
+            .fetch_one(app.state.db.sqlite_pool())
             .await
             .unwrap();
     assert_eq!(action, "erasure");
@@ -196,7 +196,7 @@ async fn retention_erases_only_those_who_left_longer_ago_than_the_setting_keeps_
         sqlx::query("UPDATE users SET deactivated_at = $1 WHERE id = $2")
             .bind(now - ago)
             .bind(id)
-            .execute(app.state.db.pool())
+            .execute(app.state.db.sqlite_pool())
             .await
             .unwrap();
     }
@@ -226,13 +226,13 @@ async fn retention_erases_only_those_who_left_longer_ago_than_the_setting_keeps_
     assert_eq!(erased.people, 1);
     let erased_ids: Vec<(i64,)> =
         sqlx::query_as("SELECT id FROM users WHERE erased_at IS NOT NULL")
-            .fetch_all(app.state.db.pool())
+            .fetch_all(app.state.db.sqlite_pool())
             .await
             .unwrap();
     assert_eq!(erased_ids, vec![(sam,)]);
     let lines: Vec<(String, Option<i64>)> =
         sqlx::query_as("SELECT action, actor_id FROM data_protection_log")
-            .fetch_all(app.state.db.pool())
+            .fetch_all(app.state.db.sqlite_pool())
             .await
             .unwrap();
     assert_eq!(lines, vec![("retention".to_string(), None)]);

@@ -2,7 +2,7 @@
 //! network, who is coming, who attended (their CPD time), and the notes afterwards.
 
 use super::community::{Stored, Who};
-use super::{now, Db, WriteOne};
+use super::now;
 use domain::community::Space;
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -34,19 +34,23 @@ pub struct NewSession<'a> {
     pub place: &'a str,
 }
 
-pub async fn create(db: &Db, new: &NewSession<'_>) -> Result<Stored, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    let owner = sqlx::query_scalar!(
-        "SELECT organiser_id FROM community_sessions WHERE id = $1",
-        new.id
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(stored) = super::community::earlier(owner, new.organiser_id) {
-        return Ok(stored);
-    }
-    let at = now();
-    sqlx::query!(
+#[engines::both]
+mod sql {
+    use super::*;
+
+    pub async fn create(db: &Db, new: &NewSession<'_>) -> Result<Stored, sqlx::Error> {
+        let mut tx = write(db).await?;
+        let owner = sqlx::query_scalar!(
+            "SELECT organiser_id FROM community_sessions WHERE id = $1",
+            new.id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(stored) = crate::store::community::earlier(owner, new.organiser_id) {
+            return Ok(stored);
+        }
+        let at = now();
+        sqlx::query!(
         "INSERT INTO community_sessions (id, organiser_id, setting_id, network_id, topic, starts_at, minutes, place, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         new.id,
@@ -61,31 +65,31 @@ pub async fn create(db: &Db, new: &NewSession<'_>) -> Result<Stored, sqlx::Error
     )
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
-    Ok(Stored::Done)
-}
+        tx.commit().await?;
+        Ok(Stored::Done)
+    }
 
-/// The sessions the person may see (the `visible_sessions` view): one by id, or else
-/// those of a space, soonest first.
-async fn fetch(
-    db: &Db,
-    who: Who,
-    id: Option<&str>,
-    space: Space,
-) -> Result<Vec<SessionRow>, sqlx::Error> {
-    let network_id = space.network_id();
-    sqlx::query_as!(
+    /// The sessions the person may see (the `visible_sessions` view): one by id, or else
+    /// those of a space, soonest first.
+    async fn fetch(
+        db: &Db,
+        who: Who,
+        id: Option<&str>,
+        space: Space,
+    ) -> Result<Vec<SessionRow>, sqlx::Error> {
+        let network_id = space.network_id();
+        sqlx::query_as!(
         SessionRow,
         r#"SELECT cs.id AS "id!", cs.topic AS "topic!", cs.starts_at AS "starts_at!", cs.minutes AS "minutes!",
                 cs.place AS "place!", cs.notes AS "notes!", cs.notes_at AS "notes_at?", cs.organiser_id AS "organiser_id!",
                 u.display_name AS organiser, s.name AS setting_name, cs.network_id AS "network_id?",
-                (SELECT COUNT(*) FROM session_people sp WHERE sp.session_id = cs.id AND sp.coming) AS "coming_count!: i64",
-                EXISTS (SELECT 1 FROM session_people sp WHERE sp.session_id = cs.id AND sp.user_id = $1 AND sp.coming) AS "coming!: bool",
-                EXISTS (SELECT 1 FROM session_people sp WHERE sp.session_id = cs.id AND sp.user_id = $1 AND sp.attended) AS "attended!: bool"
+                (SELECT COUNT(*) FROM session_people sp WHERE sp.session_id = cs.id AND sp.coming = TRUE) AS "coming_count!: i64",
+                EXISTS (SELECT 1 FROM session_people sp WHERE sp.session_id = cs.id AND sp.user_id = $1 AND sp.coming = TRUE) AS "coming!: bool",
+                EXISTS (SELECT 1 FROM session_people sp WHERE sp.session_id = cs.id AND sp.user_id = $1 AND sp.attended = TRUE) AS "attended!: bool"
          FROM visible_sessions cs JOIN users u ON u.id = cs.organiser_id JOIN settings s ON s.id = cs.setting_id
          WHERE cs.viewer_id = $1
-           AND CASE WHEN $2 IS NOT NULL THEN cs.id = $2
-                    ELSE cs.network_id IS $3 AND (cs.network_id IS NOT NULL OR cs.setting_id = $4) END
+           AND CASE WHEN CAST($2 AS TEXT) IS NOT NULL THEN cs.id = $2
+                    ELSE cs.network_id IS NOT DISTINCT FROM $3 AND (cs.network_id IS NOT NULL OR cs.setting_id = $4) END
          ORDER BY cs.starts_at"#,
         who.user_id,
         id,
@@ -94,89 +98,92 @@ async fn fetch(
     )
     .fetch_all(db.pool())
     .await
-}
+    }
 
-/// The sessions of a space, soonest first.
-pub async fn list(db: &Db, who: Who, space: Space) -> Result<Vec<SessionRow>, sqlx::Error> {
-    fetch(db, who, None, space).await
-}
+    /// The sessions of a space, soonest first.
+    pub async fn list(db: &Db, who: Who, space: Space) -> Result<Vec<SessionRow>, sqlx::Error> {
+        fetch(db, who, None, space).await
+    }
 
-/// A session the person may see.
-pub async fn get(db: &Db, who: Who, id: &str) -> Result<Option<SessionRow>, sqlx::Error> {
-    Ok(fetch(db, who, Some(id), Space::Setting).await?.pop())
-}
+    /// A session the person may see.
+    pub async fn get(db: &Db, who: Who, id: &str) -> Result<Option<SessionRow>, sqlx::Error> {
+        Ok(fetch(db, who, Some(id), Space::Setting).await?.pop())
+    }
 
-/// Says the person is coming (or no longer is).
-pub async fn set_coming(
-    db: &Db,
-    session_id: &str,
-    user_id: i64,
-    coming: bool,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO session_people (session_id, user_id, coming) VALUES ($1, $2, $3)
+    /// Says the person is coming (or no longer is).
+    pub async fn set_coming(
+        db: &Db,
+        session_id: &str,
+        user_id: i64,
+        coming: bool,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query!(
+            "INSERT INTO session_people (session_id, user_id, coming) VALUES ($1, $2, $3)
          ON CONFLICT (session_id, user_id) DO UPDATE SET coming = $3",
-        session_id,
-        user_id,
-        coming
-    )
-    .write_in_turn(db)
-    .await?;
-    Ok(())
-}
+            session_id,
+            user_id,
+            coming
+        )
+        .write_in_turn(db)
+        .await?;
+        Ok(())
+    }
 
-/// Records that the person attended (the caller has checked the session has started).
-pub async fn attend(db: &Db, session_id: &str, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO session_people (session_id, user_id, coming, attended) VALUES ($1, $2, 1, 1)
-         ON CONFLICT (session_id, user_id) DO UPDATE SET attended = 1",
+    /// Records that the person attended (the caller has checked the session has started).
+    pub async fn attend(db: &Db, session_id: &str, user_id: i64) -> Result<(), sqlx::Error> {
+        sqlx::query!(
+        "INSERT INTO session_people (session_id, user_id, coming, attended) VALUES ($1, $2, TRUE, TRUE)
+         ON CONFLICT (session_id, user_id) DO UPDATE SET attended = TRUE",
         session_id,
         user_id
     )
-    .write_in_turn(db)
-    .await?;
-    Ok(())
-}
+        .write_in_turn(db)
+        .await?;
+        Ok(())
+    }
 
-/// The notes after a session, and the posts discussed (ids the caller has checked).
-pub async fn set_notes(
-    db: &Db,
-    session_id: &str,
-    notes: &str,
-    post_ids: &[String],
-) -> Result<(), sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    let at = now();
-    sqlx::query!(
-        "UPDATE community_sessions SET notes = $1, notes_at = $2 WHERE id = $3",
-        notes,
-        at,
-        session_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!("DELETE FROM session_posts WHERE session_id = $1", session_id)
+    /// The notes after a session, and the posts discussed (ids the caller has checked).
+    pub async fn set_notes(
+        db: &Db,
+        session_id: &str,
+        notes: &str,
+        post_ids: &[String],
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = write(db).await?;
+        let at = now();
+        sqlx::query!(
+            "UPDATE community_sessions SET notes = $1, notes_at = $2 WHERE id = $3",
+            notes,
+            at,
+            session_id
+        )
         .execute(&mut *tx)
         .await?;
-    for post_id in post_ids {
         sqlx::query!(
+            "DELETE FROM session_posts WHERE session_id = $1",
+            session_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        for post_id in post_ids {
+            sqlx::query!(
             "INSERT INTO session_posts (session_id, post_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             session_id,
             post_id
         )
         .execute(&mut *tx)
         .await?;
+        }
+        tx.commit().await
     }
-    tx.commit().await
-}
 
-/// The posts linked from a session's notes: (id, title), for those the person may see.
-pub async fn linked_posts(
-    db: &Db,
-    who: Who,
-    session_id: &str,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
-    let rows = sqlx::query!(
+    /// The posts linked from a session's notes: (id, title), for those the person may see.
+    pub async fn linked_posts(
+        db: &Db,
+        who: Who,
+        session_id: &str,
+    ) -> Result<Vec<(String, String)>, sqlx::Error> {
+        let rows = sqlx::query!(
         r#"SELECT p.id AS "id!", p.title AS "title!" FROM session_posts sp JOIN visible_posts p ON p.id = sp.post_id
          WHERE sp.session_id = $1 AND p.viewer_id = $2 AND p.hidden_at IS NULL ORDER BY p.title"#,
         session_id,
@@ -184,23 +191,25 @@ pub async fn linked_posts(
     )
     .fetch_all(db.pool())
     .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.title)).collect())
-}
+        Ok(rows.into_iter().map(|r| (r.id, r.title)).collect())
+    }
 
-/// Minutes of community sessions the person attended: part of their CPD time.
-pub async fn attended_minutes(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT COALESCE(SUM(cs.minutes), 0) AS "minutes!: i64" FROM session_people sp
-         JOIN community_sessions cs ON cs.id = sp.session_id WHERE sp.user_id = $1 AND sp.attended"#,
+    /// Minutes of community sessions the person attended: part of their CPD time.
+    pub async fn attended_minutes(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar!(
+        r#"SELECT CAST(COALESCE(SUM(cs.minutes), 0) AS BIGINT) AS "minutes!: i64" FROM session_people sp
+         JOIN community_sessions cs ON cs.id = sp.session_id WHERE sp.user_id = $1 AND sp.attended = TRUE"#,
         user_id
     )
     .fetch_one(db.pool())
     .await
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Db;
     use crate::store::{networks, settings, test_db};
     use domain::model::{Role, Sector};
 

@@ -9,9 +9,8 @@
 //! posts under "Former member". One line per erasure goes in `data_protection_log`, with
 //! counts only.
 
-use super::{now, Db, WriteOne};
+use super::now;
 use serde::Serialize;
-use sqlx::SqliteConnection;
 
 /// What an erasure removed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -35,211 +34,6 @@ impl Erased {
     }
 }
 
-/// Erases one person's records inside the caller's write transaction.
-async fn erase_in(
-    tx: &mut SqliteConnection,
-    user_id: i64,
-    erase_posts: bool,
-) -> Result<Erased, sqlx::Error> {
-    let at = now();
-    let person = sqlx::query!(
-        "SELECT email, display_name, setting_id FROM users WHERE id = $1",
-        user_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    forget_elsewhere(
-        tx,
-        user_id,
-        &person.email,
-        &person.display_name,
-        person.setting_id,
-    )
-    .await?;
-    let mut erased = Erased {
-        people: 1,
-        entries: sqlx::query_scalar!("SELECT COUNT(*) FROM log_entries WHERE user_id = $1", user_id)
-            .fetch_one(&mut *tx)
-            .await?,
-        feedback_received: sqlx::query_scalar!(
-            "SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id WHERE e.user_id = $1",
-            user_id
-        )
-        .fetch_one(&mut *tx)
-        .await?,
-        progress_events: sqlx::query_scalar!(
-            "SELECT COUNT(*) FROM progress_events WHERE user_id = $1",
-            user_id
-        )
-        .fetch_one(&mut *tx)
-        .await?,
-        ..Erased::default()
-    };
-    // Entries take their revisions, submissions, feedback and audit lines about them along
-    // (ON DELETE CASCADE); audit lines without an entry (a SENCo opened the person's page)
-    // stay: they hold no content.
-    let id = user_id;
-    for query in [
-        sqlx::query!("DELETE FROM log_entries WHERE user_id = $1", id),
-        sqlx::query!("DELETE FROM progress_events WHERE user_id = $1", id),
-        sqlx::query!("DELETE FROM section_progress WHERE user_id = $1", id),
-        sqlx::query!("DELETE FROM follow_ups WHERE user_id = $1", id),
-        sqlx::query!("DELETE FROM sessions WHERE user_id = $1", id),
-        sqlx::query!("DELETE FROM op_outcomes WHERE user_id = $1", id),
-        sqlx::query!("DELETE FROM helpful_marks WHERE user_id = $1", id),
-        sqlx::query!("DELETE FROM follows WHERE user_id = $1", id),
-        sqlx::query!("DELETE FROM session_people WHERE user_id = $1", id),
-        sqlx::query!("DELETE FROM user_identities WHERE user_id = $1", id),
-        sqlx::query!("DELETE FROM network_moderators WHERE user_id = $1", id),
-        sqlx::query!("UPDATE reports SET reason = '' WHERE reporter_id = $1", id),
-    ] {
-        query.execute(&mut *tx).await?;
-    }
-    if erase_posts {
-        sqlx::query!(
-            "DELETE FROM post_revisions WHERE post_id IN (SELECT id FROM posts WHERE author_id = $1)",
-            id
-        )
-        .execute(&mut *tx)
-        .await?;
-        erased.posts = sqlx::query!(
-            "UPDATE posts SET deleted_at = COALESCE(deleted_at, $1), title = '', need = '', tried = '', outcome = '', change = '', body = '', age = ''
-             WHERE author_id = $2 AND title || need || tried || outcome || change || body || age != ''",
-            at,
-            id
-        )
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as i64;
-        erased.replies = sqlx::query!(
-            "UPDATE replies SET deleted_at = COALESCE(deleted_at, $1), body = '' WHERE author_id = $2 AND body != ''",
-            at,
-            id
-        )
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as i64;
-    }
-    sqlx::query!(
-        "UPDATE users SET email = 'erased-' || id || '@erased.invalid', display_name = 'Former member',
-           password_hash = '!erased', preferences = '{}', active = 0, specialist = 0, expertise = '',
-           deactivated_at = COALESCE(deactivated_at, $1), erased_at = $1
-         WHERE id = $2",
-        at,
-        id
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(erased)
-}
-
-/// Where a person's name and address sit in rows that are not theirs: invites made for
-/// them, staff import files that listed them, and "shared by <name>" at the top of
-/// colleagues' "I tried this" entries (and those entries' earlier versions).
-async fn forget_elsewhere(
-    tx: &mut SqliteConnection,
-    user_id: i64,
-    email: &str,
-    name: &str,
-    setting_id: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE invites SET email = NULL, display_name = NULL WHERE setting_id = $1 AND email = $2 COLLATE NOCASE",
-        setting_id,
-        email
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "DELETE FROM mail_outbox WHERE user_id = $1 OR to_email = $2 COLLATE NOCASE",
-        user_id,
-        email
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!("DELETE FROM email_proofs WHERE user_id = $1", user_id)
-        .execute(&mut *tx)
-        .await?;
-    let imports = sqlx::query!(
-        r#"SELECT id AS "id!", rows, bad FROM staff_imports
-         WHERE setting_id = $1 AND (instr(lower(rows), lower($2)) > 0 OR instr(lower(bad), lower($2)) > 0)"#,
-        setting_id,
-        email
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    for import in imports {
-        let without = |json: &str, field: &str| {
-            let list: Vec<serde_json::Value> = serde_json::from_str(json).unwrap_or_default();
-            let kept: Vec<serde_json::Value> = list
-                .into_iter()
-                .filter(|row| {
-                    !row[field]
-                        .as_str()
-                        .is_some_and(|v| v.to_lowercase().contains(&email.to_lowercase()))
-                })
-                .collect();
-            serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into())
-        };
-        let (rows, bad) = (without(&import.rows, "email"), without(&import.bad, "text"));
-        sqlx::query!(
-            "UPDATE staff_imports SET rows = $1, bad = $2 WHERE id = $3",
-            rows,
-            bad,
-            import.id
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
-    // The opening line `api::community::tried_this` writes: I tried “<title>”, shared by <name> (<setting>).
-    let shared_by = format!("shared by {name} (");
-    let prefix = domain::community::TRIED_PREFIX;
-    sqlx::query!(
-        "UPDATE log_entries SET body = replace(body, $1, 'shared by Former member (')
-         WHERE instr(body, $1) > 0
-           AND section_key IN (SELECT $3 || p.id FROM posts p WHERE p.author_id = $2)",
-        shared_by,
-        user_id,
-        prefix
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "UPDATE log_entry_revisions SET body = replace(body, $1, 'shared by Former member (')
-         WHERE instr(body, $1) > 0
-           AND (SELECT e.section_key FROM log_entries e WHERE e.id = entry_id)
-               IN (SELECT $3 || p.id FROM posts p WHERE p.author_id = $2)",
-        shared_by,
-        user_id,
-        prefix
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
-async fn log(
-    tx: &mut SqliteConnection,
-    setting_id: i64,
-    action: &str,
-    actor: Option<i64>,
-    erased: &Erased,
-) -> Result<(), sqlx::Error> {
-    let detail = serde_json::to_string(erased).unwrap_or_default();
-    let at = now();
-    sqlx::query!(
-        "INSERT INTO data_protection_log (setting_id, action, actor_id, detail, at) VALUES ($1, $2, $3, $4, $5)",
-        setting_id,
-        action,
-        actor,
-        detail,
-        at
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
 /// An admin erases a person of their setting, who must already be deactivated (so nobody
 /// is erased by a slip of the hand on the staff list).
 pub enum Refusal {
@@ -248,91 +42,14 @@ pub enum Refusal {
     AlreadyErased,
 }
 
-pub async fn erase(
-    db: &Db,
-    setting_id: i64,
-    user_id: i64,
-    admin_id: i64,
-) -> Result<Result<Erased, Refusal>, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    let person = sqlx::query!(
-        r#"SELECT u.setting_id, u.active AS "active: bool", u.erased_at, s.erase_posts AS "erase_posts: bool"
-         FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = $1"#,
-        user_id
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    let erase_posts = match person {
-        None => return Ok(Err(Refusal::NotInSetting)),
-        Some(p) if p.setting_id != setting_id => return Ok(Err(Refusal::NotInSetting)),
-        Some(p) if p.active => return Ok(Err(Refusal::StillActive)),
-        Some(p) if p.erased_at.is_some() => return Ok(Err(Refusal::AlreadyErased)),
-        Some(p) => p.erase_posts,
-    };
-    let erased = erase_in(&mut tx, user_id, erase_posts).await?;
-    log(&mut tx, setting_id, "erasure", Some(admin_id), &erased).await?;
-    tx.commit().await?;
-    Ok(Ok(erased))
-}
-
 /// Seconds in a year of the retention period (a calendar year on average).
 const YEAR_SECS: i64 = 31_557_600;
-
-/// Erases everyone whose account was closed longer ago than their setting keeps records.
-/// One audit line per setting with anything erased, counts only. Returns the totals.
-pub async fn apply_retention(db: &Db, at: i64) -> Result<Erased, sqlx::Error> {
-    let due = sqlx::query!(
-        r#"SELECT u.id AS "id!", u.setting_id, s.erase_posts AS "erase_posts: bool"
-         FROM users u JOIN settings s ON s.id = u.setting_id
-         WHERE u.active = 0 AND u.erased_at IS NULL AND u.deactivated_at IS NOT NULL
-           AND u.deactivated_at < $1 - s.retention_years * $2
-         ORDER BY u.setting_id"#,
-        at,
-        YEAR_SECS
-    )
-    .fetch_all(db.pool())
-    .await?;
-    let mut total = Erased::default();
-    for group in due.chunk_by(|a, b| a.setting_id == b.setting_id) {
-        let mut tx = super::write(db).await?;
-        let mut setting = Erased::default();
-        for person in group {
-            setting.add(&erase_in(&mut tx, person.id, person.erase_posts).await?);
-        }
-        log(&mut tx, group[0].setting_id, "retention", None, &setting).await?;
-        tx.commit().await?;
-        total.add(&setting);
-    }
-    Ok(total)
-}
 
 /// A setting's data protection choices.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Policy {
     pub retention_years: i64,
     pub erase_posts: bool,
-}
-
-pub async fn policy(db: &Db, setting_id: i64) -> Result<Policy, sqlx::Error> {
-    sqlx::query_as!(
-        Policy,
-        r#"SELECT retention_years, erase_posts AS "erase_posts: bool" FROM settings WHERE id = $1"#,
-        setting_id
-    )
-    .fetch_one(db.pool())
-    .await
-}
-
-pub async fn set_policy(db: &Db, setting_id: i64, policy: &Policy) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE settings SET retention_years = $1, erase_posts = $2 WHERE id = $3",
-        policy.retention_years,
-        policy.erase_posts,
-        setting_id
-    )
-    .write_in_turn(db)
-    .await?;
-    Ok(())
 }
 
 /// One line of the data protection log, as an admin sees it.
@@ -342,44 +59,6 @@ pub struct LogLine {
     pub by: Option<String>,
     pub detail: String,
     pub at: i64,
-}
-
-pub async fn log_lines(db: &Db, setting_id: i64) -> Result<Vec<LogLine>, sqlx::Error> {
-    sqlx::query_as!(
-        LogLine,
-        r#"SELECT l.action, u.display_name AS "by?", l.detail, l.at FROM data_protection_log l
-         LEFT JOIN users u ON u.id = l.actor_id WHERE l.setting_id = $1 ORDER BY l.at DESC, l.id DESC LIMIT 50"#,
-        setting_id
-    )
-    .fetch_all(db.pool())
-    .await
-}
-
-/// The setting's privacy notice (Markdown; empty: Tandem's default) and when it changed.
-pub async fn privacy_notice(
-    db: &Db,
-    setting_id: i64,
-) -> Result<(String, Option<i64>), sqlx::Error> {
-    let row = sqlx::query!(
-        "SELECT privacy_notice, privacy_updated_at FROM settings WHERE id = $1",
-        setting_id
-    )
-    .fetch_one(db.pool())
-    .await?;
-    Ok((row.privacy_notice, row.privacy_updated_at))
-}
-
-pub async fn set_privacy_notice(db: &Db, setting_id: i64, text: &str) -> Result<(), sqlx::Error> {
-    let at = now();
-    sqlx::query!(
-        "UPDATE settings SET privacy_notice = $1, privacy_updated_at = $2 WHERE id = $3",
-        text,
-        at,
-        setting_id
-    )
-    .write_in_turn(db)
-    .await?;
-    Ok(())
 }
 
 /// Everything else Tandem holds about a person, beside their learning log (subject access):
@@ -476,9 +155,338 @@ pub struct Report {
     pub created_at: i64,
 }
 
-pub async fn held(db: &Db, user_id: i64) -> Result<Held, sqlx::Error> {
-    let pool = db.pool();
-    Ok(Held {
+#[engines::both]
+mod sql {
+    use super::*;
+
+    /// Erases one person's records inside the caller's write transaction.
+    async fn erase_in(
+        tx: &mut Conn,
+        user_id: i64,
+        erase_posts: bool,
+    ) -> Result<Erased, sqlx::Error> {
+        let at = now();
+        let person = sqlx::query!(
+            "SELECT email, display_name, setting_id FROM users WHERE id = $1",
+            user_id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        forget_elsewhere(
+            tx,
+            user_id,
+            &person.email,
+            &person.display_name,
+            person.setting_id,
+        )
+        .await?;
+        let mut erased = Erased {
+        people: 1,
+        entries: sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!" FROM log_entries WHERE user_id = $1"#, user_id)
+            .fetch_one(&mut *tx)
+            .await?,
+        feedback_received: sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!" FROM feedback f JOIN log_entries e ON e.id = f.entry_id WHERE e.user_id = $1"#,
+            user_id
+        )
+        .fetch_one(&mut *tx)
+        .await?,
+        progress_events: sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!" FROM progress_events WHERE user_id = $1"#,
+            user_id
+        )
+        .fetch_one(&mut *tx)
+        .await?,
+        ..Erased::default()
+    };
+        // Entries take their revisions, submissions, feedback and audit lines about them along
+        // (ON DELETE CASCADE); audit lines without an entry (a SENCo opened the person's page)
+        // stay: they hold no content.
+        let id = user_id;
+        for query in [
+            sqlx::query!("DELETE FROM log_entries WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM progress_events WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM section_progress WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM follow_ups WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM sessions WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM op_outcomes WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM helpful_marks WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM follows WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM session_people WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM user_identities WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM network_moderators WHERE user_id = $1", id),
+            sqlx::query!("UPDATE reports SET reason = '' WHERE reporter_id = $1", id),
+        ] {
+            query.execute(&mut *tx).await?;
+        }
+        if erase_posts {
+            sqlx::query!(
+            "DELETE FROM post_revisions WHERE post_id IN (SELECT id FROM posts WHERE author_id = $1)",
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+            erased.posts = sqlx::query!(
+            "UPDATE posts SET deleted_at = COALESCE(deleted_at, $1), title = '', need = '', tried = '', outcome = '', change = '', body = '', age = ''
+             WHERE author_id = $2 AND title || need || tried || outcome || change || body || age != ''",
+            at,
+            id
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as i64;
+            erased.replies = sqlx::query!(
+            "UPDATE replies SET deleted_at = COALESCE(deleted_at, $1), body = '' WHERE author_id = $2 AND body != ''",
+            at,
+            id
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as i64;
+        }
+        sqlx::query!(
+        "UPDATE users SET email = 'erased-' || id || '@erased.invalid', display_name = 'Former member',
+           password_hash = '!erased', preferences = '{}', active = FALSE, specialist = FALSE, expertise = '',
+           deactivated_at = COALESCE(deactivated_at, $1), erased_at = $1
+         WHERE id = $2",
+        at,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+        Ok(erased)
+    }
+
+    /// Where a person's name and address sit in rows that are not theirs: invites made for
+    /// them, staff import files that listed them, and "shared by <name>" at the top of
+    /// colleagues' "I tried this" entries (and those entries' earlier versions).
+    async fn forget_elsewhere(
+        tx: &mut Conn,
+        user_id: i64,
+        email: &str,
+        name: &str,
+        setting_id: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query!(
+        "UPDATE invites SET email = NULL, display_name = NULL WHERE setting_id = $1 AND email = $2 COLLATE NOCASE",
+        setting_id,
+        email
+    )
+    .execute(&mut *tx)
+    .await?;
+        sqlx::query!(
+            "DELETE FROM mail_outbox WHERE user_id = $1 OR to_email = $2 COLLATE NOCASE",
+            user_id,
+            email
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!("DELETE FROM email_proofs WHERE user_id = $1", user_id)
+            .execute(&mut *tx)
+            .await?;
+        let imports = sqlx::query!(
+        r#"SELECT id AS "id!", rows, bad FROM staff_imports
+         WHERE setting_id = $1 AND (instr(lower(rows), lower($2)) > 0 OR instr(lower(bad), lower($2)) > 0)"#,
+        setting_id,
+        email
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+        for import in imports {
+            let without = |json: &str, field: &str| {
+                let list: Vec<serde_json::Value> = serde_json::from_str(json).unwrap_or_default();
+                let kept: Vec<serde_json::Value> = list
+                    .into_iter()
+                    .filter(|row| {
+                        !row[field]
+                            .as_str()
+                            .is_some_and(|v| v.to_lowercase().contains(&email.to_lowercase()))
+                    })
+                    .collect();
+                serde_json::to_string(&kept).unwrap_or_else(|_| "[]".into())
+            };
+            let (rows, bad) = (without(&import.rows, "email"), without(&import.bad, "text"));
+            sqlx::query!(
+                "UPDATE staff_imports SET rows = $1, bad = $2 WHERE id = $3",
+                rows,
+                bad,
+                import.id
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        // The opening line `api::community::tried_this` writes: I tried “<title>”, shared by <name> (<setting>).
+        let shared_by = format!("shared by {name} (");
+        let prefix = domain::community::TRIED_PREFIX;
+        sqlx::query!(
+            "UPDATE log_entries SET body = replace(body, $1, 'shared by Former member (')
+         WHERE instr(body, $1) > 0
+           AND section_key IN (SELECT $3 || p.id FROM posts p WHERE p.author_id = $2)",
+            shared_by,
+            user_id,
+            prefix
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "UPDATE log_entry_revisions SET body = replace(body, $1, 'shared by Former member (')
+         WHERE instr(body, $1) > 0
+           AND (SELECT e.section_key FROM log_entries e WHERE e.id = entry_id)
+               IN (SELECT $3 || p.id FROM posts p WHERE p.author_id = $2)",
+            shared_by,
+            user_id,
+            prefix
+        )
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn log(
+        tx: &mut Conn,
+        setting_id: i64,
+        action: &str,
+        actor: Option<i64>,
+        erased: &Erased,
+    ) -> Result<(), sqlx::Error> {
+        let detail = serde_json::to_string(erased).unwrap_or_default();
+        let at = now();
+        sqlx::query!(
+        "INSERT INTO data_protection_log (setting_id, action, actor_id, detail, at) VALUES ($1, $2, $3, $4, $5)",
+        setting_id,
+        action,
+        actor,
+        detail,
+        at
+    )
+    .execute(&mut *tx)
+    .await?;
+        Ok(())
+    }
+
+    pub async fn erase(
+        db: &Db,
+        setting_id: i64,
+        user_id: i64,
+        admin_id: i64,
+    ) -> Result<Result<Erased, Refusal>, sqlx::Error> {
+        let mut tx = write(db).await?;
+        let person = sqlx::query!(
+        r#"SELECT u.setting_id, u.active AS "active: bool", u.erased_at, s.erase_posts AS "erase_posts: bool"
+         FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = $1"#,
+        user_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+        let erase_posts = match person {
+            None => return Ok(Err(Refusal::NotInSetting)),
+            Some(p) if p.setting_id != setting_id => return Ok(Err(Refusal::NotInSetting)),
+            Some(p) if p.active => return Ok(Err(Refusal::StillActive)),
+            Some(p) if p.erased_at.is_some() => return Ok(Err(Refusal::AlreadyErased)),
+            Some(p) => p.erase_posts,
+        };
+        let erased = erase_in(&mut tx, user_id, erase_posts).await?;
+        log(&mut tx, setting_id, "erasure", Some(admin_id), &erased).await?;
+        tx.commit().await?;
+        Ok(Ok(erased))
+    }
+
+    /// Erases everyone whose account was closed longer ago than their setting keeps records.
+    /// One audit line per setting with anything erased, counts only. Returns the totals.
+    pub async fn apply_retention(db: &Db, at: i64) -> Result<Erased, sqlx::Error> {
+        let due = sqlx::query!(
+            r#"SELECT u.id AS "id!", u.setting_id, s.erase_posts AS "erase_posts: bool"
+         FROM users u JOIN settings s ON s.id = u.setting_id
+         WHERE u.active = FALSE AND u.erased_at IS NULL AND u.deactivated_at IS NOT NULL
+           AND u.deactivated_at < $1 - s.retention_years * $2
+         ORDER BY u.setting_id"#,
+            at,
+            YEAR_SECS
+        )
+        .fetch_all(db.pool())
+        .await?;
+        let mut total = Erased::default();
+        for group in due.chunk_by(|a, b| a.setting_id == b.setting_id) {
+            let mut tx = write(db).await?;
+            let mut setting = Erased::default();
+            for person in group {
+                setting.add(&erase_in(&mut tx, person.id, person.erase_posts).await?);
+            }
+            log(&mut tx, group[0].setting_id, "retention", None, &setting).await?;
+            tx.commit().await?;
+            total.add(&setting);
+        }
+        Ok(total)
+    }
+
+    pub async fn policy(db: &Db, setting_id: i64) -> Result<Policy, sqlx::Error> {
+        sqlx::query_as!(
+        Policy,
+        r#"SELECT retention_years, erase_posts AS "erase_posts: bool" FROM settings WHERE id = $1"#,
+        setting_id
+    )
+    .fetch_one(db.pool())
+    .await
+    }
+
+    pub async fn set_policy(db: &Db, setting_id: i64, policy: &Policy) -> Result<(), sqlx::Error> {
+        let erase_posts = policy.erase_posts;
+        sqlx::query!(
+            "UPDATE settings SET retention_years = $1, erase_posts = $2 WHERE id = $3",
+            policy.retention_years,
+            erase_posts,
+            setting_id
+        )
+        .write_in_turn(db)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn log_lines(db: &Db, setting_id: i64) -> Result<Vec<LogLine>, sqlx::Error> {
+        sqlx::query_as!(
+        LogLine,
+        r#"SELECT l.action, u.display_name AS "by?", l.detail, l.at FROM data_protection_log l
+         LEFT JOIN users u ON u.id = l.actor_id WHERE l.setting_id = $1 ORDER BY l.at DESC, l.id DESC LIMIT 50"#,
+        setting_id
+    )
+    .fetch_all(db.pool())
+    .await
+    }
+
+    /// The setting's privacy notice (Markdown; empty: Tandem's default) and when it changed.
+    pub async fn privacy_notice(
+        db: &Db,
+        setting_id: i64,
+    ) -> Result<(String, Option<i64>), sqlx::Error> {
+        let row = sqlx::query!(
+            "SELECT privacy_notice, privacy_updated_at FROM settings WHERE id = $1",
+            setting_id
+        )
+        .fetch_one(db.pool())
+        .await?;
+        Ok((row.privacy_notice, row.privacy_updated_at))
+    }
+
+    pub async fn set_privacy_notice(
+        db: &Db,
+        setting_id: i64,
+        text: &str,
+    ) -> Result<(), sqlx::Error> {
+        let at = now();
+        sqlx::query!(
+            "UPDATE settings SET privacy_notice = $1, privacy_updated_at = $2 WHERE id = $3",
+            text,
+            at,
+            setting_id
+        )
+        .write_in_turn(db)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn held(db: &Db, user_id: i64) -> Result<Held, sqlx::Error> {
+        let pool = db.pool();
+        Ok(Held {
         account: sqlx::query_as!(
             Account,
             r#"SELECT u.email, u.display_name, u.role, u.sector, s.name AS setting, u.created_at, u.last_seen_at,
@@ -545,12 +553,14 @@ pub async fn held(db: &Db, user_id: i64) -> Result<Held, sqlx::Error> {
         .fetch_all(pool)
         .await?,
     })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::community::{self, NewPost, NewReply, Stored};
+    use crate::store::Db;
     use crate::store::{test_db, users};
     use domain::community::{Area, Checked, PostKind};
     use domain::model::{Role, Sector};

@@ -2,14 +2,14 @@
 //! condition is added together with its value, so a condition and its bound value can never
 //! get out of step, and no value is ever written into the SQL.
 
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{Database, QueryBuilder};
 
-pub struct Filtered<'a> {
-    query: QueryBuilder<'a, Sqlite>,
+pub struct Filtered<'a, DB: Database> {
+    query: QueryBuilder<'a, DB>,
     conditions: usize,
 }
 
-impl<'a> Filtered<'a> {
+impl<'a, DB: Database> Filtered<'a, DB> {
     /// `select` ends where the conditions go (`... FROM t`); they follow as `WHERE .. AND ..`.
     pub fn new(select: &str) -> Self {
         Filtered {
@@ -21,7 +21,7 @@ impl<'a> Filtered<'a> {
     /// Adds `condition`, whose one `?` takes `value`, when there is a value.
     pub fn and<T>(mut self, condition: &'static str, value: Option<T>) -> Self
     where
-        T: 'a + sqlx::Encode<'a, Sqlite> + sqlx::Type<Sqlite> + Send,
+        T: 'a + sqlx::Encode<'a, DB> + sqlx::Type<DB> + Send,
     {
         let Some(value) = value else { return self };
         let (before, after) = condition.split_once('?').unwrap_or((condition, ""));
@@ -41,7 +41,7 @@ impl<'a> Filtered<'a> {
     /// Adds `condition`, whose `?`s take `values` in order.
     pub fn and_each<T>(mut self, condition: &'static str, values: Vec<T>) -> Self
     where
-        T: 'a + sqlx::Encode<'a, Sqlite> + sqlx::Type<Sqlite> + Send,
+        T: 'a + sqlx::Encode<'a, DB> + sqlx::Type<DB> + Send,
     {
         let mut parts = condition.split('?');
         self.query.push(if self.conditions == 0 {
@@ -71,7 +71,7 @@ impl<'a> Filtered<'a> {
     }
 
     /// The finished query, with its `ORDER BY` (or any other tail).
-    pub fn then(mut self, tail: &str) -> QueryBuilder<'a, Sqlite> {
+    pub fn then(mut self, tail: &str) -> QueryBuilder<'a, DB> {
         self.query.push(" ").push(tail);
         self.query
     }
@@ -83,7 +83,7 @@ mod tests {
 
     #[test]
     fn conditions_join_with_their_placeholders_and_skip_when_empty() {
-        let sql = Filtered::new("SELECT 1 FROM t")
+        let sql = Filtered::<sqlx::Sqlite>::new("SELECT 1 FROM t")
             .and("a = ?", Some(1_i64))
             .and("b = ?", None::<i64>)
             .and("instr(c, ? || '.') = 1", Some("m1"))
@@ -94,7 +94,7 @@ mod tests {
             sql,
             "SELECT 1 FROM t WHERE a = ? AND instr(c, ? || '.') = 1 AND d IS NULL ORDER BY a"
         );
-        let none = Filtered::new("SELECT 1 FROM t")
+        let none = Filtered::<sqlx::Sqlite>::new("SELECT 1 FROM t")
             .and("a = ?", None::<i64>)
             .then("")
             .into_sql();

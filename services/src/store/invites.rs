@@ -1,7 +1,6 @@
 //! Invite codes: how staff join a setting with the right role.
 
-use super::WriteOne;
-use super::{now, Db};
+use super::now;
 use domain::model::{Invite, Role};
 use rand::Rng;
 
@@ -17,31 +16,38 @@ pub(crate) fn new_code() -> String {
     format!("{}-{}", &chars[..4], &chars[4..])
 }
 
-/// A new code. Codes that make someone a SENCo or an admin work once, whatever is asked:
-/// a leaked one cannot hand out privileged accounts for weeks. Practitioner codes work
-/// `max_uses` times (None: until they expire).
-pub async fn create(
-    db: &Db,
-    setting_id: i64,
-    role: Role,
-    days: i64,
-    created_by: Option<i64>,
-    max_uses: Option<i64>,
-) -> Result<Invite, sqlx::Error> {
-    let now = now();
-    let max_uses = if role == Role::Practitioner {
-        max_uses
-    } else {
-        Some(1)
-    };
-    loop {
-        let code = new_code();
-        let expires = now + days * 24 * 60 * 60;
-        let inserted = sqlx::query!(
+const USABLE: &str =
+    "revoked_at IS NULL AND expires_at > $1 AND (max_uses IS NULL OR uses < max_uses)";
+
+#[engines::both]
+mod sql {
+    use super::*;
+
+    /// A new code. Codes that make someone a SENCo or an admin work once, whatever is asked:
+    /// a leaked one cannot hand out privileged accounts for weeks. Practitioner codes work
+    /// `max_uses` times (None: until they expire).
+    pub async fn create(
+        db: &Db,
+        setting_id: i64,
+        role: Role,
+        days: i64,
+        created_by: Option<i64>,
+        max_uses: Option<i64>,
+    ) -> Result<Invite, sqlx::Error> {
+        let now = now();
+        let max_uses = if role == Role::Practitioner {
+            max_uses
+        } else {
+            Some(1)
+        };
+        loop {
+            let code = new_code();
+            let expires = now + days * 24 * 60 * 60;
+            let inserted = sqlx::query!(
             "INSERT INTO invites (code, setting_id, role, created_by, created_at, expires_at, max_uses) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             code,
             setting_id,
-            role,
+            role as _,
             created_by,
             now,
             expires,
@@ -49,41 +55,41 @@ pub async fn create(
         )
         .write_in_turn(db)
         .await;
-        match inserted {
-            Ok(_) => {
-                return Ok(Invite {
-                    code,
-                    role,
-                    created_at: now,
-                    expires_at: expires,
-                    revoked: false,
-                    uses: 0,
-                    max_uses,
-                })
+            match inserted {
+                Ok(_) => {
+                    return Ok(Invite {
+                        code,
+                        role,
+                        created_at: now,
+                        expires_at: expires,
+                        revoked: false,
+                        uses: 0,
+                        max_uses,
+                    })
+                }
+                // A clash among 31^8 codes is vanishingly rare; draw again.
+                Err(e) if crate::store::is_unique_violation(&e) => continue,
+                Err(e) => return Err(e),
             }
-            // A clash among 31^8 codes is vanishingly rare; draw again.
-            Err(e) if super::is_unique_violation(&e) => continue,
-            Err(e) => return Err(e),
         }
     }
-}
 
-pub async fn list(db: &Db, setting_id: i64) -> Result<Vec<Invite>, sqlx::Error> {
-    sqlx::query_as!(
-        Invite,
-        r#"SELECT code AS "code!", role AS "role: Role", created_at, expires_at,
+    pub async fn list(db: &Db, setting_id: i64) -> Result<Vec<Invite>, sqlx::Error> {
+        sqlx::query_as!(
+            Invite,
+            r#"SELECT code AS "code!", role AS "role: Role", created_at, expires_at,
                   revoked_at IS NOT NULL AS "revoked!: bool", uses, max_uses
            FROM invites WHERE setting_id = $1 ORDER BY created_at DESC, code"#,
-        setting_id
-    )
-    .fetch_all(db.pool())
-    .await
-}
+            setting_id
+        )
+        .fetch_all(db.pool())
+        .await
+    }
 
-/// Revokes a code of this setting; false when the setting has no such code.
-pub async fn revoke(db: &Db, setting_id: i64, code: &str) -> Result<bool, sqlx::Error> {
-    let at = now();
-    let done = sqlx::query!(
+    /// Revokes a code of this setting; false when the setting has no such code.
+    pub async fn revoke(db: &Db, setting_id: i64, code: &str) -> Result<bool, sqlx::Error> {
+        let at = now();
+        let done = sqlx::query!(
         "UPDATE invites SET revoked_at = COALESCE(revoked_at, $1) WHERE setting_id = $2 AND code = $3",
         at,
         setting_id,
@@ -91,57 +97,55 @@ pub async fn revoke(db: &Db, setting_id: i64, code: &str) -> Result<bool, sqlx::
     )
     .write_in_turn(db)
     .await?;
-    Ok(done.rows_affected() == 1)
-}
+        Ok(done.rows_affected() == 1)
+    }
 
-const USABLE: &str =
-    "revoked_at IS NULL AND expires_at > $1 AND (max_uses IS NULL OR uses < max_uses)";
+    /// The setting and role a code would grant now, without using it.
+    pub async fn usable(db: &Db, code: &str) -> Result<Option<(i64, Role)>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT setting_id, role FROM invites WHERE code = $2 AND {USABLE}"
+        ))
+        .bind(now())
+        .bind(code)
+        .fetch_optional(db.pool())
+        .await
+    }
 
-/// The setting and role a code would grant now, without using it.
-pub async fn usable(db: &Db, code: &str) -> Result<Option<(i64, Role)>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT setting_id, role FROM invites WHERE code = $2 AND {USABLE}"
-    ))
-    .bind(now())
-    .bind(code)
-    .fetch_optional(db.pool())
-    .await
-}
-
-/// The setting and role a usable code grants, counting one use. Runs inside the caller's
-/// transaction so that a failed account creation does not use the code up.
-/// The third value is the address a personal invite (from a staff import) was made for.
-pub async fn redeem(
-    tx: &mut sqlx::SqliteConnection,
-    code: &str,
-) -> Result<Option<(i64, Role, Option<String>)>, sqlx::Error> {
-    sqlx::query_as(&format!(
+    /// The setting and role a usable code grants, counting one use. Runs inside the caller's
+    /// transaction so that a failed account creation does not use the code up.
+    /// The third value is the address a personal invite (from a staff import) was made for.
+    pub async fn redeem(
+        tx: &mut Conn,
+        code: &str,
+    ) -> Result<Option<(i64, Role, Option<String>)>, sqlx::Error> {
+        sqlx::query_as(&format!(
         "UPDATE invites SET uses = uses + 1 WHERE code = $2 AND {USABLE} RETURNING setting_id, role, email"
     ))
     .bind(now())
     .bind(code)
     .fetch_optional(&mut *tx)
     .await
-}
+    }
 
-/// The role a staff import's personal invite gives `email` in the setting, spending the
-/// invite: the person signed in with their school account instead of using the code.
-pub async fn take_personal(
-    tx: &mut sqlx::SqliteConnection,
-    setting_id: i64,
-    email: &str,
-) -> Result<Option<Role>, sqlx::Error> {
-    sqlx::query_scalar(&format!(
-        "UPDATE invites SET uses = uses + 1 WHERE code = (
+    /// The role a staff import's personal invite gives `email` in the setting, spending the
+    /// invite: the person signed in with their school account instead of using the code.
+    pub async fn take_personal(
+        tx: &mut Conn,
+        setting_id: i64,
+        email: &str,
+    ) -> Result<Option<Role>, sqlx::Error> {
+        sqlx::query_scalar(&format!(
+            "UPDATE invites SET uses = uses + 1 WHERE code = (
            SELECT code FROM invites WHERE setting_id = $2 AND email = $3 COLLATE NOCASE AND {USABLE}
            ORDER BY created_at DESC LIMIT 1)
          RETURNING role"
-    ))
-    .bind(now())
-    .bind(setting_id)
-    .bind(email)
-    .fetch_optional(&mut *tx)
-    .await
+        ))
+        .bind(now())
+        .bind(setting_id)
+        .bind(email)
+        .fetch_optional(&mut *tx)
+        .await
+    }
 }
 
 #[cfg(test)]
@@ -160,17 +164,17 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(invite.code.len(), 9);
-        let mut conn = db.pool().acquire().await.unwrap();
+        let mut conn = crate::store::write(&db).await.unwrap();
         assert_eq!(
             redeem(&mut conn, &invite.code).await.unwrap(),
             Some((s, Role::Practitioner, None))
         );
         assert_eq!(redeem(&mut conn, "ZZZZ-ZZZZ").await.unwrap(), None);
-        drop(conn);
+        conn.commit().await.unwrap();
         assert!(revoke(&db, s, &invite.code).await.unwrap());
-        let mut conn = db.pool().acquire().await.unwrap();
+        let mut conn = crate::store::write(&db).await.unwrap();
         assert_eq!(redeem(&mut conn, &invite.code).await.unwrap(), None);
-        drop(conn);
+        conn.commit().await.unwrap();
         let listed = list(&db, s).await.unwrap();
         assert_eq!(listed.len(), 1);
         assert!(listed[0].revoked);
@@ -194,7 +198,7 @@ mod tests {
             (senco.max_uses, admin.max_uses, twice.max_uses),
             (Some(1), Some(1), Some(2))
         );
-        let mut conn = db.pool().acquire().await.unwrap();
+        let mut conn = crate::store::write(&db).await.unwrap();
         for (code, uses) in [(&senco.code, 1), (&admin.code, 1), (&twice.code, 2)] {
             for _ in 0..uses {
                 assert!(redeem(&mut conn, code).await.unwrap().is_some());
@@ -205,7 +209,7 @@ mod tests {
                 "{code} is used up"
             );
         }
-        drop(conn);
+        conn.commit().await.unwrap();
         assert_eq!(usable(&db, &twice.code).await.unwrap(), None);
     }
 
@@ -218,12 +222,8 @@ mod tests {
         let invite = create(&db, s, Role::Practitioner, 1, None, None)
             .await
             .unwrap();
-        sqlx::query("UPDATE invites SET expires_at = $1")
-            .bind(now() - 1)
-            .execute(db.pool())
-            .await
-            .unwrap();
-        let mut conn = db.pool().acquire().await.unwrap();
+        test_db::execute(&db, "UPDATE invites SET expires_at = $1", &[now() - 1]).await;
+        let mut conn = crate::store::write(&db).await.unwrap();
         assert_eq!(redeem(&mut conn, &invite.code).await.unwrap(), None);
     }
 

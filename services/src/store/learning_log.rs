@@ -1,6 +1,6 @@
 //! Learning-log entries, their revisions, feedback and follow-ups.
 
-use super::{now, Db};
+use super::now;
 use crate::metrics::{self, Outbox};
 use domain::learning_log::{decide_save, EntryKind, EntryStatus, SaveDecision};
 use domain::review::ReviewAction;
@@ -40,183 +40,6 @@ pub struct SaveResult {
 
 type Current = (String, i64, i64, String, EntryStatus);
 
-/// Saves one answer. Idempotent by op id: a repeated save gets exactly the answer the
-/// first one got (its revision, or the conflict and the other text) and writes nothing.
-/// Returns None when the entry, or the op id, belongs to someone else.
-pub async fn save(
-    db: &Db,
-    input: &SaveInput<'_>,
-) -> Result<Result<SaveResult, Refusal>, sqlx::Error> {
-    let at = now();
-    let mut tx = super::write(db).await?;
-    let first = sqlx::query!(
-        "SELECT user_id, reply FROM op_outcomes WHERE op_id = $1",
-        input.op_id
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(first) = first {
-        if first.user_id != input.user_id {
-            metrics::outbox(Outbox::Refused);
-            return Ok(Err(Refusal::NotYours));
-        }
-        let result =
-            serde_json::from_str(&first.reply).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        metrics::outbox(Outbox::Replayed);
-        return Ok(Ok(result));
-    }
-    let current: Option<Current> = sqlx::query!(
-        r#"SELECT id AS "id!", user_id, rev, body, status AS "status: EntryStatus"
-           FROM log_entries WHERE id = $1 OR (user_id = $2 AND section_key = $3 AND prompt_key = $4)
-           ORDER BY id = $5 DESC LIMIT 1"#,
-        input.entry_id,
-        input.user_id,
-        input.section_key,
-        input.prompt_key,
-        input.entry_id,
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .map(|r| (r.id, r.user_id, r.rev, r.body, r.status));
-    if let Some((_, owner, ..)) = &current {
-        if *owner != input.user_id {
-            return Ok(Err(Refusal::NotYours));
-        }
-    }
-    let decision = decide_save(
-        current
-            .as_ref()
-            .map(|(_, _, rev, body, _)| (*rev, body.as_str())),
-        input.base_rev,
-        input.body,
-    );
-    let result = match (decision, current) {
-        (SaveDecision::Create, _) => {
-            let status = EntryStatus::Draft;
-            sqlx::query!(
-                "INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9)",
-                input.entry_id,
-                input.user_id,
-                input.section_key,
-                input.prompt_key,
-                input.kind,
-                input.body,
-                status,
-                at,
-                at,
-            )
-            .execute(&mut *tx)
-            .await?;
-            revision(
-                &mut tx,
-                input.entry_id,
-                Some(1),
-                input.body,
-                status,
-                false,
-                input.op_id,
-                at,
-            )
-            .await?;
-            SaveResult {
-                entry_id: input.entry_id.to_string(),
-                rev: 1,
-                status,
-                outcome: SaveOutcome::Saved,
-            }
-        }
-        (SaveDecision::Accept { rev }, Some((id, _, _, _, old_status))) => {
-            let status = old_status.after_edit();
-            sqlx::query!(
-                "UPDATE log_entries SET body = $1, rev = $2, status = $3, updated_at = $4 WHERE id = $5",
-                input.body,
-                rev,
-                status,
-                at,
-                id,
-            )
-            .execute(&mut *tx)
-            .await?;
-            revision(
-                &mut tx,
-                &id,
-                Some(rev),
-                input.body,
-                status,
-                false,
-                input.op_id,
-                at,
-            )
-            .await?;
-            SaveResult {
-                entry_id: id,
-                rev,
-                status,
-                outcome: SaveOutcome::Saved,
-            }
-        }
-        (SaveDecision::Unchanged, Some((id, _, rev, _, status))) => SaveResult {
-            entry_id: id,
-            rev,
-            status,
-            outcome: SaveOutcome::Saved,
-        },
-        (SaveDecision::Conflict, Some((id, _, rev, body, status))) => {
-            // The same conflicting text again (another tab, a retry with a new op id) is
-            // kept once; past a cap, the person settles what is there before adding more.
-            let conflicts = sqlx::query!(
-                r#"SELECT COUNT(*) AS "kept!: i64", COALESCE(SUM(body = $1), 0) AS "same!: i64"
-                   FROM log_entry_revisions WHERE entry_id = $2 AND conflict = 1"#,
-                input.body,
-                id,
-            )
-            .fetch_one(&mut *tx)
-            .await?;
-            if conflicts.same == 0 {
-                if conflicts.kept >= MAX_CONFLICTS_PER_ENTRY {
-                    metrics::outbox(Outbox::Refused);
-                    return Ok(Err(Refusal::TooManyConflicts));
-                }
-                revision(
-                    &mut tx,
-                    &id,
-                    None,
-                    input.body,
-                    status,
-                    true,
-                    input.op_id,
-                    at,
-                )
-                .await?;
-            }
-            SaveResult {
-                entry_id: id,
-                rev,
-                status,
-                outcome: SaveOutcome::Conflict { theirs: body },
-            }
-        }
-        (_, None) => unreachable!("decide_save only creates when there is no entry"),
-    };
-    let reply = serde_json::to_string(&result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query!(
-        "INSERT INTO op_outcomes (op_id, user_id, reply, created_at) VALUES ($1, $2, $3, $4)",
-        input.op_id,
-        input.user_id,
-        reply,
-        at,
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    metrics::outbox(match result.outcome {
-        SaveOutcome::Saved => Outbox::Accepted,
-        SaveOutcome::Conflict { .. } => Outbox::Conflicted,
-    });
-    Ok(Ok(result))
-}
-
 /// Conflicting texts kept per entry before the person must settle them.
 pub const MAX_CONFLICTS_PER_ENTRY: i64 = 50;
 
@@ -227,32 +50,6 @@ pub enum Refusal {
     NotYours,
     /// The entry already holds `MAX_CONFLICTS_PER_ENTRY` unsettled texts.
     TooManyConflicts,
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn revision(
-    tx: &mut sqlx::SqliteConnection,
-    entry_id: &str,
-    rev: Option<i64>,
-    body: &str,
-    status: EntryStatus,
-    conflict: bool,
-    op_id: &str,
-    at: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO log_entry_revisions (entry_id, rev, body, status, conflict, op_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        entry_id,
-        rev,
-        body,
-        status,
-        conflict,
-        op_id,
-        at,
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -270,21 +67,6 @@ pub struct EntryRow {
 }
 
 const ENTRY_COLUMNS: &str = "e.id, e.section_key, e.prompt_key, e.kind, e.body, e.status, e.rev, e.created_at, e.updated_at, e.submitted_at";
-
-/// One person's entries for one section.
-pub async fn for_section(
-    db: &Db,
-    user_id: i64,
-    section_key: &str,
-) -> Result<Vec<EntryRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = $1 AND e.section_key = $2"
-    ))
-    .bind(user_id)
-    .bind(section_key)
-    .fetch_all(db.pool())
-    .await
-}
 
 #[derive(Default)]
 pub struct Filters<'a> {
@@ -320,46 +102,23 @@ pub fn fts_terms(words: &[String]) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-pub async fn list(
-    db: &Db,
-    user_id: i64,
-    filters: &Filters<'_>,
-) -> Result<Vec<EntryRow>, sqlx::Error> {
-    let select = format!("SELECT {ENTRY_COLUMNS} FROM log_entries e");
-    super::filter::Filtered::new(&select)
-        .and("e.user_id = ?", Some(user_id))
-        .and(
-            "e.rowid IN (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ?)",
-            fts_query(user_id, filters.words),
-        )
-        .and("instr(e.section_key, ? || '.') = 1", filters.module)
-        .and("e.kind = ?", filters.kind.map(|k| k.as_str()))
-        .and("e.status = ?", filters.status.map(|s| s.as_str()))
-        .then("ORDER BY e.updated_at DESC, e.section_key, e.prompt_key")
-        .build_query_as()
-        .fetch_all(db.pool())
-        .await
-}
-
-/// An entry of this person's (None for anyone else's).
-pub async fn get(db: &Db, user_id: i64, id: &str) -> Result<Option<EntryRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = $1 AND e.id = $2"
-    ))
-    .bind(user_id)
-    .bind(id)
-    .fetch_optional(db.pool())
-    .await
-}
-
-pub async fn revision_count(db: &Db, entry_id: &str) -> Result<u32, sqlx::Error> {
-    let n = sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "n!: i64" FROM log_entry_revisions WHERE entry_id = $1"#,
-        entry_id
-    )
-    .fetch_one(db.pool())
-    .await?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+/// The same search words as a PostgreSQL text-search query (`to_tsquery('simple', …)`):
+/// every word must match, those of three letters or more as prefixes. Each word is quoted
+/// as a lexeme (the words hold only letters, digits, `'` and `-`; `'` is doubled), so no
+/// word can be read as an operator. None for no words.
+pub fn ts_query(words: &[String]) -> Option<String> {
+    let terms: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let quoted = format!("'{}'", w.replace('\'', "''"));
+            if w.chars().count() >= domain::learning_log::MIN_PREFIX_CHARS {
+                format!("{quoted}:*")
+            } else {
+                quoted
+            }
+        })
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" & "))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -369,25 +128,6 @@ pub struct RevisionRow {
     pub status: EntryStatus,
     pub conflict: bool,
     pub created_at: i64,
-}
-
-/// One page of an entry's versions, newest first.
-pub async fn revisions(
-    db: &Db,
-    entry_id: &str,
-    limit: u32,
-    offset: u32,
-) -> Result<Vec<RevisionRow>, sqlx::Error> {
-    sqlx::query_as!(
-        RevisionRow,
-        r#"SELECT rev, body, status AS "status: EntryStatus", conflict AS "conflict: bool", created_at
-           FROM log_entry_revisions WHERE entry_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"#,
-        entry_id,
-        limit,
-        offset,
-    )
-    .fetch_all(db.pool())
-    .await
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -401,60 +141,353 @@ pub struct FeedbackRow {
     pub read_at: Option<i64>,
 }
 
-/// The feedback on one entry, oldest first.
-pub async fn feedback(db: &Db, entry_id: &str) -> Result<Vec<FeedbackRow>, sqlx::Error> {
-    Ok(feedback_for(db, &[entry_id])
-        .await?
-        .remove(entry_id)
-        .unwrap_or_default())
-}
+#[engines::both]
+mod sql {
+    use super::*;
 
-/// The feedback on many entries in one query per 500 (not one per entry), by entry id.
-pub async fn feedback_for(
-    db: &Db,
-    entry_ids: &[&str],
-) -> Result<HashMap<String, Vec<FeedbackRow>>, sqlx::Error> {
-    let mut out: HashMap<String, Vec<FeedbackRow>> = HashMap::new();
-    for chunk in entry_ids.chunks(500) {
-        let mut query = sqlx::QueryBuilder::new(
+    /// Saves one answer. Idempotent by op id: a repeated save gets exactly the answer the
+    /// first one got (its revision, or the conflict and the other text) and writes nothing.
+    /// Returns None when the entry, or the op id, belongs to someone else.
+    pub async fn save(
+        db: &Db,
+        input: &SaveInput<'_>,
+    ) -> Result<Result<SaveResult, Refusal>, sqlx::Error> {
+        let at = now();
+        let mut tx = write(db).await?;
+        let first = sqlx::query!(
+            "SELECT user_id, reply FROM op_outcomes WHERE op_id = $1",
+            input.op_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(first) = first {
+            if first.user_id != input.user_id {
+                metrics::outbox(Outbox::Refused);
+                return Ok(Err(Refusal::NotYours));
+            }
+            let result =
+                serde_json::from_str(&first.reply).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            metrics::outbox(Outbox::Replayed);
+            return Ok(Ok(result));
+        }
+        let current: Option<Current> = sqlx::query!(
+            r#"SELECT id AS "id!", user_id, rev, body, status AS "status: EntryStatus"
+           FROM log_entries WHERE id = $1 OR (user_id = $2 AND section_key = $3 AND prompt_key = $4)
+           ORDER BY id = $5 DESC LIMIT 1"#,
+            input.entry_id,
+            input.user_id,
+            input.section_key,
+            input.prompt_key,
+            input.entry_id,
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| (r.id, r.user_id, r.rev, r.body, r.status));
+        if let Some((_, owner, ..)) = &current {
+            if *owner != input.user_id {
+                return Ok(Err(Refusal::NotYours));
+            }
+        }
+        let decision = decide_save(
+            current
+                .as_ref()
+                .map(|(_, _, rev, body, _)| (*rev, body.as_str())),
+            input.base_rev,
+            input.body,
+        );
+        let result = match (decision, current) {
+            (SaveDecision::Create, _) => {
+                let status = EntryStatus::Draft;
+                sqlx::query!(
+                "INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9)",
+                input.entry_id,
+                input.user_id,
+                input.section_key,
+                input.prompt_key,
+                input.kind as _,
+                input.body,
+                status as _,
+                at,
+                at,
+            )
+            .execute(&mut *tx)
+            .await?;
+                revision(
+                    &mut tx,
+                    input.entry_id,
+                    Some(1),
+                    input.body,
+                    status,
+                    false,
+                    input.op_id,
+                    at,
+                )
+                .await?;
+                SaveResult {
+                    entry_id: input.entry_id.to_string(),
+                    rev: 1,
+                    status,
+                    outcome: SaveOutcome::Saved,
+                }
+            }
+            (SaveDecision::Accept { rev }, Some((id, _, _, _, old_status))) => {
+                let status = old_status.after_edit();
+                sqlx::query!(
+                "UPDATE log_entries SET body = $1, rev = $2, status = $3, updated_at = $4 WHERE id = $5",
+                input.body,
+                rev,
+                status as _,
+                at,
+                id,
+            )
+            .execute(&mut *tx)
+            .await?;
+                revision(
+                    &mut tx,
+                    &id,
+                    Some(rev),
+                    input.body,
+                    status,
+                    false,
+                    input.op_id,
+                    at,
+                )
+                .await?;
+                SaveResult {
+                    entry_id: id,
+                    rev,
+                    status,
+                    outcome: SaveOutcome::Saved,
+                }
+            }
+            (SaveDecision::Unchanged, Some((id, _, rev, _, status))) => SaveResult {
+                entry_id: id,
+                rev,
+                status,
+                outcome: SaveOutcome::Saved,
+            },
+            (SaveDecision::Conflict, Some((id, _, rev, body, status))) => {
+                // The same conflicting text again (another tab, a retry with a new op id) is
+                // kept once; past a cap, the person settles what is there before adding more.
+                let conflicts = sqlx::query!(
+                    r#"SELECT COUNT(*) AS "kept!: i64", COALESCE(SUM(CASE WHEN body = $1 THEN 1 ELSE 0 END), 0) AS "same!: i64"
+                   FROM log_entry_revisions WHERE entry_id = $2 AND conflict = TRUE"#,
+                    input.body,
+                    id,
+                )
+                .fetch_one(&mut *tx)
+                .await?;
+                if conflicts.same == 0 {
+                    if conflicts.kept >= MAX_CONFLICTS_PER_ENTRY {
+                        metrics::outbox(Outbox::Refused);
+                        return Ok(Err(Refusal::TooManyConflicts));
+                    }
+                    revision(
+                        &mut tx,
+                        &id,
+                        None,
+                        input.body,
+                        status,
+                        true,
+                        input.op_id,
+                        at,
+                    )
+                    .await?;
+                }
+                SaveResult {
+                    entry_id: id,
+                    rev,
+                    status,
+                    outcome: SaveOutcome::Conflict { theirs: body },
+                }
+            }
+            (_, None) => unreachable!("decide_save only creates when there is no entry"),
+        };
+        let reply = serde_json::to_string(&result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        sqlx::query!(
+            "INSERT INTO op_outcomes (op_id, user_id, reply, created_at) VALUES ($1, $2, $3, $4)",
+            input.op_id,
+            input.user_id,
+            reply,
+            at,
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        metrics::outbox(match result.outcome {
+            SaveOutcome::Saved => Outbox::Accepted,
+            SaveOutcome::Conflict { .. } => Outbox::Conflicted,
+        });
+        Ok(Ok(result))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn revision(
+        tx: &mut Conn,
+        entry_id: &str,
+        rev: Option<i64>,
+        body: &str,
+        status: EntryStatus,
+        conflict: bool,
+        op_id: &str,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query!(
+        "INSERT INTO log_entry_revisions (entry_id, rev, body, status, conflict, op_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        entry_id,
+        rev,
+        body,
+        status as _,
+        conflict,
+        op_id,
+        at,
+    )
+    .execute(&mut *tx)
+    .await?;
+        Ok(())
+    }
+
+    /// One person's entries for one section.
+    pub async fn for_section(
+        db: &Db,
+        user_id: i64,
+        section_key: &str,
+    ) -> Result<Vec<EntryRow>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = $1 AND e.section_key = $2"
+        ))
+        .bind(user_id)
+        .bind(section_key)
+        .fetch_all(db.pool())
+        .await
+    }
+
+    pub async fn list(
+        db: &Db,
+        user_id: i64,
+        filters: &Filters<'_>,
+    ) -> Result<Vec<EntryRow>, sqlx::Error> {
+        let select = format!("SELECT {ENTRY_COLUMNS} FROM log_entries e");
+        // Search: FTS5 on SQLite, a tsvector on PostgreSQL.
+        #[only(sqlite)]
+        let matching = (
+            "e.rowid IN (SELECT rowid FROM log_entries_fts WHERE log_entries_fts MATCH ?)",
+            fts_query(user_id, filters.words),
+        );
+        #[only(postgres)]
+        let matching = (
+            "e.search_vector @@ to_tsquery('simple', ?)",
+            ts_query(filters.words),
+        );
+        crate::store::filter::Filtered::new(&select)
+            .and("e.user_id = ?", Some(user_id))
+            .and(matching.0, matching.1)
+            .and("instr(e.section_key, ? || '.') = 1", filters.module)
+            .and("e.kind = ?", filters.kind.map(|k| k.as_str()))
+            .and("e.status = ?", filters.status.map(|s| s.as_str()))
+            .then("ORDER BY e.updated_at DESC, e.section_key, e.prompt_key")
+            .build_query_as()
+            .fetch_all(db.pool())
+            .await
+    }
+
+    /// An entry of this person's (None for anyone else's).
+    pub async fn get(db: &Db, user_id: i64, id: &str) -> Result<Option<EntryRow>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM log_entries e WHERE e.user_id = $1 AND e.id = $2"
+        ))
+        .bind(user_id)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+    }
+
+    pub async fn revision_count(db: &Db, entry_id: &str) -> Result<u32, sqlx::Error> {
+        let n = sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!: i64" FROM log_entry_revisions WHERE entry_id = $1"#,
+            entry_id
+        )
+        .fetch_one(db.pool())
+        .await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// One page of an entry's versions, newest first.
+    pub async fn revisions(
+        db: &Db,
+        entry_id: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<RevisionRow>, sqlx::Error> {
+        let limit = i64::from(limit);
+        let offset = i64::from(offset);
+        sqlx::query_as!(
+        RevisionRow,
+        r#"SELECT rev, body, status AS "status: EntryStatus", conflict AS "conflict: bool", created_at
+           FROM log_entry_revisions WHERE entry_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"#,
+        entry_id,
+        limit,
+        offset,
+    )
+    .fetch_all(db.pool())
+    .await
+    }
+
+    /// The feedback on one entry, oldest first.
+    pub async fn feedback(db: &Db, entry_id: &str) -> Result<Vec<FeedbackRow>, sqlx::Error> {
+        Ok(feedback_for(db, &[entry_id])
+            .await?
+            .remove(entry_id)
+            .unwrap_or_default())
+    }
+
+    /// The feedback on many entries in one query per 500 (not one per entry), by entry id.
+    pub async fn feedback_for(
+        db: &Db,
+        entry_ids: &[&str],
+    ) -> Result<HashMap<String, Vec<FeedbackRow>>, sqlx::Error> {
+        let mut out: HashMap<String, Vec<FeedbackRow>> = HashMap::new();
+        for chunk in entry_ids.chunks(500) {
+            let mut query = sqlx::QueryBuilder::new(
             "SELECT f.entry_id, u.display_name AS author, f.body, f.created_at, f.action, f.rev, f.read_at
              FROM feedback f JOIN users u ON u.id = f.author_id WHERE f.entry_id IN (",
         );
-        let mut ids = query.separated(", ");
-        for id in chunk {
-            ids.push_bind(*id);
+            let mut ids = query.separated(", ");
+            for id in chunk {
+                ids.push_bind(*id);
+            }
+            query.push(") ORDER BY f.created_at, f.id");
+            for row in query
+                .build_query_as::<FeedbackRow>()
+                .fetch_all(db.pool())
+                .await?
+            {
+                out.entry(row.entry_id.clone()).or_default().push(row);
+            }
         }
-        query.push(") ORDER BY f.created_at, f.id");
-        for row in query
-            .build_query_as::<FeedbackRow>()
-            .fetch_all(db.pool())
-            .await?
-        {
-            out.entry(row.entry_id.clone()).or_default().push(row);
-        }
+        Ok(out)
     }
-    Ok(out)
-}
 
-/// Submits entries of this person's that may be submitted; returns how many were.
-pub async fn submit(db: &Db, user_id: i64, ids: &[String]) -> Result<u64, sqlx::Error> {
-    let at = now();
-    let mut count = 0;
-    let mut tx = super::write(db).await?;
-    for id in ids {
-        let done = sqlx::query!(
+    /// Submits entries of this person's that may be submitted; returns how many were.
+    pub async fn submit(db: &Db, user_id: i64, ids: &[String]) -> Result<u64, sqlx::Error> {
+        let at = now();
+        let mut count = 0;
+        let mut tx = write(db).await?;
+        for id in ids {
+            let done = sqlx::query!(
             "UPDATE log_entries SET status = 'submitted', submitted_at = $1, submitted_rev = rev
              WHERE id = $2 AND user_id = $3 AND status IN ('draft', 'needs_revision')",
             at,
             id,
             user_id,
         )
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 1 {
-            // The same revision submitted again (after a revision request with no edit)
-            // keeps its first submission row.
-            sqlx::query!(
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 1 {
+                // The same revision submitted again (after a revision request with no edit)
+                // keeps its first submission row.
+                sqlx::query!(
                 "INSERT INTO submissions (entry_id, rev, submitted_at) SELECT id, rev, $1 FROM log_entries WHERE id = $2
                  ON CONFLICT (entry_id, rev) DO NOTHING",
                 at,
@@ -462,22 +495,22 @@ pub async fn submit(db: &Db, user_id: i64, ids: &[String]) -> Result<u64, sqlx::
             )
             .execute(&mut *tx)
             .await?;
+            }
+            count += done.rows_affected();
         }
-        count += done.rows_affected();
+        tx.commit().await?;
+        Ok(count)
     }
-    tx.commit().await?;
-    Ok(count)
-}
 
-/// Schedules the follow-up prompt for a practice section (once; a later completion does
-/// not move it). Part of the write that records the completion.
-pub async fn schedule_follow_up(
-    tx: &mut sqlx::SqliteConnection,
-    user_id: i64,
-    section_key: &str,
-    due_at: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+    /// Schedules the follow-up prompt for a practice section (once; a later completion does
+    /// not move it). Part of the write that records the completion.
+    pub async fn schedule_follow_up(
+        tx: &mut Conn,
+        user_id: i64,
+        section_key: &str,
+        due_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query!(
         "INSERT INTO follow_ups (user_id, section_key, due_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         user_id,
         section_key,
@@ -485,32 +518,32 @@ pub async fn schedule_follow_up(
     )
     .execute(tx)
     .await?;
-    Ok(())
-}
+        Ok(())
+    }
 
-/// Whether a follow-up is scheduled for this person's practice section (due or not).
-pub async fn follow_up_scheduled(
-    db: &Db,
-    user_id: i64,
-    section_key: &str,
-) -> Result<bool, sqlx::Error> {
-    let row = sqlx::query_scalar!(
-        r#"SELECT 1 AS "found!: i64" FROM follow_ups WHERE user_id = $1 AND section_key = $2"#,
-        user_id,
-        section_key,
-    )
-    .fetch_optional(db.pool())
-    .await?;
-    Ok(row.is_some())
-}
+    /// Whether a follow-up is scheduled for this person's practice section (due or not).
+    pub async fn follow_up_scheduled(
+        db: &Db,
+        user_id: i64,
+        section_key: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let row = sqlx::query_scalar!(
+            r#"SELECT 1 AS "found!: i64" FROM follow_ups WHERE user_id = $1 AND section_key = $2"#,
+            user_id,
+            section_key,
+        )
+        .fetch_optional(db.pool())
+        .await?;
+        Ok(row.is_some())
+    }
 
-/// Follow-ups that are due and not yet answered.
-pub async fn due_follow_ups(
-    db: &Db,
-    user_id: i64,
-    at: i64,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let rows = sqlx::query!(
+    /// Follow-ups that are due and not yet answered.
+    pub async fn due_follow_ups(
+        db: &Db,
+        user_id: i64,
+        at: i64,
+    ) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        let rows = sqlx::query!(
         "SELECT f.section_key, f.due_at FROM follow_ups f WHERE f.user_id = $1 AND f.due_at <= $2 AND f.done_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM log_entries e WHERE e.user_id = f.user_id AND e.section_key = f.section_key AND e.prompt_key = 'follow_up')
          ORDER BY f.due_at",
@@ -519,49 +552,49 @@ pub async fn due_follow_ups(
     )
     .fetch_all(db.pool())
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.section_key, r.due_at))
-        .collect())
-}
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.section_key, r.due_at))
+            .collect())
+    }
 
-/// When the follow-up of a section (or a tried example) is due, if one is scheduled.
-pub async fn follow_up_due(
-    db: &Db,
-    user_id: i64,
-    section_key: &str,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT due_at FROM follow_ups WHERE user_id = $1 AND section_key = $2")
-        .bind(user_id)
-        .bind(section_key)
-        .fetch_optional(db.pool())
-        .await
-}
+    /// When the follow-up of a section (or a tried example) is due, if one is scheduled.
+    pub async fn follow_up_due(
+        db: &Db,
+        user_id: i64,
+        section_key: &str,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT due_at FROM follow_ups WHERE user_id = $1 AND section_key = $2")
+            .bind(user_id)
+            .bind(section_key)
+            .fetch_optional(db.pool())
+            .await
+    }
 
-/// "I tried this" on a community example: the person's practice note for it (made once,
-/// starting with `opening`) and its follow-up, due at `due_at`. Returns the entry's id; a
-/// second try returns the same entry and changes nothing.
-pub async fn tried(
-    db: &Db,
-    user_id: i64,
-    section_key: &str,
-    opening: &str,
-    due_at: i64,
-) -> Result<String, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    let existing: Option<String> = sqlx::query_scalar(
+    /// "I tried this" on a community example: the person's practice note for it (made once,
+    /// starting with `opening`) and its follow-up, due at `due_at`. Returns the entry's id; a
+    /// second try returns the same entry and changes nothing.
+    pub async fn tried(
+        db: &Db,
+        user_id: i64,
+        section_key: &str,
+        opening: &str,
+        due_at: i64,
+    ) -> Result<String, sqlx::Error> {
+        let mut tx = write(db).await?;
+        let existing: Option<String> = sqlx::query_scalar(
         "SELECT id FROM log_entries WHERE user_id = $1 AND section_key = $2 AND prompt_key = 'tried'",
     )
     .bind(user_id)
     .bind(section_key)
     .fetch_optional(&mut *tx)
     .await?;
-    let id = match existing {
-        Some(id) => id,
-        None => {
-            let id = uuid::Uuid::new_v4().to_string();
-            let at = now();
-            sqlx::query(
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let id = uuid::Uuid::new_v4().to_string();
+                let at = now();
+                sqlx::query(
                 "INSERT INTO log_entries (id, user_id, section_key, prompt_key, kind, body, status, rev, created_at, updated_at)
                  VALUES ($1, $2, $3, 'tried', 'practice_note', $4, 'draft', 1, $5, $6)",
             )
@@ -573,38 +606,40 @@ pub async fn tried(
             .bind(at)
             .execute(&mut *tx)
             .await?;
-            revision(
-                &mut tx,
-                &id,
-                Some(1),
-                opening,
-                EntryStatus::Draft,
-                false,
-                &id,
-                at,
-            )
-            .await?;
-            id
-        }
-    };
-    schedule_follow_up(&mut tx, user_id, section_key, due_at).await?;
-    tx.commit().await?;
-    Ok(id)
-}
+                revision(
+                    &mut tx,
+                    &id,
+                    Some(1),
+                    opening,
+                    EntryStatus::Draft,
+                    false,
+                    &id,
+                    at,
+                )
+                .await?;
+                id
+            }
+        };
+        schedule_follow_up(&mut tx, user_id, section_key, due_at).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
 
-pub async fn follow_up_days(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT follow_up_days FROM settings WHERE id = $1",
-        setting_id
-    )
-    .fetch_one(db.pool())
-    .await
+    pub async fn follow_up_days(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar!(
+            "SELECT follow_up_days FROM settings WHERE id = $1",
+            setting_id
+        )
+        .fetch_one(db.pool())
+        .await
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::test_db;
+    use crate::store::Db;
     use domain::model::Role;
 
     async fn person(db: &Db, email: &str) -> i64 {
@@ -743,11 +778,12 @@ mod tests {
             .unwrap()
             .unwrap();
         let conflicts = |db: Db| async move {
-            let n: (i64,) =
-                sqlx::query_as("SELECT COUNT(*) FROM log_entry_revisions WHERE conflict = 1")
-                    .fetch_one(db.pool())
-                    .await
-                    .unwrap();
+            let n: (i64,) = (test_db::number(
+                &db,
+                "SELECT COUNT(*) FROM log_entry_revisions WHERE conflict = TRUE",
+                &[],
+            )
+            .await,);
             n.0
         };
         for n in 0..3 {

@@ -4,62 +4,73 @@
 //! lease lapses the next server to try takes it over. So a job never runs twice at once and
 //! never stops for good because one server did.
 
-use super::{now, Db, WriteOne};
+use super::now;
 
-/// Takes or renews `job`'s lease for `holder` until `ttl_secs` from now. True when `holder`
-/// holds it (it was free, had lapsed, or was already theirs); false while another holds it.
-pub async fn hold(db: &Db, job: &str, holder: &str, ttl_secs: i64) -> Result<bool, sqlx::Error> {
-    let at = now();
-    let until = at + ttl_secs;
-    let taken = sqlx::query!(
-        "INSERT INTO job_leases (job, holder, expires_at) VALUES ($1, $2, $3)
+#[engines::both]
+mod sql {
+    use super::*;
+
+    /// Takes or renews `job`'s lease for `holder` until `ttl_secs` from now. True when `holder`
+    /// holds it (it was free, had lapsed, or was already theirs); false while another holds it.
+    pub async fn hold(
+        db: &Db,
+        job: &str,
+        holder: &str,
+        ttl_secs: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let at = now();
+        let until = at + ttl_secs;
+        let taken = sqlx::query!(
+            "INSERT INTO job_leases (job, holder, expires_at) VALUES ($1, $2, $3)
          ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
          WHERE job_leases.holder = excluded.holder OR job_leases.expires_at <= $4",
-        job,
-        holder,
-        until,
-        at
-    )
-    .write_in_turn(db)
-    .await?;
-    Ok(taken.rows_affected() == 1)
-}
+            job,
+            holder,
+            until,
+            at
+        )
+        .write_in_turn(db)
+        .await?;
+        Ok(taken.rows_affected() == 1)
+    }
 
-/// Gives up `holder`'s leases (a server stopping cleanly), so another server need not wait
-/// for them to lapse.
-pub async fn release_all(db: &Db, holder: &str) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query!("DELETE FROM job_leases WHERE holder = $1", holder)
-            .write_in_turn(db)
-            .await?
-            .rows_affected(),
-    )
-}
+    /// Gives up `holder`'s leases (a server stopping cleanly), so another server need not wait
+    /// for them to lapse.
+    pub async fn release_all(db: &Db, holder: &str) -> Result<u64, sqlx::Error> {
+        Ok(
+            sqlx::query!("DELETE FROM job_leases WHERE holder = $1", holder)
+                .write_in_turn(db)
+                .await?
+                .rows_affected(),
+        )
+    }
 
-/// Who holds `job` now, if its lease has not lapsed.
-pub async fn holder(db: &Db, job: &str) -> Result<Option<String>, sqlx::Error> {
-    let at = now();
-    sqlx::query_scalar!(
-        "SELECT holder FROM job_leases WHERE job = $1 AND expires_at > $2",
-        job,
-        at
-    )
-    .fetch_optional(db.pool())
-    .await
+    /// Who holds `job` now, if its lease has not lapsed.
+    pub async fn holder(db: &Db, job: &str) -> Result<Option<String>, sqlx::Error> {
+        let at = now();
+        sqlx::query_scalar!(
+            "SELECT holder FROM job_leases WHERE job = $1 AND expires_at > $2",
+            job,
+            at
+        )
+        .fetch_optional(db.pool())
+        .await
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::test_db;
+    use crate::store::Db;
 
     async fn lapse(db: &Db, job: &str) {
-        sqlx::query("UPDATE job_leases SET expires_at = $1 WHERE job = $2")
-            .bind(now() - 1)
-            .bind(job)
-            .execute(db.pool())
-            .await
-            .unwrap();
+        test_db::execute(
+            db,
+            &format!("UPDATE job_leases SET expires_at = $1 WHERE job = '{job}'"),
+            &[now() - 1],
+        )
+        .await;
     }
 
     #[tokio::test]

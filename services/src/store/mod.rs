@@ -1,14 +1,20 @@
 //! Everything that touches the database lives here, one module per aggregate, so the
 //! server functions stay short.
 //!
-//! The interface is the seam for a second database: callers hold an opaque `Db` and call
-//! these functions with domain types, getting domain types or plain rows back; nothing
-//! outside `services` names a pool, a connection or SQL. Adding PostgreSQL means a second
-//! variant inside `Db` and a second implementation of these functions (with its own
-//! `.sqlx` query data), not a change to any server function. Fixed statements use the
-//! compile-time checked macros (`query!`, `query_as!`; data in `.sqlx/`, refreshed by
-//! `scripts/sqlx-prepare.sh`); statements assembled from parts (the filters in `filter.rs`,
-//! the person columns shared by `users` and `sessions`) are checked by the tests.
+//! Callers hold an opaque `Db` and call these functions with domain types, getting domain
+//! types or plain rows back; nothing outside `services` names a pool, a connection or SQL,
+//! or knows which engine is in use. Two engines: SQLite (the default, one file) and
+//! PostgreSQL (a trust's or local authority's several app servers on one database).
+//!
+//! Each module's SQL is written once, in the part of SQL both engines share (`$1`
+//! parameters, `ON CONFLICT`, `IS NOT DISTINCT FROM`, a few of SQLite's functions that
+//! `migrations/postgres/` defines for PostgreSQL), inside `#[engines::both] mod sql`, which
+//! compiles it once per engine and gives the module's public functions on `Db`. Where the
+//! dialects differ (search) an `#[only(..)]` statement says so. Fixed statements use the
+//! compile-time checked macros (`query!`, `query_as!`; both engines' data in `.sqlx/`,
+//! refreshed by `scripts/sqlx-prepare.sh`); statements assembled from parts (the filters in
+//! `filter.rs`, the person columns shared by `users` and `sessions`) are checked by the
+//! tests, which run on both engines (`make unit`).
 
 pub mod community;
 pub mod community_sessions;
@@ -33,107 +39,100 @@ pub mod sweep;
 pub mod users;
 pub mod write_allowance;
 
-use sqlx::sqlite::{
-    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteQueryResult,
-    SqliteSynchronous,
-};
-use sqlx::SqlitePool;
-use std::str::FromStr;
-use std::sync::Arc;
+pub mod engine;
+
 use std::time::Duration;
 
-/// One database: its connection pool and its writers' queue. SQLite has one writer at a
-/// time; every write waits its turn here (see `write`). Cloning shares both.
+/// One database, on either engine. Cloning shares its pool.
 #[derive(Clone, Debug)]
-pub struct Db {
-    pool: SqlitePool,
-    writers: Arc<tokio::sync::Mutex<()>>,
-    /// This server among those sharing the database, as the holder of job leases
-    /// (`leases`): the process id, for the log, and a random part, so each connection
-    /// (a restarted server, or a second one in a test) is a holder of its own.
-    holder: Arc<str>,
-}
-
-fn new_holder() -> Arc<str> {
-    format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()).into()
+pub enum Db {
+    Sqlite(engine::sqlite::Db),
+    Postgres(engine::postgres::Db),
 }
 
 impl Db {
     /// This server, as a holder of job leases.
     pub fn holder(&self) -> &str {
-        &self.holder
+        match self {
+            Db::Sqlite(db) => db.holder(),
+            Db::Postgres(db) => db.holder(),
+        }
     }
 
-    /// The pool, for reads (`.fetch_all(db.pool())`). Writes go through `write`.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// Which engine, for the log and for what differs (backups).
+    pub fn engine_name(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "SQLite",
+            Db::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// The SQLite pool, for the router tests' own statements (their fixtures and
+    /// checks). Not for the app: everything it does goes through the store's functions.
+    #[doc(hidden)]
+    pub fn sqlite_pool(&self) -> &sqlx::SqlitePool {
+        match self {
+            Db::Sqlite(db) => db.pool(),
+            Db::Postgres(_) => panic!("the router tests' own statements run on SQLite"),
+        }
+    }
+
+    /// The pool's connections now (for `/metrics`).
+    pub fn pool_use(&self) -> crate::metrics::Pool {
+        fn of<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) -> crate::metrics::Pool {
+            crate::metrics::Pool {
+                size: pool.size(),
+                idle: pool.num_idle(),
+                max: pool.options().get_max_connections(),
+            }
+        }
+        match self {
+            Db::Sqlite(db) => of(db.pool()),
+            Db::Postgres(db) => of(db.pool()),
+        }
     }
 
     pub async fn close(&self) {
-        self.pool.close().await
+        match self {
+            Db::Sqlite(db) => db.close().await,
+            Db::Postgres(db) => db.close().await,
+        }
     }
 }
 
-/// Opens (creating if needed) the database with the settings every connection needs:
-/// WAL so readers never wait for a writer, a busy timeout instead of "database is locked"
-/// errors, and foreign keys enforced.
+/// Opens the database `url` names: `postgres://…` (or `postgresql://…`) for PostgreSQL,
+/// anything else (`sqlite://path`) for SQLite, created if missing.
 ///
-/// `limit` bounds how long a request may hold a connection: SQLite interrupts whatever is
-/// running on it once the time is up (an error, logged, and a plain "try again" for the
+/// `limit` bounds how long a request may hold a connection: the engine interrupts whatever
+/// is running once the time is up (an error, logged, and a plain "try again" for the
 /// person), so no request can starve the pool. The server uses it; command-line jobs and
 /// migrations run without.
 pub async fn connect(url: &str, limit: Option<Duration>) -> Result<Db, sqlx::Error> {
-    let options = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .after_release(|conn, _| Box::pin(async move { Ok(!in_transaction(conn)) }));
-    let pool = match limit {
-        // A fresh deadline each time a connection is handed out (new or idle).
-        Some(limit) => pool
-            .after_connect(move |conn, _| Box::pin(start_clock(conn, limit)))
-            .before_acquire(move |conn, _| {
-                Box::pin(async move { start_clock(conn, limit).await.map(|_| true) })
-            }),
-        None => pool,
-    };
-    Ok(Db {
-        pool: pool.connect_with(options).await?,
-        writers: Default::default(),
-        holder: new_holder(),
-    })
+    if is_postgres(url) {
+        Ok(Db::Postgres(engine::postgres::connect(url, limit).await?))
+    } else {
+        Ok(Db::Sqlite(engine::sqlite::connect(url, limit).await?))
+    }
 }
 
-/// Whether a connection going back to the pool still has a transaction open. A request
-/// dropped at the wrong moment (a client that hung up while its write was starting) can
-/// leave one: `BEGIN IMMEDIATE` ran but its transaction was never handed back to be rolled
-/// back, so the connection would hold SQLite's write lock and every later write would wait
-/// out the busy timeout and fail. Such a connection is closed instead, which rolls back.
-fn in_transaction(conn: &sqlx::SqliteConnection) -> bool {
-    use sqlx::{Database, Sqlite, TransactionManager};
-    <Sqlite as Database>::TransactionManager::get_transaction_depth(conn) > 0
-}
-
-async fn start_clock(
-    conn: &mut sqlx::SqliteConnection,
-    limit: Duration,
-) -> Result<(), sqlx::Error> {
-    let deadline = std::time::Instant::now() + limit;
-    conn.lock_handle()
-        .await?
-        .set_progress_handler(1000, move || std::time::Instant::now() < deadline);
-    Ok(())
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// How long one request may hold a database connection when serving.
 pub const REQUEST_LIMIT: Duration = Duration::from_secs(3);
 
+/// Brings the schema up to date: `migrations/` for SQLite, `migrations/postgres/` for
+/// PostgreSQL (the same tables, views and indexes in each dialect).
 pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
-    sqlx::migrate!("../migrations").run(db.pool()).await
+    match db {
+        Db::Sqlite(db) => sqlx::migrate!("../migrations").run(db.pool()).await,
+        Db::Postgres(db) => {
+            sqlx::migrate!("../migrations/postgres")
+                .run(db.pool())
+                .await
+        }
+    }
 }
 
 /// Seconds since the epoch; every stored time uses this.
@@ -141,68 +140,40 @@ pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-/// A write transaction, taken in turn. SQLite has one writer at a time; queueing writers
-/// here (fairly, without sleeping) instead of in SQLite's busy handler, which retries on
-/// a sleep schedule, keeps save latency flat under many concurrent writers. `BEGIN
-/// IMMEDIATE` takes the write lock up front, so a write never fails with SQLITE_BUSY while
-/// upgrading a read snapshot (another process sharing the file still waits on the busy
-/// timeout).
-pub struct WriteTx {
-    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-    // Dropped after `tx` (fields drop in order), so a rollback finishes before the next
-    // writer's turn.
-    _turn: tokio::sync::OwnedMutexGuard<()>,
+/// A write transaction, taken in turn (see each engine's `write`). Store functions that
+/// take part in a caller's transaction take `&mut WriteTx`.
+pub enum WriteTx {
+    Sqlite(engine::sqlite::WriteTx),
+    Postgres(engine::postgres::WriteTx),
 }
 
 pub async fn write(db: &Db) -> Result<WriteTx, sqlx::Error> {
-    let asked = std::time::Instant::now();
-    let turn = db.writers.clone().lock_owned().await;
-    crate::metrics::write_wait(asked.elapsed());
-    let tx = db.pool.begin_with("BEGIN IMMEDIATE").await?;
-    Ok(WriteTx { tx, _turn: turn })
+    Ok(match db {
+        Db::Sqlite(db) => WriteTx::Sqlite(engine::sqlite::write(db).await?),
+        Db::Postgres(db) => WriteTx::Postgres(engine::postgres::write(db).await?),
+    })
 }
 
 impl WriteTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        match self {
+            WriteTx::Sqlite(tx) => tx.commit().await,
+            WriteTx::Postgres(tx) => tx.commit().await,
+        }
     }
 }
 
-impl std::ops::Deref for WriteTx {
-    type Target = sqlx::SqliteConnection;
-    fn deref(&self) -> &Self::Target {
-        &self.tx
+#[engines::both]
+mod sql {
+    use super::*;
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
+        sqlx::query!(r#"SELECT 1 AS "one!""#)
+            .fetch_one(db.pool())
+            .await?;
+        Ok(())
     }
-}
-
-impl std::ops::DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.tx
-    }
-}
-
-/// A one-statement write outside a transaction of its own making, still in its turn
-/// (`write`), so no write ever skips the queue.
-pub trait WriteOne {
-    fn write_in_turn(
-        self,
-        db: &Db,
-    ) -> impl std::future::Future<Output = Result<SqliteQueryResult, sqlx::Error>> + Send;
-}
-
-impl<'q> WriteOne for sqlx::query::Query<'q, sqlx::Sqlite, SqliteArguments<'q>> {
-    async fn write_in_turn(self, db: &Db) -> Result<SqliteQueryResult, sqlx::Error> {
-        let mut tx = write(db).await?;
-        let done = self.execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(done)
-    }
-}
-
-/// Whether the database answers (for `/healthz`).
-pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
-    sqlx::query!("SELECT 1 AS one").fetch_one(db.pool()).await?;
-    Ok(())
 }
 
 /// True when an insert failed only because a UNIQUE constraint already holds the value.
@@ -225,13 +196,18 @@ mod tests {
             .await
             .unwrap();
         migrate(&db).await.unwrap();
-        let mut conn = db.pool().acquire().await.unwrap();
+        let Db::Sqlite(sqlite) = &db else {
+            unreachable!()
+        };
+        let mut conn = sqlite.pool().acquire().await.unwrap();
         <Sqlite as Database>::TransactionManager::begin(&mut conn, Some("BEGIN IMMEDIATE".into()))
             .await
             .unwrap();
         drop(conn);
         for _ in 0..8 {
-            let mut tx = write(&db).await.expect("a writer gets its turn");
+            let mut tx = engine::sqlite::write(sqlite)
+                .await
+                .expect("a writer gets its turn");
             sqlx::query("INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, 0, 1)")
                 .bind(uuid::Uuid::new_v4().to_string())
                 .execute(&mut *tx)
@@ -251,8 +227,9 @@ mod tests {
         use domain::model::{Role, Sector};
         use domain::progress::EventKind;
         use domain::review::ReviewAction;
-        let db = test_db::fresh().await;
-        async fn round_trip<T>(db: &Db, value: T, word: &str)
+        let db = test_db::sqlite().await;
+        let Db::Sqlite(db) = &db else { unreachable!() };
+        async fn round_trip<T>(db: &engine::sqlite::Db, value: T, word: &str)
         where
             T: for<'r> sqlx::Decode<'r, sqlx::Sqlite>
                 + for<'q> sqlx::Encode<'q, sqlx::Sqlite>
@@ -278,30 +255,30 @@ mod tests {
             assert_eq!(read, value);
         }
         for v in Role::ALL {
-            round_trip(&db, v, v.as_str()).await;
+            round_trip(db, v, v.as_str()).await;
         }
         for v in Sector::ALL {
-            round_trip(&db, v, v.as_str()).await;
+            round_trip(db, v, v.as_str()).await;
         }
         for v in EntryKind::ALL {
-            round_trip(&db, v, v.as_str()).await;
+            round_trip(db, v, v.as_str()).await;
         }
         for v in EntryStatus::ALL {
-            round_trip(&db, v, v.as_str()).await;
+            round_trip(db, v, v.as_str()).await;
         }
         for v in [
             ReviewAction::Comment,
             ReviewAction::Reviewed,
             ReviewAction::NeedsRevision,
         ] {
-            round_trip(&db, v, v.as_str()).await;
+            round_trip(db, v, v.as_str()).await;
         }
         for v in [
             EventKind::Opened,
             EventKind::Completed,
             EventKind::TimeSpent,
         ] {
-            round_trip(&db, v, v.as_str()).await;
+            round_trip(db, v, v.as_str()).await;
         }
         let stranger: Result<(Role,), _> =
             sqlx::query_as("SELECT 'wizard'").fetch_one(db.pool()).await;
@@ -319,21 +296,21 @@ mod tests {
         let db = connect(&url, Some(Duration::from_millis(200)))
             .await
             .unwrap();
+        let Db::Sqlite(sqlite) = &db else {
+            unreachable!()
+        };
         let forever = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
         let started = std::time::Instant::now();
         let error = sqlx::query(forever)
-            .fetch_one(db.pool())
+            .fetch_one(sqlite.pool())
             .await
             .err()
             .expect("the statement is interrupted");
         assert!(error.to_string().contains("interrupt"), "{error}");
         assert!(started.elapsed() < Duration::from_secs(30));
         for _ in 0..10 {
-            let one: (i64,) = sqlx::query_as("SELECT 1")
-                .fetch_one(db.pool())
-                .await
-                .unwrap();
-            assert_eq!(one.0, 1, "every connection works again");
+            let one = test_db::number(&db, "SELECT 1", &[]).await;
+            assert_eq!(one, 1, "every connection works again");
         }
         db.close().await;
         std::fs::remove_dir_all(dir).unwrap();
@@ -344,33 +321,124 @@ mod tests {
 pub(crate) mod test_db {
     use super::*;
 
-    /// A fresh, migrated in-memory database for one test.
+    /// The PostgreSQL server the tests run against, when they do (`make test` runs the
+    /// store's tests once on each engine; see `scripts/postgres.sh`).
+    fn postgres() -> Option<String> {
+        std::env::var("TANDEM_TEST_POSTGRES")
+            .ok()
+            .filter(|url| !url.is_empty())
+    }
+
+    /// A fresh, migrated database for one test: in memory on SQLite, or a new database of
+    /// its own on the test PostgreSQL server.
     pub async fn fresh() -> Db {
+        match postgres() {
+            Some(server) => {
+                let url = new_postgres_database(&server).await;
+                let db = connect(&url, None).await.unwrap();
+                migrate(&db).await.unwrap();
+                db
+            }
+            None => sqlite().await,
+        }
+    }
+
+    /// A fresh in-memory SQLite database, whichever engine the tests run on.
+    pub async fn sqlite() -> Db {
+        use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+        use std::str::FromStr;
         let options = SqliteConnectOptions::from_str("sqlite::memory:")
             .unwrap()
             .foreign_keys(true);
         // One connection: every connection to `:memory:` would be a different database.
-        let db = Db {
+        let db = Db::Sqlite(engine::sqlite::Db {
             pool: SqlitePoolOptions::new()
                 .max_connections(1)
                 .connect_with(options)
                 .await
                 .unwrap(),
             writers: Default::default(),
-            holder: new_holder(),
-        };
+            holder: engine::new_holder(),
+        });
         migrate(&db).await.unwrap();
         db
     }
 
-    /// Two app servers: two pools (each with its own queue of writers) on one database file.
+    /// An empty database of its own on the test server (each test process makes its own;
+    /// `scripts/postgres.sh` clears them away before a run).
+    async fn new_postgres_database(server: &str) -> String {
+        use sqlx::Connection;
+        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(server).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        let (base, _) = server.rsplit_once('/').unwrap();
+        format!("{base}/{name}")
+    }
+
+    /// Two app servers: two pools (each with its own queue of writers on SQLite) on one
+    /// database.
     pub async fn two_servers() -> (crate::test_dir::Dir, Db, Db) {
         let dir = crate::test_dir::Dir::new();
-        let url = format!("sqlite://{}/shared.db", dir.path().display());
+        let url = match postgres() {
+            Some(server) => new_postgres_database(&server).await,
+            None => format!("sqlite://{}/shared.db", dir.path().display()),
+        };
         let a = connect(&url, None).await.unwrap();
         migrate(&a).await.unwrap();
         let b = connect(&url, None).await.unwrap();
         (dir, a, b)
+    }
+
+    /// Runs a statement of a test's own (setting a clock back, breaking a table) on either
+    /// engine, binding `values` in order; how many rows it touched.
+    pub async fn execute(db: &Db, sql: &str, values: &[i64]) -> u64 {
+        match db {
+            Db::Sqlite(db) => {
+                let mut query = sqlx::query(sql);
+                for value in values {
+                    query = query.bind(*value);
+                }
+                query.execute(db.pool()).await.unwrap().rows_affected()
+            }
+            Db::Postgres(db) => {
+                let mut query = sqlx::query(sql);
+                for value in values {
+                    query = query.bind(*value);
+                }
+                query.execute(db.pool()).await.unwrap().rows_affected()
+            }
+        }
+    }
+
+    /// The one value (a count, a number) a test's own query gives.
+    pub async fn number(db: &Db, sql: &str, values: &[i64]) -> i64 {
+        match db {
+            Db::Sqlite(db) => {
+                let mut query = sqlx::query_scalar(sql);
+                for value in values {
+                    query = query.bind(*value);
+                }
+                query.fetch_one(db.pool()).await.unwrap()
+            }
+            Db::Postgres(db) => {
+                let mut query = sqlx::query_scalar(sql);
+                for value in values {
+                    query = query.bind(*value);
+                }
+                query.fetch_one(db.pool()).await.unwrap()
+            }
+        }
+    }
+
+    /// The one text a test's own query gives.
+    pub async fn text(db: &Db, sql: &str) -> String {
+        match db {
+            Db::Sqlite(db) => sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap(),
+            Db::Postgres(db) => sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap(),
+        }
     }
 
     /// A person named by their email, in `setting` or in a new setting of their own.

@@ -1,6 +1,6 @@
 //! Progress events and the per-section state they produce.
 
-use super::{now, Db};
+use super::now;
 use domain::progress::{apply, EventKind, SectionState};
 use std::collections::HashMap;
 
@@ -28,21 +28,35 @@ pub fn event_time(client_time: Option<i64>, server_time: i64) -> i64 {
     })
 }
 
-/// Records an event once: a second event with the same op id changes nothing and returns
-/// false. The event, the section state it changes and any follow-up it schedules are
-/// written in one transaction.
-pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> {
-    let server_time = now();
-    let at = event_time(event.client_time, server_time);
-    let mut tx = super::write(db).await?;
-    let client_time = event.client_time.map(|_| at);
-    let inserted = sqlx::query!(
+/// One recorded event, as "download my data" lists it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EventRow {
+    pub section_key: String,
+    pub kind: EventKind,
+    pub seconds: i64,
+    /// When it happened: on the device, if it said (within reason), else when it arrived.
+    pub happened_at: i64,
+}
+
+#[engines::both]
+mod sql {
+    use super::*;
+
+    /// Records an event once: a second event with the same op id changes nothing and returns
+    /// false. The event, the section state it changes and any follow-up it schedules are
+    /// written in one transaction.
+    pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> {
+        let server_time = now();
+        let at = event_time(event.client_time, server_time);
+        let mut tx = write(db).await?;
+        let client_time = event.client_time.map(|_| at);
+        let inserted = sqlx::query!(
         "INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (op_id) DO NOTHING",
         event.op_id,
         event.user_id,
         event.section_key,
-        event.kind,
+        event.kind as _,
         event.seconds,
         client_time,
         server_time
@@ -51,11 +65,11 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
     .await?
     .rows_affected()
         == 1;
-    if !inserted {
-        crate::metrics::outbox(crate::metrics::Outbox::Replayed);
-        return Ok(false);
-    }
-    let current = sqlx::query_as!(
+        if !inserted {
+            crate::metrics::outbox(crate::metrics::Outbox::Replayed);
+            return Ok(false);
+        }
+        let current = sqlx::query_as!(
         SectionState,
         "SELECT first_opened_at, last_opened_at, completed_at, active_seconds FROM section_progress WHERE user_id = $1 AND section_key = $2",
         event.user_id,
@@ -63,8 +77,8 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
     )
     .fetch_optional(&mut *tx)
     .await?;
-    let next = apply(current.unwrap_or_default(), event.kind, at, event.seconds);
-    sqlx::query!(
+        let next = apply(current.unwrap_or_default(), event.kind, at, event.seconds);
+        sqlx::query!(
         "INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (user_id, section_key) DO UPDATE SET
@@ -79,44 +93,34 @@ pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> 
     )
     .execute(&mut *tx)
     .await?;
-    if let Some(after) = event.follow_up_after {
-        super::learning_log::schedule_follow_up(
-            &mut tx,
-            event.user_id,
-            event.section_key,
-            at + after,
-        )
-        .await?;
+        if let Some(after) = event.follow_up_after {
+            crate::store::learning_log::sql::schedule_follow_up(
+                &mut tx,
+                event.user_id,
+                event.section_key,
+                at + after,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        crate::metrics::outbox(crate::metrics::Outbox::Accepted);
+        Ok(true)
     }
-    tx.commit().await?;
-    crate::metrics::outbox(crate::metrics::Outbox::Accepted);
-    Ok(true)
-}
 
-/// How many events a person recorded since `since` (for the daily cap).
-pub async fn count_since(db: &Db, user_id: i64, since: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
+    /// How many events a person recorded since `since` (for the daily cap).
+    pub async fn count_since(db: &Db, user_id: i64, since: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar!(
         r#"SELECT COUNT(*) AS "n!: i64" FROM progress_events WHERE user_id = $1 AND server_time > $2"#,
         user_id,
         since
     )
     .fetch_one(db.pool())
     .await
-}
+    }
 
-/// One recorded event, as "download my data" lists it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct EventRow {
-    pub section_key: String,
-    pub kind: EventKind,
-    pub seconds: i64,
-    /// When it happened: on the device, if it said (within reason), else when it arrived.
-    pub happened_at: i64,
-}
-
-/// Every event one person has recorded, oldest first.
-pub async fn events(db: &Db, user_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
-    sqlx::query_as!(
+    /// Every event one person has recorded, oldest first.
+    pub async fn events(db: &Db, user_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
+        sqlx::query_as!(
         EventRow,
         r#"SELECT section_key, kind AS "kind: EventKind", seconds,
                   COALESCE(client_time, server_time) AS "happened_at!: i64"
@@ -125,34 +129,39 @@ pub async fn events(db: &Db, user_id: i64) -> Result<Vec<EventRow>, sqlx::Error>
     )
     .fetch_all(db.pool())
     .await
-}
+    }
 
-/// Every section state of one person, by section key.
-pub async fn states(db: &Db, user_id: i64) -> Result<HashMap<String, SectionState>, sqlx::Error> {
-    let rows = sqlx::query!(
+    /// Every section state of one person, by section key.
+    pub async fn states(
+        db: &Db,
+        user_id: i64,
+    ) -> Result<HashMap<String, SectionState>, sqlx::Error> {
+        let rows = sqlx::query!(
         "SELECT section_key, first_opened_at, last_opened_at, completed_at, active_seconds FROM section_progress WHERE user_id = $1",
         user_id
     )
     .fetch_all(db.pool())
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let state = SectionState {
-                first_opened_at: r.first_opened_at,
-                last_opened_at: r.last_opened_at,
-                completed_at: r.completed_at,
-                active_seconds: r.active_seconds,
-            };
-            (r.section_key, state)
-        })
-        .collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let state = SectionState {
+                    first_opened_at: r.first_opened_at,
+                    last_opened_at: r.last_opened_at,
+                    completed_at: r.completed_at,
+                    active_seconds: r.active_seconds,
+                };
+                (r.section_key, state)
+            })
+            .collect())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::test_db;
+    use crate::store::Db;
     use domain::model::Role;
 
     async fn person(db: &Db) -> i64 {
@@ -190,10 +199,8 @@ mod tests {
             states(&db, id).await.unwrap()["m1.knowledge"].active_seconds,
             90
         );
-        let events: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM progress_events")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        let events: (i64,) =
+            (test_db::number(&db, "SELECT COUNT(*) FROM progress_events", &[]).await,);
         assert_eq!(events.0, 2);
     }
 
@@ -216,17 +223,12 @@ mod tests {
         let id = person(&db).await;
         // The follow-up cannot be written: the event must not be half-recorded either,
         // or its retry would count as a repeat and the follow-up would be lost for good.
-        sqlx::query("DROP TABLE follow_ups")
-            .execute(db.pool())
-            .await
-            .unwrap();
+        test_db::execute(&db, "DROP TABLE follow_ups", &[]).await;
         let mut completed = event("done", id, EventKind::Completed, 0);
         completed.follow_up_after = Some(86_400);
         assert!(record(&db, &completed).await.is_err());
-        let events: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM progress_events")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        let events: (i64,) =
+            (test_db::number(&db, "SELECT COUNT(*) FROM progress_events", &[]).await,);
         assert_eq!(events.0, 0);
         assert!(states(&db, id).await.unwrap().is_empty());
     }

@@ -6,7 +6,7 @@
 //! lasts half an hour and allows five wrong codes in all; then it is gone and the person
 //! starts again (signing in again), which has its own limits.
 
-use super::{now, sessions::hash_token, Db};
+use super::{now, sessions::hash_token};
 use rand::Rng;
 
 /// How long a proof lasts.
@@ -62,40 +62,6 @@ pub fn new_code() -> String {
     format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000))
 }
 
-/// Starts a proof for `user_id` (ending any earlier one of the same purpose) and returns
-/// the browser's token: the only copy of it.
-pub async fn start(
-    tx: &mut sqlx::SqliteConnection,
-    user_id: i64,
-    purpose: Purpose,
-    link: Option<(&str, &str)>,
-) -> Result<String, sqlx::Error> {
-    let token = new_token();
-    let (id, at, kind) = (hash_token(&token), now(), purpose.as_str());
-    let (issuer, subject) = link.unzip();
-    let stale = at - PROOF_TTL_SECS;
-    sqlx::query!(
-        "DELETE FROM email_proofs WHERE (user_id = $1 AND purpose = $2) OR created_at < $3",
-        user_id,
-        kind,
-        stale
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO email_proofs (id, user_id, purpose, issuer, subject, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        id,
-        user_id,
-        kind,
-        issuer,
-        subject,
-        at
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(token)
-}
-
 struct Row {
     id: String,
     user_id: i64,
@@ -109,21 +75,6 @@ struct Row {
     email: String,
     display_name: String,
     password_hash: String,
-}
-
-async fn row(conn: &mut sqlx::SqliteConnection, token: &str) -> Result<Option<Row>, sqlx::Error> {
-    let (id, fresh) = (hash_token(token), now() - PROOF_TTL_SECS);
-    sqlx::query_as!(
-        Row,
-        r#"SELECT p.id AS "id!", p.user_id, p.purpose, p.issuer, p.subject, p.code_hash,
-                  p.attempts, p.sends, p.sent_at, u.email, u.display_name, u.password_hash
-           FROM email_proofs p JOIN users u ON u.id = p.user_id
-           WHERE p.id = $1 AND p.created_at >= $2 AND u.active = 1"#,
-        id,
-        fresh
-    )
-    .fetch_optional(&mut *conn)
-    .await
 }
 
 fn proof(r: Row) -> Proof {
@@ -146,12 +97,6 @@ fn proof(r: Row) -> Proof {
     }
 }
 
-/// The proof this browser's token names, while it lasts.
-pub async fn find(db: &Db, token: &str) -> Result<Option<Proof>, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
-    Ok(row(&mut conn, token).await?.map(proof))
-}
-
 /// Why a code was not sent.
 #[derive(Debug, PartialEq, Eq)]
 pub enum NotSent {
@@ -161,50 +106,6 @@ pub enum NotSent {
     Wait(i64),
     /// Enough codes were sent for this proof.
     Enough,
-}
-
-/// Makes a new code for the proof (the last one sent stops working) and puts the email in
-/// the outbox, in one write. Returns where it went.
-pub async fn send_code(
-    db: &Db,
-    token: &str,
-    compose: impl FnOnce(&Proof, &str) -> (String, String),
-) -> Result<Result<String, NotSent>, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    let Some(r) = row(&mut tx, token).await? else {
-        return Ok(Err(NotSent::Gone));
-    };
-    let at = now();
-    if let Some(sent) = r.sent_at.filter(|s| at - s < RESEND_AFTER_SECS) {
-        return Ok(Err(NotSent::Wait(sent + RESEND_AFTER_SECS - at)));
-    }
-    if r.sends >= MAX_SENDS {
-        return Ok(Err(NotSent::Enough));
-    }
-    let code = new_code();
-    let code_hash = hash_token(&format!("{}:{code}", r.id));
-    sqlx::query!(
-        "UPDATE email_proofs SET code_hash = $1, sent_at = $2, sends = sends + 1 WHERE id = $3",
-        code_hash,
-        at,
-        r.id
-    )
-    .execute(&mut *tx)
-    .await?;
-    let mut p = proof(r);
-    p.sends += 1;
-    let (subject, body) = compose(&p, &code);
-    super::mail::queue(
-        &mut tx,
-        Some(p.user_id),
-        &p.email,
-        &p.display_name,
-        &subject,
-        &body,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(p.email))
 }
 
 /// Why a code was not accepted.
@@ -217,78 +118,185 @@ pub enum Refused {
     TooMany,
 }
 
-/// Uses one of the proof's tries, before the code or password is checked, so that a burst
-/// of parallel guesses all count: never more than `MAX_ATTEMPTS` are checked. Returns the
-/// proof and the tries left after this one.
-pub async fn spend_try(db: &Db, token: &str) -> Result<Result<(Proof, i64), Refused>, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    let Some(r) = row(&mut tx, token).await? else {
-        return Ok(Err(Refused::Gone));
-    };
-    if r.attempts >= MAX_ATTEMPTS {
-        finish(&mut tx, &r.id).await?;
-        tx.commit().await?;
-        return Ok(Err(Refused::TooMany));
-    }
-    let left = MAX_ATTEMPTS - r.attempts - 1;
-    sqlx::query!(
-        "UPDATE email_proofs SET attempts = attempts + 1 WHERE id = $1",
-        r.id
+#[engines::both]
+mod sql {
+    use super::*;
+
+    /// Starts a proof for `user_id` (ending any earlier one of the same purpose) and returns
+    /// the browser's token: the only copy of it.
+    pub async fn start(
+        tx: &mut Conn,
+        user_id: i64,
+        purpose: Purpose,
+        link: Option<(&str, &str)>,
+    ) -> Result<String, sqlx::Error> {
+        let token = new_token();
+        let (id, at, kind) = (hash_token(&token), now(), purpose.as_str());
+        let (issuer, subject) = link.unzip();
+        let stale = at - PROOF_TTL_SECS;
+        sqlx::query!(
+            "DELETE FROM email_proofs WHERE (user_id = $1 AND purpose = $2) OR created_at < $3",
+            user_id,
+            kind,
+            stale
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+        "INSERT INTO email_proofs (id, user_id, purpose, issuer, subject, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        id,
+        user_id,
+        kind,
+        issuer,
+        subject,
+        at
     )
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
-    Ok(Ok((proof(r), left)))
-}
-
-/// Checks the code for this browser's proof (spending a try). Right: the proof, for the
-/// caller to finish (`accounts::finish`).
-pub async fn check_code(
-    db: &Db,
-    token: &str,
-    code: &str,
-) -> Result<Result<Proof, Refused>, sqlx::Error> {
-    let (p, left) = match spend_try(db, token).await? {
-        Ok(spent) => spent,
-        Err(refused) => return Ok(Err(refused)),
-    };
-    let typed: String = code.chars().filter(char::is_ascii_digit).collect();
-    let stored: Option<String> =
-        sqlx::query_scalar!("SELECT code_hash FROM email_proofs WHERE id = $1", p.id)
-            .fetch_optional(db.pool())
-            .await?
-            .flatten();
-    let given = hash_token(&format!("{}:{typed}", p.id));
-    // Both are hex digests of one length; compared without stopping early.
-    let right = stored.as_deref().is_some_and(|stored| {
-        stored.len() == given.len()
-            && stored
-                .bytes()
-                .zip(given.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
-    });
-    if right {
-        return Ok(Ok(p));
+        Ok(token)
     }
-    Ok(Err(wrong(db, &p.id, left).await?))
-}
 
-/// A wrong code or password: with no tries left, the proof ends.
-pub async fn wrong(db: &Db, id: &str, left: i64) -> Result<Refused, sqlx::Error> {
-    if left > 0 {
-        return Ok(Refused::Wrong(left));
+    async fn row(conn: &mut Conn, token: &str) -> Result<Option<Row>, sqlx::Error> {
+        let (id, fresh) = (hash_token(token), now() - PROOF_TTL_SECS);
+        sqlx::query_as!(
+            Row,
+            r#"SELECT p.id AS "id!", p.user_id, p.purpose, p.issuer, p.subject, p.code_hash,
+                  p.attempts, p.sends, p.sent_at, u.email, u.display_name, u.password_hash
+           FROM email_proofs p JOIN users u ON u.id = p.user_id
+           WHERE p.id = $1 AND p.created_at >= $2 AND u.active = TRUE"#,
+            id,
+            fresh
+        )
+        .fetch_optional(&mut *conn)
+        .await
     }
-    let mut tx = super::write(db).await?;
-    finish(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(Refused::TooMany)
-}
 
-/// Ends a proof. False when it had already ended (a second tab finished it first).
-pub async fn finish(tx: &mut sqlx::SqliteConnection, id: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!("DELETE FROM email_proofs WHERE id = $1", id)
+    /// The proof this browser's token names, while it lasts.
+    pub async fn find(db: &Db, token: &str) -> Result<Option<Proof>, sqlx::Error> {
+        let mut conn = db.pool().acquire().await?;
+        Ok(row(&mut conn, token).await?.map(proof))
+    }
+
+    /// Makes a new code for the proof (the last one sent stops working) and puts the email in
+    /// the outbox, in one write. Returns where it went.
+    pub async fn send_code(
+        db: &Db,
+        token: &str,
+        compose: impl FnOnce(&Proof, &str) -> (String, String),
+    ) -> Result<Result<String, NotSent>, sqlx::Error> {
+        let mut tx = write(db).await?;
+        let Some(r) = row(&mut tx, token).await? else {
+            return Ok(Err(NotSent::Gone));
+        };
+        let at = now();
+        if let Some(sent) = r.sent_at.filter(|s| at - s < RESEND_AFTER_SECS) {
+            return Ok(Err(NotSent::Wait(sent + RESEND_AFTER_SECS - at)));
+        }
+        if r.sends >= MAX_SENDS {
+            return Ok(Err(NotSent::Enough));
+        }
+        let code = new_code();
+        let code_hash = hash_token(&format!("{}:{code}", r.id));
+        sqlx::query!(
+            "UPDATE email_proofs SET code_hash = $1, sent_at = $2, sends = sends + 1 WHERE id = $3",
+            code_hash,
+            at,
+            r.id
+        )
         .execute(&mut *tx)
         .await?;
-    Ok(done.rows_affected() == 1)
+        let mut p = proof(r);
+        p.sends += 1;
+        let (subject, body) = compose(&p, &code);
+        crate::store::mail::sql::queue(
+            &mut tx,
+            Some(p.user_id),
+            &p.email,
+            &p.display_name,
+            &subject,
+            &body,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(p.email))
+    }
+
+    /// Uses one of the proof's tries, before the code or password is checked, so that a burst
+    /// of parallel guesses all count: never more than `MAX_ATTEMPTS` are checked. Returns the
+    /// proof and the tries left after this one.
+    pub async fn spend_try(
+        db: &Db,
+        token: &str,
+    ) -> Result<Result<(Proof, i64), Refused>, sqlx::Error> {
+        let mut tx = write(db).await?;
+        let Some(r) = row(&mut tx, token).await? else {
+            return Ok(Err(Refused::Gone));
+        };
+        if r.attempts >= MAX_ATTEMPTS {
+            finish(&mut tx, &r.id).await?;
+            tx.commit().await?;
+            return Ok(Err(Refused::TooMany));
+        }
+        let left = MAX_ATTEMPTS - r.attempts - 1;
+        sqlx::query!(
+            "UPDATE email_proofs SET attempts = attempts + 1 WHERE id = $1",
+            r.id
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Ok((proof(r), left)))
+    }
+
+    /// Checks the code for this browser's proof (spending a try). Right: the proof, for the
+    /// caller to finish (`accounts::finish`).
+    pub async fn check_code(
+        db: &Db,
+        token: &str,
+        code: &str,
+    ) -> Result<Result<Proof, Refused>, sqlx::Error> {
+        let (p, left) = match spend_try(db, token).await? {
+            Ok(spent) => spent,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let typed: String = code.chars().filter(char::is_ascii_digit).collect();
+        let stored: Option<String> =
+            sqlx::query_scalar!("SELECT code_hash FROM email_proofs WHERE id = $1", p.id)
+                .fetch_optional(db.pool())
+                .await?
+                .flatten();
+        let given = hash_token(&format!("{}:{typed}", p.id));
+        // Both are hex digests of one length; compared without stopping early.
+        let right = stored.as_deref().is_some_and(|stored| {
+            stored.len() == given.len()
+                && stored
+                    .bytes()
+                    .zip(given.bytes())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        });
+        if right {
+            return Ok(Ok(p));
+        }
+        Ok(Err(wrong(db, &p.id, left).await?))
+    }
+
+    /// A wrong code or password: with no tries left, the proof ends.
+    pub async fn wrong(db: &Db, id: &str, left: i64) -> Result<Refused, sqlx::Error> {
+        if left > 0 {
+            return Ok(Refused::Wrong(left));
+        }
+        let mut tx = write(db).await?;
+        finish(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(Refused::TooMany)
+    }
+
+    /// Ends a proof. False when it had already ended (a second tab finished it first).
+    pub async fn finish(tx: &mut Conn, id: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query!("DELETE FROM email_proofs WHERE id = $1", id)
+            .execute(&mut *tx)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
 }

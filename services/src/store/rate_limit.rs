@@ -1,7 +1,7 @@
 //! Fixed-window counters of failed attempts kept in the database, so that they hold across restarts and
 //! across several server processes.
 
-use super::{now, Db};
+use super::now;
 
 pub struct Limit {
     pub max_hits: i64,
@@ -74,137 +74,138 @@ pub const SIGN_IN_ADDRESS: Backoff = Backoff {
     forget_secs: 60 * 60,
 };
 
-/// Counts an attempt against every bucket, in one write, unless one of them must still
-/// wait: then nothing is counted (so refused attempts never push anyone's wait further
-/// out) and the longest wait, in seconds, is returned. 0: counted, go ahead.
-pub async fn attempt_with_backoff(
-    db: &Db,
-    buckets: &[(String, &Backoff)],
-) -> Result<i64, sqlx::Error> {
-    let now = now();
-    let mut tx = super::write(db).await?;
-    let mut counts = Vec::with_capacity(buckets.len());
-    let mut wait = 0;
-    for (bucket, backoff) in buckets {
-        let row = sqlx::query_as::<_, (i64, i64)>(
-            "SELECT hits, window_start FROM rate_limits WHERE bucket = ?",
-        )
-        .bind(bucket)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let hits = match row {
-            Some((hits, last_at)) if now - last_at < backoff.forget_secs => {
-                wait = wait.max(backoff.wait(hits, last_at, now));
-                hits
-            }
-            _ => 0,
-        };
-        counts.push(hits + 1);
-    }
-    if wait > 0 {
-        return Ok(wait);
-    }
-    for ((bucket, _), hits) in buckets.iter().zip(counts) {
-        sqlx::query(
-            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, $3)
+#[engines::both]
+mod sql {
+    use super::*;
+
+    /// Counts an attempt against every bucket, in one write, unless one of them must still
+    /// wait: then nothing is counted (so refused attempts never push anyone's wait further
+    /// out) and the longest wait, in seconds, is returned. 0: counted, go ahead.
+    pub async fn attempt_with_backoff(
+        db: &Db,
+        buckets: &[(String, &Backoff)],
+    ) -> Result<i64, sqlx::Error> {
+        let now = now();
+        let mut tx = write(db).await?;
+        let mut counts = Vec::with_capacity(buckets.len());
+        let mut wait = 0;
+        for (bucket, backoff) in buckets {
+            let row = sqlx::query_as::<_, (i64, i64)>(
+                "SELECT hits, window_start FROM rate_limits WHERE bucket = $1",
+            )
+            .bind(bucket)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let hits = match row {
+                Some((hits, last_at)) if now - last_at < backoff.forget_secs => {
+                    wait = wait.max(backoff.wait(hits, last_at, now));
+                    hits
+                }
+                _ => 0,
+            };
+            counts.push(hits + 1);
+        }
+        if wait > 0 {
+            return Ok(wait);
+        }
+        for ((bucket, _), hits) in buckets.iter().zip(counts) {
+            sqlx::query(
+                "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, $3)
              ON CONFLICT (bucket) DO UPDATE SET window_start = $2, hits = $3",
-        )
-        .bind(bucket)
-        .bind(now)
-        .bind(hits)
-        .execute(&mut *tx)
-        .await?;
+            )
+            .bind(bucket)
+            .bind(now)
+            .bind(hits)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(0)
     }
-    tx.commit().await?;
-    Ok(0)
-}
 
-/// Counts an attempt against every bucket before it is tried, in one write, and says whether
-/// all of them were still within their limits. Counting first is what makes a burst of
-/// parallel guesses count: checking first and counting afterwards lets them all through.
-/// A successful attempt gives its count back (`refund`), so only failures use a limit up
-/// and people who type their password right are never held up.
-pub async fn attempt(db: &Db, buckets: &[(String, &Limit)]) -> Result<bool, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    let mut allowed = true;
-    for (bucket, limit) in buckets {
-        allowed &= count_in(&mut tx, bucket, limit).await?;
+    /// Counts an attempt against every bucket before it is tried, in one write, and says whether
+    /// all of them were still within their limits. Counting first is what makes a burst of
+    /// parallel guesses count: checking first and counting afterwards lets them all through.
+    /// A successful attempt gives its count back (`refund`), so only failures use a limit up
+    /// and people who type their password right are never held up.
+    pub async fn attempt(db: &Db, buckets: &[(String, &Limit)]) -> Result<bool, sqlx::Error> {
+        let mut tx = write(db).await?;
+        let mut allowed = true;
+        for (bucket, limit) in buckets {
+            allowed &= count_in(&mut tx, bucket, limit).await?;
+        }
+        tx.commit().await?;
+        Ok(allowed)
     }
-    tx.commit().await?;
-    Ok(allowed)
-}
 
-/// Counts one hit against a fixed-window bucket inside the caller's write; true while the
-/// bucket is within its limit (this hit included).
-pub async fn count_in(
-    tx: &mut sqlx::SqliteConnection,
-    bucket: &str,
-    limit: &Limit,
-) -> Result<bool, sqlx::Error> {
-    let now = now();
-    let hits = sqlx::query_scalar!(
-        r#"INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)
+    /// Counts one hit against a fixed-window bucket inside the caller's write; true while the
+    /// bucket is within its limit (this hit included).
+    pub async fn count_in(tx: &mut Conn, bucket: &str, limit: &Limit) -> Result<bool, sqlx::Error> {
+        let now = now();
+        let hits = sqlx::query_scalar!(
+            r#"INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)
            ON CONFLICT (bucket) DO UPDATE SET
-             hits = CASE WHEN window_start <= $2 - $3 THEN 1 ELSE hits + 1 END,
-             window_start = CASE WHEN window_start <= $2 - $3 THEN $2 ELSE window_start END
+             hits = CASE WHEN rate_limits.window_start <= $2 - $3 THEN 1 ELSE rate_limits.hits + 1 END,
+             window_start = CASE WHEN rate_limits.window_start <= $2 - $3 THEN $2 ELSE rate_limits.window_start END
            RETURNING hits AS "hits!""#,
-        bucket,
-        now,
-        limit.window_secs
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    Ok(hits <= limit.max_hits)
-}
+            bucket,
+            now,
+            limit.window_secs
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(hits <= limit.max_hits)
+    }
 
-/// Takes back one attempt counted by `attempt` (it succeeded).
-pub async fn refund(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    sqlx::query!(
-        "UPDATE rate_limits SET hits = MAX(hits - 1, 0) WHERE bucket = $1",
-        bucket
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await
-}
-
-/// Counters whose window ended long ago (the longest window is 15 minutes).
-pub async fn sweep(tx: &mut sqlx::SqliteConnection, at: i64) -> Result<u64, sqlx::Error> {
-    let before = at - 24 * 60 * 60;
-    Ok(
-        sqlx::query!("DELETE FROM rate_limits WHERE window_start < $1", before)
-            .execute(tx)
-            .await?
-            .rows_affected(),
-    )
-}
-
-/// True when `bucket` has used up its limit in the current window.
-pub async fn blocked(db: &Db, bucket: &str, limit: &Limit) -> Result<bool, sqlx::Error> {
-    let since = now() - limit.window_secs;
-    let hits = sqlx::query_scalar!(
-        "SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start > $2",
-        bucket,
-        since
-    )
-    .fetch_optional(db.pool())
-    .await?;
-    Ok(hits.is_some_and(|hits| hits >= limit.max_hits))
-}
-
-/// Counts one failure against `bucket`; returns false when the limit is now used up.
-pub async fn hit(db: &Db, bucket: &str, limit: &Limit) -> Result<bool, sqlx::Error> {
-    attempt(db, &[(bucket.to_string(), limit)]).await
-}
-
-/// Forgets the account's failures after a successful sign-in.
-pub async fn clear(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    sqlx::query!("DELETE FROM rate_limits WHERE bucket = $1", bucket)
+    /// Takes back one attempt counted by `attempt` (it succeeded).
+    pub async fn refund(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
+        let mut tx = write(db).await?;
+        sqlx::query!(
+            "UPDATE rate_limits SET hits = MAX(hits - 1, 0) WHERE bucket = $1",
+            bucket
+        )
         .execute(&mut *tx)
         .await?;
-    tx.commit().await
+        tx.commit().await
+    }
+
+    /// Counters whose window ended long ago (the longest window is 15 minutes).
+    pub async fn sweep(tx: &mut Conn, at: i64) -> Result<u64, sqlx::Error> {
+        let before = at - 24 * 60 * 60;
+        Ok(
+            sqlx::query!("DELETE FROM rate_limits WHERE window_start < $1", before)
+                .execute(tx)
+                .await?
+                .rows_affected(),
+        )
+    }
+
+    /// True when `bucket` has used up its limit in the current window.
+    pub async fn blocked(db: &Db, bucket: &str, limit: &Limit) -> Result<bool, sqlx::Error> {
+        let since = now() - limit.window_secs;
+        let hits = sqlx::query_scalar!(
+            "SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start > $2",
+            bucket,
+            since
+        )
+        .fetch_optional(db.pool())
+        .await?;
+        Ok(hits.is_some_and(|hits| hits >= limit.max_hits))
+    }
+
+    /// Counts one failure against `bucket`; returns false when the limit is now used up.
+    pub async fn hit(db: &Db, bucket: &str, limit: &Limit) -> Result<bool, sqlx::Error> {
+        attempt(db, &[(bucket.to_string(), limit)]).await
+    }
+
+    /// Forgets the account's failures after a successful sign-in.
+    pub async fn clear(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
+        let mut tx = write(db).await?;
+        sqlx::query!("DELETE FROM rate_limits WHERE bucket = $1", bucket)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
 }
 
 #[cfg(test)]
@@ -269,12 +270,9 @@ mod tests {
         });
         let allowed = futures_allowed(tries).await;
         assert_eq!(allowed, 2);
-        let swept = sweep(
-            &mut db.pool().acquire().await.unwrap(),
-            now() + 2 * 24 * 3600,
-        )
-        .await
-        .unwrap();
+        let mut tx = crate::store::write(&db).await.unwrap();
+        let swept = sweep(&mut tx, now() + 2 * 24 * 3600).await.unwrap();
+        tx.commit().await.unwrap();
         assert_eq!(swept, 2);
     }
 
@@ -323,16 +321,20 @@ mod tests {
         assert!((99..=100).contains(&wait), "{wait}");
         // Refused attempts were not counted: the wait does not grow.
         assert!(attempt_with_backoff(&db, &pair).await.unwrap() <= 100);
-        let (hits,): (i64,) = sqlx::query_as("SELECT hits FROM rate_limits WHERE bucket = 'pair'")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        let (hits,): (i64,) = (test_db::number(
+            &db,
+            "SELECT hits FROM rate_limits WHERE bucket = 'pair'",
+            &[],
+        )
+        .await,);
         assert_eq!(hits, 2);
         // Once the wait is over, one more try; then twice as long.
-        sqlx::query("UPDATE rate_limits SET window_start = window_start - 100")
-            .execute(db.pool())
-            .await
-            .unwrap();
+        test_db::execute(
+            &db,
+            "UPDATE rate_limits SET window_start = window_start - 100",
+            &[],
+        )
+        .await;
         assert_eq!(attempt_with_backoff(&db, &pair).await.unwrap(), 0);
         assert!(attempt_with_backoff(&db, &pair).await.unwrap() > 150);
         // A bucket nobody has used is never held up by another's wait.
@@ -349,10 +351,12 @@ mod tests {
         };
         assert!(hit(&db, "k", &limit).await.unwrap());
         assert!(!hit(&db, "k", &limit).await.unwrap());
-        sqlx::query("UPDATE rate_limits SET window_start = window_start - 61")
-            .execute(db.pool())
-            .await
-            .unwrap();
+        test_db::execute(
+            &db,
+            "UPDATE rate_limits SET window_start = window_start - 61",
+            &[],
+        )
+        .await;
         assert!(hit(&db, "k", &limit).await.unwrap());
     }
 }

@@ -4,8 +4,7 @@
 //! Every query here takes the SENCo's setting id and joins on the author's setting, so an
 //! id from another setting finds nothing.
 
-use super::WriteOne;
-use super::{now, Db};
+use super::now;
 use domain::learning_log::{EntryKind, EntryStatus};
 use domain::model::Sector;
 use domain::review::{AuditAction, ReviewAction};
@@ -32,28 +31,6 @@ pub struct QueueFilters<'a> {
     pub sector: Option<Sector>,
 }
 
-/// Entries waiting for review in a setting, oldest first.
-pub async fn queue(
-    db: &Db,
-    setting_id: i64,
-    filters: &QueueFilters<'_>,
-) -> Result<Vec<QueueRow>, sqlx::Error> {
-    super::filter::Filtered::new(
-        "SELECT e.id, u.id AS author_id, u.display_name AS author, u.sector, e.section_key, e.prompt_key, e.kind,
-                e.submitted_at, (SELECT COUNT(*) FROM submissions s WHERE s.entry_id = e.id) AS times_submitted
-         FROM log_entries e JOIN users u ON u.id = e.user_id",
-    )
-    .and("u.setting_id = ?", Some(setting_id))
-    .and_sql("e.status = 'submitted'")
-    .and("u.id = ?", filters.author_id)
-    .and("instr(e.section_key, ? || '.') = 1", filters.module)
-    .and("u.sector = ?", filters.sector.map(|s| s.as_str()))
-    .then("ORDER BY e.submitted_at, e.id")
-    .build_query_as()
-    .fetch_all(db.pool())
-    .await
-}
-
 /// A submitted entry as its SENCo may see it: the latest submitted text, not the draft.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct SubmittedEntry {
@@ -72,62 +49,13 @@ pub struct SubmittedEntry {
 
 const SUBMITTED_COLUMNS: &str = "e.id, u.id AS author_id, u.display_name AS author, u.sector, e.section_key, e.prompt_key, e.kind,
     e.status, e.submitted_rev, e.submitted_at,
-    (SELECT r.body FROM log_entry_revisions r WHERE r.entry_id = e.id AND r.rev = e.submitted_rev AND r.conflict = 0) AS body";
-
-pub async fn submitted_entry(
-    db: &Db,
-    setting_id: i64,
-    entry_id: &str,
-) -> Result<Option<SubmittedEntry>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {SUBMITTED_COLUMNS} FROM log_entries e JOIN users u ON u.id = e.user_id
-         WHERE e.id = $1 AND u.setting_id = $2 AND e.submitted_rev IS NOT NULL"
-    ))
-    .bind(entry_id)
-    .bind(setting_id)
-    .fetch_optional(db.pool())
-    .await
-}
-
-/// Every entry one person has submitted (their latest submitted texts), for their
-/// SENCo's view of them and the evidence pack.
-pub async fn submitted_by(
-    db: &Db,
-    setting_id: i64,
-    author_id: i64,
-) -> Result<Vec<SubmittedEntry>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {SUBMITTED_COLUMNS} FROM log_entries e JOIN users u ON u.id = e.user_id
-         WHERE u.id = $1 AND u.setting_id = $2 AND e.submitted_rev IS NOT NULL
-         ORDER BY e.section_key, e.prompt_key"
-    ))
-    .bind(author_id)
-    .bind(setting_id)
-    .fetch_all(db.pool())
-    .await
-}
+    (SELECT r.body FROM log_entry_revisions r WHERE r.entry_id = e.id AND r.rev = e.submitted_rev AND r.conflict = FALSE) AS body";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmittedVersion {
     pub rev: i64,
     pub body: String,
     pub submitted_at: i64,
-}
-
-/// The texts an entry's author submitted, newest first.
-pub async fn submitted_versions(
-    db: &Db,
-    entry_id: &str,
-) -> Result<Vec<SubmittedVersion>, sqlx::Error> {
-    sqlx::query_as!(
-        SubmittedVersion,
-        "SELECT s.rev, r.body, s.submitted_at FROM submissions s
-         JOIN log_entry_revisions r ON r.entry_id = s.entry_id AND r.rev = s.rev AND r.conflict = 0
-         WHERE s.entry_id = $1 ORDER BY s.rev DESC",
-        entry_id
-    )
-    .fetch_all(db.pool())
-    .await
 }
 
 pub struct Decision<'a> {
@@ -140,43 +68,6 @@ pub struct Decision<'a> {
     pub comment: &'a str,
     pub from: EntryStatus,
     pub to: EntryStatus,
-}
-
-/// Records a reviewer's feedback or decision. False when the entry changed since the
-/// reviewer read it (resubmitted, or taken back to draft), so nothing was written.
-pub async fn decide(db: &Db, d: &Decision<'_>) -> Result<bool, sqlx::Error> {
-    let at = now();
-    let mut tx = super::write(db).await?;
-    let moved = sqlx::query!(
-        "UPDATE log_entries SET status = $1 WHERE id = $2 AND status = $3 AND submitted_rev = $4",
-        d.to,
-        d.entry_id,
-        d.from,
-        d.rev,
-    )
-    .execute(&mut *tx)
-    .await?;
-    if moved.rows_affected() == 0 {
-        return Ok(false);
-    }
-    let comment = d.comment.trim();
-    if !comment.is_empty() || d.action != ReviewAction::Comment {
-        sqlx::query!(
-            "INSERT INTO feedback (entry_id, author_id, body, created_at, action, rev) VALUES ($1, $2, $3, $4, $5, $6)",
-            d.entry_id,
-            d.reviewer_id,
-            comment,
-            at,
-            d.action,
-            d.rev,
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
-    let action = AuditAction::from(d.action);
-    audit_row(&mut tx, d.reviewer_id, d.author_id, d.entry_id, action, at).await?;
-    tx.commit().await?;
-    Ok(true)
 }
 
 /// What was done with someone's entries, for the audit log.
@@ -195,47 +86,6 @@ impl From<Access> for AuditAction {
     }
 }
 
-/// Writes one audit row per entry read by someone other than its author.
-pub async fn audit(
-    db: &Db,
-    actor_id: i64,
-    entries: &[(i64, &str)],
-    access: Access,
-) -> Result<(), sqlx::Error> {
-    let at = now();
-    let action = AuditAction::from(access);
-    let mut tx = super::write(db).await?;
-    for &(subject_id, entry_id) in entries {
-        if subject_id == actor_id {
-            continue;
-        }
-        audit_row(&mut tx, actor_id, subject_id, entry_id, action, at).await?;
-    }
-    tx.commit().await
-}
-
-/// One line of the audit log: `actor` did `action` to `subject`'s entry, inside a write.
-async fn audit_row(
-    tx: &mut sqlx::SqliteConnection,
-    actor_id: i64,
-    subject_id: i64,
-    entry_id: &str,
-    action: AuditAction,
-    at: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO audit_log (actor_id, subject_id, entry_id, action, at) VALUES ($1, $2, $3, $4, $5)",
-        actor_id,
-        subject_id,
-        entry_id,
-        action,
-        at,
-    )
-    .execute(tx)
-    .await?;
-    Ok(())
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessRow {
     pub who: String,
@@ -246,19 +96,172 @@ pub struct AccessRow {
     pub at: i64,
 }
 
-/// Who has read or acted on a person's entries (one entry, or all), newest first.
-pub async fn accesses(
-    db: &Db,
-    subject_id: i64,
-    entry_id: Option<&str>,
-    limit: i64,
-) -> Result<Vec<AccessRow>, sqlx::Error> {
-    sqlx::query_as!(
+#[engines::both]
+mod sql {
+    use super::*;
+
+    /// Entries waiting for review in a setting, oldest first.
+    pub async fn queue(
+        db: &Db,
+        setting_id: i64,
+        filters: &QueueFilters<'_>,
+    ) -> Result<Vec<QueueRow>, sqlx::Error> {
+        crate::store::filter::Filtered::new(
+        "SELECT e.id, u.id AS author_id, u.display_name AS author, u.sector, e.section_key, e.prompt_key, e.kind,
+                e.submitted_at, (SELECT COUNT(*) FROM submissions s WHERE s.entry_id = e.id) AS times_submitted
+         FROM log_entries e JOIN users u ON u.id = e.user_id",
+    )
+    .and("u.setting_id = ?", Some(setting_id))
+    .and_sql("e.status = 'submitted'")
+    .and("u.id = ?", filters.author_id)
+    .and("instr(e.section_key, ? || '.') = 1", filters.module)
+    .and("u.sector = ?", filters.sector.map(|s| s.as_str()))
+    .then("ORDER BY e.submitted_at, e.id")
+    .build_query_as()
+    .fetch_all(db.pool())
+    .await
+    }
+
+    pub async fn submitted_entry(
+        db: &Db,
+        setting_id: i64,
+        entry_id: &str,
+    ) -> Result<Option<SubmittedEntry>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {SUBMITTED_COLUMNS} FROM log_entries e JOIN users u ON u.id = e.user_id
+         WHERE e.id = $1 AND u.setting_id = $2 AND e.submitted_rev IS NOT NULL"
+        ))
+        .bind(entry_id)
+        .bind(setting_id)
+        .fetch_optional(db.pool())
+        .await
+    }
+
+    /// Every entry one person has submitted (their latest submitted texts), for their
+    /// SENCo's view of them and the evidence pack.
+    pub async fn submitted_by(
+        db: &Db,
+        setting_id: i64,
+        author_id: i64,
+    ) -> Result<Vec<SubmittedEntry>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {SUBMITTED_COLUMNS} FROM log_entries e JOIN users u ON u.id = e.user_id
+         WHERE u.id = $1 AND u.setting_id = $2 AND e.submitted_rev IS NOT NULL
+         ORDER BY e.section_key, e.prompt_key"
+        ))
+        .bind(author_id)
+        .bind(setting_id)
+        .fetch_all(db.pool())
+        .await
+    }
+
+    /// The texts an entry's author submitted, newest first.
+    pub async fn submitted_versions(
+        db: &Db,
+        entry_id: &str,
+    ) -> Result<Vec<SubmittedVersion>, sqlx::Error> {
+        sqlx::query_as!(
+            SubmittedVersion,
+            "SELECT s.rev, r.body, s.submitted_at FROM submissions s
+         JOIN log_entry_revisions r ON r.entry_id = s.entry_id AND r.rev = s.rev AND r.conflict = FALSE
+         WHERE s.entry_id = $1 ORDER BY s.rev DESC",
+            entry_id
+        )
+        .fetch_all(db.pool())
+        .await
+    }
+
+    /// Records a reviewer's feedback or decision. False when the entry changed since the
+    /// reviewer read it (resubmitted, or taken back to draft), so nothing was written.
+    pub async fn decide(db: &Db, d: &Decision<'_>) -> Result<bool, sqlx::Error> {
+        let at = now();
+        let mut tx = write(db).await?;
+        let moved = sqlx::query!(
+        "UPDATE log_entries SET status = $1 WHERE id = $2 AND status = $3 AND submitted_rev = $4",
+        d.to as _,
+        d.entry_id,
+        d.from as _,
+        d.rev,
+    )
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let comment = d.comment.trim();
+        if !comment.is_empty() || d.action != ReviewAction::Comment {
+            sqlx::query!(
+            "INSERT INTO feedback (entry_id, author_id, body, created_at, action, rev) VALUES ($1, $2, $3, $4, $5, $6)",
+            d.entry_id,
+            d.reviewer_id,
+            comment,
+            at,
+            d.action as _,
+            d.rev,
+        )
+        .execute(&mut *tx)
+        .await?;
+        }
+        let action = AuditAction::from(d.action);
+        audit_row(&mut tx, d.reviewer_id, d.author_id, d.entry_id, action, at).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Writes one audit row per entry read by someone other than its author.
+    pub async fn audit(
+        db: &Db,
+        actor_id: i64,
+        entries: &[(i64, &str)],
+        access: Access,
+    ) -> Result<(), sqlx::Error> {
+        let at = now();
+        let action = AuditAction::from(access);
+        let mut tx = write(db).await?;
+        for &(subject_id, entry_id) in entries {
+            if subject_id == actor_id {
+                continue;
+            }
+            audit_row(&mut tx, actor_id, subject_id, entry_id, action, at).await?;
+        }
+        tx.commit().await
+    }
+
+    /// One line of the audit log: `actor` did `action` to `subject`'s entry, inside a write.
+    async fn audit_row(
+        tx: &mut Conn,
+        actor_id: i64,
+        subject_id: i64,
+        entry_id: &str,
+        action: AuditAction,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query!(
+        "INSERT INTO audit_log (actor_id, subject_id, entry_id, action, at) VALUES ($1, $2, $3, $4, $5)",
+        actor_id,
+        subject_id,
+        entry_id,
+        action as _,
+        at,
+    )
+    .execute(tx)
+    .await?;
+        Ok(())
+    }
+
+    /// Who has read or acted on a person's entries (one entry, or all), newest first.
+    pub async fn accesses(
+        db: &Db,
+        subject_id: i64,
+        entry_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<AccessRow>, sqlx::Error> {
+        sqlx::query_as!(
         AccessRow,
         r#"SELECT u.display_name AS who, a.entry_id, e.section_key AS "section_key?", e.prompt_key AS "prompt_key?",
                   a.action AS "action: AuditAction", a.at
            FROM audit_log a JOIN users u ON u.id = a.actor_id LEFT JOIN log_entries e ON e.id = a.entry_id
-           WHERE a.subject_id = $1 AND ($2 IS NULL OR a.entry_id = $3)
+           WHERE a.subject_id = $1 AND (CAST($2 AS TEXT) IS NULL OR a.entry_id = $3)
            ORDER BY a.at DESC, a.id DESC LIMIT $4"#,
         subject_id,
         entry_id,
@@ -267,39 +270,40 @@ pub async fn accesses(
     )
     .fetch_all(db.pool())
     .await
-}
+    }
 
-/// Marks the feedback on one of the person's entries read; true if any was unread.
-pub async fn mark_feedback_read(
-    db: &Db,
-    user_id: i64,
-    entry_id: &str,
-) -> Result<bool, sqlx::Error> {
-    let at = now();
-    let done = sqlx::query!(
-        "UPDATE feedback SET read_at = $1 WHERE entry_id = $2 AND read_at IS NULL
+    /// Marks the feedback on one of the person's entries read; true if any was unread.
+    pub async fn mark_feedback_read(
+        db: &Db,
+        user_id: i64,
+        entry_id: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let at = now();
+        let done = sqlx::query!(
+            "UPDATE feedback SET read_at = $1 WHERE entry_id = $2 AND read_at IS NULL
          AND entry_id IN (SELECT id FROM log_entries WHERE user_id = $3)",
-        at,
-        entry_id,
-        user_id,
-    )
-    .write_in_turn(db)
-    .await?;
-    Ok(done.rows_affected() > 0)
-}
+            at,
+            entry_id,
+            user_id,
+        )
+        .write_in_turn(db)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
 
-/// Entry ids of a person's with feedback they have not read.
-pub async fn entries_with_unread_feedback(
-    db: &Db,
-    user_id: i64,
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT DISTINCT f.entry_id FROM feedback f JOIN log_entries e ON e.id = f.entry_id
+    /// Entry ids of a person's with feedback they have not read.
+    pub async fn entries_with_unread_feedback(
+        db: &Db,
+        user_id: i64,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar!(
+            "SELECT DISTINCT f.entry_id FROM feedback f JOIN log_entries e ON e.id = f.entry_id
          WHERE e.user_id = $1 AND f.read_at IS NULL",
-        user_id
-    )
-    .fetch_all(db.pool())
-    .await
+            user_id
+        )
+        .fetch_all(db.pool())
+        .await
+    }
 }
 
 #[cfg(test)]
@@ -308,6 +312,7 @@ mod tests {
     use crate::store::learning_log::{save, submit, SaveInput};
     use crate::store::test_db;
     use crate::store::test_db::person;
+    use crate::store::Db;
     use domain::learning_log::EntryKind;
     use domain::model::Role;
 

@@ -1,7 +1,6 @@
 //! Sessions: a random token in an HttpOnly cookie, of which only a SHA-256 hash is stored.
 
-use super::WriteOne;
-use super::{now, users, Db};
+use super::{now, users};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use domain::model::Me;
 use rand::RngCore;
@@ -28,12 +27,16 @@ fn new_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Starts a new session and returns its token (the only copy of it).
-pub async fn create(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
-    let token = new_token();
-    let (hash, now) = (hash_token(&token), now());
-    let expires = now + SESSION_TTL_SECS;
-    sqlx::query!(
+#[engines::both]
+mod sql {
+    use super::*;
+
+    /// Starts a new session and returns its token (the only copy of it).
+    pub async fn create(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
+        let token = new_token();
+        let (hash, now) = (hash_token(&token), now());
+        let expires = now + SESSION_TTL_SECS;
+        sqlx::query!(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         hash,
         user_id,
@@ -42,52 +45,54 @@ pub async fn create(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
     )
     .write_in_turn(db)
     .await?;
-    // Expired sessions are swept here, at sign-in, rather than by a timer.
-    sqlx::query!("DELETE FROM sessions WHERE expires_at <= $1", now)
-        .write_in_turn(db)
-        .await?;
-    Ok(token)
-}
+        // Expired sessions are swept here, at sign-in, rather than by a timer.
+        sqlx::query!("DELETE FROM sessions WHERE expires_at <= $1", now)
+            .write_in_turn(db)
+            .await?;
+        Ok(token)
+    }
 
-/// The person behind a token, if the session is current and the account still active.
-pub async fn resolve(db: &Db, token: &str) -> Result<Option<Me>, sqlx::Error> {
-    let row = sqlx::query_as(&format!(
+    /// The person behind a token, if the session is current and the account still active.
+    pub async fn resolve(db: &Db, token: &str) -> Result<Option<Me>, sqlx::Error> {
+        let row = sqlx::query_as(&format!(
         "SELECT {} FROM sessions x JOIN users u ON u.id = x.user_id JOIN settings s ON s.id = u.setting_id
-         WHERE x.token_hash = $1 AND x.expires_at > $2 AND u.active = 1 AND u.email_verified_at IS NOT NULL",
+         WHERE x.token_hash = $1 AND x.expires_at > $2 AND u.active = TRUE AND u.email_verified_at IS NOT NULL",
         users::ME_COLUMNS
     ))
     .bind(hash_token(token))
     .bind(now())
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.map(users::me_from_row))
-}
+        Ok(row.map(users::me_from_row))
+    }
 
-pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
-    let hash = hash_token(token);
-    sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", hash)
+    pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
+        let hash = hash_token(token);
+        sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", hash)
+            .write_in_turn(db)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of a person but the one given (after a password change).
+    pub async fn delete_others(db: &Db, user_id: i64, keep_token: &str) -> Result<(), sqlx::Error> {
+        let keep = hash_token(keep_token);
+        sqlx::query!(
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+            user_id,
+            keep
+        )
         .write_in_turn(db)
         .await?;
-    Ok(())
-}
-
-/// Ends every session of a person but the one given (after a password change).
-pub async fn delete_others(db: &Db, user_id: i64, keep_token: &str) -> Result<(), sqlx::Error> {
-    let keep = hash_token(keep_token);
-    sqlx::query!(
-        "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
-        user_id,
-        keep
-    )
-    .write_in_turn(db)
-    .await?;
-    Ok(())
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::test_db;
+    use crate::store::Db;
     use domain::model::Role;
 
     async fn user(db: &Db) -> i64 {
@@ -112,11 +117,7 @@ mod tests {
         let db = test_db::fresh().await;
         let id = user(&db).await;
         let token = create(&db, id).await.unwrap();
-        sqlx::query("UPDATE sessions SET expires_at = $1")
-            .bind(now() - 1)
-            .execute(db.pool())
-            .await
-            .unwrap();
+        test_db::execute(&db, "UPDATE sessions SET expires_at = $1", &[now() - 1]).await;
         assert!(resolve(&db, &token).await.unwrap().is_none());
     }
 
@@ -125,10 +126,7 @@ mod tests {
         let db = test_db::fresh().await;
         let id = user(&db).await;
         let token = create(&db, id).await.unwrap();
-        let stored: (String,) = sqlx::query_as("SELECT token_hash FROM sessions")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        let stored = (test_db::text(&db, "SELECT token_hash FROM sessions").await,);
         assert_ne!(stored.0, token);
         assert_eq!(stored.0, hash_token(&token));
     }

@@ -2,7 +2,7 @@
 //! runs Tandem before anyone signs in through them), sign-ins in flight, and the provider
 //! accounts linked to Tandem accounts.
 
-use super::{now, Db};
+use super::now;
 use domain::model::{Role, Sector};
 use domain::single_sign_on::{DomainState, ProviderKind};
 
@@ -59,302 +59,10 @@ struct Row {
     approved_issuer: Option<String>,
 }
 
-async fn with_domains(db: &Db, row: Option<Row>) -> Result<Option<Provider>, sqlx::Error> {
-    let Some(r) = row else { return Ok(None) };
-    let domains = sqlx::query!(
-        r#"SELECT domain AS "domain!", approved_at IS NOT NULL AS "approved!: bool"
-           FROM sign_in_domains WHERE setting_id = $1 ORDER BY domain"#,
-        r.setting_id
-    )
-    .fetch_all(db.pool())
-    .await?
-    .into_iter()
-    .map(|d| DomainState {
-        domain: d.domain,
-        approved: d.approved,
-    })
-    .collect();
-    let kind = ProviderKind::parse(&r.kind).unwrap_or(ProviderKind::Other);
-    Ok(Some(Provider {
-        setting_id: r.setting_id,
-        kind,
-        issuer_approved: kind != ProviderKind::Other
-            || r.approved_issuer.as_deref() == Some(r.issuer.as_str()),
-        issuer: r.issuer,
-        client_id: r.client_id,
-        secret_sealed: r.secret_sealed,
-        domains,
-        new_role: Role::parse(&r.new_role).unwrap_or(Role::Practitioner),
-        password_allowed: r.password_allowed,
-        updated_at: r.updated_at,
-    }))
-}
-
-pub async fn get(db: &Db, setting_id: i64) -> Result<Option<Provider>, sqlx::Error> {
-    let row = sqlx::query_as!(
-        Row,
-        r#"SELECT setting_id, kind, issuer, client_id, secret_sealed, new_role,
-                  password_allowed AS "password_allowed: bool", updated_at, approved_issuer
-           FROM sign_in_providers WHERE setting_id = $1"#,
-        setting_id
-    )
-    .fetch_optional(db.pool())
-    .await?;
-    with_domains(db, row).await
-}
-
-/// The provider that signs in people of an email domain (a domain belongs to one setting),
-/// compared exactly, approved or not (the caller says which is waiting).
-pub async fn for_domain(db: &Db, domain: &str) -> Result<Option<Provider>, sqlx::Error> {
-    let row = sqlx::query_as!(
-        Row,
-        r#"SELECT p.setting_id AS "setting_id!", p.kind, p.issuer, p.client_id, p.secret_sealed, p.new_role,
-                  p.password_allowed AS "password_allowed: bool", p.updated_at, p.approved_issuer
-           FROM sign_in_domains d JOIN sign_in_providers p ON p.setting_id = d.setting_id
-           WHERE d.domain = $1"#,
-        domain
-    )
-    .fetch_optional(db.pool())
-    .await?;
-    with_domains(db, row).await
-}
-
-/// One of `domains` another setting already has, if any.
-pub async fn domain_taken(
-    db: &Db,
-    setting_id: i64,
-    domains: &[String],
-) -> Result<Option<String>, sqlx::Error> {
-    for domain in domains {
-        let other = sqlx::query_scalar!(
-            "SELECT setting_id FROM sign_in_domains WHERE domain = $1 AND setting_id <> $2",
-            domain,
-            setting_id
-        )
-        .fetch_optional(db.pool())
-        .await?;
-        if other.is_some() {
-            return Ok(Some(domain.clone()));
-        }
-    }
-    Ok(None)
-}
-
-/// Saves a setting's provider. `secret_sealed` None keeps the one saved before. A changed
-/// issuer loses the operator's approval; domains kept keep theirs, new ones wait for it.
-/// Err(domain): another setting took that domain in the meantime (nothing saved).
-pub async fn save(
-    db: &Db,
-    p: &Saved<'_>,
-    secret_sealed: Option<&str>,
-    by: i64,
-) -> Result<Result<(), String>, sqlx::Error> {
-    let (kind, role, at) = (p.kind.as_str(), p.new_role.as_str(), now());
-    let mut tx = super::write(db).await?;
-    sqlx::query!(
-        "INSERT INTO sign_in_providers (setting_id, kind, issuer, client_id, secret_sealed, new_role, password_allowed, updated_by, updated_at)
-         VALUES ($1, $2, $3, $4, COALESCE($5, ''), $6, $7, $8, $9)
-         ON CONFLICT (setting_id) DO UPDATE SET kind = $2, issuer = $3, client_id = $4,
-           secret_sealed = COALESCE($5, secret_sealed), new_role = $6,
-           password_allowed = $7, updated_by = $8, updated_at = $9,
-           approved_issuer = CASE WHEN issuer = $3 THEN approved_issuer END",
-        p.setting_id,
-        kind,
-        p.issuer,
-        p.client_id,
-        secret_sealed,
-        role,
-        p.password_allowed,
-        by,
-        at
-    )
-    .execute(&mut *tx)
-    .await?;
-    let kept = serde_json::to_string(p.domains).unwrap_or_default();
-    sqlx::query!(
-        "DELETE FROM sign_in_domains WHERE setting_id = $1 AND domain NOT IN (SELECT value FROM json_each($2))",
-        p.setting_id,
-        kept
-    )
-    .execute(&mut *tx)
-    .await?;
-    for domain in p.domains {
-        let added = sqlx::query!(
-            "INSERT INTO sign_in_domains (domain, setting_id, added_at) VALUES ($1, $2, $3)
-             ON CONFLICT (domain) DO NOTHING",
-            domain,
-            p.setting_id,
-            at
-        )
-        .execute(&mut *tx)
-        .await?;
-        if added.rows_affected() == 0 {
-            let holder = sqlx::query_scalar!(
-                "SELECT setting_id FROM sign_in_domains WHERE domain = $1",
-                domain
-            )
-            .fetch_one(&mut *tx)
-            .await?;
-            if holder != p.setting_id {
-                return Ok(Err(domain.clone()));
-            }
-        }
-    }
-    tx.commit().await?;
-    Ok(Ok(()))
-}
-
-pub async fn remove(db: &Db, setting_id: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    sqlx::query!(
-        "DELETE FROM sign_in_domains WHERE setting_id = $1",
-        setting_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    let done = sqlx::query!(
-        "DELETE FROM sign_in_providers WHERE setting_id = $1",
-        setting_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(done.rows_affected() > 0)
-}
-
-/// Every provider, for the operator (`tandem sso list`), by setting name.
-pub async fn all(db: &Db) -> Result<Vec<(String, Provider)>, sqlx::Error> {
-    let settings = sqlx::query!(
-        r#"SELECT p.setting_id AS "setting_id!", s.name FROM sign_in_providers p
-           JOIN settings s ON s.id = p.setting_id ORDER BY s.name"#
-    )
-    .fetch_all(db.pool())
-    .await?;
-    let mut out = Vec::with_capacity(settings.len());
-    for s in settings {
-        if let Some(p) = get(db, s.setting_id).await? {
-            out.push((s.name, p));
-        }
-    }
-    Ok(out)
-}
-
-/// The operator approves a setting's provider: its issuer as it is now, and its domains
-/// (all of them, or only `domain`). Returns what was approved.
-pub async fn approve(
-    db: &Db,
-    setting_id: i64,
-    domain: Option<&str>,
-) -> Result<Option<Vec<String>>, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    let found = sqlx::query!(
-        "UPDATE sign_in_providers SET approved_issuer = issuer WHERE setting_id = $1",
-        setting_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    if found.rows_affected() == 0 {
-        return Ok(None);
-    }
-    let at = now();
-    let approved = sqlx::query_scalar!(
-        r#"UPDATE sign_in_domains SET approved_at = COALESCE(approved_at, $1)
-           WHERE setting_id = $2 AND ($3 IS NULL OR domain = $3) RETURNING domain AS "domain!""#,
-        at,
-        setting_id,
-        domain
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    if domain.is_some() && approved.is_empty() {
-        return Ok(None);
-    }
-    tx.commit().await?;
-    Ok(Some(approved))
-}
-
-/// The operator withdraws approval (of one domain, or of the issuer and every domain).
-pub async fn revoke(db: &Db, setting_id: i64, domain: Option<&str>) -> Result<bool, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    if domain.is_none() {
-        sqlx::query!(
-            "UPDATE sign_in_providers SET approved_issuer = NULL WHERE setting_id = $1",
-            setting_id
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
-    let done = sqlx::query!(
-        "UPDATE sign_in_domains SET approved_at = NULL WHERE setting_id = $1 AND ($2 IS NULL OR domain = $2)",
-        setting_id,
-        domain
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(done.rows_affected() > 0)
-}
-
-/// Whether people of this setting may still sign in with a password (admins always may,
-/// so a provider outage never locks a setting out).
-pub async fn password_allowed(db: &Db, setting_id: i64) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar!(
-        r#"SELECT password_allowed AS "allowed: bool" FROM sign_in_providers WHERE setting_id = $1"#,
-        setting_id
-    )
-    .fetch_optional(db.pool())
-    .await?
-    .is_none_or(|allowed| allowed))
-}
-
-/// A sign-in sent to the provider. Old ones that were never finished go at the same time.
-pub async fn begin(
-    db: &Db,
-    state: &str,
-    setting_id: i64,
-    nonce: &str,
-    verifier: &str,
-) -> Result<(), sqlx::Error> {
-    let at = now();
-    let stale = at - LOGIN_TTL_SECS;
-    let mut tx = super::write(db).await?;
-    sqlx::query!("DELETE FROM sso_logins WHERE created_at < $1", stale)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!(
-        "INSERT INTO sso_logins (state, setting_id, nonce, pkce_verifier, created_at) VALUES ($1, $2, $3, $4, $5)",
-        state,
-        setting_id,
-        nonce,
-        verifier,
-        at
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await
-}
-
 pub struct Pending {
     pub setting_id: i64,
     pub nonce: String,
     pub verifier: String,
-}
-
-/// The sign-in a provider's answer belongs to: once only, and only while it is fresh.
-pub async fn take(db: &Db, state: &str) -> Result<Option<Pending>, sqlx::Error> {
-    let fresh = now() - LOGIN_TTL_SECS;
-    let mut tx = super::write(db).await?;
-    let row = sqlx::query_as!(
-        Pending,
-        r#"DELETE FROM sso_logins WHERE state = $1 AND created_at >= $2
-           RETURNING setting_id, nonce, pkce_verifier AS verifier"#,
-        state,
-        fresh
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(row)
 }
 
 /// Who the provider says signed in (after the ID token was verified).
@@ -388,109 +96,434 @@ pub enum Refusal {
     OtherSetting,
 }
 
-/// Finds or creates the account for a verified identity, in the provider's setting. An
-/// existing account is never linked by its email address alone (see `Outcome`).
-pub async fn sign_in(
-    db: &Db,
-    provider: &Provider,
-    who: &Identity<'_>,
-    sector: Sector,
-) -> Result<Result<Outcome, Refusal>, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    let linked = sqlx::query!(
-        r#"SELECT u.id AS "id!", u.active AS "active: bool", u.setting_id
-           FROM user_identities i JOIN users u ON u.id = i.user_id
-           WHERE i.issuer = $1 AND i.subject = $2"#,
-        who.issuer,
-        who.subject
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(u) = linked {
-        return Ok(match (u.active, u.setting_id == provider.setting_id) {
-            (false, _) => Err(Refusal::Closed),
-            (true, false) => Err(Refusal::OtherSetting),
-            (true, true) => Ok(Outcome::Known(u.id)),
-        });
+/// A school account linked to a Tandem account, as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub issuer: String,
+    pub subject: String,
+    pub linked_at: i64,
+    pub how: String,
+}
+
+#[engines::both]
+mod sql {
+    use super::*;
+
+    async fn with_domains(db: &Db, row: Option<Row>) -> Result<Option<Provider>, sqlx::Error> {
+        let Some(r) = row else { return Ok(None) };
+        let domains = sqlx::query!(
+            r#"SELECT domain AS "domain!", approved_at IS NOT NULL AS "approved!: bool"
+           FROM sign_in_domains WHERE setting_id = $1 ORDER BY domain"#,
+            r.setting_id
+        )
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|d| DomainState {
+            domain: d.domain,
+            approved: d.approved,
+        })
+        .collect();
+        let kind = ProviderKind::parse(&r.kind).unwrap_or(ProviderKind::Other);
+        Ok(Some(Provider {
+            setting_id: r.setting_id,
+            kind,
+            issuer_approved: kind != ProviderKind::Other
+                || r.approved_issuer.as_deref() == Some(r.issuer.as_str()),
+            issuer: r.issuer,
+            client_id: r.client_id,
+            secret_sealed: r.secret_sealed,
+            domains,
+            new_role: Role::parse(&r.new_role).unwrap_or(Role::Practitioner),
+            password_allowed: r.password_allowed,
+            updated_at: r.updated_at,
+        }))
     }
-    let existing = sqlx::query!(
-        r#"SELECT id AS "id!", active AS "active: bool", setting_id,
-                  email_verified_at IS NOT NULL AS "proved!: bool", password_hash
-           FROM users WHERE email = $1"#,
-        who.email
+
+    pub async fn get(db: &Db, setting_id: i64) -> Result<Option<Provider>, sqlx::Error> {
+        let row = sqlx::query_as!(
+            Row,
+            r#"SELECT setting_id, kind, issuer, client_id, secret_sealed, new_role,
+                  password_allowed AS "password_allowed: bool", updated_at, approved_issuer
+           FROM sign_in_providers WHERE setting_id = $1"#,
+            setting_id
+        )
+        .fetch_optional(db.pool())
+        .await?;
+        with_domains(db, row).await
+    }
+
+    /// The provider that signs in people of an email domain (a domain belongs to one setting),
+    /// compared exactly, approved or not (the caller says which is waiting).
+    pub async fn for_domain(db: &Db, domain: &str) -> Result<Option<Provider>, sqlx::Error> {
+        let row = sqlx::query_as!(
+        Row,
+        r#"SELECT p.setting_id AS "setting_id!", p.kind, p.issuer, p.client_id, p.secret_sealed, p.new_role,
+                  p.password_allowed AS "password_allowed: bool", p.updated_at, p.approved_issuer
+           FROM sign_in_domains d JOIN sign_in_providers p ON p.setting_id = d.setting_id
+           WHERE d.domain = $1"#,
+        domain
     )
-    .fetch_optional(&mut *tx)
+    .fetch_optional(db.pool())
     .await?;
-    let outcome = match existing {
-        Some(u) if u.setting_id != provider.setting_id => return Ok(Err(Refusal::OtherSetting)),
-        Some(u) if !u.active => return Ok(Err(Refusal::Closed)),
-        Some(u) if u.proved => {
-            return Ok(Ok(Outcome::ProveFirst {
-                user_id: u.id,
-                has_password: u.password_hash.starts_with("$argon2"),
-            }))
+        with_domains(db, row).await
+    }
+
+    /// One of `domains` another setting already has, if any.
+    pub async fn domain_taken(
+        db: &Db,
+        setting_id: i64,
+        domains: &[String],
+    ) -> Result<Option<String>, sqlx::Error> {
+        for domain in domains {
+            let other = sqlx::query_scalar!(
+                "SELECT setting_id FROM sign_in_domains WHERE domain = $1 AND setting_id <> $2",
+                domain,
+                setting_id
+            )
+            .fetch_optional(db.pool())
+            .await?;
+            if other.is_some() {
+                return Ok(Some(domain.clone()));
+            }
         }
-        Some(u) => {
-            // Whoever made it never proved the address; the provider just did. The person
-            // who made it (perhaps someone else, with an open invite code) loses it.
-            let at = now();
+        Ok(None)
+    }
+
+    /// Saves a setting's provider. `secret_sealed` None keeps the one saved before. A changed
+    /// issuer loses the operator's approval; domains kept keep theirs, new ones wait for it.
+    /// Err(domain): another setting took that domain in the meantime (nothing saved).
+    pub async fn save(
+        db: &Db,
+        p: &Saved<'_>,
+        secret_sealed: Option<&str>,
+        by: i64,
+    ) -> Result<Result<(), String>, sqlx::Error> {
+        let (kind, role, at) = (p.kind.as_str(), p.new_role.as_str(), now());
+        let password_allowed = p.password_allowed;
+        let mut tx = write(db).await?;
+        sqlx::query!(
+        "INSERT INTO sign_in_providers (setting_id, kind, issuer, client_id, secret_sealed, new_role, password_allowed, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, COALESCE($5, ''), $6, $7, $8, $9)
+         ON CONFLICT (setting_id) DO UPDATE SET kind = $2, issuer = $3, client_id = $4,
+           secret_sealed = COALESCE($5, sign_in_providers.secret_sealed), new_role = $6,
+           password_allowed = $7, updated_by = $8, updated_at = $9,
+           approved_issuer = CASE WHEN sign_in_providers.issuer = $3 THEN sign_in_providers.approved_issuer END",
+        p.setting_id,
+        kind,
+        p.issuer,
+        p.client_id,
+        secret_sealed,
+        role,
+        password_allowed,
+        by,
+        at
+    )
+    .execute(&mut *tx)
+    .await?;
+        let listed = sqlx::query_scalar!(
+            r#"SELECT domain AS "domain!" FROM sign_in_domains WHERE setting_id = $1"#,
+            p.setting_id
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for gone in listed.iter().filter(|d| !p.domains.contains(d)) {
             sqlx::query!(
-                "UPDATE users SET password_hash = $1, email_verified_at = $2 WHERE id = $3",
-                NO_PASSWORD,
-                at,
-                u.id
+                "DELETE FROM sign_in_domains WHERE setting_id = $1 AND domain = $2",
+                p.setting_id,
+                gone
             )
             .execute(&mut *tx)
             .await?;
-            sqlx::query!("DELETE FROM sessions WHERE user_id = $1", u.id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query!("DELETE FROM email_proofs WHERE user_id = $1", u.id)
-                .execute(&mut *tx)
-                .await?;
-            Outcome::Reclaimed(u.id)
         }
-        None => {
-            // A staff import's personal invite says what role the person has; it is spent.
-            let invited =
-                super::invites::take_personal(&mut tx, provider.setting_id, who.email).await?;
-            let new_user = super::users::NewUser {
-                email: who.email,
-                display_name: who.name,
-                password_hash: NO_PASSWORD,
-                role: invited.unwrap_or(provider.new_role),
-                setting_id: provider.setting_id,
-                sector,
-                email_proved: true,
-            };
-            match super::users::create_in(&mut tx, &new_user).await {
-                Ok(id) => Outcome::Created(id),
-                Err(super::users::CreateError::EmailTaken) => {
-                    return Ok(Err(Refusal::OtherSetting))
+        for domain in p.domains {
+            let added = sqlx::query!(
+                "INSERT INTO sign_in_domains (domain, setting_id, added_at) VALUES ($1, $2, $3)
+             ON CONFLICT (domain) DO NOTHING",
+                domain,
+                p.setting_id,
+                at
+            )
+            .execute(&mut *tx)
+            .await?;
+            if added.rows_affected() == 0 {
+                let holder = sqlx::query_scalar!(
+                    "SELECT setting_id FROM sign_in_domains WHERE domain = $1",
+                    domain
+                )
+                .fetch_one(&mut *tx)
+                .await?;
+                if holder != p.setting_id {
+                    return Ok(Err(domain.clone()));
                 }
-                Err(super::users::CreateError::Db(e)) => return Err(sqlx::Error::Protocol(e)),
             }
         }
-    };
-    let user_id = match outcome {
-        Outcome::Created(id) | Outcome::Reclaimed(id) => id,
-        Outcome::Known(id) | Outcome::ProveFirst { user_id: id, .. } => id,
-    };
-    link_in(&mut tx, who.issuer, who.subject, user_id, "school-sign-in").await?;
-    tx.commit().await?;
-    Ok(Ok(outcome))
-}
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
 
-/// Links a provider account to a Tandem account (inside the caller's write).
-pub async fn link_in(
-    tx: &mut sqlx::SqliteConnection,
-    issuer: &str,
-    subject: &str,
-    user_id: i64,
-    how: &str,
-) -> Result<(), sqlx::Error> {
-    let at = now();
-    sqlx::query!(
+    pub async fn remove(db: &Db, setting_id: i64) -> Result<bool, sqlx::Error> {
+        let mut tx = write(db).await?;
+        sqlx::query!(
+            "DELETE FROM sign_in_domains WHERE setting_id = $1",
+            setting_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        let done = sqlx::query!(
+            "DELETE FROM sign_in_providers WHERE setting_id = $1",
+            setting_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Every provider, for the operator (`tandem sso list`), by setting name.
+    pub async fn all(db: &Db) -> Result<Vec<(String, Provider)>, sqlx::Error> {
+        let settings = sqlx::query!(
+            r#"SELECT p.setting_id AS "setting_id!", s.name FROM sign_in_providers p
+           JOIN settings s ON s.id = p.setting_id ORDER BY s.name"#
+        )
+        .fetch_all(db.pool())
+        .await?;
+        let mut out = Vec::with_capacity(settings.len());
+        for s in settings {
+            if let Some(p) = get(db, s.setting_id).await? {
+                out.push((s.name, p));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The operator approves a setting's provider: its issuer as it is now, and its domains
+    /// (all of them, or only `domain`). Returns what was approved.
+    pub async fn approve(
+        db: &Db,
+        setting_id: i64,
+        domain: Option<&str>,
+    ) -> Result<Option<Vec<String>>, sqlx::Error> {
+        let mut tx = write(db).await?;
+        let found = sqlx::query!(
+            "UPDATE sign_in_providers SET approved_issuer = issuer WHERE setting_id = $1",
+            setting_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        if found.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let at = now();
+        let approved = sqlx::query_scalar!(
+            r#"UPDATE sign_in_domains SET approved_at = COALESCE(approved_at, $1)
+           WHERE setting_id = $2 AND (CAST($3 AS TEXT) IS NULL OR domain = $3) RETURNING domain AS "domain!""#,
+            at,
+            setting_id,
+            domain
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        if domain.is_some() && approved.is_empty() {
+            return Ok(None);
+        }
+        tx.commit().await?;
+        Ok(Some(approved))
+    }
+
+    /// The operator withdraws approval (of one domain, or of the issuer and every domain).
+    pub async fn revoke(
+        db: &Db,
+        setting_id: i64,
+        domain: Option<&str>,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = write(db).await?;
+        if domain.is_none() {
+            sqlx::query!(
+                "UPDATE sign_in_providers SET approved_issuer = NULL WHERE setting_id = $1",
+                setting_id
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        let done = sqlx::query!(
+        "UPDATE sign_in_domains SET approved_at = NULL WHERE setting_id = $1 AND (CAST($2 AS TEXT) IS NULL OR domain = $2)",
+        setting_id,
+        domain
+    )
+    .execute(&mut *tx)
+    .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Whether people of this setting may still sign in with a password (admins always may,
+    /// so a provider outage never locks a setting out).
+    pub async fn password_allowed(db: &Db, setting_id: i64) -> Result<bool, sqlx::Error> {
+        Ok(sqlx::query_scalar!(
+        r#"SELECT password_allowed AS "allowed: bool" FROM sign_in_providers WHERE setting_id = $1"#,
+        setting_id
+    )
+    .fetch_optional(db.pool())
+    .await?
+    .is_none_or(|allowed| allowed))
+    }
+
+    /// A sign-in sent to the provider. Old ones that were never finished go at the same time.
+    pub async fn begin(
+        db: &Db,
+        state: &str,
+        setting_id: i64,
+        nonce: &str,
+        verifier: &str,
+    ) -> Result<(), sqlx::Error> {
+        let at = now();
+        let stale = at - LOGIN_TTL_SECS;
+        let mut tx = write(db).await?;
+        sqlx::query!("DELETE FROM sso_logins WHERE created_at < $1", stale)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query!(
+        "INSERT INTO sso_logins (state, setting_id, nonce, pkce_verifier, created_at) VALUES ($1, $2, $3, $4, $5)",
+        state,
+        setting_id,
+        nonce,
+        verifier,
+        at
+    )
+    .execute(&mut *tx)
+    .await?;
+        tx.commit().await
+    }
+
+    /// The sign-in a provider's answer belongs to: once only, and only while it is fresh.
+    pub async fn take(db: &Db, state: &str) -> Result<Option<Pending>, sqlx::Error> {
+        let fresh = now() - LOGIN_TTL_SECS;
+        let mut tx = write(db).await?;
+        let row = sqlx::query_as!(
+            Pending,
+            r#"DELETE FROM sso_logins WHERE state = $1 AND created_at >= $2
+           RETURNING setting_id, nonce, pkce_verifier AS verifier"#,
+            state,
+            fresh
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Finds or creates the account for a verified identity, in the provider's setting. An
+    /// existing account is never linked by its email address alone (see `Outcome`).
+    pub async fn sign_in(
+        db: &Db,
+        provider: &Provider,
+        who: &Identity<'_>,
+        sector: Sector,
+    ) -> Result<Result<Outcome, Refusal>, sqlx::Error> {
+        let mut tx = write(db).await?;
+        let linked = sqlx::query!(
+            r#"SELECT u.id AS "id!", u.active AS "active: bool", u.setting_id
+           FROM user_identities i JOIN users u ON u.id = i.user_id
+           WHERE i.issuer = $1 AND i.subject = $2"#,
+            who.issuer,
+            who.subject
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(u) = linked {
+            return Ok(match (u.active, u.setting_id == provider.setting_id) {
+                (false, _) => Err(Refusal::Closed),
+                (true, false) => Err(Refusal::OtherSetting),
+                (true, true) => Ok(Outcome::Known(u.id)),
+            });
+        }
+        let existing = sqlx::query!(
+            r#"SELECT id AS "id!", active AS "active: bool", setting_id,
+                  email_verified_at IS NOT NULL AS "proved!: bool", password_hash
+           FROM users WHERE email = $1"#,
+            who.email
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let outcome = match existing {
+            Some(u) if u.setting_id != provider.setting_id => {
+                return Ok(Err(Refusal::OtherSetting))
+            }
+            Some(u) if !u.active => return Ok(Err(Refusal::Closed)),
+            Some(u) if u.proved => {
+                return Ok(Ok(Outcome::ProveFirst {
+                    user_id: u.id,
+                    has_password: u.password_hash.starts_with("$argon2"),
+                }))
+            }
+            Some(u) => {
+                // Whoever made it never proved the address; the provider just did. The person
+                // who made it (perhaps someone else, with an open invite code) loses it.
+                let at = now();
+                sqlx::query!(
+                    "UPDATE users SET password_hash = $1, email_verified_at = $2 WHERE id = $3",
+                    NO_PASSWORD,
+                    at,
+                    u.id
+                )
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query!("DELETE FROM sessions WHERE user_id = $1", u.id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query!("DELETE FROM email_proofs WHERE user_id = $1", u.id)
+                    .execute(&mut *tx)
+                    .await?;
+                Outcome::Reclaimed(u.id)
+            }
+            None => {
+                // A staff import's personal invite says what role the person has; it is spent.
+                let invited = crate::store::invites::sql::take_personal(
+                    &mut tx,
+                    provider.setting_id,
+                    who.email,
+                )
+                .await?;
+                let new_user = crate::store::users::NewUser {
+                    email: who.email,
+                    display_name: who.name,
+                    password_hash: NO_PASSWORD,
+                    role: invited.unwrap_or(provider.new_role),
+                    setting_id: provider.setting_id,
+                    sector,
+                    email_proved: true,
+                };
+                match crate::store::users::sql::create_in(&mut tx, &new_user).await {
+                    Ok(id) => Outcome::Created(id),
+                    Err(crate::store::users::CreateError::EmailTaken) => {
+                        return Ok(Err(Refusal::OtherSetting))
+                    }
+                    Err(crate::store::users::CreateError::Db(e)) => {
+                        return Err(sqlx::Error::Protocol(e))
+                    }
+                }
+            }
+        };
+        let user_id = match outcome {
+            Outcome::Created(id) | Outcome::Reclaimed(id) => id,
+            Outcome::Known(id) | Outcome::ProveFirst { user_id: id, .. } => id,
+        };
+        link_in(&mut tx, who.issuer, who.subject, user_id, "school-sign-in").await?;
+        tx.commit().await?;
+        Ok(Ok(outcome))
+    }
+
+    /// Links a provider account to a Tandem account (inside the caller's write).
+    pub async fn link_in(
+        tx: &mut Conn,
+        issuer: &str,
+        subject: &str,
+        user_id: i64,
+        how: &str,
+    ) -> Result<(), sqlx::Error> {
+        let at = now();
+        sqlx::query!(
         "INSERT INTO user_identities (issuer, subject, user_id, linked_at, how) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (issuer, subject) DO NOTHING",
         issuer,
@@ -501,90 +534,82 @@ pub async fn link_in(
     )
     .execute(&mut *tx)
     .await?;
-    Ok(())
-}
+        Ok(())
+    }
 
-/// A school account linked to a Tandem account, as its owner sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Link {
-    pub issuer: String,
-    pub subject: String,
-    pub linked_at: i64,
-    pub how: String,
-}
-
-pub async fn links(db: &Db, user_id: i64) -> Result<Vec<Link>, sqlx::Error> {
-    sqlx::query_as!(
+    pub async fn links(db: &Db, user_id: i64) -> Result<Vec<Link>, sqlx::Error> {
+        sqlx::query_as!(
         Link,
         "SELECT issuer, subject, linked_at, how FROM user_identities WHERE user_id = $1 ORDER BY linked_at",
         user_id
     )
     .fetch_all(db.pool())
     .await
-}
+    }
 
-/// The person removes a link of theirs. Every other session of theirs ends (one may be the
-/// link's). Err(()): it is the only way into an account without a password.
-pub async fn unlink(
-    db: &Db,
-    user_id: i64,
-    issuer: &str,
-    subject: &str,
-    keep_session: Option<&str>,
-) -> Result<Option<Result<(), ()>>, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    let has_password = sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", user_id)
+    /// The person removes a link of theirs. Every other session of theirs ends (one may be the
+    /// link's). Err(()): it is the only way into an account without a password.
+    pub async fn unlink(
+        db: &Db,
+        user_id: i64,
+        issuer: &str,
+        subject: &str,
+        keep_session: Option<&str>,
+    ) -> Result<Option<Result<(), ()>>, sqlx::Error> {
+        let mut tx = write(db).await?;
+        let has_password =
+            sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", user_id)
+                .fetch_one(&mut *tx)
+                .await?
+                .starts_with("$argon2");
+        let count = sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!: i64" FROM user_identities WHERE user_id = $1"#,
+            user_id
+        )
         .fetch_one(&mut *tx)
-        .await?
-        .starts_with("$argon2");
-    let count = sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "n!: i64" FROM user_identities WHERE user_id = $1"#,
-        user_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    let done = sqlx::query!(
-        "DELETE FROM user_identities WHERE user_id = $1 AND issuer = $2 AND subject = $3",
-        user_id,
-        issuer,
-        subject
-    )
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Ok(None);
+        .await?;
+        let done = sqlx::query!(
+            "DELETE FROM user_identities WHERE user_id = $1 AND issuer = $2 AND subject = $3",
+            user_id,
+            issuer,
+            subject
+        )
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        if count == 1 && !has_password {
+            return Ok(Some(Err(())));
+        }
+        let keep = keep_session.map(crate::store::sessions::hash_token);
+        sqlx::query!(
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2",
+            user_id,
+            keep
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(Ok(())))
     }
-    if count == 1 && !has_password {
-        return Ok(Some(Err(())));
-    }
-    let keep = keep_session.map(super::sessions::hash_token);
-    sqlx::query!(
-        "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS NOT $2",
-        user_id,
-        keep
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(Some(Ok(())))
-}
 
-/// Re-seals client secrets kept in the old form (`secrets::is_v1`) in the new one, bound to
-/// their setting. Run once at startup; a secret that cannot be opened (the key changed) is
-/// left for the admin to enter again. Returns how many were re-sealed.
-pub async fn upgrade_secrets(db: &Db) -> Result<usize, sqlx::Error> {
-    let old = sqlx::query!(
+    /// Re-seals client secrets kept in the old form (`secrets::is_v1`) in the new one, bound to
+    /// their setting. Run once at startup; a secret that cannot be opened (the key changed) is
+    /// left for the admin to enter again. Returns how many were re-sealed.
+    pub async fn upgrade_secrets(db: &Db) -> Result<usize, sqlx::Error> {
+        let old = sqlx::query!(
         r#"SELECT setting_id AS "setting_id!", secret_sealed FROM sign_in_providers WHERE secret_sealed LIKE 'v1.%'"#
     )
     .fetch_all(db.pool())
     .await?;
-    let mut done = 0;
-    for row in old {
-        let resealed = crate::secrets::open(row.setting_id, &row.secret_sealed)
-            .and_then(|plain| crate::secrets::seal(row.setting_id, &plain));
-        let Ok(resealed) = resealed else { continue };
-        let mut tx = super::write(db).await?;
-        sqlx::query!(
+        let mut done = 0;
+        for row in old {
+            let resealed = crate::secrets::open(row.setting_id, &row.secret_sealed)
+                .and_then(|plain| crate::secrets::seal(row.setting_id, &plain));
+            let Ok(resealed) = resealed else { continue };
+            let mut tx = write(db).await?;
+            sqlx::query!(
             "UPDATE sign_in_providers SET secret_sealed = $1 WHERE setting_id = $2 AND secret_sealed = $3",
             resealed,
             row.setting_id,
@@ -592,15 +617,17 @@ pub async fn upgrade_secrets(db: &Db) -> Result<usize, sqlx::Error> {
         )
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
-        done += 1;
+            tx.commit().await?;
+            done += 1;
+        }
+        Ok(done)
     }
-    Ok(done)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Db;
     use crate::store::{sessions, settings, test_db, users};
 
     fn provider<'a>(setting_id: i64, issuer: &'a str, domains: &'a [String]) -> Saved<'a> {

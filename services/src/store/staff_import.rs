@@ -3,7 +3,7 @@
 //! invite for each new person and changes the roles shown. Applying the same file again
 //! changes nothing.
 
-use super::{now, Db, WriteOne};
+use super::now;
 use domain::model::Role;
 use domain::staff::import::{BadRow, ImportRow, Parsed};
 use serde::{Deserialize, Serialize};
@@ -47,18 +47,25 @@ pub struct Import {
     pub bad: Vec<BadRow>,
 }
 
-pub async fn save(
-    db: &Db,
-    setting_id: i64,
-    admin_id: i64,
-    file_name: &str,
-    parsed: &Parsed,
-) -> Result<String, sqlx::Error> {
-    let id = uuid::Uuid::new_v4().to_string();
-    let rows = serde_json::to_string(&parsed.rows).unwrap_or_default();
-    let bad = serde_json::to_string(&parsed.bad).unwrap_or_default();
-    let at = now();
-    sqlx::query!(
+/// How long a personal invite from an import lasts.
+pub const INVITE_DAYS: i64 = 30;
+
+#[engines::both]
+mod sql {
+    use super::*;
+
+    pub async fn save(
+        db: &Db,
+        setting_id: i64,
+        admin_id: i64,
+        file_name: &str,
+        parsed: &Parsed,
+    ) -> Result<String, sqlx::Error> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let rows = serde_json::to_string(&parsed.rows).unwrap_or_default();
+        let bad = serde_json::to_string(&parsed.bad).unwrap_or_default();
+        let at = now();
+        sqlx::query!(
         "INSERT INTO staff_imports (id, setting_id, admin_id, file_name, rows, bad, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         id,
         setting_id,
@@ -70,71 +77,75 @@ pub async fn save(
     )
     .write_in_turn(db)
     .await?;
-    Ok(id)
-}
+        Ok(id)
+    }
 
-/// The import, with each row compared to the accounts and invites there are now. None when
-/// it is not this setting's.
-pub async fn preview(db: &Db, setting_id: i64, id: &str) -> Result<Option<Import>, sqlx::Error> {
-    let mut conn = db.pool().acquire().await?;
-    load(&mut conn, setting_id, id).await
-}
+    /// The import, with each row compared to the accounts and invites there are now. None when
+    /// it is not this setting's.
+    pub async fn preview(
+        db: &Db,
+        setting_id: i64,
+        id: &str,
+    ) -> Result<Option<Import>, sqlx::Error> {
+        let mut conn = db.pool().acquire().await?;
+        load(&mut conn, setting_id, id).await
+    }
 
-async fn load(
-    conn: &mut sqlx::SqliteConnection,
-    setting_id: i64,
-    id: &str,
-) -> Result<Option<Import>, sqlx::Error> {
-    let row = sqlx::query!(
+    async fn load(
+        conn: &mut Conn,
+        setting_id: i64,
+        id: &str,
+    ) -> Result<Option<Import>, sqlx::Error> {
+        let row = sqlx::query!(
         "SELECT file_name, rows, bad, created_at, applied_at FROM staff_imports WHERE id = $1 AND setting_id = $2",
         id,
         setting_id
     )
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let rows: Vec<ImportRow> = serde_json::from_str(&row.rows).unwrap_or_default();
-    let mut planned = Vec::with_capacity(rows.len());
-    for row in rows {
-        let (change, code) = compare(conn, setting_id, &row).await?;
-        planned.push(Planned { row, change, code });
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let rows: Vec<ImportRow> = serde_json::from_str(&row.rows).unwrap_or_default();
+        let mut planned = Vec::with_capacity(rows.len());
+        for row in rows {
+            let (change, code) = compare(conn, setting_id, &row).await?;
+            planned.push(Planned { row, change, code });
+        }
+        keep_an_admin(conn, setting_id, &mut planned).await?;
+        Ok(Some(Import {
+            id: id.to_string(),
+            file_name: row.file_name,
+            created_at: row.created_at,
+            applied_at: row.applied_at,
+            planned,
+            bad: serde_json::from_str(&row.bad).unwrap_or_default(),
+        }))
     }
-    keep_an_admin(conn, setting_id, &mut planned).await?;
-    Ok(Some(Import {
-        id: id.to_string(),
-        file_name: row.file_name,
-        created_at: row.created_at,
-        applied_at: row.applied_at,
-        planned,
-        bad: serde_json::from_str(&row.bad).unwrap_or_default(),
-    }))
-}
 
-async fn compare(
-    conn: &mut sqlx::SqliteConnection,
-    setting_id: i64,
-    row: &ImportRow,
-) -> Result<(Change, Option<String>), sqlx::Error> {
-    let account = sqlx::query!(
+    async fn compare(
+        conn: &mut Conn,
+        setting_id: i64,
+        row: &ImportRow,
+    ) -> Result<(Change, Option<String>), sqlx::Error> {
+        let account = sqlx::query!(
         r#"SELECT setting_id, role AS "role: Role", active AS "active: bool" FROM users WHERE email = $1"#,
         row.email
     )
     .fetch_optional(&mut *conn)
     .await?
     .map(|a| (a.setting_id, a.role, a.active));
-    let change = match account {
-        Some((s, _, _)) if s != setting_id => Change::OtherSetting,
-        Some((_, _, false)) => Change::Deactivated,
-        Some((_, role, true)) if role != row.role => Change::RoleChange {
-            from: role,
-            to: row.role,
-        },
-        Some(_) => Change::Unchanged,
-        None => {
-            let at = now();
-            let code = sqlx::query_scalar!(
+        let change = match account {
+            Some((s, _, _)) if s != setting_id => Change::OtherSetting,
+            Some((_, _, false)) => Change::Deactivated,
+            Some((_, role, true)) if role != row.role => Change::RoleChange {
+                from: role,
+                to: row.role,
+            },
+            Some(_) => Change::Unchanged,
+            None => {
+                let at = now();
+                let code = sqlx::query_scalar!(
                 r#"SELECT code AS "code!" FROM invites
                  WHERE setting_id = $1 AND email = $2 AND revoked_at IS NULL AND uses = 0 AND expires_at > $3
                  ORDER BY created_at DESC LIMIT 1"#,
@@ -144,75 +155,72 @@ async fn compare(
             )
             .fetch_optional(&mut *conn)
             .await?;
-            return Ok(match code {
-                Some(code) => (Change::AlreadyInvited, Some(code)),
-                None => (Change::Invite, None),
-            });
-        }
-    };
-    Ok((change, None))
-}
-
-/// A file that would take away every admin's role changes none of them.
-async fn keep_an_admin(
-    conn: &mut sqlx::SqliteConnection,
-    setting_id: i64,
-    planned: &mut [Planned],
-) -> Result<(), sqlx::Error> {
-    let demotes = |c: &Change| {
-        matches!(
-            c,
-            Change::RoleChange {
-                from: Role::Admin,
-                ..
+                return Ok(match code {
+                    Some(code) => (Change::AlreadyInvited, Some(code)),
+                    None => (Change::Invite, None),
+                });
             }
-        )
-    };
-    let demoted = planned.iter().filter(|p| demotes(&p.change)).count() as i64;
-    if demoted == 0 {
-        return Ok(());
+        };
+        Ok((change, None))
     }
-    let admins = sqlx::query_scalar!(
-        "SELECT COUNT(*) FROM users WHERE setting_id = $1 AND role = 'admin' AND active = 1",
-        setting_id
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if admins - demoted < 1 {
-        for p in planned.iter_mut().filter(|p| demotes(&p.change)) {
-            p.change = Change::LastAdmin;
+
+    /// A file that would take away every admin's role changes none of them.
+    async fn keep_an_admin(
+        conn: &mut Conn,
+        setting_id: i64,
+        planned: &mut [Planned],
+    ) -> Result<(), sqlx::Error> {
+        let demotes = |c: &Change| {
+            matches!(
+                c,
+                Change::RoleChange {
+                    from: Role::Admin,
+                    ..
+                }
+            )
+        };
+        let demoted = planned.iter().filter(|p| demotes(&p.change)).count() as i64;
+        if demoted == 0 {
+            return Ok(());
         }
+        let admins = sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!" FROM users WHERE setting_id = $1 AND role = 'admin' AND active = TRUE"#,
+            setting_id
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        if admins - demoted < 1 {
+            for p in planned.iter_mut().filter(|p| demotes(&p.change)) {
+                p.change = Change::LastAdmin;
+            }
+        }
+        Ok(())
     }
-    Ok(())
-}
 
-/// How long a personal invite from an import lasts.
-pub const INVITE_DAYS: i64 = 30;
-
-/// Applies the import as it compares now, in one transaction. Returns it as applied (with
-/// the codes made), or None when it is not this setting's.
-pub async fn apply(
-    db: &Db,
-    setting_id: i64,
-    admin_id: i64,
-    id: &str,
-) -> Result<Option<Import>, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    let Some(mut import) = load(&mut tx, setting_id, id).await? else {
-        return Ok(None);
-    };
-    let at = now();
-    for p in &mut import.planned {
-        match p.change {
-            Change::Invite => {
-                let code = super::invites::new_code();
-                let expires_at = at + INVITE_DAYS * 86_400;
-                sqlx::query!(
+    /// Applies the import as it compares now, in one transaction. Returns it as applied (with
+    /// the codes made), or None when it is not this setting's.
+    pub async fn apply(
+        db: &Db,
+        setting_id: i64,
+        admin_id: i64,
+        id: &str,
+    ) -> Result<Option<Import>, sqlx::Error> {
+        let mut tx = write(db).await?;
+        let Some(mut import) = load(&mut tx, setting_id, id).await? else {
+            return Ok(None);
+        };
+        let at = now();
+        for p in &mut import.planned {
+            match p.change {
+                Change::Invite => {
+                    let code = crate::store::invites::new_code();
+                    let expires_at = at + INVITE_DAYS * 86_400;
+                    sqlx::query!(
                     "INSERT INTO invites (code, setting_id, role, created_by, created_at, expires_at, max_uses, email, display_name, import_id)
                      VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9)",
                     code,
                     setting_id,
-                    p.row.role,
+                    p.row.role as _,
                     admin_id,
                     at,
                     expires_at,
@@ -222,41 +230,41 @@ pub async fn apply(
                 )
                 .execute(&mut *tx)
                 .await?;
-                p.code = Some(code);
-            }
-            Change::RoleChange { to, .. } => {
-                sqlx::query!(
-                    "UPDATE users SET role = $1 WHERE email = $2 AND setting_id = $3 AND active = 1",
-                    to,
+                    p.code = Some(code);
+                }
+                Change::RoleChange { to, .. } => {
+                    sqlx::query!(
+                    "UPDATE users SET role = $1 WHERE email = $2 AND setting_id = $3 AND active = TRUE",
+                    to as _,
                     p.row.email,
                     setting_id
                 )
                 .execute(&mut *tx)
                 .await?;
+                }
+                _ => {}
             }
-            _ => {}
         }
+        sqlx::query!(
+            "UPDATE staff_imports SET applied_at = $1 WHERE id = $2",
+            at,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        import.applied_at = Some(at);
+        Ok(Some(import))
     }
-    sqlx::query!(
-        "UPDATE staff_imports SET applied_at = $1 WHERE id = $2",
-        at,
-        id
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    import.applied_at = Some(at);
-    Ok(Some(import))
-}
 
-/// The personal invites an import made that are still waiting to be used, for the
-/// printable sheet: (name, email, role, code, expires_at).
-pub async fn codes(
-    db: &Db,
-    setting_id: i64,
-    id: &str,
-) -> Result<Vec<(String, String, Role, String, i64)>, sqlx::Error> {
-    let rows = sqlx::query!(
+    /// The personal invites an import made that are still waiting to be used, for the
+    /// printable sheet: (name, email, role, code, expires_at).
+    pub async fn codes(
+        db: &Db,
+        setting_id: i64,
+        id: &str,
+    ) -> Result<Vec<(String, String, Role, String, i64)>, sqlx::Error> {
+        let rows = sqlx::query!(
         r#"SELECT display_name AS "display_name!", email AS "email!", role AS "role: Role", code AS "code!", expires_at FROM invites
          WHERE import_id = $1 AND setting_id = $2 AND revoked_at IS NULL AND uses = 0
          ORDER BY display_name COLLATE NOCASE"#,
@@ -265,27 +273,27 @@ pub async fn codes(
     )
     .fetch_all(db.pool())
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.display_name, r.email, r.role, r.code, r.expires_at))
-        .collect())
-}
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.display_name, r.email, r.role, r.code, r.expires_at))
+            .collect())
+    }
 
-/// Personal invites to email now: (code, name, email, setting name). Only to addresses in
-/// the setting's approved sign-in domains (unless the operator allowed any address for the
-/// setting), and no more than `per_day` a setting in a day.
-pub async fn unsent_invites(
-    db: &Db,
-    per_day: i64,
-) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
-    let now = now();
-    let rows = sqlx::query!(
+    /// Personal invites to email now: (code, name, email, setting name). Only to addresses in
+    /// the setting's approved sign-in domains (unless the operator allowed any address for the
+    /// setting), and no more than `per_day` a setting in a day.
+    pub async fn unsent_invites(
+        db: &Db,
+        per_day: i64,
+    ) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
+        let now = now();
+        let rows = sqlx::query!(
         r#"SELECT i.setting_id,
-                (SELECT COUNT(*) FROM invites j WHERE j.setting_id = i.setting_id AND j.emailed_at > $1 - 86400) AS "already!: i64",
+                (SELECT COUNT(*) FROM invites j WHERE j.setting_id = i.setting_id AND j.emailed_at > CAST($1 AS BIGINT) - 86400) AS "already!: i64",
                 i.code AS "code!", i.display_name AS "name!", i.email AS "email!", s.name AS setting
          FROM invites i JOIN settings s ON s.id = i.setting_id
          WHERE i.email IS NOT NULL AND i.emailed_at IS NULL AND i.revoked_at IS NULL AND i.uses = 0 AND i.expires_at > $1
-           AND (s.invite_mail_any = 1 OR EXISTS (
+           AND (s.invite_mail_any = TRUE OR EXISTS (
                  SELECT 1 FROM sign_in_domains d WHERE d.setting_id = s.id AND d.approved_at IS NOT NULL
                    AND d.domain = substr(i.email, instr(i.email, '@') + 1)))
          ORDER BY i.created_at, i.code LIMIT 200"#,
@@ -293,24 +301,29 @@ pub async fn unsent_invites(
     )
     .fetch_all(db.pool())
     .await?;
-    let mut sent_today = std::collections::HashMap::new();
-    Ok(rows
-        .into_iter()
-        .filter(|r| {
-            let n = sent_today.entry(r.setting_id).or_insert(r.already);
-            *n += 1;
-            *n <= per_day
-        })
-        .map(|r| (r.code, r.name, r.email, r.setting))
-        .collect())
-}
+        let mut sent_today = std::collections::HashMap::new();
+        Ok(rows
+            .into_iter()
+            .filter(|r| {
+                let n = sent_today.entry(r.setting_id).or_insert(r.already);
+                *n += 1;
+                *n <= per_day
+            })
+            .map(|r| (r.code, r.name, r.email, r.setting))
+            .collect())
+    }
 
-pub async fn mark_emailed(db: &Db, code: &str) -> Result<(), sqlx::Error> {
-    let at = now();
-    sqlx::query!("UPDATE invites SET emailed_at = $1 WHERE code = $2", at, code)
+    pub async fn mark_emailed(db: &Db, code: &str) -> Result<(), sqlx::Error> {
+        let at = now();
+        sqlx::query!(
+            "UPDATE invites SET emailed_at = $1 WHERE code = $2",
+            at,
+            code
+        )
         .write_in_turn(db)
         .await?;
-    Ok(())
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,5 @@
-use super::WriteOne;
-use super::{is_unique_violation, now, Db};
+use super::{is_unique_violation, now};
 use domain::model::{Me, Member, Preferences, Role, Sector};
-use sqlx::types::Json;
 
 pub struct NewUser<'a> {
     pub email: &'a str,
@@ -32,38 +30,6 @@ impl From<sqlx::Error> for CreateError {
     }
 }
 
-/// Creates a person, in their turn (`write`).
-pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64, CreateError> {
-    let mut tx = super::write(db).await?;
-    let id = create_in(&mut tx, user).await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// Creates a person inside a write already taken (joining with an invite).
-pub async fn create_in(
-    executor: &mut sqlx::SqliteConnection,
-    user: &NewUser<'_>,
-) -> Result<i64, CreateError> {
-    let at = now();
-    let proved = user.email_proved.then_some(at);
-    let id = sqlx::query_scalar!(
-        r#"INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at, email_verified_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id AS "id!""#,
-        user.email,
-        user.display_name,
-        user.password_hash,
-        user.role,
-        user.setting_id,
-        user.sector,
-        at,
-        proved,
-    )
-    .fetch_one(executor)
-    .await?;
-    Ok(id)
-}
-
 /// What sign-in needs to know about an account.
 pub struct Credentials {
     pub id: i64,
@@ -76,46 +42,6 @@ pub struct Credentials {
     pub email: String,
 }
 
-pub async fn credentials_by_email(
-    db: &Db,
-    email: &str,
-) -> Result<Option<Credentials>, sqlx::Error> {
-    sqlx::query_as!(
-        Credentials,
-        r#"SELECT id AS "id!", password_hash, active AS "active: bool", setting_id,
-                  role = 'admin' AS "is_admin!: bool",
-                  email_verified_at IS NOT NULL AS "email_proved!: bool", display_name, email
-           FROM users WHERE email = $1"#,
-        email
-    )
-    .fetch_optional(db.pool())
-    .await
-}
-
-/// The setting a person belongs to.
-pub async fn setting_of(db: &Db, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar!("SELECT setting_id FROM users WHERE id = $1", user_id)
-        .fetch_optional(db.pool())
-        .await
-}
-
-/// Where to write to a person: (email, display name).
-pub async fn address(db: &Db, user_id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
-    Ok(sqlx::query!(
-        "SELECT email, display_name FROM users WHERE id = $1 AND erased_at IS NULL",
-        user_id
-    )
-    .fetch_optional(db.pool())
-    .await?
-    .map(|r| (r.email, r.display_name)))
-}
-
-pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", user_id)
-        .fetch_optional(db.pool())
-        .await
-}
-
 /// One person as stored, with their setting and badge counts (`ME_COLUMNS`).
 #[derive(sqlx::FromRow)]
 pub(crate) struct MeRow {
@@ -126,7 +52,8 @@ pub(crate) struct MeRow {
     sector: Sector,
     setting_id: i64,
     setting_name: String,
-    preferences: Json<Preferences>,
+    /// JSON text (TEXT on both engines).
+    preferences: String,
     awaiting_review: i64,
     unread_feedback: i64,
     /// Posts by others the person may see, made since they last looked at the community
@@ -159,7 +86,9 @@ pub(crate) fn me_from_row(row: MeRow) -> Me {
         sector: row.sector,
         setting_id: row.setting_id,
         setting_name: row.setting_name,
-        preferences: row.preferences.0,
+        // Written only by `set_preferences`; a row from before a field existed reads as
+        // the defaults for what is missing.
+        preferences: serde_json::from_str(&row.preferences).unwrap_or_default(),
         counts: domain::model::NavCounts {
             awaiting_review: row.awaiting_review as u32,
             unread_feedback: row.unread_feedback as u32,
@@ -169,124 +98,206 @@ pub(crate) fn me_from_row(row: MeRow) -> Me {
     }
 }
 
-pub async fn me(db: &Db, user_id: i64) -> Result<Option<Me>, sqlx::Error> {
-    let row: Option<MeRow> = sqlx::query_as(&format!(
-        "SELECT {ME_COLUMNS} FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = $1 AND u.active = 1"
+const MEMBER_COLUMNS: &str = "id, email, display_name, role, sector, active, last_seen_at,
+                              email_verified_at IS NOT NULL AS email_proved";
+
+#[engines::both]
+mod sql {
+    use super::*;
+
+    /// Creates a person, in their turn (`write`).
+    pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64, CreateError> {
+        let mut tx = write(db).await?;
+        let id = create_in(&mut tx, user).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Creates a person inside a write already taken (joining with an invite).
+    pub async fn create_in(tx: &mut Conn, user: &NewUser<'_>) -> Result<i64, CreateError> {
+        let at = now();
+        let proved = user.email_proved.then_some(at);
+        let id = sqlx::query_scalar!(
+        r#"INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at, email_verified_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id AS "id!""#,
+        user.email,
+        user.display_name,
+        user.password_hash,
+        user.role as _,
+        user.setting_id,
+        user.sector as _,
+        at,
+        proved,
+    )
+    .fetch_one(tx)
+    .await?;
+        Ok(id)
+    }
+
+    pub async fn credentials_by_email(
+        db: &Db,
+        email: &str,
+    ) -> Result<Option<Credentials>, sqlx::Error> {
+        sqlx::query_as!(
+            Credentials,
+            r#"SELECT id AS "id!", password_hash, active AS "active: bool", setting_id,
+                  role = 'admin' AS "is_admin!: bool",
+                  email_verified_at IS NOT NULL AS "email_proved!: bool", display_name, email
+           FROM users WHERE email = $1"#,
+            email
+        )
+        .fetch_optional(db.pool())
+        .await
+    }
+
+    /// The setting a person belongs to.
+    pub async fn setting_of(db: &Db, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar!("SELECT setting_id FROM users WHERE id = $1", user_id)
+            .fetch_optional(db.pool())
+            .await
+    }
+
+    /// Where to write to a person: (email, display name).
+    pub async fn address(db: &Db, user_id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
+        Ok(sqlx::query!(
+            "SELECT email, display_name FROM users WHERE id = $1 AND erased_at IS NULL",
+            user_id
+        )
+        .fetch_optional(db.pool())
+        .await?
+        .map(|r| (r.email, r.display_name)))
+    }
+
+    pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", user_id)
+            .fetch_optional(db.pool())
+            .await
+    }
+
+    pub async fn me(db: &Db, user_id: i64) -> Result<Option<Me>, sqlx::Error> {
+        let row: Option<MeRow> = sqlx::query_as(&format!(
+        "SELECT {ME_COLUMNS} FROM users u JOIN settings s ON s.id = u.setting_id WHERE u.id = $1 AND u.active = TRUE"
     ))
     .bind(user_id)
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.map(me_from_row))
-}
+        Ok(row.map(me_from_row))
+    }
 
-const MEMBER_COLUMNS: &str = "id, email, display_name, role, sector, active, last_seen_at,
-                              email_verified_at IS NOT NULL AS email_proved";
-
-pub async fn members(db: &Db, setting_id: i64) -> Result<Vec<Member>, sqlx::Error> {
-    let rows: Vec<Member> = sqlx::query_as(&format!(
+    pub async fn members(db: &Db, setting_id: i64) -> Result<Vec<Member>, sqlx::Error> {
+        let rows: Vec<Member> = sqlx::query_as(&format!(
         "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = $1 AND erased_at IS NULL ORDER BY active DESC, display_name COLLATE NOCASE"
     ))
     .bind(setting_id)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows)
-}
+        Ok(rows)
+    }
 
-pub async fn member(db: &Db, setting_id: i64, user_id: i64) -> Result<Option<Member>, sqlx::Error> {
-    let row: Option<Member> = sqlx::query_as(&format!(
-        "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = $1 AND id = $2"
-    ))
-    .bind(setting_id)
-    .bind(user_id)
-    .fetch_optional(db.pool())
-    .await?;
-    Ok(row)
-}
+    pub async fn member(
+        db: &Db,
+        setting_id: i64,
+        user_id: i64,
+    ) -> Result<Option<Member>, sqlx::Error> {
+        let row: Option<Member> = sqlx::query_as(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM users WHERE setting_id = $1 AND id = $2"
+        ))
+        .bind(setting_id)
+        .bind(user_id)
+        .fetch_optional(db.pool())
+        .await?;
+        Ok(row)
+    }
 
-pub async fn active_admins(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "n!: i64" FROM users WHERE setting_id = $1 AND role = 'admin' AND active = 1"#,
+    pub async fn active_admins(db: &Db, setting_id: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM users WHERE setting_id = $1 AND role = 'admin' AND active = TRUE"#,
         setting_id
     )
     .fetch_one(db.pool())
     .await
-}
+    }
 
-pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE users SET role = $1 WHERE id = $2", role, user_id)
+    pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<(), sqlx::Error> {
+        sqlx::query!(
+            "UPDATE users SET role = $1 WHERE id = $2",
+            role as _,
+            user_id
+        )
         .write_in_turn(db)
         .await?;
-    Ok(())
-}
+        Ok(())
+    }
 
-/// Deactivating also ends every session, so the person is signed out everywhere at once.
-pub async fn set_active(db: &Db, user_id: i64, active: bool) -> Result<(), sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    // The clock for keeping a leaver's records starts when the account is closed.
-    let closed_at = (!active).then(now);
-    sqlx::query!(
-        "UPDATE users SET active = $1, deactivated_at = $2 WHERE id = $3",
-        active,
-        closed_at,
-        user_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    if !active {
-        sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
-            .execute(&mut *tx)
-            .await?;
-        // Codes they handed out stop working with them.
-        let at = now();
+    /// Deactivating also ends every session, so the person is signed out everywhere at once.
+    pub async fn set_active(db: &Db, user_id: i64, active: bool) -> Result<(), sqlx::Error> {
+        let mut tx = write(db).await?;
+        // The clock for keeping a leaver's records starts when the account is closed.
+        let closed_at = (!active).then(now);
+        let stored = active;
         sqlx::query!(
-            "UPDATE invites SET revoked_at = $1 WHERE created_by = $2 AND revoked_at IS NULL",
-            at,
+            "UPDATE users SET active = $1, deactivated_at = $2 WHERE id = $3",
+            stored,
+            closed_at,
             user_id
         )
         .execute(&mut *tx)
         .await?;
+        if !active {
+            sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
+                .execute(&mut *tx)
+                .await?;
+            // Codes they handed out stop working with them.
+            let at = now();
+            sqlx::query!(
+                "UPDATE invites SET revoked_at = $1 WHERE created_by = $2 AND revoked_at IS NULL",
+                at,
+                user_id
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
     }
-    tx.commit().await
-}
 
-pub async fn update_profile(
-    db: &Db,
-    user_id: i64,
-    display_name: &str,
-    sector: Sector,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE users SET display_name = $1, sector = $2 WHERE id = $3",
-        display_name,
-        sector,
-        user_id
-    )
-    .write_in_turn(db)
-    .await?;
-    Ok(())
-}
+    pub async fn update_profile(
+        db: &Db,
+        user_id: i64,
+        display_name: &str,
+        sector: Sector,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query!(
+            "UPDATE users SET display_name = $1, sector = $2 WHERE id = $3",
+            display_name,
+            sector as _,
+            user_id
+        )
+        .write_in_turn(db)
+        .await?;
+        Ok(())
+    }
 
-pub async fn set_preferences(
-    db: &Db,
-    user_id: i64,
-    preferences: &Preferences,
-) -> Result<(), sqlx::Error> {
-    let json = Json(preferences);
-    sqlx::query!(
-        "UPDATE users SET preferences = $1 WHERE id = $2",
-        json,
-        user_id
-    )
-    .write_in_turn(db)
-    .await?;
-    Ok(())
-}
+    pub async fn set_preferences(
+        db: &Db,
+        user_id: i64,
+        preferences: &Preferences,
+    ) -> Result<(), sqlx::Error> {
+        let json = serde_json::to_string(preferences).unwrap_or_default();
+        sqlx::query!(
+            "UPDATE users SET preferences = $1 WHERE id = $2",
+            json,
+            user_id
+        )
+        .write_in_turn(db)
+        .await?;
+        Ok(())
+    }
 
-/// An admin vouches for a person of their setting who could not prove their address by
-/// email (Tandem sends none). False when there is no such person waiting.
-pub async fn confirm(db: &Db, setting_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
-    let at = now();
-    let done = sqlx::query!(
+    /// An admin vouches for a person of their setting who could not prove their address by
+    /// email (Tandem sends none). False when there is no such person waiting.
+    pub async fn confirm(db: &Db, setting_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
+        let at = now();
+        let done = sqlx::query!(
         "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND setting_id = $3 AND email_verified_at IS NULL AND erased_at IS NULL",
         at,
         user_id,
@@ -294,48 +305,50 @@ pub async fn confirm(db: &Db, setting_id: i64, user_id: i64) -> Result<bool, sql
     )
     .write_in_turn(db)
     .await?;
-    Ok(done.rows_affected() == 1)
-}
+        Ok(done.rows_affected() == 1)
+    }
 
-/// The person proved their address (an emailed code) inside the caller's write.
-pub async fn mark_proved(tx: &mut sqlx::SqliteConnection, user_id: i64) -> Result<(), sqlx::Error> {
-    let at = now();
-    sqlx::query!(
-        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1) WHERE id = $2",
-        at,
-        user_id
-    )
-    .execute(tx)
-    .await?;
-    Ok(())
-}
+    /// The person proved their address (an emailed code) inside the caller's write.
+    pub async fn mark_proved(tx: &mut Conn, user_id: i64) -> Result<(), sqlx::Error> {
+        let at = now();
+        sqlx::query!(
+            "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1) WHERE id = $2",
+            at,
+            user_id
+        )
+        .execute(tx)
+        .await?;
+        Ok(())
+    }
 
-pub async fn set_password_hash(db: &Db, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE users SET password_hash = $1 WHERE id = $2",
-        hash,
-        user_id
-    )
-    .write_in_turn(db)
-    .await?;
-    Ok(())
-}
+    pub async fn set_password_hash(db: &Db, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query!(
+            "UPDATE users SET password_hash = $1 WHERE id = $2",
+            hash,
+            user_id
+        )
+        .write_in_turn(db)
+        .await?;
+        Ok(())
+    }
 
-pub async fn touch_last_seen(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
-    let at = now();
-    sqlx::query!(
-        "UPDATE users SET last_seen_at = $1 WHERE id = $2",
-        at,
-        user_id
-    )
-    .write_in_turn(db)
-    .await?;
-    Ok(())
+    pub async fn touch_last_seen(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
+        let at = now();
+        sqlx::query!(
+            "UPDATE users SET last_seen_at = $1 WHERE id = $2",
+            at,
+            user_id
+        )
+        .write_in_turn(db)
+        .await?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Db;
     use crate::store::{settings, test_db};
 
     async fn setting(db: &Db) -> i64 {

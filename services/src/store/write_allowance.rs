@@ -3,8 +3,6 @@
 //! however a load balancer spreads them. Servers take tokens a few at a time (`take`) and
 //! spend them in memory (`services::throttle`), so most writes cost no extra database write.
 
-use super::Db;
-
 /// The bucket's shape.
 #[derive(Clone, Copy, Debug)]
 pub struct Bucket {
@@ -12,55 +10,61 @@ pub struct Bucket {
     pub per_second: f64,
 }
 
-/// Takes up to `want` whole tokens from `person`'s bucket as it stands at `at_ms`
-/// (milliseconds since the epoch), refilling it first. Returns how many were taken: 0 when
-/// the person has written as much as the bucket allows just now (a refused write takes
-/// nothing, so it never pushes the wait further out).
-pub async fn take(
-    db: &Db,
-    person: i64,
-    bucket: Bucket,
-    want: u32,
-    at_ms: i64,
-) -> Result<u32, sqlx::Error> {
-    let mut tx = super::write(db).await?;
-    let tokens = sqlx::query_scalar!(
-        r#"INSERT INTO write_allowance (person_id, tokens, at_ms) VALUES ($1, $2, $4)
-           ON CONFLICT (person_id) DO UPDATE SET
-             tokens = MIN($2, tokens + MAX($4 - at_ms, 0) * $3 / 1000.0),
-             at_ms = MAX(at_ms, $4)
-           RETURNING tokens"#,
-        person,
-        bucket.burst,
-        bucket.per_second,
-        at_ms
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    let taken = (tokens.floor().max(0.0) as u32).min(want);
-    if taken > 0 {
-        let spent = f64::from(taken);
-        sqlx::query!(
-            "UPDATE write_allowance SET tokens = tokens - $1 WHERE person_id = $2",
-            spent,
-            person
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(taken)
-}
+#[engines::both]
+mod sql {
+    use super::*;
 
-/// Buckets that have been full for a day hold nothing worth keeping.
-pub async fn sweep(tx: &mut sqlx::SqliteConnection, at: i64) -> Result<u64, sqlx::Error> {
-    let before_ms = (at - 24 * 60 * 60) * 1000;
-    Ok(
-        sqlx::query!("DELETE FROM write_allowance WHERE at_ms < $1", before_ms)
-            .execute(tx)
-            .await?
-            .rows_affected(),
-    )
+    /// Takes up to `want` whole tokens from `person`'s bucket as it stands at `at_ms`
+    /// (milliseconds since the epoch), refilling it first. Returns how many were taken: 0 when
+    /// the person has written as much as the bucket allows just now (a refused write takes
+    /// nothing, so it never pushes the wait further out).
+    pub async fn take(
+        db: &Db,
+        person: i64,
+        bucket: Bucket,
+        want: u32,
+        at_ms: i64,
+    ) -> Result<u32, sqlx::Error> {
+        let mut tx = write(db).await?;
+        let tokens = sqlx::query_scalar!(
+            r#"INSERT INTO write_allowance (person_id, tokens, at_ms) VALUES ($1, $2, $4)
+           ON CONFLICT (person_id) DO UPDATE SET
+             tokens = MIN(CAST($2 AS DOUBLE PRECISION), write_allowance.tokens
+                          + CAST(MAX($4 - write_allowance.at_ms, 0) AS DOUBLE PRECISION) * CAST($3 AS DOUBLE PRECISION) / 1000.0),
+             at_ms = MAX(write_allowance.at_ms, $4)
+           RETURNING tokens"#,
+            person,
+            bucket.burst,
+            bucket.per_second,
+            at_ms
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let taken = (tokens.floor().max(0.0) as u32).min(want);
+        if taken > 0 {
+            let spent = f64::from(taken);
+            sqlx::query!(
+                "UPDATE write_allowance SET tokens = tokens - $1 WHERE person_id = $2",
+                spent,
+                person
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(taken)
+    }
+
+    /// Buckets that have been full for a day hold nothing worth keeping.
+    pub async fn sweep(tx: &mut Conn, at: i64) -> Result<u64, sqlx::Error> {
+        let before_ms = (at - 24 * 60 * 60) * 1000;
+        Ok(
+            sqlx::query!("DELETE FROM write_allowance WHERE at_ms < $1", before_ms)
+                .execute(tx)
+                .await?
+                .rows_affected(),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -118,15 +122,8 @@ mod tests {
         assert_eq!(sweep(&mut tx, crate::store::now()).await.unwrap(), 1);
         tx.commit().await.unwrap();
         take(&db, person, SMALL, 1, 1_000).await.unwrap();
-        sqlx::query("DELETE FROM users WHERE id = $1")
-            .bind(person)
-            .execute(db.pool())
-            .await
-            .unwrap();
-        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM write_allowance")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        test_db::execute(&db, "DELETE FROM users WHERE id = $1", &[person]).await;
+        let left: i64 = test_db::number(&db, "SELECT COUNT(*) FROM write_allowance", &[]).await;
         assert_eq!(left, 0);
     }
 }

@@ -1,0 +1,114 @@
+//! PostgreSQL: one database shared by several app servers.
+
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgQueryResult};
+use sqlx::{Executor, PgPool};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub type Engine = sqlx::Postgres;
+pub type Conn = sqlx::PgConnection;
+pub type QueryResult = PgQueryResult;
+
+/// The advisory lock every write transaction takes first (any fixed number; this one
+/// spells "TANDEM" in letters' places).
+const WRITERS: i64 = 20_01_14_04_05_13;
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub(in crate::store) pool: PgPool,
+    /// This server, as a holder of job leases (`engine::new_holder`).
+    pub(in crate::store) holder: Arc<str>,
+}
+
+impl Db {
+    /// This server, as a holder of job leases.
+    pub fn holder(&self) -> &str {
+        &self.holder
+    }
+
+    /// The pool, for reads (`.fetch_all(db.pool())`). Writes go through `write`.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await
+    }
+}
+
+/// Connects to the database. `limit` bounds how long one statement may run (the server's
+/// requests; see `REQUEST_LIMIT`): PostgreSQL cancels it and the person gets a plain "try
+/// again", so no request can hold a connection for long.
+pub(in crate::store) async fn connect(
+    url: &str,
+    limit: Option<Duration>,
+) -> Result<Db, sqlx::Error> {
+    let mut options = PgConnectOptions::from_str(url)?.application_name("tandem");
+    if let Some(limit) = limit {
+        options = options.options([("statement_timeout", limit.as_millis().to_string())]);
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .connect_with(options)
+        .await?;
+    Ok(Db {
+        pool,
+        holder: super::new_holder(),
+    })
+}
+
+/// A write transaction, taken in turn across every app server: each first takes one
+/// transaction-scoped advisory lock, so writes run one at a time as they do on SQLite, and
+/// every rule that reads before it writes (a revision check, a retried operation's first
+/// answer, a limit) sees the writes before it. The lock goes with the commit or rollback,
+/// also when a server stops mid-transaction.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+}
+
+pub async fn write(db: &Db) -> Result<WriteTx, sqlx::Error> {
+    let asked = std::time::Instant::now();
+    let mut tx = db.pool.begin().await?;
+    (&mut *tx)
+        .execute(sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITERS))
+        .await?;
+    crate::metrics::write_wait(asked.elapsed());
+    Ok(WriteTx { tx })
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::PgConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+/// A one-statement write in its turn (`write`).
+pub trait WriteOne {
+    fn write_in_turn(
+        self,
+        db: &Db,
+    ) -> impl std::future::Future<Output = Result<PgQueryResult, sqlx::Error>> + Send;
+}
+
+impl<'q> WriteOne for sqlx::query::Query<'q, sqlx::Postgres, PgArguments> {
+    async fn write_in_turn(self, db: &Db) -> Result<PgQueryResult, sqlx::Error> {
+        let mut tx = write(db).await?;
+        let done = self.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+}
