@@ -49,8 +49,10 @@ unit:
 	@bash scripts/postgres.sh clean
 	@node --test end2end/unit/
 
+# The browser suite on each engine: SQLite (a school's), then PostgreSQL (a trust's).
 e2e:
 	@bash scripts/e2e.sh
+	@TANDEM_E2E_ENGINE=postgres bash scripts/e2e.sh
 
 # The browser suite N times over (N=5 unless given), to show it passes every time.
 N ?= 5

@@ -17,5 +17,15 @@ export TANDEM_SECRET_KEY="${TANDEM_SECRET_KEY:-e2e-only-secret-key-0123456789abc
 export TANDEM_E2E_MAIL_PORT=$((port + 300))
 # The suite's OpenID provider runs on this machine over plain http: allowed for tests only.
 export TANDEM_TEST_SSO_LOOPBACK=true
-export TANDEM_E2E_SERVER="env TANDEM_DATABASE_URL=sqlite://target/e2e/tandem.db TANDEM_ADDR=127.0.0.1:$port TANDEM_DEMO=true LEPTOS_SITE_ROOT=$TANDEM_E2E_SITE TANDEM_SMTP_URL=smtp://127.0.0.1:$TANDEM_E2E_MAIL_PORT TANDEM_MAIL_FROM=tandem@oakfield.example RUST_LOG=warn $TANDEM_BIN serve"
+# The database: SQLite unless TANDEM_E2E_ENGINE=postgres, then a fresh database on the
+# tests' own PostgreSQL server (scripts/postgres.sh).
+if [ "${TANDEM_E2E_ENGINE:-sqlite}" = postgres ]; then
+  server="$(bash scripts/postgres.sh start)"
+  PGOPTIONS="-c client_min_messages=warning" psql -q "$server" \
+    -c "DROP DATABASE IF EXISTS e2e WITH (FORCE)" -c "CREATE DATABASE e2e" >/dev/null
+  export TANDEM_E2E_DATABASE="${server%/*}/e2e"
+else
+  export TANDEM_E2E_DATABASE="sqlite://target/e2e/tandem.db"
+fi
+export TANDEM_E2E_SERVER="env TANDEM_DATABASE_URL=$TANDEM_E2E_DATABASE TANDEM_ADDR=127.0.0.1:$port TANDEM_DEMO=true LEPTOS_SITE_ROOT=$TANDEM_E2E_SITE TANDEM_SMTP_URL=smtp://127.0.0.1:$TANDEM_E2E_MAIL_PORT TANDEM_MAIL_FROM=tandem@oakfield.example RUST_LOG=warn $TANDEM_BIN serve"
 npx playwright test --config end2end/playwright.config.ts "$@"

@@ -194,7 +194,7 @@ test("a session scheduled by the SENCo and attended adds to CPD time", async ({ 
 test("setting-only, network and hidden posts are refused to everyone else", async ({ browser }) => {
   // Someone in a setting outside the network, added with the operator's commands.
   const email = `outsider.${Date.now()}@elsewhere.example`;
-  const env = { ...process.env, TANDEM_DATABASE_URL: "sqlite://target/e2e/tandem.db" };
+  const env = { ...process.env, TANDEM_DATABASE_URL: process.env.TANDEM_E2E_DATABASE };
   const bin = process.env.TANDEM_BIN!;
   const name = `Elsewhere School ${Date.now()}`;
   execFileSync(bin, ["setting", "add", "--name", name, "--sector", "school-age"], { env, cwd: `${__dirname}/../..` });

@@ -52,7 +52,7 @@ let provider: { issuer: string; stop(): Promise<void> } | null = null;
 
 /** Whoever runs Tandem approves what the admin saved (`tandem sso approve`). */
 function operatorApproves() {
-  const env = { ...process.env, TANDEM_DATABASE_URL: "sqlite://target/e2e/tandem.db" };
+  const env = { ...process.env, TANDEM_DATABASE_URL: process.env.TANDEM_E2E_DATABASE };
   return execFileSync(process.env.TANDEM_BIN!, ["sso", "approve", "--setting", SETTING], { env, cwd: root }).toString();
 }
 
@@ -61,7 +61,7 @@ test.describe.configure({ mode: "serial" });
 test.beforeAll(() => {
   newSchool();
   // A setting of its own, made with the operator's commands, so passwords can be turned off.
-  const env = { ...process.env, TANDEM_DATABASE_URL: "sqlite://target/e2e/tandem.db" };
+  const env = { ...process.env, TANDEM_DATABASE_URL: process.env.TANDEM_E2E_DATABASE };
   const bin = process.env.TANDEM_BIN!;
   execFileSync(bin, ["setting", "add", "--name", SETTING, "--sector", "school-age"], { env, cwd: root });
   for (const [email, name, role] of [[ADMIN_EMAIL, "Ira Lead", "admin"], [LEE, "Lee Hart", "practitioner"]]) {

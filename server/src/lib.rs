@@ -101,6 +101,9 @@ pub fn leptos_options(site_root: &str) -> LeptosOptions {
 
 /// `sqlite://data/tandem.db` needs `data/` to exist before SQLite can create the file.
 fn ensure_parent_dir(database_url: &str) -> anyhow::Result<()> {
+    if services::store::is_postgres(database_url) {
+        return Ok(());
+    }
     let path = database_url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");

@@ -528,7 +528,7 @@ mod sql {
         section_key: &str,
     ) -> Result<bool, sqlx::Error> {
         let row = sqlx::query_scalar!(
-            r#"SELECT 1 AS "found!: i64" FROM follow_ups WHERE user_id = $1 AND section_key = $2"#,
+            r#"SELECT CAST(1 AS BIGINT) AS "found!: i64" FROM follow_ups WHERE user_id = $1 AND section_key = $2"#,
             user_id,
             section_key,
         )
