@@ -40,12 +40,14 @@ lint:
 # every crate, with the server's features: its dependencies are exactly those `make build`
 # compiled (server/Cargo.toml pins the features the tests' own dependencies add).
 #
-# The store's tests run twice: on SQLite, then on PostgreSQL (a private server of the tests'
-# own, scripts/postgres.sh; each test makes its own database there).
+# The store's and the router's tests run twice: on SQLite, then on PostgreSQL (a private
+# server of the tests' own, scripts/postgres.sh; each test makes its own database there).
+# SQLite's backup and restore are left out of the second run (PostgreSQL has pg_dump; the
+# refusal is tested on the first).
 unit:
 	@$(ENV) cargo nextest run --release --no-fail-fast -p domain -p services -p app -p server --features app/ssr
 	@bash scripts/postgres.sh clean
-	@TANDEM_TEST_POSTGRES="$$(bash scripts/postgres.sh start)" $(ENV) cargo nextest run --release --no-fail-fast -p domain -p services -p app -p server --features app/ssr -E 'package(services)'
+	@TANDEM_TEST_POSTGRES="$$(bash scripts/postgres.sh start)" $(ENV) cargo nextest run --release --no-fail-fast -p domain -p services -p app -p server --features app/ssr -E 'package(services) | (package(server) & not test(/^backup::/))'
 	@bash scripts/postgres.sh clean
 	@node --test end2end/unit/
 
@@ -59,8 +61,11 @@ N ?= 5
 soak: tools build
 	@bash scripts/e2e.sh --repeat-each=$(N)
 
+# Every figure on SQLite, then on PostgreSQL, then the two side by side.
 bench: tools build
-	@bash scripts/bench.sh
+	@TANDEM_BENCH_SAVE="$${CARGO_TARGET_DIR:-target}/bench-sqlite.tsv" bash scripts/bench.sh
+	@TANDEM_BENCH_ENGINE=postgres TANDEM_BENCH_SAVE="$${CARGO_TARGET_DIR:-target}/bench-postgres.tsv" bash scripts/bench.sh
+	@node scripts/bench-table.mjs "$${CARGO_TARGET_DIR:-target}/bench-sqlite.tsv" "$${CARGO_TARGET_DIR:-target}/bench-postgres.tsv" SQLite PostgreSQL
 
 clean-db:
 	rm -f data/tandem.db data/tandem.db-wal data/tandem.db-shm

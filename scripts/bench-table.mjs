@@ -1,14 +1,16 @@
 // Prints make bench's summary: each figure of this run beside the same figure measured on
 // the build before issue 13 (scripts/bench-before.tsv), and its budget.
 //
-// usage: node scripts/bench-table.mjs <before.tsv> <after.tsv>
+// usage: node scripts/bench-table.mjs <before.tsv> <after.tsv> [<before's name> <after's name>]
+// (make bench also prints SQLite's figures beside PostgreSQL's with it.)
 import { existsSync, readFileSync } from "node:fs";
 
 const read = (file) =>
   existsSync(file)
     ? new Map(readFileSync(file, "utf8").trim().split("\n").map((line) => line.split("\t")).map(([k, v]) => [k, Number(v)]))
     : new Map();
-const [before, after] = process.argv.slice(2).map(read);
+const [before, after] = process.argv.slice(2, 4).map(read);
+const [beforeName = "Before (c35d850)", afterName = "After"] = process.argv.slice(4);
 
 const n = (v, digits = 0) => (v === undefined || Number.isNaN(v) ? "–" : v.toLocaleString("en-GB", { maximumFractionDigits: digits }));
 const load = (figures, key) =>
@@ -48,9 +50,9 @@ for (const [page, label, budget] of [["signin", "Sign-in page", "≤ 150 KB"], [
   rows.push([`  then fetched by the service worker`, (f) => kb(f, `first.${page}.background`), ""]);
 }
 
-const table = [["", "Before (c35d850)", "After", "Budget"], ...rows.map(([label, show, budget]) => [label, show(before), show(after), budget])];
+const table = [["", beforeName, afterName, "Budget"], ...rows.map(([label, show, budget]) => [label, show(before), show(after), budget])];
 const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-console.log("\n== Before and after ==");
+console.log(`\n== ${beforeName} and ${afterName} ==`);
 for (const [i, row] of table.entries()) {
   console.log(row.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd());
   if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));

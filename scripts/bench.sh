@@ -18,7 +18,15 @@ settle=${TANDEM_BENCH_SETTLE:-30}
 results=$dir/results.tsv
 record() { printf '%s\t%s\n' "$1" "$2" >>"$results"; }
 
-export TANDEM_DATABASE_URL="sqlite://$dir/tandem.db"
+# The engine: SQLite (a file in $dir), or with TANDEM_BENCH_ENGINE=postgres a fresh database
+# on the tests' own PostgreSQL server (scripts/postgres.sh).
+engine=${TANDEM_BENCH_ENGINE:-sqlite}
+if [ "$engine" = postgres ]; then
+  TANDEM_DATABASE_URL="$(bash scripts/postgres.sh fresh bench)"
+  export TANDEM_DATABASE_URL
+else
+  export TANDEM_DATABASE_URL="sqlite://$dir/tandem.db"
+fi
 start_server() {
   TANDEM_ADDR="127.0.0.1:$port" TANDEM_TRUSTED_PROXIES=127.0.0.1/32 TANDEM_DEMO=true LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
     "$CARGO_TARGET_DIR/release/tandem" serve >>"$dir/server.log" 2>&1 &
@@ -41,7 +49,7 @@ page="$base/modules/m2/knowledge"
 status=$(curl -s -o "$dir/page.html" -w '%{http_code}' -H "Cookie: $cookie" "$page")
 [ "$status" = 200 ] || { echo "bench: $page answered $status"; exit 1; }
 
-echo "== Tandem benchmarks ($(nproc) cores, loopback, ${duration}s per run) =="
+echo "== Tandem benchmarks on $engine ($(nproc) cores, loopback, ${duration}s per run) =="
 echo "cold start to serving (migrations + content + demo seed): ${ready_ms} ms  (budget 1000 ms)"
 echo "memory idle: $(rss)  (budget 50 MB)"
 record rss.idle "$(rss_mb)"

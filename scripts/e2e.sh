@@ -20,10 +20,8 @@ export TANDEM_TEST_SSO_LOOPBACK=true
 # The database: SQLite unless TANDEM_E2E_ENGINE=postgres, then a fresh database on the
 # tests' own PostgreSQL server (scripts/postgres.sh).
 if [ "${TANDEM_E2E_ENGINE:-sqlite}" = postgres ]; then
-  server="$(bash scripts/postgres.sh start)"
-  PGOPTIONS="-c client_min_messages=warning" psql -q "$server" \
-    -c "DROP DATABASE IF EXISTS e2e WITH (FORCE)" -c "CREATE DATABASE e2e" >/dev/null
-  export TANDEM_E2E_DATABASE="${server%/*}/e2e"
+  TANDEM_E2E_DATABASE="$(bash scripts/postgres.sh fresh e2e)"
+  export TANDEM_E2E_DATABASE
 else
   export TANDEM_E2E_DATABASE="sqlite://target/e2e/tandem.db"
 fi

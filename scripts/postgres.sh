@@ -8,15 +8,21 @@
 #   bash scripts/postgres.sh stop    stop it (the data stays)
 #   bash scripts/postgres.sh url     print its URL
 #   bash scripts/postgres.sh clean   start it if need be, and drop the databases tests made
+#   bash scripts/postgres.sh fresh NAME
+#                                    start it if need be, make database NAME afresh (dropping
+#                                    what was there) and print its URL
 #
-# TANDEM_PG_PORT chooses the port (default 55432), TANDEM_PG_DIR the folder (default
-# $CARGO_TARGET_DIR/postgres, which is git-ignored with the rest of the build output).
+# TANDEM_PG_PORT chooses the port, TANDEM_PG_DIR the folder (by default both follow from the
+# build folder, $CARGO_TARGET_DIR: a port from 54000 to 54999, /tmp/tandem-postgres-<n>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-port="${TANDEM_PG_PORT:-55432}"
-dir="${TANDEM_PG_DIR:-$CARGO_TARGET_DIR/postgres}"
+# One server per build folder (so two clones never share one), in a folder of its own under
+# /tmp: as root the server runs as another user, who could not reach a folder under /root.
+key=$(printf '%s' "$CARGO_TARGET_DIR" | cksum | cut -d' ' -f1)
+port="${TANDEM_PG_PORT:-$((54000 + key % 1000))}"
+dir="${TANDEM_PG_DIR:-${TMPDIR:-/tmp}/tandem-postgres-$key}"
 url="postgres://tandem@127.0.0.1:$port/tandem"
 
 # stdout carries the URL alone, so that callers can capture it: everything else goes to stderr.
@@ -25,7 +31,8 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 case "${1:-}" in
   url) echo "$url"; exit 0 ;;
   start | stop | clean) ;;
-  *) echo "usage: bash scripts/postgres.sh start|stop|clean|url" >&2; exit 2 ;;
+  fresh) [ -n "${2:-}" ] || { echo "usage: bash scripts/postgres.sh fresh NAME" >&2; exit 2; } ;;
+  *) echo "usage: bash scripts/postgres.sh start|stop|clean|fresh NAME|url" >&2; exit 2 ;;
 esac
 
 # The server binaries: Debian keeps them out of PATH, under /usr/lib/postgresql/<version>/bin
@@ -141,6 +148,12 @@ if [ "$1" = clean ]; then
 SELECT format('DROP DATABASE %I', datname) FROM pg_database
 WHERE datname LIKE 't\_%' OR datname LIKE 'prepare\_%' \gexec
 SQL
+  exit 0
+fi
+if [ "$1" = fresh ]; then
+  as_server "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres \
+    -c "DROP DATABASE IF EXISTS \"$2\" WITH (FORCE)" -c "CREATE DATABASE \"$2\" OWNER tandem" >&2
+  echo "${url%/*}/$2"
   exit 0
 fi
 echo "$url"

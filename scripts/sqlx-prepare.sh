@@ -23,9 +23,10 @@ lib=services/src/lib.rs
 stamp="$work/lib.rs.time"
 touch -r "$lib" "$stamp"
 pg_db=""
+pg_url=""
 cleanup() {
   touch -r "$stamp" "$lib"
-  if [ -n "$pg_db" ]; then psql -q "$pg_server" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true; fi
+  if [ -n "$pg_db" ]; then psql -q "${pg_url%/*}/tandem" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -45,10 +46,8 @@ for migration in migrations/*.sql; do
 done
 check sqlite "sqlite://$db"
 
-pg_server="$(bash scripts/postgres.sh start)"
 pg_db="prepare_$$"
-PGOPTIONS="-c client_min_messages=warning" psql -q "$pg_server" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db" >/dev/null
-pg_url="${pg_server%/*}/$pg_db"
+pg_url="$(bash scripts/postgres.sh fresh "$pg_db")"
 for migration in migrations/postgres/*.sql; do
   psql -q -v ON_ERROR_STOP=1 "$pg_url" -f "$migration" >/dev/null
 done

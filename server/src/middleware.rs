@@ -223,3 +223,57 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     }
     Response::from_parts(parts, Body::from(bytes))
 }
+
+/// The most a server function's request may carry (axum's default for a body, which the
+/// server functions' extractors apply too).
+const API_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Refuses a server function's request that carries the character U+0000 anywhere, raw or
+/// escaped (`%00` in a form or the address, `\u0000` in JSON). Nobody types it; PostgreSQL
+/// cannot keep it in text (SQLite can), so it is refused here, before any server function,
+/// and both engines answer alike: a 400 with words, and nothing changed.
+pub async fn refuse_nul(request: Request, next: Next) -> Response {
+    const REFUSED: &str = "Text cannot contain a null character (U+0000).";
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    if has_nul(request.uri().query().unwrap_or_default().as_bytes()) {
+        return (StatusCode::BAD_REQUEST, REFUSED).into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, API_BODY_LIMIT).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
+    };
+    if has_nul(&bytes) {
+        return (StatusCode::BAD_REQUEST, REFUSED).into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+fn has_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+        || bytes
+            .windows(3)
+            .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+        // JSON's escape, unless its backslash is itself escaped (someone typed `\u0000`).
+        || bytes.windows(6).enumerate().any(|(i, w)| {
+            w == b"\\u0000" && (i == 0 || bytes[i - 1] != b'\\')
+        })
+}
+
+#[cfg(test)]
+mod nul_tests {
+    use super::has_nul;
+
+    #[test]
+    fn a_null_character_is_found_raw_or_escaped_and_typed_text_is_not() {
+        assert!(has_nul(b"name=a\0b"));
+        assert!(has_nul(b"name=a%00b"));
+        assert!(has_nul(br#"{"name":"a\u0000b"}"#));
+        // What a person could type: a percent sign and zeros, or the escape itself.
+        assert!(!has_nul(b"name=100%2500"));
+        assert!(!has_nul(br#"{"name":"type \\u0000 here"}"#));
+        assert!(!has_nul(b"name=Jo&body=plain+text"));
+    }
+}

@@ -73,7 +73,9 @@ pub fn with_metrics(state: AppState, metrics: Option<crate::metrics::Access>) ->
             AppState,
             _,
         >(context, shell))
-        .layer(axum::middleware::from_fn(middleware::server_fn_status));
+        .layer(axum::middleware::from_fn(middleware::server_fn_status))
+        // Outside the routes: Leptos registers each server function's own route.
+        .layer(axum::middleware::from_fn(middleware::refuse_nul));
     // Counted only with metrics on: otherwise nothing about requests is kept at all.
     let router = if counting {
         router.layer(axum::middleware::from_fn(crate::metrics::count))

@@ -99,8 +99,11 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, FileProblem> {
     if bytes.len() > MAX_BYTES {
         return Err(FileProblem::TooLarge);
     }
+    // A NUL is never in a text CSV (a UTF-16 file, Excel's "Unicode text", is full of them).
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|_| FileProblem::NotUtf8)?;
+        .ok()
+        .filter(|text| !text.contains('\0'))
+        .ok_or(FileProblem::NotUtf8)?;
     let records = records(text);
     let Some((_, header)) = records.first() else {
         return Err(FileProblem::Empty);
@@ -317,6 +320,12 @@ mod tests {
         assert_eq!(parse(b""), Err(FileProblem::Empty));
         assert_eq!(parse(b"first,last\nA,B\n"), Err(FileProblem::NoHeader));
         assert_eq!(parse(&[0x4e, 0x61, 0xff, 0xfe]), Err(FileProblem::NotUtf8));
+        // Excel's "Unicode text" (UTF-16): valid UTF-8 byte by byte, but full of NULs.
+        let utf16: Vec<u8> = "name,email\nJo,jo@a.example\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(parse(&utf16), Err(FileProblem::NotUtf8));
         let big = "name,email,role\n".to_string() + &"a,a@b.org,staff\n".repeat(70_000);
         assert_eq!(parse(big.as_bytes()), Err(FileProblem::TooLarge));
         // Problems travel as codes, and only known codes have words.

@@ -252,7 +252,7 @@ async fn joining_refuses_unknown_codes_weak_passwords_and_taken_emails() {
     // The failed attempts did not use the code up.
     let uses: (i64,) = sqlx::query_as("SELECT uses FROM invites WHERE code = $1")
         .bind(&code)
-        .fetch_one(app.state.db.sqlite_pool())
+        .fetch_one(app.sql().await)
         .await
         .unwrap();
     assert_eq!(uses.0, 0);

@@ -150,3 +150,17 @@ async fn restore_refuses_while_a_server_runs_and_keeps_what_it_replaces() {
     assert!(refused.contains("not a usable backup"), "{refused}");
     assert!(target.exists());
 }
+
+/// PostgreSQL backs itself up: both commands refuse its URL and say what to use instead.
+#[tokio::test]
+async fn backup_and_restore_refuse_a_postgres_database_and_point_to_pg_dump() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("copy.db");
+    let url = "postgres://tandem@127.0.0.1:9/tandem";
+    let refused = backup(url, &file).await.err().expect("backup refuses");
+    assert!(refused.to_string().contains("pg_dump"), "{refused}");
+    std::fs::write(&file, b"not a database").unwrap();
+    let refused = restore(url, &file).await.err().expect("restore refuses");
+    assert!(refused.to_string().contains("pg_dump"), "{refused}");
+    assert_eq!(std::fs::read(&file).unwrap(), b"not a database");
+}

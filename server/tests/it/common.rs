@@ -47,6 +47,8 @@ impl std::fmt::Debug for Endpoint {
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
+    url: String,
+    sql: tokio::sync::OnceCell<sqlx::AnyPool>,
     _dir: tempfile::TempDir,
 }
 
@@ -79,7 +81,14 @@ impl TestApp {
     /// `new`, with the server configured differently (a public URL, trusted proxies).
     pub async fn with(configure: impl FnOnce(&mut server::Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/test.db", dir.path().display());
+        // SQLite, or with TANDEM_TEST_POSTGRES (make unit's second run) a new database of
+        // the test's own on that PostgreSQL server.
+        let url = match std::env::var("TANDEM_TEST_POSTGRES") {
+            Ok(server) if !server.is_empty() => {
+                services::store::new_test_database(&server).await.unwrap()
+            }
+            _ => format!("sqlite://{}/test.db", dir.path().display()),
+        };
         let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
         // Static files come straight from public/ (the build copies them to the site root).
         let public = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
@@ -94,13 +103,35 @@ impl TestApp {
         TestApp {
             router: server::router::router(state.clone()),
             state,
+            url,
+            sql: Default::default(),
             _dir: dir,
         }
     }
 
-    /// The database file this app serves from.
+    /// The database's URL (for a second server, or a command, on the same database).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn on_postgres(&self) -> bool {
+        services::store::is_postgres(&self.url)
+    }
+
+    /// The database file this app serves from (SQLite).
     pub fn database(&self) -> std::path::PathBuf {
         self._dir.path().join("test.db")
+    }
+
+    /// A pool of the test's own on the app's database, for its fixtures and checks in
+    /// plain SQL that both engines read alike (`$1` parameters, integers and text).
+    pub async fn sql(&self) -> &sqlx::AnyPool {
+        self.sql
+            .get_or_init(|| async {
+                sqlx::any::install_default_drivers();
+                sqlx::AnyPool::connect(&self.url).await.unwrap()
+            })
+            .await
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
@@ -293,7 +324,7 @@ impl TestApp {
     pub async fn user_id(&self, email: &str) -> i64 {
         let row: (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
             .bind(email)
-            .fetch_one(self.state.db.sqlite_pool())
+            .fetch_one(self.sql().await)
             .await
             .unwrap();
         row.0
@@ -308,7 +339,7 @@ impl TestApp {
         use services::store::{settings, users};
         let existing: Option<(i64,)> =
             sqlx::query_as("SELECT id FROM settings WHERE name = 'Riverside College'")
-                .fetch_optional(self.state.db.sqlite_pool())
+                .fetch_optional(self.sql().await)
                 .await
                 .unwrap();
         let setting_id = match existing {

@@ -283,7 +283,7 @@ async fn i_tried_this_makes_a_private_log_entry_and_a_follow_up() {
     // Not due yet; once due it is on the home page, and its answer saves like any other.
     assert!(json::<Vec<FollowUp>>(&app.call::<DueFollowUps>(&[], Some(&sam)).await).is_empty());
     sqlx::query("UPDATE follow_ups SET due_at = 0 WHERE section_key LIKE 'community:%'")
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
     let due: Vec<FollowUp> = json(&app.call::<DueFollowUps>(&[], Some(&sam)).await);

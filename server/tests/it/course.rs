@@ -96,7 +96,7 @@ async fn a_completion_sent_twice_counts_once_and_progress_is_per_person() {
     );
     assert_eq!(o.resume.unwrap().href, "/modules/m1/practice");
     let events: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM progress_events")
-        .fetch_one(app.state.db.sqlite_pool())
+        .fetch_one(app.sql().await)
         .await
         .unwrap();
     assert_eq!(events.0, 1);

@@ -16,7 +16,7 @@ const ENTRY: &str = "a1111111-2222-4333-8444-555555555555";
 async fn count(app: &TestApp, sql: &str, id: i64) -> i64 {
     sqlx::query_scalar(sql)
         .bind(id)
-        .fetch_one(app.state.db.sqlite_pool())
+        .fetch_one(app.sql().await)
         .await
         .unwrap()
 }
@@ -94,7 +94,7 @@ async fn an_admin_erases_a_closed_account_and_the_log_keeps_counts_only() {
     assert_eq!(
         count(
             &app,
-            "SELECT COUNT(*) FROM log_entries WHERE user_id = ?",
+            "SELECT COUNT(*) FROM log_entries WHERE user_id = $1",
             sam_id
         )
         .await,
@@ -112,7 +112,7 @@ async fn an_admin_erases_a_closed_account_and_the_log_keeps_counts_only() {
     ] {
         let n = count(
             &app,
-            &format!("SELECT COUNT(*) FROM {table} WHERE user_id = ?"),
+            &format!("SELECT COUNT(*) FROM {table} WHERE user_id = $1"),
             sam_id,
         )
         .await;
@@ -120,7 +120,7 @@ async fn an_admin_erases_a_closed_account_and_the_log_keeps_counts_only() {
     }
     let text: i64 = count(
         &app,
-        "SELECT COUNT(*) FROM replies WHERE author_id = ? AND body LIKE '%Sam%'",
+        "SELECT COUNT(*) FROM replies WHERE author_id = $1 AND body LIKE '%Sam%'",
         sam_id,
     )
     .await;
@@ -128,7 +128,7 @@ async fn an_admin_erases_a_closed_account_and_the_log_keeps_counts_only() {
     let (email, name): (String, String) =
         sqlx::query_as("SELECT email, display_name FROM users WHERE id = $1")
             .bind(sam_id)
-            .fetch_one(app.state.db.sqlite_pool())
+            .fetch_one(app.sql().await)
             .await
             .unwrap();
     assert_eq!(
@@ -138,7 +138,7 @@ async fn an_admin_erases_a_closed_account_and_the_log_keeps_counts_only() {
     // The log line: counts only.
     let (action, detail): (String, String) =
         sqlx::query_as("SELECT action, detail FROM data_protection_log")
-            .fetch_one(app.state.db.sqlite_pool())
+            .fetch_one(app.sql().await)
             .await
             .unwrap();
     assert_eq!(action, "erasure");
@@ -167,7 +167,7 @@ async fn an_admin_erases_a_closed_account_and_the_log_keeps_counts_only() {
     assert!(
         count(
             &app,
-            "SELECT COUNT(*) FROM users WHERE erased_at IS NULL AND id != ?",
+            "SELECT COUNT(*) FROM users WHERE erased_at IS NULL AND id != $1",
             sam_id
         )
         .await
@@ -196,7 +196,7 @@ async fn retention_erases_only_those_who_left_longer_ago_than_the_setting_keeps_
         sqlx::query("UPDATE users SET deactivated_at = $1 WHERE id = $2")
             .bind(now - ago)
             .bind(id)
-            .execute(app.state.db.sqlite_pool())
+            .execute(app.sql().await)
             .await
             .unwrap();
     }
@@ -226,13 +226,13 @@ async fn retention_erases_only_those_who_left_longer_ago_than_the_setting_keeps_
     assert_eq!(erased.people, 1);
     let erased_ids: Vec<(i64,)> =
         sqlx::query_as("SELECT id FROM users WHERE erased_at IS NOT NULL")
-            .fetch_all(app.state.db.sqlite_pool())
+            .fetch_all(app.sql().await)
             .await
             .unwrap();
     assert_eq!(erased_ids, vec![(sam,)]);
     let lines: Vec<(String, Option<i64>)> =
         sqlx::query_as("SELECT action, actor_id FROM data_protection_log")
-            .fetch_all(app.state.db.sqlite_pool())
+            .fetch_all(app.sql().await)
             .await
             .unwrap();
     assert_eq!(lines, vec![("retention".to_string(), None)]);

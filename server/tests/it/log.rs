@@ -251,7 +251,7 @@ async fn completing_a_practice_section_schedules_a_follow_up() {
     )
     .await;
     let due: (i64,) = sqlx::query_as("SELECT due_at FROM follow_ups")
-        .fetch_one(app.state.db.sqlite_pool())
+        .fetch_one(app.sql().await)
         .await
         .unwrap();
     let days = (due.0 - services::store::now()) as f64 / 86_400.0;
@@ -272,7 +272,7 @@ async fn completing_a_practice_section_schedules_a_follow_up() {
         "not due yet"
     );
     sqlx::query("UPDATE follow_ups SET due_at = 0")
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
     assert!(app

@@ -161,7 +161,7 @@ async fn an_imports_personal_invites_are_emailed_once_each() {
     let admin_id = app.user_id(ADMIN).await;
     let setting_id: i64 = sqlx::query_scalar("SELECT setting_id FROM users WHERE id = $1")
         .bind(admin_id)
-        .fetch_one(app.state.db.sqlite_pool())
+        .fetch_one(app.sql().await)
         .await
         .unwrap();
     let parsed = domain::staff::import::parse(
@@ -220,7 +220,7 @@ async fn an_imports_personal_invites_are_emailed_once_each() {
 async fn two_app_servers_on_one_database_send_each_digest_once_and_carry_on_when_one_stops() {
     let app = TestApp::new().await;
     // A second server on the same database file.
-    let url = format!("sqlite://{}", app.database().display());
+    let url = app.url().to_string();
     let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let other = server::prepare(&server::Config {
         site_root: here.join("../public").display().to_string(),
@@ -270,7 +270,7 @@ async fn two_app_servers_on_one_database_send_each_digest_once_and_carry_on_when
 
     // The running server stops without a word; once its lease lapses the other carries on.
     sqlx::query("UPDATE job_leases SET expires_at = 0 WHERE job = 'digests'")
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
     assert_eq!(turn(idle).await, Some(0));

@@ -114,7 +114,7 @@ async fn a_write_queued_by_one_person_is_refused_under_anothers_session() {
     let rows: (i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM log_entries), (SELECT COUNT(*) FROM progress_events)",
     )
-    .fetch_one(app.state.db.sqlite_pool())
+    .fetch_one(app.sql().await)
     .await
     .unwrap();
     assert_eq!(rows, (0, 0), "nothing was written to anyone's log");
@@ -279,7 +279,7 @@ async fn progress_counts_from_when_it_happened_and_schedules_its_follow_up_with_
         "SELECT section_key, completed_at FROM section_progress WHERE user_id = $1 ORDER BY section_key",
     )
     .bind(sam_id)
-    .fetch_all(app.state.db.sqlite_pool())
+    .fetch_all(app.sql().await)
     .await
     .unwrap();
     assert_eq!(completed[0].0, "m1.practice");
@@ -298,7 +298,7 @@ async fn progress_counts_from_when_it_happened_and_schedules_its_follow_up_with_
     let follow_ups: Vec<(String, i64)> =
         sqlx::query_as("SELECT section_key, due_at FROM follow_ups WHERE user_id = $1")
             .bind(sam_id)
-            .fetch_all(app.state.db.sqlite_pool())
+            .fetch_all(app.sql().await)
             .await
             .unwrap();
     assert_eq!(follow_ups.len(), 1);
@@ -321,12 +321,12 @@ async fn old_write_answers_and_sessions_are_swept() {
     sqlx::query("UPDATE op_outcomes SET created_at = $1 WHERE op_id = $2")
         .bind(long_ago)
         .bind(op(1))
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
     sqlx::query("UPDATE sessions SET expires_at = $1")
         .bind(long_ago)
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
     assert_eq!(
@@ -334,7 +334,7 @@ async fn old_write_answers_and_sessions_are_swept() {
         2
     );
     let left: Vec<(String,)> = sqlx::query_as("SELECT op_id FROM op_outcomes")
-        .fetch_all(app.state.db.sqlite_pool())
+        .fetch_all(app.sql().await)
         .await
         .unwrap();
     assert_eq!(left, vec![(op(2),)]);

@@ -58,7 +58,7 @@ async fn world() -> (TestApp, String, String, i64) {
     app.complete_every_section(&sam).await;
     rename(&app, SENCO, "Siobhán Ní Bhriain").await;
     sqlx::query("UPDATE settings SET name = 'Szkoła Podstawowa nr 3 w Łodzi'")
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
     let sam_id = app.user_id(SAM).await;
@@ -69,7 +69,7 @@ async fn rename(app: &TestApp, email: &str, name: &str) {
     sqlx::query("UPDATE users SET display_name = $1 WHERE email = $2")
         .bind(name)
         .bind(email)
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
 }

@@ -341,7 +341,7 @@ async fn a_large_settings_dashboard_comes_a_page_at_a_time() {
     let senco = app.sign_in(SENCO).await;
     let setting_id: i64 = sqlx::query_scalar("SELECT setting_id FROM users WHERE email = $1")
         .bind(SENCO)
-        .fetch_one(app.state.db.sqlite_pool())
+        .fetch_one(app.sql().await)
         .await
         .unwrap();
     for i in 0..60 {

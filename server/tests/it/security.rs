@@ -26,7 +26,7 @@ fn json<T: serde::de::DeserializeOwned>(r: &Reply) -> T {
 async fn oakfield(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT setting_id FROM users WHERE email = $1")
         .bind(ADMIN)
-        .fetch_one(app.state.db.sqlite_pool())
+        .fetch_one(app.sql().await)
         .await
         .unwrap()
 }
@@ -89,7 +89,7 @@ async fn emailed_code(app: &TestApp, email: &str) -> String {
         "SELECT body FROM mail_outbox WHERE to_email = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(email)
-    .fetch_one(app.state.db.sqlite_pool())
+    .fetch_one(app.sql().await)
     .await
     .expect("an email to them");
     body.lines()
@@ -101,7 +101,7 @@ async fn emailed_code(app: &TestApp, email: &str) -> String {
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
-        .fetch_one(app.state.db.sqlite_pool())
+        .fetch_one(app.sql().await)
         .await
         .unwrap()
 }
@@ -165,7 +165,7 @@ async fn an_existing_account_is_never_linked_by_email_alone() {
     let r = app.call::<SendProofCode>(&[], Some(&proof)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let sent_to: Vec<String> = sqlx::query_scalar("SELECT to_email FROM mail_outbox")
-        .fetch_all(app.state.db.sqlite_pool())
+        .fetch_all(app.sql().await)
         .await
         .unwrap();
     assert_eq!(sent_to, vec![SAM.to_string()]);
@@ -202,7 +202,7 @@ async fn an_existing_account_is_never_linked_by_email_alone() {
         "SELECT subject FROM mail_outbox WHERE to_email = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(SAM)
-    .fetch_one(app.state.db.sqlite_pool())
+    .fetch_one(app.sql().await)
     .await
     .unwrap();
     assert!(notice.contains("linked"), "{notice}");
@@ -617,7 +617,7 @@ async fn reports_follow_the_one_visibility_rule() {
         "SELECT ns.network_id, ns.setting_id FROM network_settings ns JOIN users u ON u.setting_id = ns.setting_id WHERE u.id = $1",
     )
     .bind(bridge_teacher)
-    .fetch_one(app.state.db.sqlite_pool())
+    .fetch_one(app.sql().await)
     .await
     .unwrap();
     assert!(
@@ -632,7 +632,7 @@ async fn reports_follow_the_one_visibility_rule() {
     )
     .bind(network_id)
     .bind(bridge_teacher)
-    .fetch_one(app.state.db.sqlite_pool())
+    .fetch_one(app.sql().await)
     .await
     .unwrap();
     let r = app
@@ -732,7 +732,7 @@ async fn an_imported_role_holds_at_sign_on() {
         assert!(matches!(outcome, Outcome::Created(_)), "{outcome:?}");
         let (got,): (String,) = sqlx::query_as("SELECT role FROM users WHERE email = $1")
             .bind(email)
-            .fetch_one(app.state.db.sqlite_pool())
+            .fetch_one(app.sql().await)
             .await
             .unwrap();
         assert_eq!(got, role, "{email}");
@@ -782,7 +782,7 @@ async fn erasure_reaches_invites_imports_and_colleagues_entries() {
     let shared = "SELECT COUNT(*) FROM log_entries WHERE instr(body, 'Ella Hughes') > 0";
     assert_eq!(count(&app, shared).await, 1);
     sqlx::query("INSERT INTO log_entry_revisions (entry_id, rev, body, status, created_at) SELECT id, 1, body, status, 0 FROM log_entries WHERE instr(body, 'Ella Hughes') > 0")
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
     // An import listed her; a personal invite was made for a colleague of the same name.
@@ -795,7 +795,7 @@ async fn erasure_reaches_invites_imports_and_colleagues_entries() {
         .unwrap();
     sqlx::query("INSERT INTO invites (code, setting_id, role, created_at, expires_at, email, display_name) VALUES ('ELLA-0001', $1, 'practitioner', 0, 9999999999, 'ella@oakfield.example', 'Ella Hughes')")
         .bind(setting_id)
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
     let ella_id = app.user_id(ELLA).await;
@@ -851,7 +851,7 @@ async fn erasure_reaches_invites_imports_and_colleagues_entries() {
     );
     // Import files go after 30 days on their own.
     sqlx::query("UPDATE staff_imports SET created_at = created_at - 31 * 86400")
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
     services::store::sweep::sweep(&app.state.db).await.unwrap();
@@ -978,7 +978,7 @@ async fn post_history_is_capped_and_a_day_of_writing_is_bounded() {
     let hits: i64 = sqlx::query_scalar(
         "SELECT hits FROM rate_limits WHERE bucket LIKE 'community:writes:%' AND hits > 50",
     )
-    .fetch_one(app.state.db.sqlite_pool())
+    .fetch_one(app.sql().await)
     .await
     .unwrap();
     assert_eq!(hits, services::store::community::DAILY_WRITES);
@@ -1079,7 +1079,7 @@ async fn an_import_keeps_the_last_admin() {
     );
     let (role,): (String,) = sqlx::query_as("SELECT role FROM users WHERE id = $1")
         .bind(admin_id)
-        .fetch_one(app.state.db.sqlite_pool())
+        .fetch_one(app.sql().await)
         .await
         .unwrap();
     assert_eq!(role, "admin");
@@ -1200,7 +1200,7 @@ async fn an_attacker_cannot_lock_out_an_admin() {
     );
     // Half a minute later (the clock moved on in the counters) the admin is in.
     sqlx::query("UPDATE rate_limits SET window_start = window_start - 30 WHERE bucket LIKE 'sign_in:account:%'")
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
     assert_eq!(
@@ -1286,12 +1286,11 @@ async fn import_invites_go_only_to_approved_domains() {
         .unwrap();
     assert_eq!(to_send().await.unwrap().len(), 2);
     // The daily limit.
-    sqlx::query(
-        "UPDATE invites SET emailed_at = strftime('%s','now') WHERE email = 'lee@oakfield.example'",
-    )
-    .execute(app.state.db.sqlite_pool())
-    .await
-    .unwrap();
+    sqlx::query("UPDATE invites SET emailed_at = $1 WHERE email = 'lee@oakfield.example'")
+        .bind(services::store::now())
+        .execute(app.sql().await)
+        .await
+        .unwrap();
     assert!(
         services::store::staff_import::unsent_invites(&app.state.db, 1)
             .await
@@ -1308,7 +1307,7 @@ async fn accounts_without_a_password_cost_the_same_check() {
     sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2")
         .bind(sso::NO_PASSWORD)
         .bind(ELLA)
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
     for email in [SAM, ELLA, "nobody@oakfield.example"] {
@@ -1353,12 +1352,12 @@ async fn old_client_secrets_are_resealed_bound_to_their_setting() {
     let old = old_seal("0123456789abcdef0123456789abcdef-tests", "the-old-secret");
     sqlx::query("UPDATE sign_in_providers SET secret_sealed = $1")
         .bind(&old)
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
     assert_eq!(sso::upgrade_secrets(&app.state.db).await.unwrap(), 1);
     let now: String = sqlx::query_scalar("SELECT secret_sealed FROM sign_in_providers")
-        .fetch_one(app.state.db.sqlite_pool())
+        .fetch_one(app.sql().await)
         .await
         .unwrap();
     assert!(now.starts_with("v2."));

@@ -13,7 +13,7 @@ use services::store::single_sign_on as store;
 async fn provider(app: &TestApp, password_allowed: bool) {
     let setting_id: i64 = sqlx::query_scalar("SELECT setting_id FROM users WHERE email = $1")
         .bind(ADMIN)
-        .fetch_one(app.state.db.sqlite_pool())
+        .fetch_one(app.sql().await)
         .await
         .unwrap();
     let domains = vec!["oakfield.example".to_string()];
@@ -141,7 +141,7 @@ async fn a_client_secret_is_never_stored_without_the_servers_key() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("TANDEM_SECRET_KEY"), "{}", r.body);
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_providers")
-        .fetch_one(app.state.db.sqlite_pool())
+        .fetch_one(app.sql().await)
         .await
         .unwrap();
     assert_eq!(n, 0);

@@ -78,15 +78,12 @@ async fn an_import_is_previewed_applied_once_and_changes_nothing_the_second_time
     assert_eq!(v.bad.len(), 1);
     assert_eq!(v.bad[0].line, 5);
     // Nothing has changed yet.
-    let invites = |app: &TestApp| {
-        let db = app.state.db.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM invites WHERE email IS NOT NULL")
-                .fetch_one(db.sqlite_pool())
-                .await
-                .unwrap()
-        }
-    };
+    async fn invites(app: &TestApp) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM invites WHERE email IS NOT NULL")
+            .fetch_one(app.sql().await)
+            .await
+            .unwrap()
+    }
     assert_eq!(invites(&app).await, 0);
 
     let r = app.call::<ApplyImport>(&[("id", &id)], Some(&admin)).await;
@@ -94,7 +91,7 @@ async fn an_import_is_previewed_applied_once_and_changes_nothing_the_second_time
     assert_eq!(invites(&app).await, 2);
     let role: String =
         sqlx::query_scalar("SELECT role FROM users WHERE email = 'sam@oakfield.example'")
-            .fetch_one(app.state.db.sqlite_pool())
+            .fetch_one(app.sql().await)
             .await
             .unwrap();
     assert_eq!(role, "senco");
@@ -118,7 +115,7 @@ async fn an_import_is_previewed_applied_once_and_changes_nothing_the_second_time
     // Dana's code works only with Dana's address, and gives the role the file said.
     let code: String =
         sqlx::query_scalar("SELECT code FROM invites WHERE email = 'dana.okafor@oakfield.example'")
-            .fetch_one(app.state.db.sqlite_pool())
+            .fetch_one(app.sql().await)
             .await
             .unwrap();
     let join = |email: &'static str| {
@@ -150,7 +147,7 @@ async fn an_import_is_previewed_applied_once_and_changes_nothing_the_second_time
     );
     let role: String =
         sqlx::query_scalar("SELECT role FROM users WHERE email = 'dana.okafor@oakfield.example'")
-            .fetch_one(app.state.db.sqlite_pool())
+            .fetch_one(app.sql().await)
             .await
             .unwrap();
     assert_eq!(role, "senco");
@@ -193,7 +190,7 @@ async fn only_admins_import_and_a_bad_file_says_why() {
         r.status
     );
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_imports")
-        .fetch_one(app.state.db.sqlite_pool())
+        .fetch_one(app.sql().await)
         .await
         .unwrap();
     assert_eq!(n, 0);

@@ -16,12 +16,12 @@ async fn sam_last_active(app: &TestApp, at: i64) {
     sqlx::query("UPDATE users SET last_seen_at = $1 WHERE id = $2")
         .bind(at)
         .bind(sam)
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
     sqlx::query("UPDATE log_entries SET updated_at = 0 WHERE user_id = $1")
         .bind(sam)
-        .execute(app.state.db.sqlite_pool())
+        .execute(app.sql().await)
         .await
         .unwrap();
 }
@@ -94,7 +94,7 @@ async fn only_an_admin_sets_the_time_zone_and_only_to_a_real_one() {
     )
     .bind(ADMIN)
     .bind("head@riverside.example")
-    .fetch_all(app.state.db.sqlite_pool())
+    .fetch_all(app.sql().await)
     .await
     .unwrap();
     assert!(zones.contains(&(app.user_id(ADMIN).await, "Asia/Singapore".into())));

@@ -176,6 +176,20 @@ mod sql {
     }
 }
 
+/// An empty database of its own on a PostgreSQL test server (`server` is a URL of a
+/// database there), for a test to migrate and use; `scripts/postgres.sh clean` drops them.
+#[doc(hidden)]
+pub async fn new_test_database(server: &str) -> Result<String, sqlx::Error> {
+    use sqlx::Connection;
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(server).await?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await?;
+    let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
+    Ok(format!("{base}/{name}"))
+}
+
 /// True when an insert failed only because a UNIQUE constraint already holds the value.
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
@@ -334,7 +348,7 @@ pub(crate) mod test_db {
     pub async fn fresh() -> Db {
         match postgres() {
             Some(server) => {
-                let url = new_postgres_database(&server).await;
+                let url = new_test_database(&server).await.unwrap();
                 let db = connect(&url, None).await.unwrap();
                 migrate(&db).await.unwrap();
                 db
@@ -364,26 +378,12 @@ pub(crate) mod test_db {
         db
     }
 
-    /// An empty database of its own on the test server (each test process makes its own;
-    /// `scripts/postgres.sh` clears them away before a run).
-    async fn new_postgres_database(server: &str) -> String {
-        use sqlx::Connection;
-        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(server).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-        let (base, _) = server.rsplit_once('/').unwrap();
-        format!("{base}/{name}")
-    }
-
     /// Two app servers: two pools (each with its own queue of writers on SQLite) on one
     /// database.
     pub async fn two_servers() -> (crate::test_dir::Dir, Db, Db) {
         let dir = crate::test_dir::Dir::new();
         let url = match postgres() {
-            Some(server) => new_postgres_database(&server).await,
+            Some(server) => new_test_database(&server).await.unwrap(),
             None => format!("sqlite://{}/shared.db", dir.path().display()),
         };
         let a = connect(&url, None).await.unwrap();
