@@ -522,6 +522,10 @@ CREATE TABLE write_allowance (
 -- search. viewer_moderates is true or false: where SQLite's gives NULL (a post of the
 -- viewer's setting, when the viewer moderates some network), which reads as false there,
 -- this gives false.
+-- Written as its two halves, posts kept to the viewer's setting and posts of the networks
+-- the viewer's setting belongs to (never both for one post), so that PostgreSQL reads each
+-- through its index; with SQLite's one join on "this OR that" it read every post (19 ms
+-- for a person's "new" count over 10,000 posts, on every request).
 CREATE VIEW visible_posts AS
 SELECT p.search_rowid, p.id, p.author_id, p.setting_id, p.network_id, p.kind, p.title, p.area,
        p.sector, p.age, p.module_key, p.need, p.tried, p.outcome, p.change, p.body,
@@ -531,10 +535,23 @@ SELECT p.search_rowid, p.id, p.author_id, p.setting_id, p.network_id, p.kind, p.
        COALESCE((v.role IN ('senco', 'admin') AND p.setting_id = v.setting_id)
                 OR p.network_id IN (SELECT m.network_id FROM network_moderators m WHERE m.user_id = v.id),
                 FALSE) AS viewer_moderates
-FROM users v JOIN posts p
-  ON (p.network_id IS NULL AND p.setting_id = v.setting_id)
-  OR p.network_id IN (SELECT ns.network_id FROM network_settings ns
-                      WHERE ns.setting_id = v.setting_id AND ns.accepted_at IS NOT NULL)
+FROM users v JOIN posts p ON p.network_id IS NULL AND p.setting_id = v.setting_id
+WHERE p.deleted_at IS NULL
+  AND (p.hidden_at IS NULL OR p.author_id = v.id
+       OR (v.role IN ('senco', 'admin') AND p.setting_id = v.setting_id)
+       OR p.network_id IN (SELECT m.network_id FROM network_moderators m WHERE m.user_id = v.id))
+UNION ALL
+SELECT p.search_rowid, p.id, p.author_id, p.setting_id, p.network_id, p.kind, p.title, p.area,
+       p.sector, p.age, p.module_key, p.need, p.tried, p.outcome, p.change, p.body,
+       p.source_entry_id, p.accepted_reply_id, p.reply_count, p.helpful_count, p.created_at,
+       p.edited_at, p.hidden_at, p.hidden_by, p.hidden_reason, p.deleted_at, p.search_vector,
+       v.id AS viewer_id,
+       COALESCE((v.role IN ('senco', 'admin') AND p.setting_id = v.setting_id)
+                OR p.network_id IN (SELECT m.network_id FROM network_moderators m WHERE m.user_id = v.id),
+                FALSE) AS viewer_moderates
+FROM users v
+JOIN network_settings ns ON ns.setting_id = v.setting_id AND ns.accepted_at IS NOT NULL
+JOIN posts p ON p.network_id = ns.network_id
 WHERE p.deleted_at IS NULL
   AND (p.hidden_at IS NULL OR p.author_id = v.id
        OR (v.role IN ('senco', 'admin') AND p.setting_id = v.setting_id)
