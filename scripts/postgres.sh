@@ -152,6 +152,7 @@ SQL
 fi
 if [ "$1" = fresh ]; then
   as_server "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres \
+    -c "SET client_min_messages = warning" \
     -c "DROP DATABASE IF EXISTS \"$2\" WITH (FORCE)" -c "CREATE DATABASE \"$2\" OWNER tandem" >&2
   echo "${url%/*}/$2"
   exit 0
