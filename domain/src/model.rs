@@ -171,10 +171,16 @@ pub struct NavCounts {
     pub awaiting_review: u32,
     /// Feedback on this person's entries that they have not opened.
     pub unread_feedback: u32,
-    /// Community posts by others made since this person last looked.
+    /// Community posts by others made since this person last looked, counted up to
+    /// `COMMUNITY_NEW_SHOWN + 1` (shown as "99+").
     #[serde(default)]
     pub community_new: u32,
 }
+
+/// The most new community posts the badge counts exactly. The count runs on every page, so
+/// it stops there: someone away for a term in a network of 10,000 posts would otherwise
+/// have every one of them counted on each request.
+pub const COMMUNITY_NEW_SHOWN: u32 = 99;
 
 impl Me {
     pub fn first_name(&self) -> &str {

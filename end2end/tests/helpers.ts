@@ -244,3 +244,40 @@ export async function flakyProxy(targetPort: number) {
     }),
   };
 }
+
+/** A Tandem server of the test's own on `port` (the build in TANDEM_BIN, which
+ *  scripts/e2e.sh sets), with demo data and the suite's mail server; `env` adds to or
+ *  overrides that. Resolves once it answers /healthz. */
+export async function startTandem(port: number, env: Record<string, string>) {
+  const { spawn } = await import("node:child_process");
+  const path = await import("node:path");
+  const binary = process.env.TANDEM_BIN;
+  if (!binary) throw new Error("TANDEM_BIN is not set: run the suite with `make e2e` (scripts/e2e.sh)");
+  const root = path.resolve(__dirname, "../..");
+  const server = spawn(binary, ["serve"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      TANDEM_ADDR: `127.0.0.1:${port}`,
+      TANDEM_DEMO: "true",
+      LEPTOS_SITE_ROOT: path.resolve(root, process.env.TANDEM_E2E_SITE ?? "target/site"),
+      RUST_LOG: "warn",
+      TANDEM_SMTP_URL: `smtp://127.0.0.1:${process.env.TANDEM_E2E_MAIL_PORT}`,
+      ...env,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await expect
+    .poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status ?? 0, { timeout: 30_000, intervals: [50] })
+    .toBe(200);
+  return server;
+}
+
+/** Stops a server from `startTandem` as an IT lead would (SIGTERM: it finishes what is in
+ *  flight and gives up its jobs), and waits for it to exit. */
+export async function stopTandem(server: import("node:child_process").ChildProcess) {
+  if (server.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  server.kill("SIGTERM");
+  await exited;
+}

@@ -2,11 +2,10 @@
 // different build served by the same server restarted, as an IT lead deploys one.
 import { test, expect } from "./fixtures";
 import { type Browser, type Page } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, rmSync, appendFileSync, existsSync } from "node:fs";
 import path from "node:path";
 
-import { signIn, open, waitForHydration, newPractitioner, serverData, serviceWorkerReady, pendingOps, saveModuleForOffline } from "./helpers";
+import { signIn, open, waitForHydration, newPractitioner, serverData, serviceWorkerReady, pendingOps, saveModuleForOffline, startTandem, stopTandem } from "./helpers";
 
 const root = path.resolve(__dirname, "../..");
 const port = Number(process.env.TANDEM_E2E_PORT ?? 3100) + 1;
@@ -16,34 +15,9 @@ const database = path.join(root, "target/e2e/update.db");
 const site = path.resolve(root, process.env.TANDEM_E2E_SITE ?? "target/site");
 
 /** The Tandem server on its own port, serving the built site in `site`. */
-async function startServer(site: string): Promise<ChildProcess> {
-  const binary = process.env.TANDEM_BIN;
-  if (!binary) throw new Error("TANDEM_BIN is not set: run the suite with `make e2e` (scripts/e2e.sh)");
-  const server = spawn(binary, ["serve"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      TANDEM_DATABASE_URL: `sqlite://${database}`,
-      TANDEM_ADDR: `127.0.0.1:${port}`,
-      TANDEM_DEMO: "true",
-      LEPTOS_SITE_ROOT: site,
-      RUST_LOG: "warn",
-      // The suite's mail server (people who join prove their address with an emailed code).
-      TANDEM_SMTP_URL: `smtp://127.0.0.1:${process.env.TANDEM_E2E_MAIL_PORT}`,
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  await expect
-    .poll(async () => (await fetch(`${origin}/healthz`).catch(() => null))?.status ?? 0, { timeout: 30_000, intervals: [50] })
-    .toBe(200);
-  return server;
-}
-
-async function stopServer(server: ChildProcess) {
-  const exited = new Promise((resolve) => server.once("exit", resolve));
-  server.kill("SIGTERM");
-  await exited;
-}
+const startServer = (site: string) =>
+  startTandem(port, { TANDEM_DATABASE_URL: `sqlite://${database}`, LEPTOS_SITE_ROOT: site });
+const stopServer = stopTandem;
 
 /** A second build: the first one with a changed stylesheet (as a restyled release would
  *  have), so every file the worker precaches hashes to a new build id. */

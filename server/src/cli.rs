@@ -183,6 +183,10 @@ pub struct ServeArgs {
     /// Minutes between email digests.
     #[arg(long, env = "TANDEM_DIGEST_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub digest_minutes: u64,
+    /// Seconds between email digests, in place of TANDEM_DIGEST_MINUTES: for the browser
+    /// suite only, which watches several servers share the job.
+    #[arg(long, env = "TANDEM_TEST_DIGEST_SECONDS", hide = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub test_digest_seconds: Option<u64>,
     /// Serve Prometheus metrics at /metrics (request counts and latency by route, outbox
     /// outcomes, database pool, digests). Needs TANDEM_METRICS_TOKEN or TANDEM_METRICS_ADDR.
     #[arg(long, env = "TANDEM_METRICS", default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]

@@ -322,9 +322,11 @@ async fn serve(config: server::Config, args: ServeArgs) -> anyhow::Result<()> {
         });
     if let Some(url) = &args.smtp_url {
         let mailer = services::mail::Mailer::new(url, &args.mail_from, &args.public_url())?;
-        let every = std::time::Duration::from_secs(args.digest_minutes * 60);
+        let every = std::time::Duration::from_secs(
+            args.test_digest_seconds.unwrap_or(args.digest_minutes * 60),
+        );
         services::mail::spawn(state.db.clone(), state.course.clone(), mailer, every);
-        tracing::info!(minutes = args.digest_minutes, "email digests on");
+        tracing::info!(seconds = every.as_secs(), "email digests on");
     }
     server::housekeeping::spawn(state.db.clone());
     if let Some(private) = metrics_addr {

@@ -38,9 +38,15 @@ fn badge(href: &str, notices: domain::model::NavCounts) -> Option<impl IntoView>
         "/community" => (notices.community_new, "new since you last looked"),
         _ => return None,
     };
-    (count > 0).then(|| {
+    let shown = domain::model::COMMUNITY_NEW_SHOWN;
+    let (count, meaning) = if href == "/community" && count > shown {
+        (format!("{shown}+"), format!(" more than {shown} {meaning}"))
+    } else {
+        (count.to_string(), format!(" {meaning}"))
+    };
+    (count != "0").then(|| {
         view! {
-            <span class="badge">{count}<span class="sr-only">{format!(" {meaning}")}</span></span>
+            <span class="badge">{count}<span class="sr-only">{meaning}</span></span>
         }
     })
 }

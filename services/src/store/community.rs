@@ -289,11 +289,6 @@ mod sql {
         page: u32,
         size: u32,
     ) -> Result<(Vec<PostSummary>, u32), sqlx::Error> {
-        let select = "SELECT p.id, p.kind, p.title, p.area, p.sector, p.age, p.module_key,
-                substr(CASE WHEN p.kind = 'example' THEN p.need ELSE p.body END, 1, 220) AS excerpt,
-                a.name AS author, s.name AS setting_name, p.created_at, p.reply_count, p.helpful_count,
-                p.accepted_reply_id IS NOT NULL AS answered, p.hidden_at IS NOT NULL AS hidden
-         FROM visible_posts p JOIN community_authors a ON a.id = p.author_id JOIN settings s ON s.id = p.setting_id";
         let query = |head: &str, counting: bool| {
             let filtered = Filtered::new(head).and("p.viewer_id = ?", Some(who.user_id));
             // Counting a network's posts (or a search's), SQLite would walk the network's index
@@ -346,13 +341,24 @@ mod sql {
             .fetch_one(db.pool())
             .await?;
         let offset = (page.max(1) - 1) as i64 * size as i64;
-        let rows = query(select, false)
-            .then(&format!(
-                "ORDER BY p.created_at DESC, p.id LIMIT {size} OFFSET {offset}"
-            ))
-            .build_query_as()
-            .fetch_all(db.pool())
-            .await?;
+        // The page is chosen from ids and dates alone (which PostgreSQL sorts from the
+        // network's index), and only its posts are read in full.
+        let rows = query(
+            "SELECT p.id, p.kind, p.title, p.area, p.sector, p.age, p.module_key,
+                    substr(CASE WHEN p.kind = 'example' THEN p.need ELSE p.body END, 1, 220) AS excerpt,
+                    a.name AS author, s.name AS setting_name, p.created_at, p.reply_count, p.helpful_count,
+                    p.accepted_reply_id IS NOT NULL AS answered, p.hidden_at IS NOT NULL AS hidden
+             FROM posts p JOIN community_authors a ON a.id = p.author_id JOIN settings s ON s.id = p.setting_id
+             WHERE p.id IN (SELECT p.id FROM visible_posts p",
+            false,
+        )
+        .then(&format!(
+            "ORDER BY p.created_at DESC, p.id LIMIT {size} OFFSET {offset})
+             ORDER BY p.created_at DESC, p.id"
+        ))
+        .build_query_as()
+        .fetch_all(db.pool())
+        .await?;
         Ok((rows, total as u32))
     }
 
@@ -838,6 +844,40 @@ mod tests {
 
     fn ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
         ids.into_iter().map(String::from).collect()
+    }
+
+    /// The navigation's count of new posts stops at 100 (shown as "99+"), so it costs the
+    /// same however much a person has not read; a space's list still counts, and pages
+    /// through, every post.
+    #[tokio::test]
+    async fn the_new_posts_count_stops_at_a_hundred_and_the_list_counts_all() {
+        let db = test_db::fresh().await;
+        let ash = settings::create(&db, "Ash", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let reader = person(&db, "reader@ash.example", Role::Practitioner, ash).await;
+        let writers = [
+            person(&db, "one@ash.example", Role::Practitioner, ash).await,
+            person(&db, "two@ash.example", Role::Practitioner, ash).await,
+        ];
+        for n in 0..120 {
+            post_as(&db, &format!("post-{n:03}"), writers[n % 2], None).await;
+        }
+        let me = users::me(&db, reader.user_id).await.unwrap().unwrap();
+        assert_eq!(
+            me.counts.community_new,
+            domain::model::COMMUNITY_NEW_SHOWN + 1
+        );
+        let filters = ListFilters::default();
+        let mut seen = BTreeSet::new();
+        for page in 1..=6 {
+            let (rows, total) = list(&db, reader, Space::Setting, &filters, page, 20)
+                .await
+                .unwrap();
+            assert_eq!((rows.len(), total), (20, 120), "page {page}");
+            seen.extend(rows.into_iter().map(|r| r.id));
+        }
+        assert_eq!(seen.len(), 120, "six pages of 20 show every post once");
     }
 
     /// Every read of posts (a thread, a space's list, followed threads, reports, the

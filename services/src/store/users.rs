@@ -57,7 +57,7 @@ pub(crate) struct MeRow {
     awaiting_review: i64,
     unread_feedback: i64,
     /// Posts by others the person may see, made since they last looked at the community
-    /// (`visible_posts`, without the hidden ones).
+    /// (`visible_posts`, without the hidden ones), up to 100 (`COMMUNITY_NEW_SHOWN`).
     community_new: i64,
     time_zone: String,
 }
@@ -71,9 +71,9 @@ pub(crate) const ME_COLUMNS: &str =
        AS awaiting_review,
      (SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id
       WHERE e.user_id = u.id AND f.read_at IS NULL AND f.author_id <> u.id) AS unread_feedback,
-     (SELECT COUNT(*) FROM visible_posts p
+     (SELECT COUNT(*) FROM (SELECT 1 FROM visible_posts p
       WHERE p.viewer_id = u.id AND p.hidden_at IS NULL AND p.author_id <> u.id
-        AND p.created_at > COALESCE(u.community_seen_at, u.created_at - 1))
+        AND p.created_at > COALESCE(u.community_seen_at, u.created_at - 1) LIMIT 100) new_posts)
        AS community_new,
      s.time_zone";
 
