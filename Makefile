@@ -51,10 +51,10 @@ unit:
 	@bash scripts/postgres.sh clean
 	@node --test end2end/unit/
 
-# The browser suite on each engine: SQLite (a school's), then PostgreSQL (a trust's).
+# The browser suite on each engine, both at once: SQLite (a school's) and PostgreSQL (a
+# trust's). `bash scripts/e2e.sh [spec]` runs one engine (TANDEM_E2E_ENGINE=postgres).
 e2e:
-	@bash scripts/e2e.sh
-	@TANDEM_E2E_ENGINE=postgres bash scripts/e2e.sh
+	@bash scripts/e2e-both.sh
 
 # The browser suite N times over (N=5 unless given), to show it passes every time.
 N ?= 5

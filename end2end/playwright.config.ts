@@ -7,11 +7,14 @@ import path from "node:path";
 const port = process.env.TANDEM_E2E_PORT ?? "3100";
 const baseURL = process.env.TANDEM_E2E_URL ?? `http://127.0.0.1:${port}`;
 const serverCommand = process.env.TANDEM_E2E_SERVER;
+// Where this run writes (scripts/e2e.sh): its database, mail and traces.
+const dir = process.env.TANDEM_E2E_DIR ?? "target/e2e";
 // The mail server the Tandem server sends to (scripts/e2e.sh points TANDEM_SMTP_URL at it).
 const mailPort = Number(process.env.TANDEM_E2E_MAIL_PORT ?? Number(port) + 300);
 
 export default defineConfig({
   testDir: "./tests",
+  outputDir: path.resolve(__dirname, "..", dir, "test-results"),
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -38,7 +41,7 @@ export default defineConfig({
   webServer: serverCommand
     ? [
         {
-          command: `node end2end/mail/sink.mjs ${mailPort} target/e2e/mail`,
+          command: `node end2end/mail/sink.mjs ${mailPort} ${dir}/mail`,
           cwd: path.resolve(__dirname, ".."),
           port: mailPort,
           timeout: 20_000,

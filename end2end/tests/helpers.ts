@@ -1,7 +1,10 @@
 import { expect, type Page, type Browser } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import nodePath from "node:path";
 
 export const DEMO_PASSWORD = "tandem-demo-2026";
+/** Where this run of the suite writes (scripts/e2e.sh): its database, mail and traces. */
+export const E2E_DIR = nodePath.resolve(__dirname, "../..", process.env.TANDEM_E2E_DIR ?? "target/e2e");
 export const ADMIN = "admin@oakfield.example";
 export const SENCO = "senco@oakfield.example";
 export const SAM = "sam@oakfield.example";
@@ -67,7 +70,7 @@ export function uniqueEmail(prefix: string) {
 export async function mailTo(email: string, since = 0): Promise<string> {
   const fs = await import("node:fs");
   const path = await import("node:path");
-  const folder = path.resolve(__dirname, "../../target/e2e/mail");
+  const folder = path.join(E2E_DIR, "mail");
   let found = "";
   await expect
     .poll(

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 
-import { SENCO, open, signIn, practitionerOnDevice, serverData, pendingOps, startTandem, stopTandem } from "./helpers";
+import { SENCO, open, signIn, practitionerOnDevice, serverData, pendingOps, startTandem, stopTandem, E2E_DIR } from "./helpers";
 
 const root = path.resolve(__dirname, "../..");
 const first = Number(process.env.TANDEM_E2E_PORT ?? 3100) + 2;
@@ -68,7 +68,7 @@ const startServer = (port: number, database: string, publicUrl: string) =>
 
 /** Every digest the suite's mail server kept for `email`, oldest first. */
 function digestsTo(email: string): string[] {
-  const folder = path.join(root, "target/e2e/mail");
+  const folder = path.join(E2E_DIR, "mail");
   if (!fs.existsSync(folder)) return [];
   return fs
     .readdirSync(folder)

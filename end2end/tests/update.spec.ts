@@ -5,12 +5,12 @@ import { type Browser, type Page } from "@playwright/test";
 import { cpSync, rmSync, appendFileSync, existsSync } from "node:fs";
 import path from "node:path";
 
-import { signIn, open, waitForHydration, newPractitioner, serverData, serviceWorkerReady, pendingOps, saveModuleForOffline, startTandem, stopTandem } from "./helpers";
+import { signIn, open, waitForHydration, newPractitioner, serverData, serviceWorkerReady, pendingOps, saveModuleForOffline, startTandem, stopTandem, E2E_DIR } from "./helpers";
 
 const root = path.resolve(__dirname, "../..");
 const port = Number(process.env.TANDEM_E2E_PORT ?? 3100) + 1;
 const origin = `http://127.0.0.1:${port}`;
-const database = path.join(root, "target/e2e/update.db");
+const database = path.join(E2E_DIR, "update.db");
 // The built site the suite's server serves (scripts/e2e.sh).
 const site = path.resolve(root, process.env.TANDEM_E2E_SITE ?? "target/site");
 
@@ -22,7 +22,7 @@ const stopServer = stopTandem;
 /** A second build: the first one with a changed stylesheet (as a restyled release would
  *  have), so every file the worker precaches hashes to a new build id. */
 function nextBuild(): string {
-  const next = path.join(root, "target/e2e/site-next");
+  const next = path.join(E2E_DIR, "site-next");
   rmSync(next, { recursive: true, force: true });
   cpSync(site, next, { recursive: true });
   appendFileSync(path.join(next, "pkg/tandem.css"), '\n:root{--tandem-release:"next"}\n');
