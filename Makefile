@@ -5,7 +5,7 @@ SHELL := /bin/bash
 ENV := . scripts/env.sh &&
 BIN = $${CARGO_TARGET_DIR}/release/tandem
 
-.PHONY: run test tools build dev lint unit e2e soak bench clean-db
+.PHONY: run test tools build dev lint unit e2e soak bench bench-la clean-db
 
 run: tools build
 	@$(ENV) TANDEM_DEMO=$${TANDEM_DEMO:-true} LEPTOS_SITE_ROOT=$${LEPTOS_SITE_ROOT:-target/site} exec $(BIN) serve
@@ -66,6 +66,11 @@ bench: tools build
 	@TANDEM_BENCH_SAVE="$${CARGO_TARGET_DIR:-target}/bench-sqlite.tsv" bash scripts/bench.sh
 	@TANDEM_BENCH_ENGINE=postgres TANDEM_BENCH_SAVE="$${CARGO_TARGET_DIR:-target}/bench-postgres.tsv" bash scripts/bench.sh
 	@node scripts/bench-table.mjs "$${CARGO_TARGET_DIR:-target}/bench-sqlite.tsv" "$${CARGO_TARGET_DIR:-target}/bench-postgres.tsv" SQLite PostgreSQL
+
+# A local authority's worth (300 settings, 15,000 staff, about a million entries) on each
+# engine, and the SENCo's and a practitioner's pages on it. Takes a while: see the script.
+bench-la: tools build
+	@bash scripts/bench-la.sh
 
 clean-db:
 	rm -f data/tandem.db data/tandem.db-wal data/tandem.db-shm

@@ -37,6 +37,11 @@ pub enum Command {
     /// Add a large generated setting (for benchmarks): N staff with realistic progress and
     /// a SENCo, senco@large.example, who signs in with the demo password.
     Generate {
+        /// Settings to make, each like the first (300 with 50 staff and 64 entries each is a
+        /// local authority's worth: 15,000 staff and about a million entries).
+        #[arg(long, default_value_t = 1)]
+        settings: usize,
+        /// Staff in each setting.
         #[arg(long, default_value_t = 500)]
         staff: usize,
         /// Extra learning-log entries per person, of varied text (for the search benchmark).
@@ -64,6 +69,18 @@ pub enum Command {
     Backup {
         #[arg(long, value_name = "FILE")]
         to: std::path::PathBuf,
+    },
+    /// Bring settings from a school's own SQLite database into this one (a trust's
+    /// PostgreSQL, say): every account, learning-log entry with its revisions and conflicts,
+    /// review, progress record, follow-up, audit line and community post. Refuses a setting
+    /// whose name, email addresses or sign-in domains are already here; safe to run again.
+    ImportSetting {
+        /// The school's database, as sqlite://path/to/tandem.db (only read).
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// Only the setting of this name (repeat for several). Every setting there if none.
+        #[arg(long = "setting", value_name = "NAME")]
+        settings: Vec<String>,
     },
     /// Put a backup in place of the database. Refuses while a server runs on it; the
     /// database it replaces is kept beside it.

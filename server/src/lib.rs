@@ -15,6 +15,7 @@ pub mod demo;
 pub mod downloads;
 pub mod files;
 pub mod housekeeping;
+pub mod import_setting;
 pub mod metrics;
 pub mod middleware;
 pub mod router;

@@ -69,18 +69,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("{url} already has data; demo data is only added to a new database")
             }
         }
-        Command::Generate { staff, entries } => {
+        Command::Generate {
+            settings,
+            staff,
+            entries,
+        } => {
             let state = server::prepare(&config).await?;
             services::generate::large_setting(
                 &state.db,
                 &state.course,
+                settings,
                 staff,
                 entries,
                 server::demo::DEMO_PASSWORD,
             )
             .await?;
             println!(
-                "Generated a setting with {staff} staff. Sign in as {} with the demo password.",
+                "Generated {settings} setting(s) with {staff} staff each. Sign in as {} with the demo password.",
                 services::generate::SENCO_EMAIL
             );
             Ok(())
@@ -113,6 +118,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             println!("Start the server as usual; it brings the backup's tables up to date.");
             Ok(())
+        }
+        Command::ImportSetting { from, settings } => {
+            if server::import_setting::run(&config, &from, &settings).await? {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
         }
         Command::Network(command) => network(&config, command).await,
         Command::Sso(command) => sso(&config, command).await,

@@ -81,16 +81,19 @@ mod sql {
     use super::*;
 
     /// Creates "Large Academy" with one SENCo (SENCO_EMAIL) and `staff` practitioners, all
-    /// signing in with `sign_in_password`. Returns the setting id.
+    /// signing in with `sign_in_password`, and `settings - 1` more like it ("Academy 002"
+    /// onwards, senco@academy002.example and staff0000@academy002.example onwards): a local
+    /// authority's worth with `--settings 300 --staff 50 --entries 64`. Each setting is
+    /// written in a transaction of its own. Returns the first setting's id.
     pub async fn large_setting(
         db: &Db,
         course: &Course,
+        settings: usize,
         staff: usize,
         entries_each: usize,
         sign_in_password: &str,
     ) -> anyhow::Result<i64> {
         let mut rng = StdRng::seed_from_u64(2026);
-        let setting = settings::sql::create(db, "Large Academy", Sector::SchoolAge).await?;
         let hash = password::hash(sign_in_password.to_string())
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -103,13 +106,55 @@ mod sql {
                 )
             })
             .collect();
+        let mut first = None;
+        for k in 1..=settings.max(1) {
+            let (name, domain) = if k == 1 {
+                ("Large Academy".to_string(), "large.example".to_string())
+            } else {
+                (format!("Academy {k:03}"), format!("academy{k:03}.example"))
+            };
+            let setting = settings::sql::create(db, &name, Sector::SchoolAge).await?;
+            first.get_or_insert(setting);
+            let mut tx = write(db).await?;
+            let people = People {
+                setting,
+                domain: &domain,
+                hash: &hash,
+                staff,
+            };
+            fill(&mut tx, &people, &sections, entries_each, &mut rng).await?;
+            tx.commit().await?;
+        }
+        first.ok_or_else(|| anyhow::anyhow!("no setting was made"))
+    }
+
+    /// One generated setting's people: a SENCo and `staff` practitioners at `domain`.
+    struct People<'a> {
+        setting: i64,
+        domain: &'a str,
+        hash: &'a str,
+        staff: usize,
+    }
+
+    async fn fill(
+        tx: &mut Conn,
+        people: &People<'_>,
+        sections: &[(&str, bool)],
+        entries_each: usize,
+        rng: &mut StdRng,
+    ) -> anyhow::Result<()> {
+        let People {
+            setting,
+            domain,
+            hash,
+            staff,
+        } = *people;
         let t0 = now() - 120 * 86_400;
-        let mut tx = write(db).await?;
         let insert_user = "INSERT INTO users (email, display_name, password_hash, role, setting_id, sector, created_at, last_seen_at, email_verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)";
         sqlx::query(insert_user)
-            .bind(SENCO_EMAIL)
+            .bind(format!("senco@{domain}"))
             .bind("Jordan Ellis")
-            .bind(&hash)
+            .bind(hash)
             .bind(Role::Senco.as_str())
             .bind(setting)
             .bind(Sector::SchoolAge.as_str())
@@ -121,9 +166,9 @@ mod sql {
             let sector = Sector::ALL[rng.gen_range(0..3)];
             let last_seen = now() - rng.gen_range(0..60) * 86_400;
             let user_id: i64 = sqlx::query_scalar(&format!("{insert_user} RETURNING id"))
-                .bind(format!("staff{i:04}@large.example"))
+                .bind(format!("staff{i:04}@{domain}"))
                 .bind(format!("Staff Member {i:04}"))
-                .bind(&hash)
+                .bind(hash)
                 .bind(Role::Practitioner.as_str())
                 .bind(setting)
                 .bind(sector.as_str())
@@ -189,8 +234,7 @@ mod sql {
                 .await?;
             }
         }
-        tx.commit().await?;
-        Ok(setting)
+        Ok(())
     }
 
     /// A network of `settings` settings ("Bench Network"), each with a SENCo and two

@@ -80,11 +80,25 @@ impl TestApp {
 
     /// `new`, with the server configured differently (a public URL, trusted proxies).
     pub async fn with(configure: impl FnOnce(&mut server::Config)) -> Self {
+        Self::build(configure, false, true).await
+    }
+
+    /// A school's own: SQLite whichever engine the tests run on, with the demo data.
+    pub async fn school() -> Self {
+        Self::build(|_| {}, true, true).await
+    }
+
+    /// A migrated database with nothing in it.
+    pub async fn empty() -> Self {
+        Self::build(|_| {}, false, false).await
+    }
+
+    async fn build(configure: impl FnOnce(&mut server::Config), sqlite: bool, demo: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         // SQLite, or with TANDEM_TEST_POSTGRES (make unit's second run) a new database of
         // the test's own on that PostgreSQL server.
         let url = match std::env::var("TANDEM_TEST_POSTGRES") {
-            Ok(server) if !server.is_empty() => {
+            Ok(server) if !server.is_empty() && !sqlite => {
                 services::store::new_test_database(&server).await.unwrap()
             }
             _ => format!("sqlite://{}/test.db", dir.path().display()),
@@ -99,7 +113,9 @@ impl TestApp {
         };
         configure(&mut config);
         let state = server::prepare(&config).await.unwrap();
-        server::demo::seed_if_empty(&state.db).await.unwrap();
+        if demo {
+            server::demo::seed_if_empty(&state.db).await.unwrap();
+        }
         TestApp {
             router: server::router::router(state.clone()),
             state,

@@ -12,6 +12,7 @@ mod burst;
 mod community;
 mod course;
 mod data_protection;
+mod import_setting;
 mod log;
 mod mail;
 mod metrics;

@@ -21,6 +21,7 @@ pub mod community_sessions;
 pub mod data_protection;
 pub mod digest;
 pub mod filter;
+pub mod import_setting;
 pub mod invites;
 pub mod learning_log;
 pub mod leases;

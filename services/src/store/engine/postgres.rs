@@ -12,7 +12,7 @@ pub type QueryResult = PgQueryResult;
 
 /// The advisory lock every write transaction takes first (any fixed number; this one
 /// spells "TANDEM" in letters' places).
-const WRITERS: i64 = 20_01_14_04_05_13;
+pub(in crate::store) const WRITERS: i64 = 20_01_14_04_05_13;
 
 #[derive(Clone, Debug)]
 pub struct Db {
