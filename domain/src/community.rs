@@ -161,8 +161,10 @@ pub const MAX_REASON_CHARS: usize = 500;
 /// Posts on one page of a space.
 pub const PAGE_SIZE: u32 = 25;
 
-/// A post as its author wrote it, before it is checked.
+/// A post as its author wrote it, before it is checked: the compose form's fields, by
+/// their names there (a field left out of the form is empty).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Draft {
     pub kind: String,
     pub title: String,
@@ -175,6 +177,25 @@ pub struct Draft {
     pub outcome: String,
     pub change: String,
     pub body: String,
+}
+
+impl Draft {
+    /// Each field with its name in the compose form, in the form's order.
+    pub fn fields(&self) -> [(&'static str, &str); 11] {
+        [
+            ("kind", &self.kind),
+            ("title", &self.title),
+            ("area", &self.area),
+            ("sector", &self.sector),
+            ("age", &self.age),
+            ("module", &self.module),
+            ("need", &self.need),
+            ("tried", &self.tried),
+            ("outcome", &self.outcome),
+            ("change", &self.change),
+            ("body", &self.body),
+        ]
+    }
 }
 
 /// A post that passed the checks: trimmed, with its tags parsed.

@@ -508,19 +508,7 @@ pub async fn community_compose(
         if post.author_id != me.id {
             return Err(AppError::Forbidden);
         }
-        draft = Draft {
-            kind: post.kind.as_str().into(),
-            title: post.title,
-            area: post.area.as_str().into(),
-            sector: post.sector.as_str().into(),
-            age: post.age,
-            module: post.module_key.unwrap_or_default(),
-            need: post.need,
-            tried: post.tried,
-            outcome: post.outcome,
-            change: post.change,
-            body: post.body,
-        };
+        draft = post.draft();
         space = post
             .network_id
             .map_or(Space::Setting, Space::Network)
@@ -566,35 +554,12 @@ pub async fn community_compose(
 pub async fn publish_post(
     id: String,
     space: String,
-    kind: String,
-    title: String,
-    area: String,
-    sector: String,
-    #[server(default)] age: String,
-    #[server(default)] module: String,
-    #[server(default)] need: String,
-    #[server(default)] tried: String,
-    #[server(default)] outcome: String,
-    #[server(default)] change: String,
-    #[server(default)] body: String,
+    #[server(flatten)] draft: Draft,
     source_entry: Option<String>,
     editing: Option<String>,
     confirm_private: Option<String>,
     names_checked: Option<String>,
 ) -> Result<String, AppError> {
-    let draft = Draft {
-        kind,
-        title,
-        area,
-        sector,
-        age,
-        module,
-        need,
-        tried,
-        outcome,
-        change,
-        body,
-    };
     let outcome = publish(
         &id,
         &space,
@@ -608,20 +573,8 @@ pub async fn publish_post(
     match &outcome {
         Ok(post_id) => crate::api::redirect_plain_form(&format!("/community/p/{post_id}")),
         Err(error) => {
-            let mut keep: Vec<(&str, &str)> = vec![
-                ("kind", &draft.kind),
-                ("space", &space),
-                ("title", &draft.title),
-                ("area", &draft.area),
-                ("sector", &draft.sector),
-                ("age", &draft.age),
-                ("module", &draft.module),
-                ("need", &draft.need),
-                ("tried", &draft.tried),
-                ("outcome", &draft.outcome),
-                ("change", &draft.change),
-                ("body", &draft.body),
-            ];
+            let mut keep: Vec<(&str, &str)> = draft.fields().to_vec();
+            keep.push(("space", &space));
             if let Some(edit) = editing.as_deref() {
                 keep.push(("edit", edit));
             }

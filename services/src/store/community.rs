@@ -53,6 +53,25 @@ pub struct PostRow {
     pub following: bool,
 }
 
+impl PostRow {
+    /// The post as its compose form shows it, for editing.
+    pub fn draft(&self) -> domain::community::Draft {
+        domain::community::Draft {
+            kind: self.kind.as_str().into(),
+            title: self.title.clone(),
+            area: self.area.as_str().into(),
+            sector: self.sector.as_str().into(),
+            age: self.age.clone(),
+            module: self.module_key.clone().unwrap_or_default(),
+            need: self.need.clone(),
+            tried: self.tried.clone(),
+            outcome: self.outcome.clone(),
+            change: self.change.clone(),
+            body: self.body.clone(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReplyRow {
     pub id: String,

@@ -100,7 +100,8 @@ pub struct AccessRow {
 mod sql {
     use super::*;
 
-    /// Entries waiting for review in a setting, oldest first.
+    /// Entries waiting for review in a setting, oldest first. The setting's people first,
+    /// then their submitted entries (`CROSS JOIN` fixes SQLite's order; see `users::ME_COLUMNS`).
     pub async fn queue(
         db: &Db,
         setting_id: i64,
@@ -109,8 +110,9 @@ mod sql {
         crate::store::filter::Filtered::new(
         "SELECT e.id, u.id AS author_id, u.display_name AS author, u.sector, e.section_key, e.prompt_key, e.kind,
                 e.submitted_at, (SELECT COUNT(*) FROM submissions s WHERE s.entry_id = e.id) AS times_submitted
-         FROM log_entries e JOIN users u ON u.id = e.user_id",
+         FROM users u CROSS JOIN log_entries e",
     )
+    .and_sql("e.user_id = u.id")
     .and("u.setting_id = ?", Some(setting_id))
     .and_sql("e.status = 'submitted'")
     .and("u.id = ?", filters.author_id)

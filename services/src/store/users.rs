@@ -63,11 +63,14 @@ pub(crate) struct MeRow {
 }
 
 /// The person, and the counts on their navigation badges, in one query (it runs on every
-/// request, so the badges cost no extra round trip).
+/// request, so the badges cost no extra round trip). `CROSS JOIN` keeps SQLite to the
+/// setting's people first and then each one's submitted entries (an index on both): left to
+/// itself it walked every submitted entry in the database, 15 ms on every SENCo request in
+/// a local authority's million entries. PostgreSQL reads it as a plain join.
 pub(crate) const ME_COLUMNS: &str =
     "u.id, u.email, u.display_name, u.role, u.sector, u.setting_id, s.name AS setting_name, u.preferences,
-     CASE WHEN u.role = 'senco' THEN (SELECT COUNT(*) FROM log_entries e JOIN users a ON a.id = e.user_id
-                                      WHERE a.setting_id = u.setting_id AND e.status = 'submitted') ELSE 0 END
+     CASE WHEN u.role = 'senco' THEN (SELECT COUNT(*) FROM users a CROSS JOIN log_entries e
+                                      WHERE e.user_id = a.id AND a.setting_id = u.setting_id AND e.status = 'submitted') ELSE 0 END
        AS awaiting_review,
      (SELECT COUNT(*) FROM feedback f JOIN log_entries e ON e.id = f.entry_id
       WHERE e.user_id = u.id AND f.read_at IS NULL AND f.author_id <> u.id) AS unread_feedback,
