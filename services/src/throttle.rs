@@ -80,7 +80,10 @@ impl Throttle {
     }
 
     fn hold(&self, person: i64, tokens: u32) {
-        if let (true, Ok(mut held)) = (tokens > 0, self.held.lock()) {
+        if tokens == 0 {
+            return;
+        }
+        if let Ok(mut held) = self.held.lock() {
             *held.entry(person).or_default() += tokens;
         }
     }
