@@ -284,3 +284,61 @@ export async function stopTandem(server: import("node:child_process").ChildProce
   server.kill("SIGTERM");
   await exited;
 }
+
+/** An HTTP proxy in front of Tandem servers on `upstreams`, listening on `port` (any free
+ *  one if 0), as a load balancer: each request goes to the next server in turn (a
+ *  connection per request, so every request takes its turn). A server that refuses the
+ *  connection (stopped) got nothing, so the request goes to the next one; anything else
+ *  that fails is a 502. `cut` drops the next requests whose path matches, as a connection
+ *  lost on the way does, whoever makes them (a page or a service worker). */
+export async function httpProxy(upstreams: number[], port = 0) {
+  const http = await import("node:http");
+  let turn = 0;
+  const answered = new Map<number, number>(upstreams.map((p) => [p, 0]));
+  const cuts: { path: RegExp; left: number }[] = [];
+  let cutCount = 0;
+  const server = http.createServer((req, res) => {
+    const cut = cuts.find((c) => c.left > 0 && c.path.test(req.url ?? ""));
+    if (cut) {
+      cut.left -= 1;
+      cutCount += 1;
+      req.socket.destroy();
+      return;
+    }
+    const body: Buffer[] = [];
+    req.on("data", (chunk) => body.push(chunk));
+    req.on("end", () => forward(Buffer.concat(body), 0));
+    function forward(payload: Buffer, tries: number) {
+      const upstreamPort = upstreams[turn++ % upstreams.length];
+      const upstream = http.request(
+        { host: "127.0.0.1", port: upstreamPort, method: req.method, path: req.url, headers: req.headers, agent: false },
+        (reply) => {
+          answered.set(upstreamPort, answered.get(upstreamPort)! + 1);
+          res.writeHead(reply.statusCode!, reply.statusMessage, reply.headers);
+          reply.pipe(res);
+        },
+      );
+      upstream.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "ECONNREFUSED" && tries + 1 < upstreams.length) return forward(payload, tries + 1);
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      });
+      upstream.end(payload);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const listening = (server.address() as import("node:net").AddressInfo).port;
+  return {
+    origin: `http://127.0.0.1:${listening}`,
+    answered: (upstream: number) => answered.get(upstream)!,
+    /** Drops the next `count` requests whose path (with its query) matches `path`. */
+    cut: (path: RegExp, count: number) => void cuts.push({ path, left: count }),
+    /** How many requests `cut` has dropped. */
+    cutCount: () => cutCount,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -8,54 +8,15 @@ import { test, expect } from "./fixtures";
 import { type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 
-import { SENCO, open, signIn, practitionerOnDevice, serverData, pendingOps, startTandem, stopTandem, E2E_DIR } from "./helpers";
+import { SENCO, open, signIn, practitionerOnDevice, serverData, pendingOps, startTandem, stopTandem, httpProxy, E2E_DIR } from "./helpers";
 
 const root = path.resolve(__dirname, "../..");
 const first = Number(process.env.TANDEM_E2E_PORT ?? 3100) + 2;
 const ports = [first, first + 1];
 
 test.skip(process.env.TANDEM_E2E_ENGINE !== "postgres", "several app servers share a PostgreSQL database");
-
-/** A proxy that sends each request to the next server in turn. A server that refuses the
- *  connection (stopped) got nothing, so the request goes to the next one; anything else
- *  that fails is a 502, as a load balancer answers. Counts what each server answered. */
-async function roundRobin(upstreams: number[]) {
-  let turn = 0;
-  const answered = new Map<number, number>(upstreams.map((p) => [p, 0]));
-  const server = http.createServer((req, res) => {
-    const body: Buffer[] = [];
-    req.on("data", (chunk) => body.push(chunk));
-    req.on("end", () => forward(Buffer.concat(body), 0));
-    function forward(payload: Buffer, tries: number) {
-      const port = upstreams[turn++ % upstreams.length];
-      // A connection per request (no keep-alive), so every request takes its turn.
-      const upstream = http.request(
-        { host: "127.0.0.1", port, method: req.method, path: req.url, headers: req.headers, agent: false },
-        (reply) => {
-          answered.set(port, answered.get(port)! + 1);
-          res.writeHead(reply.statusCode!, reply.statusMessage, reply.headers);
-          reply.pipe(res);
-        },
-      );
-      upstream.on("error", (error: NodeJS.ErrnoException) => {
-        if (error.code === "ECONNREFUSED" && tries + 1 < upstreams.length) return forward(payload, tries + 1);
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-      upstream.end(payload);
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as import("node:net").AddressInfo).port;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    answered: (upstream: number) => answered.get(upstream)!,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const startServer = (port: number, database: string, publicUrl: string) =>
   startTandem(port, {
@@ -102,7 +63,7 @@ async function submit(page: Page, text: string) {
 test("two app servers on one database lose, repeat and overwrite nothing, and one can stop", async ({ browser }) => {
   test.setTimeout(180_000);
   const database = execFileSync("bash", ["scripts/postgres.sh", "fresh", "servers"], { cwd: root }).toString().trim();
-  const proxy = await roundRobin(ports);
+  const proxy = await httpProxy(ports);
   // The first server makes the schema and the demo data; the second finds them there. The
   // first takes the digest job (a lease in the database) on its first turn.
   const servers = [await startServer(ports[0], database, proxy.origin)];
