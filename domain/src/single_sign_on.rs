@@ -53,6 +53,24 @@ impl ProviderKind {
     }
 }
 
+/// Whose single sign-on a provider is: one setting's (its admin sets it up, whoever runs
+/// Tandem approves it) or a whole trust's, that is a network of settings (whoever runs
+/// Tandem sets it up: `tandem sso trust`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Owner {
+    Setting(i64),
+    Trust(i64),
+}
+
+impl std::fmt::Display for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Owner::Setting(id) => write!(f, "setting {id}"),
+            Owner::Trust(id) => write!(f, "trust {id}"),
+        }
+    }
+}
+
 /// Why signing in with a school account went back to the sign-in page. Only the code
 /// travels in the address (`/sign-in?sso=expired`): the page says the words, so nobody can
 /// make Tandem show a message of their own.
@@ -69,10 +87,12 @@ pub enum SignOnProblem {
     WrongDomain,
     Closed,
     OtherSetting,
+    /// A trust's sign-on vouched for the person, but no setting of the trust has added them.
+    NotPlaced,
 }
 
 impl SignOnProblem {
-    pub const ALL: [SignOnProblem; 10] = [
+    pub const ALL: [SignOnProblem; 11] = [
         Self::NotSetUp,
         Self::Waiting,
         Self::Unavailable,
@@ -83,6 +103,7 @@ impl SignOnProblem {
         Self::WrongDomain,
         Self::Closed,
         Self::OtherSetting,
+        Self::NotPlaced,
     ];
 
     pub fn code(self) -> &'static str {
@@ -97,6 +118,7 @@ impl SignOnProblem {
             Self::WrongDomain => "wrong-domain",
             Self::Closed => "closed",
             Self::OtherSetting => "other-setting",
+            Self::NotPlaced => "not-placed",
         }
     }
 
@@ -116,6 +138,7 @@ impl SignOnProblem {
             Self::WrongDomain => format!("The account you used at {provider} has an address your setting does not allow. Sign out of it there and use your school account."),
             Self::Closed => "This account has been deactivated. Ask your setting admin to reactivate it.".into(),
             Self::OtherSetting => "That email address already has a Tandem account in another setting. Ask your setting admin to move it.".into(),
+            Self::NotPlaced => format!("{provider} confirmed who you are, but none of your trust's settings has added you to Tandem yet, so no account was made. Ask your setting admin to add you (Staff, then Import staff), then sign in again."),
             Self::Failed => format!("{provider} sign-in could not be checked, so you are not signed in. Try again; if it keeps happening, tell your setting admin."),
         }
     }

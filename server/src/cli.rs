@@ -120,6 +120,34 @@ pub enum SsoCommand {
         #[arg(long)]
         domain: Option<String>,
     },
+    /// Set up one provider for a whole trust (a network of settings): everyone with an
+    /// address at its domains signs in through it, in whichever of the network's settings
+    /// has them. Someone new is placed only in the setting whose staff import named them;
+    /// anyone else is told to ask their setting's admin. The client secret is read from
+    /// TANDEM_SSO_CLIENT_SECRET (never typed on the command line, where others can see it).
+    /// Running it again replaces the trust's provider and domains.
+    Trust {
+        /// The network's name (see `tandem network list`).
+        #[arg(long)]
+        network: String,
+        /// microsoft, google or other.
+        #[arg(long)]
+        kind: String,
+        /// The issuer URL (for Microsoft, https://login.microsoftonline.com/<tenant id>/v2.0).
+        #[arg(long)]
+        issuer: String,
+        /// The application (client) id registered with the provider.
+        #[arg(long)]
+        client_id: String,
+        /// An email domain of the trust's (repeat for several).
+        #[arg(long = "domain", required = true)]
+        domains: Vec<String>,
+    },
+    /// Turn a trust's single sign-on off.
+    TrustOff {
+        #[arg(long)]
+        network: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -21,6 +21,7 @@ pub mod middleware;
 pub mod router;
 pub mod sso;
 pub mod staff_import;
+pub mod trust_sign_on;
 
 use app::server::AppState;
 use leptos::prelude::LeptosOptions;

@@ -184,11 +184,11 @@ async fn sso(config: &server::Config, command: SsoCommand) -> anyhow::Result<()>
         SsoCommand::List => {
             let all = store::all(db).await?;
             if all.is_empty() {
-                println!("No setting has saved single sign-on.");
+                println!("No setting or trust has saved single sign-on.");
             }
             for (name, p) in all {
                 let mark = |ok: bool| if ok { "approved" } else { "WAITING" };
-                println!("{name} (setting {}): {}", p.setting_id, p.kind.label());
+                println!("{name} ({}): {}", p.owner, p.kind.label());
                 println!("    issuer   {}  [{}]", p.issuer, mark(p.issuer_approved));
                 for d in &p.domains {
                     println!("    domain   {}  [{}]", d.domain, mark(d.approved));
@@ -226,6 +226,27 @@ async fn sso(config: &server::Config, command: SsoCommand) -> anyhow::Result<()>
             let s = setting(name).await?;
             store::revoke(db, s.id, domain.as_deref()).await?;
             println!("Approval withdrawn; nobody signs in through it until you approve it again.");
+        }
+        SsoCommand::Trust {
+            network,
+            kind,
+            issuer,
+            client_id,
+            domains,
+        } => {
+            let secret = std::env::var(server::trust_sign_on::SECRET_VARIABLE).ok();
+            let args = server::trust_sign_on::Args {
+                network: &network,
+                kind: &kind,
+                issuer: &issuer,
+                client_id: &client_id,
+                domains: &domains,
+                secret: secret.as_deref(),
+            };
+            println!("{}", server::trust_sign_on::set(db, &args).await?);
+        }
+        SsoCommand::TrustOff { network } => {
+            println!("{}", server::trust_sign_on::off(db, &network).await?);
         }
     }
     Ok(())

@@ -1,8 +1,8 @@
 //! Signing in with a school's Microsoft Entra ID or Google Workspace account (OpenID
 //! Connect, authorization code flow with PKCE).
 //!
-//! `POST /sign-in/sso` (the email address someone typed) finds the setting whose provider
-//! signs in that email domain and sends the browser there, with a fresh state, nonce and
+//! `POST /sign-in/sso` (the email address someone typed) finds the provider that signs in
+//! that email domain (a setting's, or a trust's for all its settings) and sends the browser there, with a fresh state, nonce and
 //! PKCE challenge; the state is also set in a cookie, so an answer the browser did not ask
 //! for is refused. `GET /sign-in/sso/callback` takes the state (once, within ten minutes),
 //! exchanges the code, and verifies the ID token against the issuer's keys (signature,
@@ -31,7 +31,7 @@ use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, LoginHint, Nonce,
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
-use services::store::{settings, single_sign_on as store};
+use services::store::single_sign_on as store;
 
 const CALLBACK: &str = "/sign-in/sso/callback";
 /// How long the provider may take to answer each request.
@@ -110,7 +110,7 @@ async fn start(
     if let Err(error) = store::begin(
         &state.db,
         csrf.secret(),
-        provider.setting_id,
+        provider.owner,
         nonce.secret(),
         verifier.secret(),
     )
@@ -172,7 +172,7 @@ async fn client(
     let loopback = services::network::sso_loopback_http();
     let refuse = |what: &str, why: &str| {
         tracing::warn!(
-            setting = provider.setting_id,
+            owner = %provider.owner,
             issuer = provider.issuer,
             "single sign-on: the provider's {what} {why}; refused"
         );
@@ -182,8 +182,8 @@ async fn client(
         return Err(refuse("issuer", &why));
     }
     let secret =
-        services::secrets::open(provider.setting_id, &provider.secret_sealed).map_err(|error| {
-            tracing::error!(setting = provider.setting_id, "single sign-on: {error}");
+        services::secrets::open(provider.owner, &provider.secret_sealed).map_err(|error| {
+            tracing::error!(owner = %provider.owner, "single sign-on: {error}");
             Problem::Unavailable
         })?;
     let issuer = IssuerUrl::new(provider.issuer.clone()).map_err(|_| Problem::Unavailable)?;
@@ -191,7 +191,7 @@ async fn client(
         .await
         .map_err(|error| {
             tracing::warn!(
-                setting = provider.setting_id,
+                owner = %provider.owner,
                 issuer = provider.issuer,
                 "single sign-on: provider unreachable: {error}"
             );
@@ -278,7 +278,7 @@ async fn callback(
             return back(&state, Problem::Unavailable, None, "");
         }
     };
-    let provider = match store::get(&state.db, pending.setting_id).await {
+    let provider = match store::by_owner(&state.db, pending.owner).await {
         Ok(Some(p)) => p,
         _ => return back(&state, Problem::NotSetUp, None, ""),
     };
@@ -312,7 +312,7 @@ async fn callback(
         Ok(tokens) => tokens,
         Err(error) => {
             tracing::warn!(
-                setting = provider.setting_id,
+                owner = %provider.owner,
                 "single sign-on: code exchange refused: {error}"
             );
             return back(&state, Problem::Failed, kind, "");
@@ -325,7 +325,7 @@ async fn callback(
         Ok(claims) => claims,
         Err(error) => {
             tracing::warn!(
-                setting = provider.setting_id,
+                owner = %provider.owner,
                 "single sign-on: ID token refused: {error}"
             );
             return back(&state, Problem::Failed, kind, "");
@@ -347,28 +347,28 @@ async fn callback(
         .map(|n| n.as_str().to_string())
         .and_then(|n| domain::validate::display_name(&n).ok())
         .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
-    let sector = match settings::find(&state.db, &provider.setting_id.to_string()).await {
-        Ok(Some(s)) => s.default_sector,
-        _ => return back(&state, Problem::Unavailable, kind, &email),
-    };
     let who = store::Identity {
         issuer: &provider.issuer,
         subject: claims.subject().as_str(),
         email: &email,
         name: &name,
     };
-    let outcome = match store::sign_in(&state.db, &provider, &who, sector).await {
+    let outcome = match store::sign_in(&state.db, &provider, &who).await {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(store::Refusal::Closed)) => return back(&state, Problem::Closed, kind, &email),
         Ok(Err(store::Refusal::OtherSetting)) => {
             return back(&state, Problem::OtherSetting, kind, &email)
+        }
+        Ok(Err(store::Refusal::NotPlaced)) => {
+            tracing::info!(owner = %provider.owner, "single sign-on: nobody named this person");
+            return back(&state, Problem::NotPlaced, kind, &email);
         }
         Err(error) => {
             tracing::error!(%error, "single sign-on: finding the account failed");
             return back(&state, Problem::Unavailable, kind, &email);
         }
     };
-    tracing::info!(setting = provider.setting_id, ?outcome, "single sign-on");
+    tracing::info!(owner = %provider.owner, ?outcome, "single sign-on");
     let user_id = match outcome {
         store::Outcome::Known(id) | store::Outcome::Created(id) => id,
         store::Outcome::Reclaimed(id) => {

@@ -12,6 +12,7 @@ use chacha20poly1305::{
     aead::{Aead, AeadCore, KeyInit, OsRng, Payload},
     XChaCha20Poly1305, XNonce,
 };
+use domain::single_sign_on::Owner;
 use sha2::{Digest, Sha256};
 
 pub const KEY_VARIABLE: &str = "TANDEM_SECRET_KEY";
@@ -59,21 +60,21 @@ fn cipher_v1(key: Option<&str>) -> Result<XChaCha20Poly1305, SecretError> {
     Ok(XChaCha20Poly1305::new(&key))
 }
 
-/// What binds a sealed secret to its setting.
-fn bound_to(setting_id: i64) -> Vec<u8> {
-    format!("tandem setting {setting_id}").into_bytes()
+/// What binds a sealed secret to its setting or trust ("tandem setting 7", "tandem trust 2").
+fn bound_to(owner: Owner) -> Vec<u8> {
+    format!("tandem {owner}").into_bytes()
 }
 
 fn key_from_env() -> Option<String> {
     std::env::var(KEY_VARIABLE).ok().filter(|k| !k.is_empty())
 }
 
-pub fn seal(setting_id: i64, plain: &str) -> Result<String, SecretError> {
-    seal_with(key_from_env().as_deref(), setting_id, plain)
+pub fn seal(owner: Owner, plain: &str) -> Result<String, SecretError> {
+    seal_with(key_from_env().as_deref(), owner, plain)
 }
 
-pub fn open(setting_id: i64, sealed: &str) -> Result<String, SecretError> {
-    open_with(key_from_env().as_deref(), setting_id, sealed)
+pub fn open(owner: Owner, sealed: &str) -> Result<String, SecretError> {
+    open_with(key_from_env().as_deref(), owner, sealed)
 }
 
 /// Whether a sealed secret is in the old form (re-sealed at startup by `upgrade`).
@@ -81,7 +82,7 @@ pub fn is_v1(sealed: &str) -> bool {
     sealed.starts_with("v1.")
 }
 
-fn seal_with(key: Option<&str>, setting_id: i64, plain: &str) -> Result<String, SecretError> {
+fn seal_with(key: Option<&str>, owner: Owner, plain: &str) -> Result<String, SecretError> {
     let cipher = cipher(key)?;
     let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
     let sealed = cipher
@@ -89,14 +90,14 @@ fn seal_with(key: Option<&str>, setting_id: i64, plain: &str) -> Result<String, 
             &nonce,
             Payload {
                 msg: plain.as_bytes(),
-                aad: &bound_to(setting_id),
+                aad: &bound_to(owner),
             },
         )
         .map_err(|_| SecretError::CannotOpen)?;
     Ok(format!("v2.{}.{}", B64.encode(nonce), B64.encode(sealed)))
 }
 
-fn open_with(key: Option<&str>, setting_id: i64, sealed: &str) -> Result<String, SecretError> {
+fn open_with(key: Option<&str>, owner: Owner, sealed: &str) -> Result<String, SecretError> {
     let mut parts = sealed.split('.');
     let (Some(version), Some(nonce), Some(body), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -114,7 +115,7 @@ fn open_with(key: Option<&str>, setting_id: i64, sealed: &str) -> Result<String,
             nonce,
             Payload {
                 msg: &body,
-                aad: &bound_to(setting_id),
+                aad: &bound_to(owner),
             },
         ),
         "v1" => cipher_v1(key)?.decrypt(nonce, body.as_ref()),
@@ -129,39 +130,47 @@ mod tests {
     use super::*;
 
     const KEY: &str = "0123456789abcdef0123456789abcdef-test";
+    const S3: Owner = Owner::Setting(3);
+    const S7: Owner = Owner::Setting(7);
+    const S8: Owner = Owner::Setting(8);
 
     #[test]
     fn sealed_secrets_open_only_with_their_key_their_setting_and_unaltered() {
-        let sealed = seal_with(Some(KEY), 7, "client-secret-value").unwrap();
+        let sealed = seal_with(Some(KEY), S7, "client-secret-value").unwrap();
         assert!(sealed.starts_with("v2.") && !sealed.contains("client-secret-value"));
         assert_eq!(
-            open_with(Some(KEY), 7, &sealed).unwrap(),
+            open_with(Some(KEY), S7, &sealed).unwrap(),
             "client-secret-value"
         );
         // Copied into another setting's row: it does not open there.
         assert_eq!(
-            open_with(Some(KEY), 8, &sealed),
+            open_with(Some(KEY), S8, &sealed),
+            Err(SecretError::CannotOpen)
+        );
+        // Nor in the trust of the same number.
+        assert_eq!(
+            open_with(Some(KEY), Owner::Trust(7), &sealed),
             Err(SecretError::CannotOpen)
         );
         // A fresh nonce each time: the same secret never seals the same way twice.
         assert_ne!(
-            seal_with(Some(KEY), 7, "client-secret-value").unwrap(),
+            seal_with(Some(KEY), S7, "client-secret-value").unwrap(),
             sealed
         );
         let other = "another-key-that-is-long-enough-0123456789";
         assert_eq!(
-            open_with(Some(other), 7, &sealed),
+            open_with(Some(other), S7, &sealed),
             Err(SecretError::CannotOpen)
         );
         let mut altered = sealed.clone();
         altered.pop();
         altered.push(if sealed.ends_with('A') { 'B' } else { 'A' });
         assert_eq!(
-            open_with(Some(KEY), 7, &altered),
+            open_with(Some(KEY), S7, &altered),
             Err(SecretError::CannotOpen)
         );
-        assert_eq!(seal_with(None, 7, "x"), Err(SecretError::NoKey));
-        assert_eq!(seal_with(Some("short"), 7, "x"), Err(SecretError::WeakKey));
+        assert_eq!(seal_with(None, S7, "x"), Err(SecretError::NoKey));
+        assert_eq!(seal_with(Some("short"), S7, "x"), Err(SecretError::WeakKey));
     }
 
     /// A secret sealed before (v1: SHA-256 of the key, unbound) still opens, so it can be
@@ -173,6 +182,6 @@ mod tests {
         let body = cipher.encrypt(&nonce, b"old-secret".as_ref()).unwrap();
         let v1 = format!("v1.{}.{}", B64.encode(nonce), B64.encode(body));
         assert!(is_v1(&v1));
-        assert_eq!(open_with(Some(KEY), 3, &v1).unwrap(), "old-secret");
+        assert_eq!(open_with(Some(KEY), S3, &v1).unwrap(), "old-secret");
     }
 }

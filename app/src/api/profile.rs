@@ -238,14 +238,14 @@ pub struct SignInLink {
 pub async fn sign_in_links() -> Result<Vec<SignInLink>, AppError> {
     let me = require(Need::SignedIn)?;
     let db = db()?;
-    let provider = services::store::single_sign_on::get(&db, me.setting_id).await?;
+    let providers = services::store::single_sign_on::serving(&db, me.setting_id).await?;
     Ok(services::store::single_sign_on::links(&db, me.id)
         .await?
         .into_iter()
         .map(|l| SignInLink {
-            provider: match &provider {
-                Some(p) if p.issuer == l.issuer => p.kind.account().to_string(),
-                _ => format!("account at {}", l.issuer),
+            provider: match providers.iter().find(|p| p.issuer == l.issuer) {
+                Some(p) => p.kind.account().to_string(),
+                None => format!("account at {}", l.issuer),
             },
             issuer: l.issuer,
             subject: l.subject,

@@ -60,14 +60,15 @@ fn gone() -> AppError {
     )
 }
 
-/// The kind of the setting's sign-in provider (Other when it has none now).
+/// The kind of the setting's sign-in provider, or its trust's (Other when it has none now).
 #[cfg(feature = "ssr")]
 async fn provider_kind(
     setting_id: Option<i64>,
 ) -> Result<domain::single_sign_on::ProviderKind, AppError> {
     let kind = match setting_id {
-        Some(id) => services::store::single_sign_on::get(&db()?, id)
+        Some(id) => services::store::single_sign_on::serving(&db()?, id)
             .await?
+            .first()
             .map(|p| p.kind),
         None => None,
     };

@@ -152,7 +152,7 @@ async fn save(
     let taken = |domain: &str| {
         AppError::invalid(
             "domains",
-            format!("{domain} already signs in to another setting on this Tandem. Ask whoever runs Tandem to sort out which setting it belongs to."),
+            format!("{domain} already signs in to another setting, or to your trust, on this Tandem. Ask whoever runs Tandem to sort out which it belongs to."),
         )
     };
     if let Some(domain) = store::domain_taken(&db, me.setting_id, &domains).await? {
@@ -160,7 +160,7 @@ async fn save(
     }
     let sealed = match secret {
         Some(secret) => Some(
-            services::secrets::seal(me.setting_id, &secret)
+            services::secrets::seal(sso::Owner::Setting(me.setting_id), &secret)
                 .map_err(|e| AppError::invalid("client_secret", e.to_string()))?,
         ),
         None => None,

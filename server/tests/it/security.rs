@@ -15,7 +15,7 @@ use app::api::proof::{EnterProofCode, LinkWithPassword, ProofStatus, ProofView, 
 use app::api::single_sign_on::SaveSso;
 use axum::body::Body;
 use domain::model::{Role, Sector};
-use domain::single_sign_on::ProviderKind;
+use domain::single_sign_on::{Owner, ProviderKind};
 use http::{Request, StatusCode};
 use services::store::single_sign_on::{self as sso, Identity, Outcome, Saved};
 
@@ -63,6 +63,13 @@ async fn provider(
         sso::approve(&app.state.db, setting_id, None).await.unwrap();
     }
     sso::get(&app.state.db, setting_id).await.unwrap().unwrap()
+}
+
+fn setting_of(p: &sso::Provider) -> i64 {
+    match p.owner {
+        Owner::Setting(id) => id,
+        Owner::Trust(_) => panic!("a setting's provider"),
+    }
 }
 
 fn who<'a>(issuer: &'a str, subject: &'a str, email: &'a str) -> Identity<'a> {
@@ -115,15 +122,10 @@ async fn an_existing_account_is_never_linked_by_email_alone() {
     let app = TestApp::new().await;
     let p = provider(&app, ProviderKind::Other, "https://idp.evil.example", true).await;
     let sam_id = app.user_id(SAM).await;
-    let outcome = sso::sign_in(
-        &app.state.db,
-        &p,
-        &who(&p.issuer, "admin-made-sam", SAM),
-        Sector::SchoolAge,
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let outcome = sso::sign_in(&app.state.db, &p, &who(&p.issuer, "admin-made-sam", SAM))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         outcome,
         Outcome::ProveFirst {
@@ -258,10 +260,10 @@ async fn another_providers_issuer_waits_for_the_operator() {
         location(&r),
         "/sign-in?sso=waiting&provider=other&email=sam%40oakfield.example"
     );
-    sso::approve(&app.state.db, p.setting_id, None)
+    sso::approve(&app.state.db, setting_of(&p), None)
         .await
         .unwrap();
-    let p = sso::get(&app.state.db, p.setting_id)
+    let p = sso::get(&app.state.db, setting_of(&p))
         .await
         .unwrap()
         .unwrap();
@@ -351,15 +353,10 @@ async fn an_address_is_proved_before_the_account_can_be_used() {
     )
     .await;
     let id = app.user_id(head).await;
-    let outcome = sso::sign_in(
-        &app.state.db,
-        &p,
-        &who(&p.issuer, "real-head", head),
-        Sector::SchoolAge,
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let outcome = sso::sign_in(&app.state.db, &p, &who(&p.issuer, "real-head", head))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(outcome, Outcome::Reclaimed(id));
     let r = app
         .call::<SignIn>(
@@ -720,15 +717,10 @@ async fn an_imported_role_holds_at_sign_on() {
         ("lee@oakfield.example", "lee", "practitioner"),
         ("new@oakfield.example", "new", "senco"),
     ] {
-        let outcome = sso::sign_in(
-            &app.state.db,
-            &p,
-            &who(&p.issuer, subject, email),
-            Sector::SchoolAge,
-        )
-        .await
-        .unwrap()
-        .unwrap();
+        let outcome = sso::sign_in(&app.state.db, &p, &who(&p.issuer, subject, email))
+            .await
+            .unwrap()
+            .unwrap();
         assert!(matches!(outcome, Outcome::Created(_)), "{outcome:?}");
         let (got,): (String,) = sqlx::query_as("SELECT role FROM users WHERE email = $1")
             .bind(email)
@@ -1341,11 +1333,11 @@ async fn old_client_secrets_are_resealed_bound_to_their_setting() {
         true,
     )
     .await;
-    let sealed = services::secrets::seal(p.setting_id, "the-secret").unwrap();
+    let sealed = services::secrets::seal(p.owner, "the-secret").unwrap();
     assert!(sealed.starts_with("v2."));
-    assert!(services::secrets::open(p.setting_id + 1, &sealed).is_err());
+    assert!(services::secrets::open(Owner::Setting(setting_of(&p) + 1), &sealed).is_err());
     assert_eq!(
-        services::secrets::open(p.setting_id, &sealed).unwrap(),
+        services::secrets::open(p.owner, &sealed).unwrap(),
         "the-secret"
     );
     // An old one, as an earlier Tandem wrote it.
@@ -1362,7 +1354,7 @@ async fn old_client_secrets_are_resealed_bound_to_their_setting() {
         .unwrap();
     assert!(now.starts_with("v2."));
     assert_eq!(
-        services::secrets::open(p.setting_id, &now).unwrap(),
+        services::secrets::open(p.owner, &now).unwrap(),
         "the-old-secret"
     );
 }

@@ -146,3 +146,81 @@ async fn a_client_secret_is_never_stored_without_the_servers_key() {
         .unwrap();
     assert_eq!(n, 0);
 }
+
+/// `tandem sso trust`: the form's checks, a secret only from the environment, a domain that
+/// signs in through one provider only, and the operator's command as the approval.
+#[tokio::test]
+async fn a_trusts_sign_on_is_checked_like_a_settings_and_approved_as_it_is_set() {
+    use server::trust_sign_on::{off, set, Args};
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let trust = services::store::networks::create(db, "Riverside")
+        .await
+        .unwrap();
+    let domains = vec!["riverside.example".to_string()];
+    let args = |network, issuer, secret| Args {
+        network,
+        kind: "google",
+        issuer,
+        client_id: "tandem",
+        domains: &domains,
+        secret,
+    };
+    let google = "https://accounts.google.com";
+    let refused = |r: anyhow::Result<String>| r.unwrap_err().to_string();
+    assert!(refused(set(db, &args("Nowhere", google, Some("s"))).await).contains("no network"));
+    assert!(
+        refused(set(db, &args("Riverside", "https://evil.example", Some("s"))).await)
+            .contains("https://accounts.google.com")
+    );
+    assert!(refused(set(db, &args("Riverside", google, None)).await)
+        .contains("TANDEM_SSO_CLIENT_SECRET"));
+    if std::env::var("TANDEM_SECRET_KEY").is_err() {
+        assert!(
+            refused(set(db, &args("Riverside", google, Some("s"))).await)
+                .contains("TANDEM_SECRET_KEY")
+        );
+        std::env::set_var(
+            "TANDEM_SECRET_KEY",
+            "0123456789abcdef0123456789abcdef-tests",
+        );
+    }
+    // Oakfield (the demo setting) signs in oakfield.example itself: the trust cannot have it.
+    provider(&app, true).await;
+    let oakfield = vec!["oakfield.example".to_string()];
+    let taken = Args {
+        domains: &oakfield,
+        ..args("Riverside", google, Some("s3cret"))
+    };
+    assert!(refused(set(db, &taken).await).contains("oakfield.example already signs in"));
+    assert!(services::store::trust_sign_on::get(db, trust)
+        .await
+        .unwrap()
+        .is_none());
+
+    let said = set(db, &args("Riverside", google, Some("s3cret")))
+        .await
+        .unwrap();
+    assert!(said.contains("riverside.example"), "{said}");
+    let p = store::for_domain(db, "riverside.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(p.issuer_approved && p.signs_in("riverside.example"));
+    assert_eq!(
+        services::secrets::open(p.owner, &p.secret_sealed).unwrap(),
+        "s3cret",
+        "sealed for the trust"
+    );
+    assert!(off(db, "Riverside").await.unwrap().contains("is off"));
+    assert!(off(db, "Riverside")
+        .await
+        .unwrap()
+        .contains("had no single sign-on"));
+    let r = start(&app, "ada@riverside.example").await;
+    assert!(
+        location(&r).starts_with("/sign-in?sso=not-set-up"),
+        "{}",
+        location(&r)
+    );
+}

@@ -192,6 +192,8 @@ pub const LEFT_BEHIND: &[&str] = &[
     "network_moderators",
     "sign_in_providers",
     "sso_logins",
+    "trust_sign_on",
+    "trust_sign_on_domains",
     "email_proofs",
     "mail_outbox",
     "job_leases",
@@ -422,8 +424,9 @@ async fn clashes(
         ),
         (
             "SELECT domain FROM sign_in_domains WHERE setting_id = $1 ORDER BY domain",
-            "SELECT 1 FROM sign_in_domains WHERE domain = $1",
-            "the sign-in domain {} already belongs to a setting here",
+            "SELECT 1 FROM sign_in_domains WHERE domain = $1
+             UNION ALL SELECT 1 FROM trust_sign_on_domains WHERE domain = $1",
+            "the sign-in domain {} already belongs to a setting or a trust here",
         ),
         (
             "SELECT i.issuer || ' ' || i.subject FROM user_identities i JOIN users u ON u.id = i.user_id

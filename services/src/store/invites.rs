@@ -127,6 +127,27 @@ mod sql {
     .await
     }
 
+    /// The settings of a network (those that joined it) whose staff import named `email`
+    /// in a personal invite still usable: where a trust's sign-on may place the person.
+    pub async fn personal_in_network(
+        tx: &mut Conn,
+        network_id: i64,
+        email: &str,
+    ) -> Result<Vec<i64>, sqlx::Error> {
+        sqlx::query_scalar(&format!(
+            "SELECT DISTINCT i.setting_id FROM invites i
+             JOIN network_settings ns ON ns.setting_id = i.setting_id
+             WHERE ns.network_id = $2 AND ns.accepted_at IS NOT NULL
+               AND i.email = $3 COLLATE NOCASE AND {USABLE}
+             ORDER BY i.setting_id"
+        ))
+        .bind(now())
+        .bind(network_id)
+        .bind(email)
+        .fetch_all(&mut *tx)
+        .await
+    }
+
     /// The role a staff import's personal invite gives `email` in the setting, spending the
     /// invite: the person signed in with their school account instead of using the code.
     pub async fn take_personal(

@@ -1,10 +1,11 @@
 //! Single sign-on: each setting's provider and its email domains (both approved by whoever
 //! runs Tandem before anyone signs in through them), sign-ins in flight, and the provider
-//! accounts linked to Tandem accounts.
+//! accounts linked to Tandem accounts. A trust's provider (one for every setting of a
+//! network, `trust_sign_on`) signs people in through the same steps.
 
 use super::now;
 use domain::model::{Role, Sector};
-use domain::single_sign_on::{DomainState, ProviderKind};
+use domain::single_sign_on::{DomainState, Owner, ProviderKind};
 
 /// How long a sign-in may take at the provider before its state is no longer accepted.
 pub const LOGIN_TTL_SECS: i64 = 600;
@@ -13,7 +14,7 @@ pub const NO_PASSWORD: &str = "!single-sign-on";
 
 #[derive(Clone, Debug)]
 pub struct Provider {
-    pub setting_id: i64,
+    pub owner: Owner,
     pub kind: ProviderKind,
     pub issuer: String,
     pub client_id: String,
@@ -60,7 +61,7 @@ struct Row {
 }
 
 pub struct Pending {
-    pub setting_id: i64,
+    pub owner: Owner,
     pub nonce: String,
     pub verifier: String,
 }
@@ -92,8 +93,12 @@ pub enum Outcome {
 pub enum Refusal {
     /// The account is closed.
     Closed,
-    /// The email address belongs to an account in another setting.
+    /// The email address (or the school account) belongs to an account in a setting this
+    /// provider does not sign in.
     OtherSetting,
+    /// A trust's provider, and no setting of the trust named the person in a staff import
+    /// (or more than one did): nobody is placed in a setting they were not named in.
+    NotPlaced,
 }
 
 /// A school account linked to a Tandem account, as its owner sees it.
@@ -126,7 +131,7 @@ mod sql {
         .collect();
         let kind = ProviderKind::parse(&r.kind).unwrap_or(ProviderKind::Other);
         Ok(Some(Provider {
-            setting_id: r.setting_id,
+            owner: Owner::Setting(r.setting_id),
             kind,
             issuer_approved: kind != ProviderKind::Other
                 || r.approved_issuer.as_deref() == Some(r.issuer.as_str()),
@@ -166,10 +171,38 @@ mod sql {
     )
     .fetch_optional(db.pool())
     .await?;
-        with_domains(db, row).await
+        match row {
+            Some(row) => with_domains(db, Some(row)).await,
+            None => crate::store::trust_sign_on::sql::for_domain(db, domain).await,
+        }
     }
 
-    /// One of `domains` another setting already has, if any.
+    /// The provider of a setting or a trust.
+    pub async fn by_owner(db: &Db, owner: Owner) -> Result<Option<Provider>, sqlx::Error> {
+        match owner {
+            Owner::Setting(id) => get(db, id).await,
+            Owner::Trust(id) => crate::store::trust_sign_on::sql::get(db, id).await,
+        }
+    }
+
+    /// The providers that sign in people of a setting: its own, and its trusts'.
+    pub async fn serving(db: &Db, setting_id: i64) -> Result<Vec<Provider>, sqlx::Error> {
+        let mut all: Vec<Provider> = get(db, setting_id).await?.into_iter().collect();
+        let networks = sqlx::query_scalar!(
+            r#"SELECT t.network_id AS "network_id!" FROM trust_sign_on t
+               JOIN network_settings ns ON ns.network_id = t.network_id
+               WHERE ns.setting_id = $1 AND ns.accepted_at IS NOT NULL ORDER BY t.network_id"#,
+            setting_id
+        )
+        .fetch_all(db.pool())
+        .await?;
+        for network in networks {
+            all.extend(crate::store::trust_sign_on::sql::get(db, network).await?);
+        }
+        Ok(all)
+    }
+
+    /// One of `domains` another setting or a trust already has, if any.
     pub async fn domain_taken(
         db: &Db,
         setting_id: i64,
@@ -183,7 +216,7 @@ mod sql {
             )
             .fetch_optional(db.pool())
             .await?;
-            if other.is_some() {
+            if other.is_some() || trust_has(db.pool(), domain).await? {
                 return Ok(Some(domain.clone()));
             }
         }
@@ -237,6 +270,9 @@ mod sql {
             .await?;
         }
         for domain in p.domains {
+            if trust_has(&mut *tx, domain).await? {
+                return Ok(Err(domain.clone()));
+            }
             let added = sqlx::query!(
                 "INSERT INTO sign_in_domains (domain, setting_id, added_at) VALUES ($1, $2, $3)
              ON CONFLICT (domain) DO NOTHING",
@@ -280,7 +316,7 @@ mod sql {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Every provider, for the operator (`tandem sso list`), by setting name.
+    /// Every provider, for the operator (`tandem sso list`): settings' by name, then trusts'.
     pub async fn all(db: &Db) -> Result<Vec<(String, Provider)>, sqlx::Error> {
         let settings = sqlx::query!(
             r#"SELECT p.setting_id AS "setting_id!", s.name FROM sign_in_providers p
@@ -288,10 +324,24 @@ mod sql {
         )
         .fetch_all(db.pool())
         .await?;
-        let mut out = Vec::with_capacity(settings.len());
-        for s in settings {
-            if let Some(p) = get(db, s.setting_id).await? {
-                out.push((s.name, p));
+        let trusts = sqlx::query!(
+            r#"SELECT t.network_id AS "network_id!", n.name FROM trust_sign_on t
+               JOIN networks n ON n.id = t.network_id ORDER BY n.name"#
+        )
+        .fetch_all(db.pool())
+        .await?;
+        let owners = settings
+            .into_iter()
+            .map(|s| (s.name, Owner::Setting(s.setting_id)))
+            .chain(
+                trusts
+                    .into_iter()
+                    .map(|t| (t.name, Owner::Trust(t.network_id))),
+            );
+        let mut out = Vec::new();
+        for (name, owner) in owners {
+            if let Some(p) = by_owner(db, owner).await? {
+                out.push((name, p));
             }
         }
         Ok(out)
@@ -369,14 +419,32 @@ mod sql {
     .is_none_or(|allowed| allowed))
     }
 
+    /// Whether a trust signs in people of `domain`.
+    async fn trust_has<'c>(
+        conn: impl sqlx::Executor<'c, Database = Engine>,
+        domain: &str,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(sqlx::query_scalar!(
+            "SELECT network_id FROM trust_sign_on_domains WHERE domain = $1",
+            domain
+        )
+        .fetch_optional(conn)
+        .await?
+        .is_some())
+    }
+
     /// A sign-in sent to the provider. Old ones that were never finished go at the same time.
     pub async fn begin(
         db: &Db,
         state: &str,
-        setting_id: i64,
+        owner: Owner,
         nonce: &str,
         verifier: &str,
     ) -> Result<(), sqlx::Error> {
+        let (setting_id, network_id) = match owner {
+            Owner::Setting(id) => (Some(id), None),
+            Owner::Trust(id) => (None, Some(id)),
+        };
         let at = now();
         let stale = at - LOGIN_TTL_SECS;
         let mut tx = write(db).await?;
@@ -384,15 +452,17 @@ mod sql {
             .execute(&mut *tx)
             .await?;
         sqlx::query!(
-        "INSERT INTO sso_logins (state, setting_id, nonce, pkce_verifier, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO sso_logins (state, setting_id, network_id, nonce, pkce_verifier, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
         state,
         setting_id,
+        network_id,
         nonce,
         verifier,
         at
     )
-    .execute(&mut *tx)
-    .await?;
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await
     }
 
@@ -400,26 +470,36 @@ mod sql {
     pub async fn take(db: &Db, state: &str) -> Result<Option<Pending>, sqlx::Error> {
         let fresh = now() - LOGIN_TTL_SECS;
         let mut tx = write(db).await?;
-        let row = sqlx::query_as!(
-            Pending,
+        let row = sqlx::query!(
             r#"DELETE FROM sso_logins WHERE state = $1 AND created_at >= $2
-           RETURNING setting_id, nonce, pkce_verifier AS verifier"#,
+           RETURNING setting_id, network_id, nonce, pkce_verifier"#,
             state,
             fresh
         )
         .fetch_optional(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(row)
+        Ok(row.and_then(|r| {
+            let owner = match (r.setting_id, r.network_id) {
+                (Some(id), _) => Owner::Setting(id),
+                (None, Some(id)) => Owner::Trust(id),
+                (None, None) => return None,
+            };
+            Some(Pending {
+                owner,
+                nonce: r.nonce,
+                verifier: r.pkce_verifier,
+            })
+        }))
     }
 
-    /// Finds or creates the account for a verified identity, in the provider's setting. An
+    /// Finds or creates the account for a verified identity, in the provider's setting (for a
+    /// trust's provider: the setting of the trust whose staff import named the person). An
     /// existing account is never linked by its email address alone (see `Outcome`).
     pub async fn sign_in(
         db: &Db,
         provider: &Provider,
         who: &Identity<'_>,
-        sector: Sector,
     ) -> Result<Result<Outcome, Refusal>, sqlx::Error> {
         let mut tx = write(db).await?;
         let linked = sqlx::query!(
@@ -432,7 +512,8 @@ mod sql {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(u) = linked {
-            return Ok(match (u.active, u.setting_id == provider.setting_id) {
+            let serves = serves(&mut tx, provider.owner, u.setting_id).await?;
+            return Ok(match (u.active, serves) {
                 (false, _) => Err(Refusal::Closed),
                 (true, false) => Err(Refusal::OtherSetting),
                 (true, true) => Ok(Outcome::Known(u.id)),
@@ -446,10 +527,12 @@ mod sql {
         )
         .fetch_optional(&mut *tx)
         .await?;
-        let outcome = match existing {
-            Some(u) if u.setting_id != provider.setting_id => {
-                return Ok(Err(Refusal::OtherSetting))
+        if let Some(u) = &existing {
+            if !serves(&mut tx, provider.owner, u.setting_id).await? {
+                return Ok(Err(Refusal::OtherSetting));
             }
+        }
+        let outcome = match existing {
             Some(u) if !u.active => return Ok(Err(Refusal::Closed)),
             Some(u) if u.proved => {
                 return Ok(Ok(Outcome::ProveFirst {
@@ -478,19 +561,35 @@ mod sql {
                 Outcome::Reclaimed(u.id)
             }
             None => {
+                let setting_id = match provider.owner {
+                    Owner::Setting(id) => id,
+                    Owner::Trust(network) => {
+                        let named = crate::store::invites::sql::personal_in_network(
+                            &mut tx, network, who.email,
+                        )
+                        .await?;
+                        match named[..] {
+                            [one] => one,
+                            _ => return Ok(Err(Refusal::NotPlaced)),
+                        }
+                    }
+                };
                 // A staff import's personal invite says what role the person has; it is spent.
-                let invited = crate::store::invites::sql::take_personal(
-                    &mut tx,
-                    provider.setting_id,
-                    who.email,
+                let invited =
+                    crate::store::invites::sql::take_personal(&mut tx, setting_id, who.email)
+                        .await?;
+                let sector = sqlx::query_scalar!(
+                    r#"SELECT default_sector AS "sector: Sector" FROM settings WHERE id = $1"#,
+                    setting_id
                 )
+                .fetch_one(&mut *tx)
                 .await?;
                 let new_user = crate::store::users::NewUser {
                     email: who.email,
                     display_name: who.name,
                     password_hash: NO_PASSWORD,
                     role: invited.unwrap_or(provider.new_role),
-                    setting_id: provider.setting_id,
+                    setting_id,
                     sector,
                     email_proved: true,
                 };
@@ -512,6 +611,23 @@ mod sql {
         link_in(&mut tx, who.issuer, who.subject, user_id, "school-sign-in").await?;
         tx.commit().await?;
         Ok(Ok(outcome))
+    }
+
+    /// Whether the provider signs in people of `setting_id`: a setting's its own people, a
+    /// trust's the people of every setting that has joined its network.
+    async fn serves(tx: &mut Conn, owner: Owner, setting_id: i64) -> Result<bool, sqlx::Error> {
+        match owner {
+            Owner::Setting(id) => Ok(id == setting_id),
+            Owner::Trust(network) => Ok(sqlx::query_scalar!(
+                "SELECT setting_id FROM network_settings
+                 WHERE network_id = $1 AND setting_id = $2 AND accepted_at IS NOT NULL",
+                network,
+                setting_id
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some()),
+        }
     }
 
     /// Links a provider account to a Tandem account (inside the caller's write).
@@ -605,8 +721,9 @@ mod sql {
     .await?;
         let mut done = 0;
         for row in old {
-            let resealed = crate::secrets::open(row.setting_id, &row.secret_sealed)
-                .and_then(|plain| crate::secrets::seal(row.setting_id, &plain));
+            let owner = Owner::Setting(row.setting_id);
+            let resealed = crate::secrets::open(owner, &row.secret_sealed)
+                .and_then(|plain| crate::secrets::seal(owner, &plain));
             let Ok(resealed) = resealed else { continue };
             let mut tx = write(db).await?;
             sqlx::query!(
@@ -738,9 +855,7 @@ mod tests {
         let p = get(&db, ash).await.unwrap().unwrap();
         let (db, p) = (&db, &p);
         let sign_in_as = move |subject: &'static str, email: &'static str| async move {
-            sign_in(db, p, &identity(subject, email), Sector::SchoolAge)
-                .await
-                .unwrap()
+            sign_in(db, p, &identity(subject, email)).await.unwrap()
         };
 
         let Ok(Outcome::Created(sam)) = sign_in_as("sam", "sam@ash.test").await else {
@@ -806,11 +921,25 @@ mod tests {
     async fn a_sign_in_in_flight_is_taken_once_and_the_last_way_in_stays_linked() {
         let db = test_db::fresh().await;
         let (ash, _) = test_db::person(&db, "admin@ash.test", Role::Admin, None).await;
-        begin(&db, "state-1", ash, "nonce", "verifier")
+        begin(&db, "state-1", Owner::Setting(ash), "nonce", "verifier")
             .await
             .unwrap();
         let pending = take(&db, "state-1").await.unwrap().unwrap();
-        assert_eq!((pending.setting_id, pending.nonce.as_str()), (ash, "nonce"));
+        assert_eq!(
+            (pending.owner, pending.nonce.as_str()),
+            (Owner::Setting(ash), "nonce")
+        );
+        let trust = crate::store::networks::create(&db, "Riverside")
+            .await
+            .unwrap();
+        begin(&db, "state-2", Owner::Trust(trust), "n2", "v2")
+            .await
+            .unwrap();
+        let pending = take(&db, "state-2").await.unwrap().unwrap();
+        assert_eq!(
+            (pending.owner, pending.verifier.as_str()),
+            (Owner::Trust(trust), "v2")
+        );
         assert!(take(&db, "state-1").await.unwrap().is_none(), "once only");
         assert!(take(&db, "never-made").await.unwrap().is_none());
 
