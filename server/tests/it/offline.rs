@@ -333,9 +333,12 @@ async fn old_write_answers_and_sessions_are_swept() {
         services::store::sweep::sweep(&app.state.db).await.unwrap(),
         2
     );
-    let left: Vec<(String,)> = sqlx::query_as("SELECT op_id FROM op_outcomes")
-        .fetch_all(app.sql().await)
-        .await
-        .unwrap();
+    let left: Vec<(String,)> =
+        sqlx::query_as("SELECT op_id FROM op_outcomes WHERE op_id IN ($1, $2)")
+            .bind(op(1))
+            .bind(op(2))
+            .fetch_all(app.sql().await)
+            .await
+            .unwrap();
     assert_eq!(left, vec![(op(2),)]);
 }

@@ -6,6 +6,7 @@
 
 use super::filter::Filtered;
 use super::now;
+use super::outcomes::{key, Earlier};
 use domain::community::{Area, Checked, PostKind, PostSummary, Space};
 use domain::model::{Role, Sector};
 
@@ -110,7 +111,7 @@ pub struct NewPost<'a> {
 }
 
 /// What came of a write whose id the browser made.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Stored {
     /// Stored now, or by an earlier try of the same write.
     Done,
@@ -129,16 +130,13 @@ pub const DAILY_WRITES: i64 = 100;
 /// conflicts. Older ones are dropped.
 pub const KEPT_REVISIONS: i64 = 20;
 
-/// What became of an earlier write with this id, given the id's owner if it exists. Ids are
-/// made by browsers, so a retry finds its first try this way.
-pub(crate) fn earlier(owner: Option<i64>, user_id: i64) -> Option<Stored> {
-    owner.map(|owner| {
-        if owner == user_id {
-            Stored::Done
-        } else {
-            Stored::NotYours
-        }
-    })
+/// Stored::Done for a repeat of the write (or its first answer), NotYours for someone else's.
+pub(crate) fn answered(earlier: Earlier<Stored>) -> Option<Stored> {
+    match earlier {
+        Earlier::Unseen => None,
+        Earlier::Answered(stored) => Some(stored),
+        Earlier::NotYours => Some(Stored::NotYours),
+    }
 }
 
 pub struct NewReply<'a> {
@@ -232,10 +230,9 @@ mod sql {
 
     pub async fn create_post(db: &Db, new: &NewPost<'_>) -> Result<Stored, sqlx::Error> {
         let mut tx = write(db).await?;
-        let owner = sqlx::query_scalar!("SELECT author_id FROM posts WHERE id = $1", new.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(stored) = earlier(owner, new.author_id) {
+        let op = key("post", new.id);
+        let earlier = crate::store::outcomes::sql::earlier(&mut tx, &op, new.author_id).await?;
+        if let Some(stored) = answered(earlier) {
             return Ok(stored);
         }
         if full(&mut tx, new.author_id).await? {
@@ -243,10 +240,11 @@ mod sql {
         }
         let p = new.post;
         let at = now();
-        sqlx::query!(
+        let made = sqlx::query!(
         "INSERT INTO posts (id, author_id, setting_id, network_id, kind, title, area, sector, age, module_key,
                             need, tried, outcome, change, body, source_entry_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         ON CONFLICT (id) DO NOTHING",
         new.id,
         new.author_id,
         new.setting_id,
@@ -267,7 +265,12 @@ mod sql {
     )
     .execute(&mut *tx)
     .await?;
+        if made.rows_affected() == 0 {
+            // Made before its first answer was swept (`outcomes`): the id is taken once.
+            return Ok(Stored::Done);
+        }
         follow_in(&mut tx, new.author_id, new.id, true).await?;
+        crate::store::outcomes::sql::keep(&mut tx, &op, new.author_id, &Stored::Done).await?;
         tx.commit().await?;
         Ok(Stored::Done)
     }
@@ -405,18 +408,18 @@ mod sql {
     /// The author follows the thread from then on.
     pub async fn add_reply(db: &Db, new: &NewReply<'_>) -> Result<Stored, sqlx::Error> {
         let mut tx = write(db).await?;
-        let owner = sqlx::query_scalar!("SELECT author_id FROM replies WHERE id = $1", new.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(stored) = earlier(owner, new.author_id) {
+        let op = key("reply", new.id);
+        let earlier = crate::store::outcomes::sql::earlier(&mut tx, &op, new.author_id).await?;
+        if let Some(stored) = answered(earlier) {
             return Ok(stored);
         }
         if full(&mut tx, new.author_id).await? {
             return Ok(Stored::Full);
         }
         let at = now();
-        sqlx::query!(
-        "INSERT INTO replies (id, post_id, parent_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        let made = sqlx::query!(
+        "INSERT INTO replies (id, post_id, parent_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO NOTHING",
         new.id,
         new.post_id,
         new.parent_id,
@@ -426,6 +429,9 @@ mod sql {
     )
     .execute(&mut *tx)
     .await?;
+        if made.rows_affected() == 0 {
+            return Ok(Stored::Done);
+        }
         sqlx::query!(
             "UPDATE posts SET reply_count = reply_count + 1 WHERE id = $1",
             new.post_id
@@ -433,6 +439,7 @@ mod sql {
         .execute(&mut *tx)
         .await?;
         follow_in(&mut tx, new.author_id, new.post_id, true).await?;
+        crate::store::outcomes::sql::keep(&mut tx, &op, new.author_id, &Stored::Done).await?;
         tx.commit().await?;
         Ok(Stored::Done)
     }

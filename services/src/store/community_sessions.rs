@@ -1,7 +1,7 @@
 //! Community sessions (the monthly "swap and support"): scheduled for a setting or a
 //! network, who is coming, who attended (their CPD time), and the notes afterwards.
 
-use super::community::{Stored, Who};
+use super::community::{answered, Stored, Who};
 use super::now;
 use domain::community::Space;
 
@@ -40,19 +40,15 @@ mod sql {
 
     pub async fn create(db: &Db, new: &NewSession<'_>) -> Result<Stored, sqlx::Error> {
         let mut tx = write(db).await?;
-        let owner = sqlx::query_scalar!(
-            "SELECT organiser_id FROM community_sessions WHERE id = $1",
-            new.id
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(stored) = crate::store::community::earlier(owner, new.organiser_id) {
+        let op = crate::store::outcomes::key("session", new.id);
+        let earlier = crate::store::outcomes::sql::earlier(&mut tx, &op, new.organiser_id).await?;
+        if let Some(stored) = answered(earlier) {
             return Ok(stored);
         }
         let at = now();
-        sqlx::query!(
+        let made = sqlx::query!(
         "INSERT INTO community_sessions (id, organiser_id, setting_id, network_id, topic, starts_at, minutes, place, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
         new.id,
         new.organiser_id,
         new.setting_id,
@@ -65,6 +61,10 @@ mod sql {
     )
     .execute(&mut *tx)
     .await?;
+        if made.rows_affected() > 0 {
+            crate::store::outcomes::sql::keep(&mut tx, &op, new.organiser_id, &Stored::Done)
+                .await?;
+        }
         tx.commit().await?;
         Ok(Stored::Done)
     }

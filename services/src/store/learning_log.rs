@@ -1,6 +1,7 @@
 //! Learning-log entries, their revisions, feedback and follow-ups.
 
 use super::now;
+use super::outcomes::Earlier;
 use crate::metrics::{self, Outbox};
 use domain::learning_log::{decide_save, EntryKind, EntryStatus, SaveDecision};
 use domain::review::ReviewAction;
@@ -154,21 +155,10 @@ mod sql {
     ) -> Result<Result<SaveResult, Refusal>, sqlx::Error> {
         let at = now();
         let mut tx = write(db).await?;
-        let first = sqlx::query!(
-            "SELECT user_id, reply FROM op_outcomes WHERE op_id = $1",
-            input.op_id
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(first) = first {
-            if first.user_id != input.user_id {
-                metrics::outbox(Outbox::Refused);
-                return Ok(Err(Refusal::NotYours));
-            }
-            let result =
-                serde_json::from_str(&first.reply).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-            metrics::outbox(Outbox::Replayed);
-            return Ok(Ok(result));
+        match crate::store::outcomes::sql::earlier(&mut tx, input.op_id, input.user_id).await? {
+            Earlier::Unseen => {}
+            Earlier::Answered(result) => return Ok(Ok(result)),
+            Earlier::NotYours => return Ok(Err(Refusal::NotYours)),
         }
         let current: Option<Current> = sqlx::query!(
             r#"SELECT id AS "id!", user_id, rev, body, status AS "status: EntryStatus"
@@ -304,16 +294,7 @@ mod sql {
             }
             (_, None) => unreachable!("decide_save only creates when there is no entry"),
         };
-        let reply = serde_json::to_string(&result).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        sqlx::query!(
-            "INSERT INTO op_outcomes (op_id, user_id, reply, created_at) VALUES ($1, $2, $3, $4)",
-            input.op_id,
-            input.user_id,
-            reply,
-            at,
-        )
-        .execute(&mut *tx)
-        .await?;
+        crate::store::outcomes::sql::keep(&mut tx, input.op_id, input.user_id, &result).await?;
         tx.commit().await?;
         metrics::outbox(match result.outcome {
             SaveOutcome::Saved => Outbox::Accepted,

@@ -27,6 +27,7 @@ pub mod learning_log;
 pub mod leases;
 pub mod mail;
 pub mod networks;
+pub mod outcomes;
 pub mod progress;
 pub mod proofs;
 pub mod rate_limit;

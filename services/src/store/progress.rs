@@ -1,6 +1,7 @@
 //! Progress events and the per-section state they produce.
 
 use super::now;
+use super::outcomes::Earlier;
 use domain::progress::{apply, EventKind, SectionState};
 use std::collections::HashMap;
 
@@ -42,13 +43,19 @@ pub struct EventRow {
 mod sql {
     use super::*;
 
-    /// Records an event once: a second event with the same op id changes nothing and returns
-    /// false. The event, the section state it changes and any follow-up it schedules are
-    /// written in one transaction.
+    /// Records an event once (`outcomes`): a second event with the same op id changes nothing
+    /// and returns false, as does someone else's op id. The event, the section state it
+    /// changes and any follow-up it schedules are written in one transaction.
     pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> {
         let server_time = now();
         let at = event_time(event.client_time, server_time);
         let mut tx = write(db).await?;
+        let op = crate::store::outcomes::key("progress", event.op_id);
+        let earlier =
+            crate::store::outcomes::sql::earlier::<bool>(&mut tx, &op, event.user_id).await?;
+        if earlier != Earlier::Unseen {
+            return Ok(false);
+        }
         let client_time = event.client_time.map(|_| at);
         let inserted = sqlx::query!(
         "INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
@@ -66,9 +73,10 @@ mod sql {
     .rows_affected()
         == 1;
         if !inserted {
-            crate::metrics::outbox(crate::metrics::Outbox::Replayed);
+            // Its first answer was swept long ago (`outcomes`); the event's id keeps it once.
             return Ok(false);
         }
+        crate::store::outcomes::sql::keep(&mut tx, &op, event.user_id, &true).await?;
         let current = sqlx::query_as!(
         SectionState,
         "SELECT first_opened_at, last_opened_at, completed_at, active_seconds FROM section_progress WHERE user_id = $1 AND section_key = $2",

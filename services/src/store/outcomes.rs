@@ -1,0 +1,139 @@
+//! The one way a write that may arrive more than once is done once. A browser sends a write
+//! again whenever it did not hear the answer (the outbox retries until it does; a reply can
+//! be lost; a second tab may send the same queued write), so every such write carries an id
+//! the browser made: the operation's id (a learning-log save, a progress event), or the new
+//! row's own id (a post, a reply, a session), named by what it is (`key`) so that ids of
+//! different writes never meet. Inside the write's transaction it asks
+//! `earlier` first: a repeat gets the first answer again and writes nothing; an id someone
+//! else used is refused. The write then `keep`s its answer. Answers are kept for
+//! `sweep::OUTCOMES_KEPT_SECS`; after that the writes are still safe to repeat on their own
+//! terms (a save compares text, a new row's id is taken once), so nothing is done twice.
+
+use crate::metrics::{self, Outbox};
+use serde::{de::DeserializeOwned, Serialize};
+
+/// The id a write is known by here: "progress:<op id>", "post:<post id>". A learning-log
+/// save's is its op id alone (as answers kept before names were given).
+pub fn key(what: &str, id: &str) -> String {
+    format!("{what}:{id}")
+}
+
+/// What became of an earlier try of a write.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Earlier<T> {
+    /// None: this is the first.
+    Unseen,
+    /// The first try's answer.
+    Answered(T),
+    /// The id was used by someone else, or for another kind of write.
+    NotYours,
+}
+
+#[engines::both]
+mod sql {
+    use super::*;
+
+    /// What an earlier try of the write `op_id` by `user_id` was answered, if there was one.
+    pub async fn earlier<T: DeserializeOwned>(
+        tx: &mut Conn,
+        op_id: &str,
+        user_id: i64,
+    ) -> Result<Earlier<T>, sqlx::Error> {
+        let first = sqlx::query!(
+            "SELECT user_id, reply FROM op_outcomes WHERE op_id = $1",
+            op_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(first) = first else {
+            return Ok(Earlier::Unseen);
+        };
+        match serde_json::from_str(&first.reply) {
+            Ok(answer) if first.user_id == user_id => {
+                metrics::outbox(Outbox::Replayed);
+                Ok(Earlier::Answered(answer))
+            }
+            _ => {
+                metrics::outbox(Outbox::Refused);
+                Ok(Earlier::NotYours)
+            }
+        }
+    }
+
+    /// Keeps the answer to the write `op_id`, in the write's own transaction, so that the
+    /// write and its answer are kept together or not at all.
+    pub async fn keep<T: Serialize>(
+        tx: &mut Conn,
+        op_id: &str,
+        user_id: i64,
+        answer: &T,
+    ) -> Result<(), sqlx::Error> {
+        let reply = serde_json::to_string(answer).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let at = crate::store::now();
+        sqlx::query!(
+            "INSERT INTO op_outcomes (op_id, user_id, reply, created_at) VALUES ($1, $2, $3, $4)",
+            op_id,
+            user_id,
+            reply,
+            at,
+        )
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{test_db, write};
+    use domain::model::Role;
+
+    #[tokio::test]
+    async fn a_write_is_answered_once_and_only_for_whoever_made_it() {
+        let db = test_db::fresh().await;
+        let (setting, sam) = test_db::person(&db, "sam@x.test", Role::Practitioner, None).await;
+        let (_, ella) =
+            test_db::person(&db, "ella@x.test", Role::Practitioner, Some(setting)).await;
+        let mut tx = write(&db).await.unwrap();
+        assert_eq!(
+            earlier::<String>(&mut tx, "op-1", sam).await.unwrap(),
+            Earlier::Unseen
+        );
+        keep(&mut tx, "op-1", sam, &"rev 3".to_string())
+            .await
+            .unwrap();
+        assert_eq!(
+            earlier::<String>(&mut tx, "op-1", sam).await.unwrap(),
+            Earlier::Answered("rev 3".into())
+        );
+        assert_eq!(
+            earlier::<String>(&mut tx, "op-1", ella).await.unwrap(),
+            Earlier::NotYours
+        );
+        // The same id sent for another kind of write (whose answer is not a text).
+        assert_eq!(
+            earlier::<bool>(&mut tx, "op-1", sam).await.unwrap(),
+            Earlier::NotYours
+        );
+        // Kept a second time, the same id is refused by the table: a write that did not ask
+        // first cannot slip through.
+        assert!(keep(&mut tx, "op-1", sam, &"again".to_string())
+            .await
+            .is_err());
+    }
+
+    #[tokio::test]
+    async fn an_answer_is_kept_only_with_its_write() {
+        let db = test_db::fresh().await;
+        let (_, sam) = test_db::person(&db, "sam@x.test", Role::Practitioner, None).await;
+        let mut tx = write(&db).await.unwrap();
+        keep(&mut tx, "op-2", sam, &1).await.unwrap();
+        drop(tx); // rolled back, as when the write fails after keeping its answer
+        let mut tx = write(&db).await.unwrap();
+        assert_eq!(
+            earlier::<i64>(&mut tx, "op-2", sam).await.unwrap(),
+            Earlier::Unseen
+        );
+    }
+}
