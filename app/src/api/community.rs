@@ -322,7 +322,7 @@ pub async fn community_space(
     let pages = total.div_ceil(size).max(1);
     let open_reports =
         if matches!(me.role, Role::Senco | Role::Admin) || space.network_id().is_some() {
-            store::open_reports(&db, who(&me)).await?.len() as u32
+            store::open_report_count(&db, who(&me)).await? as u32
         } else {
             0
         };

@@ -357,15 +357,13 @@ mod sql {
                     filters.answered,
                 )
         };
-        let total: i64 = query("SELECT COUNT(*) FROM visible_posts p", true)
-            .then("")
-            .build_query_scalar()
-            .fetch_one(db.pool())
-            .await?;
+        let mut counting = query("SELECT COUNT(*) FROM visible_posts p", true).then("");
+        let total = counting.build_query_scalar::<i64>().fetch_one(db.pool());
         let offset = (page.max(1) - 1) as i64 * size as i64;
         // The page is chosen from ids and dates alone (which PostgreSQL sorts from the
-        // network's index), and only its posts are read in full.
-        let rows = query(
+        // network's index), and only its posts are read in full. The count and the page are
+        // read at once, on two connections.
+        let mut paging = query(
             "SELECT p.id, p.kind, p.title, p.area, p.sector, p.age, p.module_key,
                     substr(CASE WHEN p.kind = 'example' THEN p.need ELSE p.body END, 1, 220) AS excerpt,
                     a.name AS author, s.name AS setting_name, p.created_at, p.reply_count, p.helpful_count,
@@ -377,10 +375,9 @@ mod sql {
         .then(&format!(
             "ORDER BY p.created_at DESC, p.id LIMIT {size} OFFSET {offset})
              ORDER BY p.created_at DESC, p.id"
-        ))
-        .build_query_as()
-        .fetch_all(db.pool())
-        .await?;
+        ));
+        let rows = paging.build_query_as().fetch_all(db.pool());
+        let (total, rows) = tokio::try_join!(total, rows)?;
         Ok((rows, total as u32))
     }
 
@@ -670,6 +667,22 @@ mod sql {
     .write_in_turn(db)
     .await?;
         Ok(())
+    }
+
+    /// How many open reports wait on posts the person moderates (the community page's link).
+    /// Each open report is looked up on its own (there are few), rather than every post the
+    /// person can see being tested against the reports: 0.7 ms instead of 10 on PostgreSQL
+    /// with 10,000 posts in a network.
+    pub async fn open_report_count(db: &Db, who: Who) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!: i64" FROM reports r
+               WHERE r.closed_at IS NULL
+                 AND (SELECT MAX(CASE WHEN p.viewer_moderates THEN 1 ELSE 0 END) FROM visible_posts p
+                      WHERE p.id = r.post_id AND p.viewer_id = $1) = 1"#,
+            who.user_id
+        )
+        .fetch_one(db.pool())
+        .await
     }
 
     /// Open reports on posts the person moderates, oldest first. Reporters stay anonymous.
@@ -1059,6 +1072,11 @@ mod tests {
                 .map(|r| r.post_id)
                 .collect();
             assert_eq!(reported, moderated, "reports for person {name}");
+            assert_eq!(
+                open_report_count(&db, who).await.unwrap() as usize,
+                moderated.len(),
+                "the count of reports for person {name}"
+            );
 
             // The count and the digest leave out hidden posts, and the count the person's own.
             let author = |id: &str| match id {
