@@ -167,6 +167,14 @@ pub struct ProviderView {
     pub updated_at: i64,
 }
 
+/// A trust's sign-on that covers a setting, as its admin sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustSignOnView {
+    pub network: String,
+    pub kind: ProviderKind,
+    pub domains: Vec<String>,
+}
+
 /// The issuer URL, checked for the kind of provider: Google's is fixed, Microsoft's is a
 /// tenant's own (never the shared `common`, `organizations` or `consumers`), and any other
 /// is an https URL (which the operator must approve before anyone signs in through it).

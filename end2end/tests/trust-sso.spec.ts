@@ -86,6 +86,12 @@ test("a trust's sign-on places a newcomer only where a staff import named them",
   expect(() => tandemCli(set(provider!.issuer))).toThrow(/TANDEM_SSO_CLIENT_SECRET/);
   expect(tandemCli(set(provider!.issuer), { TANDEM_SSO_CLIENT_SECRET: CLIENT.client_secret })).toContain(DOMAIN);
   expect(tandemCli(["sso", "list"])).toContain(TRUST);
+  // Brook's admin sees it on their own sign-on page, with what they must do for newcomers.
+  await open(admin, "/admin/sign-in");
+  const trustPart = admin.getByRole("region", { name: `${TRUST}'s single sign-on` });
+  await expect(trustPart).toContainText(`People with an address at ${DOMAIN} sign in`);
+  await expect(trustPart.getByRole("link", { name: "Import staff" })).toHaveAttribute("href", "/admin/import");
+  await expectAccessible(admin, "single sign-on covered by a trust");
 
   // Ada lands in Brook as its SENCo.
   const ada = await signInAtTrust(browser, ADA, `ada-${stamp}`);

@@ -3,7 +3,7 @@
 //! comes out.
 
 use domain::error::AppError;
-use domain::single_sign_on::ProviderView;
+use domain::single_sign_on::{ProviderView, TrustSignOnView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -59,6 +59,21 @@ pub async fn sso_settings() -> Result<Option<ProviderView>, AppError> {
         redirect_uri: redirect_uri()?,
         updated_at: p.updated_at,
     }))
+}
+
+/// The trusts whose sign-on covers the admin's setting (set up by whoever runs Tandem).
+#[server(endpoint = "admin/sso_trusts")]
+pub async fn trust_sign_on() -> Result<Vec<TrustSignOnView>, AppError> {
+    let me = require(ADMIN)?;
+    let trusts = services::store::trust_sign_on::of_setting(&db()?, me.setting_id).await?;
+    Ok(trusts
+        .into_iter()
+        .map(|(network, p)| TrustSignOnView {
+            network,
+            kind: p.kind,
+            domains: p.domains.into_iter().map(|d| d.domain).collect(),
+        })
+        .collect())
 }
 
 /// Where a new provider's redirect URI will be (shown before anything is saved).

@@ -2,11 +2,13 @@
 //! 365 or Google Workspace accounts.
 
 use super::Restricted;
-use crate::api::single_sign_on::{sso_redirect_uri, sso_settings, SaveSso, TurnOffSso};
+use crate::api::single_sign_on::{
+    sso_redirect_uri, sso_settings, trust_sign_on, SaveSso, TurnOffSso,
+};
 use crate::components::*;
 use crate::session::local_date;
 use domain::model::Role;
-use domain::single_sign_on::{ProviderKind, ProviderView};
+use domain::single_sign_on::{ProviderKind, ProviderView, TrustSignOnView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -24,7 +26,13 @@ pub fn AdminSignInPage() -> impl IntoView {
 fn SingleSignOn() -> impl IntoView {
     let saved = Resource::new(
         || (),
-        |_| async { (sso_settings().await, sso_redirect_uri().await) },
+        |_| async {
+            (
+                sso_settings().await,
+                sso_redirect_uri().await,
+                trust_sign_on().await,
+            )
+        },
     );
     view! {
         <p class="breadcrumb"><a href="/admin">"Staff and invites"</a></p>
@@ -33,12 +41,37 @@ fn SingleSignOn() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match saved.await {
-                    (Ok(current), Ok(redirect)) => view! { <ProviderForm current redirect/> }.into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! { <p class="error-text">{e.to_string()}</p> }.into_any(),
+                    (Ok(current), Ok(redirect), Ok(trusts)) => view! {
+                        <TrustSignOn trusts/>
+                        <ProviderForm current redirect/>
+                    }.into_any(),
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <p class="error-text">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Transition>
     }
+}
+
+/// A trust's sign-on that already covers this setting: what it does, and what the admin
+/// must do for a newcomer to land here (name them in a staff import).
+#[component]
+fn TrustSignOn(trusts: Vec<TrustSignOnView>) -> impl IntoView {
+    trusts
+        .into_iter()
+        .map(|t| {
+            let domains = t.domains.join(", ");
+            view! {
+                <section class="card" aria-labelledby="trust-sign-on">
+                    <h2 id="trust-sign-on">{format!("{}'s single sign-on", t.network)}</h2>
+                    <p>{format!(
+                        "People with an address at {domains} sign in with their {} through your trust, set up by whoever runs Tandem. You do not need your own set-up for {domains}.",
+                        t.kind.account()
+                    )}</p>
+                    <p>"Someone new to Tandem lands in this setting only if your staff import names them, with the role it gives. "<a href="/admin/import">"Import staff"</a>" before they sign in for the first time; anyone else is told to ask you."</p>
+                </section>
+            }
+        })
+        .collect_view()
 }
 
 #[component]

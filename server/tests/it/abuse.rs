@@ -32,7 +32,7 @@ use app::api::profile::{
 };
 use app::api::proof::{EnterProofCode, LinkWithPassword, ProofStatus, SendProofCode};
 use app::api::review::{MyEntryViews, Notices, ReviewAct, ReviewEntry, ReviewQueue};
-use app::api::single_sign_on::{SaveSso, SsoRedirectUri, SsoSettings, TurnOffSso};
+use app::api::single_sign_on::{SaveSso, SsoRedirectUri, SsoSettings, TrustSignOn, TurnOffSso};
 use app::api::staff::{StaffDashboard, StaffMember};
 use app::api::staff_import::{ApplyImport, ImportCodes, ImportPreview};
 use http::StatusCode;
@@ -115,6 +115,7 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
         ),
         f(Endpoint::of::<SsoSettings>(), Who::Admin, &[]),
         f(Endpoint::of::<SsoRedirectUri>(), Who::Admin, &[]),
+        f(Endpoint::of::<TrustSignOn>(), Who::Admin, &[]),
         f(
             Endpoint::of::<SaveSso>(),
             Who::Admin,

@@ -187,19 +187,12 @@ mod sql {
 
     /// The providers that sign in people of a setting: its own, and its trusts'.
     pub async fn serving(db: &Db, setting_id: i64) -> Result<Vec<Provider>, sqlx::Error> {
-        let mut all: Vec<Provider> = get(db, setting_id).await?.into_iter().collect();
-        let networks = sqlx::query_scalar!(
-            r#"SELECT t.network_id AS "network_id!" FROM trust_sign_on t
-               JOIN network_settings ns ON ns.network_id = t.network_id
-               WHERE ns.setting_id = $1 AND ns.accepted_at IS NOT NULL ORDER BY t.network_id"#,
-            setting_id
-        )
-        .fetch_all(db.pool())
-        .await?;
-        for network in networks {
-            all.extend(crate::store::trust_sign_on::sql::get(db, network).await?);
-        }
-        Ok(all)
+        let own = get(db, setting_id).await?;
+        let trusts = crate::store::trust_sign_on::sql::of_setting(db, setting_id).await?;
+        Ok(own
+            .into_iter()
+            .chain(trusts.into_iter().map(|(_, p)| p))
+            .collect())
     }
 
     /// One of `domains` another setting or a trust already has, if any.

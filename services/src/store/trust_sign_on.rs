@@ -88,6 +88,30 @@ mod sql {
         with_domains(db, row).await
     }
 
+    /// The trusts' providers that sign in people of a setting (those of the networks it
+    /// has joined), with each network's name.
+    pub async fn of_setting(
+        db: &Db,
+        setting_id: i64,
+    ) -> Result<Vec<(String, Provider)>, sqlx::Error> {
+        let networks = sqlx::query!(
+            r#"SELECT t.network_id AS "network_id!", n.name FROM trust_sign_on t
+               JOIN networks n ON n.id = t.network_id
+               JOIN network_settings ns ON ns.network_id = t.network_id
+               WHERE ns.setting_id = $1 AND ns.accepted_at IS NOT NULL ORDER BY n.name"#,
+            setting_id
+        )
+        .fetch_all(db.pool())
+        .await?;
+        let mut out = Vec::with_capacity(networks.len());
+        for n in networks {
+            if let Some(p) = get(db, n.network_id).await? {
+                out.push((n.name, p));
+            }
+        }
+        Ok(out)
+    }
+
     /// Sets (or replaces) a network's provider and its domains. Err(domain): a setting or
     /// another trust signs in that domain already (nothing saved).
     pub async fn save(db: &Db, p: &Saved<'_>) -> Result<Result<(), String>, sqlx::Error> {
