@@ -6,12 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-if ! command -v wrk >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
-fi
 port=${TANDEM_BENCH_PORT:-3200}
 base="http://127.0.0.1:$port"
+. scripts/bench-common.sh
 dir=target/bench-la
 rm -rf "$dir" && mkdir -p "$dir"
 duration=${TANDEM_BENCH_SECONDS:-10}
@@ -34,11 +31,6 @@ for engine in sqlite postgres; do
   pid=$!
   trap 'kill $pid 2>/dev/null || true' EXIT
   until curl -sf "$base/healthz" >/dev/null; do sleep 0.05; done
-  sign_in() {
-    curl -s -D - -o /dev/null -H "Origin: $base" -H 'Accept: application/json' \
-      --data-urlencode "email=$1" --data-urlencode password=tandem-demo-2026 \
-      "$base/api/sign_in" | awk -F'[: ;]+' 'tolower($1)=="set-cookie" {print $2; exit}'
-  }
   post_lua() { # file, body
     printf 'wrk.method = "POST"\nwrk.headers["Accept"] = "application/json"\nwrk.headers["Origin"] = "%s"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.body = "%s"\n' "$base" "$2" >"$1"
   }

@@ -4,12 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
-if ! command -v wrk >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
-fi
 port=${TANDEM_BENCH_PORT:-3200}
 base="http://127.0.0.1:$port"
+. scripts/bench-common.sh
 dir=target/bench
 rm -rf "$dir" && mkdir -p "$dir"
 duration=${TANDEM_BENCH_SECONDS:-10}
@@ -41,9 +38,7 @@ ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 rss() { awk '/VmRSS/ {printf "%.1f MB", $2/1024}' "/proc/$pid/status"; }
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$pid/status"; }
 
-cookie=$(curl -s -D - -o /dev/null -H "Origin: $base" -H 'Accept: application/json' \
-  --data-urlencode email=sam@oakfield.example --data-urlencode password=tandem-demo-2026 \
-  "$base/api/sign_in" | awk -F'[: ;]+' 'tolower($1)=="set-cookie" {print $2; exit}')
+cookie=$(sign_in sam@oakfield.example)
 [ -n "$cookie" ] || { echo "bench: could not sign in"; exit 1; }
 page="$base/modules/m2/knowledge"
 status=$(curl -s -o "$dir/page.html" -w '%{http_code}' -H "Cookie: $cookie" "$page")
@@ -99,9 +94,7 @@ echo "memory with compressed pages: peak $peak, $(rss) $settle s after  (budget 
 # First visits in Chromium, cold cache: bytes per type of file, and time to interactive on a
 # busy school Wi-Fi with a tablet's CPU (scripts/first-page.mjs).
 if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
-  senco_session=$(curl -s -D - -o /dev/null -H "Origin: $base" -H 'Accept: application/json' \
-    --data-urlencode email=senco@oakfield.example --data-urlencode password=tandem-demo-2026 \
-    "$base/api/sign_in" | awk -F'[: ;]+' 'tolower($1)=="set-cookie" {print $2; exit}')
+  senco_session=$(sign_in senco@oakfield.example)
   # Something for the SENCo to review.
   entry=$(cat /proc/sys/kernel/random/uuid)
   curl -s -o /dev/null -H "Cookie: $cookie" -H "Origin: $base" -H 'Accept: application/json' \
@@ -134,11 +127,6 @@ network=$("$CARGO_TARGET_DIR/release/tandem" generate-community --settings 50 --
 [ -n "$network" ] || { echo "bench: could not generate the community"; exit 1; }
 echo "generated a network of 50 settings with 10,000 posts in $(( ($(date +%s%N) - gen_start) / 1000000 )) ms"
 start_server
-sign_in() { # email: the session cookie
-  curl -s -D - -o /dev/null -H "Origin: $base" -H 'Accept: application/json' \
-    --data-urlencode "email=$1" --data-urlencode password=tandem-demo-2026 \
-    "$base/api/sign_in" | awk -F'[: ;]+' 'tolower($1)=="set-cookie" {print $2; exit}'
-}
 
 # Log-entry saves by 200 people (one person's writes are throttled): each writer carries
 # its entry's revision forward from the replies, so every request is a real save of new
