@@ -10,6 +10,8 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 pub struct QueuedWrite {
     pub waiting: RwSignal<Option<String>>,
+    /// The device has stored the waiting write (only then may the page say it is kept).
+    kept: RwSignal<bool>,
     pub refused: RwSignal<Option<AppError>>,
 }
 
@@ -18,6 +20,7 @@ impl QueuedWrite {
     pub fn new(sent: impl Fn(serde_json::Value) + 'static) -> Self {
         let write = QueuedWrite {
             waiting: RwSignal::new(None),
+            kept: RwSignal::new(false),
             refused: RwSignal::new(None),
         };
         crate::offline::on_event(crate::offline::events::SENT, move |done: Sent| {
@@ -63,12 +66,13 @@ impl QueuedWrite {
                 .target()
                 .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlFormElement>(t).ok());
             self.refused.set(None);
+            self.kept.set(false);
             self.waiting.set(Some(op_id.clone()));
             leptos::task::spawn_local(async move {
-                if crate::offline::enqueue(&op_id, &args, None, &label, &href)
-                    .await
-                    .is_err()
-                {
+                let stored = crate::offline::enqueue(&op_id, &args, None, &label, &href).await;
+                if stored.is_ok() {
+                    self.kept.set(true);
+                } else {
                     // The device could not keep it: post the form as it is.
                     self.waiting.set(None);
                     if let Some(form) = form {
@@ -90,8 +94,10 @@ impl QueuedWrite {
                     <p class="muted" role="status">
                         {if online {
                             "Sending…"
-                        } else {
+                        } else if self.kept.get() {
                             "Kept on this device: it will be sent when Tandem can be reached. You can leave this page."
+                        } else {
+                            "Keeping it on this device…"
                         }}
                     </p>
                 }
