@@ -125,6 +125,7 @@ mod sql {
             fill(&mut tx, &people, &sections, entries_each, &mut rng).await?;
             tx.commit().await?;
         }
+        fresh_statistics(db).await?;
         first.ok_or_else(|| anyhow::anyhow!("no setting was made"))
     }
 
@@ -333,6 +334,21 @@ mod sql {
             .await?;
         }
         tx.commit().await?;
+        fresh_statistics(db).await?;
         Ok(network)
+    }
+
+    /// After a bulk load PostgreSQL's planner needs the tables' new statistics, which it
+    /// would otherwise only have once autovacuum comes round (a minute or more): until then
+    /// it thinks a network of 10,000 posts is empty and plans for that.
+    async fn fresh_statistics(db: &Db) -> Result<(), sqlx::Error> {
+        #[only(postgres)]
+        let _ = sqlx::query(
+            "ANALYZE users, settings, network_settings, posts, replies, log_entries, section_progress",
+        )
+        .execute(db.pool())
+        .await?;
+        let _ = db;
+        Ok(())
     }
 }

@@ -27,7 +27,10 @@ pub struct SpaceView {
     pub space: String,
     pub space_name: String,
     pub posts: Vec<PostSummary>,
+    /// How many posts match, counted up to [`store::COUNT_LIMIT`].
     pub total: u32,
+    /// More posts match than were counted: `pages` is how many there are at least.
+    pub more: bool,
     pub page: u32,
     pub pages: u32,
     /// Open reports the person can act on (moderators only).
@@ -163,15 +166,22 @@ pub(crate) mod ssr_helpers {
 
     /// The space named by `param`, if the person's setting belongs to it.
     pub async fn find_space(me: &Me, param: &str) -> Result<(Space, super::SpaceLink), AppError> {
+        pick_space(&spaces(me).await?, param)
+    }
+
+    /// The space named by `param` among the person's `spaces`.
+    pub fn pick_space(
+        spaces: &[super::SpaceLink],
+        param: &str,
+    ) -> Result<(Space, super::SpaceLink), AppError> {
         let missing = || {
             AppError::NotFound("There is no such space, or your setting is not part of it.".into())
         };
         let wanted = Space::parse(param).ok_or_else(missing)?;
-        spaces(me)
-            .await?
-            .into_iter()
+        spaces
+            .iter()
             .find(|link| link.param == wanted.param())
-            .map(|link| (wanted, link))
+            .map(|link| (wanted, link.clone()))
             .ok_or_else(missing)
     }
 
@@ -300,7 +310,8 @@ pub async fn community_space(
 ) -> Result<SpaceView, AppError> {
     let me = require(Need::SignedIn)?;
     let db = db()?;
-    let (space, link) = find_space(&me, space.as_deref().unwrap_or_default()).await?;
+    let all_spaces = spaces(&me).await?;
+    let (space, link) = pick_space(&all_spaces, space.as_deref().unwrap_or_default())?;
     let words = domain::learning_log::search_words(q.as_deref().unwrap_or_default())
         .map_err(|m| AppError::invalid("q", m))?;
     let course = course()?;
@@ -319,7 +330,13 @@ pub async fn community_space(
     let size = rules::PAGE_SIZE;
     let page = page.unwrap_or(1).max(1);
     let (rows, total) = store::list(&db, who(&me), space, &filters, page, size).await?;
-    let pages = total.div_ceil(size).max(1);
+    let more = total > store::COUNT_LIMIT;
+    let pages = if more {
+        let full = rows.len() as u32 == size;
+        total.div_ceil(size).max(page + u32::from(full))
+    } else {
+        total.div_ceil(size).max(1)
+    };
     let open_reports =
         if matches!(me.role, Role::Senco | Role::Admin) || space.network_id().is_some() {
             store::open_report_count(&db, who(&me)).await? as u32
@@ -344,11 +361,12 @@ pub async fn community_space(
         store::mark_seen(&db, me.id).await?;
     }
     Ok(SpaceView {
-        spaces: spaces(&me).await?,
+        spaces: all_spaces,
         space: link.param,
         space_name: link.name,
         posts: rows,
-        total,
+        total: total.min(store::COUNT_LIMIT),
+        more,
         page: page.min(pages),
         pages,
         open_reports,

@@ -100,13 +100,21 @@ pub fn Pager(
     href: String,
     anchor: &'static str,
     label: &'static str,
+    /// There are at least `pages` pages (they were not all counted).
+    #[prop(optional)]
+    open_ended: bool,
 ) -> impl IntoView {
     let link = move |p: u32| format!("{href}page={p}#{anchor}");
+    let place = if open_ended {
+        format!("Page {page}")
+    } else {
+        format!("Page {page} of {pages}")
+    };
     view! {
         <nav class="pager" aria-label=label>
             <ul class="pager-list">
                 {(page > 1).then(|| view! { <li><a href=link(page - 1) rel="prev">"Previous page"</a></li> })}
-                <li aria-current="page">{format!("Page {page} of {pages}")}</li>
+                <li aria-current="page">{place}</li>
                 {(page < pages).then(|| view! { <li><a href=link(page + 1) rel="next">"Next page"</a></li> })}
             </ul>
         </nav>

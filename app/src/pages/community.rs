@@ -9,6 +9,7 @@ use crate::components::*;
 use crate::islands::community::{ComposeForm, KeepOffline, ReplyForm};
 use crate::session::{local_date, new_op_id};
 use domain::community::PostKind;
+use domain::learning_log::group;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -111,7 +112,11 @@ fn SpaceBody(view: SpaceView) -> impl IntoView {
                 options=vec![("yes".into(), "Answered".into()), ("no".into(), "Not answered yet".into())]/>
             <button type="submit" class="btn btn-secondary">"Show posts"</button>
         </form>
-        <p class="muted" role="status">{format!("{count} {}", if count == 1 { "post" } else { "posts" })}</p>
+        <p class="muted" role="status">{match (view.more, count) {
+            (true, _) => format!("More than {} posts", group(count as usize)),
+            (false, 1) => "1 post".to_string(),
+            (false, n) => format!("{} posts", group(n as usize)),
+        }}</p>
         {if view.posts.is_empty() {
             view! { <p>"Nothing here yet matches. Share something that worked for you, or ask the question you have been wondering about."</p> }.into_any()
         } else {
@@ -122,7 +127,7 @@ fn SpaceBody(view: SpaceView) -> impl IntoView {
             }.into_any()
         }}
         {(view.pages > 1).then(|| view! {
-            <Pager page=view.page pages=view.pages href=format!("/community?{}&", filters.join("&")) anchor="posts-heading" label="Pages of posts"/>
+            <Pager page=view.page pages=view.pages open_ended=view.more href=format!("/community?{}&", filters.join("&")) anchor="posts-heading" label="Pages of posts"/>
         })}
     }
 }
