@@ -172,19 +172,25 @@ pub fn describe_minutes(minutes: u32) -> String {
     }
 }
 
-/// Where to pick up: the most recently opened section that is not complete; failing that,
-/// the first incomplete section in course order. None when everything is complete.
-/// `sections` is in course order.
+/// Where to pick up: the first unfinished section after the one finished most recently, so
+/// a glance at a later module does not move the place (finishing something there does);
+/// failing that, the first unfinished section in course order. None when everything is
+/// complete. `sections` is in course order.
 pub fn resume_index(sections: &[SectionState]) -> Option<usize> {
-    let recent = sections
+    let after = sections
         .iter()
         .enumerate()
-        .filter(|(_, s)| !s.is_complete())
-        .filter_map(|(i, s)| s.last_opened_at.map(|t| (t, i)))
-        .max_by_key(|(t, i)| (*t, std::cmp::Reverse(*i)));
-    recent
-        .map(|(_, i)| i)
-        .or_else(|| sections.iter().position(|s| !s.is_complete()))
+        .filter_map(|(i, s)| s.completed_at.map(|t| (t, i)))
+        .max_by_key(|(t, i)| (*t, *i))
+        .map_or(0, |(_, i)| i + 1);
+    let unfinished = |from: usize| {
+        sections
+            .iter()
+            .skip(from)
+            .position(|s| !s.is_complete())
+            .map(|i| i + from)
+    };
+    unfinished(after).or_else(|| unfinished(0))
 }
 
 #[cfg(test)]
@@ -303,20 +309,27 @@ mod tests {
     }
 
     #[test]
-    fn resuming_picks_the_latest_unfinished_section() {
+    fn resuming_picks_the_next_unfinished_section_after_the_latest_finished() {
         let opened = |t| apply(SectionState::default(), EventKind::Opened, t, 0);
-        // Opened 0 and 2, completed 0: resume at 2.
+        // Finished 0, then only glanced at 3: resume at 1, not 3.
         let states = [
-            apply(opened(10), EventKind::Completed, 11, 0),
+            done(10),
             SectionState::default(),
-            opened(5),
+            SectionState::default(),
+            opened(20),
         ];
-        assert_eq!(resume_index(&states), Some(2));
-        // Nothing opened yet: the first incomplete section.
-        assert_eq!(
-            resume_index(&[done(1), SectionState::default(), SectionState::default()]),
-            Some(1)
-        );
+        assert_eq!(resume_index(&states), Some(1));
+        // Finished 0, then finished 2 (skipping ahead on purpose): resume at 3.
+        let states = [done(10), SectionState::default(), done(30), opened(20)];
+        assert_eq!(resume_index(&states), Some(3));
+        // Opened 1 and half-way through it: resume there.
+        let states = [done(10), opened(15), SectionState::default()];
+        assert_eq!(resume_index(&states), Some(1));
+        // The latest finished is the last section: back to the first unfinished one.
+        let states = [done(10), SectionState::default(), done(30)];
+        assert_eq!(resume_index(&states), Some(1));
+        // Nothing done yet: the first section, whatever was glanced at.
+        assert_eq!(resume_index(&[SectionState::default(), opened(5)]), Some(0));
         // Everything complete.
         assert_eq!(resume_index(&[done(1), done(2)]), None);
     }

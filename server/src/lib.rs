@@ -18,6 +18,7 @@ pub mod housekeeping;
 pub mod import_setting;
 pub mod metrics;
 pub mod middleware;
+pub mod problem_page;
 pub mod router;
 pub mod sso;
 pub mod staff_import;

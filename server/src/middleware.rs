@@ -1,6 +1,7 @@
 //! Middleware on every request: who is asking, where the request came from, and the
 //! security headers on every answer.
 
+use crate::problem_page::refusal;
 use app::server::{
     cookies::session_token,
     guard::{Viewer, PERSON_HEADER},
@@ -44,11 +45,13 @@ pub async fn resolve_session(
             }
             Err(error) => {
                 tracing::error!(%error, "resolving a session failed");
-                return (
+                return refusal(
+                    request.headers(),
+                    &state.shell.build,
                     StatusCode::SERVICE_UNAVAILABLE,
+                    "Tandem is busy",
                     "Tandem cannot reach its database just now. Please try again in a moment.",
-                )
-                    .into_response();
+                );
             }
         }
     }
@@ -103,11 +106,13 @@ pub async fn reject_foreign_origin(
                 host = text(header::HOST),
                 "refused a request from outside Tandem's pages"
             );
-            (
+            refusal(
+                request.headers(),
+                &state.shell.build,
                 StatusCode::FORBIDDEN,
+                "Refused",
                 "This request did not come from Tandem's own pages, so Tandem refused it.",
             )
-                .into_response()
         }
         None => next.run(request).await,
     }
@@ -139,6 +144,10 @@ pub async fn security_headers(
             .any(|p| p == format!("v={}", state.shell.build))
     });
     let nonce = uuid::Uuid::new_v4().simple().to_string();
+    // What a browser shows as a page gets the page policy even when the answer does not say
+    // it is HTML: the browser then guesses it is, and under the policy that allows nothing
+    // a page arrived unstyled with every script blocked.
+    let navigation = crate::problem_page::wants_page(request.headers());
     let mut request = request;
     request
         .extensions_mut()
@@ -163,7 +172,7 @@ pub async fn security_headers(
         "/offline.html" | "/signed-out.html" => "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'".to_string(),
         // A page, whatever made it: the policy with this request's nonce, the one its
         // scripts carry (`app::provide_page_nonce`).
-        _ if html => app::page_policy(&nonce),
+        _ if html || navigation => app::page_policy(&nonce),
         _ => "default-src 'none'; frame-ancestors 'none'; base-uri 'none'".to_string(),
     };
     if let Ok(policy) = HeaderValue::from_str(&policy) {

@@ -115,24 +115,33 @@ async fn a_completion_sent_twice_counts_once_and_progress_is_per_person() {
     assert_eq!(overview(&app, &ella).await.overall.complete, 0);
 }
 
+/// "Continue where you left off" goes to the next unfinished section after the one
+/// finished last: glancing at a later module does not move it, finishing something there
+/// does.
 #[tokio::test]
-async fn resuming_follows_the_most_recently_opened_unfinished_section() {
+async fn resuming_follows_the_section_after_the_latest_finished_one() {
     let app = TestApp::new().await;
     let sam = app.sign_in(SAM).await;
-    record(
-        &app,
-        &sam,
-        "00000000-0000-4000-8000-000000000001",
-        "m3.practice",
-        "opened",
-    )
-    .await;
-    let o = overview(&app, &sam).await;
-    let resume = o.resume.unwrap();
-    assert_eq!(resume.href, "/modules/m3/practice");
+    let op = |n: u32| format!("00000000-0000-4000-8000-{n:012}");
+    record(&app, &sam, &op(1), "m1.knowledge", "completed").await;
+    record(&app, &sam, &op(2), "m6.knowledge", "opened").await;
+    let resume = overview(&app, &sam).await.resume.unwrap();
+    assert_eq!(resume.href, "/modules/m1/practice", "a glance at module 6");
+
+    record(&app, &sam, &op(3), "m3.practice", "opened").await;
+    record(&app, &sam, &op(4), "m3.practice", "completed").await;
+    let resume = overview(&app, &sam).await.resume.unwrap();
+    assert_eq!(
+        resume.href, "/modules/m3/reflection",
+        "finished in module 3"
+    );
     assert!(resume.started);
     let m3 = app.state.course.module("m3").unwrap();
-    assert_eq!(resume.minutes_left_in_module, m3.minutes());
+    let (_, practice) = app.state.course.section("m3.practice").unwrap();
+    assert_eq!(
+        resume.minutes_left_in_module,
+        m3.minutes() - practice.minutes
+    );
 }
 
 #[tokio::test]

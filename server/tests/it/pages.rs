@@ -58,6 +58,75 @@ async fn every_html_answer_goes_out_under_the_page_policy_with_its_own_nonce() {
     }
 }
 
+/// A request as a browser makes it when a person opens `path`.
+fn navigation(path: &str, cookie: &str) -> http::Request<axum::body::Body> {
+    http::Request::get(path)
+        .header("cookie", cookie)
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+        .header("sec-fetch-mode", "navigate")
+        .body(axum::body::Body::empty())
+        .unwrap()
+}
+
+/// When Tandem cannot even find out who is asking (its database out of reach, as under
+/// overload), a browser still gets a page it can show: styled, under a policy that lets the
+/// stylesheet load, with a 503; the app's own fetch gets the same words as plain text.
+#[tokio::test]
+async fn a_refusal_before_any_page_renders_is_a_styled_page_for_a_browser() {
+    let app = TestApp::new().await;
+    let sam = app.sign_in(SAM).await;
+    app.state.db.close().await;
+    let page = app.send(navigation("/log", &sam)).await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    let header = |name: &str| {
+        page.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        header("content-type").starts_with("text/html"),
+        "{}",
+        header("content-type")
+    );
+    assert!(header("content-security-policy").contains("style-src 'self'"));
+    assert!(page
+        .body
+        .contains("<link rel=\"stylesheet\" href=\"/pkg/tandem.css?v="));
+    assert!(page
+        .body
+        .contains("Tandem cannot reach its database just now"));
+
+    let fetch = http::Request::get("/log")
+        .header("cookie", &sam)
+        .header("accept", "application/json")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let plain = app.send(fetch).await;
+    assert_eq!(plain.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(plain.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+}
+
+/// Whatever a browser is shown as a page goes out under the page policy, even an answer
+/// that does not say it is HTML (the browser would guess that it is).
+#[tokio::test]
+async fn a_navigation_always_goes_out_under_the_page_policy() {
+    let app = TestApp::new().await;
+    let sam = app.sign_in(SAM).await;
+    for path in ["/log/export.json", "/favicon.svg", "/nowhere"] {
+        let reply = app.send(navigation(path, &sam)).await;
+        let csp = reply.headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("style-src 'self'") && csp.contains("'nonce-"),
+            "{path}: {csp}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn pages_carry_a_nonce_based_content_security_policy() {
     let app = TestApp::new().await;
