@@ -36,6 +36,12 @@ test("an admin imports staff from a spreadsheet: preview, apply, codes, and the 
   await expect(sheet.getByRole("row").filter({ hasText: newcomer })).toContainText(/[A-Z0-9]{4}-[A-Z0-9]{4}/);
   const code = (await sheet.getByRole("row").filter({ hasText: newcomer }).locator(".invite-code").innerText()).trim();
   await expectAccessible(admin, "import applied");
+  // The page reports what the import did, then and when opened again.
+  for (const when of ["just applied", "reloaded"]) {
+    await expect(admin.locator(".lead"), when).toContainText("1 invited");
+    await expect(admin.locator("main"), when).not.toContainText("Already invited, not joined yet");
+    if (when === "just applied") await admin.reload();
+  }
 
   // The same file again: nothing new to do.
   await upload();
@@ -105,6 +111,12 @@ test("data protection: the admin's page, the privacy notice everyone reads, and 
   expect(Array.isArray(data.audit_about_you)).toBe(true);
 
   await open(admin, "/admin");
+  // Asked twice: the first tap says what it does.
+  await expect(admin.getByRole("button", { name: "Deactivate Rowan Leaver" })).toBeHidden();
+  const asked = admin.locator("details.confirm-action").filter({ hasText: "Rowan Leaver" });
+  await asked.locator("summary").click();
+  await expect(asked.getByText("They will no longer be able to sign in.")).toBeVisible();
+  await expectAccessible(admin, "deactivating asked twice");
   await admin.getByRole("button", { name: "Deactivate Rowan Leaver" }).click();
   await expect(admin.getByRole("button", { name: "Reactivate Rowan Leaver" })).toBeVisible();
   await open(admin, "/admin/data");

@@ -307,6 +307,7 @@ test("passwords turned off: staff use their school account, admins keep theirs; 
 
   // The admin closes Lee's account: the school account no longer gets in.
   await open(admin, "/admin");
+  await admin.locator("summary").filter({ hasText: "Lee Hart" }).click();
   await admin.getByRole("button", { name: "Deactivate Lee Hart" }).click();
   await expect(admin.locator("tr").filter({ hasText: "Lee Hart" })).toContainText("Deactivated");
   const again = await fresh(browser);

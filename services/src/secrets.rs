@@ -69,6 +69,12 @@ fn key_from_env() -> Option<String> {
     std::env::var(KEY_VARIABLE).ok().filter(|k| !k.is_empty())
 }
 
+/// Why this server cannot keep a client secret (no key, or too short a one), if it cannot:
+/// said before an admin fills in the form, not after.
+pub fn key_problem() -> Option<SecretError> {
+    usable(key_from_env().as_deref()).err()
+}
+
 pub fn seal(owner: Owner, plain: &str) -> Result<String, SecretError> {
     seal_with(key_from_env().as_deref(), owner, plain)
 }

@@ -78,9 +78,21 @@ pub async fn trust_sign_on() -> Result<Vec<TrustSignOnView>, AppError> {
 
 /// Where a new provider's redirect URI will be (shown before anything is saved).
 #[server(endpoint = "admin/sso_redirect")]
-pub async fn sso_redirect_uri() -> Result<String, AppError> {
+pub async fn sso_redirect_uri() -> Result<NewProvider, AppError> {
     require(ADMIN)?;
-    redirect_uri()
+    Ok(NewProvider {
+        redirect_uri: redirect_uri()?,
+        cannot_keep_secrets: services::secrets::key_problem().map(|e| e.to_string()),
+    })
+}
+
+/// What an admin needs before filling in a provider's details.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NewProvider {
+    /// The address to register at the provider.
+    pub redirect_uri: String,
+    /// Why the server cannot keep a client secret yet (so the form cannot be saved).
+    pub cannot_keep_secrets: Option<String>,
 }
 
 #[server(endpoint = "admin/sso_save")]

@@ -290,10 +290,24 @@ fn StaffRow(
                     <input type="hidden" name="user_id" value=m.id/>
                     <input type="hidden" name="active" value=(!m.active).to_string()/>
                     <span class="muted">{if m.active { "Active " } else { "Deactivated " }}</span>
-                    <button type="submit" class="btn-link">
-                        {if m.active { "Deactivate" } else { "Reactivate" }}
-                        <span class="sr-only">{format!(" {name3}")}</span>
-                    </button>
+                    // Deactivating stops someone signing in, so it is asked twice: the first
+                    // tap opens what it does and the button that does it (no script needed).
+                    // Reactivating undoes it and is one tap.
+                    {if m.active {
+                        view! {
+                            <details class="confirm-action">
+                                <summary>"Deactivate…"<span class="sr-only">{format!(" {name3}")}</span></summary>
+                                <p>"They will no longer be able to sign in. Their learning log and progress are kept, and you can reactivate them."</p>
+                                <button type="submit" class="btn btn-warning btn-small">{format!("Deactivate {name3}")}</button>
+                            </details>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <button type="submit" class="btn-link">
+                                "Reactivate"<span class="sr-only">{format!(" {name3}")}</span>
+                            </button>
+                        }.into_any()
+                    }}
                 </ActionForm>
             </td>
         </tr>

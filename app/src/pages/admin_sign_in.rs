@@ -3,7 +3,7 @@
 
 use super::Restricted;
 use crate::api::single_sign_on::{
-    sso_redirect_uri, sso_settings, trust_sign_on, SaveSso, TurnOffSso,
+    sso_redirect_uri, sso_settings, trust_sign_on, NewProvider, SaveSso, TurnOffSso,
 };
 use crate::components::*;
 use crate::session::local_date;
@@ -75,7 +75,11 @@ fn TrustSignOn(trusts: Vec<TrustSignOnView>) -> impl IntoView {
 }
 
 #[component]
-fn ProviderForm(current: Option<ProviderView>, redirect: String) -> impl IntoView {
+fn ProviderForm(current: Option<ProviderView>, redirect: NewProvider) -> impl IntoView {
+    let NewProvider {
+        redirect_uri: redirect,
+        cannot_keep_secrets,
+    } = redirect;
     let save = ServerAction::<SaveSso>::new();
     let off = ServerAction::<TurnOffSso>::new();
     let error = action_error(save.value());
@@ -164,6 +168,12 @@ fn ProviderForm(current: Option<ProviderView>, redirect: String) -> impl IntoVie
                     <p>"Ask them to approve it (the command is "<code>"tandem sso approve"</code>"). Until then, people sign in with their Tandem password."</p>
                 </Banner>
             })}
+        })}
+        {cannot_keep_secrets.map(|why| view! {
+            <Banner title="Not ready on this server yet" kind=BannerKind::Information>
+                <p>{why}</p>
+                <p>"Until then the details below cannot be saved, so there is no need to fill them in yet."</p>
+            </Banner>
         })}
         <section aria-labelledby="register-heading" class="card">
             <h2 id="register-heading" class="card-heading">"1. Register Tandem with your provider"</h2>

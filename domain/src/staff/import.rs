@@ -135,8 +135,11 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, FileProblem> {
         let mut problems = Vec::new();
         let name = validate::display_name(get(name_at))
             .map_err(|_| "the name is missing or longer than 100 characters".to_string());
-        let email = validate::email(get(email_at))
-            .map_err(|_| format!("“{}” is not an email address", short(get(email_at))));
+        let email = match get(email_at) {
+            "" => Err("the email address is missing".to_string()),
+            given => validate::email(given)
+                .map_err(|_| format!("“{}” is not an email address", short(given))),
+        };
         let role = role(get(role_at));
         let sector = match sector_at.map(get).filter(|s| !s.is_empty()) {
             None => Ok(None),
@@ -296,17 +299,22 @@ mod tests {
 
     #[test]
     fn each_bad_row_says_what_is_wrong() {
-        let file = "email,role,name\nnot-an-email,teacher,A\nb@x.org,chef,B\nc@x.org,admin,\nC@x.org,admin,C again\n\"quoted\nacross lines\"@x.org,staff,D\n";
+        let file = "email,role,name\nnot-an-email,teacher,A\nb@x.org,chef,B\nc@x.org,admin,\nC@x.org,admin,C again\n\"quoted\nacross lines\"@x.org,staff,D\n,teacher,E\n";
         let p = parse(file.as_bytes()).unwrap();
         let problems: Vec<_> = p.bad.iter().map(|b| (b.line, b.problem.as_str())).collect();
         assert_eq!(problems[0], (2, "“not-an-email” is not an email address"));
+        assert_eq!(
+            problems.last(),
+            Some(&(8, "The email address is missing")),
+            "not '“” is not an email address'"
+        );
         assert_eq!(
             problems[1],
             (3, "“chef” is not a role: use practitioner, SENCo or admin")
         );
         assert_eq!(problems[2].0, 4);
         assert!(problems[2].1.starts_with("The name is missing"));
-        assert_eq!(problems.len(), 4);
+        assert_eq!(problems.len(), 5);
         assert_eq!(
             problems[3].0, 6,
             "the quoted line break keeps line numbers right"

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use app::api::auth::SignIn;
-use app::api::single_sign_on::SaveSso;
+use app::api::single_sign_on::{SaveSso, SsoRedirectUri};
 use axum::body::Body;
 use domain::model::Role;
 use domain::single_sign_on::ProviderKind;
@@ -140,6 +140,27 @@ async fn a_client_secret_is_never_stored_without_the_servers_key() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("TANDEM_SECRET_KEY"), "{}", r.body);
+    // Said before the form too, so nobody fills it in for nothing.
+    let before = app.call::<SsoRedirectUri>(&[], Some(&admin)).await;
+    assert!(
+        before.body.contains("no TANDEM_SECRET_KEY"),
+        "{}",
+        before.body
+    );
+    std::env::set_var("TANDEM_SECRET_KEY", "short");
+    let before = app.call::<SsoRedirectUri>(&[], Some(&admin)).await;
+    assert!(before.body.contains("too short"), "{}", before.body);
+    std::env::set_var(
+        "TANDEM_SECRET_KEY",
+        "0123456789abcdef0123456789abcdef-tests",
+    );
+    let before = app.call::<SsoRedirectUri>(&[], Some(&admin)).await;
+    assert!(
+        before.body.contains("\"cannot_keep_secrets\":null"),
+        "{}",
+        before.body
+    );
+    std::env::remove_var("TANDEM_SECRET_KEY");
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_providers")
         .fetch_one(app.sql().await)
         .await

@@ -97,7 +97,7 @@ mod sql {
         id: &str,
     ) -> Result<Option<Import>, sqlx::Error> {
         let row = sqlx::query!(
-        "SELECT file_name, rows, bad, created_at, applied_at FROM staff_imports WHERE id = $1 AND setting_id = $2",
+        "SELECT file_name, rows, bad, created_at, applied_at, outcome FROM staff_imports WHERE id = $1 AND setting_id = $2",
         id,
         setting_id
     )
@@ -106,13 +106,24 @@ mod sql {
         let Some(row) = row else {
             return Ok(None);
         };
-        let rows: Vec<ImportRow> = serde_json::from_str(&row.rows).unwrap_or_default();
-        let mut planned = Vec::with_capacity(rows.len());
-        for row in rows {
-            let (change, code) = compare(conn, setting_id, &row).await?;
-            planned.push(Planned { row, change, code });
-        }
-        keep_an_admin(conn, setting_id, &mut planned).await?;
+        // Applied: what it did. Not yet: how each row compares with the accounts now.
+        let done = row
+            .outcome
+            .as_deref()
+            .and_then(|o| serde_json::from_str::<Vec<Planned>>(o).ok());
+        let planned = match done {
+            Some(planned) => planned,
+            None => {
+                let rows: Vec<ImportRow> = serde_json::from_str(&row.rows).unwrap_or_default();
+                let mut planned = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let (change, code) = compare(conn, setting_id, &row).await?;
+                    planned.push(Planned { row, change, code });
+                }
+                keep_an_admin(conn, setting_id, &mut planned).await?;
+                planned
+            }
+        };
         Ok(Some(Import {
             id: id.to_string(),
             file_name: row.file_name,
@@ -209,6 +220,10 @@ mod sql {
         let Some(mut import) = load(&mut tx, setting_id, id).await? else {
             return Ok(None);
         };
+        if import.applied_at.is_some() {
+            // Applied before (a second click, a retried request): what it did then.
+            return Ok(Some(import));
+        }
         let at = now();
         for p in &mut import.planned {
             match p.change {
@@ -245,9 +260,11 @@ mod sql {
                 _ => {}
             }
         }
+        let outcome = serde_json::to_string(&import.planned).unwrap_or_default();
         sqlx::query!(
-            "UPDATE staff_imports SET applied_at = $1 WHERE id = $2",
+            "UPDATE staff_imports SET applied_at = $1, outcome = $2 WHERE id = $3",
             at,
+            outcome,
             id
         )
         .execute(&mut *tx)
@@ -429,10 +446,13 @@ mod tests {
             ("new@ash.test", code.as_str())
         );
 
+        // Afterwards the import reads as what it did (not compared again, when the people
+        // it invited would read as "already invited"), and applying again changes nothing.
+        let after = preview(&db, ash, &id).await.unwrap().unwrap();
+        assert_eq!(after, applied);
+        assert_eq!(after.planned[0].change, Change::Invite);
         let again = apply(&db, ash, admin, &id).await.unwrap().unwrap();
-        assert_eq!(again.planned[0].change, Change::AlreadyInvited);
-        assert_eq!(again.planned[0].code.as_deref(), Some(code.as_str()));
-        assert_eq!(again.planned[1].change, Change::Unchanged);
+        assert_eq!(again, applied);
         assert_eq!(
             codes(&db, ash, &id).await.unwrap().len(),
             1,
