@@ -407,8 +407,18 @@ async fn pages_link_the_manifest_and_offline_script_and_the_worker_may_fetch() {
         "{}",
         csp(&worker)
     );
-    // Any other non-page response still allows nothing.
-    let other = app.get("/favicon.svg", None).await;
+    // Any other non-page response (here the icon as a page's <link> loads it) still
+    // allows nothing.
+    let icon = http::Request::get("/favicon.svg")
+        .header(
+            "accept",
+            "image/avif,image/webp,image/svg+xml,image/*,*/*;q=0.8",
+        )
+        .header("sec-fetch-mode", "no-cors")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let other = app.send(icon).await;
+    assert_eq!(other.status, StatusCode::OK);
     assert!(!csp(&other).contains("connect-src"), "{}", csp(&other));
 }
 
