@@ -180,6 +180,11 @@ export const pendingOps = (page: Page) =>
       throw e;
     });
 
+/** How many answers (writes with a merge key, as opposed to progress records such as a
+ *  section's "opened") wait in the page's outbox. */
+export const pendingAnswers = (page: Page) =>
+  page.evaluate(() => ((window as any).tandemOffline?.pending() ?? []).filter((o: any) => o.merge).length as number);
+
 /** Every cached page path, with the cache it is in. */
 export const cachedPages = (page: Page) =>
   page.evaluate(async () => {
