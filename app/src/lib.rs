@@ -71,6 +71,13 @@ use session::{initial_me, CurrentUser};
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use leptos_meta::MetaTags;
+    // Islands mode: only what an island reads goes into the page for the browser (an island
+    // turns this back on while it renders). Leptos's `HydrationScripts` would say so; our
+    // own script tags (`IslandScripts`) must, or every page's data is written into it a
+    // second time, as script (15 KB of a community page's 40 KB).
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     let viewer = server::guard::viewer();
     let me = viewer.me.clone();
     let classes = me

@@ -101,6 +101,23 @@ pub struct ListFilters<'a> {
     pub words: &'a [String],
 }
 
+/// What makes one page of a space differ from another, for `list_memo`: the space, the
+/// filters and page, and the person's setting (the rule shows the posts that are not hidden
+/// by the viewer's setting alone: its own space, and the networks it has joined).
+fn memo_key(who: Who, space: Space, f: &ListFilters<'_>, page: u32, size: u32) -> String {
+    format!(
+        "{}|{}|{}|{}|{}|{}|{:?}|{}|{page}|{size}",
+        who.setting_id,
+        space.param(),
+        f.kind.map(PostKind::as_str).unwrap_or_default(),
+        f.sector.map(Sector::as_str).unwrap_or_default(),
+        f.area.map(Area::as_str).unwrap_or_default(),
+        f.module.unwrap_or_default(),
+        f.answered,
+        f.words.join(" "),
+    )
+}
+
 pub struct NewPost<'a> {
     pub id: &'a str,
     pub author_id: i64,
@@ -315,6 +332,15 @@ mod sql {
         page: u32,
         size: u32,
     ) -> Result<(Vec<PostSummary>, u32), sqlx::Error> {
+        // The page as someone else who sees the space alike read it, if nothing has changed
+        // since (`list_memo`).
+        let (version, shared) = memo_state(db, who, space).await?;
+        let key = memo_key(who, space, filters, page, size);
+        if shared {
+            if let Some(kept) = db.list_memo.get(version, &key) {
+                return Ok(kept);
+            }
+        }
         // `head`, the rule's question about the viewer (`viewer`), then the conditions on the
         // posts themselves: the space, the search and the filters.
         let query = |head: &str, viewer: &'static str, counting: bool| {
@@ -415,7 +441,45 @@ mod sql {
             tx.commit().await?;
             (total, rows)
         };
-        Ok((rows, total as u32))
+        let read = (rows, total as u32);
+        if shared {
+            db.list_memo.put(version, key, read.clone());
+        }
+        Ok(read)
+    }
+
+    /// The community's version now (`list_memo`), and whether the person may share pages of
+    /// `space` with others: they see no hidden post in it. Read before the page itself, so
+    /// a page is never kept under a number newer than what it shows.
+    async fn memo_state(db: &Db, who: Who, space: Space) -> Result<(i64, bool), sqlx::Error> {
+        let row = match space {
+            Space::Network(network_id) => {
+                sqlx::query!(
+                    r#"SELECT n AS "version!: i64", NOT EXISTS (SELECT 1 FROM visible_posts p
+                         WHERE p.viewer_id = $1 AND p.network_id = $2 AND p.hidden_at IS NOT NULL) AS "shared!: bool"
+                       FROM community_version"#,
+                    who.user_id,
+                    network_id
+                )
+                .fetch_one(db.pool())
+                .await
+                .map(|r| (r.version, r.shared))
+            }
+            Space::Setting => {
+                sqlx::query!(
+                    r#"SELECT n AS "version!: i64", NOT EXISTS (SELECT 1 FROM visible_posts p
+                         WHERE p.viewer_id = $1 AND p.network_id IS NULL AND p.setting_id = $2
+                           AND p.hidden_at IS NOT NULL) AS "shared!: bool"
+                       FROM community_version"#,
+                    who.user_id,
+                    who.setting_id
+                )
+                .fetch_one(db.pool())
+                .await
+                .map(|r| (r.version, r.shared))
+            }
+        }?;
+        Ok(row)
     }
 
     /// The replies of a post the person may see, oldest first; hidden ones only for their
@@ -994,6 +1058,81 @@ mod tests {
             seen.iter().map(|(_, id)| id).collect::<BTreeSet<_>>().len(),
             posts,
             "no post is on two pages"
+        );
+    }
+
+    /// A page read for one person is given to the next who sees the space alike, from any
+    /// server, until something it shows changes on any server; never to, or from, someone
+    /// who sees a hidden post in the space.
+    #[tokio::test]
+    async fn a_kept_page_is_shared_only_by_those_who_see_the_space_alike_and_changes_everywhere() {
+        let (_dir, one, two) = test_db::two_servers().await;
+        let ash = settings::create(&one, "Ash", Sector::SchoolAge)
+            .await
+            .unwrap();
+        let [reader, other, writer, senco] = [
+            person(&one, "r1@ash.example", Role::Practitioner, ash).await,
+            person(&one, "r2@ash.example", Role::Practitioner, ash).await,
+            person(&one, "w@ash.example", Role::Practitioner, ash).await,
+            person(&one, "s@ash.example", Role::Senco, ash).await,
+        ];
+        post_as(&one, "first", writer, None).await;
+        post_as(&one, "second", writer, None).await;
+        let page = |db: &Db, who: Who| {
+            let db = db.clone();
+            let filters = ListFilters::default();
+            async move {
+                let (rows, total) = list(&db, who, Space::Setting, &filters, 1, 20)
+                    .await
+                    .unwrap();
+                let shown: Vec<(String, u32, bool)> = rows
+                    .into_iter()
+                    .map(|r| (r.id, r.reply_count, r.hidden))
+                    .collect();
+                (shown, total)
+            }
+        };
+        // (Written in the same second, so in the order of their ids.)
+        let both = vec![
+            ("first".to_string(), 0, false),
+            ("second".to_string(), 0, false),
+        ];
+        assert_eq!(page(&one, reader).await, (both.clone(), 2));
+        assert_eq!(page(&one, other).await, (both.clone(), 2), "the kept page");
+        assert_eq!(page(&two, other).await, (both.clone(), 2));
+
+        // Written on the other server: the first server's kept page goes.
+        post_as(&two, "third", writer, None).await;
+        let reply = NewReply {
+            id: "reply-1",
+            post_id: "first",
+            parent_id: None,
+            author_id: other.user_id,
+            body: "a reply",
+        };
+        assert_eq!(add_reply(&two, &reply).await.unwrap(), Stored::Done);
+        let three = vec![
+            ("first".to_string(), 1, false),
+            ("second".to_string(), 0, false),
+            ("third".to_string(), 0, false),
+        ];
+        assert_eq!(page(&one, reader).await, (three.clone(), 3));
+
+        // Hidden on the other server: gone for the readers, still shown (as hidden) to its
+        // author and the SENCo, whose pages are their own and never kept.
+        moderate(&two, senco.user_id, "first", None, Moderation::Hide, "why")
+            .await
+            .unwrap();
+        let unhidden = three[1..].to_vec();
+        assert_eq!(page(&one, reader).await, (unhidden.clone(), 2));
+        let mut with_hidden = three.clone();
+        with_hidden[0].2 = true;
+        assert_eq!(page(&one, writer).await, (with_hidden.clone(), 3));
+        assert_eq!(page(&one, senco).await, (with_hidden, 3));
+        assert_eq!(
+            page(&one, other).await,
+            (unhidden, 2),
+            "after the author's and SENCo's"
         );
     }
 

@@ -25,6 +25,7 @@ pub mod import_setting;
 pub mod invites;
 pub mod learning_log;
 pub mod leases;
+mod list_memo;
 pub mod mail;
 pub mod networks;
 pub mod outcomes;
@@ -376,6 +377,7 @@ pub(crate) mod test_db {
                 .unwrap(),
             writers: Default::default(),
             holder: engine::new_holder(),
+            list_memo: Default::default(),
         });
         migrate(&db).await.unwrap();
         db

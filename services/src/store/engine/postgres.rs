@@ -19,6 +19,8 @@ pub struct Db {
     pub(in crate::store) pool: PgPool,
     /// This server, as a holder of job leases (`engine::new_holder`).
     pub(in crate::store) holder: Arc<str>,
+    /// Pages of community spaces this server has read (`list_memo`).
+    pub(in crate::store) list_memo: Arc<crate::store::list_memo::ListMemo>,
 }
 
 impl Db {
@@ -59,6 +61,7 @@ pub(in crate::store) async fn connect(
     Ok(Db {
         pool,
         holder: super::new_holder(),
+        list_memo: Default::default(),
     })
 }
 

@@ -21,6 +21,8 @@ pub struct Db {
     pub(in crate::store) writers: Arc<tokio::sync::Mutex<()>>,
     /// This server, as a holder of job leases (`engine::new_holder`).
     pub(in crate::store) holder: Arc<str>,
+    /// Pages of community spaces this server has read (`list_memo`).
+    pub(in crate::store) list_memo: Arc<crate::store::list_memo::ListMemo>,
 }
 
 impl Db {
@@ -73,6 +75,7 @@ pub(in crate::store) async fn connect(
         pool: pool.connect_with(options).await?,
         writers: Default::default(),
         holder: super::new_holder(),
+        list_memo: Default::default(),
     })
 }
 
