@@ -459,9 +459,47 @@ pub const MAX_SESSION_MINUTES: i64 = 480;
 /// How far back a session may be recorded (one held before it was put in Tandem).
 pub const MAX_SESSION_AGE_DAYS: i64 = 60;
 
+/// How many characters of a post a list shows; the store reads one more, so that it is
+/// known whether there was more.
+pub const EXCERPT_CHARS: usize = 220;
+
+/// The start of a post as a list shows it: whole if it fits, else cut at the last space
+/// before [`EXCERPT_CHARS`] (not mid-word), with an ellipsis.
+pub fn excerpt(text: &str) -> String {
+    let text = text.trim_end();
+    if text.chars().count() <= EXCERPT_CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(EXCERPT_CHARS).collect();
+    let at_word = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > EXCERPT_CHARS / 2 => &cut[..i],
+        // One very long word: cut it rather than show almost nothing.
+        _ => cut.as_str(),
+    };
+    format!(
+        "{}…",
+        at_word.trim_end_matches(|c: char| c.is_whitespace() || ",;:.-".contains(c))
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_excerpt_is_cut_at_a_word_with_an_ellipsis() {
+        assert_eq!(excerpt("A short question? "), "A short question?");
+        let long = "word ".repeat(60);
+        let cut = excerpt(&long);
+        assert!(cut.ends_with("word…"), "{cut}");
+        assert!(cut.chars().count() <= EXCERPT_CHARS + 1);
+        let exact = "x".repeat(EXCERPT_CHARS);
+        assert_eq!(excerpt(&exact), exact, "fits exactly: whole, no ellipsis");
+        let one_word = "y".repeat(EXCERPT_CHARS + 5);
+        assert_eq!(excerpt(&one_word).chars().count(), EXCERPT_CHARS + 1);
+        let commas = format!("{} tail, more words here", "a ".repeat(105));
+        assert!(!excerpt(&commas).contains(",…"));
+    }
 
     fn draft(kind: &str) -> Draft {
         Draft {

@@ -73,10 +73,15 @@ test("a practitioner shares a learning-log entry as a practice example, and a co
   await signIn(ella, ELLA);
   await open(ella, `/community?q=${word}`);
   await expectAccessible(ella, "the community");
-  await ella.getByRole("link", { name: `a visual timetable at the ${word}` }).click();
+  // Nobody has found it helpful yet, so the list says nothing about it.
+  const card = ella.locator(".post-card", { hasText: `a visual timetable at the ${word}` });
+  await expect(card).not.toContainText("helpful");
+  await card.getByRole("link", { name: `a visual timetable at the ${word}` }).click();
   await expect(ella.getByText(text)).toBeVisible();
-  await ella.getByRole("button", { name: "Helpful (0)" }).click();
+  await ella.getByRole("button", { name: "Helpful", exact: true }).click();
   await expect(ella.getByText("You found this helpful (1 in all)")).toBeVisible();
+  await open(ella, `/community?q=${word}`);
+  await expect(card).toContainText("1 found this helpful");
 });
 
 test("a question is answered from the other setting of the network and marked as the answer that helped", async ({ browser }) => {
@@ -180,6 +185,8 @@ test("a session scheduled by the SENCo and attended adds to CPD time", async ({ 
   await senco.getByLabel("Where, or how to join").fill("The staff room");
   await senco.getByRole("button", { name: "Schedule" }).click();
   await expect(senco.locator("article").filter({ hasText: topic })).toBeVisible();
+  // Held yesterday: nobody is "coming" to it any more.
+  await expect(senco.locator("article").filter({ hasText: topic })).not.toContainText("coming");
 
   const { page } = await practitionerOnDevice(browser, baseURL!, { name: "Lee Hart" });
   await expect(page.locator(".stats p").filter({ hasText: "of CPD so far" })).toContainText("0 minutes");

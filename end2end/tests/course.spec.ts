@@ -71,9 +71,13 @@ test("the section journey works by keyboard alone", async ({ page, baseURL }) =>
   await tabTo(page.getByRole("button", { name: "Mark as complete" }));
   await page.keyboard.press("Enter");
   await expect(page.getByText("You have completed this section.")).toBeVisible();
+  // The button is gone: the note that replaced it has the focus, not the page's top.
+  await expect(page.locator(".complete-note")).toBeFocused();
   await tabTo(page.getByRole("link", { name: /^Next/ }));
   await page.keyboard.press("Enter");
   await expect(page.getByText(/Module 4: .* · Practice/)).toBeVisible();
+  // The new page's title (what a screen reader announces) says where the person now is.
+  await expect(page).toHaveTitle(/\(Practice 2 of \d+, Module 4\)/);
 });
 
 test("read-aloud controls appear once the page is interactive", async ({ page }) => {

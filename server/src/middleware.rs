@@ -168,8 +168,9 @@ pub async fn security_headers(
         // A service worker runs under its script's policy: it loads its helper script and
         // fetches (and precaches) this site's files, and nothing else.
         "/sw.js" => "default-src 'none'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'".to_string(),
-        // The pages the worker shows offline: our stylesheet, fonts and icon only.
-        "/offline.html" | "/signed-out.html" => "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'".to_string(),
+        // The pages the worker shows offline, like a refusal's: our stylesheet, fonts and
+        // icon only.
+        "/offline.html" | "/signed-out.html" => crate::problem_page::POLICY.to_string(),
         // A page, whatever made it: the policy with this request's nonce, the one its
         // scripts carry (`app::provide_page_nonce`).
         _ if html || navigation => app::page_policy(&nonce),

@@ -37,6 +37,14 @@ pub fn MarkComplete(
     let queued = RwSignal::new(false);
     let done = Signal::derive(move || completed || queued.get());
     let label = format!("Marking “{title}” as complete");
+    // The button goes with the click: the note that replaces it takes the focus, so a
+    // keyboard or screen reader user is not dropped to the top of the page, and hears it.
+    let note = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if let (true, Some(note)) = (queued.get(), note.get()) {
+            let _ = note.focus();
+        }
+    });
     let queue_completion = {
         let key = section_key.clone();
         move |ev: leptos::ev::SubmitEvent| {
@@ -65,7 +73,7 @@ pub fn MarkComplete(
                     }
                 }
             >
-                <p role="status" class="complete-note">
+                <p role="status" class="complete-note" tabindex="-1" node_ref=note>
                     "You have completed this section."
                     {move || (queued.get() && !crate::offline::current_status().online).then_some(" It will be recorded when you are back online.")}
                 </p>

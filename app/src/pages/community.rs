@@ -154,6 +154,24 @@ fn Invitation(network: SpaceLink) -> impl IntoView {
     }
 }
 
+/// "3 found this helpful", or nothing while nobody has.
+fn helpful(count: u32) -> Option<String> {
+    match count {
+        0 => None,
+        1 => Some("1 found this helpful".into()),
+        n => Some(format!("{n} found this helpful")),
+    }
+}
+
+/// A "Helpful" button's words: with how many found it so, once anyone has.
+fn helpful_label(count: u32) -> String {
+    if count == 0 {
+        "Helpful".into()
+    } else {
+        format!("Helpful ({count})")
+    }
+}
+
 #[component]
 fn PostCard(p: PostSummary) -> impl IntoView {
     let replies = match (p.kind, p.reply_count) {
@@ -172,12 +190,12 @@ fn PostCard(p: PostSummary) -> impl IntoView {
                 </p>
                 <h3 class="post-card-title"><a href=format!("/community/p/{}", p.id)>{p.title}</a></h3>
                 <p class="muted">{format!("{} · {} · {}", p.author, p.setting_name, local_date(p.created_at))}</p>
-                <p>{p.excerpt}</p>
+                <p>{domain::community::excerpt(&p.excerpt)}</p>
                 <p class="muted">
-                    {format!("{} · {}{} · {} · {} · {} helpful", p.area.label(), p.sector.label(),
+                    {format!("{} · {}{} · {} · {}{}", p.area.label(), p.sector.label(),
                         if p.age.is_empty() { String::new() } else { format!(" ({})", p.age) },
                         p.module_key.map(|m| format!("Module {}", m.trim_start_matches('m'))).unwrap_or_else(|| "No module".into()),
-                        replies, p.helpful_count)}
+                        replies, helpful(p.helpful_count).map(|h| format!(" · {h}")).unwrap_or_default())}
                 </p>
             </article>
         </li>
@@ -361,7 +379,7 @@ fn Thread(post: PostView) -> impl IntoView {
                 {if post.helpful_mine {
                     view! { <p class="muted">{format!("You found this helpful ({} in all)", post.helpful_count)}</p> }.into_any()
                 } else {
-                    view! { <ActionButton action=MarkHelpful::PATH fields=vec![("post", id.clone())] label=format!("Helpful ({})", post.helpful_count) kind=ButtonKind::Secondary/> }.into_any()
+                    view! { <ActionButton action=MarkHelpful::PATH fields=vec![("post", id.clone())] label=helpful_label(post.helpful_count) kind=ButtonKind::Secondary/> }.into_any()
                 }}
                 <ActionButton action=FollowPost::PATH
                     fields=vec![("post", id.clone()), ("on", (!post.following).to_string())]
@@ -479,7 +497,7 @@ fn Reply(
                     {if r.helpful_mine {
                         view! { <p class="muted">{format!("You found this helpful ({} in all)", r.helpful_count)}</p> }.into_any()
                     } else {
-                        view! { <ActionButton action=MarkHelpful::PATH fields=vec![("post", post.clone()), ("reply", r.id.clone())] label=format!("Helpful ({})", r.helpful_count) kind=ButtonKind::Secondary/> }.into_any()
+                        view! { <ActionButton action=MarkHelpful::PATH fields=vec![("post", post.clone()), ("reply", r.id.clone())] label=helpful_label(r.helpful_count) kind=ButtonKind::Secondary/> }.into_any()
                     }}
                     {(can_accept && !helped).then(|| view! {
                         <ActionButton action=AcceptAnswer::PATH fields=vec![("post", post.clone()), ("reply", r.id.clone())] label="Mark as the answer that helped" kind=ButtonKind::Secondary/>

@@ -85,6 +85,16 @@ fn ScheduleForm(space: String) -> impl IntoView {
     }
 }
 
+/// Who said they would come: "2 coming" before a session starts, never after it.
+fn coming(started: bool, count: u32) -> Option<String> {
+    match (started, count) {
+        (false, n) => Some(format!("{n} coming")),
+        (true, 0) => None,
+        (true, 1) => Some("1 had said they would come".into()),
+        (true, n) => Some(format!("{n} had said they would come")),
+    }
+}
+
 #[component]
 fn Session(s: SessionView, examples: Vec<(String, String)>) -> impl IntoView {
     let id = s.id.clone();
@@ -93,7 +103,7 @@ fn Session(s: SessionView, examples: Vec<(String, String)>) -> impl IntoView {
             <article class="card session">
                 <h3 class="card-heading">{s.topic.clone()}</h3>
                 <p>{when(s.starts_at, s.minutes)}</p>
-                <p class="muted">{format!("{} · organised by {} ({}) · {} coming", s.place, s.organiser, s.setting_name, s.coming_count)}</p>
+                <p class="muted">{format!("{} · organised by {} ({}){}", s.place, s.organiser, s.setting_name, coming(s.started, s.coming_count).map(|c| format!(" · {c}")).unwrap_or_default())}</p>
                 <div class="button-row">
                     {if s.attended {
                         view! { <p><strong class="tag tag-green">"You attended"</strong>{format!(" {} minutes added to your CPD time.", s.minutes)}</p> }.into_any()

@@ -271,7 +271,9 @@ fn SectionDetail(
         SectionKind::Enquiry => "This part of your enquiry is recorded in your learning log, step by step.",
     };
     view! {
-        <Title text=view.title.clone()/>
+        // The section, its kind and place as well as its name: moving on with "Next" is
+        // announced as a new page, and a module's sections can share words.
+        <Title text=format!("{} ({} {} of {}, {})", view.title, view.kind.label(), view.position.0, view.position.1, module_label(view.module_number))/>
         <ActivityTracker section_key=view.key.clone() title=view.title.clone()/>
         <nav aria-label="Breadcrumb" class="breadcrumbs">
             <ol>

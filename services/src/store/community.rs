@@ -403,7 +403,7 @@ mod sql {
         let offset = (page.max(1) - 1) as i64 * size as i64;
         let mut paging = query(
             "SELECT p.id, p.kind, p.title, p.area, p.sector, p.age, p.module_key,
-                    substr(CASE WHEN p.kind = 'example' THEN p.need ELSE p.body END, 1, 220) AS excerpt,
+                    substr(CASE WHEN p.kind = 'example' THEN p.need ELSE p.body END, 1, 221) AS excerpt,
                     a.name AS author, s.name AS setting_name, p.created_at, p.reply_count, p.helpful_count,
                     p.accepted_reply_id IS NOT NULL AS answered, p.hidden_at IS NOT NULL AS hidden
              FROM posts p JOIN community_authors a ON a.id = p.author_id JOIN settings s ON s.id = p.setting_id",
