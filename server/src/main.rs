@@ -10,12 +10,6 @@ use services::store::{settings, users};
 use std::io::BufRead;
 use std::net::SocketAddr;
 
-/// mimalloc for Rust's allocations (SQLite's own stay with the C library's allocator):
-/// glibc's, held to two arenas to keep memory down, made the threads of a busy server
-/// queue for its locks (`make bench`, the community pages at 32 clients).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() {
     // Every file Tandem makes (database, WAL, backups) is its account's alone.
