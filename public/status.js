@@ -50,8 +50,11 @@ function clock(ms) {
 
 /** Draws the status line (and what needs the person) into `root`. */
 function draw(root, offline, s) {
-  const waiting = s.pending === 0 ? "all changes saved" : s.pending === 1 ? "1 change waiting to be sent" : `${s.pending} changes waiting to be sent`;
-  const synced = s.lastSynced ? `last synced at ${clock(s.lastSynced)}` : "not synced yet on this device";
+  // One plain thing: whether everything is saved, or how much waits (and that the device is
+  // offline, the only reason it would wait long).
+  const waiting = s.pending === 0 ? null : plural(s.pending, "1 change waiting to send", `${s.pending} changes waiting to send`);
+  const words = s.online ? (waiting ?? "All saved") : `Offline · ${waiting ?? "all saved on this device"}`;
+  const synced = s.lastSynced ? `Last sent at ${clock(s.lastSynced)}` : "Nothing sent from this device yet";
   const next = encodeURIComponent(location.pathname).replace(/%2F/g, "/");
   const parts = [
     el(
@@ -61,8 +64,7 @@ function draw(root, offline, s) {
         "p",
         { role: "status", "aria-live": "polite" },
         el("span", { class: "sync-dot", "aria-hidden": "true" }),
-        el("strong", { text: s.online ? "Online" : "Offline" }),
-        ` · ${waiting} · ${synced}`,
+        el("strong", { text: words, title: synced }),
         s.signedOut && !s.elsewhere ? [" · ", el("a", { href: `/sign-in?next=${next}`, rel: "external", text: "Sign in again to send them" })] : null,
       ),
       el("button", { type: "button", class: "btn-link", text: "Sync now", onclick: () => offline.flush() }),
