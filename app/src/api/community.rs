@@ -164,6 +164,32 @@ pub(crate) mod ssr_helpers {
         Ok(spaces)
     }
 
+    /// Of the person's `spaces`, the one whose newest post (that they may see) is newest:
+    /// its address value. Each is the first line of the space's first page, which the
+    /// store keeps for the next person of the setting (`list_memo`).
+    pub async fn liveliest(
+        db: &services::store::Db,
+        me: &Me,
+        spaces: &[super::SpaceLink],
+    ) -> Result<String, AppError> {
+        let mut best: Option<(i64, &str)> = None;
+        for link in spaces {
+            let Some(space) = Space::parse(&link.param) else {
+                continue;
+            };
+            let (rows, _) =
+                store::list(db, who(me), space, &store::ListFilters::default(), 1, 1).await?;
+            if let Some(newest) = rows.first().map(|r| r.created_at) {
+                if best.is_none_or(|(at, _)| newest > at) {
+                    best = Some((newest, &link.param));
+                }
+            }
+        }
+        Ok(best
+            .map(|(_, param)| param.to_string())
+            .unwrap_or_else(|| Space::Setting.param()))
+    }
+
     /// The space named by `param`, if the person's setting belongs to it.
     pub async fn find_space(me: &Me, param: &str) -> Result<(Space, super::SpaceLink), AppError> {
         pick_space(&spaces(me).await?, param)
@@ -311,6 +337,16 @@ pub async fn community_space(
     let me = require(Need::SignedIn)?;
     let db = db()?;
     let all_spaces = spaces(&me).await?;
+    // Opened plainly (no space, filter or page named), it opens where the life is: the space
+    // with the newest post the person may see (their setting's own on a tie).
+    let plain = [&kind, &sector, &area, &module, &answered, &q]
+        .iter()
+        .all(|v| v.is_none())
+        && page.is_none();
+    let space = match space {
+        None if plain => Some(liveliest(&db, &me, &all_spaces).await?),
+        given => given,
+    };
     let (space, link) = pick_space(&all_spaces, space.as_deref().unwrap_or_default())?;
     let words = domain::learning_log::search_words(q.as_deref().unwrap_or_default())
         .map_err(|m| AppError::invalid("q", m))?;

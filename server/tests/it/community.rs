@@ -120,6 +120,42 @@ async fn setting_only_network_and_outside_posts_are_seen_by_the_right_people_onl
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
+/// Opened plainly, the community opens where the life is: on the space with the newest
+/// post the person may see. A space, a search or a page named in the address is kept.
+#[tokio::test]
+async fn the_community_opens_on_the_space_with_the_newest_post() {
+    let app = TestApp::new().await;
+    let sam = app.sign_in(SAM).await;
+    let opened = |extra: &'static [(&'static str, &'static str)]| {
+        let (app, sam) = (&app, sam.clone());
+        async move { json::<SpaceView>(&app.call::<CommunitySpace>(extra, Some(&sam)).await).space }
+    };
+    json::<String>(&publish(&app, &sam, &[]).await);
+    assert_eq!(
+        opened(&[]).await,
+        "network-1",
+        "a question in the network just now"
+    );
+    assert_eq!(opened(&[("space", "setting")]).await, "setting", "named");
+    assert_eq!(
+        opened(&[("q", "lining")]).await,
+        "setting",
+        "a search stays where it was"
+    );
+    json::<String>(
+        &publish(
+            &app,
+            &sam,
+            &[
+                ("id", "c2222222-2222-4333-8444-555555555555"),
+                ("space", "setting"),
+            ],
+        )
+        .await,
+    );
+    assert_eq!(opened(&[]).await, "setting", "then one in the setting");
+}
+
 #[tokio::test]
 async fn a_question_is_answered_across_the_network_and_the_asker_marks_what_helped() {
     let app = TestApp::new().await;
