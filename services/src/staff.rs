@@ -24,13 +24,15 @@ pub fn shape(course: &Course) -> Shape<'_> {
         .collect()
 }
 
-/// Every active member of a setting with their progress, and the per-module counts.
+/// Every active member of a setting taking part in the CPD (`domain::staff::taking_part`)
+/// with their progress, and the per-module counts.
 pub async fn dashboard_rows(
     db: &Db,
     course: &Course,
     setting_id: i64,
 ) -> Result<(Vec<StaffRow>, Vec<ModuleCount>), AppError> {
-    let all = staff_rows(db, course, setting_id, None).await?;
+    let mut all = staff_rows(db, course, setting_id, None).await?;
+    all.retain(domain::staff::taking_part);
     let counts = module_counts(&all, &shape(course));
     Ok((all, counts))
 }

@@ -69,36 +69,53 @@ pub fn Header() -> impl IntoView {
                 {move || {
                     me.get()
                         .map(|me| {
+                            let waiting = counts.unread_feedback + counts.awaiting_review;
                             view! {
-                                <nav aria-label="Main" class="site-nav">
-                                    <ul>
-                                        {nav_items(&me)
-                                            .into_iter()
-                                            .map(|(href, label)| {
-                                                let current = move || {
-                                                    let path = location.pathname.get();
-                                                    let here = if href == "/" { path == "/" } else { path.starts_with(href) };
-                                                    here.then_some("page")
-                                                };
-                                                view! {
-                                                    <li>
-                                                        <a href=href aria-current=current>
-                                                            {label}
-                                                            {badge(href, counts)}
-                                                        </a>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                </nav>
-                                <div class="site-account">
-                                    <span class="site-person">
-                                        <span class="sr-only">"Signed in as "</span>
-                                        {me.display_name.clone()}
-                                        <span class="site-role">{format!(" · {}", me.role.label())}</span>
-                                    </span>
-                                    <SignOutButton/>
+                                // Narrow screens (and only with script: lock.js sets `js`
+                                // on <html> and opens it) fold the navigation behind this.
+                                <button
+                                    type="button"
+                                    class="menu-button"
+                                    aria-expanded="false"
+                                    aria-controls="site-menu"
+                                >
+                                    <span class="menu-icon" aria-hidden="true"></span>
+                                    "Menu"
+                                    {(waiting > 0).then(|| view! {
+                                        <span class="badge">{waiting}<span class="sr-only">" waiting for you"</span></span>
+                                    })}
+                                </button>
+                                <div id="site-menu" class="site-menu">
+                                    <nav aria-label="Main" class="site-nav">
+                                        <ul>
+                                            {nav_items(&me)
+                                                .into_iter()
+                                                .map(|(href, label)| {
+                                                    let current = move || {
+                                                        let path = location.pathname.get();
+                                                        let here = if href == "/" { path == "/" } else { path.starts_with(href) };
+                                                        here.then_some("page")
+                                                    };
+                                                    view! {
+                                                        <li>
+                                                            <a href=href aria-current=current>
+                                                                {label}
+                                                                {badge(href, counts)}
+                                                            </a>
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    </nav>
+                                    <div class="site-account">
+                                        <span class="site-person">
+                                            <span class="sr-only">"Signed in as "</span>
+                                            {me.display_name.clone()}
+                                            <span class="site-role">{format!(" · {}", me.role.label())}</span>
+                                        </span>
+                                        <SignOutButton/>
+                                    </div>
                                 </div>
                             }
                                 .into_any()

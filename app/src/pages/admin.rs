@@ -150,7 +150,7 @@ fn InviteTable(list: Vec<Invite>, revoke: ServerAction<RevokeInvite>) -> impl In
     let now = now_secs();
     view! {
         <div class="table-wrap">
-            <table class="table">
+            <table class="table table-stack">
                 <caption class="sr-only">"Invite codes, newest first"</caption>
                 <thead>
                     <tr>
@@ -177,9 +177,9 @@ fn InviteTable(list: Vec<Invite>, revoke: ServerAction<RevokeInvite>) -> impl In
                             view! {
                                 <tr>
                                     <td class="invite-code">{invite.code.clone()}</td>
-                                    <td>{invite.role.label()}</td>
-                                    <td>{status}</td>
-                                    <td>{match invite.max_uses {
+                                    <td data-label="Role">{invite.role.label()}</td>
+                                    <td data-label="Status">{status}</td>
+                                    <td data-label="Used">{match invite.max_uses {
                                         Some(max) => format!("{} of {max}", invite.uses),
                                         None => format!("{} time{}", invite.uses, if invite.uses == 1 { "" } else { "s" }),
                                     }}</td>
@@ -216,7 +216,7 @@ fn StaffTable(
 ) -> impl IntoView {
     view! {
         <div class="table-wrap">
-            <table class="table">
+            <table class="table table-stack">
                 <caption class="sr-only">"Staff in your setting"</caption>
                 <thead>
                     <tr>
@@ -243,6 +243,7 @@ fn StaffRow(
     confirm: ServerAction<ConfirmMember>,
 ) -> impl IntoView {
     let select_id = format!("role-{}", m.id);
+    let yourself = use_me().with_untracked(|me| me.as_ref().is_some_and(|me| me.id == m.id));
     let name = m.display_name.clone();
     let (name1, name2, name3, name4) = (name.clone(), name.clone(), name.clone(), name);
     // Joined with an open code where Tandem sends no email: the admin confirms them, after
@@ -266,50 +267,60 @@ fn StaffRow(
                 <span class="muted">{m.email.clone()}</span>
                 {waiting}
             </td>
-            <td>{m.sector.label()}</td>
-            <td>{m.last_seen_at.map(local_date).unwrap_or_else(|| "Never".into())}</td>
-            <td>
-                <ActionForm action=change_role>
-                    <input type="hidden" name="user_id" value=m.id/>
-                    <label for=select_id.clone() class="sr-only">{format!("Role for {name1}")}</label>
-                    <div class="inline-form">
-                        <select id=select_id name="role" class="select">
-                            {role_options()
-                                .into_iter()
-                                .map(|(value, label)| view! { <option value=value selected=value == m.role.as_str()>{label}</option> })
-                                .collect_view()}
-                        </select>
-                        <button type="submit" class="btn btn-secondary btn-small">
-                            "Change"<span class="sr-only">{format!(" role for {name2}")}</span>
-                        </button>
-                    </div>
-                </ActionForm>
-            </td>
-            <td>
-                <ActionForm action=set_active>
-                    <input type="hidden" name="user_id" value=m.id/>
-                    <input type="hidden" name="active" value=(!m.active).to_string()/>
-                    <span class="muted">{if m.active { "Active " } else { "Deactivated " }}</span>
-                    // Deactivating stops someone signing in, so it is asked twice: the first
-                    // tap opens what it does and the button that does it (no script needed).
-                    // Reactivating undoes it and is one tap.
-                    {if m.active {
-                        view! {
-                            <details class="confirm-action">
-                                <summary>"Deactivate…"<span class="sr-only">{format!(" {name3}")}</span></summary>
-                                <p>"They will no longer be able to sign in. Their learning log and progress are kept, and you can reactivate them."</p>
-                                <button type="submit" class="btn btn-warning btn-small">{format!("Deactivate {name3}")}</button>
-                            </details>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <button type="submit" class="btn-link">
-                                "Reactivate"<span class="sr-only">{format!(" {name3}")}</span>
-                            </button>
-                        }.into_any()
-                    }}
-                </ActionForm>
-            </td>
+            <td data-label="Sector">{m.sector.label()}</td>
+            <td data-label="Last signed in">{m.last_seen_at.map(local_date).unwrap_or_else(|| "Never".into())}</td>
+            // Their own row: no controls that would lock them out (the server refuses both).
+            {if yourself {
+                view! {
+                    <td data-label="Role">{m.role.label()}</td>
+                    <td data-label="Account"><span class="muted">"Active · this is you"</span></td>
+                }.into_any()
+            } else {
+                view! {
+                    <td data-label="Role">
+                        <ActionForm action=change_role>
+                            <input type="hidden" name="user_id" value=m.id/>
+                            <label for=select_id.clone() class="sr-only">{format!("Role for {name1}")}</label>
+                            <div class="inline-form">
+                                <select id=select_id name="role" class="select">
+                                    {role_options()
+                                        .into_iter()
+                                        .map(|(value, label)| view! { <option value=value selected=value == m.role.as_str()>{label}</option> })
+                                        .collect_view()}
+                                </select>
+                                <button type="submit" class="btn btn-secondary btn-small">
+                                    "Change"<span class="sr-only">{format!(" role for {name2}")}</span>
+                                </button>
+                            </div>
+                        </ActionForm>
+                    </td>
+                    <td data-label="Account">
+                        <ActionForm action=set_active>
+                            <input type="hidden" name="user_id" value=m.id/>
+                            <input type="hidden" name="active" value=(!m.active).to_string()/>
+                            <span class="muted">{if m.active { "Active " } else { "Deactivated " }}</span>
+                            // Deactivating stops someone signing in, so it is asked twice: the first
+                            // tap opens what it does and the button that does it (no script needed).
+                            // Reactivating undoes it and is one tap.
+                            {if m.active {
+                                view! {
+                                    <details class="confirm-action">
+                                        <summary>"Deactivate…"<span class="sr-only">{format!(" {name3}")}</span></summary>
+                                        <p>"They will no longer be able to sign in. Their learning log and progress are kept, and you can reactivate them."</p>
+                                        <button type="submit" class="btn btn-warning btn-small">{format!("Deactivate {name3}")}</button>
+                                    </details>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <button type="submit" class="btn-link">
+                                        "Reactivate"<span class="sr-only">{format!(" {name3}")}</span>
+                                    </button>
+                                }.into_any()
+                            }}
+                        </ActionForm>
+                    </td>
+                }.into_any()
+            }}
         </tr>
     }
 }

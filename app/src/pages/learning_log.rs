@@ -130,7 +130,7 @@ fn EntryTable(list: Vec<EntrySummary>) -> impl IntoView {
     view! {
         <p class="muted" role="status">{format!("{count} {}", if count == 1 { "entry" } else { "entries" })}</p>
         <div class="table-wrap">
-            <table class="table">
+            <table class="table table-stack">
                 <caption class="sr-only">"Your learning log entries, most recently changed first"</caption>
                 <thead>
                     <tr>
@@ -149,10 +149,10 @@ fn EntryTable(list: Vec<EntrySummary>) -> impl IntoView {
                                 {e.new_feedback.then(|| view! { " " <strong class="tag tag-blue">"New feedback"</strong> })}
                                 <span class="muted block">{e.excerpt.clone()}</span>
                             </td>
-                            <td>{domain::learning_log::place(e.module_number, &e.section_title)}</td>
-                            <td>{e.kind.label()}</td>
-                            <td><EntryStatusTag status=e.status/></td>
-                            <td>{local_date(e.updated_at)}</td>
+                            <td data-label="Module">{domain::learning_log::place(e.module_number, &e.section_title)}</td>
+                            <td data-label="Kind">{e.kind.label()}</td>
+                            <td data-label="Status"><EntryStatusTag status=e.status/></td>
+                            <td data-label="Last changed">{local_date(e.updated_at)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

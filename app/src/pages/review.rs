@@ -82,7 +82,7 @@ fn QueueTable(q: QueueView) -> impl IntoView {
     view! {
         <p class="muted" role="status">{format!("{count} {} waiting", if count == 1 { "entry" } else { "entries" })}</p>
         <div class="table-wrap">
-            <table class="table">
+            <table class="table table-stack">
                 <caption class="sr-only">"Submitted entries waiting for review, oldest first"</caption>
                 <thead>
                     <tr>
@@ -102,9 +102,9 @@ fn QueueTable(q: QueueView) -> impl IntoView {
                                     {i.resubmitted.then_some(" · Resubmitted after a revision")}
                                 </span>
                             </td>
-                            <td>{i.author.clone()}<span class="muted block">{i.sector.label()}</span></td>
-                            <td>{domain::learning_log::place(i.module_number, &i.section_title)}</td>
-                            <td>{local_date(i.submitted_at)}</td>
+                            <td data-label="Practitioner">{i.author.clone()}<span class="muted block">{i.sector.label()}</span></td>
+                            <td data-label="Module and section">{domain::learning_log::place(i.module_number, &i.section_title)}</td>
+                            <td data-label="Submitted">{local_date(i.submitted_at)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -82,7 +82,12 @@ fn DashboardView(d: Dashboard, sector: String, status: String) -> impl IntoView 
     };
     view! {
         <h1 class="page-title">"Staff progress"</h1>
-        <p class="lead">{format!("How CPD is going across {}: {} active staff.", d.setting, d.staff_total)}</p>
+        <p class="lead">{format!(
+            "How CPD is going across {}: {} {} taking part.",
+            d.setting,
+            d.staff_total,
+            if d.staff_total == 1 { "person" } else { "people" }
+        )}</p>
         <p class="export-links">
             <a href="/staff/progress.csv" rel="external" download>"Download progress (CSV)"</a>
             <a href="/review">"Review queue"</a>
@@ -93,12 +98,14 @@ fn DashboardView(d: Dashboard, sector: String, status: String) -> impl IntoView 
             <FilterSelect name="sector" label="Sector" any="All sectors" options=sector_options() selected=sector.clone()/>
             <FilterSelect name="status" label="Progress" any="Anyone" selected=status.clone()
                 options=STATUSES.iter().map(|s| (status_key(*s).to_string(), s.label().to_string())).collect()/>
-            <input type="hidden" name="sort" value=d.sort.as_str()/>
+            // The column headers sort too; on a phone the table is cards with no headers.
+            <FilterSelect name="sort" label="Order" any="Name, A to Z" options=sort_options()
+                selected=if d.sort == SortBy::Name { String::new() } else { d.sort.as_str().to_string() }/>
             <button type="submit" class="btn btn-secondary">"Show staff"</button>
         </form>
         <p class="muted" role="status">{shown}</p>
         <div class="table-wrap">
-            <table class="table staff-table" aria-labelledby="staff-heading">
+            <table class="table table-stack staff-table" aria-labelledby="staff-heading">
                 <thead>
                     <tr>
                         <SortHeader label="Name" by=SortBy::Name sort=d.sort descending=d.descending filters=filters.clone()/>
@@ -121,6 +128,20 @@ fn DashboardView(d: Dashboard, sector: String, status: String) -> impl IntoView 
             view! { <Pager page=d.page pages=d.pages href=format!("/staff?{}&", query.join("&")) anchor="staff-heading" label="Pages of staff"/> }
         })}
     }
+}
+
+/// The orders the filter form offers (name, the default, is its first option), each the way
+/// a first click on its column header sorts.
+fn sort_options() -> Vec<(String, String)> {
+    [
+        (SortBy::Progress, "Most sections complete"),
+        (SortBy::Cpd, "Most CPD time"),
+        (SortBy::LastActive, "Most recently active"),
+        (SortBy::Awaiting, "Most waiting for review"),
+    ]
+    .into_iter()
+    .map(|(by, label)| (by.as_str().to_string(), label.to_string()))
+    .collect()
 }
 
 /// A column header that sorts by its column: a link (so it works before the wasm loads and
@@ -173,60 +194,66 @@ fn Row(r: StaffRow) -> impl IntoView {
                 <a href=format!("/staff/{}", r.id)>{r.name.clone()}</a>
                 <span class="muted block">{format!("{} · {}", r.role.label(), r.sector.label())}</span>
             </th>
-            <td>
+            <td data-label="Modules">
                 // Short on purpose: a 500-person setting has 3,000 of these on one page. The
-                // module titles are in the chart's table above.
+                // module titles are in the chart's table above (M1 is its Module 1).
                 <ul class="module-bars" aria-label="Sections complete per module">
                     {r.modules.iter().enumerate().map(|(i, t)| view! {
                         <li>
                             <span class="sr-only">{format!("Module {}: {} of {}", i + 1, t.complete, t.total)}</span>
                             <progress value=t.complete max=t.total.max(1) aria-hidden="true"></progress>
+                            <span class="module-bar-label" aria-hidden="true">{format!("M{}", i + 1)}</span>
                         </li>
                     }).collect_view()}
                 </ul>
             </td>
-            <td>{format!("{} of {}", r.overall.complete, r.overall.total)}<span class="muted block">{r.status.label()}</span></td>
-            <td>{describe_minutes(r.cpd_minutes)}</td>
-            <td>{r.last_active.map(local_date).unwrap_or_else(|| "Not yet".into())}</td>
-            <td>{r.awaiting_review}</td>
+            <td data-label="Sections complete">{format!("{} of {}", r.overall.complete, r.overall.total)}<span class="muted block">{r.status.label()}</span></td>
+            <td data-label="CPD time">{describe_minutes(r.cpd_minutes)}</td>
+            <td data-label="Last active">{r.last_active.map(local_date).unwrap_or_else(|| "Not yet".into())}</td>
+            <td data-label="Awaiting review">{r.awaiting_review}</td>
         </tr>
     }
 }
 
-/// Module completion across staff as a bar chart drawn on the server (SVG), with the same
-/// numbers in a table: the picture is for sighted readers, the table for everyone.
+/// Module completion across staff as a bar chart drawn on the server (each row says its
+/// figures to a screen reader), with the same numbers and each module's title in a table
+/// folded under it. The
+/// words are HTML, so they stay readable however narrow the screen; each bar is a small
+/// SVG stretched to its row (the page's policy allows no inline styles for widths).
 #[component]
 pub fn ModuleChart(modules: Vec<ModuleCount>, staff: u32) -> impl IntoView {
-    let staff_max = staff.max(1) as f32;
-    let (label_w, bar_w, row_h) = (110.0_f32, 420.0_f32, 34.0_f32);
-    let height = row_h * modules.len() as f32 + 30.0;
+    let share = |n: u32| format!("{:.2}", 100.0 * n as f32 / staff.max(1) as f32);
     view! {
         <section aria-labelledby="chart-heading" class="card">
             <h2 id="chart-heading" class="card-heading">"Module completion across staff"</h2>
-            <svg class="chart" viewBox=format!("0 0 {} {height}", label_w + bar_w + 60.0) aria-hidden="true" focusable="false">
-                {modules.iter().enumerate().map(|(i, m)| {
-                    let y = i as f32 * row_h + 4.0;
-                    let done = bar_w * m.complete as f32 / staff_max;
-                    let going = bar_w * m.in_progress as f32 / staff_max;
+            <div class="chart">
+                <ul class="chart-key" aria-hidden="true">
+                    <li><span class="chart-swatch chart-complete"></span>"Complete"</li>
+                    <li><span class="chart-swatch chart-progress"></span>"In progress"</li>
+                </ul>
+                {modules.iter().map(|m| {
+                    let done = share(m.complete);
+                    let going = share(m.in_progress);
                     view! {
-                        <g>
-                            <text x="0" y=y + 17.0 class="chart-label">{format!("Module {}", m.number)}</text>
-                            <rect x=label_w y=y width=bar_w height="22" class="chart-track"></rect>
-                            <rect x=label_w y=y width=done height="22" class="chart-complete"></rect>
-                            <rect x=label_w + done y=y width=going height="22" class="chart-progress"></rect>
-                            <text x=label_w + bar_w + 8.0 y=y + 17.0 class="chart-label">{format!("{}/{}", m.complete, staff)}</text>
-                        </g>
+                        <div class="chart-row">
+                            <span class="chart-label">{format!("Module {}", m.number)}</span>
+                            <span class="sr-only">
+                                {format!(": {} of {staff} complete, {} in progress.", m.complete, m.in_progress)}
+                            </span>
+                            <svg class="chart-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+                                <rect width="100" height="10" class="chart-track"></rect>
+                                <rect width=done.clone() height="10" class="chart-complete"></rect>
+                                <rect x=done width=going height="10" class="chart-progress"></rect>
+                            </svg>
+                            <span class="chart-figure" aria-hidden="true">{format!("{}/{}", m.complete, staff)}</span>
+                        </div>
                     }
                 }).collect_view()}
-                <g transform=format!("translate({label_w} {})", height - 12.0)>
-                    <rect x="0" y="-9" width="12" height="12" class="chart-complete"></rect>
-                    <text x="18" y="1" class="chart-label">"Complete"</text>
-                    <rect x="110" y="-9" width="12" height="12" class="chart-progress"></rect>
-                    <text x="128" y="1" class="chart-label">"In progress"</text>
-                </g>
-            </svg>
-            <table class="table">
-                <caption>"Staff who have completed or started each module"</caption>
+            </div>
+            <details class="details">
+            <summary>"Each module's figures, with its title"</summary>
+            <table class="table table-stack">
+                <caption class="sr-only">"Staff who have completed or started each module"</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Module"</th>
@@ -239,13 +266,14 @@ pub fn ModuleChart(modules: Vec<ModuleCount>, staff: u32) -> impl IntoView {
                     {modules.into_iter().map(|m| view! {
                         <tr>
                             <th scope="row">{format!("Module {}: {}", m.number, m.title)}</th>
-                            <td>{m.complete}</td>
-                            <td>{m.in_progress}</td>
-                            <td>{staff.saturating_sub(m.complete + m.in_progress)}</td>
+                            <td data-label="Complete">{m.complete}</td>
+                            <td data-label="In progress">{m.in_progress}</td>
+                            <td data-label="Not started">{staff.saturating_sub(m.complete + m.in_progress)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
+            </details>
         </section>
     }
 }

@@ -90,11 +90,11 @@ fn Preview(v: ImportView) -> impl IntoView {
             <section aria-labelledby="bad-heading" class="card">
                 <h2 id="bad-heading" class="card-heading">{format!("Rows that cannot be imported ({})", v.bad.len())}</h2>
                 <p>"Correct these in the spreadsheet and upload it again; the rest of the file can be imported now."</p>
-                <table class="table">
+                <table class="table table-stack">
                     <thead><tr><th scope="col">"Line"</th><th scope="col">"Row"</th><th scope="col">"Problem"</th></tr></thead>
                     <tbody>
                         {v.bad.iter().map(|b| view! {
-                            <tr><td>{b.line}</td><td>{b.text.clone()}</td><td class="error-text">{b.problem.clone()}</td></tr>
+                            <tr><td data-label="Line">{b.line}</td><td data-label="Row" class="pre">{b.text.clone()}</td><td data-label="Problem" class="error-text">{b.problem.clone()}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -102,16 +102,16 @@ fn Preview(v: ImportView) -> impl IntoView {
         })}
         <section aria-labelledby="rows-heading" class="card">
             <h2 id="rows-heading" class="card-heading">"People"</h2>
-            <table class="table">
+            <table class="table table-stack">
                 <thead><tr><th scope="col">"Line"</th><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"What happens"</th></tr></thead>
                 <tbody>
                     {v.rows.iter().map(|r| view! {
                         <tr>
-                            <td>{r.row.line}</td>
-                            <td>{r.row.name.clone()}</td>
-                            <td>{r.row.email.clone()}</td>
-                            <td>{r.row.role.label()}</td>
-                            <td>{if r.notable { view! { <strong>{r.what.clone()}</strong> }.into_any() } else { view! { <span>{r.what.clone()}</span> }.into_any() }}</td>
+                            <td data-label="Line">{r.row.line}</td>
+                            <td data-label="Name">{r.row.name.clone()}</td>
+                            <td data-label="Email" class="break-anywhere">{r.row.email.clone()}</td>
+                            <td data-label="Role">{r.row.role.label()}</td>
+                            <td data-label="What happens">{if r.notable { view! { <strong>{r.what.clone()}</strong> }.into_any() } else { view! { <span>{r.what.clone()}</span> }.into_any() }}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -141,11 +141,11 @@ fn CodeSheet(id: String) -> impl IntoView {
                     match codes.await {
                         Ok(list) if list.is_empty() => view! { <p>"Everyone invited by this import has joined, or nobody new was in the file."</p> }.into_any(),
                         Ok(list) => view! {
-                            <table class="table">
+                            <table class="table table-stack">
                                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Code"</th><th scope="col">"Use by"</th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|c| view! {
-                                        <tr><td>{c.name}</td><td>{c.email}</td><td>{c.role.label()}</td><td><strong class="invite-code">{c.code}</strong></td><td>{local_date(c.expires_at)}</td></tr>
+                                        <tr><td>{c.name}</td><td data-label="Email" class="break-anywhere">{c.email}</td><td data-label="Role">{c.role.label()}</td><td data-label="Code"><strong class="invite-code">{c.code}</strong></td><td data-label="Use by">{local_date(c.expires_at)}</td></tr>
                                     }).collect_view()}
                                 </tbody>
                             </table>

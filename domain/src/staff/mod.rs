@@ -168,6 +168,12 @@ pub fn sort(rows: &mut [StaffRow], by: SortBy, descending: bool) {
     });
 }
 
+/// Whom the dashboard is about: every practitioner, and a SENCo or admin once they have
+/// begun the course themselves (running the setting is not taking the CPD).
+pub fn taking_part(row: &StaffRow) -> bool {
+    row.role == Role::Practitioner || row.status != Status::NotStarted
+}
+
 pub fn keep(row: &StaffRow, sector: Option<Sector>, status: Option<Status>) -> bool {
     sector.is_none_or(|s| row.sector == s) && status.is_none_or(|s| row.status == s)
 }
@@ -239,6 +245,33 @@ mod tests {
         let counts = module_counts(&rows, &shape());
         assert_eq!((counts[0].complete, counts[0].in_progress), (1, 0));
         assert_eq!((counts[1].complete, counts[1].in_progress), (0, 0));
+    }
+
+    #[test]
+    fn leaders_count_as_staff_only_once_they_take_the_course() {
+        let lead = |id, role| Person {
+            role,
+            ..person(id, "x")
+        };
+        let people = vec![
+            person(1, "Bea"),
+            lead(2, Role::Senco),
+            lead(3, Role::Admin),
+            lead(4, Role::Senco),
+        ];
+        let rows = rows(people, &shape(), |id, key| {
+            if id == 4 && key == "m1.a" {
+                done(5)
+            } else {
+                SectionState::default()
+            }
+        });
+        let kept: Vec<i64> = rows
+            .iter()
+            .filter(|r| taking_part(r))
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(kept, [1, 4]);
     }
 
     #[test]
