@@ -27,9 +27,12 @@ test("a submission goes round the review loop between two people", async ({ brow
   await sam.getByRole("button", { name: "Submit to your SENCo" }).click();
   await expect(sam.locator(".meta .tag")).toHaveText("Submitted");
 
-  // The SENCo finds it in the queue and asks for a revision.
+  // The SENCo's home says what waits, with the way to it; the queue has it.
   await signIn(senco, SENCO);
   await expect(senco.getByRole("link", { name: /Review queue \d+ waiting for review/ })).toBeVisible();
+  const waiting = senco.getByRole("region", { name: "Waiting for you" });
+  await expect(waiting).toContainText(/\d+ submissions? from your staff waiting for review/);
+  await expect(waiting.getByRole("link", { name: "Open the review queue" })).toHaveAttribute("href", "/review");
   await open(senco, "/review?module=m2");
   await expectAccessible(senco, "review queue");
   const row = senco.getByRole("row").filter({ hasText: name }).first();
@@ -44,13 +47,26 @@ test("a submission goes round the review loop between two people", async ({ brow
   await expect(senco.getByRole("heading", { name: "Reply sent" })).toBeVisible();
   await expect(senco.locator(".meta .tag")).toHaveText("Revision requested");
 
-  // Sam sees the badge and the comment, revises and resubmits.
+  // The request finds Sam: first on home and on the log, and the SENCo's words come
+  // before the answer they are about.
+  const forYou = sam.getByRole("region", { name: /Feedback for you/ });
+  await open(sam, "/");
+  await expect(forYou.getByText("Revision requested")).toBeVisible();
   await open(sam, "/log");
   await expect(sam.getByRole("link", { name: /Learning log 1 new replies/ })).toBeVisible();
+  await expect(forYou.getByRole("link")).toHaveCount(1);
   await expect(sam.getByRole("row").filter({ hasText: marker })).toContainText("New feedback");
   await expectAccessible(sam, "learning log with feedback");
-  await open(sam, new URL(entryUrl).pathname);
+  await forYou.getByRole("link").click();
+  await expect(sam).toHaveURL(new RegExp(`${new URL(entryUrl).pathname}#feedback-heading$`));
   await expect(sam.getByText("What will you change at lunchtime next week?")).toBeVisible();
+  const feedbackTop = await sam.getByRole("heading", { name: "Feedback" }).boundingBox();
+  const answerTop = await sam.getByRole("heading", { name: "Your answer" }).boundingBox();
+  expect(feedbackTop!.y).toBeLessThan(answerTop!.y);
+  // Read, a revision request still waits on home until the entry goes back.
+  await open(sam, "/");
+  await expect(forYou.getByText("Revision requested")).toBeVisible();
+  await open(sam, new URL(entryUrl).pathname);
   await expect(sam.locator(".meta .tag")).toHaveText("Revision requested");
   await expect(sam.getByText(/Priya Shah: Read/).first()).toBeVisible();
   await expectAccessible(sam, "entry with feedback");
@@ -61,6 +77,8 @@ test("a submission goes round the review loop between two people", async ({ brow
   await open(sam, new URL(entryUrl).pathname);
   await sam.getByRole("button", { name: "Submit to your SENCo" }).click();
   await expect(sam.locator(".meta .tag")).toHaveText("Submitted");
+  await open(sam, "/");
+  await expect(forYou).toHaveCount(0);
 
   // The SENCo sees the new version against the old one, and marks it reviewed.
   await open(senco, "/review?module=m2");
@@ -71,10 +89,14 @@ test("a submission goes round the review loop between two people", async ({ brow
   await senco.getByRole("button", { name: "Mark reviewed" }).click();
   await expect(senco.locator(".meta .tag")).toHaveText("Reviewed");
 
-  // Sam sees "reviewed".
+  // Sam sees "reviewed": news on home until the entry is opened.
+  await open(sam, "/");
+  await expect(forYou.getByText("New feedback")).toBeVisible();
   await open(sam, new URL(entryUrl).pathname);
   await expect(sam.locator(".meta .tag")).toHaveText("Reviewed");
   await expect(sam.getByText(/Marked reviewed/).first()).toBeVisible();
+  await open(sam, "/");
+  await expect(forYou).toHaveCount(0);
 });
 
 test("the staff dashboard works by keyboard and passes axe", async ({ page }) => {
@@ -83,6 +105,9 @@ test("the staff dashboard works by keyboard and passes axe", async ({ page }) =>
   await expect(page.getByRole("heading", { level: 1, name: "Staff progress" })).toBeVisible();
   // Everyone in the setting, a page at a time (the suite adds people as it runs).
   await expect(page.getByRole("table", { name: "Staff", exact: true }).getByRole("row").nth(1)).toContainText(/Practitioner|SENCo|Setting admin/);
+  // The chart says each module's figures; its table (with titles) opens under it.
+  await expect(page.locator(".chart-row").first()).toContainText(/Module 1.*\d+\/\d+/);
+  await page.getByText("Each module's figures, with its title").click();
   await expect(page.getByRole("table", { name: /completed or started each module/ })).toBeVisible();
   await expectAccessible(page, "staff dashboard");
 
@@ -95,6 +120,8 @@ test("the staff dashboard works by keyboard and passes axe", async ({ page }) =>
   // Filter by keyboard: choose a status, tab to the button, press Enter.
   await page.getByLabel("Progress").focus();
   await page.getByLabel("Progress").selectOption("not_started");
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("Order")).toBeFocused();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("button", { name: "Show staff" })).toBeFocused();
   await page.keyboard.press("Enter");

@@ -323,6 +323,17 @@ use ssr_helpers::*;
 
 /// One page of a space (default: the person's setting), with its filters. Looking at it
 /// resets the "new" count in the navigation.
+/// Reports from the community waiting for this person as a moderator (their setting's, and
+/// their networks' for those who moderate one): for a SENCo's or admin's home.
+#[server(endpoint = "community/open_reports")]
+pub async fn open_reports() -> Result<u32, AppError> {
+    let me = require(Need::SignedIn)?;
+    if !matches!(me.role, Role::Senco | Role::Admin) {
+        return Ok(0);
+    }
+    Ok(store::open_report_count(&db()?, who(&me)).await? as u32)
+}
+
 #[server(endpoint = "community/space")]
 pub async fn community_space(
     space: Option<String>,

@@ -272,6 +272,34 @@ pub async fn log_list(
         .collect())
 }
 
+/// What waits for the person from their SENCo: entries with feedback they have not opened,
+/// and entries they were asked to revise (until they resubmit), newest first. Home and the
+/// log show these first, so feedback finds its reader.
+#[server(endpoint = "log/waiting")]
+pub async fn feedback_waiting() -> Result<Vec<EntrySummary>, AppError> {
+    let me = require(Need::SignedIn)?;
+    let (db, course) = (db()?, course()?);
+    let unread = services::store::review::entries_with_unread_feedback(&db, me.id).await?;
+    let revise = store::Filters {
+        status: Some(EntryStatus::NeedsRevision),
+        ..Default::default()
+    };
+    let mut rows = store::list(&db, me.id, &revise).await?;
+    for id in &unread {
+        if !rows.iter().any(|r| &r.id == id) {
+            rows.extend(store::get(&db, me.id, id).await?);
+        }
+    }
+    rows.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    Ok(rows
+        .iter()
+        .map(|r| EntrySummary {
+            new_feedback: unread.contains(&r.id),
+            ..summary(&course, r)
+        })
+        .collect())
+}
+
 /// Versions shown per page of an entry's history.
 pub const REVISIONS_PER_PAGE: u32 = 20;
 

@@ -57,3 +57,46 @@ pub fn FeedbackThread(
     }
     .into_any()
 }
+
+/// Feedback waiting for its reader (`feedback_waiting`), first on home and on the log:
+/// each entry with what waits on it. Nothing at all when nothing waits.
+#[component]
+pub fn FeedbackWaiting() -> impl IntoView {
+    let waiting = Resource::new(|| (), |_| crate::api::learning_log::feedback_waiting());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                waiting.await.ok().filter(|list| !list.is_empty()).map(|list| {
+                    let count = list.len();
+                    view! {
+                        <section class="card attention-card" aria-labelledby="waiting-heading">
+                            <h2 id="waiting-heading" class="card-heading">
+                                {if count == 1 { "Feedback for you".to_string() } else { format!("Feedback for you ({count})") }}
+                            </h2>
+                            <ul class="attention-list">
+                                {list.into_iter().map(|e| {
+                                    let what = if e.status == EntryStatus::NeedsRevision {
+                                        view! { <strong class="tag tag-orange">"Revision requested"</strong> }.into_any()
+                                    } else {
+                                        view! { <strong class="tag tag-blue">"New feedback"</strong> }.into_any()
+                                    };
+                                    view! {
+                                        <li class="attention-item">
+                                            <p class="caption">
+                                                {domain::learning_log::place(e.module_number, &e.section_title)}
+                                            </p>
+                                            <p>
+                                                <a href=format!("/log/{}#feedback-heading", e.id)>{e.question}</a>
+                                                " "{what}
+                                            </p>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}

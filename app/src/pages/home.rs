@@ -58,6 +58,7 @@ fn Dashboard(me: Me) -> impl IntoView {
 #[component]
 fn PractitionerNext(me: Me) -> impl IntoView {
     view! {
+        <FeedbackWaiting/>
         <FollowUpsDue/>
         <CourseProgress/>
         <Card heading="How the course works">
@@ -160,16 +161,54 @@ fn ProgressSummary(o: Overview) -> impl IntoView {
 #[component]
 fn SencoNext(me: Me) -> impl IntoView {
     view! {
+        <WaitingForSenco me/>
+        <FeedbackWaiting/>
         <CourseProgress/>
-        <Card heading="What to do next">
-            <p>
-                {format!(
-                    "As SENCo for {}, you will see how staff are getting on with their CPD and read the reflections they choose to share with you.",
-                    me.setting_name,
-                )}
-            </p>
-            <p>"Staff decide when an entry is ready: drafts stay private to them."</p>
-        </Card>
+    }
+}
+
+/// What waits for a SENCo, first: submissions to review and community reports, each with
+/// the way to it; and where to see how staff are doing.
+#[component]
+fn WaitingForSenco(me: Me) -> impl IntoView {
+    let awaiting = me.counts.awaiting_review;
+    let reports = Resource::new(|| (), |_| crate::api::community::open_reports());
+    view! {
+        <section class="card attention-card" aria-labelledby="senco-heading">
+            <h2 id="senco-heading" class="card-heading">"Waiting for you"</h2>
+            <ul class="attention-list">
+                <li class="attention-item">
+                    {if awaiting == 0 {
+                        view! { <p>"No submissions are waiting for review. Staff decide when an entry is ready: drafts stay private to them."</p> }.into_any()
+                    } else {
+                        view! {
+                            <p>{format!("{awaiting} {} from your staff waiting for review, oldest first.", if awaiting == 1 { "submission" } else { "submissions" })}</p>
+                            <p><a href="/review" class="btn btn-primary">"Open the review queue"</a></p>
+                        }.into_any()
+                    }}
+                </li>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        reports.await.ok().filter(|n| *n > 0).map(|n| view! {
+                            <li class="attention-item">
+                                <p>
+                                    <a href="/community/reports">{format!("{n} community {} to look at", if n == 1 { "report" } else { "reports" })}</a>
+                                </p>
+                            </li>
+                        })
+                    })}
+                </Suspense>
+                <li class="attention-item">
+                    <p>
+                        {format!("How CPD is going across {}: ", me.setting_name)}
+                        <a href="/staff">"Staff progress"</a>
+                        ". For leading a session with your staff: "
+                        <a href="/facilitator">"Facilitator guide"</a>
+                        "."
+                    </p>
+                </li>
+            </ul>
+        </section>
     }
 }
 

@@ -49,6 +49,7 @@ fn Log() -> impl IntoView {
     view! {
         <h1 class="page-title">"Learning log"</h1>
         <p class="lead">"Everything you have written in Tandem. Entries are private until you submit them to your SENCo."</p>
+        <FeedbackWaiting/>
         // Downloads are files, not pages: `rel="external"` keeps the router out of the way.
         <p class="export-links">
             <a href="/log/print">"Printable log"</a>
@@ -201,6 +202,17 @@ pub fn EntryPage() -> impl IntoView {
 fn Entry(detail: EntryDetail, submit: ServerAction<SubmitEntries>) -> impl IntoView {
     let s = detail.summary.clone();
     let submit_error = action_error(submit.value());
+    let has_feedback = !detail.feedback.is_empty();
+    // The SENCo's words come before the answer they are about (and before "Submit" on a
+    // revision request); with none yet, a line after the actions says when they will come.
+    let feedback = view! {
+        <FeedbackThread feedback=detail.feedback empty="No feedback yet. Your SENCo can reply once you have submitted this entry."/>
+    };
+    let (feedback_first, feedback_last) = if has_feedback {
+        (Some(feedback), None)
+    } else {
+        (None, Some(feedback))
+    };
     view! {
         <Title text=s.question.clone()/>
         <nav aria-label="Breadcrumb" class="breadcrumbs">
@@ -213,6 +225,8 @@ fn Entry(detail: EntryDetail, submit: ServerAction<SubmitEntries>) -> impl IntoV
         <h1 class="page-title">{s.question.clone()}</h1>
         <p class="meta"><EntryStatusTag status=s.status/><span>{format!("Last changed {}", local_date(s.updated_at))}</span></p>
         <ErrorSummary error=submit_error/>
+        {feedback_first}
+        <h2 class="section-title">"Your answer"</h2>
         <div class="card entry-body"><p class="pre">{detail.body.clone()}</p></div>
         <p>
             <a href=format!("{}#log-heading", s.section_href) class="btn btn-secondary">"Edit on the section page"</a>
@@ -226,7 +240,7 @@ fn Entry(detail: EntryDetail, submit: ServerAction<SubmitEntries>) -> impl IntoV
                 <Button>"Submit to your SENCo"</Button>
             </ActionForm>
         })}
-        <FeedbackThread feedback=detail.feedback empty="No feedback yet. Your SENCo can reply once you have submitted this entry."/>
+        {feedback_last}
         <section aria-labelledby="views-heading">
             <h2 id="views-heading" class="section-title">"Who has read this entry"</h2>
             {if detail.viewed_by.is_empty() {
