@@ -263,13 +263,22 @@ pub async fn log_list(
     let db = db()?;
     let rows = store::list(&db, me.id, &filters).await?;
     let unread = services::store::review::entries_with_unread_feedback(&db, me.id).await?;
-    Ok(rows
-        .iter()
+    Ok(summaries(&course, &rows, &unread))
+}
+
+/// Entries as the log lists them, each marked when it has feedback not yet opened.
+#[cfg(feature = "ssr")]
+fn summaries(
+    course: &domain::content::Course,
+    rows: &[store::EntryRow],
+    unread: &[String],
+) -> Vec<EntrySummary> {
+    rows.iter()
         .map(|r| EntrySummary {
             new_feedback: unread.contains(&r.id),
-            ..summary(&course, r)
+            ..summary(course, r)
         })
-        .collect())
+        .collect()
 }
 
 /// What waits for the person from their SENCo: entries with feedback they have not opened,
@@ -290,14 +299,8 @@ pub async fn feedback_waiting() -> Result<Vec<EntrySummary>, AppError> {
             rows.extend(store::get(&db, me.id, id).await?);
         }
     }
-    rows.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
-    Ok(rows
-        .iter()
-        .map(|r| EntrySummary {
-            new_feedback: unread.contains(&r.id),
-            ..summary(&course, r)
-        })
-        .collect())
+    rows.sort_by_key(|r| std::cmp::Reverse(r.updated_at));
+    Ok(summaries(&course, &rows, &unread))
 }
 
 /// Versions shown per page of an entry's history.
