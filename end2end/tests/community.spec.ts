@@ -171,8 +171,11 @@ test("a session scheduled by the SENCo and attended adds to CPD time", async ({ 
   const senco = await newPage(browser);
   const topic = `swap and support ${marker("s")}`;
   await signIn(senco, SENCO);
+  // Opened plainly, sessions open where the next one is: the network's, next week.
   await open(senco, "/community/sessions");
-  await expect(senco.getByRole("link", { name: NETWORK })).toHaveAttribute("href", "/community/sessions?space=network-1");
+  const tab = senco.getByRole("navigation", { name: "Spaces" }).getByRole("link", { name: NETWORK });
+  await expect(tab).toHaveAttribute("href", "/community/sessions?space=network-1");
+  await expect(tab).toHaveAttribute("aria-current", "page");
   await open(senco, "/community/sessions?space=network-1");
   await expect(senco.getByText("redrafting our graduated response document")).toBeVisible();
   await expectAccessible(senco, "sessions");
@@ -307,4 +310,19 @@ test("a thread deleted by its author is no longer kept on a follower's device", 
   await reader.goto(thread);
   await expect(reader.getByText(title)).toHaveCount(0);
   await context.setOffline(false);
+});
+
+test("the filters stay folded away until asked for, and stay open while one is in use", async ({ page }) => {
+  await signIn(page, SAM);
+  await open(page, "/community?space=network-1");
+  const type = page.getByLabel("Type");
+  await expect(type).toBeHidden();
+  await page.getByText("Filter by type, sector, area of need or module").click();
+  await type.selectOption({ label: "Question" });
+  await page.getByRole("button", { name: "Show posts" }).click();
+  await expect(page).toHaveURL(/kind=question/);
+  await expect(page.getByText("Filters (1 in use)")).toBeVisible();
+  await expect(page.getByLabel("Type")).toHaveValue("question");
+  await expect(page.locator(".post-list > li").first()).toContainText("Question");
+  await expectAccessible(page, "the community with a filter in use");
 });

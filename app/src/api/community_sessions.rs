@@ -46,9 +46,15 @@ use crate::api::community::ssr_helpers::*;
 pub async fn community_sessions(space: Option<String>) -> Result<SessionsView, AppError> {
     let me = require(Need::SignedIn)?;
     let db = db()?;
-    let (space, link) = find_space(&me, space.as_deref().unwrap_or_default()).await?;
     let who = who(&me);
     let now = services::store::now();
+    let all_spaces = spaces(&me).await?;
+    // Opened plainly, it opens where the next session is (or, with none to come, the last).
+    let space = match space {
+        Some(given) => given,
+        None => where_sessions_are(&db, who, &all_spaces, now).await?,
+    };
+    let (space, link) = pick_space(&all_spaces, &space)?;
     let mut sessions = Vec::new();
     for s in sessions_store::list(&db, who, space).await? {
         let linked = sessions_store::linked_posts(&db, who, &s.id).await?;
@@ -85,13 +91,47 @@ pub async fn community_sessions(space: Option<String>) -> Result<SessionsView, A
         vec![]
     };
     Ok(SessionsView {
-        spaces: spaces(&me).await?,
+        spaces: all_spaces,
         space: link.param,
         space_name: link.name,
         sessions,
         can_schedule,
         examples,
     })
+}
+
+/// Of the person's `spaces`, the one with the soonest session to come; with none to come,
+/// the one with the latest held; with none at all, their setting's own. Its address value.
+#[cfg(feature = "ssr")]
+async fn where_sessions_are(
+    db: &services::store::Db,
+    who: store::Who,
+    spaces: &[crate::api::community::SpaceLink],
+    now: i64,
+) -> Result<String, AppError> {
+    // Ranked so that smaller is better: any session to come before any held.
+    let mut best: Option<((bool, i64), &str)> = None;
+    for link in spaces {
+        let Some(space) = Space::parse(&link.param) else {
+            continue;
+        };
+        let starts = sessions_store::list(db, who, space)
+            .await?
+            .into_iter()
+            .map(|s| s.starts_at);
+        let (coming, held): (Vec<i64>, Vec<i64>) = starts.partition(|at| *at > now);
+        let rank = match (coming.iter().min(), held.iter().max()) {
+            (Some(next), _) => (false, *next),
+            (None, Some(last)) => (true, -last),
+            (None, None) => continue,
+        };
+        if best.is_none_or(|(b, _)| rank < b) {
+            best = Some((rank, &link.param));
+        }
+    }
+    Ok(best
+        .map(|(_, param)| param.to_string())
+        .unwrap_or_else(|| Space::Setting.param()))
 }
 
 #[cfg(feature = "ssr")]

@@ -84,6 +84,16 @@ fn SpaceBody(view: SpaceView) -> impl IntoView {
     .filter_map(|(k, v)| v.map(|v| format!("{k}={}", urlencode(&v))))
     .collect();
     let get = |v: &Option<String>| v.clone().unwrap_or_default();
+    let in_use = [
+        &query.kind,
+        &query.sector,
+        &query.area,
+        &query.module,
+        &query.answered,
+    ]
+    .iter()
+    .filter(|v| v.as_deref().is_some_and(|v| !v.is_empty()))
+    .count();
     let count = view.total;
     view! {
         <SpaceTabs spaces=view.spaces.clone() current=view.space.clone() base="/community"/>
@@ -97,19 +107,26 @@ fn SpaceBody(view: SpaceView) -> impl IntoView {
             })}
         </ul>
         <h2 id="posts-heading" class="section-title">{format!("Shared in {}", view.space_name)}</h2>
-        <form method="get" action="/community" class="filters" role="search" aria-label="Find posts">
+        <form method="get" action="/community" class="filters community-filters" role="search" aria-label="Find posts">
             <input type="hidden" name="space" value=space.clone()/>
             <div class="field">
                 <label for="q" class="field-label">"Search"</label>
                 <input id="q" name="q" type="search" class="input" value=get(&query.q) maxlength=domain::learning_log::MAX_SEARCH_CHARS.to_string()/>
             </div>
-            <FilterSelect name="kind" label="Type" any="Examples and questions" selected=get(&query.kind)
-                options=PostKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect()/>
-            <FilterSelect name="sector" label="Sector" any="All sectors" selected=get(&query.sector) options=sector_options()/>
-            <FilterSelect name="area" label="Area of need" any="All areas" selected=get(&query.area) options=area_options()/>
-            <FilterSelect name="module" label="Module" any="All modules" selected=get(&query.module) options=module_options()/>
-            <FilterSelect name="answered" label="Questions" any="Answered or not" selected=get(&query.answered)
-                options=vec![("yes".into(), "Answered".into()), ("no".into(), "Not answered yet".into())]/>
+            // Folded away until asked for (open while any is in use): most visits read the
+            // newest posts, and six controls pushed them off a phone's first screen.
+            <details class="details filter-more" open={in_use > 0}>
+                <summary>{if in_use == 0 { "Filter by type, sector, area of need or module".to_string() } else { format!("Filters ({in_use} in use)") }}</summary>
+                <div class="filters">
+                <FilterSelect name="kind" label="Type" any="Examples and questions" selected=get(&query.kind)
+                    options=PostKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect()/>
+                <FilterSelect name="sector" label="Sector" any="All sectors" selected=get(&query.sector) options=sector_options()/>
+                <FilterSelect name="area" label="Area of need" any="All areas" selected=get(&query.area) options=area_options()/>
+                <FilterSelect name="module" label="Module" any="All modules" selected=get(&query.module) options=module_options()/>
+                <FilterSelect name="answered" label="Questions" any="Answered or not" selected=get(&query.answered)
+                    options=vec![("yes".into(), "Answered".into()), ("no".into(), "Not answered yet".into())]/>
+                </div>
+            </details>
             <button type="submit" class="btn btn-secondary">"Show posts"</button>
         </form>
         <p class="muted" role="status">{match (view.more, count) {

@@ -468,6 +468,46 @@ async fn a_report_reaches_the_authors_moderators_who_hide_it_for_everyone_else()
 }
 
 #[tokio::test]
+async fn sessions_open_on_the_space_where_the_next_session_is() {
+    let app = TestApp::new().await;
+    let (sam, senco) = (app.sign_in(SAM).await, app.sign_in(SENCO).await);
+    let opened = |space: Option<&'static str>| {
+        let (app, sam) = (&app, sam.clone());
+        async move {
+            let args: Vec<(&str, &str)> = space.map(|s| ("space", s)).into_iter().collect();
+            json::<SessionsView>(&app.call::<CommunitySessions>(&args, Some(&sam)).await).space
+        }
+    };
+    // The demo's next session is the network's, a week away; the setting has none.
+    assert_eq!(opened(None).await, "network-1");
+    assert_eq!(opened(Some("setting")).await, "setting", "named");
+    // One of the setting's own, sooner, takes over.
+    let tomorrow = time::OffsetDateTime::now_utc().date().next_day().unwrap();
+    let date = format!(
+        "{}-{:02}-{:02}",
+        tomorrow.year(),
+        u8::from(tomorrow.month()),
+        tomorrow.day()
+    );
+    let r = app
+        .call::<ScheduleSession>(
+            &[
+                ("id", "a6666666-2222-4333-8444-555555555555"),
+                ("space", "setting"),
+                ("topic", "Tomorrow's twilight"),
+                ("date", &date),
+                ("time", "16:00"),
+                ("minutes", "45"),
+                ("place", "The hall"),
+            ],
+            Some(&senco),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(opened(None).await, "setting");
+}
+
+#[tokio::test]
 async fn an_attended_session_adds_its_time_to_cpd_and_only_organisers_schedule() {
     let app = TestApp::new().await;
     let (sam, senco) = (app.sign_in(SAM).await, app.sign_in(SENCO).await);
