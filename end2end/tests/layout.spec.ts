@@ -10,8 +10,8 @@ const SCREENS = [
 ];
 const PAGES: Record<string, string[]> = {
   [SENCO]: ["/", "/log", "/review", "/staff", "/community", "/community/sessions", "/modules/m1/reflection"],
-  [ADMIN]: ["/admin", "/admin/import"],
-  [SAM]: ["/community/p/demo-post-000", "/profile"],
+  [ADMIN]: ["/admin", "/admin/import", "/admin/data"],
+  [SAM]: ["/community/p/demo-post-000", "/community/new?kind=question", "/profile"],
 };
 
 /** The controls a person taps (links inside running text are exempt, as WCAG 2.5.8 says),
@@ -48,6 +48,15 @@ for (const screen of SCREENS) {
         const top = await page.getByRole("heading", { level: 1 }).evaluate((h) => h.getBoundingClientRect().top);
         expect(top, `${where}: where the title starts`).toBeLessThan(path.startsWith("/modules/") ? 260 : 200);
         expect(await smallTargets(page), `${where}: targets under 44 px`).toEqual([]);
+        // A tick box's label sits beside it, however long (it dropped below the box).
+        for (const row of await page.locator(".checkbox").all()) {
+          const [box, label] = await row.evaluate((r) => [r.querySelector("input")!, r.querySelector("label")!].map((e) => {
+            const b = e.getBoundingClientRect();
+            return { right: b.right, left: b.left, top: b.top, bottom: b.bottom };
+          }));
+          expect(label.left, `${where}: a tick box's label`).toBeGreaterThan(box.right);
+          expect(label.top, `${where}: a tick box's label`).toBeLessThan(box.bottom);
+        }
         // A box to write in is as wide as the column it is in.
         for (const box of await page.locator("main textarea").all()) {
           const [own, column] = await box.evaluate((t) => [t.getBoundingClientRect().width, t.parentElement!.getBoundingClientRect().width]);
