@@ -238,3 +238,19 @@ for (const viewport of [
     await context.close();
   });
 }
+
+test("a form sent from outside Tandem's pages is refused with a page of its own that passes axe", async ({ page, baseURL }) => {
+  // A page of another origin (about:blank) posts a form to Tandem, as a hostile site would.
+  await page.setContent(
+    `<form method="post" action="${baseURL}/api/sign_out"><button>Send</button></form>`,
+  );
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page).toHaveURL(`${baseURL}/api/sign_out`);
+  await expect(page.getByRole("heading", { level: 1, name: "Refused" })).toBeVisible();
+  await expect(page.getByText("did not come from Tandem's own pages")).toBeVisible();
+  // Styled (its stylesheet loads under its own policy), with the way back.
+  const header = await page.locator(".site-header").evaluate((h) => getComputedStyle(h).backgroundColor);
+  expect(header).toBe("rgb(29, 78, 95)");
+  await expect(page.getByRole("link", { name: "Go to your home page" })).toBeVisible();
+  await expectAccessible(page, "the refusal page");
+});
