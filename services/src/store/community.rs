@@ -335,11 +335,10 @@ mod sql {
         // The page as someone else who sees the space alike read it, if nothing has changed
         // since (`list_memo`).
         let (version, shared) = memo_state(db, who, space).await?;
-        let key = memo_key(who, space, filters, page, size);
-        if shared {
-            if let Some(kept) = db.list_memo.get(version, &key) {
-                return Ok(kept);
-            }
+        // Only a page others may be given is kept, so only its key is worth writing.
+        let key = shared.then(|| memo_key(who, space, filters, page, size));
+        if let Some(kept) = key.as_ref().and_then(|k| db.list_memo.get(version, k)) {
+            return Ok(kept);
         }
         // `head`, the rule's question about the viewer (`viewer`), then the conditions on the
         // posts themselves: the space, the search and the filters.
@@ -442,7 +441,7 @@ mod sql {
             (total, rows)
         };
         let read = (rows, total as u32);
-        if shared {
+        if let Some(key) = key {
             db.list_memo.put(version, key, read.clone());
         }
         Ok(read)
