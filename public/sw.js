@@ -106,7 +106,8 @@ const neverCached = (path) => ["/api/", "/healthz", "/sw.js"].some((p) => path.s
 const keepable = (path) =>
   path === "/" || path === "/modules" || path.startsWith("/modules/") || path.startsWith("/community/p/");
 /** Pages that redirect to sign-in when nobody is signed in. */
-const personal = (path) => !["/sign-in", "/join", "/offline.html", "/signed-out.html"].includes(path);
+const personal = (path) =>
+  !["/sign-in", "/join", "/forgot-password", "/reset-password", "/offline.html", "/signed-out.html"].includes(path);
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;

@@ -225,10 +225,12 @@ pub fn App() -> impl IntoView {
             <Header/>
             {session::user_id().ne(&0).then(|| view! { <components::SyncStatusBar/> })}
             <main id="main-content" tabindex="-1" class="site-main">
-                // Pages with data are sent whole (see COMPLETE); sign-in and join have none.
+                // Pages with data are sent whole (see COMPLETE); join has none.
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=COMPLETE/>
-                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/sign-in") view=SignInPage ssr=COMPLETE/>
+                    <Route path=path!("/forgot-password") view=pages::password_reset::ForgotPasswordPage ssr=COMPLETE/>
+                    <Route path=path!("/reset-password") view=pages::password_reset::ResetPasswordPage ssr=COMPLETE/>
                     <Route path=path!("/join") view=JoinPage/>
                     <Route path=path!("/confirm-email") view=pages::proof::ProofPage ssr=COMPLETE/>
                     <Route path=path!("/sign-in/link") view=pages::proof::ProofPage ssr=COMPLETE/>

@@ -1,7 +1,7 @@
 import { test, expect } from "./fixtures";
 import {
   ADMIN, SAM, ELLA, open, signIn, signOut, expectAccessible, newPage, uniqueEmail, waitForHydration,
-  emailedCode,
+  emailedCode, mailTo, newPractitioner,
 } from "./helpers";
 
 test("the landing and sign-in pages render and pass an accessibility scan", async ({ page }) => {
@@ -253,4 +253,49 @@ test("a form sent from outside Tandem's pages is refused with a page of its own 
   expect(header).toBe("rgb(29, 78, 95)");
   await expect(page.getByRole("link", { name: "Go to your home page" })).toBeVisible();
   await expectAccessible(page, "the refusal page");
+});
+
+test("a forgotten password is set again from a link sent to the person's own address, and signs them out elsewhere", async ({ browser, baseURL }) => {
+  const { email, api, headers } = await newPractitioner(baseURL!, "Robin Forgets");
+  const other = await api.post("/api/me", { headers });
+  expect(await other.text()).toContain("Robin Forgets");
+  const page = await newPage(browser);
+  await open(page, "/sign-in");
+  await page.getByRole("link", { name: "Forgotten your password?" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Forgotten your password" })).toBeVisible();
+  await expectAccessible(page, "forgotten password");
+  // A mistyped address is refused beside its field, and kept.
+  await page.getByLabel("Email address").fill("robin@school");
+  await page.getByRole("button", { name: "Email me a link" }).click();
+  await expect(page.locator("#email-error")).toBeVisible();
+  await expect(page.getByLabel("Email address")).toHaveValue("robin@school");
+  const since = Date.now();
+  await page.getByLabel("Email address").fill(email);
+  await page.getByRole("button", { name: "Email me a link" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  // The message is quoted-printable, as a mail program reads it: decoded first.
+  const mail = (await mailTo(email, since))
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+  const token = /reset-password\?token=(\S+)/.exec(mail)?.[1];
+  expect(token, mail).toBeTruthy();
+
+  await open(page, `/reset-password?token=${token}`);
+  await expectAccessible(page, "set a new password");
+  const fresh = "robin's fresh pass phrase";
+  await page.getByLabel("New password", { exact: true }).fill(fresh);
+  await page.getByLabel("The new password again").fill("not the same one at all");
+  await page.getByRole("button", { name: "Set my new password" }).click();
+  await expect(page.locator("#confirm_password-error")).toContainText("do not match");
+  await page.getByLabel("New password", { exact: true }).fill(fresh);
+  await page.getByLabel("The new password again").fill(fresh);
+  await page.getByRole("button", { name: "Set my new password" }).click();
+  await expect(page.getByRole("heading", { name: "Your new password is set" })).toBeVisible();
+  // Signed out on the other device; in with the new password; the link is spent.
+  const after = await api.post("/api/me", { headers });
+  expect(await after.text()).not.toContain("Robin Forgets");
+  await signIn(page, email, fresh);
+  await open(page, `/reset-password?token=${token}`);
+  await expect(page.getByText("This link has been used or has expired.")).toBeVisible();
+  await page.context().close();
 });

@@ -83,3 +83,30 @@ pub async fn finish(db: &Db, proof: &proofs::Proof, how: &str) -> Result<Option<
     tx.commit().await?;
     Ok(Some(proof.user_id))
 }
+
+/// Emails a link to set a new password to the active account with this address, if there
+/// is one (the caller says the same either way). Where Tandem sends email only.
+pub async fn email_reset_link(db: &Db, email: &str) -> Result<(), sqlx::Error> {
+    let Some(c) = store::users::credentials_by_email(db, email).await? else {
+        return Ok(());
+    };
+    if !c.active {
+        return Ok(());
+    }
+    let token = store::password_resets::new_token();
+    store::password_resets::create(db, c.id, &token, None).await?;
+    let (subject, body) = crate::mail::reset_message(&c.display_name, &token);
+    let mut tx = store::write(db).await?;
+    store::mail::queue(
+        &mut tx,
+        Some(c.id),
+        &c.email,
+        &c.display_name,
+        &subject,
+        &body,
+    )
+    .await?;
+    tx.commit().await?;
+    crate::mail::wake();
+    Ok(())
+}

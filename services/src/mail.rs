@@ -208,6 +208,23 @@ pub fn code_message(
     (format!("Your Tandem code: {code}"), body)
 }
 
+/// The email with a link to set a new password (asked for on the sign-in page's "Forgotten
+/// your password?"). `{PUBLIC_URL}` is filled in when it is sent.
+pub fn reset_message(name: &str, token: &str) -> (String, String) {
+    let first = name.split_whitespace().next().unwrap_or("there");
+    let body = format!(
+        "Hello {first},\n\n\
+         Someone asked to set a new password for your Tandem\n\
+         account. If that was you, open this link within an hour:\n\n\
+         {PUBLIC_URL}/reset-password?token={token}\n\n\
+         It works once. Your learning log and progress stay as they\n\
+         are.\n\n\
+         If this was not you, you need do nothing: your password\n\
+         has not changed.\n"
+    );
+    ("Set a new Tandem password".to_string(), body)
+}
+
 /// The notice that a school account was linked to a Tandem account: sent every time, so a
 /// link nobody asked for is seen. (`{PUBLIC_URL}` is filled in when it is sent.)
 pub fn linked_message(name: &str, account: &str) -> (String, String) {

@@ -10,6 +10,7 @@ pub mod course;
 pub mod data_protection;
 pub mod guide;
 pub mod learning_log;
+pub mod password_reset;
 pub mod profile;
 pub mod proof;
 pub mod review;

@@ -42,6 +42,13 @@ fn redirect_uri() -> Result<String, AppError> {
 }
 
 /// The admin's setting's single sign-on, if it is set up.
+/// Whether the sign-in page offers a school account: only when some setting or trust has
+/// single sign-on set up. Public (the sign-in page asks it), and says nothing about whom.
+#[server(endpoint = "sso/offered")]
+pub async fn school_sign_in_offered() -> Result<bool, AppError> {
+    Ok(store::offered(&db()?).await?)
+}
+
 #[server(endpoint = "admin/sso")]
 pub async fn sso_settings() -> Result<Option<ProviderView>, AppError> {
     let me = require(ADMIN)?;

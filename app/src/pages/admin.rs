@@ -3,6 +3,7 @@ use crate::api::admin::{
     invite_codes, staff, ChangeRole, ConfirmMember, CreateInvite, RevokeInvite, SetMemberActive,
     SetTimeZone,
 };
+use crate::api::password_reset::{resets_by_email, show_reset_code, MakeResetCode};
 use crate::components::*;
 use crate::session::{local_date, use_me};
 use domain::model::{now_secs, Invite, Member, Role};
@@ -30,6 +31,10 @@ fn Admin() -> impl IntoView {
     let change_role = ServerAction::<ChangeRole>::new();
     let set_active = ServerAction::<SetMemberActive>::new();
     let confirm = ServerAction::<ConfirmMember>::new();
+    let reset = ServerAction::<MakeResetCode>::new();
+    // Where Tandem sends email, people reset their own password by a link; an admin's code
+    // is for where it does not.
+    let by_email = Resource::new(|| (), |_| resets_by_email());
     let members = Resource::new(
         move || {
             (
@@ -54,6 +59,7 @@ fn Admin() -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| set_active.value().get().and_then(Result::err))
             .or_else(|| confirm.value().get().and_then(Result::err))
+            .or_else(|| reset.value().get().and_then(Result::err))
     });
 
     view! {
@@ -130,10 +136,12 @@ fn Admin() -> impl IntoView {
         <section aria-labelledby="staff-heading" class="card">
             <h2 id="staff-heading" class="card-heading">"Staff"</h2>
             <ErrorSummary error=staff_error/>
+            <ResetCodeMade/>
             <Transition fallback=|| view! { <p>"Loading staff…"</p> }>
                 {move || Suspend::new(async move {
+                    let codes = !by_email.await.unwrap_or(true);
                     match members.await {
-                        Ok(list) => view! { <StaffTable list change_role set_active confirm/> }.into_any(),
+                        Ok(list) => view! { <StaffTable list change_role set_active confirm reset=codes.then_some(reset)/> }.into_any(),
                         Err(e) => view! { <p class="error-text">{e.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -213,6 +221,8 @@ fn StaffTable(
     change_role: ServerAction<ChangeRole>,
     set_active: ServerAction<SetMemberActive>,
     confirm: ServerAction<ConfirmMember>,
+    /// Password reset codes, where Tandem sends no email.
+    reset: Option<ServerAction<MakeResetCode>>,
 ) -> impl IntoView {
     view! {
         <div class="table-wrap">
@@ -228,7 +238,7 @@ fn StaffTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {list.into_iter().map(|m| view! { <StaffRow m change_role set_active confirm/> }).collect_view()}
+                    {list.into_iter().map(|m| view! { <StaffRow m change_role set_active confirm reset/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -241,11 +251,27 @@ fn StaffRow(
     change_role: ServerAction<ChangeRole>,
     set_active: ServerAction<SetMemberActive>,
     confirm: ServerAction<ConfirmMember>,
+    reset: Option<ServerAction<MakeResetCode>>,
 ) -> impl IntoView {
     let select_id = format!("role-{}", m.id);
     let yourself = use_me().with_untracked(|me| me.as_ref().is_some_and(|me| me.id == m.id));
     let name = m.display_name.clone();
-    let (name1, name2, name3, name4) = (name.clone(), name.clone(), name.clone(), name);
+    let (name1, name2, name3, name4, name5) =
+        (name.clone(), name.clone(), name.clone(), name.clone(), name);
+    // Someone who has forgotten their password: a code the admin hands over, which the
+    // person uses once to choose a new one (never a password the admin chooses).
+    let reset_form = reset.filter(|_| m.active).map(|reset| {
+        view! {
+            <ActionForm action=reset>
+                <input type="hidden" name="user_id" value=m.id/>
+                <details class="confirm-action">
+                    <summary>"Password reset code…"<span class="sr-only">{format!(" for {name5}")}</span></summary>
+                    <p>"For someone who has forgotten their password: a code they use once, within a day, with their email address, to choose a new one. Give it to them in person. Their log and progress stay; they are signed out everywhere."</p>
+                    <button type="submit" class="btn btn-secondary btn-small">{format!("Make a code for {name5}")}</button>
+                </details>
+            </ActionForm>
+        }
+    });
     // Joined with an open code where Tandem sends no email: the admin confirms them, after
     // checking with them that the address is theirs.
     let waiting = (!m.email_proved && m.active).then(|| {
@@ -318,10 +344,49 @@ fn StaffRow(
                                 }.into_any()
                             }}
                         </ActionForm>
+                        {reset_form}
                     </td>
                 }.into_any()
             }}
         </tr>
+    }
+}
+
+/// The code just made (`?reset=` from the form's redirect), shown this once.
+#[component]
+fn ResetCodeMade() -> impl IntoView {
+    let made = query_value("reset");
+    let shown = Resource::new(
+        move || made.clone(),
+        |id| async move {
+            match id {
+                Some(id) => show_reset_code(id).await.map(|c| Some(c.ok_or(()))),
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                shown.await.ok().flatten().map(|made| match made {
+                    Ok(c) => view! {
+                        <div id="reset-code">
+                            <Banner title=format!("Password reset code for {}", c.name) kind=BannerKind::Success>
+                                <p>"Give them this code in person: "<strong class="invite-code">{c.code}</strong></p>
+                                <p>{format!("It works once, until {}, with their email address: “Forgotten your password?” on the sign-in page leads to where it goes. It is shown only now.", local_date(c.expires_at))}</p>
+                            </Banner>
+                        </div>
+                    }.into_any(),
+                    Err(()) => view! {
+                        <div id="reset-code">
+                            <Banner title="That code was shown already">
+                                <p>"Tandem keeps only a scrambled copy. If it was lost, make a new one: the old one then stops working."</p>
+                            </Banner>
+                        </div>
+                    }.into_any(),
+                })
+            })}
+        </Suspense>
     }
 }
 

@@ -50,8 +50,29 @@ fn Dashboard(me: Me) -> impl IntoView {
         <Title text="Home"/>
         <h1 class="page-title">{greeting}</h1>
         <p class="lead">{format!("{} · {} · {}", me.setting_name, me.role.label(), me.sector.label())}</p>
+        <ResetNotice/>
         {role_view}
         <ReadingPreferencesPrompt me/>
+    }
+}
+
+/// A password set recently with a code from an admin: said, so one nobody asked for is seen.
+#[component]
+fn ResetNotice() -> impl IntoView {
+    let notice = Resource::new(|| (), |_| crate::api::password_reset::reset_notice());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                notice.await.ok().flatten().map(|(admin, at)| view! {
+                    <Banner title="Your password was set with a reset code">
+                        <p>{format!(
+                            "On {}, a code from {admin} was used to set your password. If that was not you, change your password on your profile page and tell your SENCo.",
+                            crate::session::local_date(at)
+                        )}</p>
+                    </Banner>
+                })
+            })}
+        </Suspense>
     }
 }
 

@@ -12,6 +12,7 @@ pub mod home;
 pub mod join;
 pub mod learning_log;
 pub mod learning_log_print;
+pub mod password_reset;
 pub mod profile;
 pub mod proof;
 pub mod review;

@@ -11,8 +11,8 @@ use app::api::admin::{
 use app::api::auth::{CurrentMe, Join, SignIn, SignOut};
 use app::api::community::{
     AcceptAnswer, AnswerNetwork, CommunityCompose, CommunityPost, CommunityReports, CommunitySpace,
-    DeletePost, FollowPost, FollowedPosts, MarkHelpful, Moderate, PostReply, PublishPost,
-    ReportPost, TriedThis,
+    DeletePost, FollowPost, FollowedPosts, MarkHelpful, Moderate, OpenReports, PostReply,
+    PublishPost, ReportPost, TriedThis,
 };
 use app::api::community_sessions::{
     Attend, CommunitySessions, Rsvp, ScheduleSession, SessionNotes,
@@ -23,8 +23,12 @@ use app::api::data_protection::{
 };
 use app::api::guide::FacilitatorGuide;
 use app::api::learning_log::{
-    DueFollowUps, LogEntry, LogExport, LogList, SaveAnswer, SaveSection, SectionAnswers,
-    SubmitEntries,
+    DueFollowUps, FeedbackWaiting, LogEntry, LogExport, LogList, SaveAnswer, SaveSection,
+    SectionAnswers, SubmitEntries,
+};
+use app::api::password_reset::{
+    ForgotPassword, MakeResetCode, ResetLinkWorks, ResetNotice, ResetPassword, ResetsByEmail,
+    ShowResetCode,
 };
 use app::api::profile::{
     ChangePassword, CommunityProfile, RemoveSignInLink, SaveCommunityProfile, SavePreferences,
@@ -32,7 +36,9 @@ use app::api::profile::{
 };
 use app::api::proof::{EnterProofCode, LinkWithPassword, ProofStatus, SendProofCode};
 use app::api::review::{MyEntryViews, Notices, ReviewAct, ReviewEntry, ReviewQueue};
-use app::api::single_sign_on::{SaveSso, SsoRedirectUri, SsoSettings, TrustSignOn, TurnOffSso};
+use app::api::single_sign_on::{
+    SaveSso, SchoolSignInOffered, SsoRedirectUri, SsoSettings, TrustSignOn, TurnOffSso,
+};
 use app::api::staff::{StaffDashboard, StaffMember};
 use app::api::staff_import::{ApplyImport, ImportCodes, ImportPreview};
 use http::StatusCode;
@@ -100,6 +106,40 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             Endpoint::of::<LinkWithPassword>(),
             Who::Anyone,
             &[("password", "a guess")],
+        ),
+        f(Endpoint::of::<SchoolSignInOffered>(), Who::Anyone, &[]),
+        // A forgotten password (no email in these tests: asking for a link is refused).
+        f(Endpoint::of::<ResetsByEmail>(), Who::Anyone, &[]),
+        f(
+            Endpoint::of::<ForgotPassword>(),
+            Who::Anyone,
+            &[("email", "sam@oakfield.example")],
+        ),
+        f(
+            Endpoint::of::<ResetPassword>(),
+            Who::Anyone,
+            &[
+                ("email", "sam@oakfield.example"),
+                ("code", "ABCD-EFGH"),
+                ("new_password", "a long enough pass phrase"),
+                ("confirm_password", "a long enough pass phrase"),
+            ],
+        ),
+        f(
+            Endpoint::of::<ResetLinkWorks>(),
+            Who::Anyone,
+            &[("token", "not-a-token")],
+        ),
+        f(Endpoint::of::<ResetNotice>(), Who::SignedIn, &[]),
+        f(
+            Endpoint::of::<MakeResetCode>(),
+            Who::Admin,
+            &[("user_id", "4")],
+        ),
+        f(
+            Endpoint::of::<ShowResetCode>(),
+            Who::Admin,
+            &[("id", "not-a-reset")],
         ),
         f(Endpoint::of::<SignInLinks>(), Who::SignedIn, &[]),
         f(
@@ -241,6 +281,7 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             &[("module", "m1")],
         ),
         f(Endpoint::of::<DueFollowUps>(), Who::SignedIn, &[]),
+        f(Endpoint::of::<FeedbackWaiting>(), Who::SignedIn, &[]),
         f(Endpoint::of::<LogExport>(), Who::SignedIn, &[]),
         f(Endpoint::of::<MyEntryViews>(), Who::SignedIn, &[]),
         f(Endpoint::of::<Notices>(), Who::SignedIn, &[]),
@@ -411,6 +452,7 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             ],
         ),
         f(Endpoint::of::<CommunityReports>(), Who::SignedIn, &[]),
+        f(Endpoint::of::<OpenReports>(), Who::SignedIn, &[]),
         f(
             Endpoint::of::<Moderate>(),
             Who::SignedIn,
@@ -743,6 +785,11 @@ async fn another_settings_ids_are_not_found_and_change_nothing() {
             &w.elsewhere_admin,
             Endpoint::of::<SetMemberActive>(),
             vec![("user_id", &sam_id), ("active", "false")],
+        ),
+        (
+            &w.elsewhere_admin,
+            Endpoint::of::<MakeResetCode>(),
+            vec![("user_id", &sam_id)],
         ),
         (
             &w.elsewhere_admin,

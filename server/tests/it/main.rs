@@ -18,6 +18,7 @@ mod mail;
 mod metrics;
 mod offline;
 mod pages;
+mod password_reset;
 mod pdf;
 mod review;
 mod security;

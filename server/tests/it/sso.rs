@@ -245,3 +245,27 @@ async fn a_trusts_sign_on_is_checked_like_a_settings_and_approved_as_it_is_set()
         location(&r)
     );
 }
+
+#[tokio::test]
+async fn the_sign_in_page_offers_a_school_account_only_once_someone_has_one() {
+    let app = TestApp::new().await;
+    let page = app.get("/sign-in", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Sign in to Tandem"), "{}", page.body);
+    assert!(
+        !page.body.contains("sso-email"),
+        "no box while nobody has one"
+    );
+    // Sent back by single sign-on (a form from an old page), the box is there, address kept.
+    let back = app
+        .get(
+            "/sign-in?sso=not-set-up&email=someone%40nowhere.example",
+            None,
+        )
+        .await;
+    assert!(back.body.contains("id=\"sso-email\""), "{}", back.body);
+    assert!(back.body.contains("someone@nowhere.example"));
+    provider(&app, true).await;
+    let page = app.get("/sign-in", None).await;
+    assert!(page.body.contains("Continue with your school account"));
+}

@@ -195,6 +195,7 @@ pub const LEFT_BEHIND: &[&str] = &[
     "trust_sign_on",
     "trust_sign_on_domains",
     "email_proofs",
+    "password_resets",
     "mail_outbox",
     "job_leases",
     "write_allowance",

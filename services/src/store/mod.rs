@@ -29,6 +29,7 @@ mod list_memo;
 pub mod mail;
 pub mod networks;
 pub mod outcomes;
+pub mod password_resets;
 pub mod progress;
 pub mod proofs;
 pub mod rate_limit;

@@ -400,6 +400,21 @@ mod sql {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Whether any setting or trust has single sign-on set up (approved or waiting): the
+    /// sign-in page offers the school-account box only then.
+    pub async fn offered(db: &Db) -> Result<bool, sqlx::Error> {
+        let setting = sqlx::query_scalar!("SELECT setting_id FROM sign_in_providers LIMIT 1")
+            .fetch_optional(db.pool())
+            .await?;
+        if setting.is_some() {
+            return Ok(true);
+        }
+        let trust = sqlx::query_scalar!("SELECT network_id FROM trust_sign_on LIMIT 1")
+            .fetch_optional(db.pool())
+            .await?;
+        Ok(trust.is_some())
+    }
+
     /// Whether people of this setting may still sign in with a password (admins always may,
     /// so a provider outage never locks a setting out).
     pub async fn password_allowed(db: &Db, setting_id: i64) -> Result<bool, sqlx::Error> {
