@@ -8,7 +8,6 @@
 //! stays, without its secret, so that the person is told who set their password by code.
 
 use super::{now, sessions::hash_token};
-use rand::Rng;
 
 /// How long an emailed link works.
 pub const LINK_TTL_SECS: i64 = 60 * 60;
@@ -17,25 +16,15 @@ pub const CODE_TTL_SECS: i64 = 24 * 60 * 60;
 /// How long the person is told, after signing in, that a code from an admin set their password.
 pub const NOTICE_SECS: i64 = 30 * 24 * 60 * 60;
 
-/// Letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L), as invite
-/// codes use: 40 bits, guessed only through the rate limits that guard sign-in.
-const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-
-/// A random token for an emailed link (256 bits).
+/// A random token for an emailed link (256 bits), as a proof's browser token is made.
 pub fn new_token() -> String {
-    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-    let mut bytes = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
+    super::proofs::new_token()
 }
 
-/// An admin's code, `ABCD-EFGH`.
+/// An admin's code, `ABCD-EFGH`, made as invite codes are (letters and digits that cannot
+/// be mistaken for one another: 40 bits, guessed only through sign-in's rate limits).
 pub fn new_code() -> String {
-    let mut rng = rand::rngs::OsRng;
-    let chars: String = (0..8)
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-        .collect();
-    format!("{}-{}", &chars[..4], &chars[4..])
+    super::invites::new_code()
 }
 
 /// A code as typed (any case, spaces or dashes anywhere), as it was made.

@@ -50,7 +50,7 @@ pub struct Proof {
     pub has_password: bool,
 }
 
-fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
     let mut bytes = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
