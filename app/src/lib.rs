@@ -23,17 +23,7 @@ pub mod session;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// Percent-encodes a path for use in a query string.
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+pub use domain::urlencode;
 
 #[cfg(feature = "ssr")]
 use components::{Footer, Header, SkipLink};
@@ -59,7 +49,7 @@ use pages::{
     learning_log::{EntryPage, LogPage},
     learning_log_print::LogPrintPage,
     profile::ProfilePage,
-    review::{ReviewEntryPage, ReviewQueuePage},
+    review::{ReviewEntryPage, ReviewPiecePage, ReviewQueuePage},
     sign_in::SignInPage,
     staff::{StaffDashboardPage, StaffMemberPage},
 };
@@ -246,6 +236,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/log/:id") view=EntryPage ssr=COMPLETE/>
                     <Route path=path!("/review") view=ReviewQueuePage ssr=COMPLETE/>
                     <Route path=path!("/review/:id") view=ReviewEntryPage ssr=COMPLETE/>
+                    <Route path=path!("/review/of/:author/:module") view=ReviewPiecePage ssr=COMPLETE/>
                     <Route path=path!("/staff") view=StaffDashboardPage ssr=COMPLETE/>
                     <Route path=path!("/staff/:id") view=StaffMemberPage ssr=COMPLETE/>
                     <Route path=path!("/facilitator") view=FacilitatorPage ssr=COMPLETE/>

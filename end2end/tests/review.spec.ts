@@ -164,3 +164,54 @@ test("a SENCo reaches the facilitator guide from the navigation, and a practitio
   await open(sam, "/facilitator");
   await expect(sam.getByRole("heading", { level: 1 })).toHaveText("You cannot see this page");
 });
+
+test("a module's practice note is submitted as one piece, read in order and answered once, on a tablet", async ({ browser, baseURL }) => {
+  const tablet = { viewport: { width: 768, height: 1024 } };
+  const sam = await (await browser.newContext(tablet)).newPage();
+  const senco = await (await browser.newContext(tablet)).newPage();
+  const name = `Robin ${String.fromCharCode(...[...String(Date.now()).slice(-6)].map((d) => 97 + Number(d)))}`;
+
+  // The practice note's three parts, written last part first.
+  await signIn(sam, (await newPractitioner(baseURL!, name)).email);
+  await open(sam, "/modules/m1/practice");
+  for (const part of ["next", "happened", "tried"]) {
+    await sam.locator(`#answer-${part}`).fill(`${part}: with Jay, at the start of the day.`);
+    await expect(sam.locator(`#answer-${part}-status`)).toHaveText("Saved");
+  }
+  await open(sam, "/log?module=m1");
+  await sam.getByRole("button", { name: "Submit every draft in module 1" }).click();
+  await expect(sam.getByText("3 entries sent to your SENCo, who will read them together.")).toBeVisible();
+
+  // One item in the SENCo's queue, not three.
+  await signIn(senco, SENCO);
+  await open(senco, "/review?module=m1");
+  const rows = senco.getByRole("row").filter({ hasText: name });
+  await expect(rows).toHaveCount(1);
+  await rows.getByRole("link", { name: /3 answers from Module 1/ }).click();
+  await expect(senco.getByRole("heading", { level: 1 })).toHaveText(/^Module 1: /);
+  // In the order the course asks them.
+  await expect(senco.locator(".piece-answer h2")).toHaveText(["What I tried", "What happened", "What I'll do next"]);
+  await expectAccessible(senco, "a submitted module");
+  const overflow = await senco.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBe(0);
+
+  // One reply for all three.
+  await senco.getByRole("textbox", { name: "Feedback" }).fill("A clear note: keep the timetable going after half-term.");
+  await senco.getByRole("button", { name: "Mark all 3 reviewed" }).click();
+  const sent = senco.getByRole("heading", { name: "Reply sent" });
+  await expect(sent).toBeVisible();
+  await expect(senco.getByText(`${name} will see your reply beside each answer. Status: Reviewed.`)).toBeVisible();
+  // On to whatever else waits, or back to the queue when nothing does.
+  const next = senco.getByRole("link", { name: "Next submission" }).or(senco.getByRole("link", { name: "Back to the review queue" }));
+  await expect(next.first()).toBeVisible();
+  await expect(senco.locator(".piece-answer")).toHaveCount(0);
+  await expectAccessible(senco, "a module replied to");
+
+  // Sam finds the reply beside each part.
+  await open(sam, "/log?module=m1");
+  await expect(sam.getByRole("region", { name: /Feedback for you/ }).getByRole("link")).toHaveCount(3);
+  await sam.getByRole("region", { name: /Feedback for you/ }).getByRole("link", { name: "What happened" }).click();
+  await expect(sam.getByText("A clear note: keep the timetable going after half-term.")).toBeVisible();
+  await sam.context().close();
+  await senco.context().close();
+});

@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod network;
 pub mod password;
 pub mod pdf;
+pub mod review;
 pub mod secrets;
 pub mod shell;
 pub mod staff;

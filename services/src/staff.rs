@@ -68,7 +68,9 @@ pub async fn member_view(
         .await?
         .pop()
         .ok_or_else(|| AppError::NotFound("That person is not in your setting.".into()))?;
-    let entries = store::review::submitted_by(db, senco.setting_id, member_id).await?;
+    let mut entries = store::review::submitted_by(db, senco.setting_id, member_id).await?;
+    // In the order the course asks its questions ("What I tried" before "What happened").
+    crate::review::in_course_order(course, &mut entries);
     let ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
     let mut feedback = store::learning_log::feedback_for(db, &ids).await?;
     let submitted: Vec<SubmittedItem> = entries

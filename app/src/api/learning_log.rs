@@ -358,9 +358,28 @@ pub async fn log_entry(id: String, history: Option<u32>) -> Result<EntryDetail, 
     })
 }
 
-/// Submits one entry, or every draft of a module, to the setting's SENCo.
+/// Submits one entry, or every draft of a module, to the setting's SENCo. A plain form
+/// comes back to the page it was sent from, which says what was sent (`?submitted=`).
 #[server(endpoint = "log/submit")]
 pub async fn submit_entries(id: Option<String>, module: Option<String>) -> Result<u64, AppError> {
+    let page = match (&id, &module) {
+        (Some(id), _) => format!("/log/{}", crate::urlencode(id)),
+        (None, Some(m)) => format!("/log?module={}", crate::urlencode(m)),
+        (None, None) => "/log".to_string(),
+    };
+    let outcome = submit(id, module).await;
+    match &outcome {
+        Ok(n) => {
+            let join = if page.contains('?') { '&' } else { '?' };
+            super::redirect_plain_form(&format!("{page}{join}submitted={n}"))
+        }
+        Err(error) => super::plain_form_error::<SubmitEntries>(&page, &[], error),
+    }
+    outcome
+}
+
+#[cfg(feature = "ssr")]
+async fn submit(id: Option<String>, module: Option<String>) -> Result<u64, AppError> {
     let me = require(Need::SignedIn)?;
     let db = db()?;
     let ids: Vec<String> = match (id, module) {

@@ -14,6 +14,7 @@ pub mod password_reset;
 pub mod profile;
 pub mod proof;
 pub mod review;
+pub mod review_piece;
 pub mod single_sign_on;
 pub mod staff;
 pub mod staff_import;

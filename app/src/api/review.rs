@@ -9,9 +9,15 @@ use domain::review::Change;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// One person's waiting answers from one module (a piece, `services::review`), or a single
+/// answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueItem {
-    pub id: String,
+    /// The piece's page, or the answer's own when it is one.
+    pub href: String,
+    /// How many answers wait in it.
+    pub answers: u32,
+    pub module_title: String,
     pub author: String,
     pub sector: Sector,
     pub module_number: u32,
@@ -51,6 +57,38 @@ pub struct ReviewDetail {
     /// Every version the author submitted, newest first.
     pub versions: Vec<Revision>,
     pub feedback: Vec<Feedback>,
+    /// "Next submission": the oldest other piece waiting.
+    pub next: Option<String>,
+}
+
+/// One answer of a piece, for the piece's page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PieceAnswer {
+    pub id: String,
+    pub question: String,
+    pub section_title: String,
+    pub kind: EntryKind,
+    pub status: EntryStatus,
+    pub rev: i64,
+    pub submitted_at: i64,
+    pub body: String,
+    pub changes: Option<Vec<Change>>,
+    pub feedback: Vec<Feedback>,
+}
+
+/// What one person has submitted from one module, read and answered together: the answers
+/// waiting, in the order the course asks them, and those already answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PieceDetail {
+    pub author: String,
+    pub author_id: i64,
+    pub sector: Sector,
+    pub key: String,
+    pub module_number: u32,
+    pub title: String,
+    pub waiting: Vec<PieceAnswer>,
+    pub answered: Vec<PieceAnswer>,
+    pub next: Option<String>,
 }
 
 pub use domain::model::NavCounts;
@@ -63,7 +101,7 @@ use crate::server::{
 #[cfg(feature = "ssr")]
 use domain::review::ReviewAction;
 #[cfg(feature = "ssr")]
-use services::{learning_log::question, store::review as store};
+use services::{learning_log::question, review, store::review as store};
 
 #[server(endpoint = "review/queue")]
 pub async fn review_queue(
@@ -78,24 +116,27 @@ pub async fn review_queue(
         module: module.as_deref().filter(|m| course.module(m).is_some()),
         sector: sector.as_deref().and_then(Sector::parse),
     };
-    let items = store::queue(&db, me.setting_id, &filters)
-        .await?
+    let rows = store::queue(&db, me.setting_id, &filters).await?;
+    let items = review::pieces(&course, rows)
         .into_iter()
-        .map(|r| {
-            let (module_number, section_title) = course
+        .map(|p| {
+            let r = &p.first;
+            let (module_number, module_title, section_title) = course
                 .section(&r.section_key)
-                .map(|(m, s)| (m.number, s.title.clone()))
-                .unwrap_or((0, "Tried from the community".into()));
+                .map(|(m, s)| (m.number, m.title.clone(), s.title.clone()))
+                .unwrap_or((0, "Community".into(), "Tried from the community".into()));
             QueueItem {
+                href: p.href(),
+                answers: p.entries.len() as u32,
+                module_title,
                 question: question(&course, &r.section_key, &r.prompt_key),
-                id: r.id,
-                author: r.author,
-                sector: r.sector,
+                author: p.author.clone(),
+                sector: p.sector,
                 module_number,
                 section_title,
                 kind: r.kind,
-                submitted_at: r.submitted_at,
-                resubmitted: r.times_submitted > 1,
+                submitted_at: p.submitted_at,
+                resubmitted: p.resubmitted,
             }
         })
         .collect();
@@ -150,7 +191,16 @@ pub async fn review_entry(id: String) -> Result<ReviewDetail, AppError> {
         .into_iter()
         .map(Feedback::from)
         .collect();
+    let next = next_piece(
+        &db,
+        &course,
+        me.setting_id,
+        entry.author_id,
+        &review::piece_of(&course, &entry.section_key),
+    )
+    .await?;
     Ok(ReviewDetail {
+        next,
         question: question(&course, &entry.section_key, &entry.prompt_key),
         id: entry.id,
         author: entry.author,
@@ -225,12 +275,35 @@ async fn act(id: &str, rev: i64, action: &str, comment: &str) -> Result<EntrySta
         to,
     };
     if !store::decide(&db, &decision).await? {
-        return Err(AppError::invalid(
-            "comment",
-            "This entry changed while you were reading it. Your comment is still in the box: reload the page to see the new version, then send it again.",
-        ));
+        return Err(changed());
     }
     Ok(to)
+}
+
+/// The answer to a reply about a text that moved on while the SENCo read it.
+#[cfg(feature = "ssr")]
+pub(super) fn changed() -> AppError {
+    AppError::invalid(
+        "comment",
+        "This changed while you were reading it. Your comment is still in the box: reload the page to see the new version, then send it again.",
+    )
+}
+
+/// Where "Next submission" goes from `author_id`'s piece `key`.
+#[cfg(feature = "ssr")]
+pub(super) async fn next_piece(
+    db: &services::store::Db,
+    course: &domain::content::Course,
+    setting_id: i64,
+    author_id: i64,
+    key: &str,
+) -> Result<Option<String>, AppError> {
+    let rows = store::queue(db, setting_id, &Default::default()).await?;
+    Ok(review::next_after(
+        &review::pieces(course, rows),
+        author_id,
+        key,
+    ))
 }
 
 /// The numbers on the navigation badges: read with the person for every request (see
@@ -252,6 +325,6 @@ pub async fn my_entry_views() -> Result<Vec<crate::api::learning_log::Access>, A
 }
 
 #[cfg(feature = "ssr")]
-fn not_found() -> AppError {
+pub(super) fn not_found() -> AppError {
     AppError::NotFound("There is no submitted entry with that id in your setting.".into())
 }

@@ -46,6 +46,7 @@ fn Log() -> impl IntoView {
         query.q.unwrap_or_default(),
     );
     let submit_error = action_error(submit.value());
+    let sent = query_value("submitted").and_then(|n| n.parse::<u64>().ok());
     view! {
         <h1 class="page-title">"Learning log"</h1>
         <p class="lead">"Everything you have written in Tandem. Entries are private until you submit them to your SENCo."</p>
@@ -71,10 +72,18 @@ fn Log() -> impl IntoView {
             <button type="submit" class="btn btn-secondary">"Show entries"</button>
         </form>
         <ErrorSummary error=submit_error/>
-        {move || submit.value().get().and_then(Result::ok).map(|n| view! {
-            <Banner title="Submitted" kind=BannerKind::Success>
-                <p>{format!("{n} {} sent to your SENCo.", if n == 1 { "entry" } else { "entries" })}</p>
-            </Banner>
+        // What was sent: the action's answer, or the address a plain form came back to.
+        {move || submit.value().get().and_then(Result::ok).or(sent).map(|n| match n {
+            0 => view! {
+                <Banner title="Nothing to send" kind=BannerKind::Information>
+                    <p>"Every answer in this module with words in it is already with your SENCo."</p>
+                </Banner>
+            }.into_any(),
+            n => view! {
+                <Banner title="Submitted" kind=BannerKind::Success>
+                    <p>{if n == 1 { "1 entry sent to your SENCo.".to_string() } else { format!("{n} entries sent to your SENCo, who will read them together.") }}</p>
+                </Banner>
+            }.into_any(),
         })}
         {module.clone().map(|m| view! {
             <ActionForm action=submit>

@@ -1,7 +1,11 @@
 //! The SENCo's review queue and the review page of one submitted entry.
 
 use super::{errors::ProblemPage, Restricted};
-use crate::api::review::{review_entry, review_queue, QueueView, ReviewAct, ReviewDetail};
+use crate::api::learning_log::Feedback;
+use crate::api::review::{
+    review_entry, review_queue, PieceAnswer, PieceDetail, QueueView, ReviewAct, ReviewDetail,
+};
+use crate::api::review_piece::{review_piece, ReviewActPiece};
 use crate::components::*;
 use crate::session::local_date;
 use domain::model::Role;
@@ -40,7 +44,7 @@ fn Queue() -> impl IntoView {
     );
     view! {
         <h1 class="page-title">"Review queue"</h1>
-        <p class="lead">"Entries your staff have submitted, oldest first. Each one is waiting for your feedback."</p>
+        <p class="lead">"What your staff have submitted, oldest first. Answers one person sent from the same module wait together, to read and answer as one."</p>
         <Transition fallback=|| view! { <p>"Loading the queue…"</p> }>
             {move || {
                 let filters = filters.clone();
@@ -80,13 +84,13 @@ fn QueueTable(q: QueueView) -> impl IntoView {
         return view! { <p role="status">"Nothing is waiting for review. Entries appear here when your staff submit them."</p> }.into_any();
     }
     view! {
-        <p class="muted" role="status">{format!("{count} {} waiting", if count == 1 { "entry" } else { "entries" })}</p>
+        <p class="muted" role="status">{format!("{count} {} waiting", if count == 1 { "submission" } else { "submissions" })}</p>
         <div class="table-wrap">
             <table class="table table-stack">
                 <caption class="sr-only">"Submitted entries waiting for review, oldest first"</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Entry"</th>
+                        <th scope="col">"Submission"</th>
                         <th scope="col">"Practitioner"</th>
                         <th scope="col">"Module and section"</th>
                         <th scope="col">"Submitted"</th>
@@ -96,11 +100,23 @@ fn QueueTable(q: QueueView) -> impl IntoView {
                     {q.items.into_iter().map(|i| view! {
                         <tr>
                             <td>
-                                <a href=format!("/review/{}", i.id)>{i.question.clone()}</a>
-                                <span class="muted block">
-                                    {i.kind.label()}
-                                    {i.resubmitted.then_some(" · Resubmitted after a revision")}
-                                </span>
+                                {if i.answers > 1 {
+                                    view! {
+                                        <a href=i.href.clone()>{format!("{} answers from {}", i.answers, domain::learning_log::place(i.module_number, &i.module_title))}</a>
+                                        <span class="muted block">
+                                            {format!("Starting with “{}”", i.question)}
+                                            {i.resubmitted.then_some(" · Some resubmitted after a revision")}
+                                        </span>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <a href=i.href.clone()>{i.question.clone()}</a>
+                                        <span class="muted block">
+                                            {i.kind.label()}
+                                            {i.resubmitted.then_some(" · Resubmitted after a revision")}
+                                        </span>
+                                    }.into_any()
+                                }}
                             </td>
                             <td data-label="Practitioner">{i.author.clone()}<span class="muted block">{i.sector.label()}</span></td>
                             <td data-label="Module and section">{domain::learning_log::place(i.module_number, &i.section_title)}</td>
@@ -141,17 +157,9 @@ pub fn ReviewEntryPage() -> impl IntoView {
 fn Review(detail: ReviewDetail, act: ServerAction<ReviewAct>) -> impl IntoView {
     let d = detail;
     let error = action_error(act.value());
-    let comment_error = field_error(error, "comment");
     // A refused reply comes back with what was typed; a sent one says so.
     let typed = query_value("comment").unwrap_or_default();
-    let author = d.author.clone();
-    let done = query_value("sent")
-        .and_then(|s| domain::learning_log::EntryStatus::parse(&s))
-        .map(move |status| view! {
-            <Banner title="Reply sent" kind=BannerKind::Success>
-                <p>{format!("{author} will see your reply beside their entry. Status: {}.", status.label())}</p>
-            </Banner>
-        });
+    let done = view! { <ReplySent author=d.author.clone() next=d.next.clone() answers=1/> };
     let decidable = d.status == domain::learning_log::EntryStatus::Submitted;
     view! {
         <Title text=format!("Review: {}", d.question)/>
@@ -190,22 +198,7 @@ fn Review(detail: ReviewDetail, act: ServerAction<ReviewAct>) -> impl IntoView {
             <ActionForm action=act>
                 <input type="hidden" name="id" value=d.id.clone()/>
                 <input type="hidden" name="rev" value=d.rev.to_string()/>
-                <div class="field" class:field-has-error=move || comment_error.get().is_some()>
-                    <label for="comment" class="field-label">"Feedback"</label>
-                    <p id="comment-hint" class="field-hint">"Your feedback is shown to the author beside their entry. A revision request needs a comment saying what to change."</p>
-                    {move || comment_error.get().map(|m| view! { <p id="comment-error" class="field-error-message"><span class="sr-only">"Error: "</span>{m}</p> })}
-                    <textarea id="comment" name="comment" rows="6" class="input w-full"
-                        aria-describedby=move || if comment_error.get().is_some() { "comment-hint comment-error" } else { "comment-hint" }
-                        aria-invalid=move || comment_error.get().is_some().then_some("true")
-                    >{typed}</textarea>
-                </div>
-                <div class="button-row">
-                    <button type="submit" name="action" value="comment" class="btn btn-secondary">"Send feedback"</button>
-                    {decidable.then(|| view! {
-                        <button type="submit" name="action" value="reviewed" class="btn btn-primary">"Mark reviewed"</button>
-                        <button type="submit" name="action" value="needs_revision" class="btn btn-warning">"Ask for a revision"</button>
-                    })}
-                </div>
+                <ReplyFields error typed decidable answers=1/>
             </ActionForm>
             {(!decidable).then(|| view! {
                 <p class="muted">{match d.status {
@@ -215,6 +208,7 @@ fn Review(detail: ReviewDetail, act: ServerAction<ReviewAct>) -> impl IntoView {
             })}
         </section>
         <FeedbackThread feedback=d.feedback.clone() empty="No replies yet."/>
+        {d.next.clone().map(|href| view! { <p><a href=href class="btn btn-secondary">"Next submission"</a></p> })}
         {(d.versions.len() > 1).then(|| view! {
             <section aria-labelledby="versions-heading">
                 <h2 id="versions-heading" class="section-title">"Submitted versions"</h2>
@@ -243,4 +237,194 @@ pub fn Changes(changes: Vec<Change>) -> impl IntoView {
             Change::Removed(t) => view! { <del><span class="sr-only">"[removed: "</span>{t}<span class="sr-only">"]"</span></del> }.into_any(),
         })
         .collect_view()
+}
+
+/// The reply box and its buttons, for one answer or all the answers of a piece.
+#[component]
+fn ReplyFields(
+    error: Signal<Option<domain::error::AppError>>,
+    typed: String,
+    decidable: bool,
+    answers: usize,
+) -> impl IntoView {
+    let comment_error = field_error(error, "comment");
+    let (hint, send, reviewed) = if answers > 1 {
+        (
+            format!("One reply about all {answers} answers: the author sees it beside each of them. A revision request needs a comment saying what to change."),
+            format!("Send feedback on all {answers}"),
+            format!("Mark all {answers} reviewed"),
+        )
+    } else {
+        (
+            "Your feedback is shown to the author beside their entry. A revision request needs a comment saying what to change.".to_string(),
+            "Send feedback".to_string(),
+            "Mark reviewed".to_string(),
+        )
+    };
+    view! {
+        <div class="field" class:field-has-error=move || comment_error.get().is_some()>
+            <label for="comment" class="field-label">"Feedback"</label>
+            <p id="comment-hint" class="field-hint">{hint}</p>
+            {move || comment_error.get().map(|m| view! { <p id="comment-error" class="field-error-message"><span class="sr-only">"Error: "</span>{m}</p> })}
+            <textarea id="comment" name="comment" rows="6" class="input w-full"
+                aria-describedby=move || if comment_error.get().is_some() { "comment-hint comment-error" } else { "comment-hint" }
+                aria-invalid=move || comment_error.get().is_some().then_some("true")
+            >{typed}</textarea>
+        </div>
+        <div class="button-row">
+            <button type="submit" name="action" value="comment" class="btn btn-secondary">{send}</button>
+            {decidable.then(|| view! {
+                <button type="submit" name="action" value="reviewed" class="btn btn-primary">{reviewed}</button>
+                <button type="submit" name="action" value="needs_revision" class="btn btn-warning">"Ask for a revision"</button>
+            })}
+        </div>
+    }
+}
+
+/// After a reply: what it did, and the way on to the next submission waiting.
+#[component]
+fn ReplySent(author: String, next: Option<String>, answers: usize) -> impl IntoView {
+    query_value("sent")
+        .and_then(|s| domain::learning_log::EntryStatus::parse(&s))
+        .map(move |status| {
+            let beside = if answers > 1 { "beside each answer" } else { "beside their entry" };
+            view! {
+                <Banner title="Reply sent" kind=BannerKind::Success>
+                    <p>{format!("{author} will see your reply {beside}. Status: {}.", status.label())}</p>
+                    <p>{match next.clone() {
+                        Some(href) => view! { <a href=href class="btn btn-primary">"Next submission"</a> }.into_any(),
+                        None => view! { "Nothing else is waiting. "<a href="/review">"Back to the review queue"</a> }.into_any(),
+                    }}</p>
+                </Banner>
+            }
+        })
+}
+
+#[component]
+pub fn ReviewPiecePage() -> impl IntoView {
+    let params = use_params_map();
+    let act = ServerAction::<ReviewActPiece>::new();
+    let piece = Resource::new(
+        move || {
+            params.with(|p| {
+                (
+                    p.get("author")
+                        .and_then(|a| a.parse::<i64>().ok())
+                        .unwrap_or_default(),
+                    p.get("module").unwrap_or_default(),
+                )
+            })
+        },
+        |(author, module)| review_piece(author, module),
+    );
+    view! {
+        <Restricted roles=&[Role::Senco]>
+            <Transition fallback=|| view! { <p>"Loading the submission…"</p> }>
+                {move || Suspend::new(async move {
+                    match piece.await {
+                        Ok(detail) => view! { <Piece detail act/> }.into_any(),
+                        Err(domain::error::AppError::NotFound(_)) => view! { <super::errors::NotFound/> }.into_any(),
+                        Err(e) => view! { <ProblemPage message=e.to_string()/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Restricted>
+    }
+}
+
+#[component]
+fn Piece(detail: PieceDetail, act: ServerAction<ReviewActPiece>) -> impl IntoView {
+    let d = detail;
+    let error = action_error(act.value());
+    let typed = query_value("comment").unwrap_or_default();
+    let waiting = d.waiting.len();
+    let place = domain::learning_log::place(d.module_number, &d.title);
+    let read: Vec<String> = d
+        .waiting
+        .iter()
+        .map(|a| format!("{}:{}", a.id, a.rev))
+        .collect();
+    // One reply about a piece is kept beside each of its answers: shown here once.
+    let mut replies: Vec<Feedback> = d
+        .waiting
+        .iter()
+        .chain(&d.answered)
+        .flat_map(|a| a.feedback.clone())
+        .collect();
+    replies.sort_by(|a, b| (a.created_at, &a.body).cmp(&(b.created_at, &b.body)));
+    replies
+        .dedup_by(|a, b| a.created_at == b.created_at && a.body == b.body && a.action == b.action);
+    let submitted = d.waiting.iter().map(|a| a.submitted_at).min();
+    view! {
+        <Title text=format!("Review: {}, {}", d.author, place)/>
+        <nav aria-label="Breadcrumb" class="breadcrumbs">
+            <ol>
+                <li><a href="/review">"Review queue"</a></li>
+                <li><a href=format!("/staff/{}", d.author_id)>{d.author.clone()}</a></li>
+                <li aria-current="page">{place.clone()}</li>
+            </ol>
+        </nav>
+        <p class="caption">{format!("{} · {}", d.author, d.sector.label())}</p>
+        <h1 class="page-title">{place.clone()}</h1>
+        <p class="meta">{match (waiting, submitted) {
+            (0, _) | (_, None) => "Nothing here is waiting for you.".to_string(),
+            (n, Some(at)) => format!("{n} {} waiting, in the order the course asks them · first submitted {}", if n == 1 { "answer" } else { "answers" }, local_date(at)),
+        }}</p>
+        <ReplySent author=d.author.clone() next=d.next.clone() answers=waiting.max(2)/>
+        {
+            // The section's name once, above its first answer.
+            let mut last = String::new();
+            d.waiting.into_iter().enumerate().map(|(i, a)| {
+                let section = format!("{} · {}", a.section_title, a.kind.label());
+                let caption = (section != last).then(|| section.clone());
+                last = section;
+                view! { <PieceAnswerView a i caption/> }
+            }).collect_view()
+        }
+        {(waiting > 0).then(|| view! {
+            <section aria-labelledby="reply-heading" class="card">
+                <h2 id="reply-heading" class="card-heading">"Your reply"</h2>
+                <ErrorSummary error/>
+                <ActionForm action=act>
+                    <input type="hidden" name="author" value=d.author_id.to_string()/>
+                    <input type="hidden" name="module" value=d.key.clone()/>
+                    <input type="hidden" name="entries" value=read.join(",")/>
+                    <ReplyFields error typed decidable=true answers=waiting/>
+                </ActionForm>
+            </section>
+        })}
+        <FeedbackThread feedback=replies empty="No replies yet."/>
+        {(!d.answered.is_empty()).then(|| view! {
+            <details class="details">
+                <summary>{format!("Answers from here you have already replied to ({})", d.answered.len())}</summary>
+                {d.answered.into_iter().map(|a| view! {
+                    <section class="card">
+                        <p class="caption">{a.section_title.clone()}" · "<EntryStatusTag status=a.status/></p>
+                        <h3 class="card-heading"><a href=format!("/review/{}", a.id)>{a.question.clone()}</a></h3>
+                        <p class="pre">{a.body.clone()}</p>
+                    </section>
+                }).collect_view()}
+            </details>
+        })}
+        {d.next.map(|href| view! { <p><a href=href class="btn btn-secondary">"Next submission"</a></p> })}
+    }
+}
+
+/// One answer of a piece, under its question.
+#[component]
+fn PieceAnswerView(a: PieceAnswer, i: usize, caption: Option<String>) -> impl IntoView {
+    let (labelled, heading) = (format!("answer-{i}"), format!("answer-{i}"));
+    view! {
+        <section aria-labelledby=labelled class="piece-answer">
+            {caption.map(|c| view! { <p class="caption">{c}</p> })}
+            <h2 id=heading class="section-title">{a.question.clone()}</h2>
+            {a.changes.map(|changes| view! {
+                <details class="details">
+                    <summary>"What changed since the version before"</summary>
+                    <p class="pre compare"><Changes changes/></p>
+                </details>
+            })}
+            <div class="card entry-body"><p class="pre">{a.body.clone()}</p></div>
+        </section>
+    }
 }

@@ -36,6 +36,7 @@ use app::api::profile::{
 };
 use app::api::proof::{EnterProofCode, LinkWithPassword, ProofStatus, SendProofCode};
 use app::api::review::{MyEntryViews, Notices, ReviewAct, ReviewEntry, ReviewQueue};
+use app::api::review_piece::{ReviewActPiece, ReviewPiece};
 use app::api::single_sign_on::{
     SaveSso, SchoolSignInOffered, SsoRedirectUri, SsoSettings, TrustSignOn, TurnOffSso,
 };
@@ -326,6 +327,22 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             &[
                 ("id", ENTRY),
                 ("rev", "1"),
+                ("action", "comment"),
+                ("comment", "Thank you."),
+            ],
+        ),
+        f(
+            Endpoint::of::<ReviewPiece>(),
+            Who::Senco,
+            &[("author", "3"), ("module", "m1")],
+        ),
+        f(
+            Endpoint::of::<ReviewActPiece>(),
+            Who::Senco,
+            &[
+                ("author", "3"),
+                ("module", "m1"),
+                ("entries", &format!("{ENTRY}:1")),
                 ("action", "comment"),
                 ("comment", "Thank you."),
             ],
@@ -754,6 +771,7 @@ async fn nobody_and_the_wrong_roles_are_refused_and_change_nothing() {
 async fn another_settings_ids_are_not_found_and_change_nothing() {
     let w = world().await;
     let sam_id = w.app.user_id(SAM).await.to_string();
+    let entry_read = format!("{ENTRY}:1");
     type Case<'a> = (&'a str, Endpoint, Vec<(&'a str, &'a str)>);
     let cases: Vec<Case> = vec![
         (
@@ -775,6 +793,22 @@ async fn another_settings_ids_are_not_found_and_change_nothing() {
             &w.elsewhere_senco,
             Endpoint::of::<StaffMember>(),
             vec![("id", &sam_id)],
+        ),
+        (
+            &w.elsewhere_senco,
+            Endpoint::of::<ReviewPiece>(),
+            vec![("author", &sam_id), ("module", "m1")],
+        ),
+        (
+            &w.elsewhere_senco,
+            Endpoint::of::<ReviewActPiece>(),
+            vec![
+                ("author", &sam_id),
+                ("module", "m1"),
+                ("entries", &entry_read),
+                ("action", "reviewed"),
+                ("comment", "Seen."),
+            ],
         ),
         (
             &w.elsewhere_admin,

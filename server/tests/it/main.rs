@@ -21,6 +21,7 @@ mod pages;
 mod password_reset;
 mod pdf;
 mod review;
+mod review_piece;
 mod security;
 mod sso;
 mod staff_import;

@@ -176,36 +176,46 @@ mod sql {
     /// Records a reviewer's feedback or decision. False when the entry changed since the
     /// reviewer read it (resubmitted, or taken back to draft), so nothing was written.
     pub async fn decide(db: &Db, d: &Decision<'_>) -> Result<bool, sqlx::Error> {
+        decide_all(db, std::slice::from_ref(d)).await
+    }
+
+    /// Records one reply about several answers (a piece, `crate::review`): the same words
+    /// and decision beside each. All or nothing: false, with nothing written, when any of
+    /// them changed since the reviewer read it.
+    pub async fn decide_all(db: &Db, decisions: &[Decision<'_>]) -> Result<bool, sqlx::Error> {
         let at = now();
         let mut tx = write(db).await?;
-        let moved = sqlx::query!(
-        "UPDATE log_entries SET status = $1 WHERE id = $2 AND status = $3 AND submitted_rev = $4",
-        d.to as _,
-        d.entry_id,
-        d.from as _,
-        d.rev,
-    )
-        .execute(&mut *tx)
-        .await?;
-        if moved.rows_affected() == 0 {
-            return Ok(false);
+        for d in decisions {
+            let moved = sqlx::query!(
+                "UPDATE log_entries SET status = $1 WHERE id = $2 AND status = $3 AND submitted_rev = $4",
+                d.to as _,
+                d.entry_id,
+                d.from as _,
+                d.rev,
+            )
+            .execute(&mut *tx)
+            .await?;
+            if moved.rows_affected() == 0 {
+                // Dropping the transaction takes back what was written for the others.
+                return Ok(false);
+            }
+            let comment = d.comment.trim();
+            if !comment.is_empty() || d.action != ReviewAction::Comment {
+                sqlx::query!(
+                    "INSERT INTO feedback (entry_id, author_id, body, created_at, action, rev) VALUES ($1, $2, $3, $4, $5, $6)",
+                    d.entry_id,
+                    d.reviewer_id,
+                    comment,
+                    at,
+                    d.action as _,
+                    d.rev,
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+            let action = AuditAction::from(d.action);
+            audit_row(&mut tx, d.reviewer_id, d.author_id, d.entry_id, action, at).await?;
         }
-        let comment = d.comment.trim();
-        if !comment.is_empty() || d.action != ReviewAction::Comment {
-            sqlx::query!(
-            "INSERT INTO feedback (entry_id, author_id, body, created_at, action, rev) VALUES ($1, $2, $3, $4, $5, $6)",
-            d.entry_id,
-            d.reviewer_id,
-            comment,
-            at,
-            d.action as _,
-            d.rev,
-        )
-        .execute(&mut *tx)
-        .await?;
-        }
-        let action = AuditAction::from(d.action);
-        audit_row(&mut tx, d.reviewer_id, d.author_id, d.entry_id, action, at).await?;
         tx.commit().await?;
         Ok(true)
     }
