@@ -8,7 +8,10 @@ const SCREENS = [
   { name: "phone", width: 390, height: 844 },
   { name: "tablet", width: 768, height: 1024 },
 ];
+/** The pages someone signed out sees (getting back in). */
+const SIGNED_OUT = "signed out";
 const PAGES: Record<string, string[]> = {
+  [SIGNED_OUT]: ["/sign-in", "/forgot-password", "/reset-password?token=not-a-real-link"],
   [SENCO]: ["/", "/log", "/review", "/staff", "/community", "/community/sessions", "/modules/m1/reflection"],
   [ADMIN]: ["/admin", "/admin/import", "/admin/data"],
   [SAM]: ["/community/p/demo-post-000", "/community/new?kind=question", "/profile"],
@@ -38,7 +41,7 @@ for (const screen of SCREENS) {
     for (const [person, paths] of Object.entries(PAGES)) {
       const context = await browser.newContext({ viewport: screen });
       const page = await context.newPage();
-      await signIn(page, person);
+      if (person !== SIGNED_OUT) await signIn(page, person);
       for (const path of paths) {
         await open(page, path);
         const where = `${path} at ${screen.width}px`;
