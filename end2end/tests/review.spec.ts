@@ -1,7 +1,7 @@
 import { test, expect } from "./fixtures";
 import { type Page } from "@playwright/test";
 
-import { SAM, SENCO, ELLA, open, signIn, newPage, expectAccessible, newPractitioner } from "./helpers";
+import { SAM, SENCO, ELLA, open, signIn, newPage, expectAccessible, newPractitioner, waitForHydration } from "./helpers";
 
 const firstAnswer = (page: Page) => page.locator("textarea").first();
 const firstStatus = (page: Page) => page.locator(".save-status").first();
@@ -178,7 +178,10 @@ test("a module's practice note is submitted as one piece, read in order and answ
     await sam.locator(`#answer-${part}`).fill(`${part}: with Jay, at the start of the day.`);
     await expect(sam.locator(`#answer-${part}-status`)).toHaveText("Saved");
   }
-  await open(sam, "/log?module=m1");
+  // The answers' card leads to the log's module view, with the button for them all.
+  await sam.locator(".answers").getByRole("link", { name: "learning log" }).click();
+  await expect(sam).toHaveURL(/\/log\?module=m1$/);
+  await waitForHydration(sam);
   await sam.getByRole("button", { name: "Submit every draft in module 1" }).click();
   await expect(sam.getByText("3 entries sent to your SENCo, who will read them together.")).toBeVisible();
 

@@ -48,13 +48,21 @@ fn AnswerForm(
 ) -> impl IntoView {
     let save_now = Trigger::new();
     provide_context(SaveAllNow(save_now));
+    // The log, showing this module's answers and the button that submits them all.
+    let log_href = match section_key.split_once('.') {
+        Some((module, _)) if !section_key.starts_with(domain::community::TRIED_PREFIX) => {
+            format!("/log?module={module}")
+        }
+        _ => "/log".to_string(),
+    };
     Effect::new(move |_| local::sweep(user_id));
     view! {
         <section aria-labelledby="log-heading" class="card answers" id="follow-up">
             <h2 id="log-heading" class="card-heading">"Your learning log"</h2>
             <p class="muted">
                 "Your answers save as you type and stay private until you submit them to your SENCo from your "
-                <a href="/log">"learning log"</a>"."
+                <a href=log_href>"learning log"</a>
+                ", one at a time or the whole module together, which your SENCo then reads as one piece."
             </p>
             <p class="muted">
                 "Write about children, young people, families and colleagues by initials or a short description (\"a Year 4 learner with a hearing impairment\"), never by full name, so that an entry stays safe to submit or export. A learning log is not the place to report a worry about a child's safety: tell your setting's safeguarding lead straight away."
