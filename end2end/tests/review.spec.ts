@@ -31,7 +31,7 @@ test("a submission goes round the review loop between two people", async ({ brow
   await signIn(senco, SENCO);
   await expect(senco.getByRole("link", { name: /Review queue \d+ waiting for review/ })).toBeVisible();
   const waiting = senco.getByRole("region", { name: "Waiting for you" });
-  await expect(waiting).toContainText(/\d+ submissions? from your staff waiting for review/);
+  await expect(waiting).toContainText(/\d+ answers? from your staff waiting for review/);
   await expect(waiting.getByRole("link", { name: "Open the review queue" })).toHaveAttribute("href", "/review");
   await open(senco, "/review?module=m2");
   await expectAccessible(senco, "review queue");

@@ -203,7 +203,7 @@ fn WaitingForSenco(me: Me) -> impl IntoView {
                         view! { <p>"No submissions are waiting for review. Staff decide when an entry is ready: drafts stay private to them."</p> }.into_any()
                     } else {
                         view! {
-                            <p>{format!("{awaiting} {} from your staff waiting for review, oldest first.", if awaiting == 1 { "submission" } else { "submissions" })}</p>
+                            <p>{format!("{awaiting} {} from your staff waiting for review, gathered by person and module.", if awaiting == 1 { "answer" } else { "answers" })}</p>
                             <p><a href="/review" class="btn btn-primary">"Open the review queue"</a></p>
                         }.into_any()
                     }}
