@@ -17,6 +17,7 @@ pub mod learning_log;
 pub mod model;
 pub mod progress;
 pub mod review;
+pub mod self_review;
 pub mod single_sign_on;
 pub mod staff;
 pub mod validate;

@@ -14,7 +14,7 @@ const PAGES: Record<string, string[]> = {
   [SIGNED_OUT]: ["/sign-in", "/forgot-password", "/reset-password?token=not-a-real-link"],
   [SENCO]: ["/", "/log", "/review", "/staff", "/community", "/community/sessions", "/modules/m1/reflection"],
   [ADMIN]: ["/admin", "/admin/import", "/admin/data"],
-  [SAM]: ["/community/p/demo-post-000", "/community/new?kind=question", "/profile"],
+  [SAM]: ["/community/p/demo-post-000", "/community/new?kind=question", "/profile", "/plan"],
 };
 
 /** The controls a person taps (links inside running text are exempt, as WCAG 2.5.8 says),

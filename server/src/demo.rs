@@ -63,12 +63,62 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
             sector: account.sector,
             email_proved: true,
         };
-        users::create(db, &user)
+        let id = users::create(db, &user)
             .await
             .map_err(|e| anyhow::anyhow!("creating {}: {e:?}", account.email))?;
+        if account.email == "ella@oakfield.example" {
+            self_review(db, id).await?;
+        }
     }
     community::seed(db, setting_id, &hash).await?;
     Ok(true)
+}
+
+/// Ella has started her CPD plan: a self-review that points her to modules 3 and 4.
+async fn self_review(db: &Db, user_id: i64) -> anyhow::Result<()> {
+    use domain::self_review::{Answer, Area};
+    use services::store::self_reviews::{save, Stage};
+    let said = [
+        (
+            3,
+            "I plan for the whole class and adapt on the spot; I would like to plan it ahead.",
+        ),
+        (
+            3,
+            "I notice more in speech and language than anywhere else.",
+        ),
+        (
+            2,
+            "I ask the learner, but what they say rarely changes my plans.",
+        ),
+        (
+            2,
+            "Our targets are written about learners rather than with them.",
+        ),
+        (3, ""),
+        (
+            3,
+            "I try things, but I do not often look back at what happened.",
+        ),
+    ];
+    let answers: Vec<Answer> = Area::ALL
+        .into_iter()
+        .zip(said)
+        .map(|(area, (rating, words))| Answer {
+            area,
+            rating,
+            words: words.to_string(),
+        })
+        .collect();
+    save(
+        db,
+        user_id,
+        Stage::Start,
+        &answers,
+        "A, Year 2, speech and language needs",
+    )
+    .await?;
+    Ok(())
 }
 
 mod community {

@@ -184,5 +184,6 @@ pub async fn export_data(db: &Db, course: &Course, me: &Me) -> Result<ExportData
                 at: e.happened_at,
             })
             .collect(),
+        self_review: store::self_reviews::get(db, me.id, store::self_reviews::Stage::Start).await?,
     })
 }

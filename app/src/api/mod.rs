@@ -11,6 +11,7 @@ pub mod data_protection;
 pub mod guide;
 pub mod learning_log;
 pub mod password_reset;
+pub mod plan;
 pub mod profile;
 pub mod proof;
 pub mod review;

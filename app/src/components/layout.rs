@@ -16,6 +16,7 @@ pub fn nav_items(me: &Me) -> Vec<(&'static str, &'static str)> {
         ("/", "Home"),
         ("/modules", "Modules"),
         ("/log", "Learning log"),
+        ("/plan", "CPD plan"),
         ("/community", "Community"),
     ];
     if me.role == Role::Senco {

@@ -13,6 +13,7 @@ pub mod join;
 pub mod learning_log;
 pub mod learning_log_print;
 pub mod password_reset;
+pub mod plan;
 pub mod profile;
 pub mod proof;
 pub mod review;

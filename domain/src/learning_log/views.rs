@@ -114,6 +114,9 @@ pub struct ExportData {
     pub entries: Vec<ExportEntry>,
     /// Every progress event recorded (sections opened and completed, time on task).
     pub activity: Vec<Activity>,
+    /// The self-review their CPD plan starts from, if they have written one.
+    #[serde(default)]
+    pub self_review: Option<crate::self_review::SelfReview>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

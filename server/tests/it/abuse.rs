@@ -30,6 +30,7 @@ use app::api::password_reset::{
     ForgotPassword, MakeResetCode, ResetLinkWorks, ResetNotice, ResetPassword, ResetsByEmail,
     ShowResetCode,
 };
+use app::api::plan::{MySelfReview, SaveSelfReview};
 use app::api::profile::{
     ChangePassword, CommunityProfile, RemoveSignInLink, SaveCommunityProfile, SavePreferences,
     SignInLinks, UpdateProfile,
@@ -310,6 +311,20 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             ],
         ),
         f(Endpoint::of::<CommunityProfile>(), Who::SignedIn, &[]),
+        f(Endpoint::of::<MySelfReview>(), Who::SignedIn, &[]),
+        f(
+            Endpoint::of::<SaveSelfReview>(),
+            Who::SignedIn,
+            &[
+                ("adaptive_teaching_rating", "3"),
+                ("identifying_needs_rating", "2"),
+                ("participation_rating", "2"),
+                ("outcomes_rating", "1"),
+                ("graduated_approach_rating", "3"),
+                ("evidence_rating", "4"),
+                ("learners", "J, Year 4"),
+            ],
+        ),
         f(
             Endpoint::of::<SaveCommunityProfile>(),
             Who::SignedIn,

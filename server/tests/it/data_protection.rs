@@ -8,6 +8,7 @@ use app::api::community::PostReply;
 use app::api::course::RecordProgress;
 use app::api::data_protection::{ErasePerson, PrivacyNotice, SavePrivacyNotice, SaveRetention};
 use app::api::learning_log::{SaveAnswer, SubmitEntries};
+use app::api::plan::SaveSelfReview;
 use app::api::review::ReviewEntry;
 use http::StatusCode;
 
@@ -59,6 +60,13 @@ async fn sam_leaves_traces(app: &TestApp, sam: &str) {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mut review: Vec<(&str, &str)> = domain::self_review::Area::ALL
+        .iter()
+        .map(|a| (a.rating_field(), "2"))
+        .collect();
+    review.push(("outcomes_words", "Sam's own words about outcomes."));
+    let r = app.call::<SaveSelfReview>(&review, Some(sam)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
 #[tokio::test]
@@ -109,6 +117,8 @@ async fn an_admin_erases_a_closed_account_and_the_log_keeps_counts_only() {
         "progress_events",
         "section_progress",
         "sessions",
+        "self_reviews",
+        "self_review_answers",
     ] {
         let n = count(
             &app,
@@ -266,6 +276,10 @@ async fn a_person_downloads_everything_held_about_them() {
         .unwrap()
         .iter()
         .any(|e| e["body"].as_str().unwrap().contains("private reflection")));
+    assert_eq!(
+        data["self_review"]["answers"][3]["words"],
+        "Sam's own words about outcomes."
+    );
     let replies = data["community_replies"].as_array().unwrap();
     assert!(replies
         .iter()

@@ -20,6 +20,7 @@ mod offline;
 mod pages;
 mod password_reset;
 mod pdf;
+mod plan;
 mod review;
 mod review_piece;
 mod security;

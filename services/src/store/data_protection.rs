@@ -208,6 +208,8 @@ mod sql {
             sqlx::query!("DELETE FROM progress_events WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM section_progress WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM follow_ups WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM self_review_answers WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM self_reviews WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM sessions WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM op_outcomes WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM helpful_marks WHERE user_id = $1", id),

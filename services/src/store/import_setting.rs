@@ -87,6 +87,18 @@ pub const TABLES: &[Table] = &[
         new_id: false,
     },
     Table {
+        name: "self_reviews",
+        rows: "user_id IN (SELECT id FROM users WHERE setting_id = $1)",
+        people: &["user_id"],
+        new_id: false,
+    },
+    Table {
+        name: "self_review_answers",
+        rows: "user_id IN (SELECT id FROM users WHERE setting_id = $1)",
+        people: &["user_id"],
+        new_id: false,
+    },
+    Table {
         name: "submissions",
         rows: "entry_id IN (SELECT e.id FROM log_entries e JOIN users u ON u.id = e.user_id WHERE u.setting_id = $1)",
         people: &[],

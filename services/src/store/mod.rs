@@ -34,6 +34,7 @@ pub mod progress;
 pub mod proofs;
 pub mod rate_limit;
 pub mod review;
+pub mod self_reviews;
 pub mod sessions;
 pub mod settings;
 pub mod single_sign_on;
