@@ -254,9 +254,12 @@ impl Form {
     }
 }
 
+/// A field that needs changing, and what to do: (field, message).
+pub type Problem = (String, String);
+
 /// Checks a sent form, naming each field that needs changing: every area needs a rating;
 /// words and learners have a length limit (nothing is cut).
-pub fn check(form: &Form) -> Result<(Vec<Answer>, String), Vec<(String, String)>> {
+pub fn check(form: &Form) -> Result<(Vec<Answer>, String), Vec<Problem>> {
     let mut problems = Vec::new();
     let mut answers = Vec::new();
     for area in Area::ALL {

@@ -52,7 +52,10 @@ async fn a_self_review_is_saved_suggests_modules_and_is_seen_by_its_author_only(
 
     // Private: a colleague and the SENCo each see only their own (Ella's from the demo).
     let ellas: SelfReviewView = json(&app.call::<MySelfReview>(&[], Some(&ella)).await);
-    assert_eq!(ellas.review.unwrap().learners, "A, Year 2, speech and language needs");
+    assert_eq!(
+        ellas.review.unwrap().learners,
+        "A, Year 2, speech and language needs"
+    );
     let sencos: SelfReviewView = json(&app.call::<MySelfReview>(&[], Some(&senco)).await);
     assert!(sencos.review.is_none());
     for endpoint in [
