@@ -249,8 +249,8 @@ test("a form sent from outside Tandem's pages is refused with a page of its own 
   await expect(page.getByRole("heading", { level: 1, name: "Refused" })).toBeVisible();
   await expect(page.getByText("did not come from Tandem's own pages")).toBeVisible();
   // Styled (its stylesheet loads under its own policy), with the way back.
-  const header = await page.locator(".site-header").evaluate((h) => getComputedStyle(h).backgroundColor);
-  expect(header).toBe("rgb(29, 78, 95)");
+  // toHaveCSS waits: the heading can be in the DOM before the stylesheet has arrived.
+  await expect(page.locator(".site-header")).toHaveCSS("background-color", "rgb(29, 78, 95)");
   await expect(page.getByRole("link", { name: "Go to your home page" })).toBeVisible();
   await expectAccessible(page, "the refusal page");
 });
