@@ -59,6 +59,8 @@ pub struct ReviewDetail {
     pub feedback: Vec<Feedback>,
     /// "Next submission": the oldest other piece waiting.
     pub next: Option<String>,
+    /// The id the reply from this page goes by, so that a reply sent twice is recorded once.
+    pub op: String,
 }
 
 /// One answer of a piece, for the piece's page.
@@ -89,6 +91,8 @@ pub struct PieceDetail {
     pub waiting: Vec<PieceAnswer>,
     pub answered: Vec<PieceAnswer>,
     pub next: Option<String>,
+    /// As `ReviewDetail::op`.
+    pub op: String,
 }
 
 pub use domain::model::NavCounts;
@@ -201,6 +205,7 @@ pub async fn review_entry(id: String) -> Result<ReviewDetail, AppError> {
     .await?;
     Ok(ReviewDetail {
         next,
+        op: reply_op(),
         question: question(&course, &entry.section_key, &entry.prompt_key),
         id: entry.id,
         author: entry.author,
@@ -238,8 +243,9 @@ pub async fn review_act(
     rev: i64,
     action: String,
     comment: String,
+    #[server(default)] op: String,
 ) -> Result<EntryStatus, AppError> {
-    let outcome = act(&id, rev, &action, &comment).await;
+    let outcome = act(&id, rev, &action, &comment, &op).await;
     let page = format!("/review/{}", crate::urlencode(&id));
     match &outcome {
         Ok(status) => super::redirect_plain_form(&format!("{page}?sent={}", status.as_str())),
@@ -249,9 +255,18 @@ pub async fn review_act(
 }
 
 #[cfg(feature = "ssr")]
-async fn act(id: &str, rev: i64, action: &str, comment: &str) -> Result<EntryStatus, AppError> {
+async fn act(
+    id: &str,
+    rev: i64,
+    action: &str,
+    comment: &str,
+    op: &str,
+) -> Result<EntryStatus, AppError> {
     let me = require(SENCO)?;
     let db = db()?;
+    if let Some(earlier) = earlier_reply(&db, op, me.id).await? {
+        return earlier;
+    }
     let action = ReviewAction::parse(action)
         .ok_or_else(|| AppError::invalid("action", "Choose what to do with this entry."))?;
     let entry = store::submitted_entry(&db, me.setting_id, id)
@@ -274,10 +289,35 @@ async fn act(id: &str, rev: i64, action: &str, comment: &str) -> Result<EntrySta
         from,
         to,
     };
-    if !store::decide(&db, &decision).await? {
+    if !store::decide(&db, op, &decision).await? {
         return Err(changed());
     }
     Ok(to)
+}
+
+/// A new id for the reply a page may send.
+#[cfg(feature = "ssr")]
+pub(super) fn reply_op() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// What a reply sent again is answered: the first try's answer, or a refusal when the id
+/// is someone else's (or not an id). None: it is new.
+#[cfg(feature = "ssr")]
+pub(super) async fn earlier_reply(
+    db: &services::store::Db,
+    op: &str,
+    me: i64,
+) -> Result<Option<Result<EntryStatus, AppError>>, AppError> {
+    use services::store::outcomes::Earlier;
+    if op.len() > 64 {
+        return Ok(Some(Err(changed())));
+    }
+    Ok(match store::earlier_reply(db, op, me).await? {
+        Earlier::Unseen => None,
+        Earlier::Answered(status) => Some(Ok(status)),
+        Earlier::NotYours => Some(Err(changed())),
+    })
 }
 
 /// The answer to a reply about a text that moved on while the SENCo read it.

@@ -7,7 +7,7 @@ use domain::learning_log::EntryStatus;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::review::{changed, next_piece, not_found, PieceAnswer};
+use super::review::{changed, earlier_reply, next_piece, not_found, reply_op, PieceAnswer};
 #[cfg(feature = "ssr")]
 use crate::api::learning_log::Feedback;
 #[cfg(feature = "ssr")]
@@ -88,6 +88,7 @@ pub async fn review_piece(author: i64, module: String) -> Result<PieceDetail, Ap
         None => (0, "Tried from the community".into()),
     };
     Ok(PieceDetail {
+        op: reply_op(),
         next: next_piece(&db, &course, me.setting_id, author, &module).await?,
         author: first.author,
         author_id: author,
@@ -110,8 +111,9 @@ pub async fn review_act_piece(
     entries: String,
     action: String,
     comment: String,
+    #[server(default)] op: String,
 ) -> Result<EntryStatus, AppError> {
-    let outcome = act(author, &module, &entries, &action, &comment).await;
+    let outcome = act(author, &module, &entries, &action, &comment, &op).await;
     let page = review::piece_href(author, &module);
     match &outcome {
         Ok(status) => super::redirect_plain_form(&format!("{page}?sent={}", status.as_str())),
@@ -129,9 +131,13 @@ async fn act(
     entries: &str,
     action: &str,
     comment: &str,
+    op: &str,
 ) -> Result<EntryStatus, AppError> {
     let me = require(SENCO)?;
     let (db, course) = (db()?, course()?);
+    if let Some(earlier) = earlier_reply(&db, op, me.id).await? {
+        return earlier;
+    }
     let action = ReviewAction::parse(action)
         .ok_or_else(|| AppError::invalid("action", "Choose what to do with these answers."))?;
     if author == me.id {
@@ -177,7 +183,7 @@ async fn act(
             to,
         })
         .collect();
-    if !store::decide_all(&db, &decisions).await? {
+    if !store::decide_all(&db, op, &decisions).await? {
         return Err(changed());
     }
     Ok(to)

@@ -198,6 +198,7 @@ fn Review(detail: ReviewDetail, act: ServerAction<ReviewAct>) -> impl IntoView {
             <ActionForm action=act>
                 <input type="hidden" name="id" value=d.id.clone()/>
                 <input type="hidden" name="rev" value=d.rev.to_string()/>
+                <input type="hidden" name="op" value=d.op.clone()/>
                 <ReplyFields error typed decidable answers=1/>
             </ActionForm>
             {(!decidable).then(|| view! {
@@ -389,6 +390,7 @@ fn Piece(detail: PieceDetail, act: ServerAction<ReviewActPiece>) -> impl IntoVie
                     <input type="hidden" name="author" value=d.author_id.to_string()/>
                     <input type="hidden" name="module" value=d.key.clone()/>
                     <input type="hidden" name="entries" value=read.join(",")/>
+                    <input type="hidden" name="op" value=d.op.clone()/>
                     <ReplyFields error typed decidable=true answers=waiting/>
                 </ActionForm>
             </section>

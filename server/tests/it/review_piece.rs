@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use app::api::learning_log::{EntryDetail, LogEntry, SaveAnswer, SubmitEntries};
-use app::api::review::{PieceDetail, QueueView, ReviewDetail, ReviewEntry, ReviewQueue};
+use app::api::review::{PieceDetail, QueueView, ReviewAct, ReviewDetail, ReviewEntry, ReviewQueue};
 use app::api::review_piece::{ReviewActPiece, ReviewPiece};
 use app::api::staff::{MemberView, StaffMember};
 use domain::learning_log::EntryStatus;
@@ -327,4 +327,86 @@ async fn a_piece_is_refused_to_everyone_but_the_setting_senco() {
         "{:?}",
         detail.viewed_by
     );
+}
+
+#[tokio::test]
+async fn a_reply_sent_again_after_its_answer_was_lost_is_recorded_once() {
+    let app = TestApp::new().await;
+    let (sam, _ella, sam_id) = submitted(&app).await;
+    let senco = app.sign_in(SENCO).await;
+    let piece: PieceDetail = open_piece(&app, &senco, sam_id).await;
+    assert_ne!(
+        piece.op,
+        open_piece(&app, &senco, sam_id).await.op,
+        "each page has its own"
+    );
+    let send = |action: &'static str, comment: &'static str, op: String| {
+        let (app, senco, entries) = (&app, senco.clone(), read(&piece));
+        async move {
+            app.call::<ReviewActPiece>(
+                &[
+                    ("author", &sam_id.to_string()),
+                    ("module", "m1"),
+                    ("entries", &entries),
+                    ("action", action),
+                    ("comment", comment),
+                    ("op", &op),
+                ],
+                Some(&senco),
+            )
+            .await
+        }
+    };
+    // Feedback leaves the answers waiting, so a second try would pass every other check.
+    for _ in 0..2 {
+        let status: EntryStatus = json(&send("comment", "Good start", piece.op.clone()).await);
+        assert_eq!(status, EntryStatus::Submitted);
+    }
+    let detail: EntryDetail = json(&app.call::<LogEntry>(&[("id", TRIED)], Some(&sam)).await);
+    assert_eq!(detail.feedback.len(), 1, "{:?}", detail.feedback);
+
+    // A decision sent twice gets its first answer again, not "already reviewed".
+    let op = open_piece(&app, &senco, sam_id).await.op;
+    for _ in 0..2 {
+        let status: EntryStatus = json(&send("reviewed", "", op.clone()).await);
+        assert_eq!(status, EntryStatus::Reviewed);
+    }
+    let detail: EntryDetail = json(&app.call::<LogEntry>(&[("id", TRIED)], Some(&sam)).await);
+    assert_eq!(
+        detail.feedback.len(),
+        2,
+        "the feedback and the one decision"
+    );
+
+    // The same on a single answer's page.
+    let single: ReviewDetail = json(
+        &app.call::<ReviewEntry>(&[("id", ELLAS)], Some(&senco))
+            .await,
+    );
+    let rev = single.rev.to_string();
+    let act = |cookie: String| {
+        let (app, rev, op) = (&app, rev.clone(), single.op.clone());
+        async move {
+            let form = [
+                ("id", ELLAS),
+                ("rev", rev.as_str()),
+                ("action", "comment"),
+                ("comment", "Thank you"),
+                ("op", op.as_str()),
+            ];
+            app.call::<ReviewAct>(&form, Some(&cookie)).await
+        }
+    };
+    for _ in 0..2 {
+        let r = act(senco.clone()).await;
+        assert_eq!(json::<EntryStatus>(&r), EntryStatus::Submitted);
+    }
+    let ella = app.sign_in(ELLA).await;
+    let detail: EntryDetail = json(&app.call::<LogEntry>(&[("id", ELLAS)], Some(&ella)).await);
+    assert_eq!(detail.feedback.len(), 1);
+    // Someone else's reply id is not a way to learn its answer, or to skip the checks.
+    app.person_elsewhere("senco@riverside.example", Role::Senco)
+        .await;
+    let r = act(app.sign_in("senco@riverside.example").await).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
 }

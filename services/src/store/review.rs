@@ -5,6 +5,7 @@
 //! id from another setting finds nothing.
 
 use super::now;
+use super::outcomes::{key, Earlier};
 use domain::learning_log::{EntryKind, EntryStatus};
 use domain::model::Sector;
 use domain::review::{AuditAction, ReviewAction};
@@ -173,18 +174,55 @@ mod sql {
         .await
     }
 
-    /// Records a reviewer's feedback or decision. False when the entry changed since the
-    /// reviewer read it (resubmitted, or taken back to draft), so nothing was written.
-    pub async fn decide(db: &Db, d: &Decision<'_>) -> Result<bool, sqlx::Error> {
-        decide_all(db, std::slice::from_ref(d)).await
+    /// The answer the reply `op` by `reviewer_id` was given, if this is another try of it
+    /// (a reply lost on the way back, the form sent again): it is answered the same and
+    /// nothing is recorded twice. An empty `op` (a page from before replies had one) is new.
+    pub async fn earlier_reply(
+        db: &Db,
+        op: &str,
+        reviewer_id: i64,
+    ) -> Result<Earlier<EntryStatus>, sqlx::Error> {
+        if op.is_empty() {
+            return Ok(Earlier::Unseen);
+        }
+        let mut tx = write(db).await?;
+        crate::store::outcomes::sql::earlier(&mut tx, &key("review", op), reviewer_id).await
     }
 
-    /// Records one reply about several answers (a piece, `crate::review`): the same words
-    /// and decision beside each. All or nothing: false, with nothing written, when any of
-    /// them changed since the reviewer read it.
-    pub async fn decide_all(db: &Db, decisions: &[Decision<'_>]) -> Result<bool, sqlx::Error> {
+    /// Records a reviewer's feedback or decision. False when the entry changed since the
+    /// reviewer read it (resubmitted, or taken back to draft), so nothing was written.
+    pub async fn decide(db: &Db, op: &str, d: &Decision<'_>) -> Result<bool, sqlx::Error> {
+        decide_all(db, op, std::slice::from_ref(d)).await
+    }
+
+    /// Records one reply (`op`, see `earlier_reply`) about several answers (a piece,
+    /// `crate::review`): the same words and decision beside each. All or nothing: false, with
+    /// nothing written, when any of them changed since the reviewer read it.
+    pub async fn decide_all(
+        db: &Db,
+        op: &str,
+        decisions: &[Decision<'_>],
+    ) -> Result<bool, sqlx::Error> {
+        let Some(first) = decisions.first() else {
+            return Ok(false);
+        };
         let at = now();
         let mut tx = write(db).await?;
+        let op = (!op.is_empty()).then(|| key("review", op));
+        if let Some(op) = &op {
+            // Two tries that crossed: the second waited for the first's transaction.
+            match crate::store::outcomes::sql::earlier::<EntryStatus>(
+                &mut tx,
+                op,
+                first.reviewer_id,
+            )
+            .await?
+            {
+                Earlier::Unseen => {}
+                Earlier::Answered(_) => return Ok(true),
+                Earlier::NotYours => return Ok(false),
+            }
+        }
         for d in decisions {
             let moved = sqlx::query!(
                 "UPDATE log_entries SET status = $1 WHERE id = $2 AND status = $3 AND submitted_rev = $4",
@@ -215,6 +253,9 @@ mod sql {
             }
             let action = AuditAction::from(d.action);
             audit_row(&mut tx, d.reviewer_id, d.author_id, d.entry_id, action, at).await?;
+        }
+        if let Some(op) = &op {
+            crate::store::outcomes::sql::keep(&mut tx, op, first.reviewer_id, &first.to).await?;
         }
         tx.commit().await?;
         Ok(true)
@@ -422,7 +463,7 @@ mod tests {
             "",
             EntryStatus::Reviewed,
         );
-        assert!(!decide(&db, &stale).await.unwrap());
+        assert!(!decide(&db, "", &stale).await.unwrap());
         let ask = decision(
             senco,
             sam,
@@ -431,7 +472,7 @@ mod tests {
             "Add an example",
             EntryStatus::NeedsRevision,
         );
-        assert!(decide(&db, &ask).await.unwrap());
+        assert!(decide(&db, "", &ask).await.unwrap());
         assert_eq!(counts(sam).await.unread_feedback, 1);
         assert!(mark_feedback_read(&db, sam, "e1").await.unwrap());
         assert_eq!(counts(sam).await.unread_feedback, 0);
