@@ -15,6 +15,7 @@ pub mod content;
 pub mod error;
 pub mod learning_log;
 pub mod model;
+pub mod plan;
 pub mod progress;
 pub mod review;
 pub mod self_review;

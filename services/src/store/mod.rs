@@ -30,6 +30,7 @@ pub mod mail;
 pub mod networks;
 pub mod outcomes;
 pub mod password_resets;
+pub mod plans;
 pub mod progress;
 pub mod proofs;
 pub mod rate_limit;

@@ -1,0 +1,358 @@
+//! A practitioner's CPD plan (issue 29): one to three goals in her own words, each linked to
+//! modules of the course (suggested by her self-review, never assigned) and to the learners
+//! it is for. Private until she shares it with her SENCo; then either of them may change it
+//! or comment, and they mark it agreed together. Every change is kept as history.
+
+use serde::{Deserialize, Serialize};
+
+pub const MAX_GOALS: usize = 3;
+pub const MAX_GOAL_CHARS: usize = 600;
+pub const MAX_LEARNERS_CHARS: usize = 200;
+pub const MAX_COMMENT_CHARS: usize = 2_000;
+
+/// One goal of a plan.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Goal {
+    pub words: String,
+    /// Module keys ("m4"), in the course's order.
+    pub modules: Vec<String>,
+    /// Initials or a short description, never a name.
+    pub learners: String,
+}
+
+/// The plan form as sent: three goal slots (an empty one is left out), and the revision the
+/// person was editing, so that a change made meanwhile by the other person is not
+/// overwritten. Every field is text (it arrives as a plain form) and is checked by `check`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanForm {
+    /// Whose plan: empty for one's own, a person's id for a SENCo changing a shared plan.
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub base_rev: String,
+    #[serde(default)]
+    pub goal1: String,
+    #[serde(default)]
+    pub learners1: String,
+    #[serde(default)]
+    pub modules1: Vec<String>,
+    #[serde(default)]
+    pub goal2: String,
+    #[serde(default)]
+    pub learners2: String,
+    #[serde(default)]
+    pub modules2: Vec<String>,
+    #[serde(default)]
+    pub goal3: String,
+    #[serde(default)]
+    pub learners3: String,
+    #[serde(default)]
+    pub modules3: Vec<String>,
+}
+
+/// The form's field names for goal slot `n` (1 to 3): its words, its learners, its modules.
+pub fn fields_of(n: usize) -> (&'static str, &'static str, &'static str) {
+    match n {
+        1 => ("goal1", "learners1", "modules1"),
+        2 => ("goal2", "learners2", "modules2"),
+        _ => ("goal3", "learners3", "modules3"),
+    }
+}
+
+impl PlanForm {
+    /// Goal slot `n` (1 to 3) as sent.
+    pub fn slot(&self, n: usize) -> Goal {
+        let (words, learners, modules) = match n {
+            1 => (&self.goal1, &self.learners1, &self.modules1),
+            2 => (&self.goal2, &self.learners2, &self.modules2),
+            _ => (&self.goal3, &self.learners3, &self.modules3),
+        };
+        Goal {
+            words: words.clone(),
+            modules: modules.clone(),
+            learners: learners.clone(),
+        }
+    }
+
+    fn slot_mut(&mut self, n: usize) -> (&mut String, &mut String, &mut Vec<String>) {
+        match n {
+            1 => (&mut self.goal1, &mut self.learners1, &mut self.modules1),
+            2 => (&mut self.goal2, &mut self.learners2, &mut self.modules2),
+            _ => (&mut self.goal3, &mut self.learners3, &mut self.modules3),
+        }
+    }
+
+    /// The form filled in with a kept plan, at revision `rev`.
+    pub fn of(goals: &[Goal], rev: i64) -> PlanForm {
+        let mut form = PlanForm {
+            base_rev: rev.to_string(),
+            ..PlanForm::default()
+        };
+        for (i, goal) in goals.iter().take(MAX_GOALS).enumerate() {
+            let (words, learners, modules) = form.slot_mut(i + 1);
+            *words = goal.words.clone();
+            *learners = goal.learners.clone();
+            *modules = goal.modules.clone();
+        }
+        form
+    }
+
+    /// The form read back from a page address (after a refusal): modules come as one
+    /// comma-separated value, as `fields` writes them.
+    pub fn from_fields(get: impl Fn(&str) -> Option<String>) -> Option<PlanForm> {
+        let mut form = PlanForm {
+            owner: get("owner").unwrap_or_default(),
+            base_rev: get("base_rev")?,
+            ..PlanForm::default()
+        };
+        for n in 1..=MAX_GOALS {
+            let names = fields_of(n);
+            let (words, learners, modules) = form.slot_mut(n);
+            *words = get(names.0).unwrap_or_default();
+            *learners = get(names.1).unwrap_or_default();
+            *modules = get(names.2)
+                .unwrap_or_default()
+                .split(',')
+                .filter(|m| !m.is_empty())
+                .map(str::to_string)
+                .collect();
+        }
+        Some(form)
+    }
+
+    /// Every field as (name, value), for sending the form back with what was typed.
+    pub fn fields(&self) -> Vec<(String, String)> {
+        let mut fields = vec![
+            ("owner".to_string(), self.owner.clone()),
+            ("base_rev".to_string(), self.base_rev.clone()),
+        ];
+        for n in 1..=MAX_GOALS {
+            let (words, learners, modules) = fields_of(n);
+            let goal = self.slot(n);
+            fields.push((words.into(), goal.words));
+            fields.push((learners.into(), goal.learners));
+            fields.push((modules.into(), goal.modules.join(",")));
+        }
+        fields
+    }
+}
+
+/// A field and what is wrong with it.
+pub type Problem = (String, String);
+
+/// The goals a form describes, trimmed, empty slots left out and modules in the course's
+/// order (`course_modules`, every module key there is), or every problem with it.
+pub fn check(form: &PlanForm, course_modules: &[&str]) -> Result<Vec<Goal>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut goals = Vec::new();
+    for n in 1..=MAX_GOALS {
+        let (words_field, learners_field, modules_field) = fields_of(n);
+        let sent = form.slot(n);
+        let words = sent.words.trim().to_string();
+        let learners = sent.learners.trim().to_string();
+        if words.is_empty() && learners.is_empty() && sent.modules.is_empty() {
+            continue;
+        }
+        if words.is_empty() {
+            problems.push((
+                words_field.to_string(),
+                format!("Say in your own words what goal {n} is, or clear its other boxes."),
+            ));
+        }
+        too_long(&mut problems, words_field, &words, MAX_GOAL_CHARS);
+        too_long(&mut problems, learners_field, &learners, MAX_LEARNERS_CHARS);
+        if sent
+            .modules
+            .iter()
+            .any(|m| !course_modules.contains(&m.as_str()))
+        {
+            problems.push((
+                modules_field.to_string(),
+                "Choose modules from the list.".to_string(),
+            ));
+        }
+        let modules = course_modules
+            .iter()
+            .filter(|m| sent.modules.iter().any(|s| s == *m))
+            .map(|m| m.to_string())
+            .collect();
+        goals.push(Goal {
+            words,
+            modules,
+            learners,
+        });
+    }
+    if goals.is_empty() && problems.is_empty() {
+        problems.push((
+            "goal1".to_string(),
+            "Write at least one goal: what you would like to be able to do, in your own words."
+                .to_string(),
+        ));
+    }
+    if problems.is_empty() {
+        Ok(goals)
+    } else {
+        Err(problems)
+    }
+}
+
+fn too_long(problems: &mut Vec<Problem>, field: &str, text: &str, max: usize) {
+    let n = text.chars().count();
+    if n > max {
+        problems.push((
+            field.to_string(),
+            format!("Keep this to {max} characters (this is {n}). Nothing has been cut."),
+        ));
+    }
+}
+
+/// A comment on a plan, trimmed, or why it cannot be sent.
+pub fn check_comment(comment: &str) -> Result<String, String> {
+    let comment = comment.trim();
+    let n = comment.chars().count();
+    if n == 0 {
+        return Err("Write your comment before sending it.".into());
+    }
+    if n > MAX_COMMENT_CHARS {
+        return Err(format!(
+            "Keep a comment to {MAX_COMMENT_CHARS} characters (this is {n}). Nothing has been cut."
+        ));
+    }
+    Ok(comment.to_string())
+}
+
+/// What happened to a plan, in its history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "text", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Saved,
+    Shared,
+    Withdrawn,
+    Comment,
+    Agreed,
+}
+
+impl EventKind {
+    /// How the line reads after the person's name.
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Saved => "changed the goals",
+            EventKind::Shared => "shared the plan with the SENCo",
+            EventKind::Withdrawn => "stopped sharing the plan",
+            EventKind::Comment => "commented",
+            EventKind::Agreed => "agreed the plan",
+        }
+    }
+}
+
+/// Where a plan's agreement stands, for its current version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Agreement {
+    /// Nobody has agreed this version.
+    Open,
+    /// The practitioner agreed it and it waits for the SENCo, or the other way round.
+    ByAuthor,
+    BySenco,
+    /// Both agreed this version.
+    Agreed,
+}
+
+impl Agreement {
+    /// From the versions each side last agreed, and the plan's version now.
+    pub fn of(rev: i64, author_agreed: Option<i64>, senco_agreed: Option<i64>) -> Agreement {
+        match (author_agreed == Some(rev), senco_agreed == Some(rev)) {
+            (true, true) => Agreement::Agreed,
+            (true, false) => Agreement::ByAuthor,
+            (false, true) => Agreement::BySenco,
+            (false, false) => Agreement::Open,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MODULES: [&str; 6] = ["m1", "m2", "m3", "m4", "m5", "m6"];
+
+    #[test]
+    fn empty_slots_are_left_out_and_modules_come_in_course_order() {
+        let form = PlanForm {
+            goal2: "  Plan lessons so that Jay can join in from the start ".into(),
+            modules2: vec!["m4".into(), "m1".into()],
+            learners2: " J, Year 4 ".into(),
+            ..PlanForm::default()
+        };
+        let goals = check(&form, &MODULES).unwrap();
+        assert_eq!(
+            goals,
+            vec![Goal {
+                words: "Plan lessons so that Jay can join in from the start".into(),
+                modules: vec!["m1".into(), "m4".into()],
+                learners: "J, Year 4".into(),
+            }]
+        );
+        // Read back into a form, the goal takes the first slot.
+        let again = PlanForm::of(&goals, 3);
+        assert_eq!(again.goal1, goals[0].words);
+        assert_eq!(again.base_rev, "3");
+        assert_eq!(check(&again, &MODULES).unwrap(), goals);
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_field() {
+        let form = PlanForm {
+            modules1: vec!["m2".into()],
+            goal2: "x".repeat(MAX_GOAL_CHARS + 1),
+            goal3: "Use evidence".into(),
+            modules3: vec!["m9' OR 1=1".into()],
+            ..PlanForm::default()
+        };
+        let problems = check(&form, &MODULES).unwrap_err();
+        let fields: Vec<&str> = problems.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["goal1", "goal2", "modules3"]);
+        assert!(problems[1].1.contains("Nothing has been cut"));
+        // Nothing at all is a problem too.
+        let problems = check(&PlanForm::default(), &MODULES).unwrap_err();
+        assert_eq!(problems[0].0, "goal1");
+    }
+
+    #[test]
+    fn a_form_sent_back_reads_as_it_was_sent() {
+        let form = PlanForm {
+            owner: "7".into(),
+            base_rev: "2".into(),
+            goal1: "Listen to what learners tell me".into(),
+            modules1: vec!["m3".into(), "m5".into()],
+            ..PlanForm::default()
+        };
+        let fields = form.fields();
+        let get = |name: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(PlanForm::from_fields(get), Some(form));
+    }
+
+    #[test]
+    fn a_plan_is_agreed_only_when_both_agreed_this_version() {
+        assert_eq!(Agreement::of(2, Some(2), Some(2)), Agreement::Agreed);
+        assert_eq!(Agreement::of(3, Some(2), Some(2)), Agreement::Open);
+        assert_eq!(Agreement::of(3, Some(3), Some(2)), Agreement::ByAuthor);
+        assert_eq!(Agreement::of(3, None, Some(3)), Agreement::BySenco);
+    }
+
+    #[test]
+    fn a_comment_needs_words_and_fits() {
+        assert_eq!(check_comment("  Good  ").unwrap(), "Good");
+        assert!(check_comment("   ").is_err());
+        assert!(check_comment(&"a".repeat(MAX_COMMENT_CHARS + 1)).is_err());
+    }
+}
