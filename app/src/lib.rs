@@ -233,6 +233,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/privacy") view=pages::data_protection::PrivacyPage ssr=COMPLETE/>
                     <Route path=path!("/log") view=LogPage ssr=COMPLETE/>
                     <Route path=path!("/plan") view=pages::plan::PlanPage ssr=COMPLETE/>
+                    <Route path=path!("/plan/of/:id") view=pages::plan::SharedPlanPage ssr=COMPLETE/>
                     <Route path=path!("/log/print") view=LogPrintPage ssr=COMPLETE/>
                     <Route path=path!("/log/:id") view=EntryPage ssr=COMPLETE/>
                     <Route path=path!("/review") view=ReviewQueuePage ssr=COMPLETE/>

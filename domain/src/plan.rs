@@ -250,6 +250,23 @@ impl EventKind {
     }
 }
 
+/// A person's plan in her subject-access download: the goals, and its whole history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanExport {
+    pub goals: Vec<Goal>,
+    pub shared: bool,
+    pub history: Vec<ExportEvent>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportEvent {
+    /// A name, or empty for someone since erased.
+    pub who: String,
+    pub kind: EventKind,
+    pub comment: Option<String>,
+    pub at: i64,
+}
+
 /// Where a plan's agreement stands, for its current version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Agreement {

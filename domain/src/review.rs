@@ -68,6 +68,8 @@ pub enum AuditAction {
     Comment,
     Reviewed,
     NeedsRevision,
+    /// A SENCo read the CPD plan its author shared (no entry).
+    PlanViewed,
 }
 
 impl AuditAction {
@@ -79,6 +81,7 @@ impl AuditAction {
             AuditAction::Comment => ReviewAction::Comment.label(),
             AuditAction::Reviewed => ReviewAction::Reviewed.label(),
             AuditAction::NeedsRevision => ReviewAction::NeedsRevision.label(),
+            AuditAction::PlanViewed => "Read your CPD plan",
         }
     }
 }

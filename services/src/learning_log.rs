@@ -185,5 +185,31 @@ pub async fn export_data(db: &Db, course: &Course, me: &Me) -> Result<ExportData
             })
             .collect(),
         self_review: store::self_reviews::get(db, me.id, store::self_reviews::Stage::Start).await?,
+        plan: plan_export(db, me.id).await?,
     })
+}
+
+/// The person's plan and its history, for her download.
+async fn plan_export(
+    db: &Db,
+    user_id: i64,
+) -> Result<Option<domain::plan::PlanExport>, sqlx::Error> {
+    let Some(plan) = store::plans::get(db, user_id).await? else {
+        return Ok(None);
+    };
+    let history = store::plans::events(db, user_id)
+        .await?
+        .into_iter()
+        .map(|e| domain::plan::ExportEvent {
+            who: e.who.unwrap_or_default(),
+            kind: e.kind,
+            comment: (e.kind == domain::plan::EventKind::Comment).then_some(e.body),
+            at: e.at,
+        })
+        .collect();
+    Ok(Some(domain::plan::PlanExport {
+        goals: plan.goals,
+        shared: plan.shared_at.is_some(),
+        history,
+    }))
 }

@@ -1,8 +1,10 @@
-//! A practitioner's CPD plan, starting from her own self-review (issue 29): how confident
-//! she feels about each area the course covers, and the modules that suggests. Private to
-//! her: only she reads or changes it here.
+//! A practitioner's CPD plan (issue 29), starting from her own self-review (how confident
+//! she feels about each area the course covers, and the modules that suggests; private to
+//! her), then her goals: private until she shares them with her SENCo, who may then read,
+//! change and comment on them, and agree them with her. `side` decides who may do what.
 
 use domain::error::AppError;
+use domain::plan::{Agreement, EventKind, Goal, PlanForm};
 use domain::self_review::{Form, SelfReview};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -10,8 +12,10 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::server::{
     course, db,
-    guard::{require, require_writer, Need},
+    guard::{require, require_writer, Need, SENCO},
 };
+#[cfg(feature = "ssr")]
+use services::store::plans::{self, Outcome, Side};
 #[cfg(feature = "ssr")]
 use services::store::self_reviews::{self as store, Stage};
 
@@ -71,4 +75,291 @@ async fn save(form: &Form) -> Result<(), AppError> {
     })?;
     store::save(&db()?, me.id, Stage::Start, &answers, &learners).await?;
     Ok(())
+}
+
+/// A module a goal can link to, for the plan form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleChoice {
+    pub key: String,
+    /// "Module 4: Working towards meaningful outcomes"
+    pub title: String,
+    /// Its self-review suggests it.
+    pub suggested: bool,
+}
+
+/// One line of a plan's history, as its readers see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryLine {
+    /// "You", a name, or "A former colleague".
+    pub who: String,
+    pub kind: EventKind,
+    pub comment: Option<String>,
+    pub at: i64,
+}
+
+/// A CPD plan as its reader sees it: its author, or a SENCo it is shared with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub owner_id: i64,
+    pub owner_name: String,
+    /// The reader is its author.
+    pub mine: bool,
+    /// 0 until the first goals are saved.
+    pub rev: i64,
+    pub goals: Vec<Goal>,
+    pub shared: bool,
+    pub agreement: Agreement,
+    pub history: Vec<HistoryLine>,
+    pub modules: Vec<ModuleChoice>,
+    /// SENCo reads of the plan (name, when), newest first: for its author only.
+    pub read_by: Vec<(String, i64)>,
+}
+
+/// A plan shared with the SENCo, for her list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedPlanRow {
+    pub owner_id: i64,
+    pub owner_name: String,
+    pub goals: i64,
+    pub agreed: bool,
+    pub updated_at: i64,
+}
+
+/// Whose plan `owner` names (0: the asker's own) and on which side the asker acts: its
+/// author, or a SENCo of the author's setting. Anyone else is refused; whether the plan is
+/// shared is checked by the store, inside the same transaction as what it does.
+#[cfg(feature = "ssr")]
+async fn side(me: &domain::model::Me, owner: i64) -> Result<(i64, Side), AppError> {
+    if owner == 0 || owner == me.id {
+        return Ok((me.id, Side::Author));
+    }
+    if me.role != domain::model::Role::Senco {
+        return Err(AppError::Forbidden);
+    }
+    match services::store::users::setting_of(&db()?, owner).await? {
+        Some(setting) if setting == me.setting_id => Ok((owner, Side::Senco)),
+        _ => Err(not_shared()),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn not_shared() -> AppError {
+    AppError::NotFound("There is no plan shared with you at this address.".into())
+}
+
+#[cfg(feature = "ssr")]
+fn stale() -> AppError {
+    AppError::invalid(
+        "plan",
+        "The plan changed while you had it open. What you typed is still here: reload the page to see the new version, then send it again.",
+    )
+}
+
+/// A store outcome as the answer to the person.
+#[cfg(feature = "ssr")]
+fn answer(outcome: Outcome) -> Result<i64, AppError> {
+    match outcome {
+        Outcome::Done(rev) => Ok(rev),
+        Outcome::Stale => Err(stale()),
+        Outcome::NotShared => Err(not_shared()),
+    }
+}
+
+/// The plan of `owner` (0: one's own). A SENCo's reading is written to the audit log.
+#[server(endpoint = "plan/view")]
+pub async fn read_plan(#[server(default)] owner: i64) -> Result<PlanView, AppError> {
+    let me = require(Need::SignedIn)?;
+    let (owner, side) = side(&me, owner).await?;
+    let (db, course) = (db()?, course()?);
+    let plan = match side {
+        Side::Author => plans::get(&db, owner).await?,
+        Side::Senco => {
+            let plan = plans::get_shared(&db, me.setting_id, owner)
+                .await?
+                .ok_or_else(not_shared)?;
+            plans::audit_read(&db, me.id, owner).await?;
+            Some(plan)
+        }
+    };
+    let suggested = store::get(&db, owner, Stage::Start)
+        .await?
+        .map(|r| r.suggested_modules())
+        .unwrap_or_default();
+    let modules = course
+        .modules
+        .iter()
+        .map(|m| ModuleChoice {
+            key: m.key.clone(),
+            title: format!("Module {}: {}", m.number, m.title),
+            suggested: suggested.contains(&m.key.as_str()),
+        })
+        .collect();
+    let history = plans::events(&db, owner)
+        .await?
+        .into_iter()
+        .map(|e| HistoryLine {
+            who: match (e.actor_id == Some(me.id), e.who) {
+                (true, _) => "You".into(),
+                (false, Some(name)) => name,
+                (false, None) => "A former colleague".into(),
+            },
+            kind: e.kind,
+            comment: (e.kind == EventKind::Comment).then_some(e.body),
+            at: e.at,
+        })
+        .collect();
+    let read_by = match side {
+        Side::Author => plans::reads(&db, owner, 20).await?,
+        Side::Senco => Vec::new(),
+    };
+    Ok(match plan {
+        Some(p) => PlanView {
+            owner_id: p.owner_id,
+            owner_name: p.owner_name,
+            mine: side == Side::Author,
+            agreement: Agreement::of(p.rev, p.author_agreed_rev, p.senco_agreed_rev),
+            rev: p.rev,
+            goals: p.goals,
+            shared: p.shared_at.is_some(),
+            history,
+            modules,
+            read_by,
+        },
+        None => PlanView {
+            owner_id: me.id,
+            owner_name: me.display_name.clone(),
+            mine: true,
+            rev: 0,
+            goals: Vec::new(),
+            shared: false,
+            agreement: Agreement::Open,
+            history,
+            modules,
+            read_by,
+        },
+    })
+}
+
+/// Where a plan's page is, for its author or the SENCo.
+#[cfg(feature = "ssr")]
+fn plan_page(owner: &str) -> String {
+    match owner.parse::<i64>() {
+        Ok(id) if id > 0 => format!("/plan/of/{id}"),
+        _ => "/plan".into(),
+    }
+}
+
+/// Saves a plan's goals: the author's, or (shared) by her SENCo. Refused, with everything
+/// typed kept, if the plan changed since the page was opened.
+#[server(endpoint = "plan/save")]
+pub async fn save_plan(#[server(flatten)] form: PlanForm) -> Result<(), AppError> {
+    let outcome = save_goals(&form).await;
+    let page = plan_page(&form.owner);
+    match &outcome {
+        Ok(()) => super::redirect_plain_form(&format!("{page}?done=saved#goals")),
+        Err(error) => {
+            let fields = form.fields();
+            let keep: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            super::plain_form_error::<SavePlan>(&page, &keep, error)
+        }
+    }
+    outcome
+}
+
+#[cfg(feature = "ssr")]
+async fn save_goals(form: &PlanForm) -> Result<(), AppError> {
+    let me = require_writer(Need::SignedIn).await?;
+    let (owner, side) = side(&me, form.owner.trim().parse().unwrap_or(0)).await?;
+    let course = course()?;
+    let keys: Vec<&str> = course.modules.iter().map(|m| m.key.as_str()).collect();
+    let goals = domain::plan::check(form, &keys).map_err(|problems| {
+        AppError::Invalid(
+            problems
+                .into_iter()
+                .map(|(field, message)| domain::error::FieldError::new(&field, message))
+                .collect(),
+        )
+    })?;
+    let base_rev = form.base_rev.trim().parse().map_err(|_| stale())?;
+    answer(plans::save(&db()?, owner, (me.id, side), base_rev, &goals).await?).map(|_| ())
+}
+
+/// Shares the person's own plan with her setting's SENCo (`share`), or stops sharing it.
+#[server(endpoint = "plan/share")]
+pub async fn share_plan(share: bool) -> Result<(), AppError> {
+    let outcome = async {
+        let me = require_writer(Need::SignedIn).await?;
+        match plans::set_shared(&db()?, me.id, share).await? {
+            Outcome::Stale => Err(AppError::invalid(
+                "share",
+                "Save at least one goal first; then you can share your plan.",
+            )),
+            outcome => answer(outcome).map(|_| ()),
+        }
+    }
+    .await;
+    let done = if share { "shared" } else { "withdrawn" };
+    match &outcome {
+        Ok(()) => super::redirect_plain_form(&format!("/plan?done={done}#sharing")),
+        Err(error) => super::plain_form_error::<SharePlan>("/plan", &[], error),
+    }
+    outcome
+}
+
+/// A comment on a plan (by its author or the SENCo it is shared with), about revision `rev`.
+#[server(endpoint = "plan/comment")]
+pub async fn comment_on_plan(owner: i64, rev: i64, comment: String) -> Result<(), AppError> {
+    let outcome = async {
+        let me = require_writer(Need::SignedIn).await?;
+        let (owner, side) = side(&me, owner).await?;
+        let words = domain::plan::check_comment(&comment)
+            .map_err(|message| AppError::invalid("comment", message))?;
+        answer(plans::comment(&db()?, owner, (me.id, side), rev, &words).await?).map(|_| ())
+    }
+    .await;
+    let page = plan_page(&owner.to_string());
+    match &outcome {
+        Ok(()) => super::redirect_plain_form(&format!("{page}?done=comment#conversation")),
+        Err(error) => {
+            super::plain_form_error::<CommentOnPlan>(&page, &[("comment", &comment)], error)
+        }
+    }
+    outcome
+}
+
+/// Agrees the plan as it stands at `rev`, on the asker's side; agreed when both have.
+#[server(endpoint = "plan/agree")]
+pub async fn agree_plan(owner: i64, rev: i64) -> Result<(), AppError> {
+    let outcome = async {
+        let me = require_writer(Need::SignedIn).await?;
+        let (owner, side) = side(&me, owner).await?;
+        answer(plans::agree(&db()?, owner, (me.id, side), rev).await?).map(|_| ())
+    }
+    .await;
+    let page = plan_page(&owner.to_string());
+    match &outcome {
+        Ok(()) => super::redirect_plain_form(&format!("{page}?done=agreed#agreement")),
+        Err(error) => super::plain_form_error::<AgreePlan>(&page, &[], error),
+    }
+    outcome
+}
+
+/// The plans the SENCo's staff share with her.
+#[server(endpoint = "plan/shared")]
+pub async fn shared_plans() -> Result<Vec<SharedPlanRow>, AppError> {
+    let me = require(SENCO)?;
+    Ok(plans::shared_in(&db()?, me.setting_id)
+        .await?
+        .into_iter()
+        .map(|p| SharedPlanRow {
+            owner_id: p.owner_id,
+            owner_name: p.owner_name,
+            goals: p.goals,
+            agreed: p.agreed,
+            updated_at: p.updated_at,
+        })
+        .collect())
 }

@@ -1,12 +1,22 @@
-//! `/plan`: a practitioner's CPD plan, starting with her self-review: how confident she
-//! feels about what the course covers, in her own words, and the modules that suggests.
-//! A plain form: it works before any script loads, and without it.
+//! `/plan`: a practitioner's CPD plan, starting with her self-review (how confident she
+//! feels about what the course covers, in her own words, and the modules that suggests),
+//! then her goals, shared with her SENCo if she chooses, commented on and agreed together;
+//! `/plan/of/:id`: the same plan for the SENCo it is shared with. Plain forms: they work
+//! before any script loads, and without it.
 
-use crate::api::plan::{my_self_review, SaveSelfReview, SelfReviewView};
+use crate::api::plan::{
+    my_self_review, read_plan, shared_plans, AgreePlan, CommentOnPlan, PlanView, SavePlan,
+    SaveSelfReview, SelfReviewView, SharePlan,
+};
 use crate::components::*;
+use crate::session::{local_date, use_me};
+use domain::error::AppError;
+use domain::model::Role;
+use domain::plan::{fields_of, Agreement, EventKind, PlanForm};
 use domain::self_review::{rating_label, Area, Form, RATINGS};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
@@ -20,16 +30,25 @@ pub fn PlanPage() -> impl IntoView {
 
 #[component]
 fn Plan() -> impl IntoView {
-    let view = Resource::new(|| (), |_| my_self_review());
+    let review = Resource::new(|| (), |_| my_self_review());
+    let plan = Resource::new(|| (), |_| read_plan(0));
+    let senco = use_me().with_untracked(|m| m.as_ref().map(|m| m.role)) == Some(Role::Senco);
     view! {
         <h1 class="page-title">"Your CPD plan"</h1>
-        <p class="lead">"CPD that changes practice starts from what you need. Begin with ten minutes on how confident you feel about what the course covers, in your own words."</p>
-        <p class="muted">"Your self-review is private to you. Nobody else can see it, your SENCo included."</p>
+        <p class="lead">"CPD that changes practice starts from what you need. Begin with ten minutes on how confident you feel about what the course covers, then set one to three goals in your own words."</p>
+        <p class="muted">"Your self-review is private to you. Your goals are too, until you choose to share them with your SENCo."</p>
+        {senco.then(|| view! { <SharedWithMe/> })}
         <Suspense fallback=|| view! { <p>"Loading your plan…"</p> }>
             {move || Suspend::new(async move {
-                match view.await {
-                    Ok(v) => view! { <Suggestions v=v.clone()/> <SelfReviewForm v/> }.into_any(),
-                    Err(e) => view! { <super::errors::ProblemPage message=e.to_string()/> }.into_any(),
+                match (review.await, plan.await) {
+                    (Ok(r), Ok(p)) if r.review.is_some() => view! {
+                        <Suggestions v=r.clone()/>
+                        <PlanParts v=p/>
+                        <SelfReviewForm v=r/>
+                    }.into_any(),
+                    // The self-review comes first; the goals build on it.
+                    (Ok(r), Ok(p)) => view! { <SelfReviewForm v=r/> <PlanParts v=p/> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <super::errors::ProblemPage message=e.to_string()/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -147,5 +166,283 @@ fn SelfReviewForm(v: SelfReviewView) -> impl IntoView {
                 <Button busy=action.pending()>"Save your self-review"</Button>
             </ActionForm>
         </section>
+    }
+}
+
+/// What a plan page says after a plain form comes back (`?done=…`).
+fn done_banner() -> Option<impl IntoView> {
+    let (title, body) = match query_value("done")?.as_str() {
+        "saved" => ("Goals saved", "Every change is kept in the plan's history."),
+        "shared" => ("Plan shared", "Your SENCo can now read it, comment on it and agree it with you. You can stop sharing it at any time."),
+        "withdrawn" => ("Plan no longer shared", "Your SENCo can no longer read it. What you wrote together stays in its history."),
+        "comment" => ("Comment sent", "It is in the conversation below."),
+        "agreed" => ("Agreed", "Your agreement is for the plan as it stands now: if either of you changes it, you agree it again."),
+        _ => return None,
+    };
+    Some(view! {
+        <Banner title kind=BannerKind::Success><p>{body}</p></Banner>
+    })
+}
+
+/// The goals, where their agreement stands and the conversation about them: the same for
+/// the plan's author (on `/plan`) and for the SENCo she shares it with (`/plan/of/:id`).
+#[component]
+pub fn PlanParts(v: PlanView) -> impl IntoView {
+    view! {
+        {done_banner()}
+        <GoalsForm v=v.clone()/>
+        {(v.rev > 0).then(|| view! { <Agreement v=v.clone()/> <Conversation v=v.clone()/> })}
+    }
+}
+
+#[component]
+fn GoalsForm(v: PlanView) -> impl IntoView {
+    let action = ServerAction::<SavePlan>::new();
+    let error = action_error(action.value());
+    let owner = if v.mine {
+        String::new()
+    } else {
+        v.owner_id.to_string()
+    };
+    // After a refusal the form comes back with what was typed; otherwise with what is kept.
+    let form = PlanForm::from_fields(query_value).unwrap_or_else(|| PlanForm::of(&v.goals, v.rev));
+    let (heading, lead) = if v.mine {
+        ("Your goals", "One to three goals, in your own words: what you would like to be able to do, and for which learners. Link each to the modules that will help; those your self-review suggests are marked.")
+    } else {
+        ("Goals", "You can change these with her: every change is kept in the plan's history, and a changed plan is agreed again.")
+    };
+    view! {
+        <section aria-labelledby="goals" class="plan-goals">
+            <h2 id="goals" class="section-title">{heading}</h2>
+            <p>{lead}</p>
+            <ErrorSummary error/>
+            <p class="field-error" id="plan">{move || field_error(error, "plan").get()}</p>
+            <ActionForm action>
+                <input type="hidden" name="owner" value=owner/>
+                <input type="hidden" name="base_rev" value=form.base_rev.clone()/>
+                {(1..=domain::plan::MAX_GOALS).map(|n| {
+                    let (words_field, learners_field, modules_field) = fields_of(n);
+                    let goal = form.slot(n);
+                    let modules = v.modules.clone();
+                    view! {
+                        <fieldset class="card plan-goal">
+                            <legend class="card-heading">{format!("Goal {n}")}{(n > 1).then_some(" (optional)")}</legend>
+                            <TextArea
+                                name=words_field
+                                label="What you would like to be able to do"
+                                value=goal.words.clone()
+                                rows=3
+                                error=field_error(error, words_field)
+                            />
+                            <fieldset class="fieldset" id=modules_field>
+                                <legend class="field-label">"Modules that will help"</legend>
+                                <p class="field-error">{move || field_error(error, modules_field).get()}</p>
+                                {modules.into_iter().map(|m| {
+                                    let id = format!("{modules_field}-{}", m.key);
+                                    let checked = goal.modules.contains(&m.key);
+                                    view! {
+                                        <div class="checkbox">
+                                            <input type="checkbox" id=id.clone() name=format!("{modules_field}[]") value=m.key.clone() checked=checked/>
+                                            <label for=id>
+                                                {m.title}
+                                                {m.suggested.then(|| view! { <span class="tag">"suggested by your self-review"</span> })}
+                                            </label>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </fieldset>
+                            <TextField
+                                name=learners_field
+                                label="Which learners it is for (optional)"
+                                hint="Initials or a short description, never a name."
+                                value=goal.learners.clone()
+                                error=field_error(error, learners_field)
+                            />
+                        </fieldset>
+                    }
+                }).collect_view()}
+                <Button busy=action.pending()>"Save goals"</Button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Sharing (the author's choice) and agreeing the plan as it stands.
+#[component]
+fn Agreement(v: PlanView) -> impl IntoView {
+    let share = ServerAction::<SharePlan>::new();
+    let agree = ServerAction::<AgreePlan>::new();
+    let agree_error = action_error(agree.value());
+    let (mine_agreed, theirs_agreed) = match (v.agreement, v.mine) {
+        (Agreement::Agreed, _) => (true, true),
+        (Agreement::ByAuthor, true) | (Agreement::BySenco, false) => (true, false),
+        (Agreement::ByAuthor, false) | (Agreement::BySenco, true) => (false, true),
+        (Agreement::Open, _) => (false, false),
+    };
+    let other = if v.mine {
+        "your SENCo".to_string()
+    } else {
+        v.owner_name.clone()
+    };
+    let status = match (mine_agreed, theirs_agreed) {
+        (true, true) => "Agreed by both of you, as it stands now.".to_string(),
+        (true, false) => format!("You have agreed it; it waits for {other} to agree it too."),
+        (false, true) => format!("{} agreed it as it stands now. Agree it too when you are happy with it.", capitalise(&other)),
+        (false, false) if v.shared || !v.mine => "Not agreed yet. Talk it through, change it together if you need to, then both agree it.".to_string(),
+        (false, false) => "Private: only you can see it. Share it with your SENCo to talk it through and agree it together.".to_string(),
+    };
+    view! {
+        <section aria-labelledby="agreement" class="card">
+            <h2 id="agreement" class="card-heading">"Agreeing it together"</h2>
+            <p>{status}</p>
+            <p class="field-error">{move || agree_error.get().map(|e| e.to_string())}</p>
+            {(!mine_agreed && (v.shared || !v.mine)).then(|| view! {
+                <ActionForm action=agree>
+                    <input type="hidden" name="owner" value=if v.mine { 0 } else { v.owner_id }/>
+                    <input type="hidden" name="rev" value=v.rev/>
+                    <Button busy=agree.pending()>"Agree the plan as it stands"</Button>
+                </ActionForm>
+            })}
+            {v.mine.then(|| view! {
+                <h3 id="sharing" class="subheading">"Sharing"</h3>
+                <p>{if v.shared {
+                    "Your SENCo can read this plan, change it with you and comment on it."
+                } else {
+                    "Nobody else can see this plan, your SENCo included."
+                }}</p>
+                <ActionForm action=share>
+                    <input type="hidden" name="share" value=(!v.shared).to_string()/>
+                    <Button kind=if v.shared { ButtonKind::Secondary } else { ButtonKind::Primary } busy=share.pending()>
+                        {if v.shared { "Stop sharing with your SENCo" } else { "Share with your SENCo" }}
+                    </Button>
+                </ActionForm>
+                {(!v.read_by.is_empty()).then(|| view! {
+                    <details class="details">
+                        <summary>{format!("Who has read it ({})", v.read_by.len())}</summary>
+                        <ul class="plain-list">
+                            {v.read_by.iter().map(|(who, at)| view! { <li>{format!("{who}, {}", local_date(*at))}</li> }).collect_view()}
+                        </ul>
+                    </details>
+                })}
+            })}
+        </section>
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The plan's history, comments among it, and a box for a new comment.
+#[component]
+fn Conversation(v: PlanView) -> impl IntoView {
+    let comment = ServerAction::<CommentOnPlan>::new();
+    let error = action_error(comment.value());
+    let can_comment = v.shared || !v.mine;
+    view! {
+        <section aria-labelledby="conversation">
+            <h2 id="conversation" class="section-title">"Conversation and history"</h2>
+            <ol class="plan-history">
+                {v.history.iter().rev().map(|line| view! {
+                    <li class=if line.kind == EventKind::Comment { "plan-event plan-comment" } else { "plan-event" }>
+                        <p class="plan-event-head">
+                            <strong>{line.who.clone()}</strong>" "{line.kind.label()}
+                            <span class="muted">{format!(" · {}", local_date(line.at))}</span>
+                        </p>
+                        {line.comment.clone().map(|c| view! { <p class="plan-comment-body">{c}</p> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+            {can_comment.then(|| view! {
+                <ActionForm action=comment>
+                    <input type="hidden" name="owner" value=if v.mine { 0 } else { v.owner_id }/>
+                    <input type="hidden" name="rev" value=v.rev/>
+                    <ErrorSummary error/>
+                    <TextArea
+                        name="comment"
+                        label=if v.mine { "Reply or add a thought".to_string() } else { format!("Comment or suggest something to {}", v.owner_name) }
+                        value=query_value("comment").unwrap_or_default()
+                        rows=3
+                        error=field_error(error, "comment")
+                    />
+                    <Button busy=comment.pending()>"Send comment"</Button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// `/plan/of/:id`: a plan a member of staff shares with her SENCo.
+#[component]
+pub fn SharedPlanPage() -> impl IntoView {
+    let params = use_params_map();
+    let plan = Resource::new(
+        move || {
+            params.with(|p| {
+                p.get("id")
+                    .and_then(|id| id.parse::<i64>().ok())
+                    .unwrap_or(-1)
+            })
+        },
+        read_plan,
+    );
+    view! {
+        <Title text="A shared CPD plan"/>
+        <super::Restricted roles=&[Role::Senco]>
+            <Suspense fallback=|| view! { <p>"Loading the plan…"</p> }>
+                {move || Suspend::new(async move {
+                    match plan.await {
+                        Ok(v) => view! {
+                            <h1 class="page-title">{format!("{}'s CPD plan", v.owner_name)}</h1>
+                            <p class="lead">"She chose to share it with you. Your reading is recorded where she can see it, as for her learning log."</p>
+                            <PlanParts v/>
+                        }.into_any(),
+                        Err(AppError::NotFound(_)) => view! { <super::errors::NotFound/> }.into_any(),
+                        Err(e) => view! { <super::errors::ProblemPage message=e.to_string()/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </super::Restricted>
+    }
+}
+
+/// For a SENCo: the plans her staff share with her.
+#[component]
+fn SharedWithMe() -> impl IntoView {
+    let list = Resource::new(|| (), |_| shared_plans());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                list.await.ok().map(|rows| view! {
+                    <section aria-labelledby="shared-with-you" class="card">
+                        <h2 id="shared-with-you" class="card-heading">"Plans your staff share with you"</h2>
+                        {if rows.is_empty() {
+                            view! { <p>"None yet. When someone shares her plan, it appears here."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="link-list">
+                                    {rows.into_iter().map(|r| view! {
+                                        <li>
+                                            <a href=format!("/plan/of/{}", r.owner_id)>{r.owner_name.clone()}</a>
+                                            {format!(
+                                                " · {} goal{} · {} · changed {}",
+                                                r.goals,
+                                                if r.goals == 1 { "" } else { "s" },
+                                                if r.agreed { "agreed" } else { "not agreed yet" },
+                                                local_date(r.updated_at)
+                                            )}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </section>
+                })
+            })}
+        </Suspense>
     }
 }

@@ -30,7 +30,10 @@ use app::api::password_reset::{
     ForgotPassword, MakeResetCode, ResetLinkWorks, ResetNotice, ResetPassword, ResetsByEmail,
     ShowResetCode,
 };
-use app::api::plan::{MySelfReview, SaveSelfReview};
+use app::api::plan::{
+    AgreePlan, CommentOnPlan, MySelfReview, ReadPlan, SavePlan, SaveSelfReview, SharePlan,
+    SharedPlans,
+};
 use app::api::profile::{
     ChangePassword, CommunityProfile, RemoveSignInLink, SaveCommunityProfile, SavePreferences,
     SignInLinks, UpdateProfile,
@@ -312,6 +315,33 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
         ),
         f(Endpoint::of::<CommunityProfile>(), Who::SignedIn, &[]),
         f(Endpoint::of::<MySelfReview>(), Who::SignedIn, &[]),
+        f(Endpoint::of::<ReadPlan>(), Who::SignedIn, &[("owner", "0")]),
+        f(
+            Endpoint::of::<SavePlan>(),
+            Who::SignedIn,
+            &[
+                ("base_rev", "0"),
+                ("goal1", "Help J join in"),
+                ("modules1[]", "m1"),
+                ("learners1", "J"),
+            ],
+        ),
+        f(
+            Endpoint::of::<SharePlan>(),
+            Who::SignedIn,
+            &[("share", "true")],
+        ),
+        f(
+            Endpoint::of::<CommentOnPlan>(),
+            Who::SignedIn,
+            &[("owner", "0"), ("rev", "1"), ("comment", "A thought")],
+        ),
+        f(
+            Endpoint::of::<AgreePlan>(),
+            Who::SignedIn,
+            &[("owner", "0"), ("rev", "1")],
+        ),
+        f(Endpoint::of::<SharedPlans>(), Who::Senco, &[]),
         f(
             Endpoint::of::<SaveSelfReview>(),
             Who::SignedIn,

@@ -8,7 +8,7 @@ use app::api::community::PostReply;
 use app::api::course::RecordProgress;
 use app::api::data_protection::{ErasePerson, PrivacyNotice, SavePrivacyNotice, SaveRetention};
 use app::api::learning_log::{SaveAnswer, SubmitEntries};
-use app::api::plan::SaveSelfReview;
+use app::api::plan::{SavePlan, SaveSelfReview};
 use app::api::review::ReviewEntry;
 use http::StatusCode;
 
@@ -67,6 +67,9 @@ async fn sam_leaves_traces(app: &TestApp, sam: &str) {
     review.push(("outcomes_words", "Sam's own words about outcomes."));
     let r = app.call::<SaveSelfReview>(&review, Some(sam)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let goal = [("base_rev", "0"), ("goal1", "Sam's own goal for Jay.")];
+    let r = app.call::<SavePlan>(&goal, Some(sam)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
 #[tokio::test]
@@ -119,6 +122,7 @@ async fn an_admin_erases_a_closed_account_and_the_log_keeps_counts_only() {
         "sessions",
         "self_reviews",
         "self_review_answers",
+        "plans",
     ] {
         let n = count(
             &app,
@@ -280,6 +284,8 @@ async fn a_person_downloads_everything_held_about_them() {
         data["self_review"]["answers"][3]["words"],
         "Sam's own words about outcomes."
     );
+    assert_eq!(data["plan"]["goals"][0]["words"], "Sam's own goal for Jay.");
+    assert_eq!(data["plan"]["history"][0]["kind"], "saved");
     let replies = data["community_replies"].as_array().unwrap();
     assert!(replies
         .iter()

@@ -102,3 +102,260 @@ async fn an_incomplete_self_review_is_refused_field_by_field_and_keeps_what_was_
     assert!(to.contains("learners=J%2C%20Year%204"), "{to}");
     assert!(to.contains("adaptive_teaching_rating=3"), "{to}");
 }
+
+mod goals {
+    use super::*;
+    use app::api::plan::{
+        AgreePlan, CommentOnPlan, PlanView, ReadPlan, SavePlan, SharePlan, SharedPlanRow,
+        SharedPlans,
+    };
+    use domain::model::Role;
+    use domain::plan::{Agreement, EventKind};
+
+    async fn save(app: &TestApp, cookie: &str, owner: &str, base_rev: &str, goal: &str) -> Reply {
+        let form = [
+            ("owner", owner),
+            ("base_rev", base_rev),
+            ("goal1", goal),
+            ("modules1[]", "m4"),
+            ("modules1[]", "m1"),
+            ("learners1", "J, Year 4"),
+            ("goal3", "Use what learners tell me when planning"),
+        ];
+        app.call::<SavePlan>(&form, Some(cookie)).await
+    }
+
+    async fn read(app: &TestApp, cookie: &str, owner: i64) -> Reply {
+        app.call::<ReadPlan>(&[("owner", &owner.to_string())], Some(cookie))
+            .await
+    }
+
+    #[tokio::test]
+    async fn a_plan_is_written_shared_talked_over_and_agreed_together() {
+        let app = TestApp::new().await;
+        let (sam, senco) = (app.sign_in(SAM).await, app.sign_in(SENCO).await);
+        let sam_id = app.user_id(SAM).await;
+
+        let r = save(
+            &app,
+            &sam,
+            "",
+            "0",
+            "  Help J join in from the start of lessons ",
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let mine: PlanView = json(&read(&app, &sam, 0).await);
+        assert_eq!(mine.rev, 1);
+        assert_eq!(mine.goals.len(), 2, "the empty second slot is left out");
+        assert_eq!(
+            mine.goals[0].words,
+            "Help J join in from the start of lessons"
+        );
+        assert_eq!(mine.goals[0].modules, ["m1", "m4"], "in the course's order");
+        assert!(!mine.shared);
+
+        // Private: the SENCo finds nothing, and her list is empty.
+        assert_eq!(
+            read(&app, &senco, sam_id).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let list: Vec<SharedPlanRow> = json(&app.call::<SharedPlans>(&[], Some(&senco)).await);
+        assert!(list.is_empty());
+
+        assert_eq!(
+            app.call::<SharePlan>(&[("share", "true")], Some(&sam))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let list: Vec<SharedPlanRow> = json(&app.call::<SharedPlans>(&[], Some(&senco)).await);
+        assert_eq!((list[0].owner_id, list[0].goals), (sam_id, 2));
+        let theirs: PlanView = json(&read(&app, &senco, sam_id).await);
+        assert!(
+            !theirs.mine && theirs.read_by.is_empty(),
+            "reads are shown to the author only"
+        );
+        let comment = [
+            ("owner", sam_id.to_string()),
+            ("rev", "1".to_string()),
+            (
+                "comment",
+                "Could goal 1 say how you will know J has joined in?".to_string(),
+            ),
+        ];
+        let comment: Vec<(&str, &str)> = comment.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            app.call::<CommentOnPlan>(&comment, Some(&senco))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        // The SENCo agrees version 1; Sam changes it, so it is open again, then both agree.
+        let agree = |owner: i64, rev: &'static str| {
+            [("owner", owner.to_string()), ("rev", rev.to_string())]
+        };
+        let form = agree(sam_id, "1");
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            app.call::<AgreePlan>(&form, Some(&senco)).await.status,
+            StatusCode::OK
+        );
+        let mine: PlanView = json(&read(&app, &sam, 0).await);
+        assert_eq!(mine.agreement, Agreement::BySenco);
+        assert_eq!(mine.read_by[0].0, "Priya Shah", "her reading is audited");
+        let r = save(
+            &app,
+            &sam,
+            "",
+            "1",
+            "Help J join in, and know it from what J does",
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        for (cookie, owner) in [(&sam, 0), (&senco, sam_id)] {
+            let form = agree(owner, "2");
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            assert_eq!(
+                app.call::<AgreePlan>(&form, Some(cookie)).await.status,
+                StatusCode::OK
+            );
+        }
+        let mine: PlanView = json(&read(&app, &sam, 0).await);
+        assert_eq!(mine.agreement, Agreement::Agreed);
+
+        // The SENCo's change from an old page does not overwrite Sam's: refused, kept.
+        let r = save(&app, &senco, &sam_id.to_string(), "1", "An older idea").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(
+            r.body.contains("changed while you had it open"),
+            "{}",
+            r.body
+        );
+        let mine: PlanView = json(&read(&app, &sam, 0).await);
+        assert_eq!(
+            mine.goals[0].words,
+            "Help J join in, and know it from what J does"
+        );
+
+        // Every step is in the history, with who did it.
+        let kinds: Vec<EventKind> = mine.history.iter().map(|h| h.kind).collect();
+        use EventKind::*;
+        assert_eq!(
+            kinds,
+            [Saved, Shared, Comment, Agreed, Saved, Agreed, Agreed]
+        );
+        assert_eq!(mine.history[2].who, "Priya Shah");
+        assert_eq!(mine.history[0].who, "You");
+    }
+
+    #[tokio::test]
+    async fn a_plan_is_refused_to_all_but_its_author_and_the_senco_she_shares_it_with() {
+        let app = TestApp::new().await;
+        let (sam, ella, admin, senco) = (
+            app.sign_in(SAM).await,
+            app.sign_in(ELLA).await,
+            app.sign_in(ADMIN).await,
+            app.sign_in(SENCO).await,
+        );
+        let sam_id = app.user_id(SAM).await;
+        app.person_elsewhere("senco@riverside.example", Role::Senco)
+            .await;
+        let elsewhere = app.sign_in("senco@riverside.example").await;
+        let r = save(&app, &sam, "", "0", "Help J join in").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            app.call::<SharePlan>(&[("share", "true")], Some(&sam))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let owner = sam_id.to_string();
+        let endpoints: [(Endpoint, Vec<(&str, &str)>); 4] = [
+            (Endpoint::of::<ReadPlan>(), vec![("owner", &owner)]),
+            (
+                Endpoint::of::<SavePlan>(),
+                vec![("owner", &owner), ("base_rev", "1"), ("goal1", "Mine now")],
+            ),
+            (
+                Endpoint::of::<CommentOnPlan>(),
+                vec![("owner", &owner), ("rev", "1"), ("comment", "Hello")],
+            ),
+            (
+                Endpoint::of::<AgreePlan>(),
+                vec![("owner", &owner), ("rev", "1")],
+            ),
+        ];
+        for (endpoint, form) in &endpoints {
+            assert_eq!(
+                app.call_at(*endpoint, form, None).await.status,
+                StatusCode::UNAUTHORIZED
+            );
+            // Another practitioner and the admin: not theirs to read.
+            for cookie in [&ella, &admin] {
+                assert_eq!(
+                    app.call_at(*endpoint, form, Some(cookie)).await.status,
+                    StatusCode::FORBIDDEN,
+                    "{endpoint}"
+                );
+            }
+            // Another setting's SENCo finds no such plan.
+            assert_eq!(
+                app.call_at(*endpoint, form, Some(&elsewhere)).await.status,
+                StatusCode::NOT_FOUND,
+                "{endpoint}"
+            );
+        }
+        assert_eq!(
+            app.call::<SharedPlans>(&[], Some(&sam)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        // Withdrawn: her own SENCo is refused everything, reading included.
+        assert_eq!(
+            app.call::<SharePlan>(&[("share", "false")], Some(&sam))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        for (endpoint, form) in &endpoints {
+            assert_eq!(
+                app.call_at(*endpoint, form, Some(&senco)).await.status,
+                StatusCode::NOT_FOUND,
+                "{endpoint}"
+            );
+        }
+        let mine: PlanView = json(&read(&app, &sam, 0).await);
+        assert_eq!(
+            mine.goals[0].words, "Help J join in",
+            "nothing refused was written"
+        );
+        assert_eq!(mine.history.len(), 3, "saved, shared, withdrawn");
+        assert!(mine.read_by.is_empty(), "a refused read is not a read");
+    }
+
+    #[tokio::test]
+    async fn goals_that_do_not_check_out_are_refused_field_by_field() {
+        let app = TestApp::new().await;
+        let sam = app.sign_in(SAM).await;
+        let long = "x".repeat(domain::plan::MAX_GOAL_CHARS + 1);
+        let form = [
+            ("base_rev", "0"),
+            ("modules1[]", "m2"),
+            ("goal2", long.as_str()),
+            ("goal3", "Fine"),
+            ("modules3[]", "m99"),
+        ];
+        let r = app.call::<SavePlan>(&form, Some(&sam)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        for field in ["goal1", "goal2", "modules3"] {
+            assert!(r.body.contains(field), "{field}: {}", r.body);
+        }
+        let mine: PlanView = json(&read(&app, &sam, 0).await);
+        assert_eq!(mine.rev, 0, "nothing kept");
+        // Sharing a plan that does not exist yet is refused too.
+        let r = app
+            .call::<SharePlan>(&[("share", "true")], Some(&sam))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    }
+}

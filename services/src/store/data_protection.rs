@@ -210,6 +210,13 @@ mod sql {
             sqlx::query!("DELETE FROM follow_ups WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM self_review_answers WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM self_reviews WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM plan_events WHERE owner_id = $1", id),
+            sqlx::query!("DELETE FROM plans WHERE user_id = $1", id),
+            // What they said on a colleague's plan stays in its history, without a name.
+            sqlx::query!(
+                "UPDATE plan_events SET actor_id = NULL WHERE actor_id = $1",
+                id
+            ),
             sqlx::query!("DELETE FROM sessions WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM op_outcomes WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM helpful_marks WHERE user_id = $1", id),

@@ -4,6 +4,7 @@
 
 use super::now;
 use domain::plan::{EventKind, Goal};
+use domain::review::AuditAction;
 
 /// Who is acting on a plan: its author, or a SENCo of her setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,6 +179,35 @@ mod sql {
                 at: r.at,
             })
             .collect())
+    }
+
+    /// Writes to the audit log that `actor` (a SENCo) read `owner`'s plan.
+    pub async fn audit_read(db: &Db, actor: i64, owner: i64) -> Result<(), sqlx::Error> {
+        let at = now();
+        let action = AuditAction::PlanViewed;
+        sqlx::query!(
+            "INSERT INTO audit_log (actor_id, subject_id, entry_id, action, at) VALUES ($1, $2, NULL, $3, $4)",
+            actor,
+            owner,
+            action as _,
+            at
+        )
+        .write_in_turn(db)
+        .await?;
+        Ok(())
+    }
+
+    /// Who read `owner`'s plan, and when, newest first (the latest `limit`).
+    pub async fn reads(db: &Db, owner: i64, limit: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        let rows = sqlx::query!(
+            r#"SELECT u.display_name AS who, a.at AS "at!: i64" FROM audit_log a JOIN users u ON u.id = a.actor_id
+               WHERE a.subject_id = $1 AND a.action = 'plan_viewed' ORDER BY a.at DESC, a.id DESC LIMIT $2"#,
+            owner,
+            limit
+        )
+        .fetch_all(db.pool())
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.who, r.at)).collect())
     }
 
     /// The plan's revision and whether it is shared, inside a write: None if there is none.
