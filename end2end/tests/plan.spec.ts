@@ -1,5 +1,5 @@
 import { test, expect } from "./fixtures";
-import { signIn, open, expectAccessible, newPractitioner } from "./helpers";
+import { signIn, open, expectAccessible, newPractitioner, SENCO } from "./helpers";
 
 // Issue 29: a CPD plan starts from the practitioner's own self-review, private to her.
 test("a practitioner's self-review is refused until complete, keeps what she typed, and suggests where to start", async ({ browser, baseURL }) => {
@@ -42,4 +42,79 @@ test("a practitioner's self-review is refused until complete, keeps what she typ
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBe(0);
   await context.close();
+});
+
+// Issue 29: goals in her own words, shared by choice, talked over and agreed together;
+// a change from an old page never overwrites, and a withdrawn share closes the door.
+test("a teacher writes and shares her goals; her SENCo comments and they agree the plan together", async ({ browser, baseURL }) => {
+  const { email } = await newPractitioner(baseURL!, "Kit Goals");
+  const teacherContext = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+  const teacher = await teacherContext.newPage();
+  await signIn(teacher, email);
+  await open(teacher, "/plan");
+  const goals = teacher.getByRole("region", { name: "Your goals" });
+  const goal1 = goals.getByRole("group", { name: "Goal 1" });
+  await goal1.getByLabel("What you would like to be able to do").fill("Help K join in from the start of lessons");
+  await goal1.getByLabel(/^Module 4: /).check();
+  await goal1.getByLabel("Which learners it is for").fill("K, Year 5");
+  // A learner list in the second goal with no goal is refused, and nothing typed is lost.
+  await goals.getByRole("group", { name: /Goal 2/ }).getByLabel("Which learners it is for").fill("M");
+  await teacher.getByRole("button", { name: "Save goals" }).click();
+  await expect(teacher.getByRole("alert")).toContainText("Say in your own words what goal 2 is");
+  await expect(goal1.getByLabel("What you would like to be able to do")).toHaveValue("Help K join in from the start of lessons");
+  await expect(goal1.getByLabel(/^Module 4: /)).toBeChecked();
+  await goals.getByRole("group", { name: /Goal 2/ }).getByLabel("Which learners it is for").fill("");
+  await teacher.getByRole("button", { name: "Save goals" }).click();
+  await expect(teacher.getByRole("heading", { name: "Goals saved" })).toBeVisible();
+  await expect(teacher.getByText("Private: only you can see it.")).toBeVisible();
+  await expectAccessible(teacher, "a plan with goals");
+  await teacher.getByRole("button", { name: "Share with your SENCo" }).click();
+  await expect(teacher.getByRole("heading", { name: "Plan shared" })).toBeVisible();
+
+  // Her SENCo, on another device, finds it, comments and agrees it.
+  const sencoContext = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+  const senco = await sencoContext.newPage();
+  await signIn(senco, SENCO);
+  await open(senco, "/plan");
+  await senco.getByRole("region", { name: "Plans your staff share with you" }).getByRole("link", { name: "Kit Goals" }).click();
+  await expect(senco.getByRole("heading", { level: 1, name: "Kit Goals's CPD plan" })).toBeVisible();
+  const planUrl = senco.url();
+  await expect(senco.getByLabel("What you would like to be able to do").first()).toHaveValue("Help K join in from the start of lessons");
+  await senco.getByLabel("Comment or suggest something to Kit Goals").fill("Could goal 1 say how you will know K has joined in?");
+  await senco.getByRole("button", { name: "Send comment" }).click();
+  await expect(senco.getByRole("heading", { name: "Comment sent" })).toBeVisible();
+  await senco.getByRole("button", { name: "Agree the plan as it stands" }).click();
+  await expect(senco.getByText("You have agreed it; it waits for Kit Goals to agree it too.")).toBeVisible();
+  await expectAccessible(senco, "a shared plan, for the SENCo");
+
+  // The teacher sees the comment, that it was read, and agrees it too.
+  await open(teacher, "/plan");
+  const talk = teacher.getByRole("region", { name: "Conversation and history" });
+  await expect(talk.getByRole("listitem").filter({ hasText: "Priya Shah commented" })).toContainText("how you will know K has joined in");
+  await expect(teacher.getByText(/^Who has read it \(\d+\)$/)).toBeVisible();
+  await teacher.getByRole("button", { name: "Agree the plan as it stands" }).click();
+  await expect(teacher.getByText("Agreed by both of you, as it stands now.")).toBeVisible();
+
+  // The SENCo's page is now out of date: her change is refused, and her words kept.
+  await open(senco, planUrl);
+  await open(teacher, "/plan");
+  await goal1.getByLabel("What you would like to be able to do").fill("Help K join in, and know it from what K does");
+  await teacher.getByRole("button", { name: "Save goals" }).click();
+  await expect(teacher.getByRole("heading", { name: "Goals saved" })).toBeVisible();
+  await expect(teacher.getByText("Not agreed yet.")).toBeVisible();
+  const theirs = senco.getByLabel("What you would like to be able to do").first();
+  await theirs.fill("An older idea of the goal");
+  await senco.getByRole("button", { name: "Save goals" }).click();
+  await expect(senco.getByRole("alert")).toContainText("The plan changed while you had it open");
+  await expect(theirs).toHaveValue("An older idea of the goal");
+
+  // Withdrawn, the plan is closed to her.
+  await teacher.getByRole("button", { name: "Stop sharing with your SENCo" }).click();
+  await expect(teacher.getByRole("heading", { name: "Plan no longer shared" })).toBeVisible();
+  await open(senco, planUrl);
+  await expect(senco.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
+  await open(senco, "/plan");
+  await expect(senco.getByRole("link", { name: "Kit Goals" })).toHaveCount(0);
+  await teacherContext.close();
+  await sencoContext.close();
 });

@@ -53,6 +53,7 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
     let hash = password::hash(DEMO_PASSWORD.to_string())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut ids = Vec::new();
     for account in &ACCOUNTS {
         let user = users::NewUser {
             email: account.email,
@@ -66,9 +67,12 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
         let id = users::create(db, &user)
             .await
             .map_err(|e| anyhow::anyhow!("creating {}: {e:?}", account.email))?;
-        if account.email == "ella@oakfield.example" {
-            self_review(db, id).await?;
-        }
+        ids.push((account.email, id));
+    }
+    let id = |email: &str| ids.iter().find(|(e, _)| *e == email).map(|(_, id)| *id);
+    if let (Some(ella), Some(priya)) = (id("ella@oakfield.example"), id("senco@oakfield.example")) {
+        self_review(db, ella).await?;
+        plan(db, ella, priya).await?;
     }
     community::seed(db, setting_id, &hash).await?;
     Ok(true)
@@ -381,4 +385,35 @@ pub fn sign_in_instructions(addr: &str) -> String {
         text.push_str(&format!("  {email:<32} {who}\n"));
     }
     text
+}
+
+/// Ella's plan, part-way: two goals from her self-review, shared with Priya, who suggested
+/// something and agreed it; it waits for Ella to agree it too.
+async fn plan(db: &Db, ella: i64, priya: i64) -> anyhow::Result<()> {
+    use domain::plan::Goal;
+    use services::store::plans::{agree, comment, save, set_shared, Side};
+    let goals = [
+        Goal {
+            words: "Plan with A what she will need in a lesson, before it starts, rather than adapting on the spot.".into(),
+            modules: vec!["m1".into(), "m3".into()],
+            learners: "A, Year 2, speech and language needs".into(),
+        },
+        Goal {
+            words: "Write A's next targets with her, in words she would use.".into(),
+            modules: vec!["m4".into()],
+            learners: "A".into(),
+        },
+    ];
+    save(db, ella, (ella, Side::Author), 0, &goals).await?;
+    set_shared(db, ella, true).await?;
+    comment(
+        db,
+        ella,
+        (priya, Side::Senco),
+        1,
+        "Both goals sound right for A. For the first, could you try it in phonics, where you said the adapting happens most?",
+    )
+    .await?;
+    agree(db, ella, (priya, Side::Senco), 1).await?;
+    Ok(())
 }
