@@ -373,3 +373,147 @@ mod tests {
         assert!(check_comment(&"a".repeat(MAX_COMMENT_CHARS + 1)).is_err());
     }
 }
+
+/// The fewest people a number about staff may describe: a group smaller than this is shown
+/// as "fewer than 5", so that nobody can be picked out of the setting's picture of need.
+pub const SMALLEST_GROUP: i64 = 5;
+
+/// A count as it may be shown: None when it describes fewer than `SMALLEST_GROUP` people
+/// (none at all is not a person, and is shown).
+pub fn shown(n: i64) -> Option<i64> {
+    (n == 0 || n >= SMALLEST_GROUP).then_some(n)
+}
+
+/// How many people feel they need to grow in an area (not yet confident, or getting
+/// there) and how many feel confident, as they may be shown. They add up to the group,
+/// so if either is hidden both are: one could be worked out from the other.
+pub fn shown_split(needing: i64, confident: i64) -> (Option<i64>, Option<i64>) {
+    match (shown(needing), shown(confident)) {
+        (Some(a), Some(b)) => (Some(a), Some(b)),
+        _ => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod suppression_tests {
+    use super::*;
+
+    #[test]
+    fn small_groups_are_hidden_and_their_complement_with_them() {
+        assert_eq!(shown(0), Some(0));
+        assert_eq!(shown(4), None);
+        assert_eq!(shown(5), Some(5));
+        assert_eq!(shown_split(5, 7), (Some(5), Some(7)));
+        assert_eq!(
+            shown_split(3, 9),
+            (None, None),
+            "9 of 12 would give away the 3"
+        );
+        assert_eq!(shown_split(0, 6), (Some(0), Some(6)));
+    }
+}
+
+/// The setting's picture of need, from the staff who share their plan: how many feel they
+/// need to grow in each area and how many chose each module for a goal. `people` is None,
+/// and nothing else is given, when fewer than `SMALLEST_GROUP` people are in the group.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedPicture {
+    pub people: Option<i64>,
+    /// (area, needing to grow, confident), each as it may be shown.
+    pub areas: Vec<(crate::self_review::Area, Option<i64>, Option<i64>)>,
+    /// (module key, people whose goals link it), as it may be shown.
+    pub modules: Vec<(String, Option<i64>)>,
+}
+
+impl NeedPicture {
+    /// From the group's ratings (person, area, 1 to 4) and goals' modules (person, module
+    /// keys), both already narrowed to the group; `module_keys` in the course's order.
+    pub fn of(
+        ratings: &[(i64, crate::self_review::Area, i64)],
+        goals: &[(i64, Vec<String>)],
+        module_keys: &[&str],
+    ) -> NeedPicture {
+        use std::collections::BTreeSet;
+        let people: BTreeSet<i64> = ratings
+            .iter()
+            .map(|r| r.0)
+            .chain(goals.iter().map(|g| g.0))
+            .collect();
+        let people = people.len() as i64;
+        if shown(people).is_none() || people == 0 {
+            return NeedPicture {
+                people: shown(people),
+                ..NeedPicture::default()
+            };
+        }
+        let areas = crate::self_review::Area::ALL
+            .into_iter()
+            .map(|area| {
+                let of_area = ratings.iter().filter(|r| r.1 == area);
+                let needing = of_area.clone().filter(|r| r.2 <= 2).count() as i64;
+                let confident = of_area.filter(|r| r.2 >= 3).count() as i64;
+                let (needing, confident) = shown_split(needing, confident);
+                (area, needing, confident)
+            })
+            .collect();
+        let modules = module_keys
+            .iter()
+            .map(|key| {
+                let chose: BTreeSet<i64> = goals
+                    .iter()
+                    .filter(|(_, modules)| modules.iter().any(|m| m == key))
+                    .map(|g| g.0)
+                    .collect();
+                (key.to_string(), shown(chose.len() as i64))
+            })
+            .collect();
+        NeedPicture {
+            people: Some(people),
+            areas,
+            modules,
+        }
+    }
+}
+
+#[cfg(test)]
+mod picture_tests {
+    use super::*;
+    use crate::self_review::Area;
+
+    #[test]
+    fn a_group_under_five_shows_nothing_and_small_cells_are_hidden() {
+        let four: Vec<(i64, Area, i64)> = (1..=4).map(|p| (p, Area::Outcomes, 1)).collect();
+        let picture = NeedPicture::of(&four, &[], &["m1"]);
+        assert_eq!(picture.people, None);
+        assert!(picture.areas.is_empty() && picture.modules.is_empty());
+
+        // Eight people: six need to grow in outcomes, two feel confident (so both hidden);
+        // everyone needs to grow in evidence.
+        let mut ratings: Vec<(i64, Area, i64)> = (1..=8)
+            .map(|p| (p, Area::Outcomes, if p <= 6 { 2 } else { 4 }))
+            .collect();
+        ratings.extend((1..=8).map(|p| (p, Area::Evidence, 1)));
+        let goals: Vec<(i64, Vec<String>)> = (1..=8)
+            .map(|p| {
+                (
+                    p,
+                    if p <= 5 {
+                        vec!["m4".into(), "m4".into()]
+                    } else {
+                        vec!["m1".into()]
+                    },
+                )
+            })
+            .collect();
+        let picture = NeedPicture::of(&ratings, &goals, &["m1", "m4"]);
+        assert_eq!(picture.people, Some(8));
+        let row = |area| *picture.areas.iter().find(|a| a.0 == area).unwrap();
+        assert_eq!(row(Area::Outcomes), (Area::Outcomes, None, None));
+        assert_eq!(row(Area::Evidence), (Area::Evidence, Some(8), Some(0)));
+        assert_eq!(
+            picture.modules,
+            [("m1".to_string(), None), ("m4".to_string(), Some(5))],
+            "a person counts once per module"
+        );
+    }
+}

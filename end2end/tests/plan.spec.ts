@@ -76,6 +76,9 @@ test("a teacher writes and shares her goals; her SENCo comments and they agree t
   const senco = await sencoContext.newPage();
   await signIn(senco, SENCO);
   await open(senco, "/plan");
+  // Too few people share a plan for any count of need to be shown.
+  await expect(senco.getByRole("region", { name: "What your staff need" })).toContainText("Fewer than 5 people in this group share their plan");
+  await expectAccessible(senco, "the SENCo's plan page");
   await senco.getByRole("region", { name: "Plans your staff share with you" }).getByRole("link", { name: "Kit Goals" }).click();
   await expect(senco.getByRole("heading", { level: 1, name: "Kit Goals's CPD plan" })).toBeVisible();
   const planUrl = senco.url();

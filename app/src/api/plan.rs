@@ -4,7 +4,7 @@
 //! change and comment on them, and agree them with her. `side` decides who may do what.
 
 use domain::error::AppError;
-use domain::plan::{Agreement, EventKind, Goal, PlanForm};
+use domain::plan::{Agreement, EventKind, Goal, NeedPicture, PlanForm};
 use domain::self_review::{Form, SelfReview};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -362,4 +362,46 @@ pub async fn shared_plans() -> Result<Vec<SharedPlanRow>, AppError> {
             updated_at: p.updated_at,
         })
         .collect())
+}
+
+/// The picture of need across the setting's staff who share their plan, narrowed to a
+/// sector and a role if asked ("" for all): counts only, small groups hidden.
+#[server(endpoint = "plan/need")]
+pub async fn picture_of_need(
+    #[server(default)] sector: String,
+    #[server(default)] role: String,
+) -> Result<NeedPicture, AppError> {
+    use domain::model::{Role, Sector};
+    let me = require(SENCO)?;
+    let (db, course) = (db()?, course()?);
+    let sector = Sector::parse(&sector);
+    let role = Role::parse(&role);
+    let in_group =
+        |s: Sector, r: Role| sector.is_none_or(|x| x == s) && role.is_none_or(|x| x == r);
+    let ratings: Vec<_> = plans::shared_ratings(&db, me.setting_id)
+        .await?
+        .into_iter()
+        .filter(|r| in_group(r.sector, r.role))
+        .map(|r| (r.user_id, r.area, r.rating))
+        .collect();
+    let goals: Vec<_> = plans::shared_goals(&db, me.setting_id)
+        .await?
+        .into_iter()
+        .filter(|g| in_group(g.sector, g.role))
+        .map(|g| {
+            (
+                g.user_id,
+                g.goals.into_iter().flat_map(|g| g.modules).collect(),
+            )
+        })
+        .collect();
+    let keys: Vec<&str> = course.modules.iter().map(|m| m.key.as_str()).collect();
+    let mut picture = NeedPicture::of(&ratings, &goals, &keys);
+    // Shown with the modules' names.
+    for (key, _) in &mut picture.modules {
+        if let Some(m) = course.module(key) {
+            *key = format!("Module {}: {}", m.number, m.title);
+        }
+    }
+    Ok(picture)
 }

@@ -5,8 +5,8 @@
 //! before any script loads, and without it.
 
 use crate::api::plan::{
-    my_self_review, read_plan, shared_plans, AgreePlan, CommentOnPlan, PlanView, SavePlan,
-    SaveSelfReview, SelfReviewView, SharePlan,
+    my_self_review, picture_of_need, read_plan, shared_plans, AgreePlan, CommentOnPlan, PlanView,
+    SavePlan, SaveSelfReview, SelfReviewView, SharePlan,
 };
 use crate::components::*;
 use crate::session::{local_date, use_me};
@@ -37,7 +37,7 @@ fn Plan() -> impl IntoView {
         <h1 class="page-title">"Your CPD plan"</h1>
         <p class="lead">"CPD that changes practice starts from what you need. Begin with ten minutes on how confident you feel about what the course covers, then set one to three goals in your own words."</p>
         <p class="muted">"Your self-review is private to you. Your goals are too, until you choose to share them with your SENCo."</p>
-        {senco.then(|| view! { <SharedWithMe/> })}
+        {senco.then(|| view! { <SharedWithMe/> <StaffNeed/> })}
         <Suspense fallback=|| view! { <p>"Loading your plan…"</p> }>
             {move || Suspend::new(async move {
                 match (review.await, plan.await) {
@@ -444,5 +444,89 @@ fn SharedWithMe() -> impl IntoView {
                 })
             })}
         </Suspense>
+    }
+}
+
+/// For a SENCo: what the staff who share their plan need, as counts (small groups hidden),
+/// narrowed by sector and role with a plain form.
+#[component]
+fn StaffNeed() -> impl IntoView {
+    use domain::model::Sector;
+    let (sector, role) = (
+        query_value("sector").unwrap_or_default(),
+        query_value("role").unwrap_or_default(),
+    );
+    let asked = (sector.clone(), role.clone());
+    let picture = Resource::new(move || asked.clone(), |(s, r)| picture_of_need(s, r));
+    let count = |n: Option<i64>| n.map_or_else(|| "fewer than 5".to_string(), |n| n.to_string());
+    let sectors: Vec<(String, String)> =
+        std::iter::once((String::new(), "All sectors".to_string()))
+            .chain(
+                Sector::ALL
+                    .iter()
+                    .map(|s| (s.as_str().to_string(), s.label().to_string())),
+            )
+            .collect();
+    let roles: Vec<(String, String)> = std::iter::once((String::new(), "All roles".to_string()))
+        .chain(
+            Role::ALL
+                .iter()
+                .map(|r| (r.as_str().to_string(), r.label().to_string())),
+        )
+        .collect();
+    view! {
+        <section aria-labelledby="staff-need" class="card">
+            <h2 id="staff-need" class="card-heading">"What your staff need"</h2>
+            <p>"From the self-reviews and goals of the staff who share their plan with you. Counts only: a group of fewer than 5 people is not shown, so nobody can be picked out."</p>
+            <form method="get" action="/plan#staff-need" class="filters">
+                <label for="need-sector" class="field-label">"Sector"</label>
+                <select id="need-sector" name="sector" class="input">
+                    {sectors.into_iter().map(|(v, label)| { let selected = v == sector; view! { <option value=v selected=selected>{label}</option> } }).collect_view()}
+                </select>
+                <label for="need-role" class="field-label">"Role"</label>
+                <select id="need-role" name="role" class="input">
+                    {roles.into_iter().map(|(v, label)| { let selected = v == role; view! { <option value=v selected=selected>{label}</option> } }).collect_view()}
+                </select>
+                <Button kind=ButtonKind::Secondary>"Show"</Button>
+            </form>
+            <Suspense fallback=|| view! { <p>"Counting…"</p> }>
+                {move || Suspend::new(async move {
+                    match picture.await {
+                        Ok(p) if p.people.is_none() => view! { <p>"Fewer than 5 people in this group share their plan, so nothing is shown."</p> }.into_any(),
+                        Ok(p) if p.people == Some(0) => view! { <p>"Nobody in this group shares a plan yet."</p> }.into_any(),
+                        Ok(p) => view! {
+                            <p>{format!("{} people share their plan.", p.people.unwrap_or_default())}</p>
+                            <table class="table">
+                                <caption>"How confident they feel"</caption>
+                                <thead><tr>
+                                    <th scope="col">"Area"</th>
+                                    <th scope="col">"Need to grow"</th>
+                                    <th scope="col">"Confident"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.areas.into_iter().map(|(area, needing, confident)| view! {
+                                        <tr>
+                                            <th scope="row">{area.title()}</th>
+                                            <td data-label="Need to grow">{count(needing)}</td>
+                                            <td data-label="Confident">{count(confident)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <table class="table">
+                                <caption>"Modules their goals link to"</caption>
+                                <thead><tr><th scope="col">"Module"</th><th scope="col">"People"</th></tr></thead>
+                                <tbody>
+                                    {p.modules.into_iter().map(|(title, n)| view! {
+                                        <tr><th scope="row">{title}</th><td data-label="People">{count(n)}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <p>{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

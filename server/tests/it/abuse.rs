@@ -31,8 +31,8 @@ use app::api::password_reset::{
     ShowResetCode,
 };
 use app::api::plan::{
-    AgreePlan, CommentOnPlan, MySelfReview, ReadPlan, SavePlan, SaveSelfReview, SharePlan,
-    SharedPlans,
+    AgreePlan, CommentOnPlan, MySelfReview, PictureOfNeed, ReadPlan, SavePlan, SaveSelfReview,
+    SharePlan, SharedPlans,
 };
 use app::api::profile::{
     ChangePassword, CommunityProfile, RemoveSignInLink, SaveCommunityProfile, SavePreferences,
@@ -342,6 +342,11 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             &[("owner", "0"), ("rev", "1")],
         ),
         f(Endpoint::of::<SharedPlans>(), Who::Senco, &[]),
+        f(
+            Endpoint::of::<PictureOfNeed>(),
+            Who::Senco,
+            &[("sector", "school_age"), ("role", "practitioner")],
+        ),
         f(
             Endpoint::of::<SaveSelfReview>(),
             Who::SignedIn,

@@ -161,7 +161,7 @@ mod goals {
             StatusCode::NOT_FOUND
         );
         let list: Vec<SharedPlanRow> = json(&app.call::<SharedPlans>(&[], Some(&senco)).await);
-        assert!(list.is_empty());
+        assert!(list.iter().all(|p| p.owner_id != sam_id), "{list:?}");
 
         assert_eq!(
             app.call::<SharePlan>(&[("share", "true")], Some(&sam))
@@ -170,7 +170,11 @@ mod goals {
             StatusCode::OK
         );
         let list: Vec<SharedPlanRow> = json(&app.call::<SharedPlans>(&[], Some(&senco)).await);
-        assert_eq!((list[0].owner_id, list[0].goals), (sam_id, 2));
+        let sams = list
+            .iter()
+            .find(|p| p.owner_id == sam_id)
+            .expect("Sam's plan is listed");
+        assert_eq!((sams.goals, sams.agreed), (2, false));
         let theirs: PlanView = json(&read(&app, &senco, sam_id).await);
         assert!(
             !theirs.mine && theirs.read_by.is_empty(),
@@ -357,5 +361,121 @@ mod goals {
             .call::<SharePlan>(&[("share", "true")], Some(&sam))
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    }
+}
+
+mod need {
+    use super::*;
+    use app::api::plan::PictureOfNeed;
+    use domain::model::{Role, Sector};
+    use domain::plan::{Goal, NeedPicture};
+    use domain::self_review::{Answer, Area};
+    use services::store::{plans, self_reviews, users};
+
+    /// A member of Sam's setting with a self-review rating every area `rating`, and a plan
+    /// linking module 4, shared or not.
+    async fn colleague(app: &TestApp, n: usize, rating: u8, shared: bool) {
+        let db = &app.state.db;
+        let setting_id = users::setting_of(db, app.user_id(SAM).await)
+            .await
+            .unwrap()
+            .unwrap();
+        let email = format!("colleague{n}@oakfield.example");
+        let user = users::NewUser {
+            email: &email,
+            display_name: &email,
+            password_hash: "x",
+            role: Role::Practitioner,
+            setting_id,
+            sector: Sector::SchoolAge,
+            email_proved: true,
+        };
+        let id = users::create(db, &user).await.unwrap();
+        let answers: Vec<Answer> = Area::ALL
+            .into_iter()
+            .map(|area| Answer {
+                area,
+                rating,
+                words: String::new(),
+            })
+            .collect();
+        self_reviews::save(db, id, self_reviews::Stage::Start, &answers, "")
+            .await
+            .unwrap();
+        let goal = Goal {
+            words: "A goal".into(),
+            modules: vec!["m4".into()],
+            learners: String::new(),
+        };
+        plans::save(db, id, (id, plans::Side::Author), 0, &[goal])
+            .await
+            .unwrap();
+        if shared {
+            plans::set_shared(db, id, true).await.unwrap();
+        }
+    }
+
+    async fn picture(app: &TestApp, cookie: &str, sector: &str, role: &str) -> NeedPicture {
+        json(
+            &app.call::<PictureOfNeed>(&[("sector", sector), ("role", role)], Some(cookie))
+                .await,
+        )
+    }
+
+    #[tokio::test]
+    async fn the_picture_of_need_counts_only_shared_plans_and_hides_small_groups() {
+        let app = TestApp::new().await;
+        let senco = app.sign_in(SENCO).await;
+        // Ella (the demo) shares her plan; three colleagues share theirs, one does not.
+        for n in 1..=3 {
+            colleague(&app, n, 1, true).await;
+        }
+        colleague(&app, 9, 4, false).await;
+        let p = picture(&app, &senco, "", "").await;
+        assert_eq!(p.people, None, "four people: nothing shown");
+        assert!(p.areas.is_empty() && p.modules.is_empty());
+
+        colleague(&app, 4, 1, true).await;
+        let p = picture(&app, &senco, "", "").await;
+        assert_eq!(p.people, Some(5), "the private plan is not counted");
+        let evidence = p.areas.iter().find(|a| a.0 == Area::Evidence).unwrap();
+        // Four colleagues need to grow and Ella feels confident: 4 and 1, both hidden.
+        assert_eq!((evidence.1, evidence.2), (None, None));
+        let outcomes = p.areas.iter().find(|a| a.0 == Area::Outcomes).unwrap();
+        assert_eq!(
+            (outcomes.1, outcomes.2),
+            (Some(5), Some(0)),
+            "Ella rated it 2 too"
+        );
+        let m4 = p
+            .modules
+            .iter()
+            .find(|m| m.0.starts_with("Module 4"))
+            .unwrap();
+        assert_eq!(m4.1, Some(5));
+
+        // Narrowed to SENCos (none) or to Early Years (Ella alone): nobody to show.
+        assert_eq!(picture(&app, &senco, "", "senco").await.people, Some(0));
+        assert_eq!(picture(&app, &senco, "early_years", "").await.people, None);
+        // Nonsense filters count as none.
+        assert_eq!(
+            picture(&app, &senco, "x' OR 1=1", "nobody").await.people,
+            Some(5)
+        );
+
+        // Only a SENCo asks, and only about her own setting.
+        for who in [SAM, ADMIN] {
+            let cookie = app.sign_in(who).await;
+            let r = app.call::<PictureOfNeed>(&[], Some(&cookie)).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+        }
+        assert_eq!(
+            app.call::<PictureOfNeed>(&[], None).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        app.person_elsewhere("senco@riverside.example", Role::Senco)
+            .await;
+        let elsewhere = app.sign_in("senco@riverside.example").await;
+        assert_eq!(picture(&app, &elsewhere, "", "").await.people, Some(0));
     }
 }

@@ -3,8 +3,10 @@
 //! its own transaction (a share withdrawn a moment ago refuses the SENCo's next step).
 
 use super::now;
+use domain::model::{Role, Sector};
 use domain::plan::{EventKind, Goal};
 use domain::review::AuditAction;
+use domain::self_review::Area;
 
 /// Who is acting on a plan: its author, or a SENCo of her setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +88,25 @@ pub struct SharedPlan {
     pub updated_at: i64,
 }
 
+/// One rating in the self-review of someone who shares her plan, for the picture of need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedRating {
+    pub user_id: i64,
+    pub sector: Sector,
+    pub role: Role,
+    pub area: Area,
+    pub rating: i64,
+}
+
+/// The goals of someone who shares her plan, for the picture of need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedGoals {
+    pub user_id: i64,
+    pub sector: Sector,
+    pub role: Role,
+    pub goals: Vec<Goal>,
+}
+
 #[engines::both]
 mod sql {
     use super::*;
@@ -137,7 +158,7 @@ mod sql {
                       p.senco_agreed_rev AS "senco_agreed_rev: i64", p.updated_at AS "updated_at!: i64"
                FROM plans p JOIN users u ON u.id = p.user_id
                WHERE u.setting_id = $1 AND p.shared_at IS NOT NULL AND u.erased_at IS NULL
-               ORDER BY p.updated_at DESC"#,
+               ORDER BY p.updated_at DESC, u.display_name"#,
             setting_id
         )
         .fetch_all(db.pool())
@@ -152,6 +173,46 @@ mod sql {
                     .unwrap_or(0),
                 agreed: r.author_agreed_rev == Some(r.rev) && r.senco_agreed_rev == Some(r.rev),
                 updated_at: r.updated_at,
+            })
+            .collect())
+    }
+
+    /// The starting self-review ratings of the setting's staff who share their plan (and
+    /// only theirs: a private plan's self-review is never counted).
+    pub async fn shared_ratings(
+        db: &Db,
+        setting_id: i64,
+    ) -> Result<Vec<SharedRating>, sqlx::Error> {
+        sqlx::query_as!(
+            SharedRating,
+            r#"SELECT u.id AS "user_id!: i64", u.sector AS "sector: Sector", u.role AS "role: Role",
+                      a.area AS "area: Area", a.rating AS "rating!: i64"
+               FROM plans p JOIN users u ON u.id = p.user_id
+               JOIN self_review_answers a ON a.user_id = p.user_id AND a.stage = 'start'
+               WHERE u.setting_id = $1 AND p.shared_at IS NOT NULL AND u.active = TRUE AND u.erased_at IS NULL"#,
+            setting_id
+        )
+        .fetch_all(db.pool())
+        .await
+    }
+
+    /// The goals of the setting's staff who share their plan.
+    pub async fn shared_goals(db: &Db, setting_id: i64) -> Result<Vec<SharedGoals>, sqlx::Error> {
+        let rows = sqlx::query!(
+            r#"SELECT u.id AS "user_id!: i64", u.sector AS "sector: Sector", u.role AS "role: Role", p.goals
+               FROM plans p JOIN users u ON u.id = p.user_id
+               WHERE u.setting_id = $1 AND p.shared_at IS NOT NULL AND u.active = TRUE AND u.erased_at IS NULL"#,
+            setting_id
+        )
+        .fetch_all(db.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| SharedGoals {
+                user_id: r.user_id,
+                sector: r.sector,
+                role: r.role,
+                goals: serde_json::from_str(&r.goals).unwrap_or_default(),
             })
             .collect())
     }
