@@ -234,6 +234,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/log") view=LogPage ssr=COMPLETE/>
                     <Route path=path!("/plan") view=pages::plan::PlanPage ssr=COMPLETE/>
                     <Route path=path!("/plan/of/:id") view=pages::plan::SharedPlanPage ssr=COMPLETE/>
+                    <Route path=path!("/plan/check-in/:n") view=pages::check_in::CheckInPage ssr=COMPLETE/>
+                    <Route path=path!("/plan/end-review") view=pages::check_in::EndReviewPage ssr=COMPLETE/>
+                    <Route path=path!("/plan/summary") view=pages::check_in::SummaryPage ssr=COMPLETE/>
                     <Route path=path!("/log/print") view=LogPrintPage ssr=COMPLETE/>
                     <Route path=path!("/log/:id") view=EntryPage ssr=COMPLETE/>
                     <Route path=path!("/review") view=ReviewQueuePage ssr=COMPLETE/>

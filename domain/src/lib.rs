@@ -10,6 +10,7 @@
 //! browser build (the `ssr` feature adds the server-only parts), or depend on Leptos beyond
 //! the server-function error trait.
 
+pub mod check_in;
 pub mod community;
 pub mod content;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod review;
 pub mod self_review;
 pub mod single_sign_on;
 pub mod staff;
+pub mod terms;
 pub mod validate;
 pub mod zone;
 

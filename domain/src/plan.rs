@@ -255,6 +255,9 @@ impl EventKind {
 pub struct PlanExport {
     pub goals: Vec<Goal>,
     pub shared: bool,
+    /// When it started: its check-ins (in the learning log) run from then.
+    #[serde(default)]
+    pub started_at: i64,
     pub history: Vec<ExportEvent>,
 }
 
@@ -423,6 +426,10 @@ pub struct NeedPicture {
     pub areas: Vec<(crate::self_review::Area, Option<i64>, Option<i64>)>,
     /// (module key, people whose goals link it), as it may be shown.
     pub modules: Vec<(String, Option<i64>)>,
+    /// (people who have done at least one check-in, check-ins done in all): None when
+    /// the group or the people who did one are too few to show.
+    #[serde(default)]
+    pub check_ins: Option<(i64, i64)>,
 }
 
 impl NeedPicture {
@@ -471,7 +478,45 @@ impl NeedPicture {
             people: Some(people),
             areas,
             modules,
+            check_ins: None,
         }
+    }
+
+    /// Adds the check-ins done (person, how many), narrowed to the same group.
+    pub fn with_check_ins(mut self, done: &[(i64, i64)]) -> NeedPicture {
+        if self.people.is_some_and(|n| n > 0) {
+            let people = done.iter().filter(|(_, n)| *n > 0).count() as i64;
+            let total = done.iter().map(|(_, n)| n).sum();
+            self.check_ins = shown(people).map(|p| (p, total));
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod check_in_count_tests {
+    use super::*;
+
+    #[test]
+    fn check_ins_done_are_counted_only_when_enough_people_did_one() {
+        let ratings: Vec<(i64, crate::self_review::Area, i64)> = (1..=6)
+            .map(|p| (p, crate::self_review::Area::Outcomes, 2))
+            .collect();
+        let picture = NeedPicture::of(&ratings, &[], &[]);
+        let five: Vec<(i64, i64)> = (1..=6).map(|p| (p, i64::from(p != 6) * 2)).collect();
+        assert_eq!(
+            picture.clone().with_check_ins(&five).check_ins,
+            Some((5, 10))
+        );
+        let two: Vec<(i64, i64)> = (1..=6).map(|p| (p, i64::from(p <= 2))).collect();
+        assert_eq!(
+            picture.clone().with_check_ins(&two).check_ins,
+            None,
+            "2 people would be given away"
+        );
+        assert_eq!(picture.with_check_ins(&[]).check_ins, Some((0, 0)));
+        let small = NeedPicture::of(&ratings[..4], &[], &[]);
+        assert_eq!(small.with_check_ins(&five).check_ins, None);
     }
 }
 
@@ -515,5 +560,74 @@ mod picture_tests {
             [("m1".to_string(), None), ("m4".to_string(), Some(5))],
             "a person counts once per module"
         );
+    }
+}
+
+/// One setting's row in a network's picture of need: how many share a plan, and how many
+/// of them need to grow in each area, each as it may be shown (a setting with fewer than
+/// 5 people sharing shows nothing).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingNeed {
+    pub setting: String,
+    pub people: Option<i64>,
+    /// (area, needing to grow), in `Area::ALL` order; empty when `people` is hidden.
+    pub needing: Vec<(crate::self_review::Area, Option<i64>)>,
+}
+
+/// A network's picture of need, setting by setting, from (setting, person, area, rating).
+pub fn network_need(ratings: &[(String, i64, crate::self_review::Area, i64)]) -> Vec<SettingNeed> {
+    let mut settings: Vec<&str> = ratings.iter().map(|r| r.0.as_str()).collect();
+    settings.dedup();
+    settings
+        .into_iter()
+        .map(|setting| {
+            let of: Vec<(i64, crate::self_review::Area, i64)> = ratings
+                .iter()
+                .filter(|r| r.0 == setting)
+                .map(|r| (r.1, r.2, r.3))
+                .collect();
+            let picture = NeedPicture::of(&of, &[], &[]);
+            SettingNeed {
+                setting: setting.to_string(),
+                people: picture.people,
+                needing: picture.areas.into_iter().map(|(a, n, _)| (a, n)).collect(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod network_tests {
+    use super::*;
+    use crate::self_review::Area;
+
+    #[test]
+    fn a_network_sees_counts_per_setting_and_nothing_of_a_small_one() {
+        let mut ratings = Vec::new();
+        for p in 1..=6 {
+            ratings.push((
+                "Elm".to_string(),
+                p,
+                Area::Outcomes,
+                if p <= 5 { 1 } else { 4 },
+            ));
+        }
+        for p in 10..=12 {
+            ratings.push(("Oak".to_string(), p, Area::Outcomes, 1));
+        }
+        let rows = network_need(&ratings);
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].setting.as_str(), rows[0].people), ("Elm", Some(6)));
+        let outcomes = rows[0]
+            .needing
+            .iter()
+            .find(|(a, _)| *a == Area::Outcomes)
+            .unwrap();
+        assert_eq!(
+            outcomes.1, None,
+            "5 of 6 would give away the one who is confident"
+        );
+        assert_eq!((rows[1].setting.as_str(), rows[1].people), ("Oak", None));
+        assert!(rows[1].needing.is_empty());
     }
 }

@@ -55,9 +55,12 @@ impl Zone {
 
     /// The day `unix` falls on here, written out: "22 November 2026".
     pub fn date(&self, unix: i64) -> String {
-        let local = unix + i64::from(self.offset_at(unix));
-        let (year, month, day) = civil_from_days(local.div_euclid(86_400));
-        format!("{day} {} {year}", MONTHS[(month - 1) as usize])
+        day_words(self.day(unix))
+    }
+
+    /// The day `unix` falls on here, as days since 1970-01-01.
+    pub fn day(&self, unix: i64) -> i64 {
+        (unix + i64::from(self.offset_at(unix))).div_euclid(86_400)
     }
 }
 
@@ -90,8 +93,14 @@ impl Zone {
     }
 }
 
+/// A day (days since 1970-01-01) written out: "22 November 2026".
+pub fn day_words(day: i64) -> String {
+    let (year, month, day) = civil_from_days(day);
+    format!("{day} {} {year}", MONTHS[(month - 1) as usize])
+}
+
 /// (year, month, day) to days since 1970-01-01: the inverse of `civil_from_days`.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
@@ -103,7 +112,7 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 
 /// Days since 1970-01-01 to (year, month, day), after Howard Hinnant's algorithm: the
 /// calendar arithmetic only; the offsets above come from the time zone database.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

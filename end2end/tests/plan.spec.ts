@@ -1,5 +1,5 @@
 import { test, expect } from "./fixtures";
-import { signIn, open, expectAccessible, newPractitioner, SENCO } from "./helpers";
+import { signIn, open, expectAccessible, newPractitioner, serverData, waitForHydration, SENCO } from "./helpers";
 
 // Issue 29: a CPD plan starts from the practitioner's own self-review, private to her.
 test("a practitioner's self-review is refused until complete, keeps what she typed, and suggests where to start", async ({ browser, baseURL }) => {
@@ -120,4 +120,77 @@ test("a teacher writes and shares her goals; her SENCo comments and they agree t
   await expect(senco.getByRole("link", { name: "Kit Goals" })).toHaveCount(0);
   await teacherContext.close();
   await sencoContext.close();
+});
+
+// Issue 29: the rhythm over two terms. A check-in is answered like any log answer (offline
+// too, sent when the connection returns); two terms on, the end review sits beside the
+// self-review the plan started from, and a missed check-in is mentioned on the home page.
+test("a teacher answers a check-in offline and, two terms on, reads her end review beside her first", async ({ browser, baseURL }) => {
+  const { email, api } = await newPractitioner(baseURL!, "Dana Rhythm");
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+  const page = await context.newPage();
+  await signIn(page, email);
+  await open(page, "/plan");
+  const areas = page.getByRole("group", { name: /^How confident/ });
+  await expect(areas).toHaveCount(6);
+  for (let i = 0; i < 6; i++) await areas.nth(i).getByLabel("Getting there").check();
+  await page.getByRole("button", { name: "Save your self-review" }).click();
+  await expect(page.getByRole("heading", { name: "Self-review saved" })).toBeVisible();
+  const goal1 = page.getByRole("region", { name: "Your goals" }).getByRole("group", { name: "Goal 1" });
+  await goal1.getByLabel("What you would like to be able to do").fill("Help D use a visual timetable");
+  await goal1.getByLabel(/^Module 4: /).check();
+  await page.getByRole("button", { name: "Save goals" }).click();
+  await expect(page.getByRole("heading", { name: "Goals saved" })).toBeVisible();
+
+  // Four check-ins: the first open from today, the rest with their half-terms.
+  const checkIns = page.getByRole("region", { name: "Check-ins over two terms" });
+  await expect(checkIns.getByRole("listitem")).toHaveCount(4);
+  await expect(checkIns.getByRole("listitem").nth(1)).toContainText("Opens with its half-term");
+  await expectAccessible(page, "a plan with its check-ins");
+  await checkIns.getByRole("link", { name: "Answer check-in 1" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Check-in 1 of 4");
+  await waitForHydration(page);
+  await expectAccessible(page, "a check-in");
+
+  // Written offline: kept on the tablet, then sent when the connection returns.
+  const text = `Used the timetable with D every morning ${Date.now()}`;
+  await context.setOffline(true);
+  await page.locator("textarea.answer-text").first().fill(text);
+  await expect(page.locator(".save-status").first()).toContainText("will retry");
+  await context.setOffline(false);
+  await expect
+    .poll(async () => (await serverData(api, baseURL!)).entries.filter((e: any) => e.body === text).length, { timeout: 30_000 })
+    .toBe(1);
+  await open(page, "/plan");
+  await expect(checkIns.getByRole("listitem").first()).toContainText("Done");
+
+  // Brought forward two terms (she began it before writing it here): the end review opens.
+  await page.getByText("Started this plan before you wrote it here?").click();
+  const started = new Date(Date.now() - 300 * 86_400_000).toISOString().slice(0, 10);
+  await page.getByLabel("The day your plan started").fill(started);
+  await page.getByRole("button", { name: "Save the start day" }).click();
+  await expect(page.getByRole("heading", { name: "Start day saved" })).toBeVisible();
+  await page.getByRole("link", { name: "Write your end review" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Your end review" })).toBeVisible();
+  const evidence = page.getByRole("region", { name: "Your goals and the evidence for them" });
+  await expect(evidence).toContainText("Help D use a visual timetable");
+  for (let i = 0; i < 6; i++) await areas.nth(i).getByLabel("Confident", { exact: true }).check();
+  await page.getByRole("button", { name: "Save your end review" }).click();
+  await expect(page.getByRole("heading", { name: "End review saved" })).toBeVisible();
+  const table = page.getByRole("table", { name: "How confident you felt at the start, and two terms on" });
+  await expect(table.getByRole("row")).toHaveCount(7);
+  await expect(table.getByRole("row").nth(1).getByRole("cell")).toHaveText(["Getting there", "Confident"]);
+  await expectAccessible(page, "the end review");
+
+  // On one page, to print; and home mentions the check-in missed along the way.
+  await open(page, "/plan/summary");
+  await expect(page.getByRole("heading", { level: 1, name: "CPD plan: Dana Rhythm" })).toBeVisible();
+  await expect(page.getByText(text)).toBeVisible();
+  await expectAccessible(page, "the plan summary");
+  await open(page, "/");
+  const reminder = page.getByRole("region", { name: "A check-in to catch up on" });
+  await expect(reminder).toContainText("It is not too late");
+  await expect(reminder.getByRole("link", { name: "Answer check-in 2" })).toBeVisible();
+  await expectAccessible(page, "home with a missed check-in");
+  await context.close();
 });

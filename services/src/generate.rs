@@ -1,11 +1,15 @@
 //! A large, realistic setting for benchmarks: N staff part-way through the course, with
-//! submitted entries waiting for review. Deterministic (a fixed seed), so figures compare
+//! submitted entries waiting for review, and self-reviews and CPD plans (most shared with
+//! the SENCo) for the picture of need. Deterministic (a fixed seed), so figures compare
 //! across runs.
 
 use crate::password;
 use crate::store::{now, settings};
 use domain::content::Course;
 use domain::model::{Role, Sector};
+use domain::plan::Goal;
+use domain::self_review::Area;
+use rand::distributions::{Distribution, WeightedIndex};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
 pub const SENCO_EMAIL: &str = "senco@large.example";
@@ -76,6 +80,14 @@ const VOCABULARY: [&str; 60] = [
     "graduated",
 ];
 
+/// Between `n.start` and `n.end` words from VOCABULARY, as generated text.
+fn words(rng: &mut StdRng, n: std::ops::Range<usize>) -> String {
+    (0..rng.gen_range(n))
+        .map(|_| VOCABULARY[rng.gen_range(0..VOCABULARY.len())])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[engines::both]
 mod sql {
     use super::*;
@@ -94,6 +106,10 @@ mod sql {
         sign_in_password: &str,
     ) -> anyhow::Result<i64> {
         let mut rng = StdRng::seed_from_u64(2026);
+        // Self-reviews and plans draw from a stream of their own, so the rest of the data
+        // (and the figures measured on it) stays as it was before they were added.
+        let mut plan_rng = StdRng::seed_from_u64(2028);
+        let modules: Vec<&str> = course.modules.iter().map(|m| m.key.as_str()).collect();
         let hash = password::hash(sign_in_password.to_string())
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -122,7 +138,8 @@ mod sql {
                 hash: &hash,
                 staff,
             };
-            fill(&mut tx, &people, &sections, entries_each, &mut rng).await?;
+            let ids = fill(&mut tx, &people, &sections, entries_each, &mut rng).await?;
+            reviews_and_plans(&mut tx, &ids, &modules, &mut plan_rng).await?;
             tx.commit().await?;
         }
         fresh_statistics(db).await?;
@@ -143,7 +160,7 @@ mod sql {
         sections: &[(&str, bool)],
         entries_each: usize,
         rng: &mut StdRng,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Vec<i64>> {
         let People {
             setting,
             domain,
@@ -163,6 +180,7 @@ mod sql {
             .bind(now())
             .execute(&mut *tx)
             .await?;
+        let mut ids = Vec::with_capacity(staff);
         for i in 0..staff {
             let sector = Sector::ALL[rng.gen_range(0..3)];
             let last_seen = now() - rng.gen_range(0..60) * 86_400;
@@ -177,6 +195,7 @@ mod sql {
                 .bind(last_seen)
                 .fetch_one(&mut *tx)
                 .await?;
+            ids.push(user_id);
             // Most people are part-way: a few have not started, a few have finished.
             let done = match rng.gen_range(0..10) {
                 0 => 0,
@@ -235,6 +254,108 @@ mod sql {
                 .await?;
             }
         }
+        Ok(ids)
+    }
+
+    /// Starting self-reviews for 4 in 5 of `staff`; of those, 3 in 4 have a plan shared with
+    /// the SENCo and 1 in 8 a private one. Goals link 1 to 3 `modules` (the course's keys),
+    /// mostly those covering the areas she rated low, as the self-review suggests.
+    async fn reviews_and_plans(
+        tx: &mut Conn,
+        staff: &[i64],
+        modules: &[&str],
+        rng: &mut StdRng,
+    ) -> anyhow::Result<()> {
+        // Half of each area's ratings lean up or down from an even spread, so the picture
+        // has shape.
+        const LEAN: [i64; 6] = [1, 0, 1, -1, 0, -1];
+        // All six answers in one statement: a sixth of the round trips.
+        let answers = format!(
+            "INSERT INTO self_review_answers (user_id, stage, area, rating, words) VALUES {}",
+            (0..6)
+                .map(|i| format!(
+                    "($1, 'start', ${}, ${}, ${})",
+                    3 * i + 2,
+                    3 * i + 3,
+                    3 * i + 4
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for &user_id in staff {
+            if rng.gen_range(0..5) == 0 {
+                continue;
+            }
+            let at = now() - rng.gen_range(30..90) * 86_400;
+            let initial = char::from(b'A' + rng.gen_range(0..26));
+            sqlx::query("INSERT INTO self_reviews (user_id, stage, learners, updated_at) VALUES ($1, 'start', $2, $3)")
+                .bind(user_id)
+                .bind(format!("{initial}, Year {}", rng.gen_range(1..7)))
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            let ratings = LEAN.map(|lean| {
+                let lean = if rng.gen_bool(0.5) { lean } else { 0 };
+                (rng.gen_range(1..=4) + lean).clamp(1, 4)
+            });
+            let mut insert = sqlx::query(&answers).bind(user_id);
+            for (area, rating) in Area::ALL.into_iter().zip(ratings) {
+                insert = insert
+                    .bind(area.as_str())
+                    .bind(rating)
+                    .bind(words(rng, 0..12));
+            }
+            insert.execute(&mut *tx).await?;
+            let shared = match rng.gen_range(0..8) {
+                0..=5 => true,
+                6 => false,
+                _ => continue,
+            };
+            // A module covering an area rated 2 or below is four times as likely to be chosen.
+            let low = |key: &str| {
+                Area::ALL
+                    .iter()
+                    .zip(ratings)
+                    .any(|(a, r)| r <= 2 && a.module() == key)
+            };
+            let weights = WeightedIndex::new(modules.iter().map(|m| if low(m) { 4 } else { 1 }))?;
+            let goals: Vec<Goal> = (0..rng.gen_range(1..=3))
+                .map(|_| {
+                    let mut picked = std::collections::BTreeSet::new();
+                    let n = rng.gen_range(1..=3).min(modules.len());
+                    while picked.len() < n {
+                        picked.insert(weights.sample(rng));
+                    }
+                    Goal {
+                        words: words(rng, 8..30),
+                        // BTreeSet order is the course's order, as `plan::check` keeps them.
+                        modules: picked.into_iter().map(|i| modules[i].to_string()).collect(),
+                        learners: initial.to_string(),
+                    }
+                })
+                .collect();
+            let body = serde_json::to_string(&goals)?;
+            let shared_at = shared.then_some(at + 86_400);
+            sqlx::query("INSERT INTO plans (user_id, rev, goals, shared_at, updated_at, started_at) VALUES ($1, 1, $2, $3, $4, $4)")
+                .bind(user_id)
+                .bind(&body)
+                .bind(shared_at)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            // Its history as `plans::save` and `set_shared` write it.
+            let history = "INSERT INTO plan_events (owner_id, actor_id, kind, rev, body, at) VALUES ($1, $1, 'saved', 1, $2, $3)";
+            let query = if shared {
+                format!("{history}, ($1, $1, 'shared', 1, '', $4)")
+            } else {
+                history.to_string()
+            };
+            let mut insert = sqlx::query(&query).bind(user_id).bind(&body).bind(at);
+            if let Some(shared_at) = shared_at {
+                insert = insert.bind(shared_at);
+            }
+            insert.execute(&mut *tx).await?;
+        }
         Ok(())
     }
 
@@ -287,12 +408,6 @@ mod sql {
             tx.commit().await?;
         }
         let mut tx = write(db).await?;
-        let words = |rng: &mut StdRng, n: std::ops::Range<usize>| {
-            (0..rng.gen_range(n))
-                .map(|_| VOCABULARY[rng.gen_range(0..VOCABULARY.len())])
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
         for i in 0..posts {
             let (author, setting) = authors[rng.gen_range(0..authors.len())];
             let question = i % 10 == 0;
@@ -344,11 +459,39 @@ mod sql {
     async fn fresh_statistics(db: &Db) -> Result<(), sqlx::Error> {
         #[only(postgres)]
         let _ = sqlx::query(
-            "ANALYZE users, settings, network_settings, posts, replies, log_entries, section_progress",
+            "ANALYZE users, settings, network_settings, posts, replies, log_entries, section_progress, self_reviews, self_review_answers, plans, plan_events",
         )
         .execute(db.pool())
         .await?;
         let _ = db;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::{plans, test_db};
+
+    /// Most of a generated setting's staff share a plan with a rating for every area, and
+    /// goals linking 1 to 3 of the course's modules: the picture of need has data.
+    #[tokio::test]
+    async fn a_generated_setting_shares_plans_for_the_picture_of_need() {
+        let db = test_db::fresh().await;
+        let course = crate::content::load_course(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content"),
+        )
+        .unwrap();
+        let setting = super::large_setting(&db, &course, 1, 40, 1, "a long test password")
+            .await
+            .unwrap();
+        let goals = plans::shared_goals(&db, setting).await.unwrap();
+        let ratings = plans::shared_ratings(&db, setting).await.unwrap();
+        assert!((15..=35).contains(&goals.len()), "{} of 40", goals.len());
+        assert_eq!(ratings.len(), goals.len() * 6);
+        assert!((1..=4).all(|r| ratings.iter().any(|a| a.rating == r)));
+        for goal in goals.iter().flat_map(|g| &g.goals) {
+            assert!((1..=3).contains(&goal.modules.len()), "{goal:?}");
+            assert!(goal.modules.iter().all(|m| course.module(m).is_some()));
+        }
     }
 }

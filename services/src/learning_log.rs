@@ -8,6 +8,7 @@ use crate::store::{
     review::AccessRow,
     Db,
 };
+use domain::check_in;
 use domain::content::{section_href, Course};
 use domain::error::AppError;
 use domain::learning_log::{
@@ -21,6 +22,11 @@ pub fn question(course: &Course, section_key: &str, prompt_key: &str) -> String 
     if prompt_key == "follow_up" {
         return FOLLOW_UP_PROMPT.to_string();
     }
+    if check_in::number_of(section_key).is_some() {
+        return check_in::question(prompt_key)
+            .unwrap_or("A question no longer asked")
+            .to_string();
+    }
     if domain::community::post_of_tried_key(section_key).is_some() {
         return domain::community::TRIED_PROMPT.to_string();
     }
@@ -31,28 +37,61 @@ pub fn question(course: &Course, section_key: &str, prompt_key: &str) -> String 
         .unwrap_or_else(|| "A question no longer in the course".to_string())
 }
 
+/// Where an entry's question is asked: a course section, a community post the person
+/// tried, or a check-in on their CPD plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// 0 outside the course.
+    pub module_number: u32,
+    pub module_title: String,
+    pub section_title: String,
+    pub href: String,
+}
+
+pub fn place(course: &Course, section_key: &str) -> Place {
+    if let Some((m, s)) = course.section(section_key) {
+        return Place {
+            module_number: m.number,
+            module_title: m.title.clone(),
+            section_title: s.title.clone(),
+            href: section_href(&m.key, &s.slug),
+        };
+    }
+    let (module_title, section_title, href) = match (
+        domain::community::post_of_tried_key(section_key),
+        check_in::number_of(section_key),
+    ) {
+        (Some(post), _) => (
+            "Community".to_string(),
+            "Tried from the community".to_string(),
+            format!("/community/p/{post}"),
+        ),
+        (_, Some(n)) => (
+            "Your CPD plan".to_string(),
+            format!("Check-in {n}"),
+            format!("/plan#check-in-{n}"),
+        ),
+        _ => (
+            String::new(),
+            section_key.to_string(),
+            "/modules".to_string(),
+        ),
+    };
+    Place {
+        module_number: 0,
+        module_title,
+        section_title,
+        href,
+    }
+}
+
 pub fn summary(course: &Course, row: &EntryRow) -> EntrySummary {
-    let (module_number, module_title, section_title, href) = course
-        .section(&row.section_key)
-        .map(|(m, s)| {
-            (
-                m.number,
-                m.title.clone(),
-                s.title.clone(),
-                section_href(&m.key, &s.slug),
-            )
-        })
-        .unwrap_or_else(
-            || match domain::community::post_of_tried_key(&row.section_key) {
-                Some(post) => (
-                    0,
-                    "Community".into(),
-                    "Tried from the community".into(),
-                    format!("/community/p/{post}"),
-                ),
-                None => (0, String::new(), row.section_key.clone(), "/modules".into()),
-            },
-        );
+    let Place {
+        module_number,
+        module_title,
+        section_title,
+        href,
+    } = place(course, &row.section_key);
     let excerpt: String = row.body.chars().take(160).collect();
     EntrySummary {
         id: row.id.clone(),
@@ -185,6 +224,7 @@ pub async fn export_data(db: &Db, course: &Course, me: &Me) -> Result<ExportData
             })
             .collect(),
         self_review: store::self_reviews::get(db, me.id, store::self_reviews::Stage::Start).await?,
+        end_review: store::self_reviews::get(db, me.id, store::self_reviews::Stage::End).await?,
         plan: plan_export(db, me.id).await?,
     })
 }
@@ -210,6 +250,7 @@ async fn plan_export(
     Ok(Some(domain::plan::PlanExport {
         goals: plan.goals,
         shared: plan.shared_at.is_some(),
+        started_at: plan.started_at,
         history,
     }))
 }

@@ -9,6 +9,7 @@
 //! answer HTTP, or be compiled into the browser build.
 
 pub mod accounts;
+pub mod check_ins;
 pub mod content;
 pub mod exports;
 pub mod generate;

@@ -58,11 +58,26 @@ impl Mailer {
 
 /// The subject and plain-text body of one person's digest.
 pub fn compose(course: &Course, lines: &[DigestLine], public_url: &str) -> (String, String) {
-    let name = lines[0]
-        .recipient_name
-        .split_whitespace()
-        .next()
-        .unwrap_or("there");
+    let first = &lines[0];
+    compose_for(
+        course,
+        (&first.recipient_name, &first.time_zone),
+        lines,
+        None,
+        public_url,
+    )
+}
+
+/// One person's digest (`to`: their name and time zone), with a check-in reminder if one
+/// is due (`check_ins::reminders`).
+pub fn compose_for(
+    course: &Course,
+    to: (&str, &str),
+    lines: &[DigestLine],
+    reminder: Option<&str>,
+    public_url: &str,
+) -> (String, String) {
+    let name = to.0.split_whitespace().next().unwrap_or("there");
     let community =
         |l: &&DigestLine| domain::community::post_of_tried_key(&l.section_key).is_some();
     let threads: Vec<&DigestLine> = lines.iter().filter(community).collect();
@@ -71,12 +86,13 @@ pub fn compose(course: &Course, lines: &[DigestLine], public_url: &str) -> (Stri
         .filter(|l| l.event.is_none() && !community(l))
         .collect();
     let replies: Vec<&DigestLine> = lines.iter().filter(|l| l.event.is_some()).collect();
-    let zone = domain::zone::Zone::stored(&lines[0].time_zone);
+    let zone = domain::zone::Zone::stored(to.1);
     let describe = |l: &DigestLine| {
-        let place = course
-            .section(&l.section_key)
-            .map(|(m, s)| format!("Module {}, {}", m.number, s.title))
-            .unwrap_or_else(|| l.section_key.clone());
+        let place = crate::learning_log::place(course, &l.section_key);
+        let place = match place.module_number {
+            0 => place.section_title,
+            n => format!("Module {n}, {}", place.section_title),
+        };
         let question = crate::learning_log::question(course, &l.section_key, &l.prompt_key);
         format!("{place}: \"{question}\" ({})", zone.date(l.at))
     };
@@ -122,6 +138,12 @@ pub fn compose(course: &Course, lines: &[DigestLine], public_url: &str) -> (Stri
             "\nRead them in the community: {public_url}/community\n\n"
         ));
     }
+    if let Some(line) = reminder {
+        subject.push("a check-in on your CPD plan".to_string());
+        body.push_str(&format!(
+            "Your CPD plan:\n\n- {line}\n\nAnswer it on your plan: {public_url}/plan#check-ins\n\n"
+        ));
+    }
     body.push_str(
         "This is a summary from Tandem. It never contains what anyone wrote: sign in to read it.\n",
     );
@@ -136,30 +158,54 @@ pub fn mailbox(name: &str, email: &str) -> Option<Mailbox> {
     Some(Mailbox::new(Some(name), address))
 }
 
-/// Sends every pending digest once. Returns how many emails went out.
+/// Sends every pending digest once, with any check-in reminder (at most one a week).
+/// Returns how many emails went out.
 pub async fn send_digests(db: &Db, course: &Course, mailer: &Mailer) -> anyhow::Result<usize> {
     let pending = digest::pending(db).await?;
+    let now = crate::store::now();
+    let mut reminders = crate::check_ins::reminders(db, now).await?;
     let mut sent = 0;
-    for lines in pending.chunk_by(|a, b| a.recipient_id == b.recipient_id) {
-        let first = &lines[0];
-        let (subject, body) = compose(course, lines, &mailer.public_url);
-        let Some(to) = mailbox(&first.recipient_name, &first.recipient_email) else {
-            tracing::warn!(user = first.recipient_id, "no digest: address not usable");
+    let mut people: Vec<(&[DigestLine], Option<crate::check_ins::Reminder>)> = pending
+        .chunk_by(|a, b| a.recipient_id == b.recipient_id)
+        .map(|lines| {
+            let at = reminders
+                .iter()
+                .position(|r| r.user_id == lines[0].recipient_id);
+            (lines, at.map(|i| reminders.swap_remove(i)))
+        })
+        .collect();
+    people.extend(reminders.into_iter().map(|r| (&[][..], Some(r))));
+    for (lines, reminder) in people {
+        let (id, name, email, zone) = match (lines.first(), &reminder) {
+            (Some(l), _) => (
+                l.recipient_id,
+                &l.recipient_name,
+                &l.recipient_email,
+                &l.time_zone,
+            ),
+            (None, Some(r)) => (r.user_id, &r.name, &r.email, &r.time_zone),
+            (None, None) => continue,
+        };
+        let line = reminder.as_ref().map(|r| r.line.as_str());
+        let (subject, body) = compose_for(course, (name, zone), lines, line, &mailer.public_url);
+        let Some(to) = mailbox(name, email) else {
+            tracing::warn!(user = id, "no digest: address not usable");
             continue;
         };
         match mailer.send(to, subject, body).await? {
             Ok(()) => {
-                let through = lines.iter().map(|l| l.at).max().unwrap_or_default();
-                digest::mark_sent(db, first.recipient_id, through).await?;
+                if let Some(through) = lines.iter().map(|l| l.at).max() {
+                    digest::mark_sent(db, id, through).await?;
+                }
+                if reminder.is_some() {
+                    crate::store::plans::mark_reminded(db, id, now).await?;
+                }
                 crate::metrics::digest(true);
                 sent += 1;
             }
             Err(e) => {
                 crate::metrics::digest(false);
-                tracing::warn!(
-                    user = first.recipient_id,
-                    "digest not sent, will retry: {e}"
-                )
+                tracing::warn!(user = id, "digest not sent, will retry: {e}")
             }
         }
     }

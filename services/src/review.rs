@@ -17,9 +17,16 @@ pub fn piece_of(course: &Course, section_key: &str) -> String {
         .unwrap_or_else(|| section_key.to_string())
 }
 
-/// Where a question comes in the course: module, section, then prompt. A question the course
-/// no longer asks comes last.
+/// Where a question comes in the course: module, section, then prompt. A check-in's come
+/// after the course's, in the order asked; a question the course no longer asks comes last.
 pub fn course_order(course: &Course, section_key: &str, prompt_key: &str) -> (u32, usize, usize) {
+    if let Some(n) = domain::check_in::number_of(section_key) {
+        let p = domain::check_in::QUESTIONS
+            .iter()
+            .position(|(k, _)| *k == prompt_key)
+            .unwrap_or(usize::MAX);
+        return (u32::MAX - 1, usize::from(n), p);
+    }
     course
         .modules
         .iter()

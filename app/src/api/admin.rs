@@ -82,6 +82,43 @@ pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The setting's own term dates (the half-terms a CPD plan's check-ins follow), as the
+/// admin edits them; empty while England's usual dates are used.
+#[server(endpoint = "admin/term_dates")]
+pub async fn term_dates() -> Result<String, AppError> {
+    let me = require(ADMIN)?;
+    let own = services::store::term_dates::get(&db()?, me.setting_id).await?;
+    Ok(domain::terms::text(&own))
+}
+
+/// Replaces the setting's term dates: one half-term per line; empty for England's.
+#[server(endpoint = "admin/set_term_dates")]
+pub async fn set_term_dates(terms: String) -> Result<(), AppError> {
+    let outcome = save_term_dates(&terms).await;
+    match &outcome {
+        Ok(()) => super::redirect_plain_form("/admin?terms=saved#terms-heading"),
+        Err(error) => {
+            super::plain_form_error::<SetTermDates>("/admin", &[("terms", &terms)], error)
+        }
+    }
+    outcome
+}
+
+#[cfg(feature = "ssr")]
+async fn save_term_dates(text: &str) -> Result<(), AppError> {
+    let me = require(ADMIN)?;
+    if text.len() > 4_000 {
+        return Err(AppError::invalid(
+            "terms",
+            "That is far more than four school years of half-terms: enter one half-term per line.",
+        ));
+    }
+    let terms = domain::terms::parse(text)
+        .map_err(|problems| AppError::invalid("terms", problems.join(" ")))?;
+    services::store::term_dates::set(&db()?, me.setting_id, &terms).await?;
+    Ok(())
+}
+
 #[server(endpoint = "admin/revoke_invite")]
 pub async fn revoke_invite(code: String) -> Result<(), AppError> {
     let me = require(ADMIN)?;

@@ -28,7 +28,17 @@ pub async fn section_answers(section_key: String) -> Result<Vec<Answer>, AppErro
     let db = db()?;
     let rows = store::for_section(&db, me.id, &section_key).await?;
     let (mut questions, follow_up_shown) =
-        if domain::community::post_of_tried_key(&section_key).is_some() {
+        if let Some(n) = domain::check_in::number_of(&section_key) {
+            if !services::check_ins::opened(&db, &me, n, services::store::now()).await? {
+                return Err(AppError::NotFound(
+                    "That check-in has not opened yet.".into(),
+                ));
+            }
+            let asked = domain::check_in::QUESTIONS
+                .iter()
+                .map(|(k, q)| (k.to_string(), q.to_string(), Kind::FollowUp));
+            (asked.collect(), false)
+        } else if domain::community::post_of_tried_key(&section_key).is_some() {
             // An example tried from the community: the note, then "what changed?" once due.
             let due = store::follow_up_due(&db, me.id, &section_key).await?;
             if due.is_none() {
@@ -85,7 +95,7 @@ pub async fn save_answer(
 ) -> Result<SaveReply, AppError> {
     let me = require_writer(Need::SignedIn).await?;
     ssr::save(
-        me.id,
+        &me,
         &op_id,
         &entry_id,
         &section_key,
@@ -136,7 +146,7 @@ pub async fn save_section(
         }
         let op_id = crate::session::new_op_id();
         ssr::save(
-            me.id,
+            &me,
             &op_id,
             &answer.entry_id,
             &section_key,
@@ -193,9 +203,28 @@ mod ssr {
         }
     }
 
+    /// The kind of an answer to one of the person's plan check-ins: only once it has opened.
+    async fn check_in_kind(
+        me: &domain::model::Me,
+        number: u8,
+        prompt_key: &str,
+    ) -> Result<Kind, AppError> {
+        if domain::check_in::question(prompt_key).is_none() {
+            return Err(AppError::NotFound(
+                "That question is not part of this check-in.".into(),
+            ));
+        }
+        if !services::check_ins::opened(&db()?, me, number, services::store::now()).await? {
+            return Err(AppError::NotFound(
+                "That check-in has not opened yet.".into(),
+            ));
+        }
+        Ok(Kind::FollowUp)
+    }
+
     /// One answer, checked and stored: what autosave and the plain form share.
     pub async fn save(
-        user_id: i64,
+        me: &domain::model::Me,
         op_id: &str,
         entry_id: &str,
         section_key: &str,
@@ -207,9 +236,14 @@ mod ssr {
             return Err(AppError::invalid("body", "This answer could not be saved: reload the page and try again. Your text is kept on this device."));
         }
         check_length(body).map_err(|m| AppError::invalid("body", m))?;
-        let kind = match domain::community::post_of_tried_key(section_key) {
-            Some(_) => tried_kind(user_id, section_key, prompt_key).await?,
-            None => section_kind(section_key, prompt_key)?,
+        let user_id = me.id;
+        let kind = match (
+            domain::community::post_of_tried_key(section_key),
+            domain::check_in::number_of(section_key),
+        ) {
+            (Some(_), _) => tried_kind(user_id, section_key, prompt_key).await?,
+            (_, Some(n)) => check_in_kind(me, n, prompt_key).await?,
+            _ => section_kind(section_key, prompt_key)?,
         };
         let input = store::SaveInput {
             op_id,

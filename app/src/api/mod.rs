@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod check_in;
 pub mod community;
 pub mod community_sessions;
 pub mod course;

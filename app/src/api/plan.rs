@@ -3,6 +3,7 @@
 //! her), then her goals: private until she shares them with her SENCo, who may then read,
 //! change and comment on them, and agree them with her. `side` decides who may do what.
 
+use domain::check_in::State;
 use domain::error::AppError;
 use domain::plan::{Agreement, EventKind, Goal, NeedPicture, PlanForm};
 use domain::self_review::{Form, SelfReview};
@@ -50,7 +51,7 @@ pub async fn my_self_review() -> Result<SelfReviewView, AppError> {
 /// form: it comes back to the plan page, saying so, or with what was typed and what to fix.
 #[server(endpoint = "plan/save_self_review")]
 pub async fn save_self_review(#[server(flatten)] form: Form) -> Result<(), AppError> {
-    let outcome = save(&form).await;
+    let outcome = save(&form, Stage::Start).await;
     match &outcome {
         Ok(()) => super::redirect_plain_form("/plan?saved=1#suggestions"),
         Err(error) => {
@@ -62,8 +63,9 @@ pub async fn save_self_review(#[server(flatten)] form: Form) -> Result<(), AppEr
     outcome
 }
 
+/// Keeps the person's self-review at `stage`, checked field by field.
 #[cfg(feature = "ssr")]
-async fn save(form: &Form) -> Result<(), AppError> {
+pub(crate) async fn save(form: &Form, stage: Stage) -> Result<(), AppError> {
     let me = require_writer(Need::SignedIn).await?;
     let (answers, learners) = domain::self_review::check(form).map_err(|problems| {
         AppError::Invalid(
@@ -73,7 +75,7 @@ async fn save(form: &Form) -> Result<(), AppError> {
                 .collect(),
         )
     })?;
-    store::save(&db()?, me.id, Stage::Start, &answers, &learners).await?;
+    store::save(&db()?, me.id, stage, &answers, &learners).await?;
     Ok(())
 }
 
@@ -113,6 +115,53 @@ pub struct PlanView {
     pub modules: Vec<ModuleChoice>,
     /// SENCo reads of the plan (name, when), newest first: for its author only.
     pub read_by: Vec<(String, i64)>,
+    /// Its half-termly check-ins (none until its first goals are saved). The SENCo sees
+    /// only whether each is done; the answers are in the author's log.
+    pub check_ins: Vec<CheckInLine>,
+    /// The end review can be written (the last check-in has opened).
+    pub end_review_open: bool,
+    /// The day it started ("2026-09-07"; empty before its first goals).
+    pub started_on: String,
+}
+
+/// One check-in as a plan lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInLine {
+    pub number: u8,
+    /// "Spring term 2027, first half"
+    pub name: String,
+    /// "4 January to 12 February 2027"
+    pub dates: String,
+    /// "12 February 2027"
+    pub due: String,
+    pub state: State,
+}
+
+/// A plan's check-ins and whether its end review is open, as they stand today.
+#[cfg(feature = "ssr")]
+pub(crate) async fn rhythm(
+    db: &services::store::Db,
+    owner: i64,
+    setting_id: i64,
+    zone: &domain::zone::Zone,
+    started_at: i64,
+) -> Result<(Vec<CheckInLine>, bool), AppError> {
+    let now = services::store::now();
+    let (check_ins, today) =
+        services::check_ins::schedule(db, setting_id, zone, started_at, now).await?;
+    let answered = plans::check_ins_answered(db, owner).await?;
+    let open = domain::check_in::end_review_open(&check_ins, today);
+    let lines = check_ins
+        .into_iter()
+        .map(|c| CheckInLine {
+            state: c.state(today, answered.contains(&c.number)),
+            number: c.number,
+            dates: c.term.dates(),
+            due: domain::zone::day_words(c.term.last),
+            name: c.name,
+        })
+        .collect();
+    Ok((lines, open))
 }
 
 /// A plan shared with the SENCo, for her list.
@@ -212,6 +261,14 @@ pub async fn read_plan(#[server(default)] owner: i64) -> Result<PlanView, AppErr
         Side::Author => plans::reads(&db, owner, 20).await?,
         Side::Senco => Vec::new(),
     };
+    let (check_ins, end_review_open) = match &plan {
+        Some(p) => rhythm(&db, owner, me.setting_id, &me.zone, p.started_at).await?,
+        None => (Vec::new(), false),
+    };
+    let started_on = plan
+        .as_ref()
+        .map(|p| domain::terms::iso(me.zone.day(p.started_at)))
+        .unwrap_or_default();
     Ok(match plan {
         Some(p) => PlanView {
             owner_id: p.owner_id,
@@ -224,6 +281,9 @@ pub async fn read_plan(#[server(default)] owner: i64) -> Result<PlanView, AppErr
             history,
             modules,
             read_by,
+            check_ins,
+            end_review_open,
+            started_on,
         },
         None => PlanView {
             owner_id: me.id,
@@ -236,6 +296,9 @@ pub async fn read_plan(#[server(default)] owner: i64) -> Result<PlanView, AppErr
             history,
             modules,
             read_by,
+            check_ins,
+            end_review_open,
+            started_on,
         },
     })
 }
@@ -384,10 +447,17 @@ pub async fn picture_of_need(
         .filter(|r| in_group(r.sector, r.role))
         .map(|r| (r.user_id, r.area, r.rating))
         .collect();
-    let goals: Vec<_> = plans::shared_goals(&db, me.setting_id)
+    let shared: Vec<_> = plans::shared_goals(&db, me.setting_id)
         .await?
         .into_iter()
         .filter(|g| in_group(g.sector, g.role))
+        .collect();
+    let done: Vec<(i64, i64)> = shared
+        .iter()
+        .map(|g| (g.user_id, g.check_ins_done))
+        .collect();
+    let goals: Vec<_> = shared
+        .into_iter()
         .map(|g| {
             (
                 g.user_id,
@@ -396,7 +466,7 @@ pub async fn picture_of_need(
         })
         .collect();
     let keys: Vec<&str> = course.modules.iter().map(|m| m.key.as_str()).collect();
-    let mut picture = NeedPicture::of(&ratings, &goals, &keys);
+    let mut picture = NeedPicture::of(&ratings, &goals, &keys).with_check_ins(&done);
     // Shown with the modules' names.
     for (key, _) in &mut picture.modules {
         if let Some(m) = course.module(key) {
@@ -404,4 +474,31 @@ pub async fn picture_of_need(
         }
     }
     Ok(picture)
+}
+
+/// A network's picture of need, for its moderators: counts per setting, never a person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkNeedView {
+    pub network: String,
+    pub settings: Vec<domain::plan::SettingNeed>,
+}
+
+/// The picture of need in each network the asker moderates (none for anyone else).
+#[server(endpoint = "plan/network_need")]
+pub async fn network_need() -> Result<Vec<NetworkNeedView>, AppError> {
+    let me = require(Need::SignedIn)?;
+    let db = db()?;
+    let mut out = Vec::new();
+    for (id, network) in plans::moderated_by(&db, me.id).await? {
+        let ratings: Vec<_> = plans::network_ratings(&db, id)
+            .await?
+            .into_iter()
+            .map(|r| (r.setting, r.user_id, r.area, r.rating))
+            .collect();
+        out.push(NetworkNeedView {
+            network,
+            settings: domain::plan::network_need(&ratings),
+        });
+    }
+    Ok(out)
 }

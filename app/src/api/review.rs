@@ -125,10 +125,12 @@ pub async fn review_queue(
         .into_iter()
         .map(|p| {
             let r = &p.first;
-            let (module_number, module_title, section_title) = course
-                .section(&r.section_key)
-                .map(|(m, s)| (m.number, m.title.clone(), s.title.clone()))
-                .unwrap_or((0, "Community".into(), "Tried from the community".into()));
+            let services::learning_log::Place {
+                module_number,
+                module_title,
+                section_title,
+                ..
+            } = services::learning_log::place(&course, &r.section_key);
             QueueItem {
                 href: p.href(),
                 answers: p.entries.len() as u32,
@@ -171,25 +173,12 @@ pub async fn review_entry(id: String) -> Result<ReviewDetail, AppError> {
     let changes = versions
         .get(1)
         .map(|before| domain::review::compare(&before.body, &entry.body));
-    let (module_number, module_title, section_title, section_href) = course
-        .section(&entry.section_key)
-        .map(|(m, s)| {
-            (
-                m.number,
-                m.title.clone(),
-                s.title.clone(),
-                domain::content::section_href(&m.key, &s.slug),
-            )
-        })
-        .unwrap_or_else(|| {
-            let post = domain::community::post_of_tried_key(&entry.section_key).unwrap_or_default();
-            (
-                0,
-                "Community".into(),
-                "Tried from the community".into(),
-                format!("/community/p/{post}"),
-            )
-        });
+    let services::learning_log::Place {
+        module_number,
+        module_title,
+        section_title,
+        href: section_href,
+    } = services::learning_log::place(&course, &entry.section_key);
     let feedback = services::store::learning_log::feedback(&db, &entry.id)
         .await?
         .into_iter()

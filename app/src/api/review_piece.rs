@@ -54,10 +54,7 @@ pub async fn review_piece(author: i64, module: String) -> Result<PieceDetail, Ap
             .into_iter()
             .map(|e| PieceAnswer {
                 question: question(&course, &e.section_key, &e.prompt_key),
-                section_title: course
-                    .section(&e.section_key)
-                    .map(|(_, s)| s.title.clone())
-                    .unwrap_or_else(|| "Tried from the community".into()),
+                section_title: services::learning_log::place(&course, &e.section_key).section_title,
                 feedback: feedback
                     .remove(&e.id)
                     .unwrap_or_default()
@@ -85,7 +82,10 @@ pub async fn review_piece(author: i64, module: String) -> Result<PieceDetail, Ap
     }
     let (module_number, title) = match course.module(&module) {
         Some(m) => (m.number, m.title.clone()),
-        None => (0, "Tried from the community".into()),
+        None => (
+            0,
+            services::learning_log::place(&course, &module).section_title,
+        ),
     };
     Ok(PieceDetail {
         op: reply_op(),

@@ -1,7 +1,7 @@
 use super::Restricted;
 use crate::api::admin::{
     invite_codes, staff, ChangeRole, ConfirmMember, CreateInvite, RevokeInvite, SetMemberActive,
-    SetTimeZone,
+    SetTermDates, SetTimeZone,
 };
 use crate::api::password_reset::{resets_by_email, show_reset_code, MakeResetCode};
 use crate::components::*;
@@ -120,6 +120,7 @@ fn Admin() -> impl IntoView {
         </section>
 
         <TimeZoneForm/>
+        <TermDatesForm/>
 
         <section aria-labelledby="codes-heading" class="card">
             <h2 id="codes-heading" class="card-heading">"Invite codes"</h2>
@@ -406,6 +407,43 @@ const TIME_ZONES: [(&str, &str); 12] = [
     ("America/New_York", "US Eastern (New York)"),
     ("UTC", "Coordinated Universal Time (UTC)"),
 ];
+
+/// The setting's term dates, which CPD plans' half-termly check-ins follow.
+#[component]
+fn TermDatesForm() -> impl IntoView {
+    let action = ServerAction::<SetTermDates>::new();
+    let error = action_error(action.value());
+    let kept = Resource::new(|| (), |_| crate::api::admin::term_dates());
+    view! {
+        <section aria-labelledby="terms-heading" class="card">
+            <h2 id="terms-heading" class="card-heading">"Term dates"</h2>
+            <p>"Staff CPD plans have a check-in each half-term, due by its last day. Until you enter your own dates, Tandem uses a typical calendar for England."</p>
+            {query_value("terms").filter(|t| t == "saved").map(|_| view! {
+                <Banner title="Term dates saved" kind=BannerKind::Success><p>"Check-ins follow them from now on."</p></Banner>
+            })}
+            <ErrorSummary error/>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let kept = kept.await.unwrap_or_default();
+                    let value = query_value("terms").filter(|t| t != "saved").unwrap_or(kept);
+                    view! {
+                        <ActionForm action=action>
+                            <TextArea
+                                name="terms"
+                                label="Your half-terms, one per line"
+                                hint="The first and last school day of each half-term, as in: 2027-01-04 to 2027-02-12. Leave it empty to use England's usual dates."
+                                value
+                                rows=8
+                                error=field_error(error, "terms")
+                            />
+                            <Button busy=action.pending()>"Save term dates"</Button>
+                        </ActionForm>
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
 
 /// The setting's time zone: the day every date in Tandem names, for everyone in it.
 #[component]

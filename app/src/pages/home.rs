@@ -80,6 +80,7 @@ fn ResetNotice() -> impl IntoView {
 fn PractitionerNext(me: Me) -> impl IntoView {
     view! {
         <FeedbackWaiting/>
+        <CheckInDue/>
         <FollowUpsDue/>
         <CourseProgress/>
         <Card heading="How the course works">
@@ -92,6 +93,32 @@ fn PractitionerNext(me: Me) -> impl IntoView {
             </p>
             <p>"Work in short sittings: Tandem remembers where you stopped."</p>
         </Card>
+    }
+}
+
+/// A check-in of the person's CPD plan due within two weeks, or missed.
+#[component]
+fn CheckInDue() -> impl IntoView {
+    let due = Resource::new(|| (), |_| crate::api::check_in::check_in_reminder());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                due.await.ok().flatten().map(|r| {
+                    let missed = r.state == domain::check_in::State::Missed;
+                    view! {
+                        <section class="card continue-card" aria-labelledby="check-in-heading">
+                            <h2 id="check-in-heading" class="card-heading">{if missed { "A check-in to catch up on" } else { "Your plan's check-in is due" }}</h2>
+                            <p>{if missed {
+                                format!("The check-in for {} was due by {}. It is not too late: a few sentences on what you tried, what changed and what next.", r.name, r.due)
+                            } else {
+                                format!("The check-in for {} is due by {}: what you tried, what changed for the learner, and what next.", r.name, r.due)
+                            }}</p>
+                            <p><a class="btn btn-primary" href=format!("/plan/check-in/{}", r.number)>{format!("Answer check-in {}", r.number)}</a></p>
+                        </section>
+                    }
+                })
+            })}
+        </Suspense>
     }
 }
 
@@ -184,6 +211,7 @@ fn SencoNext(me: Me) -> impl IntoView {
     view! {
         <WaitingForSenco me/>
         <FeedbackWaiting/>
+        <CheckInDue/>
         <CourseProgress/>
     }
 }

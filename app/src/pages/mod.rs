@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod admin_sign_in;
+pub mod check_in;
 pub mod community;
 pub mod community_sessions;
 pub mod course;

@@ -38,6 +38,7 @@ fn Plan() -> impl IntoView {
         <p class="lead">"CPD that changes practice starts from what you need. Begin with ten minutes on how confident you feel about what the course covers, then set one to three goals in your own words."</p>
         <p class="muted">"Your self-review is private to you. Your goals are too, until you choose to share them with your SENCo."</p>
         {senco.then(|| view! { <SharedWithMe/> <StaffNeed/> })}
+        <NetworkNeed/>
         <Suspense fallback=|| view! { <p>"Loading your plan…"</p> }>
             {move || Suspend::new(async move {
                 match (review.await, plan.await) {
@@ -99,29 +100,7 @@ fn Suggestions(v: SelfReviewView) -> impl IntoView {
 fn SelfReviewForm(v: SelfReviewView) -> impl IntoView {
     let action = ServerAction::<SaveSelfReview>::new();
     let error = action_error(action.value());
-    // After a refusal the form comes back with what was typed; otherwise with what was saved.
-    let sent = Area::ALL
-        .iter()
-        .any(|a| query_value(a.rating_field()).is_some() || query_value(a.words_field()).is_some())
-        || query_value("learners").is_some();
-    let form = if sent {
-        let mut form = Form {
-            learners: query_value("learners").unwrap_or_default(),
-            ..Form::default()
-        };
-        for area in Area::ALL {
-            let (rating, words) = form.area_mut(area);
-            *rating = query_value(area.rating_field()).unwrap_or_default();
-            *words = query_value(area.words_field()).unwrap_or_default();
-        }
-        form
-    } else {
-        v.review.as_ref().map(Form::of).unwrap_or_default()
-    };
-    let ratings: Vec<(&'static str, &'static str)> = RATINGS
-        .iter()
-        .map(|(n, label)| (["1", "2", "3", "4"][usize::from(*n) - 1], *label))
-        .collect();
+    let form = typed_or_kept(v.review.as_ref());
     let heading = if v.review.is_some() {
         "Your self-review"
     } else {
@@ -133,39 +112,73 @@ fn SelfReviewForm(v: SelfReviewView) -> impl IntoView {
             <p>"For each area, choose how confident you feel today and, if you like, say why in a sentence or two. There are no right answers."</p>
             <ErrorSummary error/>
             <ActionForm action>
-                {Area::ALL.into_iter().map(|area| {
-                    let (rating, words) = form.area(area);
-                    view! {
-                        <div class="card self-review-area">
-                            <h3 class="card-heading">{area.title()}</h3>
-                            <Radios
-                                name=area.rating_field()
-                                legend=area.question()
-                                options=ratings.clone()
-                                selected=rating.to_string()
-                                error=field_error(error, area.rating_field())
-                            />
-                            <TextArea
-                                name=area.words_field()
-                                label="In your own words (optional)"
-                                value=words.to_string()
-                                rows=3
-                                error=field_error(error, area.words_field())
-                            />
-                        </div>
-                    }
-                }).collect_view()}
-                <TextArea
-                    name="learners"
-                    label="Which learners are you thinking about? (optional)"
-                    hint="By initials or a short description (“a Year 4 learner with a hearing impairment”), never by name."
-                    value=form.learners.clone()
-                    rows=3
-                    error=field_error(error, "learners")
-                />
+                <SelfReviewFields form error/>
                 <Button busy=action.pending()>"Save your self-review"</Button>
             </ActionForm>
         </section>
+    }
+}
+
+/// A self-review form's contents: after a refusal, what was typed (sent back in the page's
+/// address); otherwise what was saved.
+pub fn typed_or_kept(review: Option<&domain::self_review::SelfReview>) -> Form {
+    let sent = Area::ALL
+        .iter()
+        .any(|a| query_value(a.rating_field()).is_some() || query_value(a.words_field()).is_some())
+        || query_value("learners").is_some();
+    if !sent {
+        return review.map(Form::of).unwrap_or_default();
+    }
+    let mut form = Form {
+        learners: query_value("learners").unwrap_or_default(),
+        ..Form::default()
+    };
+    for area in Area::ALL {
+        let (rating, words) = form.area_mut(area);
+        *rating = query_value(area.rating_field()).unwrap_or_default();
+        *words = query_value(area.words_field()).unwrap_or_default();
+    }
+    form
+}
+
+/// The questions of a self-review (the start's, or the end's two terms on).
+#[component]
+pub fn SelfReviewFields(form: Form, error: Signal<Option<AppError>>) -> impl IntoView {
+    let ratings: Vec<(&'static str, &'static str)> = RATINGS
+        .iter()
+        .map(|(n, label)| (["1", "2", "3", "4"][usize::from(*n) - 1], *label))
+        .collect();
+    view! {
+        {Area::ALL.into_iter().map(|area| {
+            let (rating, words) = form.area(area);
+            view! {
+                <div class="card self-review-area">
+                    <h3 class="card-heading">{area.title()}</h3>
+                    <Radios
+                        name=area.rating_field()
+                        legend=area.question()
+                        options=ratings.clone()
+                        selected=rating.to_string()
+                        error=field_error(error, area.rating_field())
+                    />
+                    <TextArea
+                        name=area.words_field()
+                        label="In your own words (optional)"
+                        value=words.to_string()
+                        rows=3
+                        error=field_error(error, area.words_field())
+                    />
+                </div>
+            }
+        }).collect_view()}
+        <TextArea
+            name="learners"
+            label="Which learners are you thinking about? (optional)"
+            hint="By initials or a short description (“a Year 4 learner with a hearing impairment”), never by name."
+            value=form.learners.clone()
+            rows=3
+            error=field_error(error, "learners")
+        />
     }
 }
 
@@ -176,6 +189,7 @@ fn done_banner() -> Option<impl IntoView> {
         "shared" => ("Plan shared", "Your SENCo can now read it, comment on it and agree it with you. You can stop sharing it at any time."),
         "withdrawn" => ("Plan no longer shared", "Your SENCo can no longer read it. What you wrote together stays in its history."),
         "comment" => ("Comment sent", "It is in the conversation below."),
+        "started" => ("Start day saved", "Your check-ins now follow the half-terms from that day."),
         "agreed" => ("Agreed", "Your agreement is for the plan as it stands now: if either of you changes it, you agree it again."),
         _ => return None,
     };
@@ -191,7 +205,11 @@ pub fn PlanParts(v: PlanView) -> impl IntoView {
     view! {
         {done_banner()}
         <GoalsForm v=v.clone()/>
-        {(v.rev > 0).then(|| view! { <Agreement v=v.clone()/> <Conversation v=v.clone()/> })}
+        {(v.rev > 0).then(|| view! {
+            <Agreement v=v.clone()/>
+            <super::check_in::CheckIns v=v.clone()/>
+            <Conversation v=v.clone()/>
+        })}
     }
 }
 
@@ -458,7 +476,8 @@ fn StaffNeed() -> impl IntoView {
     );
     let asked = (sector.clone(), role.clone());
     let picture = Resource::new(move || asked.clone(), |(s, r)| picture_of_need(s, r));
-    let count = |n: Option<i64>| n.map_or_else(|| "fewer than 5".to_string(), |n| n.to_string());
+    // Hidden: fewer than 5, or a number from which one under 5 could be worked out.
+    let count = |n: Option<i64>| n.map_or_else(|| "not shown".to_string(), |n| n.to_string());
     let sectors: Vec<(String, String)> =
         std::iter::once((String::new(), "All sectors".to_string()))
             .chain(
@@ -477,7 +496,7 @@ fn StaffNeed() -> impl IntoView {
     view! {
         <section aria-labelledby="staff-need" class="card">
             <h2 id="staff-need" class="card-heading">"What your staff need"</h2>
-            <p>"From the self-reviews and goals of the staff who share their plan with you. Counts only: a group of fewer than 5 people is not shown, so nobody can be picked out."</p>
+            <p>"From the self-reviews and goals of the staff who share their plan with you. Counts only: a group of fewer than 5 people is not shown, nor is a count that would point to fewer than 5, so nobody can be picked out."</p>
             <form method="get" action="/plan#staff-need" class="filters">
                 <label for="need-sector" class="field-label">"Sector"</label>
                 <select id="need-sector" name="sector" class="input">
@@ -496,6 +515,11 @@ fn StaffNeed() -> impl IntoView {
                         Ok(p) if p.people == Some(0) => view! { <p>"Nobody in this group shares a plan yet."</p> }.into_any(),
                         Ok(p) => view! {
                             <p>{format!("{} people share their plan.", p.people.unwrap_or_default())}</p>
+                            <p class="need-check-ins">{match p.check_ins {
+                                Some((0, _)) => "Nobody in this group has done a half-termly check-in yet.".to_string(),
+                                Some((people, done)) => format!("{people} of them have done at least one half-termly check-in ({done} check-ins in all)."),
+                                None => "Fewer than 5 of them have done a half-termly check-in, so the number is not shown.".to_string(),
+                            }}</p>
                             <table class="table">
                                 <caption>"How confident they feel"</caption>
                                 <thead><tr>
@@ -528,5 +552,57 @@ fn StaffNeed() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// For a network's moderators: the picture of need across its settings, as counts per
+/// setting (a setting with fewer than 5 people sharing shows nothing), to plan sessions.
+#[component]
+fn NetworkNeed() -> impl IntoView {
+    let networks = Resource::new(|| (), |_| crate::api::plan::network_need());
+    let count = |n: Option<i64>| n.map_or("not shown".to_string(), |n| n.to_string());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                networks.await.ok().unwrap_or_default().into_iter().map(|n| {
+                    let heading = format!("What staff need across {}", n.network);
+                    let (label, caption) = (heading.clone(), heading.clone());
+                    view! {
+                        <section class="card" aria-label=label>
+                            <h2 class="card-heading">{heading}</h2>
+                            <p>"For planning network sessions: how many people in each setting who share their plan feel they need to grow in each area. Counts only: a setting where fewer than 5 people share shows nothing, and a count that would point to fewer than 5 people is not shown."</p>
+                            {if n.settings.is_empty() {
+                                view! { <p>"Nobody in the network shares a plan yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="table-wrap">
+                                        <table class="table">
+                                            <caption class="sr-only">{caption}</caption>
+                                            <thead><tr>
+                                                <th scope="col">"Setting"</th>
+                                                <th scope="col">"Sharing a plan"</th>
+                                                {Area::ALL.into_iter().map(|a| view! { <th scope="col">{format!("Need to grow: {}", a.title())}</th> }).collect_view()}
+                                            </tr></thead>
+                                            <tbody>
+                                                {n.settings.into_iter().map(|s| view! {
+                                                    <tr>
+                                                        <th scope="row">{s.setting.clone()}</th>
+                                                        <td>{count(s.people)}</td>
+                                                        {Area::ALL.into_iter().map(|a| {
+                                                            let n = s.needing.iter().find(|(x, _)| *x == a).and_then(|(_, n)| *n);
+                                                            view! { <td>{if s.people.is_some() { count(n) } else { "—".to_string() }}</td> }
+                                                        }).collect_view()}
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                }.into_any()
+                            }}
+                        </section>
+                    }
+                }).collect_view()
+            })}
+        </Suspense>
     }
 }

@@ -117,6 +117,9 @@ pub struct ExportData {
     /// The self-review their CPD plan starts from, if they have written one.
     #[serde(default)]
     pub self_review: Option<crate::self_review::SelfReview>,
+    /// The self-review again at the end of the plan, two terms on.
+    #[serde(default)]
+    pub end_review: Option<crate::self_review::SelfReview>,
     /// Their CPD plan's goals and history, comments by their SENCo included.
     #[serde(default)]
     pub plan: Option<crate::plan::PlanExport>,

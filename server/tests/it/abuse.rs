@@ -6,9 +6,10 @@
 use crate::common::*;
 use app::api::admin::{
     ChangeRole, ConfirmMember, CreateInvite, InviteCodes, RevokeInvite, SetMemberActive,
-    SetTimeZone, Staff,
+    SetTermDates, SetTimeZone, Staff, TermDates,
 };
 use app::api::auth::{CurrentMe, Join, SignIn, SignOut};
+use app::api::check_in::{CheckIn, CheckInReminder, EndReview, SaveEndReview, SetPlanStart};
 use app::api::community::{
     AcceptAnswer, AnswerNetwork, CommunityCompose, CommunityPost, CommunityReports, CommunitySpace,
     DeletePost, FollowPost, FollowedPosts, MarkHelpful, Moderate, OpenReports, PostReply,
@@ -31,8 +32,8 @@ use app::api::password_reset::{
     ShowResetCode,
 };
 use app::api::plan::{
-    AgreePlan, CommentOnPlan, MySelfReview, PictureOfNeed, ReadPlan, SavePlan, SaveSelfReview,
-    SharePlan, SharedPlans,
+    AgreePlan, CommentOnPlan, MySelfReview, NetworkNeed, PictureOfNeed, ReadPlan, SavePlan,
+    SaveSelfReview, SharePlan, SharedPlans,
 };
 use app::api::profile::{
     ChangePassword, CommunityProfile, RemoveSignInLink, SaveCommunityProfile, SavePreferences,
@@ -359,6 +360,33 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
                 ("evidence_rating", "4"),
                 ("learners", "J, Year 4"),
             ],
+        ),
+        f(Endpoint::of::<CheckInReminder>(), Who::SignedIn, &[]),
+        f(Endpoint::of::<NetworkNeed>(), Who::SignedIn, &[]),
+        f(Endpoint::of::<CheckIn>(), Who::SignedIn, &[("number", "1")]),
+        f(Endpoint::of::<EndReview>(), Who::SignedIn, &[]),
+        f(
+            Endpoint::of::<SaveEndReview>(),
+            Who::SignedIn,
+            &[
+                ("adaptive_teaching_rating", "3"),
+                ("identifying_needs_rating", "2"),
+                ("participation_rating", "2"),
+                ("outcomes_rating", "1"),
+                ("graduated_approach_rating", "3"),
+                ("evidence_rating", "4"),
+            ],
+        ),
+        f(
+            Endpoint::of::<SetPlanStart>(),
+            Who::SignedIn,
+            &[("started", "2026-09-07")],
+        ),
+        f(Endpoint::of::<TermDates>(), Who::Admin, &[]),
+        f(
+            Endpoint::of::<SetTermDates>(),
+            Who::Admin,
+            &[("terms", "2027-01-04 to 2027-02-12")],
         ),
         f(
             Endpoint::of::<SaveCommunityProfile>(),

@@ -95,6 +95,8 @@ async fn digests_tell_the_senco_of_submissions_and_the_author_of_feedback_once()
     let (url, inbox) = smtp_server().await;
     let mailer = mailer(&url);
     let send = || services::mail::send_digests(&app.state.db, &app.state.course, &mailer);
+    // Ella's demo plan may have a check-in due on the day this runs: reminded already.
+    quiet_plans(&app).await;
     assert_eq!(send().await.unwrap(), 0, "nothing to tell yet");
 
     let entry = "11111111-2222-4333-8444-555555555555";
@@ -240,6 +242,7 @@ async fn two_app_servers_on_one_database_send_each_digest_once_and_carry_on_when
         }
     };
 
+    quiet_plans(&app).await;
     submit_answer(
         &app,
         "00000000-0000-4000-8000-000000000021",
@@ -276,4 +279,72 @@ async fn two_app_servers_on_one_database_send_each_digest_once_and_carry_on_when
     assert_eq!(turn(idle).await, Some(0));
     assert_eq!(turn(running).await, None, "back again, it waits its turn");
     assert_eq!(inbox.lock().unwrap().len(), 1);
+}
+
+/// Marks every plan's author as reminded just now, so that no check-in reminder comes.
+async fn quiet_plans(app: &TestApp) {
+    sqlx::query("UPDATE plans SET reminded_at = $1")
+        .bind(services::store::now())
+        .execute(app.sql().await)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_missed_check_in_is_in_the_digest_at_most_once_a_week() {
+    use app::api::check_in::SetPlanStart;
+    use app::api::plan::SavePlan;
+    let app = TestApp::new().await;
+    let (url, inbox) = smtp_server().await;
+    let mailer = mailer(&url);
+    let send = || services::mail::send_digests(&app.state.db, &app.state.course, &mailer);
+    quiet_plans(&app).await;
+    let sam = app.sign_in(SAM).await;
+    let goal = [
+        ("owner", ""),
+        ("base_rev", "0"),
+        ("goal1", "Help J join in"),
+        ("modules1[]", "m4"),
+    ];
+    assert_eq!(
+        app.call::<SavePlan>(&goal, Some(&sam)).await.status,
+        StatusCode::OK
+    );
+    // Begun 300 days ago: its first check-in was missed long since.
+    let zone = domain::zone::Zone::named("Europe/London").unwrap();
+    let started = domain::terms::iso(zone.day(services::store::now()) - 300);
+    let r = app
+        .call::<SetPlanStart>(&[("started", &started)], Some(&sam))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    assert_eq!(send().await.unwrap(), 1);
+    {
+        let mail = inbox.lock().unwrap();
+        let (to, data) = &mail[0];
+        assert!(to[0].contains(SAM), "{to:?}");
+        assert!(
+            data.contains("Subject: Tandem: a check-in on your CPD plan"),
+            "{data}"
+        );
+        assert!(
+            data.contains("The check-in for") && data.contains("It is not too late"),
+            "{data}"
+        );
+        assert!(
+            data.contains("https://tandem.oakfield.example/plan#check-ins"),
+            "{data}"
+        );
+    }
+    assert_eq!(send().await.unwrap(), 0, "not twice in a week");
+    // Eight days on, still missed: reminded again, once.
+    let sam_id = app.user_id(SAM).await;
+    sqlx::query("UPDATE plans SET reminded_at = $1 WHERE user_id = $2")
+        .bind(services::store::now() - 8 * 86_400)
+        .bind(sam_id)
+        .execute(app.sql().await)
+        .await
+        .unwrap();
+    assert_eq!(send().await.unwrap(), 1);
+    assert_eq!(send().await.unwrap(), 0);
 }

@@ -9,6 +9,7 @@ mod accounts;
 mod admin;
 mod backup;
 mod burst;
+mod check_in;
 mod community;
 mod course;
 mod data_protection;

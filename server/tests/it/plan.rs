@@ -423,6 +423,74 @@ mod need {
     }
 
     #[tokio::test]
+    async fn a_network_moderator_sees_counts_per_setting_and_never_a_person() {
+        use app::api::plan::{NetworkNeed, NetworkNeedView, ReadPlan};
+        let app = TestApp::new().await;
+        for n in 1..=5 {
+            colleague(&app, n, 1, true).await;
+        }
+        // Niamh, in the network's other setting, moderates it (the demo's network is 1).
+        let moderator = "niamh.doherty@riversidebridge.example";
+        let niamh = app.user_id(moderator).await;
+        assert!(
+            services::store::networks::add_moderator(&app.state.db, 1, niamh)
+                .await
+                .unwrap()
+        );
+        let bridge = app.sign_in(moderator).await;
+        let views: Vec<NetworkNeedView> = json(&app.call::<NetworkNeed>(&[], Some(&bridge)).await);
+        assert_eq!(views.len(), 1);
+        let oakfield = services::store::settings::list(&app.state.db)
+            .await
+            .unwrap()[0]
+            .name
+            .clone();
+        let oak = views[0]
+            .settings
+            .iter()
+            .find(|s| s.setting == oakfield)
+            .expect("Oakfield's row");
+        assert_eq!(oak.people, Some(6), "five colleagues and Ella share");
+        let outcomes = oak
+            .needing
+            .iter()
+            .find(|(a, _)| *a == Area::Outcomes)
+            .unwrap();
+        assert_eq!(outcomes.1, Some(6));
+        // Her own setting has nobody sharing: no row, and nothing about anyone.
+        assert_eq!(views[0].settings.len(), 1, "{views:?}");
+        let body = app.call::<NetworkNeed>(&[], Some(&bridge)).await.body;
+        assert!(
+            !body.contains("colleague1") && !body.contains("Ella"),
+            "{body}"
+        );
+
+        // Asking for individuals: their plans and the setting's own picture are refused.
+        for owner in [
+            app.user_id(ELLA).await,
+            app.user_id("colleague1@oakfield.example").await,
+        ] {
+            let r = app
+                .call::<ReadPlan>(&[("owner", &owner.to_string())], Some(&bridge))
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        }
+        let r = app.call::<PictureOfNeed>(&[], Some(&bridge)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        // Someone who moderates nothing (the SENCo included) sees no network.
+        for who in [SAM, SENCO] {
+            let cookie = app.sign_in(who).await;
+            let none: Vec<NetworkNeedView> =
+                json(&app.call::<NetworkNeed>(&[], Some(&cookie)).await);
+            assert!(none.is_empty(), "{who}");
+        }
+        assert_eq!(
+            app.call::<NetworkNeed>(&[], None).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+
+    #[tokio::test]
     async fn the_picture_of_need_counts_only_shared_plans_and_hides_small_groups() {
         let app = TestApp::new().await;
         let senco = app.sign_in(SENCO).await;

@@ -87,6 +87,12 @@ pub const TABLES: &[Table] = &[
         new_id: false,
     },
     Table {
+        name: "term_dates",
+        rows: "setting_id = $1",
+        people: &[],
+        new_id: false,
+    },
+    Table {
         name: "self_reviews",
         rows: "user_id IN (SELECT id FROM users WHERE setting_id = $1)",
         people: &["user_id"],

@@ -42,6 +42,7 @@ pub mod single_sign_on;
 pub mod staff;
 pub mod staff_import;
 pub mod sweep;
+pub mod term_dates;
 pub mod trust_sign_on;
 pub mod users;
 pub mod write_allowance;

@@ -3,6 +3,7 @@
 //! its own transaction (a share withdrawn a moment ago refuses the SENCo's next step).
 
 use super::now;
+use domain::check_in;
 use domain::model::{Role, Sector};
 use domain::plan::{EventKind, Goal};
 use domain::review::AuditAction;
@@ -26,6 +27,8 @@ pub struct Plan {
     pub author_agreed_rev: Option<i64>,
     pub senco_agreed_rev: Option<i64>,
     pub updated_at: i64,
+    /// When its first goals were saved: its check-ins run from then.
+    pub started_at: i64,
 }
 
 /// One line of a plan's history. `who` is None for someone since erased.
@@ -60,6 +63,7 @@ struct PlanRow {
     author_agreed_rev: Option<i64>,
     senco_agreed_rev: Option<i64>,
     updated_at: i64,
+    started_at: i64,
 }
 
 impl From<PlanRow> for Plan {
@@ -74,6 +78,7 @@ impl From<PlanRow> for Plan {
             author_agreed_rev: r.author_agreed_rev,
             senco_agreed_rev: r.senco_agreed_rev,
             updated_at: r.updated_at,
+            started_at: r.started_at,
         }
     }
 }
@@ -88,12 +93,34 @@ pub struct SharedPlan {
     pub updated_at: i64,
 }
 
+/// The author of a plan who may be reminded of a check-in by email.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToRemind {
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub setting_id: i64,
+    pub time_zone: String,
+    pub started_at: i64,
+    /// Check-ins with something written.
+    pub answered: Vec<u8>,
+}
+
 /// One rating in the self-review of someone who shares her plan, for the picture of need.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SharedRating {
     pub user_id: i64,
     pub sector: Sector,
     pub role: Role,
+    pub area: Area,
+    pub rating: i64,
+}
+
+/// One rating of someone in a network's setting who shares her plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkRating {
+    pub setting: String,
+    pub user_id: i64,
     pub area: Area,
     pub rating: i64,
 }
@@ -105,6 +132,8 @@ pub struct SharedGoals {
     pub sector: Sector,
     pub role: Role,
     pub goals: Vec<Goal>,
+    /// Check-ins with something written.
+    pub check_ins_done: i64,
 }
 
 #[engines::both]
@@ -118,7 +147,8 @@ mod sql {
             r#"SELECT p.user_id AS "owner_id!: i64", u.display_name AS owner_name, p.rev AS "rev!: i64",
                       p.goals, p.shared_at AS "shared_at: i64",
                       p.author_agreed_rev AS "author_agreed_rev: i64",
-                      p.senco_agreed_rev AS "senco_agreed_rev: i64", p.updated_at AS "updated_at!: i64"
+                      p.senco_agreed_rev AS "senco_agreed_rev: i64", p.updated_at AS "updated_at!: i64",
+                      p.started_at AS "started_at!: i64"
                FROM plans p JOIN users u ON u.id = p.user_id WHERE p.user_id = $1"#,
             owner
         )
@@ -134,20 +164,17 @@ mod sql {
         setting_id: i64,
         owner: i64,
     ) -> Result<Option<Plan>, sqlx::Error> {
-        let row = sqlx::query_as!(
-            PlanRow,
-            r#"SELECT p.user_id AS "owner_id!: i64", u.display_name AS owner_name, p.rev AS "rev!: i64",
-                      p.goals, p.shared_at AS "shared_at: i64",
-                      p.author_agreed_rev AS "author_agreed_rev: i64",
-                      p.senco_agreed_rev AS "senco_agreed_rev: i64", p.updated_at AS "updated_at!: i64"
-               FROM plans p JOIN users u ON u.id = p.user_id
-               WHERE p.user_id = $1 AND u.setting_id = $2 AND p.shared_at IS NOT NULL AND u.erased_at IS NULL"#,
+        let theirs = sqlx::query_scalar!(
+            r#"SELECT id AS "id!: i64" FROM users WHERE id = $1 AND setting_id = $2 AND erased_at IS NULL"#,
             owner,
             setting_id
         )
         .fetch_optional(db.pool())
         .await?;
-        Ok(row.map(Plan::from))
+        if theirs.is_none() {
+            return Ok(None);
+        }
+        Ok(get(db, owner).await?.filter(|p| p.shared_at.is_some()))
     }
 
     /// The plans shared with the SENCos of `setting_id`, the most recently changed first.
@@ -196,10 +223,46 @@ mod sql {
         .await
     }
 
+    /// The starting self-review ratings of everyone who shares her plan in the settings of
+    /// `network_id` that have joined it, with their setting, for the network's moderators.
+    pub async fn network_ratings(
+        db: &Db,
+        network_id: i64,
+    ) -> Result<Vec<NetworkRating>, sqlx::Error> {
+        sqlx::query_as!(
+            NetworkRating,
+            r#"SELECT s.name AS setting, u.id AS "user_id!: i64", a.area AS "area: Area", a.rating AS "rating!: i64"
+               FROM network_settings ns JOIN settings s ON s.id = ns.setting_id
+               JOIN users u ON u.setting_id = s.id
+               JOIN plans p ON p.user_id = u.id
+               JOIN self_review_answers a ON a.user_id = u.id AND a.stage = 'start'
+               WHERE ns.network_id = $1 AND ns.accepted_at IS NOT NULL AND p.shared_at IS NOT NULL
+                 AND u.active = TRUE AND u.erased_at IS NULL
+               ORDER BY s.name"#,
+            network_id
+        )
+        .fetch_all(db.pool())
+        .await
+    }
+
+    /// The networks `user_id` moderates: (id, name).
+    pub async fn moderated_by(db: &Db, user_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+        let rows = sqlx::query!(
+            r#"SELECT n.id AS "id!: i64", n.name FROM network_moderators m JOIN networks n ON n.id = m.network_id
+               WHERE m.user_id = $1 ORDER BY n.name"#,
+            user_id
+        )
+        .fetch_all(db.pool())
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+    }
+
     /// The goals of the setting's staff who share their plan.
     pub async fn shared_goals(db: &Db, setting_id: i64) -> Result<Vec<SharedGoals>, sqlx::Error> {
         let rows = sqlx::query!(
-            r#"SELECT u.id AS "user_id!: i64", u.sector AS "sector: Sector", u.role AS "role: Role", p.goals
+            r#"SELECT u.id AS "user_id!: i64", u.sector AS "sector: Sector", u.role AS "role: Role", p.goals,
+                      (SELECT COUNT(DISTINCT e.section_key) FROM log_entries e
+                       WHERE e.user_id = u.id AND e.section_key LIKE 'plan:check-in:%' AND e.body <> '') AS "check_ins_done!: i64"
                FROM plans p JOIN users u ON u.id = p.user_id
                WHERE u.setting_id = $1 AND p.shared_at IS NOT NULL AND u.active = TRUE AND u.erased_at IS NULL"#,
             setting_id
@@ -213,8 +276,84 @@ mod sql {
                 sector: r.sector,
                 role: r.role,
                 goals: serde_json::from_str(&r.goals).unwrap_or_default(),
+                check_ins_done: r.check_ins_done,
             })
             .collect())
+    }
+
+    /// Which of the person's check-ins have something written (`domain::check_in`).
+    pub async fn check_ins_answered(db: &Db, owner: i64) -> Result<Vec<u8>, sqlx::Error> {
+        let keys = sqlx::query_scalar!(
+            "SELECT DISTINCT section_key FROM log_entries
+             WHERE user_id = $1 AND section_key LIKE 'plan:check-in:%' AND body <> ''",
+            owner
+        )
+        .fetch_all(db.pool())
+        .await?;
+        Ok(keys.iter().filter_map(|k| check_in::number_of(k)).collect())
+    }
+
+    /// The plans whose authors may be reminded of a check-in: not reminded since `since`.
+    pub async fn to_remind(db: &Db, since: i64) -> Result<Vec<ToRemind>, sqlx::Error> {
+        let people = sqlx::query!(
+            r#"SELECT u.id AS "user_id!: i64", u.email, u.display_name, u.setting_id AS "setting_id!: i64",
+                      s.time_zone, p.started_at AS "started_at!: i64"
+               FROM plans p JOIN users u ON u.id = p.user_id JOIN settings s ON s.id = u.setting_id
+               WHERE u.active = TRUE AND u.erased_at IS NULL AND (p.reminded_at IS NULL OR p.reminded_at <= $1)
+               ORDER BY u.id"#,
+            since
+        )
+        .fetch_all(db.pool())
+        .await?;
+        let answered = sqlx::query!(
+            r#"SELECT DISTINCT e.user_id AS "user_id!: i64", e.section_key FROM log_entries e JOIN plans p ON p.user_id = e.user_id
+               WHERE e.section_key LIKE 'plan:check-in:%' AND e.body <> ''
+                 AND (p.reminded_at IS NULL OR p.reminded_at <= $1)"#,
+            since
+        )
+        .fetch_all(db.pool())
+        .await?;
+        Ok(people
+            .into_iter()
+            .map(|r| ToRemind {
+                answered: answered
+                    .iter()
+                    .filter(|a| a.user_id == r.user_id)
+                    .filter_map(|a| check_in::number_of(&a.section_key))
+                    .collect(),
+                user_id: r.user_id,
+                email: r.email,
+                name: r.display_name,
+                setting_id: r.setting_id,
+                time_zone: r.time_zone,
+                started_at: r.started_at,
+            })
+            .collect())
+    }
+
+    /// Moves the start of `owner`'s plan (her own doing): its check-ins follow. False when
+    /// she has no plan.
+    pub async fn set_started(db: &Db, owner: i64, at: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query!(
+            "UPDATE plans SET started_at = $1 WHERE user_id = $2",
+            at,
+            owner
+        )
+        .write_in_turn(db)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records that the person was reminded of a check-in at `at`.
+    pub async fn mark_reminded(db: &Db, owner: i64, at: i64) -> Result<(), sqlx::Error> {
+        sqlx::query!(
+            "UPDATE plans SET reminded_at = $1 WHERE user_id = $2",
+            at,
+            owner
+        )
+        .write_in_turn(db)
+        .await?;
+        Ok(())
     }
 
     /// The plan's history, oldest first.
@@ -324,7 +463,7 @@ mod sql {
             _ => return Ok(Outcome::Stale),
         };
         sqlx::query!(
-            "INSERT INTO plans (user_id, rev, goals, updated_at) VALUES ($1, $2, $3, $4)
+            "INSERT INTO plans (user_id, rev, goals, updated_at, started_at) VALUES ($1, $2, $3, $4, $4)
              ON CONFLICT (user_id) DO UPDATE SET rev = excluded.rev, goals = excluded.goals, updated_at = excluded.updated_at",
             owner,
             rev,
