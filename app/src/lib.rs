@@ -129,13 +129,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The bundle of the browser's code a page needs, by its path: none for pages without
 /// islands (most: they are the server's alone, and the outbox script draws the status line
 /// and runs signing out); the learner's (answer boxes, marking complete, offline saving,
-/// reading aloud) on the course's pages; the full one (adding the community's islands) on a
+/// reading aloud) on the course's pages and a plan's check-ins; the full one (adding the community's islands) on a
 /// thread and the sharing form. Chosen here, in the page's head, so the browser fetches the
 /// code while it reads the page; `server/tests/it/pages.rs` checks that a page has islands
 /// exactly when it names a bundle, and only islands its bundle holds.
 #[cfg(feature = "ssr")]
 fn bundle_for(path: &str) -> Option<&'static str> {
-    if path == "/modules" || path.starts_with("/modules/") {
+    if path == "/modules" || path.starts_with("/modules/") || path.starts_with("/plan/check-in/") {
         Some("tandem")
     } else if path == "/community/new" || path.starts_with("/community/p/") {
         Some("tandem-full")

@@ -206,7 +206,12 @@ async fn pages_load_only_the_code_their_islands_need() {
     let sam = app.sign_in(SAM).await;
     let senco = app.sign_in(SENCO).await;
     let admin = app.sign_in(ADMIN).await;
+    let ella = app.sign_in(ELLA).await;
     let pages: Vec<(&str, &str, Option<&str>)> = vec![
+        ("/plan", &ella, None),
+        ("/plan/check-in/1", &ella, Some("tandem")),
+        ("/plan/end-review", &ella, None),
+        ("/plan/summary", &ella, None),
         ("/", &sam, None),
         ("/log", &sam, None),
         ("/profile", &sam, None),
