@@ -33,6 +33,15 @@ pub const QUESTIONS: [(&str, &str); 3] = [
     ),
 ];
 
+/// A half-term's name inside a sentence: "the check-in for the half-term from …", but
+/// "for Spring term 2027, first half".
+pub fn in_sentence(name: &str) -> String {
+    match name.strip_prefix("The half-term") {
+        Some(rest) => format!("the half-term{rest}"),
+        None => name.to_string(),
+    }
+}
+
 pub fn key(number: u8) -> String {
     format!("{PREFIX}{number}")
 }
@@ -118,17 +127,24 @@ pub fn end_review_open(check_ins: &[CheckIn], today: i64) -> bool {
     check_ins.last().is_some_and(|c| today >= c.opens)
 }
 
-/// The check-in to mention to its author on `today`: the oldest missed one, else one due
-/// within two weeks. (An open one that is not yet due soon is not worth a reminder.)
+/// The check-in to mention to its author on `today`: one due within two weeks, else the
+/// latest missed. None once the plan's two terms are over (its end review is what is left)
+/// and while nothing is due soon or missed.
 pub fn to_mention(
     check_ins: &[CheckIn],
     today: i64,
     answered: impl Fn(u8) -> bool,
 ) -> Option<(&CheckIn, State)> {
-    check_ins
+    if check_ins.last().is_none_or(|c| today > c.term.last) {
+        return None;
+    }
+    let states: Vec<(&CheckIn, State)> = check_ins
         .iter()
         .map(|c| (c, c.state(today, answered(c.number))))
-        .find(|(_, s)| matches!(s, State::Missed | State::DueSoon))
+        .collect();
+    let due = states.iter().find(|(_, s)| *s == State::DueSoon);
+    due.or_else(|| states.iter().rev().find(|(_, s)| *s == State::Missed))
+        .copied()
 }
 
 /// How far back a plan's start may be moved: a plan brought into Tandem part-way.
@@ -192,12 +208,16 @@ mod tests {
         assert_eq!(plan[1].state(day("2027-01-10"), false), State::Later);
         assert!(!end_review_open(&plan, day("2027-04-11")));
         assert!(end_review_open(&plan, day("2027-06-07")));
-        let mention = to_mention(&plan, day("2027-03-20"), |n| n == 2);
-        assert_eq!(
-            mention.map(|(c, s)| (c.number, s)),
-            Some((1, State::Missed))
-        );
-        assert!(to_mention(&plan, day("2027-01-10"), |_| false).is_none());
+        let mention = |today: &str, answered: &[u8]| {
+            to_mention(&plan, day(today), |n| answered.contains(&n)).map(|(c, s)| (c.number, s))
+        };
+        assert_eq!(mention("2027-03-20", &[2]), Some((1, State::Missed)));
+        // Due soon comes first; then the latest missed, not the oldest.
+        assert_eq!(mention("2027-03-20", &[]), Some((2, State::DueSoon)));
+        assert_eq!(mention("2027-06-01", &[]), Some((3, State::Missed)));
+        assert_eq!(mention("2027-01-10", &[]), None, "open, not yet due soon");
+        // Two terms over: nothing more to chase.
+        assert_eq!(mention("2027-07-22", &[]), None);
     }
 
     #[test]

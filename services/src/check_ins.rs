@@ -35,12 +35,12 @@ pub struct Reminder {
 /// What a reminder says of a check-in.
 pub fn reminder_line(c: &CheckIn, state: State) -> String {
     let due = domain::zone::day_words(c.term.last);
+    let name = check_in::in_sentence(&c.name);
     match state {
         State::Missed => format!(
-            "The check-in for {} was due by {due}. It is not too late: what you tried, what changed and what next still count.",
-            c.name
+            "The check-in for {name} was due by {due}. It is not too late: what you tried, what changed and what next still count."
         ),
-        _ => format!("The check-in for {} is due by {due}.", c.name),
+        _ => format!("The check-in for {name} is due by {due}."),
     }
 }
 

@@ -34,17 +34,17 @@ pub async fn check_in_reminder() -> Result<Option<Reminder>, AppError> {
     let Some(plan) = plans::get(&db, me.id).await? else {
         return Ok(None);
     };
-    let (lines, _) =
-        super::plan::rhythm(&db, me.id, me.setting_id, &me.zone, plan.started_at).await?;
-    Ok(lines
-        .into_iter()
-        .find(|l| matches!(l.state, State::Missed | State::DueSoon))
-        .map(|l| Reminder {
-            number: l.number,
-            name: l.name,
-            due: l.due,
-            state: l.state,
-        }))
+    let now = services::store::now();
+    let (check_ins, today) =
+        services::check_ins::schedule(&db, me.setting_id, &me.zone, plan.started_at, now).await?;
+    let answered = plans::check_ins_answered(&db, me.id).await?;
+    let mention = domain::check_in::to_mention(&check_ins, today, |n| answered.contains(&n));
+    Ok(mention.map(|(c, state)| Reminder {
+        number: c.number,
+        name: c.name.clone(),
+        due: domain::zone::day_words(c.term.last),
+        state,
+    }))
 }
 
 /// One check-in with its place in the plan, for its own page.

@@ -109,9 +109,9 @@ fn CheckInDue() -> impl IntoView {
                         <section class="card continue-card" aria-labelledby="check-in-heading">
                             <h2 id="check-in-heading" class="card-heading">{if missed { "A check-in to catch up on" } else { "Your plan's check-in is due" }}</h2>
                             <p>{if missed {
-                                format!("The check-in for {} was due by {}. It is not too late: a few sentences on what you tried, what changed and what next.", r.name, r.due)
+                                format!("The check-in for {} was due by {}. It is not too late: a few sentences on what you tried, what changed and what next.", domain::check_in::in_sentence(&r.name), r.due)
                             } else {
-                                format!("The check-in for {} is due by {}: what you tried, what changed for the learner, and what next.", r.name, r.due)
+                                format!("The check-in for {} is due by {}: what you tried, what changed for the learner, and what next.", domain::check_in::in_sentence(&r.name), r.due)
                             }}</p>
                             <p><a class="btn btn-primary" href=format!("/plan/check-in/{}", r.number)>{format!("Answer check-in {}", r.number)}</a></p>
                         </section>

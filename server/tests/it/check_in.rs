@@ -215,18 +215,22 @@ async fn the_end_review_opens_with_the_last_check_in_and_sits_beside_the_first()
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(r.body.contains(says), "{bad}: {}", r.body);
     }
-    // Brought into Tandem part-way: started 300 days ago, it is two terms on. The end
-    // review is open, and the reminder speaks of the first missed check-in.
+    // Brought into Tandem part-way: started 360 days ago, its two terms are over. The end
+    // review is open, and no check-in is chased any more.
     let r = app
-        .call::<SetPlanStart>(&[("started", &day(300))], Some(&sam))
+        .call::<SetPlanStart>(&[("started", &day(360))], Some(&sam))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let mine: PlanView = json(&plan(&app, &sam, 0).await);
-    assert_eq!(mine.started_on, day(300));
+    assert_eq!(mine.started_on, day(360));
     assert!(mine.end_review_open);
+    assert!(
+        mine.check_ins.iter().all(|c| c.state == State::Missed),
+        "{:?}",
+        mine.check_ins
+    );
     let reminder: Option<Reminder> = json(&app.call::<CheckInReminder>(&[], Some(&sam)).await);
-    let reminder = reminder.expect("a missed check-in");
-    assert_eq!((reminder.number, reminder.state), (1, State::Missed));
+    assert_eq!(reminder, None);
     let v: EndReviewView = json(&app.call::<EndReview>(&[], Some(&sam)).await);
     assert!(v.open && v.end.is_none());
     assert_eq!(v.goals.len(), 1);
@@ -291,4 +295,56 @@ async fn term_dates_are_the_admins_to_set_and_each_bad_line_is_named() {
     let other = app.sign_in("admin@riverside.example").await;
     let theirs: String = json(&app.call::<TermDates>(&[], Some(&other)).await);
     assert_eq!(theirs, "");
+}
+
+/// Half-terms set around today (days from it): one ended, one ending in five days, two ahead.
+pub(crate) fn terms_around_today() -> (String, i64) {
+    let today = domain::zone::Zone::named("Europe/London")
+        .unwrap()
+        .day(services::store::now());
+    let iso = |d: i64| domain::terms::iso(today + d);
+    let text = [(-40, -20), (-10, 5), (20, 60), (70, 100)]
+        .iter()
+        .map(|(a, b)| format!("{} to {}\n", iso(*a), iso(*b)))
+        .collect();
+    (text, today)
+}
+
+#[tokio::test]
+async fn home_mentions_the_check_in_due_soon_then_the_latest_missed_then_none() {
+    let app = TestApp::new().await;
+    let (admin, sam) = (app.sign_in(ADMIN).await, app.sign_in(SAM).await);
+    let (terms, today) = terms_around_today();
+    let r = app
+        .call::<SetTermDates>(&[("terms", &terms)], Some(&admin))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let reminder = || async {
+        let r: Option<Reminder> = json(&app.call::<CheckInReminder>(&[], Some(&sam)).await);
+        r.map(|r| (r.number, r.state))
+    };
+    assert_eq!(reminder().await, None, "no plan, nothing to mention");
+    start_plan(&app, &sam).await;
+    let started = domain::terms::iso(today - 30);
+    let r = app
+        .call::<SetPlanStart>(&[("started", &started)], Some(&sam))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The first half-term ended unanswered; the second ends in five days.
+    let mine: PlanView = json(&plan(&app, &sam, 0).await);
+    assert_eq!(
+        mine.check_ins[1].state,
+        State::DueSoon,
+        "{:?}",
+        mine.check_ins
+    );
+    // Answering the one due leaves the latest missed; answering that leaves nothing.
+    let steps = [(2, "tried", Some((1, State::Missed))), (1, "next", None)];
+    assert_eq!(reminder().await, Some((2, State::DueSoon)));
+    for (n, (number, prompt, then)) in steps.into_iter().enumerate() {
+        let key = domain::check_in::key(number);
+        let r = answer(&app, &sam, n as u32 + 1, &key, prompt, 0, "Now and then").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(reminder().await, then);
+    }
 }
