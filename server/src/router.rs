@@ -141,6 +141,7 @@ fn downloads() -> Router<AppState> {
         .route("/log/export.csv", get(downloads::csv_download))
         .route("/log/learning-log.pdf", get(downloads::pdf_download))
         .route("/log/certificate.pdf", get(downloads::certificate_download))
+        .route("/plan/summary.pdf", get(downloads::plan_summary_download))
         .route("/staff/progress.csv", get(downloads::progress_download))
         .route(
             "/staff/{id}/evidence.pdf",

@@ -131,19 +131,62 @@ pub struct EndReviewView {
     pub answers: Vec<(u8, String, String)>,
 }
 
+impl EndReviewView {
+    /// How many of the plan's check-ins are done.
+    pub fn done(&self) -> usize {
+        self.check_ins
+            .iter()
+            .filter(|c| c.state == State::Done)
+            .count()
+    }
+}
+
+/// Where a check-in stands, in words (the plan's list, a check-in's page, the summary and
+/// its PDF).
+pub fn state_label(state: State, due: &str, dates: &str) -> String {
+    match state {
+        State::Later => format!("Opens with its half-term ({dates})"),
+        State::Open => format!("Open: due by {due}"),
+        State::DueSoon => format!("Due by {due}"),
+        State::Missed => format!("Missed (it was due by {due}): it can still be answered"),
+        State::Done => "Done".to_string(),
+    }
+}
+
+/// What `Agreed with the SENCo` says of a plan.
+pub fn agreed_label(agreed: bool) -> &'static str {
+    if agreed {
+        "Yes, as it stands"
+    } else {
+        "Not as it stands"
+    }
+}
+
 #[server(endpoint = "plan/end_review")]
 pub async fn end_review() -> Result<EndReviewView, AppError> {
     let me = require(Need::SignedIn)?;
     let (db, course) = (db()?, course()?);
-    let plan = plans::get(&db, me.id).await?.ok_or_else(|| {
+    end_review_of(&db, &course, &me).await
+}
+
+/// `me`'s own plan with both self-reviews, the evidence under each goal and the check-ins:
+/// the end review, the summary page and its PDF (`/plan/summary.pdf`, which has no server
+/// function context, so it passes who is asking). Not found when she has no plan.
+#[cfg(feature = "ssr")]
+pub async fn end_review_of(
+    db: &services::store::Db,
+    course: &domain::content::Course,
+    me: &domain::model::Me,
+) -> Result<EndReviewView, AppError> {
+    let plan = plans::get(db, me.id).await?.ok_or_else(|| {
         AppError::NotFound("You have no plan yet: write your goals first.".into())
     })?;
     let (check_ins, open) =
-        super::plan::rhythm(&db, me.id, me.setting_id, &me.zone, plan.started_at).await?;
+        super::plan::rhythm(db, me.id, me.setting_id, &me.zone, plan.started_at).await?;
     let store = services::store::self_reviews::get;
     let (start, end) = (
-        store(&db, me.id, Stage::Start).await?,
-        store(&db, me.id, Stage::End).await?,
+        store(db, me.id, Stage::Start).await?,
+        store(db, me.id, Stage::End).await?,
     );
     let filters = services::store::learning_log::Filters {
         module: None,
@@ -151,7 +194,7 @@ pub async fn end_review() -> Result<EndReviewView, AppError> {
         status: None,
         words: &[],
     };
-    let entries = services::store::learning_log::list(&db, me.id, &filters).await?;
+    let entries = services::store::learning_log::list(db, me.id, &filters).await?;
     let goals = plan
         .goals
         .iter()
@@ -169,16 +212,12 @@ pub async fn end_review() -> Result<EndReviewView, AppError> {
                     !e.body.trim().is_empty() && goal.modules.iter().any(|m| m == module)
                 })
                 .map(|e| {
-                    let place = services::learning_log::place(&course, &e.section_key);
+                    let place = services::learning_log::place(course, &e.section_key);
                     (
                         format!(
                             "{}: {}",
                             place.section_title,
-                            services::learning_log::question(
-                                &course,
-                                &e.section_key,
-                                &e.prompt_key
-                            )
+                            services::learning_log::question(course, &e.section_key, &e.prompt_key)
                         ),
                         format!("/log/{}", e.id),
                     )

@@ -3,7 +3,9 @@
 //! `/plan/end-review` (the self-review again, beside the first, with the evidence under each
 //! goal) and `/plan/summary` (all of it on one printable page).
 
-use crate::api::check_in::{check_in, end_review, EndReviewView, SaveEndReview, SetPlanStart};
+use crate::api::check_in::{
+    agreed_label, check_in, end_review, state_label, EndReviewView, SaveEndReview, SetPlanStart,
+};
 use crate::api::learning_log::section_answers;
 use crate::api::plan::PlanView;
 use crate::components::*;
@@ -12,16 +14,6 @@ use domain::self_review::{rating_label, Area, SelfReview};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-fn state_label(state: State, due: &str, dates: &str) -> String {
-    match state {
-        State::Later => format!("Opens with its half-term ({dates})"),
-        State::Open => format!("Open: due by {due}"),
-        State::DueSoon => format!("Due by {due}"),
-        State::Missed => format!("Missed (it was due by {due}): it can still be answered"),
-        State::Done => "Done".to_string(),
-    }
-}
 
 /// A plan's check-ins, for its author (with a way in to each) or the SENCo (done or not).
 #[component]
@@ -268,18 +260,18 @@ pub fn SummaryPage() -> impl IntoView {
 
 #[component]
 fn Summary(v: EndReviewView) -> impl IntoView {
-    let done = v
-        .check_ins
-        .iter()
-        .filter(|c| c.state == State::Done)
-        .count();
+    let done = v.done();
     view! {
-        <p class="no-print"><a href="/plan">"Back to your plan"</a>" · Use your browser's Print command to print it or save it as a PDF."</p>
+        <p class="no-print">
+            <a href="/plan">"Back to your plan"</a>
+            " · "<a href="/plan/summary.pdf" rel="external">"Download it as a PDF"</a>
+            ", or use your browser's Print command to print this page."
+        </p>
         <article class="printable">
             <h1 class="page-title">{format!("CPD plan: {}", v.owner_name)}</h1>
             <dl class="summary-list">
                 <dt>"Setting"</dt><dd>{v.setting_name.clone()}</dd>
-                <dt>"Agreed with the SENCo"</dt><dd>{if v.agreed { "Yes, as it stands" } else { "Not as it stands" }}</dd>
+                <dt>"Agreed with the SENCo"</dt><dd>{agreed_label(v.agreed)}</dd>
                 <dt>"Check-ins done"</dt><dd>{format!("{done} of {}", v.check_ins.len())}</dd>
             </dl>
             <Evidence v=v.clone()/>

@@ -1,8 +1,9 @@
-//! The PDFs (learning log, certificate, evidence pack) print every name and every script a
-//! reflection may quote, and are tagged for screen readers.
+//! The PDFs (learning log, certificate, evidence pack, CPD plan summary) print every name
+//! and every script a reflection may quote, and are tagged for screen readers.
 
 use crate::common::*;
 use app::api::learning_log::{SaveAnswer, SubmitEntries};
+use app::api::plan::{SavePlan, SaveSelfReview};
 use app::api::review::ReviewAct;
 use http::StatusCode;
 
@@ -82,6 +83,7 @@ async fn pdf(app: &TestApp, path: &str, cookie: &str) -> Vec<u8> {
     let filename = match path {
         "/log/learning-log.pdf" => "tandem-learning-log.pdf".to_string(),
         "/log/certificate.pdf" => "tandem-certificate.pdf".into(),
+        "/plan/summary.pdf" => "tandem-cpd-plan.pdf".into(),
         evidence => format!(
             "tandem-evidence-{}.pdf",
             &evidence["/staff/".len()..evidence.len() - "/evidence.pdf".len()]
@@ -134,6 +136,7 @@ async fn every_name_and_script_prints_in_each_pdf() {
 async fn each_pdf_is_tagged_with_its_title_and_language() {
     let (app, sam, senco, sam_id) = world().await;
     rename(&app, SAM, "Łukasz Wójcik").await;
+    save_plan(&app, &sam).await;
     for (path, cookie, title) in [
         (
             "/log/learning-log.pdf".to_string(),
@@ -150,6 +153,7 @@ async fn each_pdf_is_tagged_with_its_title_and_language() {
             &senco,
             "Evidence pack: Łukasz Wójcik",
         ),
+        ("/plan/summary.pdf".into(), &sam, "CPD plan: Łukasz Wójcik"),
     ] {
         let bytes = pdf(&app, &path, cookie).await;
         let doc = pdf_extract::Document::load_mem(&bytes).unwrap();
@@ -180,6 +184,124 @@ async fn each_pdf_is_tagged_with_its_title_and_language() {
         let stored = info.get(b"Title").and_then(|t| t.as_str()).unwrap();
         assert_eq!(text_string(stored), title, "{path}");
     }
+}
+
+/// Sam's goals, with words in Vietnamese and Greek, linked to module 1 (where `world` gave
+/// her a reflection).
+const GOAL: &str =
+    "Greet each learner in their own language: «Xin chào», «Καλημέρα», every morning.";
+
+/// A plan for the person signed in with `cookie`: one goal, for J, linked to module 1.
+async fn save_plan(app: &TestApp, cookie: &str) {
+    let form = [
+        ("owner", ""),
+        ("base_rev", "0"),
+        ("goal1", GOAL),
+        ("modules1[]", "m1"),
+        ("learners1", "J, Year 4"),
+    ];
+    let r = app.call::<SavePlan>(&form, Some(cookie)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+/// The summary page's content as a PDF of her own: the plan's standing, each goal with the
+/// log's evidence under it, the self-reviews area by area, and each check-in's answers or
+/// where it stands. Nobody else's plan is in it, and a SENCo she shares hers with gets only
+/// her own (none).
+#[tokio::test]
+async fn a_practitioner_downloads_her_own_plan_summary_as_a_pdf() {
+    use domain::self_review::{rating_label, Area};
+    let (app, sam, senco, _) = world().await;
+    rename(&app, SAM, "Nguyễn Thị Lan").await;
+    let mut review: Vec<(&str, &str)> = Area::ALL.iter().map(|a| (a.rating_field(), "2")).collect();
+    review.push((
+        Area::Participation.words_field(),
+        "I ask, but what J says rarely changes my plans.",
+    ));
+    review.push(("learners", "J, Year 4"));
+    let r = app.call::<SaveSelfReview>(&review, Some(&sam)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    save_plan(&app, &sam).await;
+    let r = app
+        .call::<SaveAnswer>(
+            &[
+                ("op_id", "00000000-0000-4000-8000-000000000071"),
+                ("entry_id", "00000000-0000-4000-8000-000000000072"),
+                ("section_key", &domain::check_in::key(1)),
+                ("prompt_key", "tried"),
+                ("base_rev", "0"),
+                (
+                    "body",
+                    "A greeting board by the door, with J choosing the word.",
+                ),
+            ],
+            Some(&sam),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let bytes = pdf(&app, "/plan/summary.pdf", &sam).await;
+    // PDF/UA-1 kept: every character, the bullets and «» too, is in the font.
+    assert!(
+        bytes.windows(12).any(|w| w == b"pdfuaid:part"),
+        "the plan is PDF/UA-1"
+    );
+    let text = pdf_text(&bytes);
+    let course = &app.state.course;
+    let evidence = format!(
+        "{}: {}",
+        services::learning_log::place(course, "m1.reflection").section_title,
+        services::learning_log::question(course, "m1.reflection", "p1")
+    );
+    let module = course.module("m1").unwrap();
+    let participation = format!(
+        "{} At the start: {} I ask, but what J says rarely changes my plans. Two terms on: Not written yet",
+        Area::Participation.title(),
+        rating_label(2)
+    );
+    for expected in [
+        "CPD plan: Nguyễn Thị Lan",
+        "Setting: Szkoła Podstawowa nr 3 w Łodzi",
+        "Agreed with the SENCo: Not as it stands",
+        "Check-ins done: 1 of 4",
+        GOAL,
+        "For: J, Year 4",
+        &format!("Linked to Module {}: {}", module.number, module.title),
+        &evidence,
+        &participation,
+        domain::check_in::QUESTIONS[0].1,
+        "A greeting board by the door, with J choosing the word.",
+        "Check-in 2:",
+        "Opens with its half-term",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in the plan: {text}");
+    }
+    // Ella's plan (the demo's) is hers alone: not in Sam's, and in her own download.
+    let ellas_goal = "Write A's next targets with her, in words she would use.";
+    assert!(!text.contains(ellas_goal), "{text}");
+    let ella = app.sign_in(ELLA).await;
+    let hers = pdf_text(&pdf(&app, "/plan/summary.pdf", &ella).await);
+    assert!(hers.contains(ellas_goal), "{hers}");
+    assert!(!hers.contains(GOAL), "{hers}");
+    // The SENCo Ella shares her plan with has none of her own: the download is not Ella's.
+    let r = app.get("/plan/summary.pdf", Some(&senco)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+}
+
+/// No plan yet: a 404 that says what to do, never a bare error. Signed out: sign in first,
+/// and back to the plan afterwards.
+#[tokio::test]
+async fn a_plan_summary_pdf_without_a_plan_says_so_and_signed_out_asks_to_sign_in() {
+    let app = TestApp::new().await;
+    let sam = app.sign_in(SAM).await;
+    let r = app.get("/plan/summary.pdf", Some(&sam)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert_eq!(r.headers["content-type"], "text/plain; charset=utf-8");
+    assert_eq!(r.body, "You have no plan yet: write your goals first.");
+
+    let r = app.get("/plan/summary.pdf", None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.headers["location"], "/sign-in?next=/plan");
 }
 
 /// A PDF text string: UTF-16BE after a byte order mark, otherwise (near enough) Latin-1.
