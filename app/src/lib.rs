@@ -237,6 +237,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/plan/check-in/:n") view=pages::check_in::CheckInPage ssr=COMPLETE/>
                     <Route path=path!("/plan/end-review") view=pages::check_in::EndReviewPage ssr=COMPLETE/>
                     <Route path=path!("/plan/summary") view=pages::check_in::SummaryPage ssr=COMPLETE/>
+                    <Route path=path!("/plan/proposals") view=pages::proposals::ProposalsPage ssr=COMPLETE/>
                     <Route path=path!("/log/print") view=LogPrintPage ssr=COMPLETE/>
                     <Route path=path!("/log/:id") view=EntryPage ssr=COMPLETE/>
                     <Route path=path!("/review") view=ReviewQueuePage ssr=COMPLETE/>

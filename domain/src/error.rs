@@ -57,6 +57,16 @@ impl AppError {
         AppError::Invalid(vec![FieldError::new(field, message)])
     }
 
+    /// Every problem a form check found, each against its field.
+    pub fn fields<F: AsRef<str>>(problems: impl IntoIterator<Item = (F, String)>) -> Self {
+        AppError::Invalid(
+            problems
+                .into_iter()
+                .map(|(field, message)| FieldError::new(field.as_ref(), message))
+                .collect(),
+        )
+    }
+
     /// The message for one field, if this error has one.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {

@@ -18,6 +18,7 @@ pub mod learning_log;
 pub mod model;
 pub mod plan;
 pub mod progress;
+pub mod proposal;
 pub mod review;
 pub mod self_review;
 pub mod single_sign_on;

@@ -12,7 +12,7 @@ const SCREENS = [
 const SIGNED_OUT = "signed out";
 const PAGES: Record<string, string[]> = {
   [SIGNED_OUT]: ["/sign-in", "/forgot-password", "/reset-password?token=not-a-real-link"],
-  [SENCO]: ["/", "/log", "/review", "/staff", "/community", "/community/sessions", "/modules/m1/reflection"],
+  [SENCO]: ["/", "/log", "/review", "/staff", "/community", "/community/sessions", "/modules/m1/reflection", "/plan", "/plan/proposals"],
   [ADMIN]: ["/admin", "/admin/import", "/admin/data"],
   [SAM]: ["/community/p/demo-post-000", "/community/new?kind=question", "/profile", "/plan"],
 };

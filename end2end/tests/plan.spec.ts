@@ -76,8 +76,7 @@ test("a teacher writes and shares her goals; her SENCo comments and they agree t
   const senco = await sencoContext.newPage();
   await signIn(senco, SENCO);
   await open(senco, "/plan");
-  // Too few people share a plan for any count of need to be shown.
-  await expect(senco.getByRole("region", { name: "What your staff need" })).toContainText("Fewer than 5 people in this group share their plan");
+  await expect(senco.getByRole("region", { name: "What your staff need" })).toContainText(/\d+ people share their plan/);
   await expectAccessible(senco, "the SENCo's plan page");
   await senco.getByRole("region", { name: "Plans your staff share with you" }).getByRole("link", { name: "Kit Goals" }).click();
   await expect(senco.getByRole("heading", { level: 1, name: "Kit Goals's CPD plan" })).toBeVisible();
@@ -189,4 +188,70 @@ test("a teacher answers a check-in offline and, two terms on, reads her end revi
   await expect(page.getByText(text)).toBeVisible();
   await expectAccessible(page, "the plan summary");
   await context.close();
+});
+
+// Issue 29: the SENCo's picture of need shows counts once 5 or more people share (the demo's
+// staff part-way through plans), hides smaller groups, and from a need she proposes a session
+// that a teacher, on her own device, adds to her plan.
+test("the SENCo sees her staff's need as counts, hides small groups, and proposes a session a teacher adds to her plan", async ({ browser, baseURL }) => {
+  const sencoContext = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+  const senco = await sencoContext.newPage();
+  await signIn(senco, SENCO);
+  await open(senco, "/plan");
+  const need = senco.getByRole("region", { name: "What your staff need" });
+  await expect(need).toContainText(/\d+ people share their plan\./);
+  const shared = Number((await need.getByText(/people share their plan/).textContent())!.match(/\d+/)![0]);
+  expect(shared).toBeGreaterThanOrEqual(5);
+  const outcomes = need.getByRole("row", { name: /Meaningful outcomes/ });
+  const needing = Number(await outcomes.getByRole("cell").first().textContent());
+  expect(needing).toBeGreaterThanOrEqual(5);
+  await expectAccessible(senco, "the picture of need with counts");
+  // Early Years staff: only Ella shares, so nothing about them is shown.
+  await need.getByLabel("Sector").selectOption({ label: "Early Years" });
+  await need.getByRole("button", { name: "Show" }).click();
+  await expect(senco.getByRole("region", { name: "What your staff need" })).toContainText("Fewer than 5 people in this group share their plan, so nothing is shown.");
+  await expect(senco.getByRole("region", { name: "What your staff need" }).getByRole("table")).toHaveCount(0);
+
+  // From the need to a proposal: refused without a title, nothing typed lost.
+  await open(senco, "/plan");
+  await senco.getByRole("link", { name: "Propose something for Meaningful outcomes" }).click();
+  await expect(senco.getByRole("heading", { level: 1, name: "From need to action" })).toBeVisible();
+  await expect(senco.getByLabel("The need it answers")).toHaveValue("outcomes");
+  const title = `Outcomes with learners ${Date.now()}`;
+  await senco.getByLabel(/What it will involve/).fill("Bring one target you wrote this term.");
+  await senco.getByRole("button", { name: "Propose it" }).click();
+  await expect(senco.getByRole("alert")).toContainText("Give it a title");
+  await expect(senco.getByLabel(/What it will involve/)).toHaveValue("Bring one target you wrote this term.");
+  await expectAccessible(senco, "a refused proposal");
+  await senco.getByLabel("Title").fill(title);
+  await senco.getByRole("button", { name: "Propose it" }).click();
+  await expect(senco.getByRole("heading", { name: "Proposal sent" })).toBeVisible();
+  const card = senco.getByRole("article", { name: title });
+  await expect(card).toContainText("Nobody has added it to their plan yet.");
+  await expectAccessible(senco, "the SENCo's proposals");
+
+  // A teacher, on her own device, finds it on her plan and adds it.
+  const { email } = await newPractitioner(baseURL!, "Lee Offers");
+  const teacherContext = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+  const teacher = await teacherContext.newPage();
+  await signIn(teacher, email);
+  await open(teacher, "/plan");
+  const offer = teacher.getByRole("region", { name: "Proposed by your SENCo" }).getByRole("article", { name: title });
+  await expect(offer).toContainText("Proposed by Priya Shah.");
+  await expectAccessible(teacher, "a plan with a proposal");
+  await offer.getByRole("button", { name: `Add to my plan (${title})` }).click();
+  await expect(teacher.getByRole("heading", { name: "Added to your plan" })).toBeVisible();
+  await expect(teacher.getByRole("article", { name: title })).toContainText("On your plan.");
+
+  // The SENCo sees who added it; withdrawn, the teacher sees it called off.
+  await open(senco, "/plan/proposals");
+  await expect(senco.getByRole("article", { name: title })).toContainText("On 1 plan: Lee Offers.");
+  await senco.getByRole("article", { name: title }).getByRole("button", { name: `Withdraw it (${title})` }).click();
+  await expect(senco.getByRole("heading", { name: "Proposal withdrawn" })).toBeVisible();
+  await expect(senco.getByRole("article", { name: title })).toHaveCount(0);
+  await open(teacher, "/plan");
+  await expect(teacher.getByRole("article", { name: title })).toContainText("Called off by Priya Shah.");
+  await expect(teacher.getByRole("article", { name: title }).getByRole("button")).toHaveCount(0);
+  await teacherContext.close();
+  await sencoContext.close();
 });

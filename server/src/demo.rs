@@ -1,5 +1,6 @@
 //! Demo data for trying Tandem out: one setting with an admin, a SENCo and two
-//! practitioners in different sectors, and a network with a second setting whose people
+//! practitioners in different sectors (and more staff part-way through CPD plans:
+//! `demo_plans`), and a network with a second setting whose people
 //! have been sharing practice with them for some weeks (`demo_community.json`).
 
 use domain::model::{Role, Sector};
@@ -73,6 +74,7 @@ pub async fn seed_if_empty(db: &Db) -> anyhow::Result<bool> {
     if let (Some(ella), Some(priya)) = (id("ella@oakfield.example"), id("senco@oakfield.example")) {
         self_review(db, ella).await?;
         plan(db, ella, priya).await?;
+        crate::demo_plans::seed(db, setting_id, priya, &hash).await?;
     }
     community::seed(db, setting_id, &hash).await?;
     Ok(true)
@@ -379,6 +381,10 @@ pub fn sign_in_instructions(addr: &str) -> String {
             a.role.label(),
             a.sector.label()
         ));
+    }
+    text.push_str("Oakfield staff part-way through CPD plans (the same password):\n");
+    for (email, who) in crate::demo_plans::accounts() {
+        text.push_str(&format!("  {email:<30} {who}\n"));
     }
     text.push_str("In the community, Oakfield shares a network with a second setting; its people sign in the same way:\n");
     for (email, who) in NETWORK_ACCOUNTS {

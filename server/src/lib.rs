@@ -12,6 +12,7 @@
 pub mod backup;
 pub mod cli;
 pub mod demo;
+pub mod demo_plans;
 pub mod downloads;
 pub mod files;
 pub mod housekeeping;

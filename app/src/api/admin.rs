@@ -95,12 +95,12 @@ pub async fn term_dates() -> Result<String, AppError> {
 #[server(endpoint = "admin/set_term_dates")]
 pub async fn set_term_dates(terms: String) -> Result<(), AppError> {
     let outcome = save_term_dates(&terms).await;
-    match &outcome {
-        Ok(()) => super::redirect_plain_form("/admin?terms=saved#terms-heading"),
-        Err(error) => {
-            super::plain_form_error::<SetTermDates>("/admin", &[("terms", &terms)], error)
-        }
-    }
+    super::answer_plain_form::<SetTermDates>(
+        &outcome,
+        "/admin?terms=saved#terms-heading",
+        "/admin",
+        &[("terms", &terms)],
+    );
     outcome
 }
 

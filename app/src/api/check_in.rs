@@ -77,12 +77,12 @@ pub async fn check_in(number: u8) -> Result<CheckInView, AppError> {
 #[server(endpoint = "plan/start")]
 pub async fn set_plan_start(started: String) -> Result<(), AppError> {
     let outcome = set_start(&started).await;
-    match &outcome {
-        Ok(()) => super::redirect_plain_form("/plan?done=started#check-ins"),
-        Err(error) => {
-            super::plain_form_error::<SetPlanStart>("/plan", &[("started", &started)], error)
-        }
-    }
+    super::answer_plain_form::<SetPlanStart>(
+        &outcome,
+        "/plan?done=started#check-ins",
+        "/plan",
+        &[("started", &started)],
+    );
     outcome
 }
 
@@ -257,14 +257,14 @@ pub async fn end_review_of(
 #[server(endpoint = "plan/save_end_review")]
 pub async fn save_end_review(#[server(flatten)] form: Form) -> Result<(), AppError> {
     let outcome = save(&form).await;
-    match &outcome {
-        Ok(()) => super::redirect_plain_form("/plan/end-review?saved=1#side-by-side"),
-        Err(error) => {
-            let fields = form.fields();
-            let keep: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-            super::plain_form_error::<SaveEndReview>("/plan/end-review", &keep, error)
-        }
-    }
+    let fields = form.fields();
+    let keep: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    super::answer_plain_form::<SaveEndReview>(
+        &outcome,
+        "/plan/end-review?saved=1#side-by-side",
+        "/plan/end-review",
+        &keep,
+    );
     outcome
 }
 

@@ -257,12 +257,7 @@ pub(crate) mod ssr_helpers {
     }
 
     pub fn invalid(problems: Vec<(&'static str, String)>) -> AppError {
-        AppError::Invalid(
-            problems
-                .into_iter()
-                .map(|(f, m)| domain::error::FieldError::new(f, m))
-                .collect(),
-        )
+        AppError::fields(problems)
     }
 
     /// Checks a post and the privacy confirmation; likely names must be looked at once.

@@ -15,6 +15,7 @@ pub mod password_reset;
 pub mod plan;
 pub mod profile;
 pub mod proof;
+pub mod proposals;
 pub mod review;
 pub mod review_piece;
 pub mod single_sign_on;
@@ -106,6 +107,21 @@ pub(crate) fn plain_form_error<S: leptos::server_fn::ServerFn>(
         http::HeaderValue::from_str(&location),
     ) {
         response.insert_header(http::header::LOCATION, value);
+    }
+}
+
+/// A plain form's answer, in one place: done, it goes on to `done`; refused, it goes back
+/// to `page` with the error and what was typed (`keep`). The app itself needs neither.
+#[cfg(feature = "ssr")]
+pub(crate) fn answer_plain_form<S: leptos::server_fn::ServerFn>(
+    outcome: &Result<(), domain::error::AppError>,
+    done: &str,
+    page: &str,
+    keep: &[(&str, &str)],
+) {
+    match outcome {
+        Ok(()) => redirect_plain_form(done),
+        Err(error) => plain_form_error::<S>(page, keep, error),
     }
 }
 

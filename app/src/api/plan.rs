@@ -52,14 +52,14 @@ pub async fn my_self_review() -> Result<SelfReviewView, AppError> {
 #[server(endpoint = "plan/save_self_review")]
 pub async fn save_self_review(#[server(flatten)] form: Form) -> Result<(), AppError> {
     let outcome = save(&form, Stage::Start).await;
-    match &outcome {
-        Ok(()) => super::redirect_plain_form("/plan?saved=1#suggestions"),
-        Err(error) => {
-            let fields = form.fields();
-            let keep: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-            super::plain_form_error::<SaveSelfReview>("/plan", &keep, error)
-        }
-    }
+    let fields = form.fields();
+    let keep: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    super::answer_plain_form::<SaveSelfReview>(
+        &outcome,
+        "/plan?saved=1#suggestions",
+        "/plan",
+        &keep,
+    );
     outcome
 }
 
@@ -67,14 +67,7 @@ pub async fn save_self_review(#[server(flatten)] form: Form) -> Result<(), AppEr
 #[cfg(feature = "ssr")]
 pub(crate) async fn save(form: &Form, stage: Stage) -> Result<(), AppError> {
     let me = require_writer(Need::SignedIn).await?;
-    let (answers, learners) = domain::self_review::check(form).map_err(|problems| {
-        AppError::Invalid(
-            problems
-                .into_iter()
-                .map(|(field, message)| domain::error::FieldError::new(&field, message))
-                .collect(),
-        )
-    })?;
+    let (answers, learners) = domain::self_review::check(form).map_err(AppError::fields)?;
     store::save(&db()?, me.id, stage, &answers, &learners).await?;
     Ok(())
 }
@@ -318,17 +311,13 @@ fn plan_page(owner: &str) -> String {
 pub async fn save_plan(#[server(flatten)] form: PlanForm) -> Result<(), AppError> {
     let outcome = save_goals(&form).await;
     let page = plan_page(&form.owner);
-    match &outcome {
-        Ok(()) => super::redirect_plain_form(&format!("{page}?done=saved#goals")),
-        Err(error) => {
-            let fields = form.fields();
-            let keep: Vec<(&str, &str)> = fields
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            super::plain_form_error::<SavePlan>(&page, &keep, error)
-        }
-    }
+    let fields = form.fields();
+    let keep: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let done = format!("{page}?done=saved#goals");
+    super::answer_plain_form::<SavePlan>(&outcome, &done, &page, &keep);
     outcome
 }
 
@@ -338,14 +327,7 @@ async fn save_goals(form: &PlanForm) -> Result<(), AppError> {
     let (owner, side) = side(&me, form.owner.trim().parse().unwrap_or(0)).await?;
     let course = course()?;
     let keys: Vec<&str> = course.modules.iter().map(|m| m.key.as_str()).collect();
-    let goals = domain::plan::check(form, &keys).map_err(|problems| {
-        AppError::Invalid(
-            problems
-                .into_iter()
-                .map(|(field, message)| domain::error::FieldError::new(&field, message))
-                .collect(),
-        )
-    })?;
+    let goals = domain::plan::check(form, &keys).map_err(AppError::fields)?;
     let base_rev = form.base_rev.trim().parse().map_err(|_| stale())?;
     answer(plans::save(&db()?, owner, (me.id, side), base_rev, &goals).await?).map(|_| ())
 }
@@ -365,10 +347,8 @@ pub async fn share_plan(share: bool) -> Result<(), AppError> {
     }
     .await;
     let done = if share { "shared" } else { "withdrawn" };
-    match &outcome {
-        Ok(()) => super::redirect_plain_form(&format!("/plan?done={done}#sharing")),
-        Err(error) => super::plain_form_error::<SharePlan>("/plan", &[], error),
-    }
+    let done = format!("/plan?done={done}#sharing");
+    super::answer_plain_form::<SharePlan>(&outcome, &done, "/plan", &[]);
     outcome
 }
 
@@ -384,12 +364,8 @@ pub async fn comment_on_plan(owner: i64, rev: i64, comment: String) -> Result<()
     }
     .await;
     let page = plan_page(&owner.to_string());
-    match &outcome {
-        Ok(()) => super::redirect_plain_form(&format!("{page}?done=comment#conversation")),
-        Err(error) => {
-            super::plain_form_error::<CommentOnPlan>(&page, &[("comment", &comment)], error)
-        }
-    }
+    let done = format!("{page}?done=comment#conversation");
+    super::answer_plain_form::<CommentOnPlan>(&outcome, &done, &page, &[("comment", &comment)]);
     outcome
 }
 
@@ -403,10 +379,8 @@ pub async fn agree_plan(owner: i64, rev: i64) -> Result<(), AppError> {
     }
     .await;
     let page = plan_page(&owner.to_string());
-    match &outcome {
-        Ok(()) => super::redirect_plain_form(&format!("{page}?done=agreed#agreement")),
-        Err(error) => super::plain_form_error::<AgreePlan>(&page, &[], error),
-    }
+    let done = format!("{page}?done=agreed#agreement");
+    super::answer_plain_form::<AgreePlan>(&outcome, &done, &page, &[]);
     outcome
 }
 

@@ -17,6 +17,7 @@ pub mod password_reset;
 pub mod plan;
 pub mod profile;
 pub mod proof;
+pub mod proposals;
 pub mod review;
 pub mod sign_in;
 pub mod staff;

@@ -53,6 +53,7 @@ fn Plan() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <super::proposals::Offers/>
     }
 }
 
@@ -190,6 +191,8 @@ fn done_banner() -> Option<impl IntoView> {
         "withdrawn" => ("Plan no longer shared", "Your SENCo can no longer read it. What you wrote together stays in its history."),
         "comment" => ("Comment sent", "It is in the conversation below."),
         "started" => ("Start day saved", "Your check-ins now follow the half-terms from that day."),
+        "joined" => ("Added to your plan", "Your SENCo can see that you have added it. You can take it off again at any time."),
+        "declined" => ("Noted", "Your SENCo is not told. If you change your mind, you can still add it."),
         "agreed" => ("Agreed", "Your agreement is for the plan as it stands now: if either of you changes it, you agree it again."),
         _ => return None,
     };
@@ -475,6 +478,7 @@ fn StaffNeed() -> impl IntoView {
         query_value("role").unwrap_or_default(),
     );
     let asked = (sector.clone(), role.clone());
+    let for_sector = sector.clone();
     let picture = Resource::new(move || asked.clone(), |(s, r)| picture_of_need(s, r));
     // Hidden: fewer than 5, or a number from which one under 5 could be worked out.
     let count = |n: Option<i64>| n.map_or_else(|| "not shown".to_string(), |n| n.to_string());
@@ -508,8 +512,9 @@ fn StaffNeed() -> impl IntoView {
                 </select>
                 <Button kind=ButtonKind::Secondary>"Show"</Button>
             </form>
+            <p><a href="/plan/proposals">"From need to action: propose a session or an INSET day focus"</a></p>
             <Suspense fallback=|| view! { <p>"Counting…"</p> }>
-                {move || Suspend::new(async move {
+                {move || { let for_sector = for_sector.clone(); Suspend::new(async move {
                     match picture.await {
                         Ok(p) if p.people.is_none() => view! { <p>"Fewer than 5 people in this group share their plan, so nothing is shown."</p> }.into_any(),
                         Ok(p) if p.people == Some(0) => view! { <p>"Nobody in this group shares a plan yet."</p> }.into_any(),
@@ -520,12 +525,13 @@ fn StaffNeed() -> impl IntoView {
                                 Some((people, done)) => format!("{people} of them have done at least one half-termly check-in ({done} check-ins in all)."),
                                 None => "Fewer than 5 of them have done a half-termly check-in, so the number is not shown.".to_string(),
                             }}</p>
-                            <table class="table">
+                            <table class="table table-stack">
                                 <caption>"How confident they feel"</caption>
                                 <thead><tr>
                                     <th scope="col">"Area"</th>
                                     <th scope="col">"Need to grow"</th>
                                     <th scope="col">"Confident"</th>
+                                    <th scope="col">"Answer it"</th>
                                 </tr></thead>
                                 <tbody>
                                     {p.areas.into_iter().map(|(area, needing, confident)| view! {
@@ -533,11 +539,16 @@ fn StaffNeed() -> impl IntoView {
                                             <th scope="row">{area.title()}</th>
                                             <td data-label="Need to grow">{count(needing)}</td>
                                             <td data-label="Confident">{count(confident)}</td>
+                                            <td data-label="Answer it">
+                                                <a href=format!("/plan/proposals?area={}&sector={}", area.as_str(), for_sector)>
+                                                    "Propose something"<span class="sr-only">{format!(" for {}", area.title())}</span>
+                                                </a>
+                                            </td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                            <table class="table">
+                            <table class="table table-stack">
                                 <caption>"Modules their goals link to"</caption>
                                 <thead><tr><th scope="col">"Module"</th><th scope="col">"People"</th></tr></thead>
                                 <tbody>
@@ -549,7 +560,7 @@ fn StaffNeed() -> impl IntoView {
                         }.into_any(),
                         Err(e) => view! { <p>{e.to_string()}</p> }.into_any(),
                     }
-                })}
+                })}}
             </Suspense>
         </section>
     }

@@ -40,6 +40,7 @@ use app::api::profile::{
     SignInLinks, UpdateProfile,
 };
 use app::api::proof::{EnterProofCode, LinkWithPassword, ProofStatus, SendProofCode};
+use app::api::proposals::{AnswerOffer, Offers, Proposals, Propose, WithdrawProposal};
 use app::api::review::{MyEntryViews, Notices, ReviewAct, ReviewEntry, ReviewQueue};
 use app::api::review_piece::{ReviewActPiece, ReviewPiece};
 use app::api::single_sign_on::{
@@ -66,7 +67,7 @@ struct Function {
 
 const ENTRY: &str = "31111111-2222-4333-8444-555555555555";
 
-fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
+fn functions(invite: &str, other_invite: &str, proposal: &str) -> Vec<Function> {
     let f = |endpoint, who, args: &[(&'static str, &str)]| Function {
         endpoint,
         who,
@@ -382,6 +383,27 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
             Who::SignedIn,
             &[("started", "2026-09-07")],
         ),
+        f(
+            Endpoint::of::<Propose>(),
+            Who::Senco,
+            &[
+                ("kind", "session"),
+                ("area", "outcomes"),
+                ("title", "Writing outcomes with learners"),
+            ],
+        ),
+        f(
+            Endpoint::of::<WithdrawProposal>(),
+            Who::Senco,
+            &[("id", proposal)],
+        ),
+        f(Endpoint::of::<Proposals>(), Who::Senco, &[]),
+        f(Endpoint::of::<Offers>(), Who::SignedIn, &[]),
+        f(
+            Endpoint::of::<AnswerOffer>(),
+            Who::SignedIn,
+            &[("id", proposal), ("join", "true")],
+        ),
         f(Endpoint::of::<TermDates>(), Who::Admin, &[]),
         f(
             Endpoint::of::<SetTermDates>(),
@@ -609,7 +631,7 @@ fn functions(invite: &str, other_invite: &str) -> Vec<Function> {
 
 /// Every table a refused request must leave alone (counters, sessions and first answers
 /// to writes are left out: they are meant to change on attempts and sign-ins).
-const TABLES: [&str; 28] = [
+const TABLES: [&str; 33] = [
     "settings",
     "users",
     "invites",
@@ -638,6 +660,11 @@ const TABLES: [&str; 28] = [
     "sign_in_domains",
     "email_proofs",
     "mail_outbox",
+    "plans",
+    "plan_events",
+    "term_dates",
+    "plan_proposals",
+    "plan_proposal_answers",
 ];
 
 async fn snapshot(app: &TestApp) -> String {
@@ -695,6 +722,8 @@ struct World {
     import: String,
     /// Someone who joined Oakfield with an open code, waiting for the admin to confirm them.
     waiting: String,
+    /// The demo's proposal for Oakfield's staff (`demo_plans`).
+    proposal: String,
 }
 
 async fn world() -> World {
@@ -767,8 +796,13 @@ async fn world() -> World {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let waiting = app.user_id("waiting@oakfield.example").await.to_string();
+    let (proposal,): (String,) = sqlx::query_as("SELECT id FROM plan_proposals")
+        .fetch_one(app.sql().await)
+        .await
+        .unwrap();
     World {
         waiting,
+        proposal,
         import,
         elsewhere_admin: app.sign_in("head@riverside.example").await,
         elsewhere_senco: app.sign_in("senco@riverside.example").await,
@@ -799,7 +833,7 @@ fn form<'a>(args: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> 
 
 #[tokio::test]
 async fn every_server_function_is_in_this_suite() {
-    let listed: std::collections::BTreeSet<String> = functions("", "")
+    let listed: std::collections::BTreeSet<String> = functions("", "", "")
         .iter()
         .map(|f| f.endpoint.path().to_string())
         .collect();
@@ -815,7 +849,7 @@ async fn every_server_function_is_in_this_suite() {
 #[tokio::test]
 async fn nobody_and_the_wrong_roles_are_refused_and_change_nothing() {
     let w = world().await;
-    for f in functions(&w.invite, &w.other_invite) {
+    for f in functions(&w.invite, &w.other_invite, &w.proposal) {
         let args = form(&f.args);
         let refused: Vec<(Option<&str>, StatusCode)> = match f.who {
             Who::Anyone => vec![],
@@ -930,6 +964,17 @@ async fn another_settings_ids_are_not_found_and_change_nothing() {
             Endpoint::of::<ApplyImport>(),
             vec![("id", &w.import)],
         ),
+        // Another setting's proposal: not theirs to withdraw, nor offered to them.
+        (
+            &w.elsewhere_senco,
+            Endpoint::of::<WithdrawProposal>(),
+            vec![("id", &w.proposal)],
+        ),
+        (
+            &w.elsewhere_practitioner,
+            Endpoint::of::<AnswerOffer>(),
+            vec![("id", &w.proposal), ("join", "true")],
+        ),
         (
             &w.elsewhere_practitioner,
             Endpoint::of::<LogEntry>(),
@@ -1031,7 +1076,7 @@ fn malformed() -> Vec<(&'static str, Option<String>)> {
 #[tokio::test]
 async fn malformed_and_oversized_arguments_get_a_4xx_and_change_nothing() {
     let w = world().await;
-    for f in functions(&w.invite, &w.other_invite) {
+    for f in functions(&w.invite, &w.other_invite, &w.proposal) {
         for (i, (name, _)) in f.args.iter().enumerate() {
             for (what, value) in malformed() {
                 let mut args = f.args.clone();
@@ -1072,7 +1117,7 @@ async fn malformed_and_oversized_arguments_get_a_4xx_and_change_nothing() {
 #[tokio::test]
 async fn invalid_utf8_and_broken_forms_are_refused_plainly() {
     let w = world().await;
-    for f in functions(&w.invite, &w.other_invite) {
+    for f in functions(&w.invite, &w.other_invite, &w.proposal) {
         for body in [
             b"%FF%FE%FD=%C3%28".to_vec(),
             vec![0xff, 0xfe, b'=', 0xc3, 0x28],

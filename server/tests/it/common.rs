@@ -348,6 +348,20 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// The demo's staff part-way through plans (`demo_plans`) stop sharing them, leaving
+    /// Ella as the one demo person who shares: for tests that count who shares.
+    pub async fn only_ella_shares(&self) {
+        for (email, _) in server::demo_plans::accounts() {
+            sqlx::query(
+                "UPDATE plans SET shared_at = NULL WHERE user_id = (SELECT id FROM users WHERE email = $1)",
+            )
+            .bind(email)
+            .execute(self.sql().await)
+            .await
+            .unwrap();
+        }
+    }
+
     /// Someone in a second setting ("Riverside College", created on first use) who can
     /// sign in with the demo password. Returns their user id.
     pub async fn person_elsewhere(&self, email: &str, role: domain::model::Role) -> i64 {

@@ -212,6 +212,8 @@ async fn pages_load_only_the_code_their_islands_need() {
         ("/plan/check-in/1", &ella, Some("tandem")),
         ("/plan/end-review", &ella, None),
         ("/plan/summary", &ella, None),
+        ("/plan", &senco, None),
+        ("/plan/proposals", &senco, None),
         ("/", &sam, None),
         ("/log", &sam, None),
         ("/profile", &sam, None),

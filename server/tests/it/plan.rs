@@ -426,6 +426,7 @@ mod need {
     async fn a_network_moderator_sees_counts_per_setting_and_never_a_person() {
         use app::api::plan::{NetworkNeed, NetworkNeedView, ReadPlan};
         let app = TestApp::new().await;
+        app.only_ella_shares().await;
         for n in 1..=5 {
             colleague(&app, n, 1, true).await;
         }
@@ -493,6 +494,7 @@ mod need {
     #[tokio::test]
     async fn the_picture_of_need_counts_only_shared_plans_and_hides_small_groups() {
         let app = TestApp::new().await;
+        app.only_ella_shares().await;
         let senco = app.sign_in(SENCO).await;
         // Ella (the demo) shares her plan; three colleagues share theirs, one does not.
         for n in 1..=3 {
@@ -545,5 +547,135 @@ mod need {
             .await;
         let elsewhere = app.sign_in("senco@riverside.example").await;
         assert_eq!(picture(&app, &elsewhere, "", "").await.people, Some(0));
+    }
+}
+
+/// From need to action: the SENCo proposes, each person answers for herself.
+mod proposals {
+    use super::*;
+    use app::api::proposals::{
+        AnswerOffer, OfferView, Offers, ProposalView, Proposals, Propose, WithdrawProposal,
+    };
+
+    async fn answer(app: &TestApp, cookie: &str, id: &str, join: &str) -> Reply {
+        app.call::<AnswerOffer>(&[("id", id), ("join", join)], Some(cookie))
+            .await
+    }
+
+    async fn offered(app: &TestApp, cookie: &str) -> Vec<OfferView> {
+        json(&app.call::<Offers>(&[], Some(cookie)).await)
+    }
+
+    #[tokio::test]
+    async fn a_proposal_reaches_the_staff_it_is_for_who_each_choose_and_the_senco_sees_who_added_it(
+    ) {
+        let app = TestApp::new().await;
+        let (sam, ella, senco) = (
+            app.sign_in(SAM).await,
+            app.sign_in(ELLA).await,
+            app.sign_in(SENCO).await,
+        );
+        // Refused, every problem named, and as a plain form what was typed comes back.
+        let bad = [
+            ("kind", "session"),
+            ("area", "outcomes"),
+            ("sector", "school_age"),
+            ("title", ""),
+            ("day", "2001-01-01"),
+            ("details", "Bring a target."),
+        ];
+        let r = app.call::<Propose>(&bad, Some(&senco)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(
+            r.body.contains("title") && r.body.contains("That day has passed"),
+            "{}",
+            r.body
+        );
+        let r = app
+            .call_with::<Propose>(&bad, Some(&senco), &[("accept", "text/html")])
+            .await;
+        let to = r.headers[http::header::LOCATION].to_str().unwrap();
+        assert!(
+            to.starts_with("/plan/proposals?") && to.contains("details=Bring%20a%20target."),
+            "{to}"
+        );
+
+        let good = [
+            ("kind", "inset"),
+            ("area", "participation"),
+            ("sector", "school_age"),
+            ("title", "Hearing the learner's voice"),
+            ("day", ""),
+            ("details", ""),
+        ];
+        let r = app.call::<Propose>(&good, Some(&senco)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let mine: Vec<ProposalView> = json(&app.call::<Proposals>(&[], Some(&senco)).await);
+        let p = mine
+            .iter()
+            .find(|p| p.title == "Hearing the learner's voice")
+            .unwrap();
+        assert_eq!(p.for_whom, "School age");
+        assert!(p.joined.is_empty());
+        let id = p.id.clone();
+
+        // School-age Sam is offered it; Ella (Early Years) is not, and cannot answer it.
+        assert!(offered(&app, &sam)
+            .await
+            .iter()
+            .any(|o| o.id == id && o.joined.is_none()));
+        assert!(!offered(&app, &ella).await.iter().any(|o| o.id == id));
+        assert_eq!(
+            answer(&app, &ella, &id, "true").await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // Sam adds it: the SENCo sees her name. She changes her mind: the SENCo sees nobody.
+        assert_eq!(answer(&app, &sam, &id, "true").await.status, StatusCode::OK);
+        let joined = |v: Vec<ProposalView>| v.into_iter().find(|p| p.id == id).unwrap().joined;
+        assert_eq!(
+            joined(json(&app.call::<Proposals>(&[], Some(&senco)).await)),
+            ["Sam Taylor"]
+        );
+        assert_eq!(
+            answer(&app, &sam, &id, "false").await.status,
+            StatusCode::OK
+        );
+        assert!(joined(json(&app.call::<Proposals>(&[], Some(&senco)).await)).is_empty());
+        assert_eq!(
+            offered(&app, &sam)
+                .await
+                .iter()
+                .find(|o| o.id == id)
+                .unwrap()
+                .joined,
+            Some(false)
+        );
+
+        // Withdrawn: only the SENCo may; then gone for Sam, who had not kept it on her plan.
+        let withdraw = [("id", id.as_str())];
+        assert_eq!(
+            app.call::<WithdrawProposal>(&withdraw, Some(&sam))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            app.call::<WithdrawProposal>(&withdraw, Some(&senco))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        assert!(!offered(&app, &sam).await.iter().any(|o| o.id == id));
+        assert_eq!(
+            answer(&app, &sam, &id, "true").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.call::<WithdrawProposal>(&withdraw, Some(&senco))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
     }
 }

@@ -217,6 +217,12 @@ mod sql {
                 "UPDATE plan_events SET actor_id = NULL WHERE actor_id = $1",
                 id
             ),
+            sqlx::query!("DELETE FROM plan_proposal_answers WHERE user_id = $1", id),
+            // A SENCo's proposals stay for her staff, without her name.
+            sqlx::query!(
+                "UPDATE plan_proposals SET author_id = NULL WHERE author_id = $1",
+                id
+            ),
             sqlx::query!("DELETE FROM sessions WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM op_outcomes WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM helpful_marks WHERE user_id = $1", id),

@@ -117,6 +117,18 @@ pub const TABLES: &[Table] = &[
         new_id: true,
     },
     Table {
+        name: "plan_proposals",
+        rows: "setting_id = $1",
+        people: &["author_id"],
+        new_id: false,
+    },
+    Table {
+        name: "plan_proposal_answers",
+        rows: "user_id IN (SELECT id FROM users WHERE setting_id = $1)",
+        people: &["user_id"],
+        new_id: false,
+    },
+    Table {
         name: "submissions",
         rows: "entry_id IN (SELECT e.id FROM log_entries e JOIN users u ON u.id = e.user_id WHERE u.setting_id = $1)",
         people: &[],

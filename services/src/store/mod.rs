@@ -33,6 +33,7 @@ pub mod password_resets;
 pub mod plans;
 pub mod progress;
 pub mod proofs;
+pub mod proposals;
 pub mod rate_limit;
 pub mod review;
 pub mod self_reviews;

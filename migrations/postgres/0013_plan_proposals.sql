@@ -1,0 +1,26 @@
+-- From need to action (domain::proposal): a SENCo proposes a community session or a
+-- practice focus for an INSET day, for her setting or one sector of it (sector NULL: all).
+-- `day` is days since 1970-01-01 in the setting's time zone, NULL when not fixed yet.
+CREATE TABLE plan_proposals (
+    id            TEXT    PRIMARY KEY,
+    setting_id    BIGINT  NOT NULL REFERENCES settings (id) ON DELETE CASCADE,
+    author_id     BIGINT  REFERENCES users (id) ON DELETE SET NULL,
+    kind          TEXT    NOT NULL CHECK (kind IN ('session', 'inset')),
+    area          TEXT    NOT NULL,
+    sector        TEXT,
+    title         TEXT    NOT NULL,
+    details       TEXT    NOT NULL,
+    day           BIGINT,
+    created_at    BIGINT  NOT NULL,
+    withdrawn_at  BIGINT
+);
+CREATE INDEX plan_proposals_setting ON plan_proposals (setting_id, created_at);
+-- Each person's own answer to a proposal: on her plan (joined) or not for her.
+CREATE TABLE plan_proposal_answers (
+    proposal_id  TEXT    NOT NULL REFERENCES plan_proposals (id) ON DELETE CASCADE,
+    user_id      BIGINT  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    joined       BOOLEAN NOT NULL,
+    answered_at  BIGINT  NOT NULL,
+    PRIMARY KEY (proposal_id, user_id)
+);
+CREATE INDEX plan_proposal_answers_user ON plan_proposal_answers (user_id);
