@@ -12,6 +12,9 @@
 //   service worker shows this person's pages again), their pages and saved modules go,
 //   and the server session is ended now or, with no connection, as soon as the device is
 //   back online, before anything else is sent.
+// - Plain forms offline: a plain form (a plan's goals, a comment, a proposal) sent with no
+//   connection joins the outbox instead of ending on an error page, and goes when the
+//   connection returns. Never one with a password or a file.
 // - The service worker's partner: registers /sw.js, saves modules for offline use, and
 //   makes links full page loads while offline (so the worker can answer them).
 //
@@ -464,7 +467,7 @@ function attention() {
       label: o.label,
       href: o.href,
       state: o.state,
-      text: writtenText(o.args),
+      text: o.text ?? writtenText(o.args),
       message: o.error?.message ?? null,
       error: o.error?.body ?? null,
     }));
@@ -524,6 +527,66 @@ document.addEventListener("visibilitychange", () => {
 setInterval(() => {
   if (rules.counts(ops).pending && Date.now() >= retryAt) flush();
 }, 15_000);
+
+// ---- Plain forms offline -----------------------------------------------------------------
+// A plain form (a plan's goals, a self-review, a comment, a proposal) sent with no
+// connection would end on an error page, and what was typed with it. Instead it joins the
+// outbox like any answer: kept on this device under this person, sent in order when the
+// connection returns, and if the server refuses it, listed with its words to copy.
+const KEPT_NOTE = "tandem-kept-note";
+
+function keptNote(form, text) {
+  let note = form.querySelector(`.${KEPT_NOTE}`);
+  if (!note) {
+    note = document.createElement("p");
+    note.className = `${KEPT_NOTE} kept-note`;
+    note.setAttribute("role", "status");
+    form.append(note);
+  }
+  note.textContent = text;
+}
+
+document.addEventListener(
+  "submit",
+  (e) => {
+    const form = e.target;
+    if (navigator.onLine || !me.id || e.defaultPrevented || !(form instanceof HTMLFormElement)) return;
+    if (form.method.toLowerCase() !== "post" || !form.closest("main") || form.closest("leptos-island")) return;
+    // Never a password kept on the device, nor a file (which the outbox cannot hold).
+    if (form.querySelector("input[type=password], input[type=file]")) return;
+    const url = new URL(form.action, location.href);
+    if (url.origin !== location.origin || !url.pathname.startsWith("/api/")) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    const pairs = [...new FormData(form, e.submitter)];
+    const typed = [...form.querySelectorAll("textarea, input[type=text]")]
+      .map((f) => f.value.trim())
+      .filter((v) => v !== "");
+    const heading = form.closest("section, article")?.querySelector("h2, h3")?.textContent?.trim();
+    const op = {
+      op_id: crypto.randomUUID(),
+      path: url.pathname,
+      args: rules.formArgs(pairs),
+      merge: null,
+      label: [document.title, heading].filter(Boolean).join(": "),
+      href: location.pathname + location.search,
+      text: typed.length ? typed.join("\n\n") : null,
+    };
+    enqueue(op).then(
+      () => {
+        keptNote(form, "No connection just now: this is kept on this device and sent as soon as the connection returns. What you typed stays here meanwhile.");
+        const sent = ({ detail }) => {
+          if (detail.op.op_id !== op.op_id) return;
+          window.removeEventListener("tandem:sent", sent);
+          keptNote(form, "Sent. Reload the page to see it as it is now.");
+        };
+        window.addEventListener("tandem:sent", sent);
+      },
+      (error) => keptNote(form, `Not sent, and not kept: ${error.message} What you typed is still here.`),
+    );
+  },
+  true,
+);
 
 // Offline, a click on a link is a full page load (the service worker answers it from the
 // cache), not a client-side navigation that would ask the server for data.

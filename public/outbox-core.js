@@ -132,8 +132,19 @@ export function conflict(ops, merge) {
  *  values are left out (the server reads them as none). */
 export function encode(args) {
   const form = new URLSearchParams();
-  for (const [k, v] of Object.entries(args)) if (v !== null && v !== undefined) form.append(k, String(v));
+  // A list is a field sent more than once (a plain form's checkboxes).
+  for (const [k, v] of Object.entries(args)) for (const x of [].concat(v)) if (x !== null && x !== undefined) form.append(k, String(x));
   return form.toString();
+}
+
+/** A plain form's fields as an op's args: a field sent more than once becomes a list. */
+export function formArgs(pairs) {
+  const args = {};
+  for (const [k, v] of pairs) {
+    if (typeof v !== "string") continue; // a file: plain forms here have none
+    args[k] = k in args ? [].concat(args[k], v) : v;
+  }
+  return args;
 }
 
 /** Ops queued by builds before the outbox moved to IndexedDB (kept in localStorage as

@@ -255,3 +255,35 @@ test("the SENCo sees her staff's need as counts, hides small groups, and propose
   await teacherContext.close();
   await sencoContext.close();
 });
+
+// Issue 29: the plan works offline like the log. Its forms are plain forms; sent with no
+// connection, one joins the outbox (kept on the device, under its person) and goes when the
+// connection returns, with nothing typed lost meanwhile.
+test("goals saved with no connection are kept on the device and sent when it returns", async ({ browser, baseURL }) => {
+  const { email } = await newPractitioner(baseURL!, "Noor Offline");
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+  const page = await context.newPage();
+  await signIn(page, email);
+  await open(page, "/plan");
+  const goal1 = page.getByRole("region", { name: "Your goals" }).getByRole("group", { name: "Goal 1" });
+  const words = "Plan with N what she needs before the lesson starts";
+  await goal1.getByLabel("What you would like to be able to do").fill(words);
+  await goal1.getByLabel(/^Module 3: /).check();
+  await goal1.getByLabel(/^Module 4: /).check();
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "Save goals" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "No connection just now" })).toBeVisible();
+  await expect(goal1.getByLabel("What you would like to be able to do")).toHaveValue(words);
+  await page.waitForFunction(() => (window as any).tandemOffline.status().pending === 1);
+  await expectAccessible(page, "goals kept while offline");
+
+  await context.setOffline(false);
+  await expect(page.getByRole("status").filter({ hasText: "Sent." })).toBeVisible();
+  await page.waitForFunction(() => (window as any).tandemOffline.status().pending === 0);
+  await open(page, "/plan");
+  await expect(goal1.getByLabel("What you would like to be able to do")).toHaveValue(words);
+  await expect(goal1.getByLabel(/^Module 3: /)).toBeChecked();
+  await expect(goal1.getByLabel(/^Module 4: /)).toBeChecked();
+  await expect(page.getByText("Private: only you can see it.")).toBeVisible();
+  await context.close();
+});

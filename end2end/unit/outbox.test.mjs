@@ -118,6 +118,13 @@ test("arguments are sent as a form, as they are, leaving out absent optional val
   assert.equal(new URLSearchParams(rules.encode({ body: "a & b = c\nnext" })).get("body"), "a & b = c\nnext");
 });
 
+test("a plain form's fields keep a field sent more than once, and go as they came", () => {
+  const args = rules.formArgs([["owner", ""], ["goal1", "Help K join in"], ["modules1[]", "m1"], ["modules1[]", "m4"], ["file", {}]]);
+  assert.deepEqual(args, { owner: "", goal1: "Help K join in", "modules1[]": ["m1", "m4"] });
+  const form = new URLSearchParams(rules.encode(args));
+  assert.deepEqual([...form.entries()], [["owner", ""], ["goal1", "Help K join in"], ["modules1[]", "m1"], ["modules1[]", "m4"]]);
+});
+
 test("writes queued by an earlier build (localStorage) come across unchanged", () => {
   const legacy = [
     { type: "save", op_id: "s1", entry_id: "e1", section_key: "m2.reflection", prompt_key: "p2", base_rev: 3, body: "old text", queued_at: 5 },
