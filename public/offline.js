@@ -563,10 +563,15 @@ document.addEventListener(
       .map((f) => f.value.trim())
       .filter((v) => v !== "");
     const heading = form.closest("section, article")?.querySelector("h2, h3")?.textContent?.trim();
+    const args = rules.formArgs(pairs);
+    const opId = crypto.randomUUID();
+    // A form's id (`op`) is the page's; two things sent from one page offline are two
+    // writes, so each takes its own (the server does each once, however often it arrives).
+    if ("op" in args) args.op = opId;
     const op = {
-      op_id: crypto.randomUUID(),
+      op_id: opId,
       path: url.pathname,
-      args: rules.formArgs(pairs),
+      args,
       merge: null,
       label: [document.title, heading].filter(Boolean).join(": "),
       href: location.pathname + location.search,

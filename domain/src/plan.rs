@@ -48,6 +48,9 @@ pub struct PlanForm {
     pub learners3: String,
     #[serde(default)]
     pub modules3: Vec<String>,
+    /// The form's id, new with each page: sent again (its answer lost), it is saved once.
+    #[serde(default)]
+    pub op: String,
 }
 
 /// The form's field names for goal slot `n` (1 to 3): its words, its learners, its modules.

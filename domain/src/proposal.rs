@@ -73,6 +73,9 @@ pub struct ProposalForm {
     pub day: String,
     #[serde(default)]
     pub details: String,
+    /// The form's id, new with each page: sent again (its answer lost), it is kept once.
+    #[serde(default)]
+    pub op: String,
 }
 
 impl ProposalForm {
@@ -102,6 +105,7 @@ impl ProposalForm {
             title: title.unwrap_or_default(),
             day: get("day").unwrap_or_default(),
             details: details.unwrap_or_default(),
+            op: String::new(),
         })
     }
 }
@@ -217,6 +221,7 @@ mod tests {
             title: "  Writing outcomes with learners ".into(),
             day: "2027-03-12".into(),
             details: "Bring one target you wrote this term.".into(),
+            op: String::new(),
         }
     }
 
@@ -248,6 +253,7 @@ mod tests {
             title: "x".repeat(MAX_TITLE_CHARS + 1),
             day: "2027-03-12".into(),
             details: "y".repeat(MAX_DETAILS_CHARS + 1),
+            op: String::new(),
         };
         let fields: Vec<String> = check(&bad, today)
             .unwrap_err()

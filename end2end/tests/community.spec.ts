@@ -15,6 +15,7 @@ import {
   pendingOps,
   serviceWorkerReady,
   cachedPages,
+  setConnection,
 } from "./helpers";
 
 // The demo network: Oakfield and a second setting with a specialist school.
@@ -255,7 +256,7 @@ test("posting and answering work without JavaScript", async ({ browser }) => {
 });
 
 test("a comment written offline is kept on the device, posted when the connection returns, and the thread reads offline", async ({ browser, baseURL }) => {
-  const { page, context } = await practitionerOnDevice(browser, baseURL!, { name: "Ari Vale" });
+  const { page, context, person } = await practitionerOnDevice(browser, baseURL!, { name: "Ari Vale" });
   const thread = "/community/p/demo-post-003";
   await open(page, thread);
   await serviceWorkerReady(page);
@@ -263,7 +264,7 @@ test("a comment written offline is kept on the device, posted when the connectio
   await page.getByRole("button", { name: "Follow (and keep on this device)" }).click();
   await expect(page.getByText("Kept on this device: you can read this thread offline.")).toBeVisible();
 
-  await context.setOffline(true);
+  await setConnection(context, false);
   const text = `we tried this with a year 6 group ${marker("o")}`;
   await page.getByLabel("Your comment").fill(text);
   await page.getByRole("button", { name: "Post comment" }).click();
@@ -275,8 +276,12 @@ test("a comment written offline is kept on the device, posted when the connectio
   await expect(reader.getByRole("heading", { level: 1 })).toContainText("independent travel");
   await reader.close();
 
-  await context.setOffline(false);
+  await setConnection(context, true);
   await expect.poll(() => pendingOps(page), { timeout: 30_000 }).toBe(0);
+  // On the server once, and the page loads again to show it in its place.
+  const onServer = async () => ((await (await person.api.get(thread)).text()).split(text).length - 1);
+  expect(await onServer(), "the comment is on the server once").toBe(1);
+  await expect(page).toHaveURL(/[?]replied=/);
   await expect(page.locator(".reply").filter({ hasText: text })).toHaveCount(1);
   await page.reload();
   await expect(page.locator(".reply").filter({ hasText: text })).toHaveCount(1);
@@ -305,11 +310,11 @@ test("a thread deleted by its author is no longer kept on a follower's device", 
   await expect(page.getByText("There is no such post, or it is not shared with you.")).toBeVisible();
   await expect.poll(async () => (await cachedPages(page)).some((c) => c.path === thread)).toBe(false);
   // Offline, it no longer opens.
-  await context.setOffline(true);
+  await setConnection(context, false);
   const reader = await context.newPage();
   await reader.goto(thread);
   await expect(reader.getByText(title)).toHaveCount(0);
-  await context.setOffline(false);
+  await setConnection(context, true);
 });
 
 test("the filters stay folded away until asked for, and stay open while one is in use", async ({ page }) => {

@@ -153,6 +153,26 @@ export async function serverData(api: import("@playwright/test").APIRequestConte
   return reply.json();
 }
 
+/** Drops (or brings back) the connection of every page in `context` and of its service
+ *  worker, as a tablet's Wi-Fi does. Playwright changes each page first and the worker after
+ *  it: in between, a page back online loads through a worker still offline (and is served
+ *  the offline page), or a page gone offline loads through a worker still online. So while
+ *  it changes, requests wait for the change (going online) or fail (going offline); then each
+ *  page is waited for until its `navigator.onLine` says so too. */
+export async function setConnection(context: import("@playwright/test").BrowserContext, online: boolean) {
+  let changed!: () => void;
+  const done = new Promise<void>((resolve) => (changed = resolve));
+  const meanwhile = (route: import("@playwright/test").Route) =>
+    (online ? done.then(() => route.continue()) : route.abort("internetdisconnected")).catch(() => {});
+  await context.route("**/*", meanwhile);
+  await context.setOffline(!online);
+  changed();
+  await context.unroute("**/*", meanwhile);
+  for (const p of context.pages()) {
+    await expect.poll(() => p.evaluate(() => navigator.onLine).catch(() => online), { timeout: 10_000 }).toBe(online);
+  }
+}
+
 /** Waits until a service worker controls the page. The worker claims open pages when it
  *  activates, but a page that was still loading then can be missed (seen once in ~60
  *  runs): such a page is controlled from its next load, as a person's next page is. */

@@ -6,6 +6,7 @@ import { type Page, type Browser, type BrowserContextOptions } from "@playwright
 import {
   open, signIn, waitForHydration, newPractitioner, serverData, expectAccessible, serviceWorkerReady,
   pendingOps, saveModuleForOffline, flakyProxy, practitionerOnDevice,
+  setConnection,
 } from "./helpers";
 
 const answer = (page: Page, n = 0) => page.locator("textarea.answer-text").nth(n);
@@ -28,7 +29,7 @@ async function sameAnswerOnTwoDevices(
   await expect(saveStatus(laptop)).toHaveText("Saved");
   await open(tablet, path);
   await expect(answer(tablet)).toHaveValue(texts.first);
-  await tabletContext.setOffline(true);
+  await setConnection(tabletContext, false);
   await answer(tablet).fill(texts.tablet);
   await expect(saveStatus(tablet)).toContainText("will retry");
   await answer(laptop).fill(texts.laptop);
@@ -58,7 +59,7 @@ test("a module saved for offline works offline and syncs by itself on reconnect"
   });
   console.log(`figures: precache ${figures.shell} bytes; module 1 pages kept ${figures.pages} bytes`);
 
-  await context.setOffline(true);
+  await setConnection(context, false);
   for (const section of ["knowledge", "practice", "reflection"]) {
     await page.goto(`/modules/m1/${section}`);
     await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("You are offline");
@@ -90,7 +91,7 @@ test("a module saved for offline works offline and syncs by itself on reconnect"
   expect(data.entries).toHaveLength(0);
   expect(completions(data, "m1.reflection")).toBe(0);
 
-  await context.setOffline(false);
+  await setConnection(context, true);
   await expect
     .poll(async () => {
       data = await serverData(person.api, baseURL!);
@@ -114,10 +115,10 @@ test("a completion made offline counts from when it was made, not when it arrive
   await page.clock.resume();
   await signIn(page, person.email);
   await open(page, "/modules/m4/knowledge");
-  await context.setOffline(true);
+  await setConnection(context, false);
   await page.getByRole("button", { name: "Mark as complete" }).click();
   await expect(page.getByText("You have completed this section.")).toBeVisible();
-  await context.setOffline(false);
+  await setConnection(context, true);
   let done: any;
   await expect
     .poll(async () => {
@@ -132,7 +133,7 @@ test("a completion made offline counts from when it was made, not when it arrive
 test("replaying the same outbox writes changes nothing on the server", async ({ browser, baseURL }) => {
   const { person, context, page } = await practitionerOnDevice(browser, baseURL!);
   await open(page, "/modules/m2/reflection");
-  await context.setOffline(true);
+  await setConnection(context, false);
   const text = `Replayed note ${Date.now()}`;
   await answer(page).fill(text);
   await expect(saveStatus(page)).toContainText("will retry");
@@ -140,7 +141,7 @@ test("replaying the same outbox writes changes nothing on the server", async ({ 
   await expect.poll(() => pendingOps(page)).toBeGreaterThanOrEqual(2);
   const ops = await page.evaluate(() => (window as any).tandemOffline.pending());
 
-  await context.setOffline(false);
+  await setConnection(context, true);
   await expect.poll(() => pendingOps(page), { timeout: 30_000 }).toBe(0);
   // The very same ops (same op ids) again, as if the first replies had been lost.
   for (const op of ops) {
@@ -156,7 +157,7 @@ test("replaying the same outbox writes changes nothing on the server", async ({ 
   expect((await entry.json()).revisions).toHaveLength(1);
 
   // How long a 200-write outbox takes to reach the server on loopback.
-  await context.setOffline(true);
+  await setConnection(context, false);
   await page.evaluate(async () => {
     const api = (window as any).tandemOffline;
     for (let i = 0; i < 200; i++) {
@@ -169,7 +170,7 @@ test("replaying the same outbox writes changes nothing on the server", async ({ 
   });
   expect(await pendingOps(page)).toBe(200);
   const started = Date.now();
-  await context.setOffline(false);
+  await setConnection(context, true);
   await expect.poll(() => pendingOps(page), { timeout: 60_000, intervals: [50] }).toBe(0);
   console.log(`figures: a 200-write outbox synced in ${Date.now() - started} ms on loopback`);
   await context.close();
@@ -181,7 +182,7 @@ test("an answer edited on two devices keeps both and asks which to keep", async 
     tablet: "Started on the laptop. Added on the tablet, offline.",
     laptop: "Started on the laptop. Changed on the laptop meanwhile.",
   });
-  await tabletContext.setOffline(false);
+  await setConnection(tabletContext, true);
   const conflict = tablet.getByRole("group", { name: "Two versions of this answer" });
   await expect(conflict).toBeVisible({ timeout: 30_000 });
   await expect(conflict).toContainText("Changed on the laptop meanwhile.");
@@ -227,7 +228,7 @@ test("a save whose reply is lost is sent again and gets its first answer: a conf
       await route.continue();
     }
   });
-  await tabletContext.setOffline(false);
+  await setConnection(tabletContext, true);
   const conflict = tablet.getByRole("group", { name: "Two versions of this answer" });
   await expect(conflict).toBeVisible({ timeout: 30_000 });
   await expect(conflict).toContainText("then the laptop's own.");
@@ -296,7 +297,7 @@ test("two tabs writing at once lose nothing", async ({ browser, baseURL }) => {
   await open(second, "/modules/m3/knowledge");
   // Each page has recorded that it was opened: let those go first.
   await expect.poll(() => pendingOps(first)).toBe(0);
-  await context.setOffline(true);
+  await setConnection(context, false);
   // Both tabs queue writes at the same moment, interleaved, for sections neither page is
   // on (the pages record their own reading time too, which must not change the count).
   const burst = (page: Page, key: string) =>
@@ -321,7 +322,7 @@ test("two tabs writing at once lose nothing", async ({ browser, baseURL }) => {
   await Promise.all([burst(first, burstKeys[0]), burst(second, burstKeys[1])]);
   await expect.poll(() => queued(first)).toBe(40);
   await expect.poll(() => queued(second)).toBe(40);
-  await context.setOffline(false);
+  await setConnection(context, true);
   await expect.poll(() => pendingOps(first), { timeout: 30_000 }).toBe(0);
   const data = await serverData(person.api, baseURL!);
   const spent = (key: string) =>
@@ -384,7 +385,7 @@ test("a device whose storage is full says so, and the text is not claimed as kep
       // full
     }
   });
-  await context.setOffline(true);
+  await setConnection(context, false);
   const text = "An enquiry question typed on a full tablet.";
   await answer(page).fill(text);
   await expect(saveStatus(page)).toContainText("run out of storage space", { timeout: 15_000 });

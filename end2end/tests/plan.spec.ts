@@ -1,5 +1,5 @@
 import { test, expect } from "./fixtures";
-import { signIn, open, expectAccessible, newPractitioner, serverData, waitForHydration, SENCO } from "./helpers";
+import { signIn, open, expectAccessible, newPractitioner, serverData, waitForHydration, SENCO, setConnection } from "./helpers";
 
 // Issue 29: a CPD plan starts from the practitioner's own self-review, private to her.
 test("a practitioner's self-review is refused until complete, keeps what she typed, and suggests where to start", async ({ browser, baseURL }) => {
@@ -154,10 +154,10 @@ test("a teacher answers a check-in offline and, two terms on, reads her end revi
 
   // Written offline: kept on the tablet, then sent when the connection returns.
   const text = `Used the timetable with D every morning ${Date.now()}`;
-  await context.setOffline(true);
+  await setConnection(context, false);
   await page.locator("textarea.answer-text").first().fill(text);
   await expect(page.locator(".save-status").first()).toContainText("will retry");
-  await context.setOffline(false);
+  await setConnection(context, true);
   await expect
     .poll(async () => (await serverData(api, baseURL!)).entries.filter((e: any) => e.body === text).length, { timeout: 30_000 })
     .toBe(1);
@@ -270,14 +270,14 @@ test("goals saved with no connection are kept on the device and sent when it ret
   await goal1.getByLabel("What you would like to be able to do").fill(words);
   await goal1.getByLabel(/^Module 3: /).check();
   await goal1.getByLabel(/^Module 4: /).check();
-  await context.setOffline(true);
+  await setConnection(context, false);
   await page.getByRole("button", { name: "Save goals" }).click();
   await expect(page.getByRole("status").filter({ hasText: "No connection just now" })).toBeVisible();
   await expect(goal1.getByLabel("What you would like to be able to do")).toHaveValue(words);
   await page.waitForFunction(() => (window as any).tandemOffline.status().pending === 1);
   await expectAccessible(page, "goals kept while offline");
 
-  await context.setOffline(false);
+  await setConnection(context, true);
   await expect(page.getByRole("status").filter({ hasText: "Sent." })).toBeVisible();
   await page.waitForFunction(() => (window as any).tandemOffline.status().pending === 0);
   await open(page, "/plan");

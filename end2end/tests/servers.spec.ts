@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-import { SENCO, open, signIn, practitionerOnDevice, serverData, pendingOps, startTandem, stopTandem, httpProxy, E2E_DIR } from "./helpers";
+import { SENCO, open, signIn, practitionerOnDevice, serverData, pendingOps, startTandem, stopTandem, httpProxy, E2E_DIR, setConnection } from "./helpers";
 
 const root = path.resolve(__dirname, "../..");
 const first = Number(process.env.TANDEM_E2E_PORT ?? 3100) + 2;
@@ -87,11 +87,11 @@ test("two app servers on one database lose, repeat and overwrite nothing, and on
     await open(page, "/modules/m2/reflection");
     await answer(page, 0).fill(texts.noise);
     await expect(saveStatus(page, 0)).toHaveText("Saved");
-    await context.setOffline(true);
+    await setConnection(context, false);
     await answer(page, 1).fill(texts.plan);
     await answer(page, 0).fill(texts.edited);
     await expect(saveStatus(page, 0)).toContainText("will retry");
-    await context.setOffline(false);
+    await setConnection(context, true);
     await expect.poll(() => pendingOps(page), { timeout: 30_000 }).toBe(0);
     const bodies = async () => (await serverData(person.api, proxy.origin)).entries.map((e: any) => e.body).sort();
     expect(await bodies()).toEqual([texts.edited, texts.plan].sort());

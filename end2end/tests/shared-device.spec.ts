@@ -7,6 +7,7 @@ import {
   SENCO, open, signIn, waitForHydration, newPractitioner, serverData, expectAccessible, serviceWorkerReady,
   pendingOps, cachedPages, sessionCookie, apiWithCookie, saveModuleForOffline, DEMO_PASSWORD,
   practitionerOnDevice,
+  setConnection,
 } from "./helpers";
 
 const answer = (page: Page, n = 0) => page.locator("textarea.answer-text").nth(n);
@@ -22,7 +23,7 @@ test("signing out as the connection drops signs out at once, and ends the sessio
   const cookie = (await sessionCookie(context))!;
 
   // The Wi-Fi drops just as Sign out is pressed.
-  await context.setOffline(true);
+  await setConnection(context, false);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "You have signed out on this device" })).toBeVisible();
   await expect(page.getByText("Signed in as")).toHaveCount(0);
@@ -38,7 +39,7 @@ test("signing out as the connection drops signs out at once, and ends the sessio
   expect(await cachedPages(page)).toEqual([]);
 
   // The connection returns: the first page load ends the session before anything else.
-  await context.setOffline(false);
+  await setConnection(context, true);
   await page.goto("/profile");
   await expect(page).toHaveURL(/\/sign-in/);
   await waitForHydration(page);
@@ -127,14 +128,14 @@ test("only course pages are kept on the device, per person, and never after the 
     expect(response!.headers()["cache-control"], path).toBe("no-store");
   }
   await expect.poll(async () => (await cachedPages(page)).map((c) => c.path).sort()).toEqual(["/", "/modules", "/modules/m1"]);
-  await context.setOffline(true);
+  await setConnection(context, false);
   for (const path of personal) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 }), path).toHaveText("You are offline");
   }
   await page.goto("/modules/m1");
   await expect(page.locator(".breadcrumbs")).toContainText("Module 1");
-  await context.setOffline(false);
+  await setConnection(context, true);
 
   // Back after signing out shows nothing of the SENCo's.
   await open(page, "/staff");
@@ -164,10 +165,10 @@ test("a session that ends elsewhere, or a different person, clears what the devi
   await page.goto("/modules/m1");
   await expect(page).toHaveURL(/\/sign-in/);
   await expect.poll(() => cachedPages(page)).toEqual([]);
-  await context.setOffline(true);
+  await setConnection(context, false);
   await page.goto("/modules/m1/knowledge");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("You are offline");
-  await context.setOffline(false);
+  await setConnection(context, true);
 
   // Sasha signs in again and keeps a module; then Jamie signs in on the same tablet.
   await signIn(page, first.email);
@@ -182,7 +183,7 @@ test("a session that ends elsewhere, or a different person, clears what the devi
   await open(page, "/");
   await expect(page.getByRole("heading", { level: 1, name: /^Hello, Jamie/ })).toBeVisible();
   await expect.poll(async () => (await cachedPages(page)).filter((c) => c.cache.endsWith(`-p${sasha}`))).toEqual([]);
-  await context.setOffline(true);
+  await setConnection(context, false);
   await page.goto("/modules/m2/knowledge");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("You are offline");
   await context.close();
@@ -193,7 +194,7 @@ test("signing out offline can keep unsent work on the device for its owner", asy
   await open(page, "/modules/m3/practice");
   await serviceWorkerReady(page);
   await expect.poll(() => pendingOps(page)).toBe(0);
-  await context.setOffline(true);
+  await setConnection(context, false);
   const text = `Kept for later ${Date.now()}`;
   await answer(page).fill(text);
   await expect(saveStatus(page)).toContainText("will retry");
@@ -204,7 +205,7 @@ test("signing out offline can keep unsent work on the device for its owner", asy
   await warning.getByRole("button", { name: "Keep them here and sign out" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "You have signed out on this device" })).toBeVisible();
   await expect(page.getByText(text)).toHaveCount(0);
-  await context.setOffline(false);
+  await setConnection(context, true);
   await signIn(page, person.email);
   await expect
     .poll(async () => (await serverData(person.api, baseURL!)).entries.map((e: any) => e.body), { timeout: 30_000 })
@@ -216,7 +217,7 @@ test("signing out warns about unsent work, sends it when it can, and leaves noth
   const { person, context, page } = await practitionerOnDevice(browser, baseURL!);
   await saveModuleForOffline(page, "m4");
   await open(page, "/modules/m4/reflection");
-  await context.setOffline(true);
+  await setConnection(context, false);
   const text = `Unsent at sign-out ${Date.now()}`;
   await answer(page).fill(text);
   await expect(saveStatus(page)).toContainText("will retry");
@@ -226,7 +227,7 @@ test("signing out warns about unsent work, sends it when it can, and leaves noth
   await expect(warning).toBeVisible();
   await expectAccessible(page, "sign-out warning");
   // Back online, the change goes by itself, and signing out carries on.
-  await context.setOffline(false);
+  await setConnection(context, true);
   await expect(page).toHaveURL(/\/sign-in\?signed_out=1$/, { timeout: 30_000 });
   // The server's sign-in page, or (when the worker's fetch still found no connection, as
   // Chromium can tell a worker of it a moment after the page) the worker's signed-out page:
@@ -236,7 +237,7 @@ test("signing out warns about unsent work, sends it when it can, and leaves noth
   expect(data.entries.map((e: any) => e.body)).toEqual([text]);
   expect(await cachedPages(page)).toEqual([]);
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => /^tandem:\d+:/.test(k)))).toEqual([]);
-  await context.setOffline(true);
+  await setConnection(context, false);
   await page.goto("/modules/m4/reflection");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/You have signed out|You are offline/);
   await expect(page.getByText(text)).toHaveCount(0);

@@ -5,7 +5,7 @@ import { type Browser, type Page } from "@playwright/test";
 import { cpSync, rmSync, appendFileSync, existsSync } from "node:fs";
 import path from "node:path";
 
-import { signIn, open, waitForHydration, newPractitioner, serverData, serviceWorkerReady, pendingOps, pendingAnswers, saveModuleForOffline, startTandem, stopTandem, httpProxy, E2E_DIR } from "./helpers";
+import { signIn, open, waitForHydration, newPractitioner, serverData, serviceWorkerReady, pendingOps, pendingAnswers, saveModuleForOffline, startTandem, stopTandem, httpProxy, E2E_DIR, setConnection } from "./helpers";
 
 const root = path.resolve(__dirname, "../..");
 // The address people use (a proxy, which can lose requests on the way) and the server's.
@@ -66,7 +66,7 @@ async function updateJourney(browser: Browser, cut: boolean) {
     // section's own "opened" record usually goes first; on a busy machine it can still be
     // on its way into the outbox then, so the count is of answers only.
     await expect.poll(() => pendingOps(page)).toBe(0);
-    await context.setOffline(true);
+    await setConnection(context, false);
     const text = `Written before the update ${Date.now()}`;
     await page.locator("textarea.answer-text").first().fill(text);
     await expect(page.locator(".save-status").first()).toContainText("will retry");
@@ -83,7 +83,7 @@ async function updateJourney(browser: Browser, cut: boolean) {
       // can miss a service worker's first requests when the machine is busy.)
       proxy.cut(/\/offline\.html\?v=/, 2);
     }
-    await context.setOffline(false);
+    await setConnection(context, true);
     await page.reload();
     await waitForHydration(page);
     const second = await page.evaluate(() => document.documentElement.dataset.build);
@@ -118,7 +118,7 @@ async function updateJourney(browser: Browser, cut: boolean) {
         { timeout: 30_000 },
       )
       .toBe(true);
-    await context.setOffline(true);
+    await setConnection(context, false);
     await page.goto("/modules/m5/practice");
     await expect(page.locator(".breadcrumbs")).toContainText("Module 5");
     await waitForHydration(page);

@@ -410,7 +410,7 @@ async fn plan(db: &Db, ella: i64, priya: i64) -> anyhow::Result<()> {
             learners: "A".into(),
         },
     ];
-    save(db, ella, (ella, Side::Author), 0, &goals).await?;
+    save(db, ella, (ella, Side::Author), 0, &goals, None).await?;
     set_shared(db, ella, true).await?;
     comment(
         db,
@@ -418,6 +418,7 @@ async fn plan(db: &Db, ella: i64, priya: i64) -> anyhow::Result<()> {
         (priya, Side::Senco),
         1,
         "Both goals sound right for A. For the first, could you try it in phonics, where you said the adapting happens most?",
+        None,
     )
     .await?;
     agree(db, ella, (priya, Side::Senco), 1).await?;

@@ -156,7 +156,10 @@ pub async fn seed(db: &Db, setting_id: i64, senco: i64, hash: &str) -> anyhow::R
         day: None,
         details: "An hour after school: bring one target you wrote this term, and we will rewrite it together with the learner's own words.".into(),
     };
-    let id = proposals::create(db, setting_id, senco, &proposal).await?;
+    // Without a form id every call is a first, so there is always an id.
+    let id = proposals::create(db, setting_id, senco, &proposal, None)
+        .await?
+        .unwrap_or_default();
     for user in &ids[2..4] {
         proposals::answer(db, *user, setting_id, Sector::SchoolAge, &id, true).await?;
     }
@@ -179,7 +182,7 @@ async fn seed_plan(db: &Db, id: i64, senco: i64, p: &Person) -> anyhow::Result<(
         modules: p.modules.iter().map(|m| m.to_string()).collect(),
         learners: p.learners.into(),
     };
-    plans::save(db, id, (id, Side::Author), 0, &[goal]).await?;
+    plans::save(db, id, (id, Side::Author), 0, &[goal], None).await?;
     if p.stage == Progress::Private {
         return Ok(());
     }
@@ -190,6 +193,7 @@ async fn seed_plan(db: &Db, id: i64, senco: i64, p: &Person) -> anyhow::Result<(
         (senco, Side::Senco),
         1,
         "This is a good goal. Could we look at it together after your next lesson with them?",
+        None,
     )
     .await?;
     let (weeks, check_ins) = match p.stage {

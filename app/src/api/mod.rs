@@ -110,6 +110,32 @@ pub(crate) fn plain_form_error<S: leptos::server_fn::ServerFn>(
     }
 }
 
+/// A new id for a form that writes (its `op`), made with each page: a write sent again with
+/// it (its answer lost, the form sent twice) is done once (`services::store::outcomes`).
+pub fn new_form_op() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A form's id as sent: None when the form has none (a page from before forms had one);
+/// refused when it is not an id.
+#[cfg(feature = "ssr")]
+pub(crate) fn form_op(op: &str) -> Result<Option<&str>, domain::error::AppError> {
+    match op.trim() {
+        "" => Ok(None),
+        op if course::valid_op_id(op) => Ok(Some(op)),
+        _ => Err(form_used()),
+    }
+}
+
+/// The answer to a form whose id is not one, or was used for another write.
+#[cfg(feature = "ssr")]
+pub(crate) fn form_used() -> domain::error::AppError {
+    domain::error::AppError::invalid(
+        "op",
+        "This form is out of date: reload the page and send it again. What you typed is kept.",
+    )
+}
+
 /// A plain form's answer, in one place: done, it goes on to `done`; refused, it goes back
 /// to `page` with the error and what was typed (`keep`). The app itself needs neither.
 #[cfg(feature = "ssr")]

@@ -204,6 +204,7 @@ fn answer(outcome: Outcome) -> Result<i64, AppError> {
         Outcome::Done(rev) => Ok(rev),
         Outcome::Stale => Err(stale()),
         Outcome::NotShared => Err(not_shared()),
+        Outcome::NotYours => Err(super::form_used()),
     }
 }
 
@@ -329,7 +330,8 @@ async fn save_goals(form: &PlanForm) -> Result<(), AppError> {
     let keys: Vec<&str> = course.modules.iter().map(|m| m.key.as_str()).collect();
     let goals = domain::plan::check(form, &keys).map_err(AppError::fields)?;
     let base_rev = form.base_rev.trim().parse().map_err(|_| stale())?;
-    answer(plans::save(&db()?, owner, (me.id, side), base_rev, &goals).await?).map(|_| ())
+    let op = super::form_op(&form.op)?;
+    answer(plans::save(&db()?, owner, (me.id, side), base_rev, &goals, op).await?).map(|_| ())
 }
 
 /// Shares the person's own plan with her setting's SENCo (`share`), or stops sharing it.
@@ -354,13 +356,21 @@ pub async fn share_plan(share: bool) -> Result<(), AppError> {
 
 /// A comment on a plan (by its author or the SENCo it is shared with), about revision `rev`.
 #[server(endpoint = "plan/comment")]
-pub async fn comment_on_plan(owner: i64, rev: i64, comment: String) -> Result<(), AppError> {
+pub async fn comment_on_plan(
+    owner: i64,
+    rev: i64,
+    comment: String,
+    /// The form's id: a comment sent again (its answer lost) is said once.
+    #[server(default)]
+    op: String,
+) -> Result<(), AppError> {
     let outcome = async {
         let me = require_writer(Need::SignedIn).await?;
         let (owner, side) = side(&me, owner).await?;
         let words = domain::plan::check_comment(&comment)
             .map_err(|message| AppError::invalid("comment", message))?;
-        answer(plans::comment(&db()?, owner, (me.id, side), rev, &words).await?).map(|_| ())
+        let op = super::form_op(&op)?;
+        answer(plans::comment(&db()?, owner, (me.id, side), rev, &words, op).await?).map(|_| ())
     }
     .await;
     let page = plan_page(&owner.to_string());

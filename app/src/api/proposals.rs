@@ -57,8 +57,11 @@ pub async fn propose(#[server(flatten)] form: ProposalForm) -> Result<(), AppErr
         let me = require_writer(SENCO).await?;
         let today = me.zone.day(services::store::now());
         let proposal = domain::proposal::check(&form, today).map_err(AppError::fields)?;
-        store::create(&db()?, me.setting_id, me.id, &proposal).await?;
-        Ok(())
+        let op = super::form_op(&form.op)?;
+        match store::create(&db()?, me.setting_id, me.id, &proposal, op).await? {
+            Some(_) => Ok(()),
+            None => Err(super::form_used()),
+        }
     }
     .await;
     let fields = form.fields();

@@ -194,7 +194,7 @@ pub async fn review_entry(id: String) -> Result<ReviewDetail, AppError> {
     .await?;
     Ok(ReviewDetail {
         next,
-        op: reply_op(),
+        op: super::new_form_op(),
         question: question(&course, &entry.section_key, &entry.prompt_key),
         id: entry.id,
         author: entry.author,
@@ -282,12 +282,6 @@ async fn act(
         return Err(changed());
     }
     Ok(to)
-}
-
-/// A new id for the reply a page may send.
-#[cfg(feature = "ssr")]
-pub(super) fn reply_op() -> String {
-    uuid::Uuid::new_v4().to_string()
 }
 
 /// What a reply sent again is answered: the first try's answer, or a refusal when the id

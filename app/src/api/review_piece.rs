@@ -7,7 +7,7 @@ use domain::learning_log::EntryStatus;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::review::{changed, earlier_reply, next_piece, not_found, reply_op, PieceAnswer};
+use super::review::{changed, earlier_reply, next_piece, not_found, PieceAnswer};
 #[cfg(feature = "ssr")]
 use crate::api::learning_log::Feedback;
 #[cfg(feature = "ssr")]
@@ -88,7 +88,7 @@ pub async fn review_piece(author: i64, module: String) -> Result<PieceDetail, Ap
         ),
     };
     Ok(PieceDetail {
-        op: reply_op(),
+        op: super::new_form_op(),
         next: next_piece(&db, &course, me.setting_id, author, &module).await?,
         author: first.author,
         author_id: author,

@@ -241,6 +241,7 @@ fn GoalsForm(v: PlanView) -> impl IntoView {
             <ActionForm action>
                 <input type="hidden" name="owner" value=owner/>
                 <input type="hidden" name="base_rev" value=form.base_rev.clone()/>
+                <input type="hidden" name="op" value=crate::api::new_form_op()/>
                 {(1..=domain::plan::MAX_GOALS).map(|n| {
                     let (words_field, learners_field, modules_field) = fields_of(n);
                     let goal = form.slot(n);
@@ -382,6 +383,7 @@ fn Conversation(v: PlanView) -> impl IntoView {
                 <ActionForm action=comment>
                     <input type="hidden" name="owner" value=if v.mine { 0 } else { v.owner_id }/>
                     <input type="hidden" name="rev" value=v.rev/>
+                    <input type="hidden" name="op" value=crate::api::new_form_op()/>
                     <ErrorSummary error/>
                     <TextArea
                         name="comment"

@@ -75,6 +75,7 @@ fn ProposeForm() -> impl IntoView {
             <h2 id="propose" class="card-heading">"Propose something"</h2>
             <ErrorSummary error/>
             <ActionForm action>
+                <input type="hidden" name="op" value=crate::api::new_form_op()/>
                 <Radios name="kind" legend="What you propose" options=kinds selected=form.kind.clone() error=field_error(error, "kind")/>
                 <SelectField name="area" label="The need it answers" options=areas selected=form.area.clone() error=field_error(error, "area")/>
                 <SelectField name="sector" label="Who it is for" options=sectors selected=form.sector.clone() error=field_error(error, "sector")/>

@@ -337,6 +337,88 @@ mod goals {
         assert!(mine.read_by.is_empty(), "a refused read is not a read");
     }
 
+    /// The outbox sends a plain form again when its answer was lost: the form's id (`op`)
+    /// makes each write happen once, and the repeat is answered as the first was.
+    #[tokio::test]
+    async fn a_plan_form_sent_again_is_done_once_and_its_id_is_hers_alone() {
+        let app = TestApp::new().await;
+        let (sam, senco) = (app.sign_in(SAM).await, app.sign_in(SENCO).await);
+        let goals = [
+            ("owner", ""),
+            ("base_rev", "0"),
+            ("goal1", "Help J settle after break"),
+            ("op", "goals-op-0001"),
+        ];
+        for _ in 0..2 {
+            let r = app.call::<SavePlan>(&goals, Some(&sam)).await;
+            assert_eq!(
+                r.status,
+                StatusCode::OK,
+                "a repeat is not stale: {}",
+                r.body
+            );
+        }
+        let mine: PlanView = json(&read(&app, &sam, 0).await);
+        assert_eq!(mine.rev, 1, "saved once");
+        let comment = [
+            ("owner", "0"),
+            ("rev", "1"),
+            ("comment", "Talked to J's TA about it"),
+            ("op", "comment-op-0001"),
+        ];
+        for _ in 0..2 {
+            let r = app.call::<CommentOnPlan>(&comment, Some(&sam)).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+        // A second comment from the same page offline carries its own id: said too.
+        let other = [
+            ("owner", "0"),
+            ("rev", "1"),
+            ("comment", "And to J"),
+            ("op", "comment-op-0002"),
+        ];
+        assert_eq!(
+            app.call::<CommentOnPlan>(&other, Some(&sam)).await.status,
+            StatusCode::OK
+        );
+        let said = |v: &PlanView, words: &str| {
+            v.history
+                .iter()
+                .filter(|h| h.kind == EventKind::Comment && h.comment.as_deref() == Some(words))
+                .count()
+        };
+        let mine: PlanView = json(&read(&app, &sam, 0).await);
+        assert_eq!(said(&mine, "Talked to J's TA about it"), 1);
+        assert_eq!(said(&mine, "And to J"), 1);
+
+        // Someone else's id, or one that is not an id, is refused and writes nothing.
+        assert_eq!(
+            app.call::<SharePlan>(&[("share", "true")], Some(&sam))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let sam_id = app.user_id(SAM).await.to_string();
+        for op in ["comment-op-0001", "not an id; DROP TABLE"] {
+            let theirs = [
+                ("owner", sam_id.as_str()),
+                ("rev", "1"),
+                ("comment", "Looks good"),
+                ("op", op),
+            ];
+            let r = app.call::<CommentOnPlan>(&theirs, Some(&senco)).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{op}: {}",
+                r.body
+            );
+            assert!(r.body.contains("reload the page"), "{}", r.body);
+        }
+        let mine: PlanView = json(&read(&app, &sam, 0).await);
+        assert_eq!(said(&mine, "Looks good"), 0);
+    }
+
     #[tokio::test]
     async fn goals_that_do_not_check_out_are_refused_field_by_field() {
         let app = TestApp::new().await;
@@ -407,7 +489,7 @@ mod need {
             modules: vec!["m4".into()],
             learners: String::new(),
         };
-        plans::save(db, id, (id, plans::Side::Author), 0, &[goal])
+        plans::save(db, id, (id, plans::Side::Author), 0, &[goal], None)
             .await
             .unwrap();
         if shared {
@@ -671,11 +753,54 @@ mod proposals {
             answer(&app, &sam, &id, "true").await.status,
             StatusCode::NOT_FOUND
         );
+        // Withdrawn again (a lost answer, a second tab): done, still called off once.
         assert_eq!(
             app.call::<WithdrawProposal>(&withdraw, Some(&senco))
                 .await
                 .status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.call::<WithdrawProposal>(&[("id", "no-such-proposal")], Some(&senco))
+                .await
+                .status,
             StatusCode::NOT_FOUND
+        );
+    }
+
+    #[tokio::test]
+    async fn a_proposal_sent_again_is_kept_once() {
+        let app = TestApp::new().await;
+        let (senco, sam) = (app.sign_in(SENCO).await, app.sign_in(SAM).await);
+        let form = [
+            ("kind", "session"),
+            ("area", "outcomes"),
+            ("sector", ""),
+            ("title", "Outcomes with learners, twice sent"),
+            ("day", ""),
+            ("details", ""),
+            ("op", "proposal-op-0001"),
+        ];
+        for _ in 0..2 {
+            let r = app.call::<Propose>(&form, Some(&senco)).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+        let titled = |v: Vec<ProposalView>| {
+            v.iter()
+                .filter(|p| p.title == "Outcomes with learners, twice sent")
+                .count()
+        };
+        assert_eq!(
+            titled(json(&app.call::<Proposals>(&[], Some(&senco)).await)),
+            1
+        );
+        assert_eq!(
+            offered(&app, &sam)
+                .await
+                .iter()
+                .filter(|o| o.title == "Outcomes with learners, twice sent")
+                .count(),
+            1
         );
     }
 }

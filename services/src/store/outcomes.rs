@@ -60,6 +60,32 @@ mod sql {
         }
     }
 
+    /// `earlier`, for a write whose form may carry no id (a page from before forms had
+    /// one): without one, every try is a first.
+    pub async fn earlier_if<T: DeserializeOwned>(
+        tx: &mut Conn,
+        op_id: Option<&str>,
+        user_id: i64,
+    ) -> Result<Earlier<T>, sqlx::Error> {
+        match op_id {
+            Some(op_id) => earlier(tx, op_id, user_id).await,
+            None => Ok(Earlier::Unseen),
+        }
+    }
+
+    /// `keep`, for a write that may carry no id.
+    pub async fn keep_if<T: Serialize>(
+        tx: &mut Conn,
+        op_id: Option<&str>,
+        user_id: i64,
+        answer: &T,
+    ) -> Result<(), sqlx::Error> {
+        match op_id {
+            Some(op_id) => keep(tx, op_id, user_id, answer).await,
+            None => Ok(()),
+        }
+    }
+
     /// Keeps the answer to the write `op_id`, in the write's own transaction, so that the
     /// write and its answer are kept together or not at all.
     pub async fn keep<T: Serialize>(

@@ -44,7 +44,7 @@ pub struct Event {
 }
 
 /// What became of a write.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     /// Done; the plan is at this revision.
     Done(i64),
@@ -52,6 +52,18 @@ pub enum Outcome {
     Stale,
     /// Not the SENCo's to touch: no plan, or not shared.
     NotShared,
+    /// The form's id (`op`) was used by someone else, or for another write.
+    NotYours,
+}
+
+/// A repeat of a write (its form's `op`) gets the first try's outcome.
+fn repeated(earlier: crate::store::outcomes::Earlier<Outcome>) -> Option<Outcome> {
+    use crate::store::outcomes::Earlier;
+    match earlier {
+        Earlier::Unseen => None,
+        Earlier::Answered(first) => Some(first),
+        Earlier::NotYours => Some(Outcome::NotYours),
+    }
 }
 
 struct PlanRow {
@@ -139,6 +151,8 @@ pub struct SharedGoals {
 #[engines::both]
 mod sql {
     use super::*;
+    use crate::store::outcomes::key;
+    use crate::store::outcomes::sql::{earlier_if, keep_if};
 
     /// The person's own plan, if she has written one.
     pub async fn get(db: &Db, owner: i64) -> Result<Option<Plan>, sqlx::Error> {
@@ -452,10 +466,16 @@ mod sql {
         actor: (i64, Side),
         base_rev: i64,
         goals: &[Goal],
+        op: Option<&str>,
     ) -> Result<Outcome, sqlx::Error> {
         let body = serde_json::to_string(goals).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         let at = now();
         let mut tx = write(db).await?;
+        // Sent again (its answer lost): the first answer, not "changed since you read it".
+        let op = op.map(|op| key("plan-goals", op));
+        if let Some(first) = repeated(earlier_if(&mut tx, op.as_deref(), actor.0).await?) {
+            return Ok(first);
+        }
         let rev = match (current(&mut tx, owner).await?, actor.1) {
             (None, Side::Author) if base_rev == 0 => 1,
             (Some((_, false)) | None, Side::Senco) => return Ok(Outcome::NotShared),
@@ -473,6 +493,7 @@ mod sql {
         .execute(&mut *tx)
         .await?;
         event(&mut tx, owner, actor.0, EventKind::Saved, rev, &body, at).await?;
+        keep_if(&mut tx, op.as_deref(), actor.0, &Outcome::Done(rev)).await?;
         tx.commit().await?;
         Ok(Outcome::Done(rev))
     }
@@ -512,15 +533,22 @@ mod sql {
         actor: (i64, Side),
         rev: i64,
         body: &str,
+        op: Option<&str>,
     ) -> Result<Outcome, sqlx::Error> {
         let at = now();
         let mut tx = write(db).await?;
+        // Sent again (its answer lost): said once.
+        let op = op.map(|op| key("plan-comment", op));
+        if let Some(first) = repeated(earlier_if(&mut tx, op.as_deref(), actor.0).await?) {
+            return Ok(first);
+        }
         match (current(&mut tx, owner).await?, actor.1) {
             (Some((_, false)) | None, Side::Senco) => return Ok(Outcome::NotShared),
             (None, Side::Author) => return Ok(Outcome::Stale),
             _ => {}
         }
         event(&mut tx, owner, actor.0, EventKind::Comment, rev, body, at).await?;
+        keep_if(&mut tx, op.as_deref(), actor.0, &Outcome::Done(rev)).await?;
         tx.commit().await?;
         Ok(Outcome::Done(rev))
     }
@@ -590,11 +618,11 @@ mod tests {
         assert_eq!(get(&db, ella).await.unwrap(), None);
         // A first plan starts from revision 0; a stale base is refused.
         assert_eq!(
-            save(&db, ella, me, 1, &goal("a")).await.unwrap(),
+            save(&db, ella, me, 1, &goal("a"), None).await.unwrap(),
             Outcome::Stale
         );
         assert_eq!(
-            save(&db, ella, me, 0, &goal("Help J join in"))
+            save(&db, ella, me, 0, &goal("Help J join in"), None)
                 .await
                 .unwrap(),
             Outcome::Done(1)
@@ -603,11 +631,11 @@ mod tests {
         assert_eq!(get_shared(&db, oak, ella).await.unwrap(), None);
         assert!(shared_in(&db, oak).await.unwrap().is_empty());
         assert_eq!(
-            comment(&db, ella, them, 1, "Lovely").await.unwrap(),
+            comment(&db, ella, them, 1, "Lovely", None).await.unwrap(),
             Outcome::NotShared
         );
         assert_eq!(
-            save(&db, ella, them, 1, &goal("x")).await.unwrap(),
+            save(&db, ella, them, 1, &goal("x"), None).await.unwrap(),
             Outcome::NotShared
         );
         assert_eq!(agree(&db, ella, them, 1).await.unwrap(), Outcome::NotShared);
@@ -623,15 +651,22 @@ mod tests {
         assert_eq!(agree(&db, ella, them, 1).await.unwrap(), Outcome::Done(1));
         assert!(shared_in(&db, oak).await.unwrap()[0].agreed);
         assert_eq!(
-            save(&db, ella, them, 1, &goal("Help J join in at lunch too"))
-                .await
-                .unwrap(),
+            save(
+                &db,
+                ella,
+                them,
+                1,
+                &goal("Help J join in at lunch too"),
+                None
+            )
+            .await
+            .unwrap(),
             Outcome::Done(2)
         );
         assert!(!shared_in(&db, oak).await.unwrap()[0].agreed);
         // Her edit from the page she had open (revision 1) does not overwrite his.
         assert_eq!(
-            save(&db, ella, me, 1, &goal("Mine")).await.unwrap(),
+            save(&db, ella, me, 1, &goal("Mine"), None).await.unwrap(),
             Outcome::Stale
         );
         assert_eq!(agree(&db, ella, me, 1).await.unwrap(), Outcome::Stale);
@@ -645,7 +680,9 @@ mod tests {
         );
         assert_eq!(get_shared(&db, oak, ella).await.unwrap(), None);
         assert_eq!(
-            comment(&db, ella, them, 2, "Still there?").await.unwrap(),
+            comment(&db, ella, them, 2, "Still there?", None)
+                .await
+                .unwrap(),
             Outcome::NotShared
         );
 

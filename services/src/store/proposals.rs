@@ -48,14 +48,26 @@ fn new_id() -> String {
 #[engines::both]
 mod sql {
     use super::*;
+    use crate::store::outcomes::sql::{earlier_if, keep_if};
+    use crate::store::outcomes::{key, Earlier};
 
-    /// Keeps a checked proposal by `author_id` for `setting_id`; returns its id.
+    /// Keeps a checked proposal by `author_id` for `setting_id`; returns its id. Sent again
+    /// with the same form id (`op`, its answer lost), it is kept once and the first id
+    /// returned; None if that id is someone else's.
     pub async fn create(
         db: &Db,
         setting_id: i64,
         author_id: i64,
         p: &Proposal,
-    ) -> Result<String, sqlx::Error> {
+        op: Option<&str>,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let mut tx = write(db).await?;
+        let op = op.map(|op| key("proposal", op));
+        match earlier_if::<String>(&mut tx, op.as_deref(), author_id).await? {
+            Earlier::Answered(first) => return Ok(Some(first)),
+            Earlier::NotYours => return Ok(None),
+            Earlier::Unseen => {}
+        }
         let id = new_id();
         let (kind, area) = (p.kind.as_str(), p.area.as_str());
         let sector = p.sector.map(|s| s.as_str());
@@ -74,17 +86,21 @@ mod sql {
             p.day,
             at
         )
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
-        Ok(id)
+        keep_if(&mut tx, op.as_deref(), author_id, &id).await?;
+        tx.commit().await?;
+        Ok(Some(id))
     }
 
-    /// Withdraws a proposal of `setting_id`; false if it has none open by that id.
+    /// Withdraws a proposal of `setting_id` (withdrawn already, it stays as it was, so a
+    /// second try or a second tab is told it is done); false if the setting has none by
+    /// that id.
     pub async fn withdraw(db: &Db, setting_id: i64, id: &str) -> Result<bool, sqlx::Error> {
         let at = now();
         let done = sqlx::query!(
-            "UPDATE plan_proposals SET withdrawn_at = $1
-             WHERE id = $2 AND setting_id = $3 AND withdrawn_at IS NULL",
+            "UPDATE plan_proposals SET withdrawn_at = COALESCE(withdrawn_at, $1)
+             WHERE id = $2 AND setting_id = $3",
             at,
             id,
             setting_id
@@ -225,9 +241,13 @@ mod tests {
         let (oak, senco) = test_db::person(&db, "senco@oak.example", Role::Senco, None).await;
         let (_, kit) = test_db::person(&db, "kit@oak.example", Role::Practitioner, Some(oak)).await;
         let (elm, other) = test_db::person(&db, "pat@elm.example", Role::Practitioner, None).await;
-        let all = create(&db, oak, senco, &proposal(None)).await.unwrap();
-        let early = create(&db, oak, senco, &proposal(Some(Sector::EarlyYears)))
+        let all = create(&db, oak, senco, &proposal(None), None)
             .await
+            .unwrap()
+            .unwrap();
+        let early = create(&db, oak, senco, &proposal(Some(Sector::EarlyYears)), None)
+            .await
+            .unwrap()
             .unwrap();
         let sector = Sector::SchoolAge;
         let ids = |o: Vec<Offer>| o.into_iter().map(|o| o.id).collect::<Vec<_>>();
@@ -256,6 +276,8 @@ mod tests {
         // Withdrawn: gone for those who had not added it, called off for those who had.
         assert!(answer(&db, kit, oak, sector, &all, true).await.unwrap());
         assert!(!withdraw(&db, elm, &all).await.unwrap());
+        assert!(withdraw(&db, oak, &all).await.unwrap());
+        // A second try (a lost answer, a second tab) is told it is done, and changes nothing.
         assert!(withdraw(&db, oak, &all).await.unwrap());
         let left = offers(&db, kit, oak, sector).await.unwrap();
         assert_eq!((left.len(), left[0].withdrawn), (1, true));
