@@ -534,6 +534,8 @@ setInterval(() => {
 // outbox like any answer: kept on this device under this person, sent in order when the
 // connection returns, and if the server refuses it, listed with its words to copy.
 const KEPT_NOTE = "tandem-kept-note";
+/** The last op each form queued, and what it held. */
+const queuedFrom = new WeakMap();
 
 function keptNote(form, text) {
   let note = form.querySelector(`.${KEPT_NOTE}`);
@@ -564,7 +566,18 @@ document.addEventListener(
       .filter((v) => v !== "");
     const heading = form.closest("section, article")?.querySelector("h2, h3")?.textContent?.trim();
     const args = rules.formArgs(pairs);
+    // The same form sent again unchanged while the first is still waiting (Save pressed
+    // twice): it is kept once.
+    const same = JSON.stringify({ ...args, op: null });
+    const earlier = queuedFrom.get(form);
+    const waiting = (id) => ops.some((o) => o.op_id === id && (o.state === "waiting" || o.state === "sending"));
+    if (earlier?.same === same && (earlier.storing || waiting(earlier.opId))) {
+      keptNote(form, "Already kept on this device: it is sent as soon as the connection returns.");
+      return;
+    }
     const opId = crypto.randomUUID();
+    const queued = { same, opId, storing: true };
+    queuedFrom.set(form, queued);
     // A form's id (`op`) is the page's; two things sent from one page offline are two
     // writes, so each takes its own (the server does each once, however often it arrives).
     if ("op" in args) args.op = opId;
@@ -579,6 +592,7 @@ document.addEventListener(
     };
     enqueue(op).then(
       () => {
+        queued.storing = false;
         keptNote(form, "No connection just now: this is kept on this device and sent as soon as the connection returns. What you typed stays here meanwhile.");
         const sent = ({ detail }) => {
           if (detail.op.op_id !== op.op_id) return;
@@ -587,7 +601,10 @@ document.addEventListener(
         };
         window.addEventListener("tandem:sent", sent);
       },
-      (error) => keptNote(form, `Not sent, and not kept: ${error.message} What you typed is still here.`),
+      (error) => {
+        queuedFrom.delete(form);
+        keptNote(form, `Not sent, and not kept: ${error.message} What you typed is still here.`);
+      },
     );
   },
   true,

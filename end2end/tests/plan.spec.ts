@@ -275,6 +275,10 @@ test("goals saved with no connection are kept on the device and sent when it ret
   await expect(page.getByRole("status").filter({ hasText: "No connection just now" })).toBeVisible();
   await expect(goal1.getByLabel("What you would like to be able to do")).toHaveValue(words);
   await page.waitForFunction(() => (window as any).tandemOffline.status().pending === 1);
+  // Pressed again unchanged: kept once, and said so.
+  await page.getByRole("button", { name: "Save goals" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Already kept on this device" })).toBeVisible();
+  expect(await page.evaluate(() => (window as any).tandemOffline.status().pending)).toBe(1);
   await expectAccessible(page, "goals kept while offline");
 
   await setConnection(context, true);

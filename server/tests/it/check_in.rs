@@ -12,11 +12,6 @@ use app::api::plan::{PlanView, ReadPlan, SavePlan, SharePlan};
 use domain::check_in::State;
 use http::StatusCode;
 
-fn json<T: serde::de::DeserializeOwned>(r: &Reply) -> T {
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    serde_json::from_str(&r.body).unwrap()
-}
-
 fn uuid(n: u32) -> String {
     format!("00000000-0000-4000-8000-{n:012}")
 }

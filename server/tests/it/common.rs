@@ -52,6 +52,12 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// A reply's JSON body, once it is known to be a 200.
+pub fn json<T: serde::de::DeserializeOwned>(r: &Reply) -> T {
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    serde_json::from_str(&r.body).unwrap()
+}
+
 pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,

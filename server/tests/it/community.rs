@@ -26,11 +26,6 @@ const OAKFIELD_ONLY: &str = "demo-post-007";
 /// Ella's post, shared with the network.
 const NETWORK_POST: &str = "demo-post-000";
 
-fn json<T: serde::de::DeserializeOwned>(r: &Reply) -> T {
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    serde_json::from_str(&r.body).unwrap()
-}
-
 async fn post(app: &TestApp, cookie: &str, id: &str) -> Reply {
     app.call::<CommunityPost>(&[("id", id)], Some(cookie)).await
 }

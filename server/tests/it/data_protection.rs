@@ -9,6 +9,7 @@ use app::api::course::RecordProgress;
 use app::api::data_protection::{ErasePerson, PrivacyNotice, SavePrivacyNotice, SaveRetention};
 use app::api::learning_log::{SaveAnswer, SubmitEntries};
 use app::api::plan::{SavePlan, SaveSelfReview};
+use app::api::proposals::{AnswerOffer, OfferView, Offers, Propose};
 use app::api::review::ReviewEntry;
 use http::StatusCode;
 
@@ -271,10 +272,55 @@ async fn a_person_downloads_everything_held_about_them() {
         .call::<ReviewEntry>(&[("id", ENTRY)], Some(&senco))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The SENCo proposes something; Sam adds it to her plan.
+    let r = app
+        .call::<Propose>(
+            &[
+                ("kind", "session"),
+                ("area", "outcomes"),
+                ("sector", ""),
+                ("title", "Outcomes written with learners"),
+                ("day", ""),
+                ("details", "Bring a target."),
+            ],
+            Some(&senco),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let offers: Vec<OfferView> = json(&app.call::<Offers>(&[], Some(&sam)).await);
+    let offer = offers
+        .iter()
+        .find(|o| o.title == "Outcomes written with learners")
+        .unwrap();
+    let r = app
+        .call::<AnswerOffer>(&[("id", offer.id.as_str()), ("join", "true")], Some(&sam))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = app.get("/log/export.json", Some(&sam)).await;
     assert_eq!(r.status, StatusCode::OK);
     let data: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(data["account"]["email"], SAM);
+    let answered = data["proposals_you_answered"].as_array().unwrap();
+    assert_eq!(answered.len(), 1, "{answered:?}");
+    assert_eq!(answered[0]["title"], "Outcomes written with learners");
+    assert_eq!(answered[0]["added_to_plan"], true);
+    assert!(data["proposals_you_made"].as_array().unwrap().is_empty());
+    let hers: serde_json::Value =
+        serde_json::from_str(&app.get("/log/export.json", Some(&senco)).await.body).unwrap();
+    assert!(hers["proposals_you_made"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(
+            |p| p["title"] == "Outcomes written with learners" && p["details"] == "Bring a target."
+        ));
+    assert!(
+        hers["proposals_you_answered"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "Sam's choice is hers alone"
+    );
     assert!(data["entries"]
         .as_array()
         .unwrap()

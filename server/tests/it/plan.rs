@@ -6,11 +6,6 @@ use crate::common::*;
 use app::api::plan::{MySelfReview, SaveSelfReview, SelfReviewView};
 use http::StatusCode;
 
-fn json<T: serde::de::DeserializeOwned>(r: &Reply) -> T {
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    serde_json::from_str(&r.body).unwrap()
-}
-
 const RATED: [(&str, &str); 6] = [
     ("adaptive_teaching_rating", "3"),
     ("identifying_needs_rating", "2"),

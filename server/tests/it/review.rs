@@ -38,11 +38,6 @@ async fn submit(app: &TestApp, cookie: &str) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
-fn json<T: serde::de::DeserializeOwned>(r: &Reply) -> T {
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    serde_json::from_str(&r.body).unwrap()
-}
-
 async fn act(app: &TestApp, cookie: &str, rev: i64, action: &str, comment: &str) -> Reply {
     app.call::<ReviewAct>(
         &[

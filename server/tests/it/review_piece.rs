@@ -36,11 +36,6 @@ async fn save(app: &TestApp, cookie: &str, id: &str, section: &str, prompt: &str
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
-fn json<T: serde::de::DeserializeOwned>(r: &Reply) -> T {
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    serde_json::from_str(&r.body).unwrap()
-}
-
 /// Sam's module 1, written in an order the course does not ask it, submitted as a module;
 /// Ella's single answer from module 2 after it.
 async fn submitted(app: &TestApp) -> (String, String, i64) {

@@ -62,8 +62,8 @@ pub struct LogLine {
 }
 
 /// Everything else Tandem holds about a person, beside their learning log (subject access):
-/// their account, who read their entries, feedback they gave, their community writing
-/// and the sessions they signed up to.
+/// their account, who read their entries, feedback they gave, their community writing,
+/// the sessions they signed up to, and the proposals they made or answered.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Held {
     pub account: Account,
@@ -74,6 +74,10 @@ pub struct Held {
     pub community_replies: Vec<Reply>,
     pub community_sessions: Vec<Session>,
     pub reports_you_made: Vec<Report>,
+    /// What they chose for each proposal their SENCo offered them.
+    pub proposals_you_answered: Vec<ProposalAnswer>,
+    /// What they proposed to their staff, as a SENCo.
+    pub proposals_you_made: Vec<ProposalMade>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, sqlx::FromRow)]
@@ -153,6 +157,25 @@ pub struct Report {
     pub post_id: String,
     pub reason: String,
     pub created_at: i64,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct ProposalAnswer {
+    pub title: String,
+    pub kind: String,
+    /// True: added to their plan; false: not for them.
+    pub added_to_plan: bool,
+    pub answered_at: i64,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct ProposalMade {
+    pub title: String,
+    pub kind: String,
+    pub area: String,
+    pub details: String,
+    pub created_at: i64,
+    pub withdrawn_at: Option<i64>,
 }
 
 #[engines::both]
@@ -563,6 +586,23 @@ mod sql {
         reports_you_made: sqlx::query_as!(
             Report,
             "SELECT post_id, reason, created_at FROM reports WHERE reporter_id = $1 ORDER BY created_at",
+            user_id
+        )
+        .fetch_all(pool)
+        .await?,
+        proposals_you_answered: sqlx::query_as!(
+            ProposalAnswer,
+            r#"SELECT p.title, p.kind, a.joined AS "added_to_plan: bool", a.answered_at
+             FROM plan_proposal_answers a JOIN plan_proposals p ON p.id = a.proposal_id
+             WHERE a.user_id = $1 ORDER BY a.answered_at"#,
+            user_id
+        )
+        .fetch_all(pool)
+        .await?,
+        proposals_you_made: sqlx::query_as!(
+            ProposalMade,
+            "SELECT title, kind, area, details, created_at, withdrawn_at
+             FROM plan_proposals WHERE author_id = $1 ORDER BY created_at",
             user_id
         )
         .fetch_all(pool)
