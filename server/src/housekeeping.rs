@@ -50,11 +50,12 @@ pub async fn retention(db: &Db) {
     }
 }
 
-/// glibc's allocator keeps what a busy spell freed: each thread that allocates gets an arena
-/// (up to 8 per core), and freed pages inside an arena stay with the process. After the
-/// dashboard's large pages or a burst of sign-ins (password hashing on many blocking
-/// threads) the server sat at about 100 MB doing nothing. Fewer arenas, and handing free
-/// pages back every few seconds, keeps it near its idle size (figures: `make bench`).
+/// Rust's allocations go to mimalloc (main.rs), which hands freed memory back on its own;
+/// SQLite's C code allocates from glibc's. glibc keeps what a busy spell freed: each thread
+/// that allocates gets an arena (up to 8 per core), and freed pages inside an arena stay
+/// with the process (before mimalloc, the server sat at about 100 MB doing nothing after a
+/// burst of sign-ins). Fewer arenas, and handing free pages back every few seconds, keeps
+/// SQLite's share near its idle size (figures: `make bench`).
 mod memory {
     use std::time::Duration;
 

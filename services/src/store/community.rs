@@ -6,7 +6,7 @@
 
 use super::filter::Filtered;
 use super::now;
-use super::outcomes::{key, Earlier};
+use super::outcomes::key;
 use domain::community::{Area, Checked, PostKind, PostSummary, Space};
 use domain::model::{Role, Sector};
 
@@ -147,15 +147,6 @@ pub const DAILY_WRITES: i64 = 100;
 /// conflicts. Older ones are dropped.
 pub const KEPT_REVISIONS: i64 = 20;
 
-/// Stored::Done for a repeat of the write (or its first answer), NotYours for someone else's.
-pub(crate) fn answered(earlier: Earlier<Stored>) -> Option<Stored> {
-    match earlier {
-        Earlier::Unseen => None,
-        Earlier::Answered(stored) => Some(stored),
-        Earlier::NotYours => Some(Stored::NotYours),
-    }
-}
-
 pub struct NewReply<'a> {
     pub id: &'a str,
     pub post_id: &'a str,
@@ -252,7 +243,7 @@ mod sql {
         let mut tx = write(db).await?;
         let op = key("post", new.id);
         let earlier = crate::store::outcomes::sql::earlier(&mut tx, &op, new.author_id).await?;
-        if let Some(stored) = answered(earlier) {
+        if let Some(stored) = earlier.answer(Stored::NotYours) {
             return Ok(stored);
         }
         if full(&mut tx, new.author_id).await? {
@@ -507,7 +498,7 @@ mod sql {
         let mut tx = write(db).await?;
         let op = key("reply", new.id);
         let earlier = crate::store::outcomes::sql::earlier(&mut tx, &op, new.author_id).await?;
-        if let Some(stored) = answered(earlier) {
+        if let Some(stored) = earlier.answer(Stored::NotYours) {
             return Ok(stored);
         }
         if full(&mut tx, new.author_id).await? {

@@ -1,7 +1,7 @@
 //! Community sessions (the monthly "swap and support"): scheduled for a setting or a
 //! network, who is coming, who attended (their CPD time), and the notes afterwards.
 
-use super::community::{answered, Stored, Who};
+use super::community::{Stored, Who};
 use super::now;
 use domain::community::Space;
 
@@ -42,7 +42,7 @@ mod sql {
         let mut tx = write(db).await?;
         let op = crate::store::outcomes::key("session", new.id);
         let earlier = crate::store::outcomes::sql::earlier(&mut tx, &op, new.organiser_id).await?;
-        if let Some(stored) = answered(earlier) {
+        if let Some(stored) = earlier.answer(Stored::NotYours) {
             return Ok(stored);
         }
         let at = now();

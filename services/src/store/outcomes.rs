@@ -29,6 +29,18 @@ pub enum Earlier<T> {
     NotYours,
 }
 
+impl<T> Earlier<T> {
+    /// The answer a repeat gets: the first try's, or `not_yours` for an id someone else
+    /// used; None for a first try, which goes on to do the write.
+    pub fn answer(self, not_yours: T) -> Option<T> {
+        match self {
+            Earlier::Unseen => None,
+            Earlier::Answered(first) => Some(first),
+            Earlier::NotYours => Some(not_yours),
+        }
+    }
+}
+
 #[engines::both]
 mod sql {
     use super::*;
@@ -141,6 +153,20 @@ mod tests {
         assert_eq!(
             earlier::<bool>(&mut tx, "op-1", sam).await.unwrap(),
             Earlier::NotYours
+        );
+        // What a repeat answers: the first answer, or the caller's refusal for someone else.
+        let first = earlier::<String>(&mut tx, "op-1", sam).await.unwrap();
+        assert_eq!(first.answer("refused".into()), Some("rev 3".to_string()));
+        let other = earlier::<String>(&mut tx, "op-1", ella).await.unwrap();
+        assert_eq!(other.answer("refused".into()), Some("refused".to_string()));
+        let new = earlier::<String>(&mut tx, "op-new", sam).await.unwrap();
+        assert_eq!(new.answer("refused".into()), None);
+        // A proposal keeps its new id as a text and reads it back as Some(id).
+        assert_eq!(
+            earlier::<Option<String>>(&mut tx, "op-1", sam)
+                .await
+                .unwrap(),
+            Earlier::Answered(Some("rev 3".into()))
         );
         // Kept a second time, the same id is refused by the table: a write that did not ask
         // first cannot slip through.

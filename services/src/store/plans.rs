@@ -56,16 +56,6 @@ pub enum Outcome {
     NotYours,
 }
 
-/// A repeat of a write (its form's `op`) gets the first try's outcome.
-fn repeated(earlier: crate::store::outcomes::Earlier<Outcome>) -> Option<Outcome> {
-    use crate::store::outcomes::Earlier;
-    match earlier {
-        Earlier::Unseen => None,
-        Earlier::Answered(first) => Some(first),
-        Earlier::NotYours => Some(Outcome::NotYours),
-    }
-}
-
 struct PlanRow {
     owner_id: i64,
     owner_name: String,
@@ -473,7 +463,10 @@ mod sql {
         let mut tx = write(db).await?;
         // Sent again (its answer lost): the first answer, not "changed since you read it".
         let op = op.map(|op| key("plan-goals", op));
-        if let Some(first) = repeated(earlier_if(&mut tx, op.as_deref(), actor.0).await?) {
+        if let Some(first) = earlier_if(&mut tx, op.as_deref(), actor.0)
+            .await?
+            .answer(Outcome::NotYours)
+        {
             return Ok(first);
         }
         let rev = match (current(&mut tx, owner).await?, actor.1) {
@@ -539,7 +532,10 @@ mod sql {
         let mut tx = write(db).await?;
         // Sent again (its answer lost): said once.
         let op = op.map(|op| key("plan-comment", op));
-        if let Some(first) = repeated(earlier_if(&mut tx, op.as_deref(), actor.0).await?) {
+        if let Some(first) = earlier_if(&mut tx, op.as_deref(), actor.0)
+            .await?
+            .answer(Outcome::NotYours)
+        {
             return Ok(first);
         }
         match (current(&mut tx, owner).await?, actor.1) {

@@ -48,8 +48,8 @@ fn new_id() -> String {
 #[engines::both]
 mod sql {
     use super::*;
+    use crate::store::outcomes::key;
     use crate::store::outcomes::sql::{earlier_if, keep_if};
-    use crate::store::outcomes::{key, Earlier};
 
     /// Keeps a checked proposal by `author_id` for `setting_id`; returns its id. Sent again
     /// with the same form id (`op`, its answer lost), it is kept once and the first id
@@ -63,10 +63,10 @@ mod sql {
     ) -> Result<Option<String>, sqlx::Error> {
         let mut tx = write(db).await?;
         let op = op.map(|op| key("proposal", op));
-        match earlier_if::<String>(&mut tx, op.as_deref(), author_id).await? {
-            Earlier::Answered(first) => return Ok(Some(first)),
-            Earlier::NotYours => return Ok(None),
-            Earlier::Unseen => {}
+        // The id is kept as a string, read back as Some(id); None for someone else's.
+        let earlier = earlier_if::<Option<String>>(&mut tx, op.as_deref(), author_id).await?;
+        if let Some(first) = earlier.answer(None) {
+            return Ok(first);
         }
         let id = new_id();
         let (kind, area) = (p.kind.as_str(), p.area.as_str());

@@ -61,6 +61,9 @@ pub(in crate::store) async fn connect(
         .foreign_keys(true);
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // A ping before each use is for connections across a network that may have dropped;
+        // here it was one more trip to the connection's thread for every query.
+        .test_before_acquire(false)
         .after_release(|conn, _| Box::pin(async move { Ok(!in_transaction(conn)) }));
     let pool = match limit {
         // A fresh deadline each time a connection is handed out (new or idle).
