@@ -342,7 +342,19 @@ pub async fn community_space(
 ) -> Result<SpaceView, AppError> {
     let me = require(Need::SignedIn)?;
     let db = db()?;
-    let all_spaces = spaces(&me).await?;
+    // The count of open reports (the page's link to them) is for whoever may moderate: a
+    // SENCo or admin, and anyone in a network (its moderators). Read beside the spaces when
+    // the address already says which, as each is a round trip to the database.
+    let moderates =
+        |space: Space| matches!(me.role, Role::Senco | Role::Admin) || space.network_id().is_some();
+    let named = space.as_deref().and_then(Space::parse);
+    let reports = async {
+        match named.filter(|s| moderates(*s)) {
+            Some(_) => Ok::<_, AppError>(Some(store::open_report_count(&db, who(&me)).await?)),
+            None => Ok(None),
+        }
+    };
+    let (all_spaces, reports) = tokio::try_join!(spaces(&me), reports)?;
     // Opened plainly (no space, filter or page named), it opens where the life is: the space
     // with the newest post the person may see (their setting's own on a tie).
     let plain = [&kind, &sector, &area, &module, &answered, &q]
@@ -379,12 +391,11 @@ pub async fn community_space(
     } else {
         total.div_ceil(size).max(1)
     };
-    let open_reports =
-        if matches!(me.role, Role::Senco | Role::Admin) || space.network_id().is_some() {
-            store::open_report_count(&db, who(&me)).await? as u32
-        } else {
-            0
-        };
+    let open_reports = match reports {
+        Some(count) => count as u32,
+        None if moderates(space) => store::open_report_count(&db, who(&me)).await? as u32,
+        None => 0,
+    };
     let invitations = if me.role == Role::Admin {
         networks::of_setting(&db, me.setting_id)
             .await?

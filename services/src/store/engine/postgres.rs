@@ -1,7 +1,7 @@
 //! PostgreSQL: one database shared by several app servers.
 
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgQueryResult};
-use sqlx::{Executor, PgPool};
+use sqlx::{Connection, Executor, PgPool};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,6 +39,9 @@ impl Db {
     }
 }
 
+/// A connection unused for longer than this is pinged before it is handed out.
+const CHECK_AFTER_IDLE: Duration = Duration::from_secs(10);
+
 /// Connects to the database. `limit` bounds how long one statement may run (the server's
 /// requests; see `REQUEST_LIMIT`): PostgreSQL cancels it and the person gets a plain "try
 /// again", so no request can hold a connection for long.
@@ -56,6 +59,19 @@ pub(in crate::store) async fn connect(
     }
     let pool = PgPoolOptions::new()
         .max_connections(16)
+        // sqlx pings a connection before every use by default: a round trip to the server
+        // per query, a fifth of a community page's time at one client. A connection can
+        // only have dropped (a restart, a failover, a firewall's idle timeout) while it sat
+        // unused, so only one unused for a while is checked first.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > CHECK_AFTER_IDLE {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await?;
     Ok(Db {
