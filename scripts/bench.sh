@@ -150,6 +150,11 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Accept"] = "application/json"
 wrk.headers["Origin"] = "$base"
+-- Op ids must never repeat across runs or threads (Lua's generator starts the same in
+-- each): a repeated id is a replay, answered from its record without writing anything.
+local threads = 0
+function setup(thread) thread:set("id", threads); threads = threads + 1; if per_thread then per_thread(thread) end end
+function init(args) math.randomseed(os.time() * 64 + id) end
 local function hex(k) local t = {} for i = 1, k do t[i] = string.format("%x", math.random(0, 15)) end return table.concat(t) end
 local function op() return hex(8) .. "-" .. hex(4) .. "-4" .. hex(3) .. "-8" .. hex(3) .. "-" .. hex(12) end
 LUA
@@ -157,8 +162,10 @@ LUA
 {
   writers_lua
   cat <<LUA
-local revs, index, n, first = {}, {}, 0, 0
-function setup(thread) thread:set("first", first); first = first + math.floor(#cookies / 2) end
+-- `first` is global: `thread:set` gives each thread its own (a local would hide it).
+local revs, index, n = {}, {}, 0
+first = 0
+function per_thread(thread) thread:set("first", first); first = first + math.floor(#cookies / 2) end
 local function entry(i) return string.format("bbbbbbbb-0000-4000-8000-%012x", i) end
 request = function()
   local i = first + (n % math.floor(#cookies / 2)) + 1

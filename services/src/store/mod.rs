@@ -242,6 +242,50 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    /// A write dropped unfinished (a replayed save returns early, a request gives up) rolls
+    /// back and its connection goes back to the pool, rather than being closed and opened
+    /// again, even when its rollback has to wait for the connection's thread.
+    #[tokio::test]
+    async fn a_write_dropped_unfinished_rolls_back_and_keeps_its_connection() {
+        let db = test_db::sqlite().await;
+        let Db::Sqlite(sqlite) = &db else {
+            unreachable!()
+        };
+        let mut tx = engine::sqlite::write(sqlite).await.unwrap();
+        sqlx::query("INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('x', 0, 1)")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        // A statement still running on the connection's thread when the write is given up
+        // (a request that timed out mid-query): the rollback queues behind it.
+        let slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT COUNT(*) FROM c";
+        let given_up = tokio::time::timeout(
+            Duration::from_millis(20),
+            sqlx::query(slow).execute(&mut *tx),
+        );
+        assert!(
+            given_up.await.is_err(),
+            "the slow statement was still running"
+        );
+        let open = sqlite.pool().size();
+        drop(tx);
+        // The connection goes back (or is closed) in a task of its own.
+        let settled = async {
+            while sqlite.pool().size() == open && sqlite.pool().num_idle() < open as usize {
+                tokio::task::yield_now().await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(5), settled)
+            .await
+            .expect("the connection is settled");
+        assert_eq!(sqlite.pool().size(), open, "the connection was closed");
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rate_limits")
+            .fetch_one(sqlite.pool())
+            .await
+            .unwrap();
+        assert_eq!(rows, 0, "the unfinished write was rolled back");
+    }
+
     /// Every enum is stored as the word its `as_str` gives (what the migrations' data and
     /// older rows hold), and a word no variant has is an error, never a default.
     #[tokio::test]

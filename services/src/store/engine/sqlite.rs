@@ -64,7 +64,7 @@ pub(in crate::store) async fn connect(
         // A ping before each use is for connections across a network that may have dropped;
         // here it was one more trip to the connection's thread for every query.
         .test_before_acquire(false)
-        .after_release(|conn, _| Box::pin(async move { Ok(!in_transaction(conn)) }));
+        .after_release(|conn, _| Box::pin(still_usable(conn)));
     let pool = match limit {
         // A fresh deadline each time a connection is handed out (new or idle).
         Some(limit) => pool
@@ -87,6 +87,19 @@ pub(in crate::store) async fn connect(
 /// leave one: `BEGIN IMMEDIATE` ran but its transaction was never handed back to be rolled
 /// back, so the connection would hold SQLite's write lock and every later write would wait
 /// out the busy timeout and fail. Such a connection is closed instead, which rolls back.
+///
+/// A transaction dropped unfinished in the ordinary way (an early return: a replayed save, a
+/// refusal, an error) has queued its rollback on the connection's thread, which may not have
+/// run yet; one round trip lets it run before deciding. Closing those too cost a new
+/// connection (its schema parsed again) for every replayed save.
+async fn still_usable(conn: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    if in_transaction(conn) {
+        conn.ping().await?;
+    }
+    Ok(!in_transaction(conn))
+}
+
 fn in_transaction(conn: &sqlx::SqliteConnection) -> bool {
     use sqlx::{Database, Sqlite, TransactionManager};
     <Sqlite as Database>::TransactionManager::get_transaction_depth(conn) > 0
