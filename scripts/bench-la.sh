@@ -27,10 +27,8 @@ for engine in sqlite postgres; do
   start=$(date +%s)
   "$bin" generate --settings "$settings" --staff "$staff" --entries "$entries" >/dev/null
   generated=$(( $(date +%s) - start ))
-  TANDEM_ADDR="127.0.0.1:$port" TANDEM_DEMO=true LEPTOS_SITE_ROOT=target/site RUST_LOG=warn "$bin" serve >>"$dir/server.log" 2>&1 &
-  pid=$!
-  trap 'kill $pid 2>/dev/null || true' EXIT
-  until curl -sf "$base/healthz" >/dev/null; do sleep 0.05; done
+  serve_for_bench "$dir/server.log" TANDEM_ADDR="127.0.0.1:$port" TANDEM_DEMO=true LEPTOS_SITE_ROOT=target/site RUST_LOG=warn
+  trap 'kill ${pid:-} 2>/dev/null || true' EXIT
   post_lua() { # file, body
     printf 'wrk.method = "POST"\nwrk.headers["Accept"] = "application/json"\nwrk.headers["Origin"] = "%s"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.body = "%s"\n' "$base" "$2" >"$1"
   }

@@ -25,13 +25,11 @@ else
   export TANDEM_DATABASE_URL="sqlite://$dir/tandem.db"
 fi
 start_server() {
-  TANDEM_ADDR="127.0.0.1:$port" TANDEM_TRUSTED_PROXIES=127.0.0.1/32 TANDEM_DEMO=true LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
-    "$CARGO_TARGET_DIR/release/tandem" serve >>"$dir/server.log" 2>&1 &
-  pid=$!
-  until curl -sf "$base/healthz" >/dev/null; do sleep 0.02; done
+  serve_for_bench "$dir/server.log" TANDEM_ADDR="127.0.0.1:$port" TANDEM_TRUSTED_PROXIES=127.0.0.1/32 \
+    TANDEM_DEMO=true LEPTOS_SITE_ROOT=target/site RUST_LOG=warn
 }
 stop_server() { kill "$pid" && wait "$pid" 2>/dev/null || true; }
-trap 'kill $pid 2>/dev/null || true' EXIT
+trap 'kill ${pid:-} 2>/dev/null || true' EXIT
 start=$(date +%s%N)
 start_server
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
