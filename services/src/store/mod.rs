@@ -355,6 +355,127 @@ mod tests {
         );
     }
 
+    /// A file database as the server opens it (its own writer connection), in a folder
+    /// removed with it.
+    async fn file_db(name: &str) -> (crate::test_dir::Dir, Db) {
+        let dir = crate::test_dir::Dir::new();
+        let db = connect(
+            &format!("sqlite://{}/{name}.db", dir.path().display()),
+            None,
+        )
+        .await
+        .unwrap();
+        migrate(&db).await.unwrap();
+        (dir, db)
+    }
+
+    async fn insert_bucket(tx: &mut engine::sqlite::WriteTx, bucket: &str) {
+        sqlx::query("INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, 0, 1)")
+            .bind(bucket)
+            .execute(&mut **tx)
+            .await
+            .unwrap();
+    }
+
+    async fn buckets(db: &Db) -> Vec<String> {
+        let Db::Sqlite(sqlite) = db else {
+            unreachable!()
+        };
+        sqlx::query_scalar("SELECT bucket FROM rate_limits ORDER BY bucket")
+            .fetch_all(sqlite.pool())
+            .await
+            .unwrap()
+    }
+
+    /// Queues a write behind the one in its turn, so the two share a batch.
+    async fn queued(
+        sqlite: &engine::sqlite::Db,
+    ) -> std::pin::Pin<
+        Box<impl std::future::Future<Output = Result<engine::sqlite::WriteTx, sqlx::Error>> + '_>,
+    > {
+        let mut next = Box::pin(engine::sqlite::write(sqlite));
+        std::future::poll_fn(|cx| {
+            use std::future::Future;
+            assert!(next.as_mut().poll(cx).is_pending(), "waits for its turn");
+            std::task::Poll::Ready(())
+        })
+        .await;
+        next
+    }
+
+    /// Writes that queue up share one commit, and one given up unfinished is undone alone:
+    /// the writes before and after it in the batch are saved, and each is told so only
+    /// once the batch is committed.
+    #[tokio::test]
+    async fn writes_queued_together_commit_together_and_one_given_up_is_undone_alone() {
+        let (_dir, db) = file_db("batch").await;
+        let Db::Sqlite(sqlite) = &db else {
+            unreachable!()
+        };
+        let mut first = engine::sqlite::write(sqlite).await.unwrap();
+        insert_bucket(&mut first, "first").await;
+        let second = queued(sqlite).await;
+        let third = queued(sqlite).await;
+        let (first_done, (), third_done) = tokio::join!(
+            first.commit(),
+            async {
+                let mut tx = second.await.unwrap();
+                insert_bucket(&mut tx, "given up").await;
+                // Dropped unfinished, as an early return or a request that went away does.
+                drop(tx);
+            },
+            async {
+                let mut tx = third.await.unwrap();
+                insert_bucket(&mut tx, "third").await;
+                tx.commit().await
+            }
+        );
+        first_done.expect("the first write is saved");
+        third_done.expect("the third write is saved");
+        assert_eq!(buckets(&db).await, ["first", "third"]);
+        db.close().await;
+    }
+
+    /// A batch that cannot commit (a full disk would do it; here a deferred constraint)
+    /// tells every write in it, none of them is saved, and the next write starts afresh on
+    /// a new connection.
+    #[tokio::test]
+    async fn a_batch_that_cannot_commit_tells_every_write_in_it() {
+        let (_dir, db) = file_db("failed").await;
+        let Db::Sqlite(sqlite) = &db else {
+            unreachable!()
+        };
+        let mut first = engine::sqlite::write(sqlite).await.unwrap();
+        insert_bucket(&mut first, "first").await;
+        let second = queued(sqlite).await;
+        let (first_done, second_done) = tokio::join!(first.commit(), async {
+            let mut tx = second.await.unwrap();
+            sqlx::query("PRAGMA defer_foreign_keys = ON")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ('t', 404, 0, 0)")
+                .execute(&mut *tx)
+                .await
+                .expect("a deferred constraint is checked at commit");
+            tx.commit().await
+        });
+        assert!(
+            first_done.is_err(),
+            "the first write is told it was not saved"
+        );
+        assert!(second_done.is_err(), "and so is the second");
+        assert!(
+            buckets(&db).await.is_empty(),
+            "nothing of the batch was saved"
+        );
+        let mut tx = engine::sqlite::write(sqlite).await.unwrap();
+        insert_bucket(&mut tx, "after").await;
+        tx.commit().await.expect("the next write is saved");
+        assert_eq!(buckets(&db).await, ["after"]);
+        db.close().await;
+    }
+
     #[tokio::test]
     async fn a_runaway_statement_is_interrupted_and_the_connection_comes_back() {
         let dir = std::env::temp_dir().join(format!("tandem-limit-{}", uuid::Uuid::new_v4()));
@@ -418,13 +539,15 @@ pub(crate) mod test_db {
             .unwrap()
             .foreign_keys(true);
         // One connection: every connection to `:memory:` would be a different database.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
         let db = Db::Sqlite(engine::sqlite::Db {
-            pool: SqlitePoolOptions::new()
-                .max_connections(1)
-                .connect_with(options)
-                .await
-                .unwrap(),
-            writers: Default::default(),
+            writer: pool.clone(),
+            pool,
+            turn: Default::default(),
             holder: engine::new_holder(),
             list_memo: Default::default(),
         });

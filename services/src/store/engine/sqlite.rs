@@ -1,24 +1,29 @@
 //! SQLite: one file, one writer at a time.
 
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteQueryResult,
     SqliteSynchronous,
 };
-use sqlx::SqlitePool;
+use sqlx::{Executor, SqlitePool};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{oneshot, OwnedMutexGuard};
 
 pub type Engine = sqlx::Sqlite;
 pub type Conn = sqlx::SqliteConnection;
 pub type QueryResult = SqliteQueryResult;
 
-/// One database: its connection pool and its writers' queue. SQLite has one writer at a
-/// time; every write waits its turn here (see `write`). Cloning shares both.
+/// One database: its pool for reads, and its writer: one connection of its own (whose page
+/// cache stays warm, as no other connection writes) and the queue of writes waiting for it.
+/// SQLite has one writer at a time; every write waits its turn here (see `write`). Cloning
+/// shares all three.
 #[derive(Clone, Debug)]
 pub struct Db {
     pub(in crate::store) pool: SqlitePool,
-    pub(in crate::store) writers: Arc<tokio::sync::Mutex<()>>,
+    pub(in crate::store) writer: SqlitePool,
+    pub(in crate::store) turn: Arc<tokio::sync::Mutex<Batch>>,
     /// This server, as a holder of job leases (`engine::new_holder`).
     pub(in crate::store) holder: Arc<str>,
     /// Pages of community spaces this server has read (`list_memo`).
@@ -59,27 +64,61 @@ pub(in crate::store) async fn connect(
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(5))
         .foreign_keys(true);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        // A ping before each use is for connections across a network that may have dropped;
-        // here it was one more trip to the connection's thread for every query.
-        .test_before_acquire(false)
-        .after_release(|conn, _| Box::pin(still_usable(conn)));
-    let pool = match limit {
-        // A fresh deadline each time a connection is handed out (new or idle).
-        Some(limit) => pool
-            .after_connect(move |conn, _| Box::pin(start_clock(conn, limit)))
-            .before_acquire(move |conn, _| {
-                Box::pin(async move { start_clock(conn, limit).await.map(|_| true) })
-            }),
-        None => pool,
+    let pool = |size: u32| {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(size)
+            // A ping before each use is for connections across a network that may have
+            // dropped; here it was one more trip to the connection's thread for every query.
+            .test_before_acquire(false)
+            .after_release(|conn, _| Box::pin(still_usable(conn)));
+        match limit {
+            // A fresh deadline each time a connection is handed out (new or idle).
+            Some(limit) => pool
+                .after_connect(move |conn, _| Box::pin(start_clock(conn, limit)))
+                .before_acquire(move |conn, _| {
+                    Box::pin(async move { start_clock(conn, limit).await.map(|_| true) })
+                }),
+            None => pool,
+        }
     };
+    let readers = pool(8).connect_with(options.clone()).await?;
+    // The writer never checkpoints as it commits (a checkpoint's fsync would hold up every
+    // write queued behind it); `checkpoints` does, beside the writes.
+    let writer = pool(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_with(options.pragma("wal_autocheckpoint", "0"))
+        .await?;
+    tokio::spawn(checkpoints(readers.clone()));
     Ok(Db {
-        pool: pool.connect_with(options).await?,
-        writers: Default::default(),
+        pool: readers,
+        writer,
+        turn: Default::default(),
         holder: super::new_holder(),
         list_memo: Default::default(),
     })
+}
+
+/// Copies the write-ahead log back into the database file every second, off the writer's
+/// path (a passive checkpoint waits for no one and no one waits for it), until the database
+/// is closed.
+async fn checkpoints(pool: SqlitePool) {
+    let mut every = tokio::time::interval(Duration::from_secs(1));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            if !pool.is_closed() {
+                tracing::warn!(error = %e, "the write-ahead log could not be checkpointed");
+            }
+        }
+    }
 }
 
 /// Whether a connection going back to the pool still has a transaction open. A request
@@ -116,43 +155,234 @@ async fn start_clock(
     Ok(())
 }
 
-/// A write transaction, taken in turn. SQLite has one writer at a time; queueing writers
-/// here (fairly, without sleeping) instead of in SQLite's busy handler, which retries on
-/// a sleep schedule, keeps save latency flat under many concurrent writers. `BEGIN
-/// IMMEDIATE` takes the write lock up front, so a write never fails with SQLITE_BUSY while
-/// upgrading a read snapshot (another process sharing the file still waits on the busy
-/// timeout).
+/// A write, taken in turn. SQLite has one writer at a time; queueing writers here (fairly,
+/// without sleeping) instead of in SQLite's busy handler, which retries on a sleep
+/// schedule, keeps save latency flat under many concurrent writers.
+///
+/// Writes that queue up share one transaction (a group commit): each runs in a savepoint of
+/// its own (undone alone if it is dropped unfinished), and the last of the batch, or the
+/// closer queued behind them, commits them all at once. A write's `commit` returns once the
+/// batch is committed, so nothing is answered before it is on disk. Most of a small write's
+/// cost was its `BEGIN` and `COMMIT` (the commit writes every page the write touched); in a
+/// batch those are paid once for many writes.
+///
+/// `BEGIN IMMEDIATE` takes the write lock up front, so a write never fails with SQLITE_BUSY
+/// while upgrading a read snapshot (another process sharing the file still waits on the
+/// busy timeout).
 pub struct WriteTx {
-    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-    // Dropped after `tx` (fields drop in order), so a rollback finishes before the next
-    // writer's turn.
-    _turn: tokio::sync::OwnedMutexGuard<()>,
+    /// Held from `write` until this write is released into its batch, or undone.
+    turn: Option<OwnedMutexGuard<Batch>>,
+    /// Whether this write's savepoint is known to have begun.
+    saved: bool,
+    db: Db,
 }
+
+/// The writer's connection and the batch open on it.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Held while a batch is open; back in the writer's pool between batches.
+    conn: Option<PoolConnection<sqlx::Sqlite>>,
+    /// Whether the batch's `BEGIN` is known to have run (a write dropped while it ran
+    /// cannot know, and starts the connection afresh).
+    begun: bool,
+    /// Writes released into the batch, waiting for its commit.
+    waiting: Vec<oneshot::Sender<Result<(), String>>>,
+    /// Whether a closer is queued for the turn (see `queue_closer`).
+    closer_queued: bool,
+}
+
+/// The most writes one batch holds: later ones wait for the next, so the first of a batch
+/// is never kept waiting long.
+const MAX_BATCH: usize = 16;
 
 pub async fn write(db: &Db) -> Result<WriteTx, sqlx::Error> {
     let asked = std::time::Instant::now();
-    let turn = db.writers.clone().lock_owned().await;
+    let turn = db.turn.clone().lock_owned().await;
     crate::metrics::write_wait(asked.elapsed());
-    let tx = db.pool.begin_with("BEGIN IMMEDIATE").await?;
-    Ok(WriteTx { tx, _turn: turn })
+    // From here a dropped `WriteTx` undoes whatever of this write ran (see its `Drop`).
+    let mut tx = WriteTx {
+        turn: Some(turn),
+        saved: false,
+        db: db.clone(),
+    };
+    let batch = tx.batch();
+    if batch.conn.is_none() {
+        batch.conn = Some(db.writer.acquire().await?);
+        batch.begun = false;
+        batch.conn().execute("BEGIN IMMEDIATE").await?;
+        batch.begun = true;
+    }
+    batch.conn().execute("SAVEPOINT write").await?;
+    tx.saved = true;
+    Ok(tx)
 }
 
 impl WriteTx {
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+    fn batch(&mut self) -> &mut Batch {
+        self.turn
+            .as_mut()
+            .expect("a write is in its turn until it ends")
+    }
+
+    /// Releases this write into its batch and waits for the batch to commit. Runs to the
+    /// end in a task of its own, so a caller that goes away cannot leave the batch half done.
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        let Some(batch) = self.turn.take() else {
+            return Ok(());
+        };
+        match tokio::spawn(release(self.db.clone(), batch)).await {
+            Ok(done) => done,
+            Err(e) => Err(sqlx::Error::Protocol(format!(
+                "a write did not finish: {e}"
+            ))),
+        }
+    }
+}
+
+impl Batch {
+    fn conn(&mut self) -> &mut sqlx::SqliteConnection {
+        self.conn
+            .as_mut()
+            .expect("the batch's connection is held while it is open")
+    }
+
+    /// Commits the batch and tells everyone in it. The connection goes back to the pool
+    /// only when SQLite is known to be out of the transaction; otherwise it is closed, which
+    /// rolls back.
+    async fn commit(&mut self) -> Result<(), sqlx::Error> {
+        let Some(mut conn) = self.conn.take() else {
+            return Ok(());
+        };
+        self.begun = false;
+        let done = conn.execute("COMMIT").await.map(|_| ());
+        if done.is_err() {
+            let _ = conn.close().await;
+        }
+        self.tell(done.as_ref().map(|_| ()).map_err(|e| e.to_string()));
+        done
+    }
+
+    /// Gives up the whole batch (its transaction can no longer be trusted).
+    async fn abandon(&mut self, why: &sqlx::Error) {
+        if let Some(conn) = self.conn.take() {
+            let _ = conn.close().await;
+        }
+        self.begun = false;
+        self.tell(Err(format!("the write was not saved: {why}")));
+    }
+
+    fn tell(&mut self, outcome: Result<(), String>) {
+        for waiting in self.waiting.drain(..) {
+            let _ = waiting.send(outcome.clone());
+        }
+    }
+}
+
+async fn release(db: Db, mut batch: OwnedMutexGuard<Batch>) -> Result<(), sqlx::Error> {
+    if let Err(e) = batch.conn().execute("RELEASE write").await {
+        batch.abandon(&e).await;
+        return Err(e);
+    }
+    if batch.waiting.len() + 1 >= MAX_BATCH {
+        return batch.commit().await;
+    }
+    let (told, outcome) = oneshot::channel();
+    batch.waiting.push(told);
+    queue_closer(&db, &mut batch);
+    drop(batch);
+    match outcome.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(why)) => Err(sqlx::Error::Protocol(why)),
+        Err(_) => Err(sqlx::Error::Protocol("the write's batch was lost".into())),
+    }
+}
+
+/// Makes sure a closer is queued for the turn: it takes the turn after the writes queued
+/// now and commits the batch they make (writes arriving after it start the next one).
+/// Whoever leaves a batch open queues one, so a batch always ends, even when the writes
+/// queued behind it are given up before their turn.
+fn queue_closer(db: &Db, batch: &mut Batch) {
+    if batch.closer_queued {
+        return;
+    }
+    batch.closer_queued = true;
+    let turn = db.turn.clone();
+    tokio::spawn(async move {
+        let mut batch = turn.lock_owned().await;
+        batch.closer_queued = false;
+        let _ = batch.commit().await;
+    });
+}
+
+/// Undoes a write dropped unfinished (an early return, an error, a request given up), alone
+/// and in its turn: the rest of its batch stands.
+async fn undo(db: Db, mut batch: OwnedMutexGuard<Batch>, saved: bool) {
+    if batch.conn.is_none() {
+        return;
+    }
+    if !batch.begun {
+        // `BEGIN` may or may not have run: roll back whatever did, on a fresh connection
+        // next time.
+        let _ = batch.conn().execute("ROLLBACK").await;
+        if let Some(conn) = batch.conn.take() {
+            let _ = conn.close().await;
+        }
+        return;
+    }
+    // "No such savepoint" is expected only when the write was dropped before its savepoint
+    // began; after, it means SQLite rolled the whole transaction back (an interrupted
+    // statement, a full disk), taking the rest of the batch with it.
+    match batch.conn().execute("ROLLBACK TO write").await {
+        Err(e) if saved || !e.to_string().contains("no such savepoint") => {
+            batch.abandon(&e).await;
+            return;
+        }
+        Err(_) => {}
+        Ok(_) => {
+            if let Err(e) = batch.conn().execute("RELEASE write").await {
+                batch.abandon(&e).await;
+                return;
+            }
+        }
+    }
+    queue_closer(&db, &mut batch);
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        let Some(mut batch) = self.turn.take() else {
+            return;
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(undo(self.db.clone(), batch, self.saved));
+            }
+            // No runtime to undo it on (the process is ending): closing the connection
+            // rolls the whole batch back, and no one in it is told it was saved.
+            Err(_) => {
+                if let Some(conn) = batch.conn.as_mut() {
+                    conn.close_on_drop();
+                }
+                batch.conn = None;
+                batch.tell(Err("the server stopped before the write was saved".into()));
+            }
+        }
     }
 }
 
 impl std::ops::Deref for WriteTx {
     type Target = sqlx::SqliteConnection;
     fn deref(&self) -> &Self::Target {
-        &self.tx
+        self.turn
+            .as_ref()
+            .and_then(|batch| batch.conn.as_deref())
+            .expect("a write's connection is held until it ends")
     }
 }
 
 impl std::ops::DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.tx
+        self.batch().conn()
     }
 }
 
