@@ -24,6 +24,7 @@ const rows = [
   ["Saves, 1 writer", (f) => load(f, "save1"), ""],
   ["Saves, 32 writers flat out", (f) => load(f, "save32"), "≥ 2,000/s"],
   ["Saves, 32 writers at ~1,000/s", (f) => load(f, "save1000"), "p99 ≤ 10 ms"],
+  ["Saves, 32 writers at ~1,000/s, random pauses", (f) => load(f, "save1000r"), "p99 ≤ 10 ms"],
   ["Progress events, 1 client", (f) => load(f, "progress1"), ""],
   ["Progress events, 32 clients", (f) => load(f, "progress32"), ""],
   ["Dashboard data (500 staff), 1 client", (f) => load(f, "dash_data1"), "p50 ≤ 25 ms"],

@@ -211,6 +211,10 @@ saves "log-entry saves, 1 writer at a time" save1 1 1 ""
 saves "log-entry saves, 32 writers flat out (budget 2000/s)" save32 32 2 ""
 # The budget's load: 32 writers each saving every 32 ms (about 1,000 saves/s in all).
 saves "log-entry saves, 32 writers at ~1000/s (budget p99 10 ms)" save1000 32 2 "delay = function() return 32 end"
+# The same load with each writer's pause drawn at random (0 to 64 ms, 32 on average), as
+# people's saves come: with a fixed pause the writers fall into step with the server's
+# batched commits and arrive in bursts of a batch at a time.
+saves "log-entry saves, 32 writers at ~1000/s, pauses at random (budget p99 10 ms)" save1000r 32 2 "delay = function() return math.random(0, 64) end"
 checked "progress events, 1 client" progress1 "$dir/progress.lua" "$base/api/progress/record" 1 1 "$duration"
 checked "progress events, 32 clients" progress32 "$dir/progress.lua" "$base/api/progress/record" 32 2 "$duration"
 

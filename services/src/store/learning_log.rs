@@ -160,24 +160,38 @@ mod sql {
     ) -> Result<Result<SaveResult, Refusal>, sqlx::Error> {
         let at = now();
         let mut tx = write(db).await?;
-        match crate::store::outcomes::sql::earlier(&mut tx, input.op_id, input.user_id).await? {
-            Earlier::Unseen => {}
-            Earlier::Answered(result) => return Ok(Ok(result)),
-            Earlier::NotYours => return Ok(Err(Refusal::NotYours)),
-        }
-        let current: Option<Current> = sqlx::query!(
-            r#"SELECT id AS "id!", user_id, rev, body, status AS "status: EntryStatus"
-           FROM log_entries WHERE id = $1 OR (user_id = $2 AND section_key = $3 AND prompt_key = $4)
-           ORDER BY id = $5 DESC LIMIT 1"#,
+        // The op's kept answer, if any, and the entry, in one trip: a save is a handful of
+        // statements, each a trip to SQLite's thread while the next writer waits.
+        let row = sqlx::query!(
+            r#"SELECT o.user_id AS "op_user?", o.reply AS "op_reply?",
+                  e.id AS "id?", e.user_id AS "owner?", e.rev AS "rev?", e.body AS "body?",
+                  e.status AS "status?: EntryStatus"
+           FROM (SELECT 1 AS one) AS one
+           LEFT JOIN op_outcomes o ON o.op_id = $1
+           LEFT JOIN log_entries e ON e.id = (
+             SELECT id FROM log_entries
+             WHERE id = $2 OR (user_id = $3 AND section_key = $4 AND prompt_key = $5)
+             ORDER BY id = $2 DESC LIMIT 1)"#,
+            input.op_id,
             input.entry_id,
             input.user_id,
             input.section_key,
             input.prompt_key,
-            input.entry_id,
         )
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| (r.id, r.user_id, r.rev, r.body, r.status));
+        .fetch_one(&mut *tx)
+        .await?;
+        let kept = row.op_user.zip(row.op_reply);
+        match Earlier::of(kept, input.user_id) {
+            Earlier::Unseen => {}
+            Earlier::Answered(result) => return Ok(Ok(result)),
+            Earlier::NotYours => return Ok(Err(Refusal::NotYours)),
+        }
+        let current: Option<Current> = match (row.id, row.owner, row.rev, row.body, row.status) {
+            (Some(id), Some(owner), Some(rev), Some(body), Some(status)) => {
+                Some((id, owner, rev, body, status))
+            }
+            _ => None,
+        };
         if let Some((_, owner, ..)) = &current {
             if *owner != input.user_id {
                 return Ok(Err(Refusal::NotYours));

@@ -29,6 +29,25 @@ pub enum Earlier<T> {
     NotYours,
 }
 
+impl<T: DeserializeOwned> Earlier<T> {
+    /// What a kept answer (its maker and the answer), if any, means for `user_id`'s try.
+    pub fn of(kept: Option<(i64, String)>, user_id: i64) -> Self {
+        let Some((maker, reply)) = kept else {
+            return Earlier::Unseen;
+        };
+        match serde_json::from_str(&reply) {
+            Ok(answer) if maker == user_id => {
+                metrics::outbox(Outbox::Replayed);
+                Earlier::Answered(answer)
+            }
+            _ => {
+                metrics::outbox(Outbox::Refused);
+                Earlier::NotYours
+            }
+        }
+    }
+}
+
 impl<T> Earlier<T> {
     /// The answer a repeat gets: the first try's, or `not_yours` for an id someone else
     /// used; None for a first try, which goes on to do the write.
@@ -57,19 +76,7 @@ mod sql {
         )
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(first) = first else {
-            return Ok(Earlier::Unseen);
-        };
-        match serde_json::from_str(&first.reply) {
-            Ok(answer) if first.user_id == user_id => {
-                metrics::outbox(Outbox::Replayed);
-                Ok(Earlier::Answered(answer))
-            }
-            _ => {
-                metrics::outbox(Outbox::Refused);
-                Ok(Earlier::NotYours)
-            }
-        }
+        Ok(Earlier::of(first.map(|f| (f.user_id, f.reply)), user_id))
     }
 
     /// `earlier`, for a write whose form may carry no id (a page from before forms had
