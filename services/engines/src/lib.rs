@@ -13,7 +13,7 @@
 //! ```
 //!
 //! becomes `mod sql_sqlite` and `mod sql_postgres`, each with the items of `sql` and that
-//! engine's `Db`, `Conn`, `Engine`, `write` and `WriteOne` in scope (`crate::store::engine`),
+//! engine's `Db`, `Conn`, `Engine`, `write`, `write_for` and `WriteOne` in scope (`crate::store::engine`),
 //! and, beside them, `pub async fn count(db: &crate::store::Db)`, which calls the copy for
 //! the engine the database uses. A public function whose first argument is
 //! `tx: &mut Conn` gets one taking `&mut crate::store::WriteTx` the same way.
@@ -82,7 +82,7 @@ fn expand(module: ItemMod) -> syn::Result<Tokens> {
             #(#attrs)*
             #[allow(unused_imports, dead_code, unused_variables, clippy::all)]
             pub(crate) mod #copy_name {
-                use crate::store::engine::#engine_ident::{Conn, Db, Engine, QueryResult, WriteOne, WriteTx, write};
+                use crate::store::engine::#engine_ident::{Conn, Db, Engine, QueryResult, WriteOne, WriteTx, write, write_for};
                 #body
             }
         });

@@ -159,7 +159,7 @@ mod sql {
         input: &SaveInput<'_>,
     ) -> Result<Result<SaveResult, Refusal>, sqlx::Error> {
         let at = now();
-        let mut tx = write(db).await?;
+        let mut tx = write_for(db, input.user_id).await?;
         // The op's kept answer, if any, and the entry, in one trip: a save is a handful of
         // statements, each a trip to SQLite's thread while the next writer waits.
         let row = sqlx::query!(

@@ -436,6 +436,123 @@ mod tests {
         db.close().await;
     }
 
+    /// The write that begins a batch has no savepoint: given up, it rolls its batch back,
+    /// which holds nothing else yet, and the writes queued behind it start the next. A write
+    /// given up while it waits for its turn is no longer counted as waiting, so the last
+    /// write commits at once rather than waiting for one that will never come.
+    #[tokio::test]
+    async fn the_first_write_of_a_batch_given_up_is_undone_alone() {
+        let (_dir, db) = file_db("first").await;
+        let Db::Sqlite(sqlite) = &db else {
+            unreachable!()
+        };
+        let mut first = engine::sqlite::write(sqlite).await.unwrap();
+        insert_bucket(&mut first, "given up").await;
+        let second = queued(sqlite).await;
+        let never = queued(sqlite).await;
+        let third = queued(sqlite).await;
+        drop(never);
+        assert_eq!(
+            sqlite.queued.load(std::sync::atomic::Ordering::SeqCst),
+            2,
+            "the write given up while waiting is not counted"
+        );
+        drop(first);
+        let (second_done, third_done) = tokio::join!(
+            async {
+                let mut tx = second.await.unwrap();
+                insert_bucket(&mut tx, "second").await;
+                tx.commit().await
+            },
+            async {
+                let mut tx = third.await.unwrap();
+                insert_bucket(&mut tx, "third").await;
+                tx.commit().await
+            }
+        );
+        second_done.expect("the second write is saved");
+        third_done.expect("the third write is saved");
+        assert_eq!(buckets(&db).await, ["second", "third"]);
+        assert_eq!(sqlite.queued.load(std::sync::atomic::Ordering::SeqCst), 0);
+        db.close().await;
+    }
+
+    /// How many advisory locks are being waited for (PostgreSQL).
+    async fn waiting_for_locks(pg: &engine::postgres::Db) -> i64 {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        )
+        .fetch_one(pg.pool())
+        .await
+        .unwrap()
+    }
+
+    /// Waits (boundedly) until `n` advisory locks are being waited for.
+    async fn until_waiting(pg: &engine::postgres::Db, n: i64) {
+        for _ in 0..1000 {
+            if waiting_for_locks(pg).await == n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("{n} writes never queued");
+    }
+
+    /// On PostgreSQL a write of one person's own rows (`write_for`) waits for that person's
+    /// other writes and for any write of shared rows (`write`), and for no one else's: two
+    /// people save side by side. (On SQLite every write has the one turn, tested above.)
+    #[tokio::test]
+    async fn people_write_side_by_side_and_a_shared_write_waits_for_them() {
+        let db = test_db::fresh().await;
+        let Db::Postgres(pg) = &db else {
+            return;
+        };
+        let bound = Duration::from_secs(20);
+        let sam = engine::postgres::write_for(pg, 1).await.unwrap();
+        let kim = tokio::time::timeout(bound, engine::postgres::write_for(pg, 2))
+            .await
+            .expect("another person's write does not wait")
+            .unwrap();
+        let shared = tokio::spawn({
+            let pg = pg.clone();
+            async move { engine::postgres::write(&pg).await.unwrap().commit().await }
+        });
+        until_waiting(pg, 1).await;
+        sam.commit().await.unwrap();
+        assert_eq!(waiting_for_locks(pg).await, 1, "still waiting for Kim's");
+        assert!(!shared.is_finished());
+        kim.commit().await.unwrap();
+        tokio::time::timeout(bound, shared)
+            .await
+            .expect("the shared write goes once both are done")
+            .unwrap()
+            .unwrap();
+
+        let sam = engine::postgres::write_for(pg, 1).await.unwrap();
+        let again = tokio::spawn({
+            let pg = pg.clone();
+            async move {
+                engine::postgres::write_for(&pg, 1)
+                    .await
+                    .unwrap()
+                    .commit()
+                    .await
+            }
+        });
+        until_waiting(pg, 1).await;
+        assert!(
+            !again.is_finished(),
+            "Sam's second write waits for her first"
+        );
+        sam.commit().await.unwrap();
+        tokio::time::timeout(bound, again)
+            .await
+            .expect("and goes once it is done")
+            .unwrap()
+            .unwrap();
+        db.close().await;
+    }
+
     /// A batch that cannot commit (a full disk would do it; here a deferred constraint)
     /// tells every write in it, none of them is saved, and the next write starts afresh on
     /// a new connection.
@@ -548,6 +665,7 @@ pub(crate) mod test_db {
             writer: pool.clone(),
             pool,
             turn: Default::default(),
+            queued: Default::default(),
             holder: engine::new_holder(),
             list_memo: Default::default(),
         });

@@ -49,7 +49,7 @@ mod sql {
     pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> {
         let server_time = now();
         let at = event_time(event.client_time, server_time);
-        let mut tx = write(db).await?;
+        let mut tx = write_for(db, event.user_id).await?;
         let op = crate::store::outcomes::key("progress", event.op_id);
         let earlier =
             crate::store::outcomes::sql::earlier::<bool>(&mut tx, &op, event.user_id).await?;

@@ -86,18 +86,50 @@ pub(in crate::store) async fn connect(
 /// A write transaction, taken in turn across every app server: each first takes one
 /// transaction-scoped advisory lock, so writes run one at a time as they do on SQLite, and
 /// every rule that reads before it writes (a revision check, a retried operation's first
-/// answer, a limit) sees the writes before it. The lock goes with the commit or rollback,
-/// also when a server stops mid-transaction.
+/// answer, a limit) sees the writes before it. A write of one person's own rows
+/// (`write_for`) waits only for that person's and for the others. The locks go with the
+/// commit or rollback, also when a server stops mid-transaction.
 pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Postgres>,
 }
 
 pub async fn write(db: &Db) -> Result<WriteTx, sqlx::Error> {
+    locked(
+        db,
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITERS),
+    )
+    .await
+}
+
+/// A write that reads and writes only `person`'s own rows (a learning-log save, a progress
+/// event): it waits for writes of the same person, and for every `write`, but not for
+/// other people's, so a trust's staff save side by side. It holds the writers' lock shared
+/// (a `write` holds it alone) and a lock of the person's own.
+pub async fn write_for(db: &Db, person: i64) -> Result<WriteTx, sqlx::Error> {
+    locked(
+        db,
+        sqlx::query(
+            "SELECT pg_advisory_xact_lock_shared($1), pg_advisory_xact_lock($2, CAST($3 % 2147483647 AS INTEGER))",
+        )
+        .bind(WRITERS)
+        .bind(PERSON_LOCKS)
+        .bind(person),
+    )
+    .await
+}
+
+/// The first of the two keys of a person's lock (`write_for`); the second is the person.
+/// Two-key locks never meet the one-key `WRITERS`.
+const PERSON_LOCKS: i32 = 20_01_14;
+
+/// Begins a transaction and takes the locks `lock` takes.
+async fn locked<'q>(
+    db: &Db,
+    lock: sqlx::query::Query<'q, sqlx::Postgres, PgArguments>,
+) -> Result<WriteTx, sqlx::Error> {
     let asked = std::time::Instant::now();
     let mut tx = db.pool.begin().await?;
-    (&mut *tx)
-        .execute(sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITERS))
-        .await?;
+    (&mut *tx).execute(lock).await?;
     crate::metrics::write_wait(asked.elapsed());
     Ok(WriteTx { tx })
 }

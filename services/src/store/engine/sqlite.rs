@@ -7,6 +7,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Executor, SqlitePool};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{oneshot, OwnedMutexGuard};
@@ -24,6 +25,9 @@ pub struct Db {
     pub(in crate::store) pool: SqlitePool,
     pub(in crate::store) writer: SqlitePool,
     pub(in crate::store) turn: Arc<tokio::sync::Mutex<Batch>>,
+    /// How many writes are waiting for the turn: a write released with none waiting commits
+    /// at once, as no other could join its batch.
+    pub(in crate::store) queued: Arc<AtomicUsize>,
     /// This server, as a holder of job leases (`engine::new_holder`).
     pub(in crate::store) holder: Arc<str>,
     /// Pages of community spaces this server has read (`list_memo`). Read only inside store
@@ -97,6 +101,7 @@ pub(in crate::store) async fn connect(
         pool: readers,
         writer,
         turn: Default::default(),
+        queued: Default::default(),
         holder: super::new_holder(),
         list_memo: Default::default(),
     })
@@ -162,12 +167,14 @@ async fn start_clock(
 /// without sleeping) instead of in SQLite's busy handler, which retries on a sleep
 /// schedule, keeps save latency flat under many concurrent writers.
 ///
-/// Writes that queue up share one transaction (a group commit): each runs in a savepoint of
-/// its own (undone alone if it is dropped unfinished), and the last of the batch, or the
-/// closer queued behind them, commits them all at once. A write's `commit` returns once the
-/// batch is committed, so nothing is answered before it is on disk. Most of a small write's
-/// cost was its `BEGIN` and `COMMIT` (the commit writes every page the write touched); in a
-/// batch those are paid once for many writes.
+/// Writes that queue up share one transaction (a group commit). The first of a batch begins
+/// it (undoing that write, should it be dropped unfinished, rolls the batch back, as nothing
+/// else is in it yet); each later one runs in a savepoint of its own, undone alone. A write
+/// released with no other waiting commits the batch at once; otherwise the closer queued
+/// behind the waiting writes does, or the write that fills the batch. A write's `commit` returns once
+/// the batch is committed, so nothing is answered before it is on disk. Most of a small
+/// write's cost was its `BEGIN` and `COMMIT` (the commit writes every page the write
+/// touched); in a batch those are paid once for many writes.
 ///
 /// `BEGIN IMMEDIATE` takes the write lock up front, so a write never fails with SQLITE_BUSY
 /// while upgrading a read snapshot (another process sharing the file still waits on the
@@ -175,6 +182,8 @@ async fn start_clock(
 pub struct WriteTx {
     /// Held from `write` until this write is released into its batch, or undone.
     turn: Option<OwnedMutexGuard<Batch>>,
+    /// Whether this write began its batch: it has no savepoint (one trip each way fewer).
+    first: bool,
     /// Whether this write's savepoint is known to have begun.
     saved: bool,
     db: Db,
@@ -206,11 +215,15 @@ const MAX_BATCH_AGE: Duration = Duration::from_millis(500);
 
 pub async fn write(db: &Db) -> Result<WriteTx, sqlx::Error> {
     let asked = std::time::Instant::now();
-    let turn = db.turn.clone().lock_owned().await;
+    let turn = {
+        let _waiting = Waiting::on(&db.queued);
+        db.turn.clone().lock_owned().await
+    };
     crate::metrics::write_wait(asked.elapsed());
     // From here a dropped `WriteTx` undoes whatever of this write ran (see its `Drop`).
     let mut tx = WriteTx {
         turn: Some(turn),
+        first: true,
         saved: false,
         db: db.clone(),
     };
@@ -228,10 +241,34 @@ pub async fn write(db: &Db) -> Result<WriteTx, sqlx::Error> {
         batch.conn().execute("BEGIN IMMEDIATE").await?;
         batch.begun = true;
         batch.began_at = Some(std::time::Instant::now());
+        return Ok(tx);
     }
-    batch.conn().execute("SAVEPOINT write").await?;
+    tx.first = false;
+    tx.batch().conn().execute("SAVEPOINT write").await?;
     tx.saved = true;
     Ok(tx)
+}
+
+/// A write that touches only `person`'s own rows: on PostgreSQL these run side by side for
+/// different people; here every write has the one turn.
+pub async fn write_for(db: &Db, _person: i64) -> Result<WriteTx, sqlx::Error> {
+    write(db).await
+}
+
+/// Counts a write waiting for the turn, for as long as it waits (also when it is given up).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn on(queued: &'a AtomicUsize) -> Self {
+        queued.fetch_add(1, Ordering::SeqCst);
+        Waiting(queued)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl WriteTx {
@@ -247,7 +284,7 @@ impl WriteTx {
         let Some(batch) = self.turn.take() else {
             return Ok(());
         };
-        match tokio::spawn(release(self.db.clone(), batch)).await {
+        match tokio::spawn(release(self.db.clone(), batch, self.first)).await {
             Ok(done) => done,
             Err(e) => Err(sqlx::Error::Protocol(format!(
                 "a write did not finish: {e}"
@@ -297,12 +334,20 @@ impl Batch {
     }
 }
 
-async fn release(db: Db, mut batch: OwnedMutexGuard<Batch>) -> Result<(), sqlx::Error> {
-    if let Err(e) = batch.conn().execute("RELEASE write").await {
-        batch.abandon(&e).await;
-        return Err(e);
+async fn release(
+    db: Db,
+    mut batch: OwnedMutexGuard<Batch>,
+    first: bool,
+) -> Result<(), sqlx::Error> {
+    // A savepoint left open would cost more than this trip: SQLite copies every page a
+    // write touches once for each savepoint open over it.
+    if !first {
+        if let Err(e) = batch.conn().execute("RELEASE write").await {
+            batch.abandon(&e).await;
+            return Err(e);
+        }
     }
-    if batch.waiting.len() + 1 >= MAX_BATCH {
+    if batch.waiting.len() + 1 >= MAX_BATCH || db.queued.load(Ordering::SeqCst) == 0 {
         return batch.commit().await;
     }
     let (told, outcome) = oneshot::channel();
@@ -335,17 +380,22 @@ fn queue_closer(db: &Db, batch: &mut Batch) {
 
 /// Undoes a write dropped unfinished (an early return, an error, a request given up), alone
 /// and in its turn: the rest of its batch stands.
-async fn undo(db: Db, mut batch: OwnedMutexGuard<Batch>, saved: bool) {
+async fn undo(db: Db, mut batch: OwnedMutexGuard<Batch>, first: bool, saved: bool) {
     if batch.conn.is_none() {
         return;
     }
-    if !batch.begun {
-        // `BEGIN` may or may not have run: roll back whatever did, on a fresh connection
-        // next time.
-        let _ = batch.conn().execute("ROLLBACK").await;
+    if first {
+        // The write that began the batch, alone in it: roll it all back. The connection is
+        // kept only when its `BEGIN` is known to have run (otherwise it may yet be in a
+        // transaction), and the rollback worked.
+        let rolled_back = batch.conn().execute("ROLLBACK").await.is_ok();
         if let Some(conn) = batch.conn.take() {
-            let _ = conn.close().await;
+            if !(batch.begun && rolled_back) {
+                let _ = conn.close().await;
+            }
         }
+        batch.begun = false;
+        batch.began_at = None;
         return;
     }
     // "No such savepoint" is expected only when the write was dropped before its savepoint
@@ -374,7 +424,7 @@ impl Drop for WriteTx {
         };
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
-                runtime.spawn(undo(self.db.clone(), batch, self.saved));
+                runtime.spawn(undo(self.db.clone(), batch, self.first, self.saved));
             }
             // No runtime to undo it on (the process is ending): closing the connection
             // rolls the whole batch back, and no one in it is told it was saved.
