@@ -553,6 +553,60 @@ mod tests {
         db.close().await;
     }
 
+    /// On PostgreSQL a write that fails or is given up while it waits for its lock never
+    /// leaves a connection in the pool inside a transaction that holds (or will be granted)
+    /// the lock: every later write still gets its turn.
+    #[tokio::test]
+    async fn a_write_given_up_or_failed_while_waiting_for_its_lock_leaves_no_lock_behind() {
+        let db = test_db::fresh().await;
+        let Db::Postgres(pg) = &db else {
+            return;
+        };
+        let bound = Duration::from_secs(20);
+        let next_write = || async {
+            tokio::time::timeout(bound, engine::postgres::write(pg))
+                .await
+                .expect("the next write gets its turn")
+                .unwrap()
+                .commit()
+                .await
+                .unwrap();
+        };
+        let waiting = || {
+            let pg = pg.clone();
+            tokio::spawn(async move { engine::postgres::write(&pg).await.map(|_| ()) })
+        };
+
+        // Given up: a request that went away while its write queued.
+        let first = engine::postgres::write(pg).await.unwrap();
+        let given_up = waiting();
+        until_waiting(pg, 1).await;
+        given_up.abort();
+        first.commit().await.unwrap();
+        for _ in 0..4 {
+            next_write().await;
+        }
+
+        // Failed: the wait cut off (here cancelled, as the statement timeout does).
+        let first = engine::postgres::write(pg).await.unwrap();
+        let failed = waiting();
+        until_waiting(pg, 1).await;
+        let cancelled: bool = sqlx::query_scalar(
+            "SELECT pg_cancel_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        )
+        .fetch_one(pg.pool())
+        .await
+        .unwrap();
+        assert!(cancelled);
+        let failed = tokio::time::timeout(bound, failed).await.unwrap().unwrap();
+        assert!(failed.is_err(), "the cancelled wait is an error");
+        first.commit().await.unwrap();
+        for _ in 0..4 {
+            next_write().await;
+        }
+        db.close().await;
+    }
+
     /// A batch that cannot commit (a full disk would do it; here a deferred constraint)
     /// tells every write in it, none of them is saved, and the next write starts afresh on
     /// a new connection.

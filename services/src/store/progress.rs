@@ -51,11 +51,32 @@ mod sql {
         let at = event_time(event.client_time, server_time);
         let mut tx = write_for(db, event.user_id).await?;
         let op = crate::store::outcomes::key("progress", event.op_id);
-        let earlier =
-            crate::store::outcomes::sql::earlier::<bool>(&mut tx, &op, event.user_id).await?;
-        if earlier != Earlier::Unseen {
+        // The op's kept answer, if any, and the section's state, in one trip: each is a trip
+        // to the database while the person's next write waits.
+        let row = sqlx::query!(
+            r#"SELECT o.user_id AS "op_user?", o.reply AS "op_reply?",
+                  s.user_id AS "state_of?", s.first_opened_at AS "first_opened_at?",
+                  s.last_opened_at AS "last_opened_at?", s.completed_at AS "completed_at?",
+                  s.active_seconds AS "active_seconds?"
+           FROM (SELECT 1 AS one) AS one
+           LEFT JOIN op_outcomes o ON o.op_id = $1
+           LEFT JOIN section_progress s ON s.user_id = $2 AND s.section_key = $3"#,
+            op,
+            event.user_id,
+            event.section_key,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let kept = row.op_user.zip(row.op_reply);
+        if Earlier::<bool>::of(kept, event.user_id) != Earlier::Unseen {
             return Ok(false);
         }
+        let current = row.state_of.map(|_| SectionState {
+            first_opened_at: row.first_opened_at,
+            last_opened_at: row.last_opened_at,
+            completed_at: row.completed_at,
+            active_seconds: row.active_seconds.unwrap_or_default(),
+        });
         let client_time = event.client_time.map(|_| at);
         let inserted = sqlx::query!(
         "INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
@@ -77,14 +98,6 @@ mod sql {
             return Ok(false);
         }
         crate::store::outcomes::sql::keep(&mut tx, &op, event.user_id, &true).await?;
-        let current = sqlx::query_as!(
-        SectionState,
-        "SELECT first_opened_at, last_opened_at, completed_at, active_seconds FROM section_progress WHERE user_id = $1 AND section_key = $2",
-        event.user_id,
-        event.section_key
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
         let next = apply(current.unwrap_or_default(), event.kind, at, event.seconds);
         sqlx::query!(
         "INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)

@@ -1,7 +1,8 @@
 //! PostgreSQL: one database shared by several app servers.
 
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgQueryResult};
-use sqlx::{Connection, Executor, PgPool};
+use sqlx::{Connection, PgPool, TransactionManager};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -90,15 +91,13 @@ pub(in crate::store) async fn connect(
 /// (`write_for`) waits only for that person's and for the others. The locks go with the
 /// commit or rollback, also when a server stops mid-transaction.
 pub struct WriteTx {
-    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    /// Held until the write ends; rolled back if it ends without a commit.
+    conn: PoolConnection<sqlx::Postgres>,
+    open: bool,
 }
 
 pub async fn write(db: &Db) -> Result<WriteTx, sqlx::Error> {
-    locked(
-        db,
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITERS),
-    )
-    .await
+    locked(db, format!("SELECT pg_advisory_xact_lock({WRITERS})")).await
 }
 
 /// A write that reads and writes only `person`'s own rows (a learning-log save, a progress
@@ -106,14 +105,12 @@ pub async fn write(db: &Db) -> Result<WriteTx, sqlx::Error> {
 /// other people's, so a trust's staff save side by side. It holds the writers' lock shared
 /// (a `write` holds it alone) and a lock of the person's own.
 pub async fn write_for(db: &Db, person: i64) -> Result<WriteTx, sqlx::Error> {
+    let person = person.rem_euclid(i64::from(i32::MAX));
     locked(
         db,
-        sqlx::query(
-            "SELECT pg_advisory_xact_lock_shared($1), pg_advisory_xact_lock($2, CAST($3 % 2147483647 AS INTEGER))",
-        )
-        .bind(WRITERS)
-        .bind(PERSON_LOCKS)
-        .bind(person),
+        format!(
+            "SELECT pg_advisory_xact_lock_shared({WRITERS}), pg_advisory_xact_lock({PERSON_LOCKS}, {person})"
+        ),
     )
     .await
 }
@@ -122,34 +119,73 @@ pub async fn write_for(db: &Db, person: i64) -> Result<WriteTx, sqlx::Error> {
 /// Two-key locks never meet the one-key `WRITERS`.
 const PERSON_LOCKS: i32 = 20_01_14;
 
-/// Begins a transaction and takes the locks `lock` takes.
-async fn locked<'q>(
-    db: &Db,
-    lock: sqlx::query::Query<'q, sqlx::Postgres, PgArguments>,
-) -> Result<WriteTx, sqlx::Error> {
+/// Begins a transaction and takes the locks `lock` (a statement of numbers alone) takes, in
+/// one trip to the database.
+async fn locked(db: &Db, lock: String) -> Result<WriteTx, sqlx::Error> {
     let asked = std::time::Instant::now();
-    let mut tx = db.pool.begin().await?;
-    (&mut *tx).execute(lock).await?;
+    let mut conn = Unsure(Some(db.pool.acquire().await?));
+    Transactions::begin(conn.get(), Some(format!("BEGIN; {lock}").into())).await?;
     crate::metrics::write_wait(asked.elapsed());
-    Ok(WriteTx { tx })
+    Ok(WriteTx {
+        conn: conn.sure(),
+        open: true,
+    })
 }
 
+/// A connection whose transaction state is not known: a `BEGIN` with locks that failed (a
+/// wait cut off by the statement timeout aborts the transaction) or was given up part way
+/// (its locks may yet be granted) is invisible to the pool, which would hand the connection
+/// out again still inside it. Dropped unsure, it is closed, which ends the transaction.
+struct Unsure(Option<PoolConnection<sqlx::Postgres>>);
+
+impl Unsure {
+    fn get(&mut self) -> &mut PoolConnection<sqlx::Postgres> {
+        self.0.as_mut().expect("held until sure")
+    }
+
+    fn sure(mut self) -> PoolConnection<sqlx::Postgres> {
+        self.0.take().expect("held until sure")
+    }
+}
+
+impl Drop for Unsure {
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.as_mut() {
+            conn.close_on_drop();
+        }
+    }
+}
+
+type Transactions = <sqlx::Postgres as sqlx::Database>::TransactionManager;
+
 impl WriteTx {
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        Transactions::commit(&mut self.conn).await?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+impl Drop for WriteTx {
+    /// Ended without a commit (an early return, an error, a request given up): the rollback
+    /// is queued on the connection, and runs before it is next used.
+    fn drop(&mut self) {
+        if self.open {
+            Transactions::start_rollback(&mut self.conn);
+        }
     }
 }
 
 impl std::ops::Deref for WriteTx {
     type Target = sqlx::PgConnection;
     fn deref(&self) -> &Self::Target {
-        &self.tx
+        &self.conn
     }
 }
 
 impl std::ops::DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.tx
+        &mut self.conn
     }
 }
 
