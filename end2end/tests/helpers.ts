@@ -158,10 +158,14 @@ export async function serverData(api: import("@playwright/test").APIRequestConte
  *  it: in between, a page back online loads through a worker still offline (and is served
  *  the offline page), or a page gone offline loads through a worker still online. So while
  *  it changes, requests wait for the change (going online) or fail (going offline); then each
- *  page is waited for until its `navigator.onLine` says so too. */
+ *  page is waited for until its `navigator.onLine` says so too. A request is held for at most
+ *  3 s: a service worker starting up (an app update) fetches its script while Playwright
+ *  changes its connection, and that change waits for the script (seen once in CI: the held
+ *  script and `setOffline` waited for each other until the test timed out). */
 export async function setConnection(context: import("@playwright/test").BrowserContext, online: boolean) {
   let changed!: () => void;
-  const done = new Promise<void>((resolve) => (changed = resolve));
+  const set = new Promise<void>((resolve) => (changed = resolve));
+  const done = Promise.race([set, new Promise<void>((resolve) => setTimeout(resolve, 3_000))]);
   const meanwhile = (route: import("@playwright/test").Route) =>
     (online ? done.then(() => route.continue()) : route.abort("internetdisconnected")).catch(() => {});
   await context.route("**/*", meanwhile);

@@ -88,7 +88,7 @@ pub(in crate::store) async fn connect(
 /// transaction-scoped advisory lock, so writes run one at a time as they do on SQLite, and
 /// every rule that reads before it writes (a revision check, a retried operation's first
 /// answer, a limit) sees the writes before it. A write of one person's own rows
-/// (`write_for`) waits only for that person's and for the others. The locks go with the
+/// (`write_for`) waits only for that person's writes and for every `write`. The locks go with the
 /// commit or rollback, also when a server stops mid-transaction.
 pub struct WriteTx {
     /// Held until the write ends; rolled back if it ends without a commit.
