@@ -337,12 +337,6 @@ pub async fn record_progress(
         return Err(AppError::NotFound("There is no such section.".into()));
     };
     let db = db()?;
-    let day_ago = services::store::now() - 86_400;
-    if progress::count_since(&db, me.id, day_ago).await? >= domain::progress::MAX_EVENTS_PER_DAY {
-        return Err(AppError::TooManyAttempts(
-            "Tandem has recorded a great deal of activity from you today. It will record more tomorrow.".into(),
-        ));
-    }
     // Effective CPD is rhythmic: ask "what has changed?" a few weeks after trying it.
     let follow_up_after =
         if kind == EventKind::Completed && section.kind == domain::content::SectionKind::Practice {
@@ -359,7 +353,11 @@ pub async fn record_progress(
         client_time,
         follow_up_after,
     };
-    progress::record(&db, &event).await?;
+    if progress::record(&db, &event).await? == progress::Recorded::DayFull {
+        return Err(AppError::TooManyAttempts(
+            "Tandem has recorded a great deal of activity from you today. It will record more tomorrow.".into(),
+        ));
+    }
     if kind == EventKind::Completed {
         crate::api::redirect_plain_form(&section_href(&module.key, &section.slug));
     }

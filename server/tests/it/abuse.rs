@@ -631,7 +631,7 @@ fn functions(invite: &str, other_invite: &str, proposal: &str) -> Vec<Function> 
 
 /// Every table a refused request must leave alone (counters, sessions and first answers
 /// to writes are left out: they are meant to change on attempts and sign-ins).
-const TABLES: [&str; 33] = [
+const TABLES: [&str; 34] = [
     "settings",
     "users",
     "invites",
@@ -640,6 +640,7 @@ const TABLES: [&str; 33] = [
     "feedback",
     "progress_events",
     "section_progress",
+    "progress_days",
     "follow_ups",
     "audit_log",
     "submissions",
@@ -1571,6 +1572,51 @@ async fn a_runaway_writer_is_slowed_down() {
         0,
         "{statuses:?}"
     );
+}
+
+#[tokio::test]
+async fn a_day_of_progress_events_is_capped_and_says_so() {
+    let app = TestApp::new().await;
+    let ella = app.sign_in(ELLA).await;
+    let ella_id = app.user_id(ELLA).await;
+    let event = |op: &'static str| {
+        let (app, ella) = (&app, &ella);
+        async move {
+            app.call::<RecordProgress>(
+                &[
+                    ("op_id", op),
+                    ("section_key", "m1.knowledge"),
+                    ("kind", "opened"),
+                ],
+                Some(ella),
+            )
+            .await
+        }
+    };
+    let first = "92222222-2222-4333-8444-000000000001";
+    assert_eq!(event(first).await.status, StatusCode::OK);
+    // A day's worth already recorded today (a script's, not a person's reading).
+    sqlx::query("UPDATE progress_days SET events = $1 WHERE user_id = $2")
+        .bind(domain::progress::MAX_EVENTS_PER_DAY)
+        .bind(ella_id)
+        .execute(app.sql().await)
+        .await
+        .unwrap();
+    let r = event("92222222-2222-4333-8444-000000000002").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(
+        r.body.contains("It will record more tomorrow"),
+        "{}",
+        r.body
+    );
+    // A retry of what was recorded is answered as before, not refused.
+    assert_eq!(event(first).await.status, StatusCode::OK);
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM progress_events WHERE user_id = $1")
+        .bind(ella_id)
+        .fetch_one(app.sql().await)
+        .await
+        .unwrap();
+    assert_eq!(events, 1);
 }
 
 /// Made-up paths, as anyone could send them: each is a 404.

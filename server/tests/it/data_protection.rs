@@ -120,6 +120,7 @@ async fn an_admin_erases_a_closed_account_and_the_log_keeps_counts_only() {
         "log_entries",
         "progress_events",
         "section_progress",
+        "progress_days",
         "sessions",
         "self_reviews",
         "self_review_answers",

@@ -230,6 +230,7 @@ mod sql {
             sqlx::query!("DELETE FROM log_entries WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM progress_events WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM section_progress WHERE user_id = $1", id),
+            sqlx::query!("DELETE FROM progress_days WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM follow_ups WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM self_review_answers WHERE user_id = $1", id),
             sqlx::query!("DELETE FROM self_reviews WHERE user_id = $1", id),

@@ -241,6 +241,8 @@ pub const LEFT_BEHIND: &[&str] = &[
     "mail_outbox",
     "job_leases",
     "write_allowance",
+    // Today's count for the daily cap: the trust's own from the first event on.
+    "progress_days",
     "setting_imports",
     // The trust's own: the importing database's triggers change it as the posts come in.
     "community_version",

@@ -2,7 +2,7 @@
 
 use super::now;
 use super::outcomes::Earlier;
-use domain::progress::{apply, EventKind, SectionState};
+use domain::progress::{apply, EventKind, SectionState, MAX_EVENTS_PER_DAY};
 use std::collections::HashMap;
 
 pub struct NewEvent<'a> {
@@ -29,6 +29,22 @@ pub fn event_time(client_time: Option<i64>, server_time: i64) -> i64 {
     })
 }
 
+/// What became of an event sent to `record`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// Recorded now.
+    New,
+    /// Recorded before (the same op id again), or the op id is someone else's: nothing changed.
+    Already,
+    /// Not recorded: the person has recorded `MAX_EVENTS_PER_DAY` events today (UTC).
+    DayFull,
+}
+
+/// The day (since 1970-01-01, UTC) the daily cap counts `server_time` in.
+fn day_of(server_time: i64) -> i64 {
+    server_time.div_euclid(86_400)
+}
+
 /// One recorded event, as "download my data" lists it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventRow {
@@ -44,23 +60,26 @@ mod sql {
     use super::*;
 
     /// Records an event once (`outcomes`): a second event with the same op id changes nothing
-    /// and returns false, as does someone else's op id. The event, the section state it
-    /// changes and any follow-up it schedules are written in one transaction.
-    pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<bool, sqlx::Error> {
+    /// (`Already`), as does someone else's op id, and a retry is answered so even when the day
+    /// is full. The event, the section state it changes, the day's count and any follow-up
+    /// it schedules are written in one transaction.
+    pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<Recorded, sqlx::Error> {
         let server_time = now();
         let at = event_time(event.client_time, server_time);
         let mut tx = write_for(db, event.user_id).await?;
         let op = crate::store::outcomes::key("progress", event.op_id);
-        // The op's kept answer, if any, and the section's state, in one trip: each is a trip
-        // to the database while the person's next write waits.
+        // The op's kept answer, if any, the section's state and the day's count, in one
+        // trip: each is a trip to the database while the person's next write waits.
         let row = sqlx::query!(
             r#"SELECT o.user_id AS "op_user?", o.reply AS "op_reply?",
                   s.user_id AS "state_of?", s.first_opened_at AS "first_opened_at?",
                   s.last_opened_at AS "last_opened_at?", s.completed_at AS "completed_at?",
-                  s.active_seconds AS "active_seconds?"
+                  s.active_seconds AS "active_seconds?",
+                  d.day AS "day?", d.events AS "events_that_day?"
            FROM (SELECT 1 AS one) AS one
            LEFT JOIN op_outcomes o ON o.op_id = $1
-           LEFT JOIN section_progress s ON s.user_id = $2 AND s.section_key = $3"#,
+           LEFT JOIN section_progress s ON s.user_id = $2 AND s.section_key = $3
+           LEFT JOIN progress_days d ON d.user_id = $2"#,
             op,
             event.user_id,
             event.section_key,
@@ -69,7 +88,12 @@ mod sql {
         .await?;
         let kept = row.op_user.zip(row.op_reply);
         if Earlier::<bool>::of(kept, event.user_id) != Earlier::Unseen {
-            return Ok(false);
+            return Ok(Recorded::Already);
+        }
+        let today = day_of(server_time);
+        let events_today = row.events_that_day.filter(|_| row.day == Some(today));
+        if events_today.unwrap_or(0) >= MAX_EVENTS_PER_DAY {
+            return Ok(Recorded::DayFull);
         }
         let current = row.state_of.map(|_| SectionState {
             first_opened_at: row.first_opened_at,
@@ -95,7 +119,7 @@ mod sql {
         == 1;
         if !inserted {
             // Its first answer was swept long ago (`outcomes`); the event's id keeps it once.
-            return Ok(false);
+            return Ok(Recorded::Already);
         }
         crate::store::outcomes::sql::keep(&mut tx, &op, event.user_id, &true).await?;
         let next = apply(current.unwrap_or_default(), event.kind, at, event.seconds);
@@ -114,6 +138,16 @@ mod sql {
     )
     .execute(&mut *tx)
     .await?;
+        sqlx::query!(
+            "INSERT INTO progress_days (user_id, day, events) VALUES ($1, $2, 1)
+             ON CONFLICT (user_id) DO UPDATE SET
+               events = CASE WHEN progress_days.day = excluded.day THEN progress_days.events + 1 ELSE 1 END,
+               day = excluded.day",
+            event.user_id,
+            today,
+        )
+        .execute(&mut *tx)
+        .await?;
         if let Some(after) = event.follow_up_after {
             crate::store::learning_log::sql::schedule_follow_up(
                 &mut tx,
@@ -125,18 +159,7 @@ mod sql {
         }
         tx.commit().await?;
         crate::metrics::outbox(crate::metrics::Outbox::Accepted);
-        Ok(true)
-    }
-
-    /// How many events a person recorded since `since` (for the daily cap).
-    pub async fn count_since(db: &Db, user_id: i64, since: i64) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "n!: i64" FROM progress_events WHERE user_id = $1 AND server_time > $2"#,
-        user_id,
-        since
-    )
-    .fetch_one(db.pool())
-    .await
+        Ok(Recorded::New)
     }
 
     /// Every event one person has recorded, oldest first.
@@ -207,15 +230,12 @@ mod tests {
     async fn the_same_op_twice_counts_once() {
         let db = test_db::fresh().await;
         let id = person(&db).await;
-        assert!(record(&db, &event("op-1", id, EventKind::TimeSpent, 60))
-            .await
-            .unwrap());
-        assert!(!record(&db, &event("op-1", id, EventKind::TimeSpent, 60))
-            .await
-            .unwrap());
-        assert!(record(&db, &event("op-2", id, EventKind::TimeSpent, 30))
-            .await
-            .unwrap());
+        let time = |op| event(op, id, EventKind::TimeSpent, 60);
+        assert_eq!(record(&db, &time("op-1")).await.unwrap(), Recorded::New);
+        assert_eq!(record(&db, &time("op-1")).await.unwrap(), Recorded::Already);
+        let mut shorter = time("op-2");
+        shorter.seconds = 30;
+        assert_eq!(record(&db, &shorter).await.unwrap(), Recorded::New);
         assert_eq!(
             states(&db, id).await.unwrap()["m1.knowledge"].active_seconds,
             90
@@ -223,6 +243,76 @@ mod tests {
         let events: (i64,) =
             (test_db::number(&db, "SELECT COUNT(*) FROM progress_events", &[]).await,);
         assert_eq!(events.0, 2);
+    }
+
+    #[tokio::test]
+    async fn a_full_day_records_nothing_more_until_the_next_but_answers_retries() {
+        let db = test_db::fresh().await;
+        let id = person(&db).await;
+        let other = test_db::person(&db, "c@d.org", Role::Practitioner, None)
+            .await
+            .1;
+        let opened = |op, who| event(op, who, EventKind::Opened, 0);
+        assert_eq!(
+            record(&db, &opened("first", id)).await.unwrap(),
+            Recorded::New
+        );
+        // One short of the cap, today: the next event fills the day, the one after is refused.
+        let today = day_of(now());
+        let set_day = |day: i64, events: i64| {
+            let db = db.clone();
+            async move {
+                test_db::execute(
+                    &db,
+                    "UPDATE progress_days SET day = $1, events = $2 WHERE user_id = $3",
+                    &[day, events, id],
+                )
+                .await
+            }
+        };
+        set_day(today, MAX_EVENTS_PER_DAY - 1).await;
+        assert_eq!(
+            record(&db, &opened("last", id)).await.unwrap(),
+            Recorded::New
+        );
+        assert_eq!(
+            record(&db, &opened("more", id)).await.unwrap(),
+            Recorded::DayFull
+        );
+        // A retry of an event already recorded gets its answer, full day or not.
+        assert_eq!(
+            record(&db, &opened("first", id)).await.unwrap(),
+            Recorded::Already
+        );
+        // Refused means not recorded: its retry tomorrow counts it once.
+        let events = |db: Db| async move {
+            test_db::number(
+                &db,
+                "SELECT COUNT(*) FROM progress_events WHERE user_id = $1",
+                &[id],
+            )
+            .await
+        };
+        assert_eq!(events(db.clone()).await, 2);
+        // Someone else's day is their own.
+        assert_eq!(
+            record(&db, &opened("theirs", other)).await.unwrap(),
+            Recorded::New
+        );
+        // Yesterday's full day does not count today.
+        set_day(today - 1, MAX_EVENTS_PER_DAY).await;
+        assert_eq!(
+            record(&db, &opened("more", id)).await.unwrap(),
+            Recorded::New
+        );
+        assert_eq!(events(db.clone()).await, 3);
+        let count = test_db::number(
+            &db,
+            "SELECT events FROM progress_days WHERE user_id = $1 AND day = $2",
+            &[id, today],
+        )
+        .await;
+        assert_eq!(count, 1, "a new day counts from one");
     }
 
     #[test]
