@@ -160,7 +160,8 @@ LUA
 {
   writers_lua
   cat <<LUA
--- `first` is global: `thread:set` gives each thread its own (a local would hide it).
+-- "first" is global: thread:set gives each thread its own (a local would hide it). No
+-- backquotes in this text: the shell would run them (the here-document is unquoted).
 local revs, index, n = {}, {}, 0
 first = 0
 function per_thread(thread) thread:set("first", first); first = first + math.floor(#cookies / 2) end
