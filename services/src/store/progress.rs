@@ -102,52 +102,99 @@ mod sql {
             active_seconds: row.active_seconds.unwrap_or_default(),
         });
         let client_time = event.client_time.map(|_| at);
-        let inserted = sqlx::query!(
-        "INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (op_id) DO NOTHING",
-        event.op_id,
-        event.user_id,
-        event.section_key,
-        event.kind as _,
-        event.seconds,
-        client_time,
-        server_time
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-        if !inserted {
-            // Its first answer was swept long ago (`outcomes`); the event's id keeps it once.
-            return Ok(Recorded::Already);
-        }
-        crate::store::outcomes::sql::keep(&mut tx, &op, event.user_id, &true).await?;
         let next = apply(current.unwrap_or_default(), event.kind, at, event.seconds);
-        sqlx::query!(
-        "INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (user_id, section_key) DO UPDATE SET
-           first_opened_at = excluded.first_opened_at, last_opened_at = excluded.last_opened_at,
-           completed_at = excluded.completed_at, active_seconds = excluded.active_seconds",
-        event.user_id,
-        event.section_key,
-        next.first_opened_at,
-        next.last_opened_at,
-        next.completed_at,
-        next.active_seconds
-    )
-    .execute(&mut *tx)
-    .await?;
-        sqlx::query!(
-            "INSERT INTO progress_days (user_id, day, events) VALUES ($1, $2, 1)
-             ON CONFLICT (user_id) DO UPDATE SET
-               events = CASE WHEN progress_days.day = excluded.day THEN progress_days.events + 1 ELSE 1 END,
-               day = excluded.day",
+        // The event, its kept answer (`outcomes::keep`'s row, answer `true`), the section's
+        // new state and the day's count. SQLite runs them in turn (in process, a statement
+        // costs microseconds); PostgreSQL in one statement, as each statement is a trip to
+        // the database while the person's next write waits. Nothing is written but the
+        // event's id when the event was kept before (its first answer swept long ago).
+        #[only(sqlite)]
+        let inserted = {
+            let inserted = sqlx::query!(
+                "INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (op_id) DO NOTHING",
+                event.op_id,
+                event.user_id,
+                event.section_key,
+                event.kind as _,
+                event.seconds,
+                client_time,
+                server_time
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if inserted {
+                crate::store::outcomes::sql::keep(&mut tx, &op, event.user_id, &true).await?;
+                sqlx::query!(
+                    "INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (user_id, section_key) DO UPDATE SET
+                       first_opened_at = excluded.first_opened_at, last_opened_at = excluded.last_opened_at,
+                       completed_at = excluded.completed_at, active_seconds = excluded.active_seconds",
+                    event.user_id,
+                    event.section_key,
+                    next.first_opened_at,
+                    next.last_opened_at,
+                    next.completed_at,
+                    next.active_seconds
+                )
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query!(
+                    "INSERT INTO progress_days (user_id, day, events) VALUES ($1, $2, 1)
+                     ON CONFLICT (user_id) DO UPDATE SET
+                       events = CASE WHEN progress_days.day = excluded.day THEN progress_days.events + 1 ELSE 1 END,
+                       day = excluded.day",
+                    event.user_id,
+                    today,
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+            inserted
+        };
+        #[only(postgres)]
+        let inserted = sqlx::query_scalar!(
+            r#"WITH e AS (
+                 INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (op_id) DO NOTHING RETURNING user_id
+               ), kept AS (
+                 INSERT INTO op_outcomes (op_id, user_id, reply, created_at)
+                 SELECT CAST($8 AS TEXT), user_id, 'true', CAST($7 AS BIGINT) FROM e
+               ), state AS (
+                 INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)
+                 SELECT user_id, CAST($3 AS TEXT), CAST($9 AS BIGINT), CAST($10 AS BIGINT), CAST($11 AS BIGINT), CAST($12 AS BIGINT) FROM e
+                 ON CONFLICT (user_id, section_key) DO UPDATE SET
+                   first_opened_at = excluded.first_opened_at, last_opened_at = excluded.last_opened_at,
+                   completed_at = excluded.completed_at, active_seconds = excluded.active_seconds
+               ), day AS (
+                 INSERT INTO progress_days (user_id, day, events) SELECT user_id, CAST($13 AS BIGINT), 1 FROM e
+                 ON CONFLICT (user_id) DO UPDATE SET
+                   events = CASE WHEN progress_days.day = excluded.day THEN progress_days.events + 1 ELSE 1 END,
+                   day = excluded.day
+               )
+               SELECT EXISTS (SELECT 1 FROM e) AS "inserted!""#,
+            event.op_id,
             event.user_id,
+            event.section_key,
+            event.kind as _,
+            event.seconds,
+            client_time,
+            server_time,
+            op,
+            next.first_opened_at,
+            next.last_opened_at,
+            next.completed_at,
+            next.active_seconds,
             today,
         )
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
+        if !inserted {
+            return Ok(Recorded::Already);
+        }
         if let Some(after) = event.follow_up_after {
             crate::store::learning_log::sql::schedule_follow_up(
                 &mut tx,
