@@ -17,6 +17,7 @@ use axum::{
 use domain::error::AppError;
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use services::network::foreign_request;
+use services::store::sessions::{self, Badges};
 
 /// Resolves the session cookie once per request and stores the viewer in the request's
 /// extensions, where `app::server::guard` reads it.
@@ -35,10 +36,15 @@ pub async fn resolve_session(
         .and_then(|cookies| session_token(cookies, state.secure_cookies));
     let mut viewer = Viewer::default();
     if let (true, Some(token)) = (wants_viewer, token) {
-        match services::store::sessions::resolve(&state.db, &token).await {
+        let badges = if app::server::guard::shows_badges(path) {
+            Badges::Read
+        } else {
+            Badges::Skip
+        };
+        match sessions::resolve(&state.db, &token, badges).await {
             Ok(me) => {
                 viewer = Viewer {
-                    session_tag: me.as_ref().map(|_| services::store::sessions::tag(&token)),
+                    session_tag: me.as_ref().map(|_| sessions::tag(&token)),
                     me,
                     token: Some(token),
                 }

@@ -342,30 +342,6 @@ pub async fn community_space(
 ) -> Result<SpaceView, AppError> {
     let me = require(Need::SignedIn)?;
     let db = db()?;
-    // The count of open reports (the page's link to them) is for whoever may moderate: a
-    // SENCo or admin, and anyone in a network (its moderators). Read beside the spaces when
-    // the address already says which, as each is a round trip to the database.
-    let moderates =
-        |space: Space| matches!(me.role, Role::Senco | Role::Admin) || space.network_id().is_some();
-    let named = space.as_deref().and_then(Space::parse);
-    let reports = async {
-        match named.filter(|s| moderates(*s)) {
-            Some(_) => Ok::<_, AppError>(Some(store::open_report_count(&db, who(&me)).await?)),
-            None => Ok(None),
-        }
-    };
-    let (all_spaces, reports) = tokio::try_join!(spaces(&me), reports)?;
-    // Opened plainly (no space, filter or page named), it opens where the life is: the space
-    // with the newest post the person may see (their setting's own on a tie).
-    let plain = [&kind, &sector, &area, &module, &answered, &q]
-        .iter()
-        .all(|v| v.is_none())
-        && page.is_none();
-    let space = match space {
-        None if plain => Some(liveliest(&db, &me, &all_spaces).await?),
-        given => given,
-    };
-    let (space, link) = pick_space(&all_spaces, space.as_deref().unwrap_or_default())?;
     let words = domain::learning_log::search_words(q.as_deref().unwrap_or_default())
         .map_err(|m| AppError::invalid("q", m))?;
     let course = course()?;
@@ -382,8 +358,45 @@ pub async fn community_space(
         words: &words,
     };
     let size = rules::PAGE_SIZE;
+    let plain = [&kind, &sector, &area, &module, &answered, &q]
+        .iter()
+        .all(|v| v.is_none())
+        && page.is_none();
     let page = page.unwrap_or(1).max(1);
-    let (rows, total) = store::list(&db, who(&me), space, &filters, page, size).await?;
+    // When the address names the space, its page and the count of open reports (the page's
+    // link to them, for whoever may moderate: a SENCo or admin, and anyone in a network)
+    // are read beside the person's spaces, as each is a round trip to the database. The
+    // page is used only once the spaces show the person may open it; read for a setting
+    // outside the space, it is empty (the rule in `visible_posts`).
+    let moderates =
+        |space: Space| matches!(me.role, Role::Senco | Role::Admin) || space.network_id().is_some();
+    let named = space.as_deref().and_then(Space::parse);
+    let reports = async {
+        match named.filter(|s| moderates(*s)) {
+            Some(_) => Ok::<_, AppError>(Some(store::open_report_count(&db, who(&me)).await?)),
+            None => Ok(None),
+        }
+    };
+    let early_page = async {
+        match named {
+            Some(named) => Ok::<_, AppError>(Some(
+                store::list(&db, who(&me), named, &filters, page, size).await?,
+            )),
+            None => Ok(None),
+        }
+    };
+    let (all_spaces, reports, early_page) = tokio::try_join!(spaces(&me), reports, early_page)?;
+    // Opened plainly (no space, filter or page named), it opens where the life is: the space
+    // with the newest post the person may see (their setting's own on a tie).
+    let space = match space {
+        None if plain => Some(liveliest(&db, &me, &all_spaces).await?),
+        given => given,
+    };
+    let (space, link) = pick_space(&all_spaces, space.as_deref().unwrap_or_default())?;
+    let (rows, total) = match early_page {
+        Some(read) if named == Some(space) => read,
+        _ => store::list(&db, who(&me), space, &filters, page, size).await?,
+    };
     let more = total > store::COUNT_LIMIT;
     let pages = if more {
         let full = rows.len() as u32 == size;

@@ -17,6 +17,17 @@ pub struct Viewer {
     pub session_tag: Option<String>,
 }
 
+/// Whether a request reads the counts on the navigation badges with the person asking
+/// (`services::store::sessions::Badges`). Pages show them, and two server functions read
+/// them: `notices` hands them over, and `community_space` clears the "new" count only when
+/// there is one. Every other server function (a save, a progress event, a list a page's
+/// script reads) is answered without them, and sees zeros.
+pub fn shows_badges(path: &str) -> bool {
+    use crate::api::{community::CommunitySpace, review::Notices};
+    use leptos::server_fn::ServerFn;
+    !path.starts_with("/api/") || path == Notices::PATH || path == CommunitySpace::PATH
+}
+
 /// What a server function needs of the person asking.
 #[derive(Clone, Copy, Debug)]
 pub enum Need {
@@ -153,6 +164,24 @@ mod tests {
             preferences: Preferences::default(),
             counts: Default::default(),
             zone: Default::default(),
+        }
+    }
+
+    #[test]
+    fn pages_and_the_two_functions_that_hand_them_over_read_the_badges() {
+        use crate::api::{course::RecordProgress, learning_log::SaveAnswer};
+        use leptos::server_fn::ServerFn;
+        for path in [
+            "/",
+            "/community",
+            "/log/e1",
+            "/api/notices",
+            "/api/community/space",
+        ] {
+            assert!(shows_badges(path), "{path}");
+        }
+        for path in [SaveAnswer::PATH, RecordProgress::PATH, "/api/log/list"] {
+            assert!(!shows_badges(path), "{path}");
         }
     }
 

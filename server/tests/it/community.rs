@@ -83,6 +83,8 @@ async fn setting_only_network_and_outside_posts_are_seen_by_the_right_people_onl
         post(&app, &outsider, NETWORK_POST).await.status,
         StatusCode::NOT_FOUND
     );
+    // (The outsider's page of the space, read beside the check that refuses it, is neither
+    // shown nor kept for the network's members: the count below is theirs.)
     assert_eq!(
         space(&app, &outsider, "network-1", "").await.status,
         StatusCode::NOT_FOUND

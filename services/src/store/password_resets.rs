@@ -267,7 +267,7 @@ mod tests {
             Some("new-hash")
         );
         assert!(
-            crate::store::sessions::resolve(&db, &session)
+            crate::store::sessions::resolve(&db, &session, crate::store::sessions::Badges::Read)
                 .await
                 .unwrap()
                 .is_none(),

@@ -435,7 +435,7 @@ mod tests {
         submit(&db, sam, &["e1".into()]).await.unwrap();
         let queued = queue(&db, setting, &QueueFilters::default()).await.unwrap();
         assert_eq!((queued.len(), queued[0].times_submitted), (1, 2));
-        // The badge counts, read with the person on every request.
+        // The badge counts, read with the person.
         let counts = |id| {
             let db = db.clone();
             async move {
@@ -448,6 +448,18 @@ mod tests {
         };
         assert_eq!(counts(senco).await.awaiting_review, 1);
         assert_eq!(counts(senco_elsewhere).await.awaiting_review, 0);
+        // Through a session: with the badges for a page, as zeros for a request without.
+        use crate::store::sessions::{self, Badges};
+        let token = sessions::create(&db, senco).await.unwrap();
+        let resolve = |badges| sessions::resolve(&db, &token, badges);
+        let page = resolve(Badges::Read).await.unwrap().unwrap();
+        assert_eq!((page.id, page.counts.awaiting_review), (senco, 1));
+        let bare = resolve(Badges::Skip).await.unwrap().unwrap();
+        assert_eq!(
+            (bare.id, bare.role, bare.setting_id),
+            (senco, Role::Senco, setting)
+        );
+        assert_eq!(bare.counts, Default::default());
         let versions = submitted_versions(&db, "e1").await.unwrap();
         assert_eq!(
             versions.iter().map(|v| v.rev).collect::<Vec<_>>(),

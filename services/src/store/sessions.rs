@@ -21,6 +21,15 @@ pub fn tag(token: &str) -> String {
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether a request reads the counts on the navigation badges with the person (`resolve`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Badges {
+    /// Pages show them, and a few server functions hand them over.
+    Read,
+    /// Everything else: `Me::counts` is all zeros.
+    Skip,
+}
+
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -52,12 +61,16 @@ mod sql {
         Ok(token)
     }
 
-    /// The person behind a token, if the session is current and the account still active.
-    pub async fn resolve(db: &Db, token: &str) -> Result<Option<Me>, sqlx::Error> {
+    /// The person behind a token, if the session is current and the account still active;
+    /// with their badge counts, or zeros in their place (`Badges`).
+    pub async fn resolve(db: &Db, token: &str, badges: Badges) -> Result<Option<Me>, sqlx::Error> {
+        let columns = match badges {
+            Badges::Read => users::ME_COLUMNS,
+            Badges::Skip => users::ME_COLUMNS_NO_BADGES,
+        };
         let row = sqlx::query_as(&format!(
-        "SELECT {} FROM sessions x JOIN users u ON u.id = x.user_id JOIN settings s ON s.id = u.setting_id
-         WHERE x.token_hash = $1 AND x.expires_at > $2 AND u.active = TRUE AND u.email_verified_at IS NOT NULL",
-        users::ME_COLUMNS
+        "SELECT {columns} FROM sessions x JOIN users u ON u.id = x.user_id JOIN settings s ON s.id = u.setting_id
+         WHERE x.token_hash = $1 AND x.expires_at > $2 AND u.active = TRUE AND u.email_verified_at IS NOT NULL"
     ))
     .bind(hash_token(token))
     .bind(now())
@@ -106,10 +119,20 @@ mod tests {
         let db = test_db::fresh().await;
         let id = user(&db).await;
         let token = create(&db, id).await.unwrap();
-        assert_eq!(resolve(&db, &token).await.unwrap().unwrap().id, id);
-        assert!(resolve(&db, "not-a-token").await.unwrap().is_none());
+        assert_eq!(
+            resolve(&db, &token, Badges::Read)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            id
+        );
+        assert!(resolve(&db, "not-a-token", Badges::Read)
+            .await
+            .unwrap()
+            .is_none());
         delete(&db, &token).await.unwrap();
-        assert!(resolve(&db, &token).await.unwrap().is_none());
+        assert!(resolve(&db, &token, Badges::Read).await.unwrap().is_none());
     }
 
     #[tokio::test]
@@ -118,7 +141,7 @@ mod tests {
         let id = user(&db).await;
         let token = create(&db, id).await.unwrap();
         test_db::execute(&db, "UPDATE sessions SET expires_at = $1", &[now() - 1]).await;
-        assert!(resolve(&db, &token).await.unwrap().is_none());
+        assert!(resolve(&db, &token, Badges::Read).await.unwrap().is_none());
     }
 
     #[tokio::test]
@@ -138,7 +161,10 @@ mod tests {
         let here = create(&db, id).await.unwrap();
         let elsewhere = create(&db, id).await.unwrap();
         delete_others(&db, id, &here).await.unwrap();
-        assert!(resolve(&db, &here).await.unwrap().is_some());
-        assert!(resolve(&db, &elsewhere).await.unwrap().is_none());
+        assert!(resolve(&db, &here, Badges::Read).await.unwrap().is_some());
+        assert!(resolve(&db, &elsewhere, Badges::Read)
+            .await
+            .unwrap()
+            .is_none());
     }
 }

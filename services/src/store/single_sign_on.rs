@@ -905,7 +905,10 @@ mod tests {
             Ok(Outcome::Reclaimed(kim))
         );
         assert!(
-            sessions::resolve(db, &token).await.unwrap().is_none(),
+            sessions::resolve(db, &token, sessions::Badges::Read)
+                .await
+                .unwrap()
+                .is_none(),
             "its sessions ended"
         );
         assert_eq!(

@@ -62,8 +62,8 @@ pub(crate) struct MeRow {
     time_zone: String,
 }
 
-/// The person, and the counts on their navigation badges, in one query (it runs on every
-/// request, so the badges cost no extra round trip). `CROSS JOIN` keeps SQLite to the
+/// The person, and the counts on their navigation badges, in one query (the badges cost no
+/// extra round trip on the requests that show them). `CROSS JOIN` keeps SQLite to the
 /// setting's people first and then each one's submitted entries (an index on both): left to
 /// itself it walked every submitted entry in the database, 15 ms on every SENCo request in
 /// a local authority's million entries. PostgreSQL reads it as a plain join.
@@ -78,6 +78,14 @@ pub(crate) const ME_COLUMNS: &str =
       WHERE p.viewer_id = u.id AND p.hidden_at IS NULL AND p.author_id <> u.id
         AND p.created_at > COALESCE(u.community_seen_at, u.created_at - 1) LIMIT 100) new_posts)
        AS community_new,
+     s.time_zone";
+
+/// `ME_COLUMNS` with the badges read as zero, for requests that show none (`Badges::Skip`).
+/// The three counts were most of the time a save or a progress event spent reading who
+/// was asking (about 0.3 ms of PostgreSQL's time, for numbers nobody sees).
+pub(crate) const ME_COLUMNS_NO_BADGES: &str =
+    "u.id, u.email, u.display_name, u.role, u.sector, u.setting_id, s.name AS setting_name, u.preferences,
+     CAST(0 AS BIGINT) AS awaiting_review, CAST(0 AS BIGINT) AS unread_feedback, CAST(0 AS BIGINT) AS community_new,
      s.time_zone";
 
 pub(crate) fn me_from_row(row: MeRow) -> Me {
@@ -410,10 +418,12 @@ mod tests {
         let token = crate::store::sessions::create(&db, id).await.unwrap();
         set_active(&db, id, false).await.unwrap();
         assert!(me(&db, id).await.unwrap().is_none());
-        assert!(crate::store::sessions::resolve(&db, &token)
-            .await
-            .unwrap()
-            .is_none());
+        assert!(
+            crate::store::sessions::resolve(&db, &token, crate::store::sessions::Badges::Read)
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert!(!member(&db, s, id).await.unwrap().unwrap().active);
     }
 
