@@ -21,7 +21,7 @@
 //! Inside the copies:
 //! - `sql::` in a path (another store module's `sql`) names that module's copy for the
 //!   same engine, so a transaction can pass between modules;
-//! - `#[only(sqlite)]` or `#[only(postgres)]` on an item or a statement keeps it in that
+//! - `#[only(sqlite)]` or `#[only(postgres)]` on an item or a statement (a block too) keeps it in that
 //!   engine's copy alone (the few places where the dialects differ, such as search);
 //! - the PostgreSQL copy's `query!`, `query_as!` and `query_scalar!` texts end in a comment
 //!   naming the engine, so that the two engines' query data (`.sqlx/`, keyed by a hash of
@@ -148,6 +148,7 @@ impl VisitMut for Only {
                 syn::Stmt::Local(local) => strip_only(&mut local.attrs),
                 syn::Stmt::Macro(mac) => strip_only(&mut mac.attrs),
                 syn::Stmt::Expr(syn::Expr::Macro(mac), _) => strip_only(&mut mac.attrs),
+                syn::Stmt::Expr(syn::Expr::Block(block), _) => strip_only(&mut block.attrs),
                 _ => {}
             }
         }
@@ -165,6 +166,7 @@ fn expr_attrs(expr: &syn::Expr) -> &[syn::Attribute] {
         syn::Expr::Macro(mac) => &mac.attrs,
         syn::Expr::Call(call) => &call.attrs,
         syn::Expr::MethodCall(call) => &call.attrs,
+        syn::Expr::Block(block) => &block.attrs,
         _ => &[],
     }
 }

@@ -18,6 +18,12 @@ pub fn key(what: &str, id: &str) -> String {
     format!("{what}:{id}")
 }
 
+/// An answer as `keep` stores it, for a write that keeps it in a statement of its own
+/// (`learning_log::accept` on PostgreSQL).
+pub fn stored<T: Serialize>(answer: &T) -> Result<String, sqlx::Error> {
+    serde_json::to_string(answer).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
 /// What became of an earlier try of a write.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Earlier<T> {
@@ -113,7 +119,7 @@ mod sql {
         user_id: i64,
         answer: &T,
     ) -> Result<(), sqlx::Error> {
-        let reply = serde_json::to_string(answer).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let reply = stored(answer)?;
         let at = crate::store::now();
         sqlx::query!(
             "INSERT INTO op_outcomes (op_id, user_id, reply, created_at) VALUES ($1, $2, $3, $4)",
