@@ -162,7 +162,7 @@ mod sql {
                  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (op_id) DO NOTHING RETURNING user_id
                ), kept AS (
                  INSERT INTO op_outcomes (op_id, user_id, reply, created_at)
-                 SELECT CAST($8 AS TEXT), user_id, 'true', CAST($7 AS BIGINT) FROM e
+                 SELECT CAST($8 AS TEXT), user_id, CAST($14 AS TEXT), CAST($7 AS BIGINT) FROM e
                ), state AS (
                  INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)
                  SELECT user_id, CAST($3 AS TEXT), CAST($9 AS BIGINT), CAST($10 AS BIGINT), CAST($11 AS BIGINT), CAST($12 AS BIGINT) FROM e
@@ -189,6 +189,7 @@ mod sql {
             next.completed_at,
             next.active_seconds,
             today,
+            crate::store::outcomes::stored(&true)?,
         )
         .fetch_one(&mut *tx)
         .await?;
