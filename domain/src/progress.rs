@@ -61,6 +61,26 @@ impl SectionState {
     pub fn is_started(&self) -> bool {
         self.first_opened_at.is_some() || self.completed_at.is_some() || self.active_seconds > 0
     }
+
+    /// Two states as one: the earlier first opening and completion, the later last opening,
+    /// the time added up. An event applied to a state is the state merged with the event
+    /// applied to nothing (`apply`), so a store may merge an event's own state into the one
+    /// it holds without reading it first, in any order. PostgreSQL's `LEAST`, `GREATEST`
+    /// and `+` do the same (`store::progress::record`): the first two pass over a null.
+    pub fn merge(self, other: SectionState) -> SectionState {
+        fn pick(a: Option<i64>, b: Option<i64>, f: fn(i64, i64) -> i64) -> Option<i64> {
+            match (a, b) {
+                (Some(a), Some(b)) => Some(f(a, b)),
+                (a, b) => a.or(b),
+            }
+        }
+        SectionState {
+            first_opened_at: pick(self.first_opened_at, other.first_opened_at, i64::min),
+            last_opened_at: pick(self.last_opened_at, other.last_opened_at, i64::max),
+            completed_at: pick(self.completed_at, other.completed_at, i64::min),
+            active_seconds: self.active_seconds + other.active_seconds,
+        }
+    }
 }
 
 /// Applies one (new, not yet seen) event. Completion is monotonic: once complete, a
@@ -233,6 +253,42 @@ mod tests {
             (s.first_opened_at, s.last_opened_at),
             (Some(100), Some(300))
         );
+    }
+
+    #[test]
+    fn an_event_applied_is_its_own_state_merged_in() {
+        let times = [None, Some(50), Some(100), Some(150)];
+        let mut states = vec![];
+        for first in times {
+            for last in times {
+                for completed in times {
+                    for active_seconds in [0, 40] {
+                        states.push(SectionState {
+                            first_opened_at: first,
+                            last_opened_at: last,
+                            completed_at: completed,
+                            active_seconds,
+                        });
+                    }
+                }
+            }
+        }
+        for state in states {
+            for kind in [
+                EventKind::Opened,
+                EventKind::Completed,
+                EventKind::TimeSpent,
+            ] {
+                for (at, seconds) in [(25, 30), (100, 0), (200, 10_000), (75, -5)] {
+                    let own = apply(SectionState::default(), kind, at, seconds);
+                    assert_eq!(
+                        state.merge(own),
+                        apply(state, kind, at, seconds),
+                        "{kind:?} at {at} for {seconds} s on {state:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Progress events and the per-section state they produce.
 
 use super::now;
-use super::outcomes::Earlier;
 use domain::progress::{apply, EventKind, SectionState, MAX_EVENTS_PER_DAY};
 use std::collections::HashMap;
 
@@ -62,54 +61,54 @@ mod sql {
     /// Records an event once (`outcomes`): a second event with the same op id changes nothing
     /// (`Already`), as does someone else's op id, and a retry is answered so even when the day
     /// is full. The event, the section state it changes, the day's count and any follow-up
-    /// it schedules are written in one transaction.
+    /// it schedules are written together or not at all (one transaction on SQLite, one
+    /// statement on PostgreSQL).
     pub async fn record(db: &Db, event: &NewEvent<'_>) -> Result<Recorded, sqlx::Error> {
         let server_time = now();
         let at = event_time(event.client_time, server_time);
-        let mut tx = write_for(db, event.user_id).await?;
-        let op = crate::store::outcomes::key("progress", event.op_id);
-        // The op's kept answer, if any, the section's state and the day's count, in one
-        // trip: each is a trip to the database while the person's next write waits.
-        let row = sqlx::query!(
-            r#"SELECT o.user_id AS "op_user?", o.reply AS "op_reply?",
-                  s.user_id AS "state_of?", s.first_opened_at AS "first_opened_at?",
-                  s.last_opened_at AS "last_opened_at?", s.completed_at AS "completed_at?",
-                  s.active_seconds AS "active_seconds?",
-                  d.day AS "day?", d.events AS "events_that_day?"
-           FROM (SELECT 1 AS one) AS one
-           LEFT JOIN op_outcomes o ON o.op_id = $1
-           LEFT JOIN section_progress s ON s.user_id = $2 AND s.section_key = $3
-           LEFT JOIN progress_days d ON d.user_id = $2"#,
-            op,
-            event.user_id,
-            event.section_key,
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        let kept = row.op_user.zip(row.op_reply);
-        if Earlier::<bool>::of(kept, event.user_id) != Earlier::Unseen {
-            return Ok(Recorded::Already);
-        }
-        let today = day_of(server_time);
-        let events_today = row.events_that_day.filter(|_| row.day == Some(today));
-        if events_today.unwrap_or(0) >= MAX_EVENTS_PER_DAY {
-            return Ok(Recorded::DayFull);
-        }
-        let current = row.state_of.map(|_| SectionState {
-            first_opened_at: row.first_opened_at,
-            last_opened_at: row.last_opened_at,
-            completed_at: row.completed_at,
-            active_seconds: row.active_seconds.unwrap_or_default(),
-        });
         let client_time = event.client_time.map(|_| at);
-        let next = apply(current.unwrap_or_default(), event.kind, at, event.seconds);
-        // The event, its kept answer (`outcomes::keep`'s row, answer `true`), the section's
-        // new state and the day's count. SQLite runs them in turn (in process, a statement
-        // costs microseconds); PostgreSQL in one statement, as each statement is a trip to
-        // the database while the person's next write waits. Nothing is written but the
-        // event's id when the event was kept before (its first answer swept long ago).
+        let today = day_of(server_time);
+        let op = crate::store::outcomes::key("progress", event.op_id);
+        // SQLite reads the op's kept answer, the section's state and the day's count, and
+        // writes in turn, in the person's write (in process, a statement costs microseconds).
         #[only(sqlite)]
-        let inserted = {
+        let recorded = {
+            let mut tx = write_for(db, event.user_id).await?;
+            let row = sqlx::query!(
+                r#"SELECT o.user_id AS "op_user?", o.reply AS "op_reply?",
+                      s.user_id AS "state_of?", s.first_opened_at AS "first_opened_at?",
+                      s.last_opened_at AS "last_opened_at?", s.completed_at AS "completed_at?",
+                      s.active_seconds AS "active_seconds?",
+                      d.day AS "day?", d.events AS "events_that_day?"
+               FROM (SELECT 1 AS one) AS one
+               LEFT JOIN op_outcomes o ON o.op_id = $1
+               LEFT JOIN section_progress s ON s.user_id = $2 AND s.section_key = $3
+               LEFT JOIN progress_days d ON d.user_id = $2"#,
+                op,
+                event.user_id,
+                event.section_key,
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            let kept = row.op_user.zip(row.op_reply);
+            if crate::store::outcomes::Earlier::<bool>::of(kept, event.user_id)
+                != crate::store::outcomes::Earlier::Unseen
+            {
+                return Ok(Recorded::Already);
+            }
+            let events_today = row.events_that_day.filter(|_| row.day == Some(today));
+            if events_today.unwrap_or(0) >= MAX_EVENTS_PER_DAY {
+                return Ok(Recorded::DayFull);
+            }
+            let current = row.state_of.map(|_| SectionState {
+                first_opened_at: row.first_opened_at,
+                last_opened_at: row.last_opened_at,
+                completed_at: row.completed_at,
+                active_seconds: row.active_seconds.unwrap_or_default(),
+            });
+            let next = apply(current.unwrap_or_default(), event.kind, at, event.seconds);
+            // Nothing is written but the event's id when the event was kept before (its
+            // first answer swept long ago).
             let inserted = sqlx::query!(
                 "INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (op_id) DO NOTHING",
@@ -125,89 +124,122 @@ mod sql {
             .await?
             .rows_affected()
                 == 1;
-            if inserted {
-                crate::store::outcomes::sql::keep(&mut tx, &op, event.user_id, &true).await?;
-                sqlx::query!(
-                    "INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)
-                     VALUES ($1, $2, $3, $4, $5, $6)
-                     ON CONFLICT (user_id, section_key) DO UPDATE SET
-                       first_opened_at = excluded.first_opened_at, last_opened_at = excluded.last_opened_at,
-                       completed_at = excluded.completed_at, active_seconds = excluded.active_seconds",
-                    event.user_id,
-                    event.section_key,
-                    next.first_opened_at,
-                    next.last_opened_at,
-                    next.completed_at,
-                    next.active_seconds
-                )
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query!(
-                    "INSERT INTO progress_days (user_id, day, events) VALUES ($1, $2, 1)
-                     ON CONFLICT (user_id) DO UPDATE SET
-                       events = CASE WHEN progress_days.day = excluded.day THEN progress_days.events + 1 ELSE 1 END,
-                       day = excluded.day",
-                    event.user_id,
-                    today,
-                )
-                .execute(&mut *tx)
-                .await?;
+            if !inserted {
+                return Ok(Recorded::Already);
             }
-            inserted
-        };
-        #[only(postgres)]
-        let inserted = sqlx::query_scalar!(
-            r#"WITH e AS (
-                 INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (op_id) DO NOTHING RETURNING user_id
-               ), kept AS (
-                 INSERT INTO op_outcomes (op_id, user_id, reply, created_at)
-                 SELECT CAST($8 AS TEXT), user_id, CAST($14 AS TEXT), CAST($7 AS BIGINT) FROM e
-               ), state AS (
-                 INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)
-                 SELECT user_id, CAST($3 AS TEXT), CAST($9 AS BIGINT), CAST($10 AS BIGINT), CAST($11 AS BIGINT), CAST($12 AS BIGINT) FROM e
+            crate::store::outcomes::sql::keep(&mut tx, &op, event.user_id, &true).await?;
+            sqlx::query!(
+                "INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)
+                 VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (user_id, section_key) DO UPDATE SET
                    first_opened_at = excluded.first_opened_at, last_opened_at = excluded.last_opened_at,
-                   completed_at = excluded.completed_at, active_seconds = excluded.active_seconds
-               ), day AS (
-                 INSERT INTO progress_days (user_id, day, events) SELECT user_id, CAST($13 AS BIGINT), 1 FROM e
-                 ON CONFLICT (user_id) DO UPDATE SET
-                   events = CASE WHEN progress_days.day = excluded.day THEN progress_days.events + 1 ELSE 1 END,
-                   day = excluded.day
-               )
-               SELECT EXISTS (SELECT 1 FROM e) AS "inserted!""#,
-            event.op_id,
-            event.user_id,
-            event.section_key,
-            event.kind as _,
-            event.seconds,
-            client_time,
-            server_time,
-            op,
-            next.first_opened_at,
-            next.last_opened_at,
-            next.completed_at,
-            next.active_seconds,
-            today,
-            crate::store::outcomes::stored(&true)?,
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        if !inserted {
-            return Ok(Recorded::Already);
-        }
-        if let Some(after) = event.follow_up_after {
-            crate::store::learning_log::sql::schedule_follow_up(
-                &mut tx,
+                   completed_at = excluded.completed_at, active_seconds = excluded.active_seconds",
                 event.user_id,
                 event.section_key,
-                at + after,
+                next.first_opened_at,
+                next.last_opened_at,
+                next.completed_at,
+                next.active_seconds
             )
+            .execute(&mut *tx)
             .await?;
+            sqlx::query!(
+                "INSERT INTO progress_days (user_id, day, events) VALUES ($1, $2, 1)
+                 ON CONFLICT (user_id) DO UPDATE SET
+                   events = CASE WHEN progress_days.day = excluded.day THEN progress_days.events + 1 ELSE 1 END,
+                   day = excluded.day",
+                event.user_id,
+                today,
+            )
+            .execute(&mut *tx)
+            .await?;
+            if let Some(after) = event.follow_up_after {
+                crate::store::learning_log::sql::schedule_follow_up(
+                    &mut tx,
+                    event.user_id,
+                    event.section_key,
+                    at + after,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Recorded::New
+        };
+        // PostgreSQL does it all in one statement, outside any transaction and without the
+        // person's lock, as each trip to the database is a wait (a read, the write, the locks
+        // and the commit were five). Nothing needs reading first: the event's own state
+        // merges into the section's (`SectionState::merge`: LEAST, GREATEST and +, on the
+        // row as it stands when two arrive at once), and the op id's key turns a second try
+        // into nothing. The day's cap is read in the statement, so two events at once at its
+        // very edge may both pass it, which a cap against scripts can bear.
+        #[only(postgres)]
+        let recorded = {
+            let own = apply(SectionState::default(), event.kind, at, event.seconds);
+            let row = sqlx::query!(
+                r#"WITH seen AS (
+                     SELECT EXISTS (SELECT 1 FROM progress_events WHERE op_id = $1) AS known,
+                            EXISTS (SELECT 1 FROM progress_days
+                                    WHERE user_id = $2 AND day = $13 AND events >= $14) AS full_day
+                   ), e AS (
+                     INSERT INTO progress_events (op_id, user_id, section_key, kind, seconds, client_time, server_time)
+                     SELECT CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT),
+                            CAST($5 AS BIGINT), CAST($6 AS BIGINT), CAST($7 AS BIGINT)
+                     FROM seen WHERE NOT full_day
+                     ON CONFLICT (op_id) DO NOTHING RETURNING user_id
+                   ), kept AS (
+                     INSERT INTO op_outcomes (op_id, user_id, reply, created_at)
+                     SELECT CAST($8 AS TEXT), user_id, CAST($15 AS TEXT), CAST($7 AS BIGINT) FROM e
+                   ), state AS (
+                     INSERT INTO section_progress (user_id, section_key, first_opened_at, last_opened_at, completed_at, active_seconds)
+                     SELECT user_id, CAST($3 AS TEXT), CAST($9 AS BIGINT), CAST($10 AS BIGINT), CAST($11 AS BIGINT), CAST($12 AS BIGINT) FROM e
+                     ON CONFLICT (user_id, section_key) DO UPDATE SET
+                       first_opened_at = LEAST(section_progress.first_opened_at, excluded.first_opened_at),
+                       last_opened_at = GREATEST(section_progress.last_opened_at, excluded.last_opened_at),
+                       completed_at = LEAST(section_progress.completed_at, excluded.completed_at),
+                       active_seconds = section_progress.active_seconds + excluded.active_seconds
+                   ), day AS (
+                     INSERT INTO progress_days (user_id, day, events) SELECT user_id, CAST($13 AS BIGINT), 1 FROM e
+                     ON CONFLICT (user_id) DO UPDATE SET
+                       events = CASE WHEN progress_days.day = excluded.day THEN progress_days.events + 1 ELSE 1 END,
+                       day = excluded.day
+                   ), follow_up AS (
+                     INSERT INTO follow_ups (user_id, section_key, due_at)
+                     SELECT user_id, CAST($3 AS TEXT), CAST($16 AS BIGINT) FROM e WHERE CAST($16 AS BIGINT) IS NOT NULL
+                     ON CONFLICT DO NOTHING
+                   )
+                   SELECT EXISTS (SELECT 1 FROM e) AS "inserted!", known AS "known!", full_day AS "full_day!"
+                   FROM seen"#,
+                event.op_id,
+                event.user_id,
+                event.section_key,
+                event.kind as _,
+                event.seconds,
+                client_time,
+                server_time,
+                op,
+                own.first_opened_at,
+                own.last_opened_at,
+                own.completed_at,
+                own.active_seconds,
+                today,
+                MAX_EVENTS_PER_DAY,
+                crate::store::outcomes::stored(&true)?,
+                event.follow_up_after.map(|after| at + after),
+            )
+            .fetch_one(db.pool())
+            .await?;
+            // A retry is answered as one even on a full day; an op id someone else used, or
+            // one a write at the same moment kept, changes nothing either.
+            match (row.inserted, row.known, row.full_day) {
+                (true, _, _) => Recorded::New,
+                (false, false, true) => Recorded::DayFull,
+                _ => Recorded::Already,
+            }
+        };
+        if recorded == Recorded::New {
+            crate::metrics::outbox(crate::metrics::Outbox::Accepted);
         }
-        tx.commit().await?;
-        crate::metrics::outbox(crate::metrics::Outbox::Accepted);
-        Ok(Recorded::New)
+        Ok(recorded)
     }
 
     /// Every event one person has recorded, oldest first.
@@ -390,6 +422,56 @@ mod tests {
             (test_db::number(&db, "SELECT COUNT(*) FROM progress_events", &[]).await,);
         assert_eq!(events.0, 0);
         assert!(states(&db, id).await.unwrap().is_empty());
+    }
+
+    /// Events that arrive at once, some twice (a retry racing its first try), end as they
+    /// would one after another: PostgreSQL takes no lock for them and reads nothing first.
+    #[tokio::test]
+    async fn events_at_once_lose_nothing_and_count_once() {
+        let db = test_db::fresh().await;
+        let id = person(&db).await;
+        let base = now() - 3_600;
+        let kinds = [
+            EventKind::Opened,
+            EventKind::TimeSpent,
+            EventKind::Completed,
+        ];
+        // (op id, kind, when on the device, seconds)
+        let events: Vec<(String, EventKind, i64, i64)> = (0..24)
+            .map(|i| {
+                let at = base + (i * 37) % 600;
+                (format!("op-{i:02}"), kinds[i as usize % 3], at, 20 + i)
+            })
+            .collect();
+        let mut sending = tokio::task::JoinSet::new();
+        for (op, kind, at, seconds) in events.iter().chain(events.iter().step_by(5)).cloned() {
+            let db = db.clone();
+            sending.spawn(async move {
+                let mut sent = event(&op, id, kind, seconds);
+                sent.client_time = Some(at);
+                record(&db, &sent).await
+            });
+        }
+        let answers = sending.join_all().await;
+        assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+        let new = answers
+            .iter()
+            .filter(|a| matches!(a, Ok(Recorded::New)))
+            .count();
+        assert_eq!(new, events.len(), "each event once, its retry nothing");
+        let expected = events
+            .iter()
+            .fold(SectionState::default(), |s, (_, kind, at, seconds)| {
+                apply(s, *kind, *at, *seconds)
+            });
+        assert_eq!(states(&db, id).await.unwrap()["m1.knowledge"], expected);
+        let counted = test_db::number(
+            &db,
+            "SELECT events FROM progress_days WHERE user_id = $1 AND day = $2",
+            &[id, day_of(now())],
+        )
+        .await;
+        assert_eq!(counted, events.len() as i64);
     }
 
     #[tokio::test]
