@@ -100,8 +100,7 @@ pub async fn write(db: &Db) -> Result<WriteTx, sqlx::Error> {
     locked(db, format!("SELECT pg_advisory_xact_lock({WRITERS})")).await
 }
 
-/// A write that reads and writes only `person`'s own rows (a learning-log save, a progress
-/// event): it waits for writes of the same person, and for every `write`, but not for
+/// A write that reads and writes only `person`'s own rows (a learning-log save): it waits for writes of the same person, and for every `write`, but not for
 /// other people's, so a trust's staff save side by side. It holds the writers' lock shared
 /// (a `write` holds it alone) and a lock of the person's own.
 pub async fn write_for(db: &Db, person: i64) -> Result<WriteTx, sqlx::Error> {
